@@ -1,0 +1,76 @@
+//! The command line: what each subcommand is for, written so `--help` teaches.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const ABOUT: &str = "loaxa, the commune loudspeaker: plays scheduled bulletins on the loudspeaker line, \
+posts them to the station's web and social channels, and records what went out.";
+
+const AFTER_HELP: &str = "\
+Typical use:
+  loaxa check                 validate loaxa.toml and every file in schedules/
+  loaxa plan --days 2         show what airs today and tomorrow
+  loaxa plan --from 2024-05-01 --to 2024-06-01 --json > may.jsonl
+
+Exit codes: 0 success, 1 invalid schedules, 2 usage or configuration error.
+Schedule file reference: see README.md, section \"Schedule files\".";
+
+#[derive(Debug, Parser)]
+#[command(name = "loaxa", version, about = ABOUT, long_about = None, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// The station configuration file. Relative folders in it (schedules, media, data)
+    /// are resolved against the folder this file is in.
+    #[arg(long, short = 'c', global = true, value_name = "PATH", default_value = "loaxa.toml")]
+    pub config: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate the configuration and all schedule files, reporting every problem.
+    ///
+    /// Each error names FILE:LINE:COLUMN, quotes the line and says how to fix it. Warnings
+    /// (programmes that overlap on the loudspeaker, sessions that run too long) do not fail
+    /// the check. Overlaps are looked for in the days starting today (see --days).
+    Check(CheckArgs),
+
+    /// Print the occurrences in a time window: what airs, when, where and for how long.
+    ///
+    /// The window is [--from, --to). Dates and times are in the station's timezone; a bare
+    /// date means 00:00 that day.
+    Plan(PlanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// How many days, starting today, to plan when looking for overlaps and long sessions.
+    #[arg(long, default_value_t = 28, value_name = "N")]
+    pub days: u32,
+
+    /// Plan overlaps from this date instead of today (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Start of the window: DATE (YYYY-MM-DD) or DATETIME (YYYY-MM-DDTHH:MM[:SS]), station time.
+    /// Defaults to now.
+    #[arg(long, value_name = "DATE|DATETIME")]
+    pub from: Option<String>,
+
+    /// Length of the window in days.
+    #[arg(long, value_name = "N", conflicts_with = "to", default_value_t = 1)]
+    pub days: u32,
+
+    /// End of the window (exclusive): DATE or DATETIME, station time.
+    #[arg(long, value_name = "DATE|DATETIME")]
+    pub to: Option<String>,
+
+    /// One JSON object per line: at, id, title, priority, channels, audio, duration_s.
+    #[arg(long)]
+    pub json: bool,
+}

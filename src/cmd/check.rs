@@ -1,0 +1,59 @@
+//! `loaxa check`: validate the configuration and every schedule file as one set.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::{Duration, Utc};
+
+use super::{EXIT_INVALID, EXIT_USAGE, load_config, parse_local};
+use crate::cli::CheckArgs;
+use crate::schedule;
+
+pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
+    let config = match load_config(config_path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let tz = config.station.timezone;
+    let start = match &args.from {
+        Some(s) => match parse_local(s, tz) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: --from: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        },
+        None => {
+            let today = Utc::now().with_timezone(&tz).date_naive();
+            crate::plan::to_utc(tz, today.and_time(chrono::NaiveTime::MIN))
+        }
+    };
+    let mut loaded = match schedule::load(&config) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("help: create the folder, or set `schedules = \"…\"` under [station] in the config");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    if !loaded.has_errors() {
+        let window = start..start + Duration::days(i64::from(args.days));
+        let lints = schedule::lint(&config, &loaded.set, window);
+        loaded.diagnostics.extend(lints);
+    }
+    loaded.sources.emit_all(&loaded.diagnostics);
+    let summary = format!(
+        "{} schedule files, {} broadcasts: {} errors, {} warnings",
+        loaded.set.files.len(),
+        loaded.set.broadcasts.len(),
+        loaded.error_count(),
+        loaded.warning_count()
+    );
+    if loaded.has_errors() {
+        eprintln!("error: {summary}. Fix the errors above; nothing from these files will be used until then.");
+        ExitCode::from(EXIT_INVALID)
+    } else {
+        println!("ok: {summary}");
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,51 @@
+//! The subcommands. Each returns the process exit code; `main` only dispatches.
+
+pub mod check;
+pub mod plan;
+
+use std::process::ExitCode;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::config::{Config, ConfigError};
+
+/// Exit code for invalid schedules.
+pub const EXIT_INVALID: u8 = 1;
+/// Exit code for usage and configuration errors.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Loads the configuration, or prints why not and gives the exit code to stop with.
+pub fn load_config(path: &std::path::Path) -> Result<Config, ExitCode> {
+    Config::load(path).map_err(|e| {
+        match &e {
+            ConfigError::Read { path, source } if source.kind() == std::io::ErrorKind::NotFound => {
+                eprintln!("error: config file {} not found", path.display());
+                eprintln!("help: run loaxa in the station folder, or pass --config PATH/TO/loaxa.toml");
+            }
+            ConfigError::Read { .. } => eprintln!("error: {e}"),
+            ConfigError::Invalid { sources, diagnostics } => {
+                sources.emit_all(diagnostics);
+                eprintln!("error: the configuration is invalid ({e}); nothing was loaded");
+            }
+        }
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
+/// Parses a command-line DATE or DATETIME in the station's timezone.
+pub fn parse_local(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(crate::plan::to_utc(tz, d.and_time(chrono::NaiveTime::MIN)));
+    }
+    for f in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(s, f) {
+            return Ok(crate::plan::to_utc(tz, dt));
+        }
+    }
+    Err(format!("`{s}` is not a date or date-time: write 2024-04-15 or 2024-04-15T06:00"))
+}

@@ -1,0 +1,297 @@
+//! The station configuration, `loaxa.toml`.
+//!
+//! One file says who the station is, where its schedules, media and state live, and the
+//! policies every schedule is checked against. It is read with serde and `deny_unknown_fields`,
+//! so a misspelt key is an error that points at its line instead of a setting silently ignored.
+//! Sections that later parts of loaxa need (`[audio]`, `[http]`, channel settings) are added as
+//! fields of [`RawConfig`]; their errors come out through the same report.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::{Diagnostic, FileId, Sources, did_you_mean};
+use crate::localtime::QuietHours;
+
+pub const DEFAULT_TIMEZONE: &str = "Asia/Ho_Chi_Minh";
+
+/// The validated station configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The config file itself.
+    pub path: PathBuf,
+    pub station: Station,
+    pub policy: Policy,
+    /// Web and social channels by name. `loudspeaker` is built in and never listed here.
+    pub channels: BTreeMap<String, ChannelConfig>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Station {
+    pub name: String,
+    pub timezone: Tz,
+    /// Directories, already resolved against the config file's directory.
+    pub schedules: PathBuf,
+    pub media: PathBuf,
+    pub data: PathBuf,
+}
+
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub quiet_hours: Option<QuietHours>,
+    pub max_session_minutes: u32,
+    /// Gaps shorter than this join two programmes into one session.
+    pub session_gap_minutes: u32,
+    pub max_sessions_per_day: Option<u32>,
+}
+
+/// The kinds of web and social channel loaxa knows how to post to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelKind {
+    Facebook,
+    Zalo,
+    Telegram,
+    Wordpress,
+    Mastodon,
+    Webhook,
+    Board,
+}
+
+#[derive(Clone, Debug)]
+pub struct ChannelConfig {
+    pub kind: ChannelKind,
+}
+
+/// The built-in channel: the commune loudspeaker line.
+pub const LOUDSPEAKER: &str = "loudspeaker";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    station: RawStation,
+    #[serde(default)]
+    policy: RawPolicy,
+    #[serde(default)]
+    channels: BTreeMap<Spanned<String>, RawChannel>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStation {
+    name: String,
+    timezone: Option<Spanned<String>>,
+    schedules: Option<String>,
+    media: Option<String>,
+    data: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    quiet_hours: Option<Spanned<String>>,
+    max_session_minutes: Option<u32>,
+    session_gap_minutes: Option<u32>,
+    max_sessions_per_day: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChannel {
+    kind: ChannelKind,
+}
+
+/// Why the configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} in {}", plural(.diagnostics.len(), "error"), .sources.name(0))]
+    Invalid {
+        sources: Sources,
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+impl Config {
+    /// Reads and validates `loaxa.toml`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut sources = Sources::new();
+        let file = sources.add(path, path.display().to_string(), text);
+        match Self::parse(path, sources.text(file), file) {
+            Ok(config) => Ok(config),
+            Err(diagnostics) => Err(ConfigError::Invalid { sources, diagnostics }),
+        }
+    }
+
+    /// Parses config text; `path` is used to resolve relative directories.
+    pub fn parse(path: &Path, text: &str, file: FileId) -> Result<Config, Vec<Diagnostic>> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| vec![serde_error(file, text, &e)])?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut errors = Vec::new();
+
+        let timezone = match &raw.station.timezone {
+            None => Tz::from_str(DEFAULT_TIMEZONE).unwrap_or(Tz::Asia__Ho_Chi_Minh),
+            Some(tz) => Tz::from_str(tz.get_ref()).unwrap_or_else(|_| {
+                let mut d = Diagnostic::error(file, tz.span(), format!("unknown timezone `{}`", tz.get_ref()))
+                    .with_label("not an IANA timezone name");
+                let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
+                d = match did_you_mean(tz.get_ref(), names) {
+                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                    None => d.with_hint(format!("use an IANA name such as \"{DEFAULT_TIMEZONE}\"")),
+                };
+                errors.push(d);
+                Tz::Asia__Ho_Chi_Minh
+            }),
+        };
+
+        let quiet_hours = raw.policy.quiet_hours.as_ref().and_then(|q| {
+            QuietHours::parse(q.get_ref())
+                .map_err(|msg| {
+                    errors.push(
+                        Diagnostic::error(file, q.span(), msg)
+                            .with_label("invalid quiet hours")
+                            .with_hint("write the window as \"HH:MM-HH:MM\", e.g. \"21:00-05:00\""),
+                    )
+                })
+                .ok()
+        });
+
+        let mut channels = BTreeMap::new();
+        for (name, ch) in raw.channels {
+            if name.get_ref() == LOUDSPEAKER {
+                errors.push(
+                    Diagnostic::error(file, name.span(), "`loudspeaker` is built in and cannot be configured here")
+                        .with_hint("remove this [channels.loudspeaker] section; pick another name for a web channel"),
+                );
+                continue;
+            }
+            if !valid_channel_name(name.get_ref()) {
+                errors.push(
+                    Diagnostic::error(file, name.span(), format!("invalid channel name `{}`", name.get_ref()))
+                        .with_hint("use lowercase letters, digits and dashes, e.g. [channels.facebook-xa]"),
+                );
+                continue;
+            }
+            channels.insert(name.into_inner(), ChannelConfig { kind: ch.kind });
+        }
+
+        let max_session_minutes = raw.policy.max_session_minutes.unwrap_or(45);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let dir = |d: Option<String>, default: &str| base.join(d.unwrap_or_else(|| default.to_string()));
+        Ok(Config {
+            path: path.to_path_buf(),
+            station: Station {
+                name: raw.station.name,
+                timezone,
+                schedules: dir(raw.station.schedules, "schedules"),
+                media: dir(raw.station.media, "media"),
+                data: dir(raw.station.data, "var"),
+            },
+            policy: Policy {
+                quiet_hours,
+                max_session_minutes,
+                session_gap_minutes: raw.policy.session_gap_minutes.unwrap_or(5),
+                max_sessions_per_day: raw.policy.max_sessions_per_day,
+            },
+            channels,
+        })
+    }
+
+    /// Every channel name a broadcast may use: the loudspeaker and the configured ones.
+    pub fn channel_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(LOUDSPEAKER).chain(self.channels.keys().map(String::as_str))
+    }
+}
+
+fn valid_channel_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// Turns a toml/serde error into a diagnostic with a hint where serde tells us what it expected.
+pub fn serde_error(file: FileId, text: &str, e: &toml::de::Error) -> Diagnostic {
+    let message = e.message().lines().next().unwrap_or("invalid TOML").to_string();
+    let span = e.span().unwrap_or(0..0);
+    let span = if span.is_empty() && span.start < text.len() { span.start..span.start + 1 } else { span };
+    let mut d = Diagnostic::error(file, span, message.clone());
+    // serde says: "unknown field `x`, expected one of `a`, `b`" or "unknown variant `x`, expected ..."
+    let ticks: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    if (message.starts_with("unknown field") || message.starts_with("unknown variant")) && ticks.len() > 1 {
+        let choices = ticks[1..].iter().copied();
+        d = match did_you_mean(ticks[0], choices) {
+            Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+            None => d.with_hint(format!("expected one of: {}", ticks[1..].join(", "))),
+        };
+        d.label = "not recognised".into();
+    } else if message.starts_with("missing field") {
+        d = d.with_hint(format!("add `{} = …` to this section", ticks.first().unwrap_or(&"?")));
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(Path::new("/station/loaxa.toml"), text, 0)
+    }
+
+    #[test]
+    fn defaults_and_relative_paths() {
+        let c = parse("[station]\nname = \"Đài xã\"\n").unwrap();
+        assert_eq!(c.station.timezone, Tz::Asia__Ho_Chi_Minh);
+        assert_eq!(c.station.schedules, Path::new("/station/schedules"));
+        assert_eq!(c.station.data, Path::new("/station/var"));
+        assert_eq!(c.policy.max_session_minutes, 45);
+        assert!(c.policy.quiet_hours.is_none());
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_right_one() {
+        let e = parse("[station]\nname = \"x\"\ntimezon = \"Asia/Bangkok\"\n").unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert!(e[0].message.contains("unknown field `timezon`"), "{}", e[0].message);
+        assert_eq!(e[0].hint.as_deref(), Some("did you mean `timezone`?"));
+        assert_eq!(e[0].span.start, "[station]\nname = \"x\"\n".len());
+    }
+
+    #[test]
+    fn bad_timezone_and_quiet_hours_both_reported() {
+        let text = "[station]\nname = \"x\"\ntimezone = \"Asia/Ho_Chi_Min\"\n[policy]\nquiet_hours = \"21:00\"\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].hint.as_deref(), Some("did you mean `Asia/Ho_Chi_Minh`?"));
+        assert!(e[1].message.contains("not a time range"));
+    }
+
+    #[test]
+    fn channel_kinds_are_checked() {
+        let c = parse("[station]\nname = \"x\"\n[channels.web]\nkind = \"board\"\n").unwrap();
+        assert_eq!(c.channels["web"].kind, ChannelKind::Board);
+        let e = parse("[station]\nname = \"x\"\n[channels.fb]\nkind = \"facebok\"\n").unwrap_err();
+        assert_eq!(e[0].hint.as_deref(), Some("did you mean `facebook`?"));
+        let e = parse("[station]\nname = \"x\"\n[channels.loudspeaker]\nkind = \"board\"\n").unwrap_err();
+        assert!(e[0].message.contains("built in"));
+    }
+}

@@ -1,0 +1,247 @@
+//! Diagnostics: what `loaxa check` tells a person who made a mistake in a file.
+//!
+//! Staff who edit schedules are not programmers. Every problem is collected (never just the
+//! first one), tied to a byte span in a source file, and rendered the way rustc and ripgrep do:
+//! `FILE:LINE:COLUMN`, the quoted line with a caret under the problem, and a hint on how to fix
+//! it. The structured form (`Diagnostic::line`, `::column`, `::message`) is what tests assert on.
+
+use std::io::IsTerminal;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+
+/// Identifies a source file inside a [`Sources`] map.
+pub type FileId = usize;
+
+/// How serious a diagnostic is. Errors make `loaxa check` fail; warnings do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A place in a source file, used for secondary notes ("first defined here").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub file: FileId,
+    pub span: Range<usize>,
+    pub label: String,
+}
+
+/// One problem found in a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: FileId,
+    pub span: Range<usize>,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// A short label drawn under the span.
+    pub label: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+    pub notes: Vec<Note>,
+}
+
+impl Diagnostic {
+    pub fn error(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, file, span, message)
+    }
+
+    pub fn warning(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, file, span, message)
+    }
+
+    fn new(severity: Severity, file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            file,
+            span,
+            message: message.into(),
+            label: String::new(),
+            hint: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_note(mut self, file: FileId, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.notes.push(Note {
+            file,
+            span,
+            label: label.into(),
+        });
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The source files diagnostics point into, kept so a report can quote them.
+#[derive(Default)]
+pub struct Sources {
+    files: SimpleFiles<String, String>,
+    paths: Vec<PathBuf>,
+}
+
+impl Sources {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers a file. `display` is the name shown to the user (usually relative to the
+    /// config file, e.g. `schedules/de-an-06.toml`).
+    pub fn add(&mut self, path: &Path, display: String, text: String) -> FileId {
+        self.paths.push(path.to_path_buf());
+        self.files.add(display, text)
+    }
+
+    pub fn name(&self, file: FileId) -> &str {
+        self.files.get(file).map(|f| f.name().as_str()).unwrap_or("?")
+    }
+
+    pub fn path(&self, file: FileId) -> &Path {
+        &self.paths[file]
+    }
+
+    pub fn text(&self, file: FileId) -> &str {
+        self.files.get(file).map(|f| f.source().as_str()).unwrap_or("")
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, file: FileId, offset: usize) -> (usize, usize) {
+        let text = self.text(file);
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let column = text[line_start..offset].chars().count() + 1;
+        (line, column)
+    }
+
+    /// The full text of the 1-based line.
+    pub fn line_text(&self, file: FileId, line: usize) -> &str {
+        self.text(file).lines().nth(line.saturating_sub(1)).unwrap_or("")
+    }
+
+    /// `FILE:LINE:COLUMN` of a diagnostic.
+    pub fn location(&self, d: &Diagnostic) -> String {
+        let (line, column) = self.line_column(d.file, d.span.start);
+        format!("{}:{}:{}", self.name(d.file), line, column)
+    }
+
+    /// Renders one diagnostic as text, with the quoted line and the hint.
+    pub fn render(&self, d: &Diagnostic, color: bool) -> String {
+        let mut out = Vec::new();
+        if color {
+            let mut w = termcolor::Ansi::new(&mut out);
+            let _ = term::emit_to_write_style(&mut w, &render_config(), &self.files, &to_codespan(d));
+        } else {
+            let _ = term::emit_to_io_write(&mut out, &render_config(), &self.files, &to_codespan(d));
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// Writes diagnostics to stderr, in colour when stderr is a terminal.
+    pub fn emit_all(&self, diagnostics: &[Diagnostic]) {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        for d in diagnostics {
+            eprint!("{}", self.render(d, color));
+        }
+    }
+}
+
+impl std::fmt::Debug for Sources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.paths.iter()).finish()
+    }
+}
+
+fn render_config() -> term::Config {
+    term::Config::default()
+}
+
+fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<FileId> {
+    let severity = match d.severity {
+        Severity::Error => cs::Severity::Error,
+        Severity::Warning => cs::Severity::Warning,
+    };
+    let mut labels = vec![cs::Label::primary(d.file, d.span.clone()).with_message(&d.label)];
+    for n in &d.notes {
+        labels.push(cs::Label::secondary(n.file, n.span.clone()).with_message(&n.label));
+    }
+    let mut out = cs::Diagnostic::new(severity)
+        .with_message(&d.message)
+        .with_labels(labels);
+    if let Some(hint) = &d.hint {
+        out = out.with_notes(vec![format!("help: {hint}")]);
+    }
+    out
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The closest candidate to a misspelt word, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word_l = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&word_l, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters_not_bytes() {
+        let mut s = Sources::new();
+        let f = s.add(Path::new("a.toml"), "a.toml".into(), "tên = 1\nđài = \"x\"\n".into());
+        let off = "tên = 1\nđài = ".len();
+        assert_eq!(s.line_column(f, off), (2, 7));
+        assert_eq!(s.line_text(f, 2), "đài = \"x\"");
+    }
+
+    #[test]
+    fn suggestions_find_typos_only() {
+        let keys = ["channels", "audio", "title"];
+        assert_eq!(did_you_mean("chanels", keys), Some("channels"));
+        assert_eq!(did_you_mean("audoi", keys), Some("audio"));
+        assert_eq!(did_you_mean("xyz", keys), None);
+    }
+
+    #[test]
+    fn render_quotes_the_line_and_hint() {
+        let mut s = Sources::new();
+        let f = s.add(Path::new("x.toml"), "schedules/x.toml".into(), "a = 1\nchanels = []\n".into());
+        let d = Diagnostic::error(f, 6..13, "unknown key `chanels`")
+            .with_label("not a broadcast key")
+            .with_hint("did you mean `channels`?");
+        let text = s.render(&d, false);
+        assert!(text.contains("schedules/x.toml:2:1"), "{text}");
+        assert!(text.contains("chanels = []"), "{text}");
+        assert!(text.contains("help: did you mean `channels`?"), "{text}");
+    }
+}

@@ -1,0 +1,15 @@
+//! loaxa, the commune loudspeaker: schedules bulletins, plays them on the loudspeaker line,
+//! posts them to the station's web and social channels, and keeps the record of what went out.
+//!
+//! Data flows one way: schedule files ([`schedule`]) → validated set → occurrences ([`plan`])
+//! → playout and outbox → history. The parsing, validation and planning steps are pure and are
+//! tested without I/O.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod diagnostic;
+pub mod localtime;
+pub mod media;
+pub mod plan;
+pub mod schedule;

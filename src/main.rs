@@ -1,0 +1,14 @@
+//! The `loaxa` binary: parses the command line and hands over to [`loaxa::cmd`].
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use loaxa::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Check(args) => loaxa::cmd::check::run(&cli.config, args),
+        Command::Plan(args) => loaxa::cmd::plan::run(&cli.config, args),
+    }
+}

@@ -1,0 +1,246 @@
+//! The media library: resolving schedule paths inside `media/` and reading real audio durations.
+//!
+//! A schedule names files relative to `media/`. A path must never reach outside it: no `..`,
+//! no absolute paths, no symlinks that point out. Durations are read from the files themselves
+//! (symphonia, the decoder rodio uses) so overlap checks and `duration_s` are true, and a file
+//! that cannot be decoded is caught at `loaxa check` time rather than at air time.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+use symphonia::core::formats::FormatOptions;
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::MetadataOptions;
+use symphonia::core::probe::Hint;
+
+/// Why a media path is unusable. The text is written for station staff.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MediaError {
+    #[error("the path is empty")]
+    Empty,
+    #[error("`{0}` is an absolute path; media paths are relative to the media folder")]
+    Absolute(String),
+    #[error("`{0}` uses `..` to leave the media folder")]
+    Escapes(String),
+    #[error("`{0}` is a link that points outside the media folder")]
+    SymlinkOut(String),
+    #[error("`{path}` does not exist in {media}")]
+    NotFound { path: String, media: String },
+    #[error("`{0}` is not a regular file")]
+    NotAFile(String),
+    #[error("cannot read `{path}`: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("`{path}` is not playable audio: {reason}")]
+    NotAudio { path: String, reason: String },
+}
+
+/// Resolves paths in one media directory and caches what it learns about each file.
+pub struct Library {
+    root: PathBuf,
+    canonical_root: Option<PathBuf>,
+    durations: HashMap<String, Result<Duration, MediaError>>,
+}
+
+impl Library {
+    pub fn new(root: &Path) -> Library {
+        Library {
+            root: root.to_path_buf(),
+            canonical_root: root.canonicalize().ok(),
+            durations: HashMap::new(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The file a schedule path names, after checking it stays inside the media folder.
+    pub fn resolve(&self, rel: &str) -> Result<PathBuf, MediaError> {
+        if rel.trim().is_empty() {
+            return Err(MediaError::Empty);
+        }
+        let p = Path::new(rel);
+        if p.is_absolute() || rel.starts_with('\\') || rel.get(1..2) == Some(":") {
+            return Err(MediaError::Absolute(rel.into()));
+        }
+        if p.components().any(|c| matches!(c, Component::ParentDir | Component::Prefix(_))) {
+            return Err(MediaError::Escapes(rel.into()));
+        }
+        let full = self.root.join(p);
+        let meta = std::fs::metadata(&full).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => MediaError::NotFound {
+                path: rel.into(),
+                media: self.root.display().to_string(),
+            },
+            _ => MediaError::Unreadable {
+                path: rel.into(),
+                reason: e.to_string(),
+            },
+        })?;
+        let canonical = full.canonicalize().map_err(|e| MediaError::Unreadable {
+            path: rel.into(),
+            reason: e.to_string(),
+        })?;
+        match &self.canonical_root {
+            Some(root) if canonical.starts_with(root) => {}
+            _ => return Err(MediaError::SymlinkOut(rel.into())),
+        }
+        if !meta.is_file() {
+            return Err(MediaError::NotAFile(rel.into()));
+        }
+        Ok(canonical)
+    }
+
+    /// The playing time of an audio file, read once and cached.
+    pub fn duration(&mut self, rel: &str) -> Result<Duration, MediaError> {
+        if let Some(known) = self.durations.get(rel) {
+            return known.clone();
+        }
+        let result = self.resolve(rel).and_then(|path| {
+            probe_duration(&path).map_err(|reason| MediaError::NotAudio {
+                path: rel.into(),
+                reason,
+            })
+        });
+        self.durations.insert(rel.to_string(), result.clone());
+        result
+    }
+
+    /// File names in the media folder close to `rel`, for "did you mean" hints.
+    pub fn similar(&self, rel: &str) -> Option<String> {
+        let parent = Path::new(rel).parent().unwrap_or(Path::new(""));
+        let dir = self.root.join(parent);
+        let names: Vec<String> = std::fs::read_dir(dir)
+            .ok()?
+            .filter_map(|e| e.ok())
+            .map(|e| parent.join(e.file_name()).to_string_lossy().replace('\\', "/"))
+            .collect();
+        crate::diagnostic::did_you_mean(rel, names.iter().map(String::as_str)).map(str::to_string)
+    }
+}
+
+/// Reads the duration from the container, or by walking the packets when the header has none
+/// (e.g. an MP3 without a Xing header). Packets are not decoded, so this stays cheap.
+pub fn probe_duration(path: &Path) -> Result<Duration, String> {
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    if file.metadata().map(|m| m.len()).unwrap_or(0) == 0 {
+        return Err("the file is empty".into());
+    }
+    let mss = MediaSourceStream::new(Box::new(file), Default::default());
+    let mut hint = Hint::new();
+    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+        hint.with_extension(ext);
+    }
+    let probed = symphonia::default::get_probe()
+        .format(&hint, mss, &FormatOptions::default(), &MetadataOptions::default())
+        .map_err(|e| format!("unrecognised format ({e})"))?;
+    let mut format = probed.format;
+    let track = format
+        .default_track()
+        .ok_or_else(|| "no audio track".to_string())?
+        .clone();
+    let params = &track.codec_params;
+    symphonia::default::get_codecs()
+        .make(params, &Default::default())
+        .map_err(|e| format!("unsupported codec ({e})"))?;
+    let rate = params.sample_rate.ok_or_else(|| "no sample rate".to_string())?;
+    let tb = params.time_base;
+    let frames = match params.n_frames {
+        Some(n) => n,
+        None => {
+            let mut total = 0u64;
+            loop {
+                match format.next_packet() {
+                    Ok(p) if p.track_id() == track.id => total += p.dur,
+                    Ok(_) => {}
+                    Err(symphonia::core::errors::Error::IoError(e))
+                        if e.kind() == std::io::ErrorKind::UnexpectedEof =>
+                    {
+                        break;
+                    }
+                    Err(e) => return Err(format!("damaged stream ({e})")),
+                }
+            }
+            total
+        }
+    };
+    if frames == 0 {
+        return Err("the file holds no audio".into());
+    }
+    let secs = match tb {
+        Some(tb) if params.n_frames.is_none() => {
+            let t = tb.calc_time(frames);
+            t.seconds as f64 + t.frac
+        }
+        _ => frames as f64 / f64::from(rate),
+    };
+    Ok(Duration::from_secs_f64(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside_media() {
+        let dir = tempfile::tempdir().unwrap();
+        let media = dir.path().join("media");
+        std::fs::create_dir(&media).unwrap();
+        std::fs::write(media.join("a.txt"), "x").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "x").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), media.join("link.wav")).unwrap();
+        let lib = Library::new(&media);
+        assert!(lib.resolve("a.txt").is_ok());
+        assert_eq!(lib.resolve("../secret.txt"), Err(MediaError::Escapes("../secret.txt".into())));
+        assert!(matches!(lib.resolve("/etc/passwd"), Err(MediaError::Absolute(_))));
+        assert!(matches!(lib.resolve("nope.mp3"), Err(MediaError::NotFound { .. })));
+        #[cfg(unix)]
+        assert_eq!(lib.resolve("link.wav"), Err(MediaError::SymlinkOut("link.wav".into())));
+        assert_eq!(lib.similar("b.txt").as_deref(), None);
+        assert_eq!(lib.similar("a.tx").as_deref(), Some("a.txt"));
+    }
+
+    #[test]
+    fn text_file_is_not_audio() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("fake.mp3"), "this is not audio at all, it is text").unwrap();
+        std::fs::write(dir.path().join("empty.wav"), "").unwrap();
+        let mut lib = Library::new(dir.path());
+        assert!(matches!(lib.duration("fake.mp3"), Err(MediaError::NotAudio { .. })));
+        let e = lib.duration("empty.wav").unwrap_err().to_string();
+        assert!(e.contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn wav_duration_is_exact() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tone.wav");
+        write_wav(&path, 8000, 8000 * 3 / 2);
+        let mut lib = Library::new(dir.path());
+        let d = lib.duration("tone.wav").unwrap();
+        assert!((d.as_secs_f64() - 1.5).abs() < 1e-6, "{d:?}");
+    }
+
+    /// A mono 16-bit PCM WAV of silence.
+    pub fn write_wav(path: &Path, rate: u32, frames: u32) {
+        let data_len = frames * 2;
+        let mut b = Vec::new();
+        b.extend_from_slice(b"RIFF");
+        b.extend_from_slice(&(36 + data_len).to_le_bytes());
+        b.extend_from_slice(b"WAVEfmt ");
+        b.extend_from_slice(&16u32.to_le_bytes());
+        b.extend_from_slice(&1u16.to_le_bytes());
+        b.extend_from_slice(&1u16.to_le_bytes());
+        b.extend_from_slice(&rate.to_le_bytes());
+        b.extend_from_slice(&(rate * 2).to_le_bytes());
+        b.extend_from_slice(&2u16.to_le_bytes());
+        b.extend_from_slice(&16u16.to_le_bytes());
+        b.extend_from_slice(b"data");
+        b.extend_from_slice(&data_len.to_le_bytes());
+        b.resize(b.len() + data_len as usize, 0);
+        std::fs::write(path, b).unwrap();
+    }
+}

@@ -1,0 +1,321 @@
+//! Typed, span-aware reading of one TOML table, collecting every problem instead of stopping.
+//!
+//! serde stops at the first error in a file. A station editor fixing a file wants the whole list
+//! at once, so schedule files are read from toml's spanned document tree (`DeTable`) through
+//! this small reader: each getter checks the type, records a diagnostic pointing at the value
+//! when it is wrong, and remembers which keys were read so [`Fields::finish`] can report
+//! the unknown ones with a "did you mean".
+
+use std::ops::Range;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, FileId, did_you_mean};
+
+/// A value with the byte span it came from.
+pub type Sp<T> = Spanned<T>;
+
+/// Where diagnostics for one file are collected.
+pub struct Ctx {
+    pub file: FileId,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Ctx {
+    pub fn new(file: FileId) -> Self {
+        Ctx {
+            file,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
+        self.push(Diagnostic::error(self.file, span, message))
+    }
+
+    pub fn warning(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
+        self.push(Diagnostic::warning(self.file, span, message))
+    }
+
+    fn push(&mut self, d: Diagnostic) -> &mut Diagnostic {
+        self.diagnostics.push(d);
+        let last = self.diagnostics.len() - 1;
+        &mut self.diagnostics[last]
+    }
+}
+
+/// Builder-style helpers on a freshly pushed diagnostic.
+pub trait Decorate {
+    fn label(&mut self, l: impl Into<String>) -> &mut Self;
+    fn hint(&mut self, h: impl Into<String>) -> &mut Self;
+}
+
+impl Decorate for Diagnostic {
+    fn label(&mut self, l: impl Into<String>) -> &mut Self {
+        self.label = l.into();
+        self
+    }
+    fn hint(&mut self, h: impl Into<String>) -> &mut Self {
+        self.hint = Some(h.into());
+        self
+    }
+}
+
+/// Reads the keys of one table.
+pub struct Fields<'a, 'i> {
+    table: &'a DeTable<'i>,
+    /// Where to point when a required key is missing: the table's header.
+    pub header: Range<usize>,
+    /// What the table is called in messages, e.g. "[[broadcast]]".
+    what: &'static str,
+    known: &'static [&'static str],
+    used: Vec<&'static str>,
+}
+
+impl<'a, 'i> Fields<'a, 'i> {
+    pub fn new(
+        table: &'a DeTable<'i>,
+        header: Range<usize>,
+        what: &'static str,
+        known: &'static [&'static str],
+    ) -> Self {
+        Fields {
+            table,
+            header,
+            what,
+            known,
+            used: Vec::new(),
+        }
+    }
+
+    /// The raw value of a key, marking it as read.
+    pub fn raw(&mut self, key: &'static str) -> Option<&'a Spanned<DeValue<'i>>> {
+        debug_assert!(self.known.contains(&key), "{key} missing from the known keys");
+        self.used.push(key);
+        self.table.get(key)
+    }
+
+    /// The span of a key's name, for "this key conflicts with that key" messages.
+    pub fn key_span(&self, key: &str) -> Option<Range<usize>> {
+        self.table.get_key_value(key).map(|(k, _)| k.span())
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.table.contains_key(key)
+    }
+
+    pub fn string(&mut self, cx: &mut Ctx, key: &'static str) -> Option<Sp<String>> {
+        let v = self.raw(key)?;
+        expect_str(cx, key, v)
+    }
+
+    pub fn required_string(&mut self, cx: &mut Ctx, key: &'static str, example: &str) -> Option<Sp<String>> {
+        if !self.has(key) {
+            let what = self.what;
+            cx.error(self.header.clone(), format!("{what} is missing `{key}`"))
+                .label(format!("this {what} has no `{key}`"))
+                .hint(format!("add a line `{key} = {example}`"));
+            return None;
+        }
+        let s = self.string(cx, key)?;
+        if s.get_ref().trim().is_empty() {
+            cx.error(s.span(), format!("`{key}` is empty")).hint(format!("write something, e.g. {key} = {example}"));
+            return None;
+        }
+        Some(s)
+    }
+
+    /// A string or an array of strings (`audio = "a.mp3"` or `audio = ["a.mp3", "b.mp3"]`).
+    pub fn strings(&mut self, cx: &mut Ctx, key: &'static str) -> Option<Sp<Vec<Sp<String>>>> {
+        let v = self.raw(key)?;
+        match v.get_ref() {
+            DeValue::String(s) => Some(Spanned::new(v.span(), vec![Spanned::new(v.span(), s.to_string())])),
+            DeValue::Array(items) => {
+                let list = items.iter().filter_map(|item| expect_str(cx, key, item)).collect();
+                Some(Spanned::new(v.span(), list))
+            }
+            other => {
+                wrong_type(cx, key, v.span(), other, "a string or a list of strings, e.g. [\"a\", \"b\"]");
+                None
+            }
+        }
+    }
+
+    pub fn integer(&mut self, cx: &mut Ctx, key: &'static str) -> Option<Sp<i64>> {
+        let v = self.raw(key)?;
+        match v.get_ref() {
+            DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+                Ok(n) => Some(Spanned::new(v.span(), n)),
+                Err(_) => {
+                    cx.error(v.span(), format!("`{key}` is too large"));
+                    None
+                }
+            },
+            other => {
+                wrong_type(cx, key, v.span(), other, "a whole number, e.g. 2");
+                None
+            }
+        }
+    }
+
+    /// An integer or a float.
+    pub fn number(&mut self, cx: &mut Ctx, key: &'static str) -> Option<Sp<f64>> {
+        let v = self.raw(key)?;
+        let n = match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+                .ok()
+                .map(|n| n as f64),
+            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok().filter(|f| f.is_finite()),
+            other => {
+                wrong_type(cx, key, v.span(), other, "a number, e.g. 3");
+                return None;
+            }
+        };
+        match n {
+            Some(n) => Some(Spanned::new(v.span(), n)),
+            None => {
+                cx.error(v.span(), format!("`{key}` is not a usable number"));
+                None
+            }
+        }
+    }
+
+    /// A single local date.
+    pub fn date(&mut self, cx: &mut Ctx, key: &'static str) -> Option<Sp<NaiveDate>> {
+        let v = self.raw(key)?;
+        expect_date(cx, key, v)
+    }
+
+    /// A date or a list of dates.
+    pub fn dates(&mut self, cx: &mut Ctx, key: &'static str) -> Option<Vec<Sp<NaiveDate>>> {
+        let v = self.raw(key)?;
+        match v.get_ref() {
+            DeValue::Array(items) => Some(items.iter().filter_map(|i| expect_date(cx, key, i)).collect()),
+            _ => expect_date(cx, key, v).map(|d| vec![d]),
+        }
+    }
+
+    /// A local date-time or a list of them.
+    pub fn datetimes(&mut self, cx: &mut Ctx, key: &'static str) -> Option<Vec<Sp<NaiveDateTime>>> {
+        let v = self.raw(key)?;
+        match v.get_ref() {
+            DeValue::Array(items) => Some(items.iter().filter_map(|i| expect_datetime(cx, key, i)).collect()),
+            _ => expect_datetime(cx, key, v).map(|d| vec![d]),
+        }
+    }
+
+    /// A sub-table such as `[broadcast.post]`.
+    pub fn table(&mut self, cx: &mut Ctx, key: &'static str) -> Option<(&'a DeTable<'i>, Range<usize>)> {
+        let v = self.raw(key)?;
+        match v.get_ref() {
+            DeValue::Table(t) => Some((t, v.span())),
+            other => {
+                wrong_type(cx, key, v.span(), other, &format!("a table, written [{key}] on its own line"));
+                None
+            }
+        }
+    }
+
+    /// Reports every key that no getter asked for.
+    pub fn finish(self, cx: &mut Ctx) {
+        let mut unknown: Vec<_> = self
+            .table
+            .iter()
+            .filter(|(k, _)| !self.used.contains(&k.get_ref().as_ref()))
+            .map(|(k, _)| k)
+            .collect();
+        unknown.sort_by_key(|k| k.span().start);
+        for k in unknown {
+            let name = k.get_ref().as_ref();
+            let hint = match did_you_mean(name, self.known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("keys allowed in {}: {}", self.what, self.known.join(", ")),
+            };
+            cx.error(k.span(), format!("unknown key `{name}` in {}", self.what))
+                .label("not recognised")
+                .hint(hint);
+        }
+    }
+}
+
+fn expect_str(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<Sp<String>> {
+    match v.get_ref() {
+        DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
+        other => {
+            wrong_type(cx, key, v.span(), other, "text in double quotes, e.g. \"…\"");
+            None
+        }
+    }
+}
+
+fn expect_date(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<Sp<NaiveDate>> {
+    let parsed = match v.get_ref() {
+        DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+            (Some(d), None, None) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()),
+            _ => None,
+        },
+        DeValue::String(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok(),
+        other => {
+            wrong_type(cx, key, v.span(), other, "a date, e.g. 2024-04-15");
+            return None;
+        }
+    };
+    if parsed.is_none() {
+        cx.error(v.span(), format!("`{key}` must be a plain date"))
+            .label("not a date")
+            .hint("write the date as YYYY-MM-DD without a time, e.g. 2024-04-15");
+    }
+    parsed.map(|d| Spanned::new(v.span(), d))
+}
+
+fn expect_datetime(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<Sp<NaiveDateTime>> {
+    let parsed = match v.get_ref() {
+        DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+            (Some(d), Some(t), None) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
+                .zip(NaiveTime::from_hms_opt(t.hour.into(), t.minute.into(), t.second.unwrap_or(0).into()))
+                .map(|(d, t)| d.and_time(t)),
+            (Some(_), Some(_), Some(_)) => {
+                cx.error(v.span(), format!("`{key}` has a UTC offset"))
+                    .label("station-local times have no offset")
+                    .hint("all times are in the station's timezone: drop the offset, e.g. 2024-05-19T07:00:00");
+                return None;
+            }
+            _ => None,
+        },
+        DeValue::String(s) => NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S")
+            .or_else(|_| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M:%S"))
+            .or_else(|_| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M"))
+            .or_else(|_| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M"))
+            .ok(),
+        other => {
+            wrong_type(cx, key, v.span(), other, "a local date and time, e.g. 2024-05-19T07:00:00");
+            return None;
+        }
+    };
+    if parsed.is_none() {
+        cx.error(v.span(), format!("`{key}` must be a date with a time"))
+            .label("not a date-time")
+            .hint("write YYYY-MM-DDTHH:MM:SS in station time, e.g. 2024-05-19T07:00:00");
+    }
+    parsed.map(|d| Spanned::new(v.span(), d))
+}
+
+fn wrong_type(cx: &mut Ctx, key: &str, span: Range<usize>, got: &DeValue<'_>, want: &str) {
+    cx.error(span, format!("`{key}` should be {want}"))
+        .label(format!("this is {}", type_name(got)))
+        .hint(format!("write `{key}` as {want}"));
+}
+
+fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "text",
+        DeValue::Integer(_) => "a whole number",
+        DeValue::Float(_) => "a decimal number",
+        DeValue::Boolean(_) => "true/false",
+        DeValue::Datetime(_) => "a date/time",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
+    }
+}

@@ -1,0 +1,284 @@
+//! Schedules: what staff write in `schedules/*.toml`, validated into broadcasts the rest of
+//! loaxa can trust.
+//!
+//! Loading is the only I/O step (reading files, checking media). It always returns every
+//! diagnostic for the whole set, so `loaxa check` and the daemon's reload show the same report.
+//! A set with any error must not be used: the caller keeps the previous one.
+
+mod fields;
+mod parse;
+mod validate;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use sha2::{Digest, Sha256};
+
+use crate::config::{Config, LOUDSPEAKER};
+use crate::diagnostic::{Diagnostic, FileId, Sources};
+use crate::localtime::Weekdays;
+use crate::media::Library;
+
+pub use validate::lint;
+
+/// The three bulletin levels of Circular 39/2020/TT-BTTTT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Priority {
+    /// thông thường
+    Normal,
+    /// ưu tiên: played ahead of waiting normal programmes
+    Priority,
+    /// khẩn cấp: cuts in at once
+    Emergency,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Normal => "normal",
+            Priority::Priority => "priority",
+            Priority::Emergency => "emergency",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Priority> {
+        match s.trim().to_lowercase().as_str() {
+            "normal" | "thông thường" | "thong thuong" => Some(Priority::Normal),
+            "priority" | "ưu tiên" | "uu tien" => Some(Priority::Priority),
+            "emergency" | "khẩn cấp" | "khan cap" => Some(Priority::Emergency),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Priority {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// When a broadcast airs, before the date filter is applied.
+#[derive(Clone, Debug)]
+pub enum Rule {
+    /// `at` times on `days`.
+    Daily { times: Vec<NaiveTime>, days: Weekdays },
+    /// A cron expression, evaluated in the station's timezone.
+    Cron { expr: String, cron: Box<croner::Cron> },
+    /// One-off local date-times.
+    On(Vec<NaiveDateTime>),
+}
+
+/// Which days a broadcast may air on: `from`..=`until`, minus `except`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DateFilter {
+    pub from: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    /// Sorted, without duplicates.
+    pub except: Vec<NaiveDate>,
+}
+
+impl DateFilter {
+    pub fn allows(&self, d: NaiveDate) -> bool {
+        self.from.is_none_or(|f| d >= f) && self.until.is_none_or(|u| d <= u) && self.except.binary_search(&d).is_err()
+    }
+}
+
+/// One audio file of a programme, with its real length.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AudioItem {
+    /// Relative to the media folder, as written in the schedule.
+    pub path: String,
+    pub duration: Duration,
+}
+
+/// What web and social channels publish for a broadcast.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Post {
+    pub title: String,
+    pub text: String,
+    pub link: Option<String>,
+    /// Relative to the media folder.
+    pub image: Option<String>,
+}
+
+/// Where a broadcast was written, so later checks can point at it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub file: FileId,
+    /// The span of the `id` value.
+    pub id_span: Range<usize>,
+}
+
+/// A validated broadcast.
+#[derive(Clone, Debug)]
+pub struct Broadcast {
+    pub id: String,
+    pub title: String,
+    pub campaign: Option<String>,
+    pub rule: Rule,
+    pub dates: DateFilter,
+    pub priority: Priority,
+    pub audio: Vec<AudioItem>,
+    pub repeat: u32,
+    pub gap: Duration,
+    pub channels: Vec<String>,
+    pub post: Option<Post>,
+    pub origin: Origin,
+}
+
+impl Broadcast {
+    /// Airtime of the whole programme: the audio list `repeat` times, with gaps between repeats.
+    pub fn duration(&self) -> Duration {
+        let once: Duration = self.audio.iter().map(|a| a.duration).sum();
+        once * self.repeat + self.gap * self.repeat.saturating_sub(1)
+    }
+
+    pub fn on_loudspeaker(&self) -> bool {
+        self.channels.iter().any(|c| c == LOUDSPEAKER)
+    }
+}
+
+/// A schedule file that was read, with the hash the history records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScheduleFile {
+    pub path: PathBuf,
+    /// Shown to users, relative to the config file's folder when possible.
+    pub name: String,
+    pub sha256: String,
+}
+
+/// Every broadcast of every schedule file.
+#[derive(Clone, Debug, Default)]
+pub struct ScheduleSet {
+    pub files: Vec<ScheduleFile>,
+    pub broadcasts: Vec<Broadcast>,
+}
+
+impl ScheduleSet {
+    pub fn get(&self, id: &str) -> Option<&Broadcast> {
+        self.broadcasts.iter().find(|b| b.id == id)
+    }
+}
+
+/// The result of loading the schedules folder: the set, the files (for quoting), and every
+/// diagnostic. The set is only safe to use when [`Loaded::has_errors`] is false.
+pub struct Loaded {
+    pub set: ScheduleSet,
+    pub sources: Sources,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.len() - self.error_count()
+    }
+}
+
+/// Why the schedules folder itself could not be read (as opposed to a mistake inside a file).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read the schedules folder {path}: {source}")]
+    Folder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Reads and validates every `*.toml` file in the schedules folder as one set.
+pub fn load(config: &Config) -> Result<Loaded, LoadError> {
+    let dir = &config.station.schedules;
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|source| LoadError::Folder {
+            path: dir.clone(),
+            source,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && !is_hidden(p))
+        .collect();
+    paths.sort();
+    let base = config.path.parent().unwrap_or(Path::new(""));
+    let files = paths.into_iter().map(|p| {
+        let name = display_name(base, &p);
+        let bytes = std::fs::read(&p);
+        (p, name, bytes)
+    });
+    Ok(load_from(config, files))
+}
+
+/// Validates schedule files given as (path, display name, contents). Pure apart from media
+/// lookups, so tests can feed it text directly.
+pub fn load_from(
+    config: &Config,
+    files: impl IntoIterator<Item = (PathBuf, String, std::io::Result<Vec<u8>>)>,
+) -> Loaded {
+    let mut sources = Sources::new();
+    let mut diagnostics = Vec::new();
+    let mut set = ScheduleSet::default();
+    let mut media = Library::new(&config.station.media);
+    for (path, name, bytes) in files {
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(e) => {
+                let file = sources.add(&path, name, String::new());
+                diagnostics.push(
+                    Diagnostic::error(file, 0..0, format!("cannot read this file: {e}"))
+                        .with_hint("check the file's permissions"),
+                );
+                continue;
+            }
+        };
+        let sha256 = hex(&Sha256::digest(&bytes));
+        let (text, utf8_error) = match String::from_utf8(bytes) {
+            Ok(t) => (t, None),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+            }
+        };
+        let file = sources.add(&path, name.clone(), text);
+        set.files.push(ScheduleFile { path, name, sha256 });
+        if let Some(at) = utf8_error {
+            diagnostics.push(
+                Diagnostic::error(file, at..at + 1, "this file is not valid UTF-8 text")
+                    .with_label("unreadable byte here")
+                    .with_hint("save the file as UTF-8 (in most editors: Save As… → Encoding: UTF-8)"),
+            );
+            continue;
+        }
+        let (broadcasts, diags) = parse::parse_file(config, &mut media, file, sources.text(file));
+        set.broadcasts.extend(broadcasts);
+        diagnostics.extend(diags);
+    }
+    diagnostics.extend(validate::check_set(config, &set));
+    diagnostics.sort_by_key(|d| (d.file, d.span.start));
+    Loaded {
+        set,
+        sources,
+        diagnostics,
+    }
+}
+
+fn is_hidden(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') || n.starts_with('#') || n.ends_with('~'))
+}
+
+fn display_name(base: &Path, p: &Path) -> String {
+    p.strip_prefix(base).unwrap_or(p).display().to_string()
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
