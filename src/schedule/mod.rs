@@ -226,6 +226,7 @@ pub fn load_from(
     let mut diagnostics = Vec::new();
     let mut set = ScheduleSet::default();
     let mut media = Library::new(&config.station.media);
+    let mut ids = Vec::new();
     for (path, name, bytes) in files {
         let bytes = match bytes {
             Ok(b) => b,
@@ -256,11 +257,12 @@ pub fn load_from(
             );
             continue;
         }
-        let (broadcasts, diags) = parse::parse_file(config, &mut media, file, sources.text(file));
-        set.broadcasts.extend(broadcasts);
-        diagnostics.extend(diags);
+        let parsed = parse::parse_file(config, &mut media, file, sources.text(file));
+        set.broadcasts.extend(parsed.broadcasts);
+        ids.extend(parsed.ids);
+        diagnostics.extend(parsed.diagnostics);
     }
-    diagnostics.extend(validate::check_set(config, &set));
+    diagnostics.extend(validate::duplicate_ids(&ids));
     diagnostics.sort_by_key(|d| (d.file, d.span.start));
     Loaded {
         set,

@@ -52,14 +52,24 @@ struct Campaign {
     except: Option<Vec<Sp<NaiveDate>>>,
 }
 
-pub fn parse_file(config: &Config, media: &mut Library, file: FileId, text: &str) -> (Vec<Broadcast>, Vec<Diagnostic>) {
+/// What one file yields: its valid broadcasts, every id it declares (valid or not, for the
+/// duplicate check) and its diagnostics.
+#[derive(Default)]
+pub struct ParsedFile {
+    pub broadcasts: Vec<Broadcast>,
+    pub ids: Vec<(String, Origin)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn parse_file(config: &Config, media: &mut Library, file: FileId, text: &str) -> ParsedFile {
     let mut cx = Ctx::new(file);
+    let mut parsed = ParsedFile::default();
     let (root, syntax_errors) = DeTable::parse_recoverable(text);
     if !syntax_errors.is_empty() {
-        for e in syntax_errors {
-            syntax_error(&mut cx, text, &e);
-        }
-        return (Vec::new(), cx.diagnostics);
+        // Only the first: the ones after it are usually echoes of the same mistake.
+        syntax_error(&mut cx, text, &syntax_errors[0]);
+        parsed.diagnostics = cx.diagnostics;
+        return parsed;
     }
     let root_span = 0..text.len().min(1);
     let mut top = Fields::new(root.get_ref(), root_span.clone(), "a schedule file", ROOT_KEYS);
@@ -69,7 +79,6 @@ pub fn parse_file(config: &Config, media: &mut Library, file: FileId, text: &str
         None => Campaign::default(),
     };
 
-    let mut broadcasts = Vec::new();
     match top.raw("broadcast").map(|v| (v.get_ref(), v.span())) {
         None => {
             cx.warning(root_span, "this file has no broadcasts")
@@ -81,8 +90,8 @@ pub fn parse_file(config: &Config, media: &mut Library, file: FileId, text: &str
                 match item.get_ref() {
                     DeValue::Table(t) => {
                         let header = header_span(text, item.span());
-                        if let Some(b) = parse_broadcast(config, media, &mut cx, &campaign, t, header) {
-                            broadcasts.push(b);
+                        if let Some(b) = parse_broadcast(config, media, &mut cx, &campaign, t, header, &mut parsed.ids) {
+                            parsed.broadcasts.push(b);
                         }
                     }
                     _ => {
@@ -99,28 +108,41 @@ pub fn parse_file(config: &Config, media: &mut Library, file: FileId, text: &str
         }
     }
     top.finish(&mut cx);
-    (broadcasts, cx.diagnostics)
+    parsed.diagnostics = cx.diagnostics;
+    parsed
 }
 
 fn syntax_error(cx: &mut Ctx, text: &str, e: &toml::de::Error) {
-    let span = e.span().unwrap_or(0..0);
-    let span = if span.is_empty() && span.start < text.len() { span.start..span.start + 1 } else { span };
-    let message = e.message().lines().next().unwrap_or("invalid TOML").trim().to_string();
-    let line = text[..span.start.min(text.len())].rsplit('\n').next().unwrap_or("");
-    let rest = text[span.start.min(text.len())..].split('\n').next().unwrap_or("");
-    let whole_line = format!("{line}{rest}");
-    let hint = if message.contains("duplicate key") {
-        "each key may appear once per section; for several values use a list, e.g. at = [\"06:15\", \"17:10\"]".to_string()
-    } else if whole_line.matches('"').count() % 2 == 1 {
-        "a quote is not closed: text goes between two double quotes, e.g. title = \"Bản tin sáng\"".to_string()
-    } else if whole_line.contains('=') && whole_line.contains('[') && !whole_line.contains(']') {
-        "a list is not closed: end it with `]`, e.g. days = [\"mon\", \"fri\"]".to_string()
-    } else if !whole_line.contains('=') && !whole_line.trim_start().starts_with('[') {
-        "each line is `key = value`, a [section] header, or a comment starting with #".to_string()
+    // Point at where reading stopped; a span running over several lines only confuses.
+    let mut start = e.span().map_or(0, |s| s.start).min(text.len());
+    let mut message = e.message().lines().next().unwrap_or("invalid TOML").trim().to_string();
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[line_start..line_end];
+    // An unclosed list is reported by toml on the next line; point at the list instead.
+    if message.contains("array") && line_start > 0 {
+        let prev_start = text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
+        let prev = &text[prev_start..line_start - 1];
+        if prev.contains('[') && !prev.contains(']') && prev.contains('=') {
+            start = line_start - 1;
+            message = "a list is not closed".into();
+        }
+    }
+    let end = text[start..].chars().next().map_or(start, |c| if c == '\n' { start } else { start + c.len_utf8() });
+    let hint = if message == "a list is not closed" {
+        "end the list with `]` on the same line, e.g. at = [\"06:15\", \"17:10\"]"
+    } else if message.contains("duplicate key") {
+        "each key may appear once per section; for several values use a list, e.g. at = [\"06:15\", \"17:10\"]"
+    } else if line.matches('"').count() % 2 == 1 {
+        "a quote is not closed: text goes between two double quotes, e.g. title = \"Bản tin sáng\""
+    } else if message.contains("quoted") || message.contains("invalid string") {
+        "text must be in double quotes, e.g. title = \"Bản tin sáng\""
+    } else if !line.contains('=') && !line.trim_start().starts_with('[') {
+        "each line is `key = value`, a [section] header, or a comment starting with #"
     } else {
-        "text needs double quotes, dates are written 2024-04-15, lists use [ ] with commas".to_string()
+        "text needs double quotes, dates are written 2024-04-15, lists use [ ] with commas"
     };
-    cx.error(span, format!("TOML syntax error: {message}"))
+    cx.error(start..end, format!("TOML syntax error: {message}"))
         .label("the file cannot be read past this point")
         .hint(hint);
 }
@@ -165,6 +187,7 @@ fn parse_broadcast(
     campaign: &Campaign,
     t: &DeTable<'_>,
     header: Range<usize>,
+    ids: &mut Vec<(String, Origin)>,
 ) -> Option<Broadcast> {
     let errors_before = cx.diagnostics.iter().filter(|d| d.is_error()).count();
     let mut f = Fields::new(t, header.clone(), "[[broadcast]]", BROADCAST_KEYS);
@@ -176,6 +199,15 @@ fn parse_broadcast(
         cx.error(id.span(), format!("`{}` is not a usable id", id.get_ref()))
             .label("ids are short codes")
             .hint("use lowercase letters, digits and dashes, e.g. id = \"vneid-muc-2\"");
+    }
+    if let Some(id) = &id {
+        ids.push((
+            id.get_ref().clone(),
+            Origin {
+                file: cx.file,
+                id_span: id.span(),
+            },
+        ));
     }
     let title = f.required_string(cx, "title", "\"Bản tin sáng\"");
 
@@ -204,30 +236,29 @@ fn parse_broadcast(
             .hint("add a [broadcast.post] section with at least text = \"…\" under this broadcast");
     }
 
-    let errors_after = cx.diagnostics.iter().filter(|d| d.is_error()).count();
-    let (id, title, rule, channels, audio) = (id?, title?, rule?, channels?, audio.unwrap_or_default());
-    if errors_after > errors_before {
-        return None;
-    }
     let b = Broadcast {
-        id: id.get_ref().clone(),
-        title: title.into_inner(),
+        id: id.as_ref().map(|i| i.get_ref().clone()).unwrap_or_default(),
+        title: title.map(|t| t.into_inner()).unwrap_or_default(),
         campaign: campaign.name.clone(),
-        rule: rule.0,
+        rule: rule.as_ref().map(|r| r.0.clone())?,
         dates,
         priority,
-        audio,
+        audio: audio.unwrap_or_default(),
         repeat,
         gap,
-        channels,
+        channels: channels.clone().unwrap_or_default(),
         post,
         origin: Origin {
             file: cx.file,
-            id_span: id.span(),
+            id_span: id.as_ref().map(|i| i.span()).unwrap_or(header),
         },
     };
-    check_timing(config, cx, &b, &rule.1);
-    Some(b)
+    let dates_inverted = matches!((b.dates.from, b.dates.until), (Some(f), Some(u)) if u < f);
+    if !dates_inverted && let Some((_, spans)) = &rule {
+        check_timing(config, cx, &b, spans);
+    }
+    let errors_after = cx.diagnostics.iter().filter(|d| d.is_error()).count();
+    (errors_after == errors_before && id.is_some() && channels.is_some()).then_some(b)
 }
 
 fn f_has_audio(a: &Option<Vec<AudioItem>>) -> bool {

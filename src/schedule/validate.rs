@@ -10,25 +10,25 @@ use std::ops::Range;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::ScheduleSet;
+use super::{Origin, ScheduleSet};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::plan::{self, Occurrence};
 
-/// Errors that involve more than one broadcast.
-pub fn check_set(_config: &Config, set: &ScheduleSet) -> Vec<Diagnostic> {
+/// An error for every id declared a second time, in any file.
+pub fn duplicate_ids(ids: &[(String, Origin)]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut seen: HashMap<&str, &super::Broadcast> = HashMap::with_capacity(set.broadcasts.len());
-    for b in &set.broadcasts {
-        if let Some(first) = seen.get(b.id.as_str()) {
+    let mut seen: HashMap<&str, &Origin> = HashMap::with_capacity(ids.len());
+    for (id, origin) in ids {
+        if let Some(first) = seen.get(id.as_str()) {
             out.push(
-                Diagnostic::error(b.origin.file, b.origin.id_span.clone(), format!("duplicate id `{}`", b.id))
+                Diagnostic::error(origin.file, origin.id_span.clone(), format!("duplicate id `{id}`"))
                     .with_label("used again here")
-                    .with_note(first.origin.file, first.origin.id_span.clone(), "first used here")
+                    .with_note(first.file, first.id_span.clone(), "first used here")
                     .with_hint("ids must be unique across all schedule files: rename one, e.g. add -2"),
             );
         } else {
-            seen.insert(&b.id, b);
+            seen.insert(id, origin);
         }
     }
     out

@@ -1,0 +1,70 @@
+//! Shared test helpers: a throwaway station folder using the repository's own media.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use loaxa::config::Config;
+use loaxa::schedule::{self, Loaded};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub const CONFIG: &str = r#"
+[station]
+name = "Đài truyền thanh xã Thử Nghiệm"
+schedules = "schedules"
+media = "MEDIA"
+
+[policy]
+quiet_hours = "21:00-05:00"
+max_session_minutes = 45
+
+[channels.facebook]
+kind = "facebook"
+
+[channels.zalo]
+kind = "zalo"
+
+[channels.web]
+kind = "board"
+"#;
+
+/// A station folder with the given schedule files. Media comes from the repository.
+pub struct Station {
+    pub dir: tempfile::TempDir,
+}
+
+impl Station {
+    pub fn new(files: &[(&str, &str)]) -> Station {
+        Self::with_config(CONFIG, files)
+    }
+
+    pub fn with_config(config: &str, files: &[(&str, &str)]) -> Station {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let media = repo().join("media");
+        let config = config.replace("MEDIA", &media.display().to_string());
+        std::fs::write(dir.path().join("loaxa.toml"), config).expect("write config");
+        std::fs::create_dir(dir.path().join("schedules")).expect("mkdir");
+        for (name, text) in files {
+            std::fs::write(dir.path().join("schedules").join(name), text).expect("write schedule");
+        }
+        Station { dir }
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.path().join("loaxa.toml")
+    }
+
+    pub fn config(&self) -> Config {
+        Config::load(&self.config_path()).expect("valid test config")
+    }
+
+    pub fn load(&self) -> Loaded {
+        schedule::load(&self.config()).expect("schedules folder")
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
