@@ -122,7 +122,11 @@ pub enum ConfigError {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 impl Config {
@@ -177,8 +181,12 @@ impl Config {
         for (name, ch) in raw.channels {
             if name.get_ref() == LOUDSPEAKER {
                 errors.push(
-                    Diagnostic::error(file, name.span(), "`loudspeaker` is built in and cannot be configured here")
-                        .with_hint("remove this [channels.loudspeaker] section; pick another name for a web channel"),
+                    Diagnostic::error(
+                        file,
+                        name.span(),
+                        "`loudspeaker` is built in and cannot be configured here",
+                    )
+                    .with_hint("remove this [channels.loudspeaker] section; pick another name for a web channel"),
                 );
                 continue;
             }
@@ -232,7 +240,11 @@ fn valid_channel_name(s: &str) -> bool {
 pub fn serde_error(file: FileId, text: &str, e: &toml::de::Error) -> Diagnostic {
     let message = e.message().lines().next().unwrap_or("invalid TOML").to_string();
     let span = e.span().unwrap_or(0..0);
-    let span = if span.is_empty() && span.start < text.len() { span.start..span.start + 1 } else { span };
+    let span = if span.is_empty() && span.start < text.len() {
+        span.start..span.start + 1
+    } else {
+        span
+    };
     let mut d = Diagnostic::error(file, span, message.clone());
     // serde says: "unknown field `x`, expected one of `a`, `b`" or "unknown variant `x`, expected ..."
     let ticks: Vec<&str> = message.split('`').skip(1).step_by(2).collect();

@@ -235,7 +235,11 @@ mod tests {
     #[test]
     fn render_quotes_the_line_and_hint() {
         let mut s = Sources::new();
-        let f = s.add(Path::new("x.toml"), "schedules/x.toml".into(), "a = 1\nchanels = []\n".into());
+        let f = s.add(
+            Path::new("x.toml"),
+            "schedules/x.toml".into(),
+            "a = 1\nchanels = []\n".into(),
+        );
         let d = Diagnostic::error(f, 6..13, "unknown key `chanels`")
             .with_label("not a broadcast key")
             .with_hint("did you mean `channels`?");

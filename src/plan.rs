@@ -53,7 +53,11 @@ pub fn occurrences<'a>(broadcasts: &'a [Broadcast], window: Range<DateTime<Utc>>
         });
     }
     out.sort_by(|a, b| {
-        (a.at, Reverse(a.broadcast.priority), &a.broadcast.id).cmp(&(b.at, Reverse(b.broadcast.priority), &b.broadcast.id))
+        (a.at, Reverse(a.broadcast.priority), &a.broadcast.id).cmp(&(
+            b.at,
+            Reverse(b.broadcast.priority),
+            &b.broadcast.id,
+        ))
     });
     out
 }
@@ -87,7 +91,8 @@ pub fn first_matching(b: &Broadcast, tz: Tz, mut pred: impl FnMut(NaiveDateTime)
         .or_else(|| b.dates.until.map(|u| u - Duration::days(SEARCH_DAYS)))
         .unwrap_or(NaiveDate::from_ymd_opt(2024, 1, 1)?);
     let end_day = b.dates.until.unwrap_or(start_day + Duration::days(SEARCH_DAYS));
-    let window = to_utc(tz, start_day.and_hms_opt(0, 0, 0)?)..to_utc(tz, (end_day + Duration::days(1)).and_hms_opt(0, 0, 0)?);
+    let window =
+        to_utc(tz, start_day.and_hms_opt(0, 0, 0)?)..to_utc(tz, (end_day + Duration::days(1)).and_hms_opt(0, 0, 0)?);
     let mut found = None;
     for_each_instant(b, &window, tz, &mut |at| {
         let local = at.with_timezone(&tz).naive_local();

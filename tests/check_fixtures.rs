@@ -34,7 +34,12 @@ fn expectation(text: &str) -> Expect {
         }
     }
     assert!(line > 0, "fixture has no `# expect:` line");
-    Expect { line, column, message, hint }
+    Expect {
+        line,
+        column,
+        message,
+        hint,
+    }
 }
 
 #[test]
@@ -59,12 +64,22 @@ fn each_invalid_fixture_reports_its_error_at_the_right_place() {
             line == want.line
                 && column == want.column
                 && d.message.contains(&want.message)
-                && want.hint.as_ref().is_none_or(|h| d.hint.as_deref().unwrap_or("").contains(h.as_str()))
+                && want
+                    .hint
+                    .as_ref()
+                    .is_none_or(|h| d.hint.as_deref().unwrap_or("").contains(h.as_str()))
         });
         if found.is_none() {
             let got: Vec<String> = errors
                 .iter()
-                .map(|d| format!("{} {} [hint: {}]", loaded.sources.location(d), d.message, d.hint.clone().unwrap_or_default()))
+                .map(|d| {
+                    format!(
+                        "{} {} [hint: {}]",
+                        loaded.sources.location(d),
+                        d.message,
+                        d.hint.clone().unwrap_or_default()
+                    )
+                })
                 .collect();
             failures.push(format!(
                 "{name}: wanted {}:{} `{}`{}\n   got: {}",
@@ -72,13 +87,22 @@ fn each_invalid_fixture_reports_its_error_at_the_right_place() {
                 want.column,
                 want.message,
                 want.hint.as_ref().map(|h| format!(" hint `{h}`")).unwrap_or_default(),
-                if got.is_empty() { "no errors".to_string() } else { got.join("\n        ") }
+                if got.is_empty() {
+                    "no errors".to_string()
+                } else {
+                    got.join("\n        ")
+                }
             ));
         }
         // A broken file never contributes a broadcast.
         assert!(loaded.has_errors());
     }
-    assert!(failures.is_empty(), "{} fixtures failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixtures failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -98,16 +122,29 @@ fn all_errors_of_a_file_are_reported_not_just_the_first() {
 #[test]
 fn errors_in_several_files_are_all_reported_and_name_their_file() {
     let station = Station::new(&[
-        ("a.toml", "[[broadcast]]\nid = \"a\"\ntitle = \"A\"\nat = \"25:00\"\naudio = \"chime.ogg\"\n"),
-        ("b.toml", "[[broadcast]]\nid = \"a\"\ntitle = \"B\"\nat = \"06:00\"\naudio = \"chime.ogg\"\n"),
-        ("c.toml", "[[broadcast]]\nid = \"c\"\ntitle = \"C\"\nat = \"06:30\"\naudio = \"chime.ogg\"\n"),
+        (
+            "a.toml",
+            "[[broadcast]]\nid = \"a\"\ntitle = \"A\"\nat = \"25:00\"\naudio = \"chime.ogg\"\n",
+        ),
+        (
+            "b.toml",
+            "[[broadcast]]\nid = \"a\"\ntitle = \"B\"\nat = \"06:00\"\naudio = \"chime.ogg\"\n",
+        ),
+        (
+            "c.toml",
+            "[[broadcast]]\nid = \"c\"\ntitle = \"C\"\nat = \"06:30\"\naudio = \"chime.ogg\"\n",
+        ),
     ]);
     let loaded = station.load();
     let locations: Vec<String> = loaded.diagnostics.iter().map(|d| loaded.sources.location(d)).collect();
     assert_eq!(locations, vec!["schedules/a.toml:4:6", "schedules/b.toml:2:6"]);
     let dup = &loaded.diagnostics[1];
     assert!(dup.message.contains("duplicate id `a`"));
-    assert_eq!(loaded.sources.name(dup.notes[0].file), "schedules/a.toml", "names the first place too");
+    assert_eq!(
+        loaded.sources.name(dup.notes[0].file),
+        "schedules/a.toml",
+        "names the first place too"
+    );
 }
 
 #[cfg(unix)]
@@ -115,15 +152,28 @@ fn errors_in_several_files_are_all_reported_and_name_their_file() {
 fn symlink_pointing_out_of_media_is_rejected() {
     let station = Station::with_config(
         &common::CONFIG.replace("MEDIA", "media"),
-        &[("s.toml", "[[broadcast]]\nid = \"a\"\ntitle = \"A\"\nat = \"06:00\"\naudio = \"evil.ogg\"\n")],
+        &[(
+            "s.toml",
+            "[[broadcast]]\nid = \"a\"\ntitle = \"A\"\nat = \"06:00\"\naudio = \"evil.ogg\"\n",
+        )],
     );
     let media = station.path().join("media");
     std::fs::create_dir(&media).unwrap();
-    std::fs::copy(common::repo().join("media/chime.ogg"), station.path().join("outside.ogg")).unwrap();
+    std::fs::copy(
+        common::repo().join("media/chime.ogg"),
+        station.path().join("outside.ogg"),
+    )
+    .unwrap();
     std::os::unix::fs::symlink(station.path().join("outside.ogg"), media.join("evil.ogg")).unwrap();
     let loaded = station.load();
     assert_eq!(loaded.error_count(), 1);
-    assert!(loaded.diagnostics[0].message.contains("points outside the media folder"), "{:?}", loaded.diagnostics);
+    assert!(
+        loaded.diagnostics[0]
+            .message
+            .contains("points outside the media folder"),
+        "{:?}",
+        loaded.diagnostics
+    );
     // A link that stays inside is fine.
     std::fs::remove_file(media.join("evil.ogg")).unwrap();
     std::fs::copy(common::repo().join("media/chime.ogg"), media.join("real.ogg")).unwrap();
@@ -134,7 +184,11 @@ fn symlink_pointing_out_of_media_is_rejected() {
 #[test]
 fn invalid_utf8_is_reported_with_its_position() {
     let station = Station::new(&[]);
-    std::fs::write(station.path().join("schedules/latin1.toml"), b"[[broadcast]]\nid = \"a\"\ntitle = \"B\xe1n tin\"\n").unwrap();
+    std::fs::write(
+        station.path().join("schedules/latin1.toml"),
+        b"[[broadcast]]\nid = \"a\"\ntitle = \"B\xe1n tin\"\n",
+    )
+    .unwrap();
     let loaded = station.load();
     assert_eq!(loaded.error_count(), 1);
     let d = &loaded.diagnostics[0];
@@ -165,7 +219,12 @@ audio = "chime.ogg"
     let start = loaxa::plan::to_utc(config.station.timezone, "2024-06-03T00:00:00".parse().unwrap());
     let w = loaxa::schedule::lint(&config, &loaded.set, start..start + chrono::Duration::days(7));
     assert_eq!(w.len(), 1, "{w:?}");
-    assert!(w[0].message.contains("`second` starts at 2024-06-03 06:00:10 while `first` is still playing"), "{}", w[0].message);
+    assert!(
+        w[0].message
+            .contains("`second` starts at 2024-06-03 06:00:10 while `first` is still playing"),
+        "{}",
+        w[0].message
+    );
     assert!(w[0].message.contains("7 times"), "{}", w[0].message);
     // Move it past the end: no warning.
     let station = Station::new(&[("o.toml", &text.replace("06:00:10", "06:00:14"))]);

@@ -42,10 +42,17 @@ pub fn parse_local(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return Ok(crate::plan::to_utc(tz, d.and_time(chrono::NaiveTime::MIN)));
     }
-    for f in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(s, f) {
             return Ok(crate::plan::to_utc(tz, dt));
         }
     }
-    Err(format!("`{s}` is not a date or date-time: write 2024-04-15 or 2024-04-15T06:00"))
+    Err(format!(
+        "`{s}` is not a date or date-time: write 2024-04-15 or 2024-04-15T06:00"
+    ))
 }

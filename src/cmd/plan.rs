@@ -36,13 +36,20 @@ pub fn run(config_path: &Path, args: &PlanArgs) -> ExitCode {
     };
     if loaded.has_errors() {
         loaded.sources.emit_all(&loaded.diagnostics);
-        eprintln!("error: the schedules have {} errors; run `loaxa check` after fixing them", loaded.error_count());
+        eprintln!(
+            "error: the schedules have {} errors; run `loaxa check` after fixing them",
+            loaded.error_count()
+        );
         return ExitCode::from(EXIT_INVALID);
     }
     let occ = occurrences(&loaded.set.broadcasts, window.0..window.1, tz);
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let result = if args.json { write_json(&mut out, &occ, tz) } else { write_table(&mut out, &occ, tz, &window) };
+    let result = if args.json {
+        write_json(&mut out, &occ, tz)
+    } else {
+        write_table(&mut out, &occ, tz, &window)
+    };
     match result.and_then(|_| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -104,9 +111,21 @@ fn write_table(
     window: &(DateTime<Utc>, DateTime<Utc>),
 ) -> std::io::Result<()> {
     let fmt = |t: DateTime<Utc>| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string();
-    writeln!(out, "Plan from {} to {} ({}): {} occurrences", fmt(window.0), fmt(window.1), tz.name(), occ.len())?;
+    writeln!(
+        out,
+        "Plan from {} to {} ({}): {} occurrences",
+        fmt(window.0),
+        fmt(window.1),
+        tz.name(),
+        occ.len()
+    )?;
     let id_width = occ.iter().map(|o| o.broadcast.id.len()).max().unwrap_or(2).max(2);
-    let ch_width = occ.iter().map(|o| o.broadcast.channels.join(",").len()).max().unwrap_or(8).max(8);
+    let ch_width = occ
+        .iter()
+        .map(|o| o.broadcast.channels.join(",").len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
     let mut day = None;
     for o in occ {
         let local = o.at.with_timezone(&tz);
@@ -114,7 +133,11 @@ fn write_table(
             day = Some(local.date_naive());
             writeln!(out)?;
             writeln!(out, "{}", date_vi(local.date_naive()))?;
-            writeln!(out, "  {:<8}  {:<9}  {:>8}  {:<id_width$}  {:<ch_width$}  title", "time", "priority", "length", "id", "channels")?;
+            writeln!(
+                out,
+                "  {:<8}  {:<9}  {:>8}  {:<id_width$}  {:<ch_width$}  title",
+                "time", "priority", "length", "id", "channels"
+            )?;
         }
         let b = o.broadcast;
         let secs = b.duration().as_secs_f64().round() as u64;

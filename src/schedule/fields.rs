@@ -121,7 +121,8 @@ impl<'a, 'i> Fields<'a, 'i> {
         }
         let s = self.string(cx, key)?;
         if s.get_ref().trim().is_empty() {
-            cx.error(s.span(), format!("`{key}` is empty")).hint(format!("write something, e.g. {key} = {example}"));
+            cx.error(s.span(), format!("`{key}` is empty"))
+                .hint(format!("write something, e.g. {key} = {example}"));
             return None;
         }
         Some(s)
@@ -137,7 +138,13 @@ impl<'a, 'i> Fields<'a, 'i> {
                 Some(Spanned::new(v.span(), list))
             }
             other => {
-                wrong_type(cx, key, v.span(), other, "a string or a list of strings, e.g. [\"a\", \"b\"]");
+                wrong_type(
+                    cx,
+                    key,
+                    v.span(),
+                    other,
+                    "a string or a list of strings, e.g. [\"a\", \"b\"]",
+                );
                 None
             }
         }
@@ -167,7 +174,12 @@ impl<'a, 'i> Fields<'a, 'i> {
             DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
                 .ok()
                 .map(|n| n as f64),
-            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok().filter(|f| f.is_finite()),
+            DeValue::Float(f) => f
+                .as_str()
+                .replace('_', "")
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite()),
             other => {
                 wrong_type(cx, key, v.span(), other, "a number, e.g. 3");
                 return None;
@@ -212,7 +224,13 @@ impl<'a, 'i> Fields<'a, 'i> {
         match v.get_ref() {
             DeValue::Table(t) => Some((t, v.span())),
             other => {
-                wrong_type(cx, key, v.span(), other, &format!("a table, written [{key}] on its own line"));
+                wrong_type(
+                    cx,
+                    key,
+                    v.span(),
+                    other,
+                    &format!("a table, written [{key}] on its own line"),
+                );
                 None
             }
         }
@@ -274,7 +292,11 @@ fn expect_datetime(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<
     let parsed = match v.get_ref() {
         DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
             (Some(d), Some(t), None) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
-                .zip(NaiveTime::from_hms_opt(t.hour.into(), t.minute.into(), t.second.unwrap_or(0).into()))
+                .zip(NaiveTime::from_hms_opt(
+                    t.hour.into(),
+                    t.minute.into(),
+                    t.second.unwrap_or(0).into(),
+                ))
                 .map(|(d, t)| d.and_time(t)),
             (Some(_), Some(_), Some(_)) => {
                 cx.error(v.span(), format!("`{key}` has a UTC offset"))
@@ -290,7 +312,13 @@ fn expect_datetime(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<
             .or_else(|_| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M"))
             .ok(),
         other => {
-            wrong_type(cx, key, v.span(), other, "a local date and time, e.g. 2024-05-19T07:00:00");
+            wrong_type(
+                cx,
+                key,
+                v.span(),
+                other,
+                "a local date and time, e.g. 2024-05-19T07:00:00",
+            );
             return None;
         }
     };

@@ -90,7 +90,8 @@ pub fn parse_file(config: &Config, media: &mut Library, file: FileId, text: &str
                 match item.get_ref() {
                     DeValue::Table(t) => {
                         let header = header_span(text, item.span());
-                        if let Some(b) = parse_broadcast(config, media, &mut cx, &campaign, t, header, &mut parsed.ids) {
+                        if let Some(b) = parse_broadcast(config, media, &mut cx, &campaign, t, header, &mut parsed.ids)
+                        {
                             parsed.broadcasts.push(b);
                         }
                     }
@@ -102,9 +103,12 @@ pub fn parse_file(config: &Config, media: &mut Library, file: FileId, text: &str
             }
         }
         Some((_, span)) => {
-            cx.error(header_span(text, span), "`broadcast` must be written with double brackets")
-                .label("a single table")
-                .hint("write [[broadcast]] (two brackets on each side), once before every broadcast");
+            cx.error(
+                header_span(text, span),
+                "`broadcast` must be written with double brackets",
+            )
+            .label("a single table")
+            .hint("write [[broadcast]] (two brackets on each side), once before every broadcast");
         }
     }
     top.finish(&mut cx);
@@ -128,7 +132,10 @@ fn syntax_error(cx: &mut Ctx, text: &str, e: &toml::de::Error) {
             message = "a list is not closed".into();
         }
     }
-    let end = text[start..].chars().next().map_or(start, |c| if c == '\n' { start } else { start + c.len_utf8() });
+    let end = text[start..]
+        .chars()
+        .next()
+        .map_or(start, |c| if c == '\n' { start } else { start + c.len_utf8() });
     let hint = if message == "a list is not closed" {
         "end the list with `]` on the same line, e.g. at = [\"06:15\", \"17:10\"]"
     } else if message.contains("duplicate key") {
@@ -224,16 +231,24 @@ fn parse_broadcast(
 
     let on_loudspeaker = channels.as_ref().is_some_and(|c| c.iter().any(|c| c == LOUDSPEAKER));
     if on_loudspeaker && !f_has_audio(&audio) && !t.contains_key("audio") {
-        cx.error(header.clone(), "this broadcast goes to the loudspeaker but has no `audio`")
-            .label("nothing to play")
-            .hint("add audio = [\"folder/file.mp3\"] (relative to the media folder), or remove \"loudspeaker\" from channels");
+        cx.error(
+            header.clone(),
+            "this broadcast goes to the loudspeaker but has no `audio`",
+        )
+        .label("nothing to play")
+        .hint(
+            "add audio = [\"folder/file.mp3\"] (relative to the media folder), or remove \"loudspeaker\" from channels",
+        );
     }
     let web: Vec<&String> = channels.iter().flatten().filter(|c| *c != LOUDSPEAKER).collect();
     if !web.is_empty() && post.is_none() && !t.contains_key("post") {
         let span = channels_span.unwrap_or(header.clone());
-        cx.error(span, format!("channel `{}` needs a [broadcast.post] with the text to publish", web[0]))
-            .label("nothing to post")
-            .hint("add a [broadcast.post] section with at least text = \"…\" under this broadcast");
+        cx.error(
+            span,
+            format!("channel `{}` needs a [broadcast.post] with the text to publish", web[0]),
+        )
+        .label("nothing to post")
+        .hint("add a [broadcast.post] section with at least text = \"…\" under this broadcast");
     }
 
     let b = Broadcast {
@@ -269,7 +284,8 @@ fn valid_id(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && s.len() <= 80
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 fn read_dates(cx: &mut Ctx, f: &mut Fields<'_, '_>, campaign: &Campaign) -> DateFilter {
@@ -296,8 +312,14 @@ fn read_dates(cx: &mut Ctx, f: &mut Fields<'_, '_>, campaign: &Campaign) -> Date
     let mut days: Vec<NaiveDate> = Vec::new();
     for d in &except {
         if !filter.allows(*d.get_ref()) {
-            cx.warning(d.span(), format!("{} is outside the broadcast's dates, so excluding it changes nothing", d.get_ref()))
-                .hint("check the year of this date");
+            cx.warning(
+                d.span(),
+                format!(
+                    "{} is outside the broadcast's dates, so excluding it changes nothing",
+                    d.get_ref()
+                ),
+            )
+            .hint("check the year of this date");
         }
         days.push(*d.get_ref());
     }
@@ -315,7 +337,9 @@ fn read_priority(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Priority {
             Some(s) => format!("did you mean \"{s}\"?"),
             None => "use \"normal\", \"priority\" or \"emergency\" (Circular 39/2020/TT-BTTTT levels)".into(),
         };
-        cx.error(p.span(), format!("unknown priority `{}`", p.get_ref())).label("not a bulletin level").hint(hint);
+        cx.error(p.span(), format!("unknown priority `{}`", p.get_ref()))
+            .label("not a bulletin level")
+            .hint(hint);
         Priority::Normal
     })
 }
@@ -323,7 +347,12 @@ fn read_priority(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Priority {
 /// The rule plus the spans its checks point at (one per time, instant or the cron string).
 type RuleSpans = Vec<Range<usize>>;
 
-fn read_rule(cx: &mut Ctx, f: &mut Fields<'_, '_>, header: &Range<usize>, dates: &DateFilter) -> Option<(Rule, RuleSpans)> {
+fn read_rule(
+    cx: &mut Ctx,
+    f: &mut Fields<'_, '_>,
+    header: &Range<usize>,
+    dates: &DateFilter,
+) -> Option<(Rule, RuleSpans)> {
     let given: Vec<&str> = ["at", "cron", "on"].into_iter().filter(|k| f.has(k)).collect();
     if given.len() > 1 {
         let span = f.key_span(given[1]).unwrap_or(header.clone());
@@ -333,7 +362,9 @@ fn read_rule(cx: &mut Ctx, f: &mut Fields<'_, '_>, header: &Range<usize>, dates:
     }
     if f.has("days") && !f.has("at") {
         let span = f.key_span("days").unwrap_or(header.clone());
-        let d = cx.error(span, "`days` only works together with `at`").label("no `at` times for these days");
+        let d = cx
+            .error(span, "`days` only works together with `at`")
+            .label("no `at` times for these days");
         if f.has("cron") {
             d.hint("put the days into the cron expression instead, e.g. cron = \"0 15 6 * * mon-fri\"");
         } else {
@@ -344,7 +375,9 @@ fn read_rule(cx: &mut Ctx, f: &mut Fields<'_, '_>, header: &Range<usize>, dates:
         None => {
             cx.error(header.clone(), "this broadcast never says when it airs")
                 .label("no `at`, `cron` or `on`")
-                .hint("add at = [\"06:15\"] (daily times), cron = \"0 15 6 * * mon-fri\", or on = [2024-05-19T07:00:00]");
+                .hint(
+                    "add at = [\"06:15\"] (daily times), cron = \"0 15 6 * * mon-fri\", or on = [2024-05-19T07:00:00]",
+                );
             return None;
         }
         Some("at") => read_daily(cx, f)?,
@@ -363,7 +396,8 @@ fn read_rule(cx: &mut Ctx, f: &mut Fields<'_, '_>, header: &Range<usize>, dates:
 fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)> {
     let at = f.strings(cx, "at")?;
     if at.get_ref().is_empty() {
-        cx.error(at.span(), "`at` is an empty list").hint("list at least one time, e.g. at = [\"06:15\"]");
+        cx.error(at.span(), "`at` is an empty list")
+            .hint("list at least one time, e.g. at = [\"06:15\"]");
         return None;
     }
     let mut times: Vec<(NaiveTime, Range<usize>)> = Vec::new();
@@ -383,7 +417,9 @@ fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)>
             }
             Err(msg) => {
                 ok = false;
-                cx.error(s.span(), msg).label("not a time of day").hint("write 24-hour local time as \"HH:MM\" or \"HH:MM:SS\", e.g. \"06:15\" or \"17:10\"");
+                cx.error(s.span(), msg)
+                    .label("not a time of day")
+                    .hint("write 24-hour local time as \"HH:MM\" or \"HH:MM:SS\", e.g. \"06:15\" or \"17:10\"");
             }
         }
     }
@@ -391,7 +427,8 @@ fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)>
         None => Weekdays::ALL,
         Some(list) => {
             if list.get_ref().is_empty() {
-                cx.error(list.span(), "`days` is an empty list").hint("list days such as [\"mon\", \"fri\"], or remove `days` to air every day");
+                cx.error(list.span(), "`days` is an empty list")
+                    .hint("list days such as [\"mon\", \"fri\"], or remove `days` to air every day");
                 ok = false;
             }
             let mut set = Weekdays::NONE;
@@ -404,7 +441,9 @@ fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)>
                             Some(s) => format!("did you mean \"{s}\"?"),
                             None => "use mon…sun, t2…t7, cn, daily, weekdays or weekends".into(),
                         };
-                        cx.error(w.span(), format!("`{}` is not a day", w.get_ref())).label("unknown day").hint(hint);
+                        cx.error(w.span(), format!("`{}` is not a day", w.get_ref()))
+                            .label("unknown day")
+                            .hint(hint);
                     }
                 }
             }
@@ -429,12 +468,20 @@ fn read_cron(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)> 
     let expr = f.string(cx, "cron")?;
     let fields = expr.get_ref().split_whitespace().count();
     if !(fields == 5 || fields == 6) {
-        cx.error(expr.span(), format!("a cron expression has 5 or 6 fields; this one has {fields}"))
-            .label("wrong number of fields")
-            .hint("write \"SEC MIN HOUR DAY MONTH WEEKDAY\" or \"MIN HOUR DAY MONTH WEEKDAY\", e.g. \"0 15 6 * * mon-fri\"");
+        cx.error(
+            expr.span(),
+            format!("a cron expression has 5 or 6 fields; this one has {fields}"),
+        )
+        .label("wrong number of fields")
+        .hint(
+            "write \"SEC MIN HOUR DAY MONTH WEEKDAY\" or \"MIN HOUR DAY MONTH WEEKDAY\", e.g. \"0 15 6 * * mon-fri\"",
+        );
         return None;
     }
-    let parser = CronParser::builder().seconds(Seconds::Optional).year(Year::Disallowed).build();
+    let parser = CronParser::builder()
+        .seconds(Seconds::Optional)
+        .year(Year::Disallowed)
+        .build();
     match parser.parse(expr.get_ref()) {
         Ok(cron) => Some((
             Rule::Cron {
@@ -456,7 +503,8 @@ fn read_on(cx: &mut Ctx, f: &mut Fields<'_, '_>, dates: &DateFilter) -> Option<(
     let list = f.datetimes(cx, "on")?;
     if list.is_empty() {
         let span = f.key_span("on").unwrap_or(0..0);
-        cx.error(span, "`on` is an empty list").hint("list at least one date-time, e.g. on = [2024-05-19T07:00:00]");
+        cx.error(span, "`on` is an empty list")
+            .hint("list at least one date-time, e.g. on = [2024-05-19T07:00:00]");
         return None;
     }
     let mut ok = true;
@@ -464,13 +512,20 @@ fn read_on(cx: &mut Ctx, f: &mut Fields<'_, '_>, dates: &DateFilter) -> Option<(
         let day = dt.get_ref().date();
         if dates.except.binary_search(&day).is_ok() {
             ok = false;
-            cx.error(dt.span(), format!("{day} is one of the `except` days, so this instant would never air"))
-                .label("excluded day")
-                .hint("remove the instant, or remove the date from `except`");
+            cx.error(
+                dt.span(),
+                format!("{day} is one of the `except` days, so this instant would never air"),
+            )
+            .label("excluded day")
+            .hint("remove the instant, or remove the date from `except`");
         } else if !dates.allows(day) {
             ok = false;
             cx.error(dt.span(), "this instant is outside the broadcast's dates")
-                .label(format!("dates run {} to {}", opt_date(dates.from), opt_date(dates.until)))
+                .label(format!(
+                    "dates run {} to {}",
+                    opt_date(dates.from),
+                    opt_date(dates.until)
+                ))
                 .hint("correct the date, or widen `from` / `until`");
         }
     }
@@ -499,7 +554,8 @@ fn read_channels(config: &Config, cx: &mut Ctx, f: &mut Fields<'_, '_>, header: 
     for c in list.get_ref() {
         let name = c.get_ref();
         if out.contains(name) {
-            cx.warning(c.span(), format!("channel `{name}` is listed twice")).hint("remove one: it is used once either way");
+            cx.warning(c.span(), format!("channel `{name}` is listed twice"))
+                .hint("remove one: it is used once either way");
             continue;
         }
         if !config.channel_names().any(|n| n == name) {
@@ -512,7 +568,9 @@ fn read_channels(config: &Config, cx: &mut Ctx, f: &mut Fields<'_, '_>, header: 
                     config.path.file_name().and_then(|n| n.to_str()).unwrap_or("loaxa.toml")
                 ),
             };
-            cx.error(c.span(), format!("unknown channel `{name}`")).label("not configured").hint(hint);
+            cx.error(c.span(), format!("unknown channel `{name}`"))
+                .label("not configured")
+                .hint(hint);
             continue;
         }
         out.push(name.clone());
@@ -524,7 +582,8 @@ fn read_channels(config: &Config, cx: &mut Ctx, f: &mut Fields<'_, '_>, header: 
 fn read_audio(media: &mut Library, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<Vec<AudioItem>> {
     let list = f.strings(cx, "audio")?;
     if list.get_ref().is_empty() {
-        cx.error(list.span(), "`audio` is an empty list").hint("list the files to play, e.g. audio = [\"de-an-06/vneid.ogg\"]");
+        cx.error(list.span(), "`audio` is an empty list")
+            .hint("list the files to play, e.g. audio = [\"de-an-06/vneid.ogg\"]");
         return None;
     }
     let mut out = Vec::new();
@@ -544,12 +603,17 @@ fn media_error(media: &Library, cx: &mut Ctx, span: Range<usize>, rel: &str, e: 
     let hint = match e {
         MediaError::NotFound { .. } => match media.similar(rel) {
             Some(s) => format!("did you mean \"{s}\"?"),
-            None => format!("put the file under {} or correct the name (paths are relative to the media folder)", media.root().display()),
+            None => format!(
+                "put the file under {} or correct the name (paths are relative to the media folder)",
+                media.root().display()
+            ),
         },
         MediaError::Absolute(_) | MediaError::Escapes(_) | MediaError::SymlinkOut(_) => {
             "copy the file into the media folder and name it relative to it, e.g. \"de-an-06/vneid.ogg\"".into()
         }
-        MediaError::NotAudio { .. } => "re-export the file as mp3, ogg, wav, flac or m4a and check that it plays".into(),
+        MediaError::NotAudio { .. } => {
+            "re-export the file as mp3, ogg, wav, flac or m4a and check that it plays".into()
+        }
         _ => "check that the file exists and is readable".into(),
     };
     cx.error(span, e.to_string()).label("unusable media file").hint(hint);
@@ -573,9 +637,12 @@ fn read_gap(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Duration {
         None => Duration::ZERO,
         Some(n) if (0.0..=MAX_GAP_SECONDS).contains(n.get_ref()) => Duration::from_secs_f64(*n.get_ref()),
         Some(n) => {
-            cx.error(n.span(), format!("`gap_seconds` must be between 0 and {MAX_GAP_SECONDS}"))
-                .label("out of range")
-                .hint("the silence between repeats, in seconds, e.g. gap_seconds = 3");
+            cx.error(
+                n.span(),
+                format!("`gap_seconds` must be between 0 and {MAX_GAP_SECONDS}"),
+            )
+            .label("out of range")
+            .hint("the silence between repeats, in seconds, e.g. gap_seconds = 3");
             Duration::ZERO
         }
     }
@@ -589,7 +656,9 @@ fn read_post(media: &mut Library, cx: &mut Ctx, t: &DeTable<'_>, span: Range<usi
     if let Some(l) = &link
         && !(l.get_ref().starts_with("https://") || l.get_ref().starts_with("http://"))
     {
-        cx.error(l.span(), "`link` must be a web address").label("not a URL").hint("start it with https://, e.g. link = \"https://dichvucong.gov.vn\"");
+        cx.error(l.span(), "`link` must be a web address")
+            .label("not a URL")
+            .hint("start it with https://, e.g. link = \"https://dichvucong.gov.vn\"");
     }
     let image = f.string(cx, "image");
     if let Some(img) = &image
@@ -620,9 +689,12 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
             Rule::Daily { times, .. } => {
                 for (t, span) in times.iter().zip(spans) {
                     if q.contains(*t) {
-                        cx.error(span.clone(), format!("{} is inside quiet hours ({q})", t.format("%H:%M:%S")))
-                            .label(format!("{} broadcast in quiet hours", b.priority))
-                            .hint(quiet_hint.clone());
+                        cx.error(
+                            span.clone(),
+                            format!("{} is inside quiet hours ({q})", t.format("%H:%M:%S")),
+                        )
+                        .label(format!("{} broadcast in quiet hours", b.priority))
+                        .hint(quiet_hint.clone());
                     }
                 }
             }
@@ -637,9 +709,15 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
             }
             Rule::Cron { .. } => {
                 if let Some(at) = plan::first_matching(b, tz, |local| q.contains(local.time())) {
-                    cx.error(spans[0].clone(), format!("this cron expression fires inside quiet hours ({q}), e.g. at {}", at.format("%Y-%m-%d %H:%M:%S")))
-                        .label(format!("{} broadcast in quiet hours", b.priority))
-                        .hint(quiet_hint);
+                    cx.error(
+                        spans[0].clone(),
+                        format!(
+                            "this cron expression fires inside quiet hours ({q}), e.g. at {}",
+                            at.format("%Y-%m-%d %H:%M:%S")
+                        ),
+                    )
+                    .label(format!("{} broadcast in quiet hours", b.priority))
+                    .hint(quiet_hint);
                 }
             }
         }

@@ -76,7 +76,11 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
                 ),
             )
             .with_label("overlaps on the loudspeaker")
-            .with_note(first.broadcast.origin.file, first.broadcast.origin.id_span.clone(), "still playing")
+            .with_note(
+                first.broadcast.origin.file,
+                first.broadcast.origin.id_span.clone(),
+                "still playing",
+            )
             .with_hint("the later one will wait its turn; move it so they do not collide"),
         );
     }
@@ -144,5 +148,9 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
 }
 
 fn times(count: usize) -> String {
-    if count > 1 { format!(" ({count} times in the checked period)") } else { String::new() }
+    if count > 1 {
+        format!(" ({count} times in the checked period)")
+    } else {
+        String::new()
+    }
 }
