@@ -14,7 +14,7 @@ use super::fields::{Ctx, Decorate, Fields, Sp};
 use super::{AudioItem, Broadcast, DateFilter, Origin, Post, Priority, Rule};
 use crate::config::{Config, LOUDSPEAKER};
 use crate::diagnostic::{Diagnostic, FileId, did_you_mean};
-use crate::localtime::{Weekdays, parse_clock};
+use crate::localtime::{QuietHours, Weekdays, parse_clock};
 use crate::media::{Library, MediaError};
 use crate::plan;
 
@@ -707,13 +707,13 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
                     }
                 }
             }
-            Rule::Cron { .. } => {
-                if let Some(at) = plan::first_matching(b, tz, |local| q.contains(local.time())) {
+            Rule::Cron { cron, .. } => {
+                if let Some(t) = cron_time_in(cron, q) {
                     cx.error(
                         spans[0].clone(),
                         format!(
                             "this cron expression fires inside quiet hours ({q}), e.g. at {}",
-                            at.format("%Y-%m-%d %H:%M:%S")
+                            t.format("%H:%M:%S")
                         ),
                     )
                     .label(format!("{} broadcast in quiet hours", b.priority))
@@ -734,4 +734,31 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
             })
             .hint("check `days`, the day and month fields, `from`, `until` and `except`");
     }
+}
+
+/// A time of day at which `cron` fires inside the quiet window, if there is one. Only the
+/// second, minute and hour fields decide the time of day, so this walks at most 24 × 60 × 60
+/// combinations and skips whole hours and minutes that lie outside the window.
+fn cron_time_in(cron: &croner::Cron, q: QuietHours) -> Option<NaiveTime> {
+    let p = &cron.pattern;
+    let touches = |from: NaiveTime, to: NaiveTime| {
+        q.contains(from) || q.contains(to) || (from..=to).contains(&q.start) || (from..=to).contains(&q.end)
+    };
+    for h in (0..24).filter(|h| p.hour_match(*h).unwrap_or(false)) {
+        if !touches(NaiveTime::from_hms_opt(h, 0, 0)?, NaiveTime::from_hms_opt(h, 59, 59)?) {
+            continue;
+        }
+        for m in (0..60).filter(|m| p.minute_match(*m).unwrap_or(false)) {
+            if !touches(NaiveTime::from_hms_opt(h, m, 0)?, NaiveTime::from_hms_opt(h, m, 59)?) {
+                continue;
+            }
+            for s in (0..60).filter(|s| p.second_match(*s).unwrap_or(false)) {
+                let t = NaiveTime::from_hms_opt(h, m, s)?;
+                if q.contains(t) {
+                    return Some(t);
+                }
+            }
+        }
+    }
+    None
 }
