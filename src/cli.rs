@@ -42,6 +42,64 @@ pub enum Command {
     /// The window is [--from, --to). Dates and times are in the station's timezone; a bare
     /// date means 00:00 that day.
     Plan(PlanArgs),
+
+    /// Show what went out and when, from the history database (<data>/history.db).
+    ///
+    /// Filters combine. Times are station time; a bare date means 00:00. Readers never disturb
+    /// the running daemon.
+    History(HistoryArgs),
+
+    /// Check that the history is complete and untouched, and print its head (SEQ:HASH).
+    ///
+    /// Walks the hash chain and names the first broken event: an edited, deleted, inserted or
+    /// reordered row. Write the head into the monthly report; later, `--head SEQ:HASH` also
+    /// detects events cut off the end. Exits 1 on any break.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only events at or after this DATE or DATETIME.
+    #[arg(long, value_name = "DATE|DATETIME")]
+    pub from: Option<String>,
+    /// Only events before this DATE or DATETIME.
+    #[arg(long, value_name = "DATE|DATETIME")]
+    pub to: Option<String>,
+    /// Only this broadcast id.
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// Only this channel (e.g. facebook); loudspeaker events have no channel.
+    #[arg(long, value_name = "NAME")]
+    pub channel: Option<String>,
+    /// Only these event kinds (repeatable), e.g. playout_started, post_failed.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<String>,
+    /// Only outcomes of this class.
+    #[arg(long, value_enum)]
+    pub status: Option<crate::history::Status>,
+    /// Only this campaign (its name, as in [campaign] name).
+    #[arg(long, value_name = "NAME")]
+    pub campaign: Option<String>,
+    /// Output format. CSV carries a UTF-8 byte-order mark so spreadsheets show Vietnamese text.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Count outcomes per broadcast and per channel instead of listing events.
+    #[arg(long)]
+    pub summary: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A head published earlier (as printed by verify): also fail if the history no longer reaches it.
+    #[arg(long, value_name = "SEQ:HASH")]
+    pub head: Option<String>,
 }
 
 #[derive(Debug, Args)]

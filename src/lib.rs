@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diagnostic;
+pub mod history;
 pub mod localtime;
 pub mod media;
 pub mod plan;

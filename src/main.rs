@@ -10,5 +10,7 @@ fn main() -> ExitCode {
     match &cli.command {
         Command::Check(args) => loaxa::cmd::check::run(&cli.config, args),
         Command::Plan(args) => loaxa::cmd::plan::run(&cli.config, args),
+        Command::History(args) => loaxa::cmd::history::run(&cli.config, args),
+        Command::Verify(args) => loaxa::cmd::verify::run(&cli.config, args),
     }
 }

@@ -1,7 +1,9 @@
 //! The subcommands. Each returns the process exit code; `main` only dispatches.
 
 pub mod check;
+pub mod history;
 pub mod plan;
+pub mod verify;
 
 use std::process::ExitCode;
 

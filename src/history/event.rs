@@ -1,0 +1,231 @@
+//! History events: what happened, when, to which occurrence and on which channel.
+//!
+//! An event carries everything an auditor needs to read it on its own: the title, the audio
+//! files with their SHA-256 and duration, the hash of the posted text. Deleting media or
+//! editing schedules later never changes what the history says.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::plan::Occurrence;
+use crate::schedule::{Broadcast, hex};
+
+/// The kinds of event. The string forms are what the database and exports hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    DaemonStarted,
+    DaemonStopped,
+    ScheduleLoaded,
+    ScheduleRejected,
+    PlayoutStarted,
+    PlayoutFinished,
+    PlayoutFailed,
+    PlayoutInterrupted,
+    PlayoutMissed,
+    PostQueued,
+    PostAttempt,
+    PostSucceeded,
+    PostFailed,
+    PostUnconfirmed,
+    DeviceError,
+    /// Events that waited in memory (disk full, I/O error) were written once the disk recovered.
+    HistoryRecovered,
+}
+
+impl Kind {
+    pub const ALL: &'static [Kind] = &[
+        Kind::DaemonStarted,
+        Kind::DaemonStopped,
+        Kind::ScheduleLoaded,
+        Kind::ScheduleRejected,
+        Kind::PlayoutStarted,
+        Kind::PlayoutFinished,
+        Kind::PlayoutFailed,
+        Kind::PlayoutInterrupted,
+        Kind::PlayoutMissed,
+        Kind::PostQueued,
+        Kind::PostAttempt,
+        Kind::PostSucceeded,
+        Kind::PostFailed,
+        Kind::PostUnconfirmed,
+        Kind::DeviceError,
+        Kind::HistoryRecovered,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::DaemonStarted => "daemon_started",
+            Kind::DaemonStopped => "daemon_stopped",
+            Kind::ScheduleLoaded => "schedule_loaded",
+            Kind::ScheduleRejected => "schedule_rejected",
+            Kind::PlayoutStarted => "playout_started",
+            Kind::PlayoutFinished => "playout_finished",
+            Kind::PlayoutFailed => "playout_failed",
+            Kind::PlayoutInterrupted => "playout_interrupted",
+            Kind::PlayoutMissed => "playout_missed",
+            Kind::PostQueued => "post_queued",
+            Kind::PostAttempt => "post_attempt",
+            Kind::PostSucceeded => "post_succeeded",
+            Kind::PostFailed => "post_failed",
+            Kind::PostUnconfirmed => "post_unconfirmed",
+            Kind::DeviceError => "device_error",
+            Kind::HistoryRecovered => "history_recovered",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+
+    /// The outcome class `loaxa history --status` filters on, for kinds that end something.
+    pub fn status(self) -> Option<Status> {
+        match self {
+            Kind::PlayoutFinished | Kind::PostSucceeded => Some(Status::Ok),
+            Kind::PlayoutFailed | Kind::PostFailed | Kind::DeviceError | Kind::ScheduleRejected => Some(Status::Failed),
+            Kind::PlayoutMissed => Some(Status::Missed),
+            Kind::PostUnconfirmed => Some(Status::Unconfirmed),
+            Kind::PlayoutInterrupted => Some(Status::Interrupted),
+            _ => None,
+        }
+    }
+}
+
+/// Outcome classes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Status {
+    Ok,
+    Failed,
+    Missed,
+    Unconfirmed,
+    Interrupted,
+}
+
+impl Status {
+    pub fn kinds(self) -> Vec<Kind> {
+        Kind::ALL.iter().copied().filter(|k| k.status() == Some(self)).collect()
+    }
+}
+
+/// Which occurrence an event is about: broadcast id + scheduled instant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OccurrenceKey {
+    pub broadcast_id: String,
+    pub scheduled_at: DateTime<Utc>,
+}
+
+/// One event, before it gets its sequence number and hash.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub kind: Kind,
+    pub occurrence: Option<OccurrenceKey>,
+    pub channel: Option<String>,
+    pub campaign: Option<String>,
+    /// A JSON object. Keys are stored sorted, so the stored text is canonical.
+    pub details: Value,
+}
+
+impl Event {
+    pub fn new(kind: Kind, details: Value) -> Event {
+        Event {
+            at: Utc::now(),
+            kind,
+            occurrence: None,
+            channel: None,
+            campaign: None,
+            details,
+        }
+    }
+
+    pub fn at(mut self, at: DateTime<Utc>) -> Event {
+        self.at = at;
+        self
+    }
+
+    pub fn channel(mut self, channel: impl Into<String>) -> Event {
+        self.channel = Some(channel.into());
+        self
+    }
+
+    /// Ties the event to an occurrence, copying the broadcast's title and campaign into it.
+    pub fn for_occurrence(mut self, o: &Occurrence<'_>) -> Event {
+        self.occurrence = Some(OccurrenceKey {
+            broadcast_id: o.broadcast.id.clone(),
+            scheduled_at: o.at,
+        });
+        self.campaign = o.broadcast.campaign.clone();
+        if let Value::Object(m) = &mut self.details {
+            m.entry("title")
+                .or_insert_with(|| Value::String(o.broadcast.title.clone()));
+            m.entry("priority")
+                .or_insert_with(|| Value::String(o.broadcast.priority.as_str().into()));
+        }
+        self
+    }
+}
+
+/// Formats an instant the way the history stores it: RFC 3339, milliseconds, `Z`.
+pub fn utc_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// What a playout event records about the programme: every audio file with its SHA-256 and
+/// duration, the airtime and the repeat settings. Hashes are cached per file path.
+#[derive(Default)]
+pub struct Fingerprints {
+    cache: HashMap<std::path::PathBuf, Option<String>>,
+}
+
+impl Fingerprints {
+    /// SHA-256 of a file, or `None` if it cannot be read (recorded as such, never hidden).
+    pub fn sha256(&mut self, path: &Path) -> Option<String> {
+        self.cache
+            .entry(path.to_path_buf())
+            .or_insert_with(|| {
+                let bytes = std::fs::read(path).ok()?;
+                Some(hex(&Sha256::digest(&bytes)))
+            })
+            .clone()
+    }
+
+    pub fn programme(&mut self, b: &Broadcast, media_root: &Path) -> Value {
+        let audio: Vec<Value> = b
+            .audio
+            .iter()
+            .map(|a| {
+                json!({
+                    "path": a.path,
+                    "sha256": self.sha256(&media_root.join(&a.path)),
+                    "duration_s": (a.duration.as_secs_f64() * 1000.0).round() / 1000.0,
+                })
+            })
+            .collect();
+        json!({
+            "title": b.title,
+            "priority": b.priority.as_str(),
+            "audio": audio,
+            "repeat": b.repeat,
+            "gap_s": b.gap.as_secs_f64(),
+            "airtime_s": (b.duration().as_secs_f64() * 1000.0).round() / 1000.0,
+        })
+    }
+}
+
+/// The SHA-256 of a posted text, so the history proves what was said without storing it twice.
+pub fn text_sha256(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// Merges `extra` into the object `base`.
+pub fn merge(mut base: Value, extra: Value) -> Value {
+    if let (Value::Object(b), Value::Object(e)) = (&mut base, extra) {
+        for (k, v) in e {
+            b.insert(k, v);
+        }
+    }
+    base
+}

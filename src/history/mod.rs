@@ -1,0 +1,17 @@
+//! The broadcast history: what went out and when, append-only and tamper-evident.
+//!
+//! - [`event`]: the event kinds and what each records;
+//! - [`store`]: the SQLite file, its schema and the hash chain;
+//! - [`writer`]: the thread that writes durably without blocking async code;
+//! - [`verify`]: walking the chain;
+//! - [`query`]: filters, summaries and exports for `loaxa history`.
+
+pub mod event;
+pub mod query;
+pub mod store;
+pub mod verify;
+pub mod writer;
+
+pub use event::{Event, Kind, OccurrenceKey, Status};
+pub use store::{Head, Store, StoreError};
+pub use writer::{History, Receipt};

@@ -1,0 +1,293 @@
+//! Reading the history back: filters, per-broadcast and per-channel summaries, and the
+//! table, CSV and JSON forms `loaxa history` prints.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value as Sql;
+use serde_json::{Value, json};
+
+use super::event::{Kind, Status, utc_text};
+use super::store::{Store, StoreError, StoredEvent};
+
+/// Which events to read. Empty fields match everything.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub broadcast_id: Option<String>,
+    pub channel: Option<String>,
+    pub kinds: Vec<Kind>,
+    pub status: Option<Status>,
+    pub campaign: Option<String>,
+}
+
+impl Filter {
+    fn sql(&self) -> (String, Vec<Sql>) {
+        let mut clauses = Vec::new();
+        let mut args: Vec<Sql> = Vec::new();
+        if let Some(f) = self.from {
+            clauses.push("at_utc >= ?");
+            args.push(Sql::Text(utc_text(f)));
+        }
+        if let Some(t) = self.to {
+            clauses.push("at_utc < ?");
+            args.push(Sql::Text(utc_text(t)));
+        }
+        if let Some(id) = &self.broadcast_id {
+            clauses.push("broadcast_id = ?");
+            args.push(Sql::Text(id.clone()));
+        }
+        if let Some(c) = &self.channel {
+            clauses.push("channel = ?");
+            args.push(Sql::Text(c.clone()));
+        }
+        if let Some(c) = &self.campaign {
+            clauses.push("campaign = ?");
+            args.push(Sql::Text(c.clone()));
+        }
+        let mut kinds: Vec<Kind> = self.kinds.clone();
+        if let Some(s) = self.status {
+            let by_status = s.kinds();
+            kinds = if kinds.is_empty() {
+                by_status
+            } else {
+                kinds.into_iter().filter(|k| by_status.contains(k)).collect()
+            };
+            if kinds.is_empty() {
+                clauses.push("0");
+            }
+        }
+        let kind_clause;
+        if !kinds.is_empty() {
+            kind_clause = format!("kind IN ({})", vec!["?"; kinds.len()].join(","));
+            clauses.push(&kind_clause);
+            args.extend(kinds.iter().map(|k| Sql::Text(k.as_str().into())));
+        }
+        let wher = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", clauses.join(" AND "))
+        };
+        (wher, args)
+    }
+}
+
+/// The events matching a filter, oldest first.
+pub fn events(store: &Store, filter: &Filter) -> Result<Vec<StoredEvent>, StoreError> {
+    let (wher, args) = filter.sql();
+    let mut stmt = store.connection().prepare(&format!(
+        "SELECT {} FROM events{wher} ORDER BY seq",
+        StoredEvent::COLUMNS
+    ))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), StoredEvent::from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Outcome counts for one broadcast or one channel.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub started: u64,
+    pub ok: u64,
+    pub failed: u64,
+    pub interrupted: u64,
+    pub missed: u64,
+    pub unconfirmed: u64,
+    pub attempts: u64,
+}
+
+impl Counts {
+    fn add(&mut self, kind: Kind, n: u64) {
+        match kind {
+            Kind::PlayoutStarted => self.started += n,
+            Kind::PostAttempt => self.attempts += n,
+            _ => {}
+        }
+        match kind.status() {
+            Some(Status::Ok) => self.ok += n,
+            Some(Status::Failed) => self.failed += n,
+            Some(Status::Interrupted) => self.interrupted += n,
+            Some(Status::Missed) => self.missed += n,
+            Some(Status::Unconfirmed) => self.unconfirmed += n,
+            None => {}
+        }
+    }
+}
+
+/// Counts per broadcast (loudspeaker) and per channel (posts) for a filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub by_broadcast: BTreeMap<String, Counts>,
+    pub by_channel: BTreeMap<String, Counts>,
+}
+
+pub fn summary(store: &Store, filter: &Filter) -> Result<Summary, StoreError> {
+    let (wher, args) = filter.sql();
+    let mut stmt = store.connection().prepare(&format!(
+        "SELECT broadcast_id, channel, kind, count(*) FROM events{wher} GROUP BY broadcast_id, channel, kind"
+    ))?;
+    let mut out = Summary::default();
+    let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+    while let Some(r) = rows.next()? {
+        let id: Option<String> = r.get(0)?;
+        let channel: Option<String> = r.get(1)?;
+        let Some(kind) = Kind::parse(&r.get::<_, String>(2)?) else {
+            continue;
+        };
+        let n: i64 = r.get(3)?;
+        let n = n as u64;
+        if let Some(c) = &channel {
+            out.by_channel.entry(c.clone()).or_default().add(kind, n);
+        } else if let Some(id) = &id {
+            out.by_broadcast.entry(id.clone()).or_default().add(kind, n);
+        }
+    }
+    Ok(out)
+}
+
+/// A short human description of an event: its reason, error, link or title.
+pub fn describe(details: &Value) -> String {
+    for key in ["reason", "error", "url", "message", "title"] {
+        if let Some(s) = details.get(key).and_then(Value::as_str) {
+            return s.to_string();
+        }
+    }
+    if let Some(files) = details.get("files").and_then(Value::as_array) {
+        return format!("{} files", files.len());
+    }
+    String::new()
+}
+
+fn local_short(text: &Option<String>, store: &Store) -> String {
+    text.as_ref()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&store.timezone()).format("%d/%m %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+pub fn write_table(out: &mut impl Write, store: &Store, rows: &[StoredEvent]) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:>6}  {:<19}  {:<19}  {:<24}  {:<14}  {:<10}  details",
+        "seq", "time", "kind", "broadcast", "scheduled", "channel"
+    )?;
+    for e in rows {
+        let time = DateTime::parse_from_rfc3339(&e.at_local)
+            .map(|t| t.format("%d/%m/%Y %H:%M:%S").to_string())
+            .unwrap_or_else(|_| e.at_local.clone());
+        writeln!(
+            out,
+            "{:>6}  {:<19}  {:<19}  {:<24}  {:<14}  {:<10}  {}",
+            e.seq,
+            time,
+            e.kind,
+            e.broadcast_id.as_deref().unwrap_or(""),
+            local_short(&e.scheduled_at, store),
+            e.channel.as_deref().unwrap_or(""),
+            describe(&e.details_json())
+        )?;
+    }
+    Ok(())
+}
+
+/// CSV with a UTF-8 byte-order mark, so Excel and LibreOffice show Vietnamese text correctly.
+pub fn write_csv(out: &mut impl Write, store: &Store, rows: &[StoredEvent]) -> std::io::Result<()> {
+    out.write_all("\u{feff}".as_bytes())?;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "seq",
+        "time_local",
+        "time_utc",
+        "kind",
+        "status",
+        "broadcast_id",
+        "scheduled_local",
+        "channel",
+        "campaign",
+        "title",
+        "description",
+        "details",
+        "hash",
+    ])?;
+    for e in rows {
+        let d = e.details_json();
+        let status = Kind::parse(&e.kind)
+            .and_then(Kind::status)
+            .map(|s| format!("{s:?}").to_lowercase())
+            .unwrap_or_default();
+        let scheduled = e
+            .scheduled_at
+            .as_ref()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| super::store::local_text(t.with_timezone(&Utc), store.timezone()))
+            .unwrap_or_default();
+        w.write_record([
+            e.seq.to_string().as_str(),
+            &e.at_local,
+            &e.at_utc,
+            &e.kind,
+            &status,
+            e.broadcast_id.as_deref().unwrap_or(""),
+            &scheduled,
+            e.channel.as_deref().unwrap_or(""),
+            e.campaign.as_deref().unwrap_or(""),
+            d.get("title").and_then(Value::as_str).unwrap_or(""),
+            &describe(&d),
+            &e.details,
+            &e.hash,
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+pub fn write_json(out: &mut impl Write, rows: &[StoredEvent]) -> std::io::Result<()> {
+    for e in rows {
+        let v = json!({
+            "seq": e.seq,
+            "at": e.at_local,
+            "at_utc": e.at_utc,
+            "kind": e.kind,
+            "broadcast_id": e.broadcast_id,
+            "scheduled_at": e.scheduled_at,
+            "channel": e.channel,
+            "campaign": e.campaign,
+            "details": e.details_json(),
+            "hash": e.hash,
+        });
+        serde_json::to_writer(&mut *out, &v)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+pub fn write_summary(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
+    writeln!(out, "Loudspeaker, per broadcast:")?;
+    writeln!(
+        out,
+        "  {:<32} {:>8} {:>8} {:>8} {:>12} {:>8}",
+        "broadcast", "started", "played", "failed", "interrupted", "missed"
+    )?;
+    for (id, c) in &s.by_broadcast {
+        writeln!(
+            out,
+            "  {:<32} {:>8} {:>8} {:>8} {:>12} {:>8}",
+            id, c.started, c.ok, c.failed, c.interrupted, c.missed
+        )?;
+    }
+    writeln!(out, "\nPosts, per channel:")?;
+    writeln!(
+        out,
+        "  {:<32} {:>8} {:>8} {:>8} {:>12}",
+        "channel", "attempts", "posted", "failed", "unconfirmed"
+    )?;
+    for (ch, c) in &s.by_channel {
+        writeln!(
+            out,
+            "  {:<32} {:>8} {:>8} {:>8} {:>12}",
+            ch, c.attempts, c.ok, c.failed, c.unconfirmed
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,357 @@
+//! The history database: an append-only, hash-chained event table in SQLite.
+//!
+//! `<data>/history.db` is the station's evidence of what went out. It is opened in WAL mode
+//! (readers never block the writer) with `synchronous = FULL` (a committed event survives a
+//! power cut), carries an application id so a foreign file is never mistaken for it or
+//! overwritten, and refuses UPDATE and DELETE through triggers. Each event's hash covers the
+//! previous hash and the event's canonical bytes, so any edit, deletion, insertion or
+//! reordering breaks the chain at a named sequence number.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::event::{Event, utc_text};
+use crate::schedule::hex;
+
+/// "LOAX": marks the file as a loaxa history in the SQLite header.
+const APPLICATION_ID: i32 = 0x4C4F_4158;
+
+/// Schema migrations; `PRAGMA user_version` is how many have run.
+const MIGRATIONS: &[&str] = &[
+    // 1: the event chain.
+    "CREATE TABLE events (
+        seq          INTEGER PRIMARY KEY,
+        at_utc       TEXT NOT NULL,
+        at_local     TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        broadcast_id TEXT,
+        scheduled_at TEXT,
+        channel      TEXT,
+        campaign     TEXT,
+        details      TEXT NOT NULL,
+        prev_hash    TEXT NOT NULL,
+        hash         TEXT NOT NULL
+     );
+     CREATE INDEX events_at ON events(at_utc);
+     CREATE INDEX events_broadcast ON events(broadcast_id, scheduled_at);
+     CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+       BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+     CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+       BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;",
+];
+
+/// The hash before the first event.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "{path} is not a SQLite database (or is damaged): {reason}. It was left untouched; restore it from a backup or move it aside"
+    )]
+    Corrupt { path: PathBuf, reason: String },
+    #[error(
+        "{path} is a database of another program, not a loaxa history. It was left untouched; set [station] data to another folder"
+    )]
+    Foreign { path: PathBuf },
+    #[error("{path} was written by a newer loaxa (schema {found}, this one knows {known}); upgrade loaxa")]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("no history at {0} yet")]
+    Missing(PathBuf),
+    #[error("history database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot create the data folder {path}: {source}")]
+    Folder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The newest event: what the office writes into its monthly report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl std::fmt::Display for Head {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
+}
+
+/// A connection to the history file.
+pub struct Store {
+    conn: Connection,
+    tz: Tz,
+}
+
+impl Store {
+    /// The history file inside a data folder.
+    pub fn path_in(data: &Path) -> PathBuf {
+        data.join("history.db")
+    }
+
+    /// Opens (creating if absent) the history for writing.
+    pub fn open(path: &Path, tz: Tz) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        identify(&conn, path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| corrupt(path, e))?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        migrate(&conn, path)?;
+        Ok(Store { conn, tz })
+    }
+
+    /// Opens an existing history read-only, for reports and verification while the daemon writes.
+    pub fn open_read_only(path: &Path, tz: Tz) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        identify(&conn, path)?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version == 0 {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        if version > MIGRATIONS.len() as i64 {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                known: MIGRATIONS.len() as i64,
+            });
+        }
+        Ok(Store { conn, tz })
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn timezone(&self) -> Tz {
+        self.tz
+    }
+
+    pub fn head(&self) -> Result<Option<Head>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", [], |r| {
+                Ok(Head {
+                    seq: r.get(0)?,
+                    hash: r.get(1)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Appends events in one durable transaction. Either all are written or none.
+    pub fn append(&mut self, events: &[Event]) -> Result<Vec<Head>, StoreError> {
+        let tz = self.tz;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let heads = append_in(&tx, tz, events)?;
+        tx.commit()?;
+        Ok(heads)
+    }
+
+    /// Limits the file size in pages: SQLite then fails writes with SQLITE_FULL exactly as on a
+    /// full disk. Used by tests of the disk-full path.
+    #[doc(hidden)]
+    pub fn limit_pages(&self, pages: u32) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "max_page_count", pages)?;
+        Ok(())
+    }
+}
+
+fn append_in(tx: &Transaction<'_>, tz: Tz, events: &[Event]) -> Result<Vec<Head>, StoreError> {
+    let (mut seq, mut prev): (i64, String) = tx
+        .query_row("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?
+        .unwrap_or((0, GENESIS.to_string()));
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO events (seq, at_utc, at_local, kind, broadcast_id, scheduled_at, channel, campaign, details, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    let mut heads = Vec::with_capacity(events.len());
+    for e in events {
+        seq += 1;
+        let row = StoredEvent::from_event(seq, e, tz, prev.clone());
+        stmt.execute(params![
+            row.seq,
+            row.at_utc,
+            row.at_local,
+            row.kind,
+            row.broadcast_id,
+            row.scheduled_at,
+            row.channel,
+            row.campaign,
+            row.details,
+            row.prev_hash,
+            row.hash
+        ])?;
+        prev = row.hash.clone();
+        heads.push(Head { seq, hash: row.hash });
+    }
+    Ok(heads)
+}
+
+/// An event as stored: every column, text exactly as hashed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub at_utc: String,
+    pub at_local: String,
+    pub kind: String,
+    pub broadcast_id: Option<String>,
+    pub scheduled_at: Option<String>,
+    pub channel: Option<String>,
+    pub campaign: Option<String>,
+    pub details: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl StoredEvent {
+    fn from_event(seq: i64, e: &Event, tz: Tz, prev_hash: String) -> StoredEvent {
+        let mut row = StoredEvent {
+            seq,
+            at_utc: utc_text(e.at),
+            at_local: local_text(e.at, tz),
+            kind: e.kind.as_str().to_string(),
+            broadcast_id: e.occurrence.as_ref().map(|o| o.broadcast_id.clone()),
+            scheduled_at: e.occurrence.as_ref().map(|o| utc_text(o.scheduled_at)),
+            channel: e.channel.clone(),
+            campaign: e.campaign.clone(),
+            details: e.details.to_string(),
+            prev_hash,
+            hash: String::new(),
+        };
+        row.hash = row.compute_hash();
+        row
+    }
+
+    /// The bytes the hash covers: every column but the hashes, as a JSON array.
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        let v = serde_json::json!([
+            self.seq,
+            self.at_utc,
+            self.at_local,
+            self.kind,
+            self.broadcast_id,
+            self.scheduled_at,
+            self.channel,
+            self.campaign,
+            self.details
+        ]);
+        v.to_string().into_bytes()
+    }
+
+    /// hash_n = SHA-256(hash_{n-1} ‖ canonical bytes of event n), with hash_{n-1} as raw bytes.
+    pub fn compute_hash(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(unhex(&self.prev_hash));
+        h.update(self.canonical_bytes());
+        hex(&h.finalize())
+    }
+
+    pub fn details_json(&self) -> Value {
+        serde_json::from_str(&self.details).unwrap_or(Value::Null)
+    }
+
+    pub const COLUMNS: &'static str =
+        "seq, at_utc, at_local, kind, broadcast_id, scheduled_at, channel, campaign, details, prev_hash, hash";
+
+    pub fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
+        Ok(StoredEvent {
+            seq: r.get(0)?,
+            at_utc: r.get(1)?,
+            at_local: r.get(2)?,
+            kind: r.get(3)?,
+            broadcast_id: r.get(4)?,
+            scheduled_at: r.get(5)?,
+            channel: r.get(6)?,
+            campaign: r.get(7)?,
+            details: r.get(8)?,
+            prev_hash: r.get(9)?,
+            hash: r.get(10)?,
+        })
+    }
+}
+
+pub fn local_text(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz)
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2).unwrap_or("00"), 16).unwrap_or(0))
+        .collect()
+}
+
+fn corrupt(path: &Path, e: rusqlite::Error) -> StoreError {
+    StoreError::Corrupt {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
+/// Makes sure the file is ours (or empty) before anything is written to it.
+fn identify(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let app: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|e| corrupt(path, e))?;
+    let objects: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(|e| corrupt(path, e))?;
+    if app != APPLICATION_ID && (app != 0 || objects > 0) {
+        return Err(StoreError::Foreign {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let batch = format!(
+            "BEGIN IMMEDIATE; {sql}; PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {}; COMMIT;",
+            i + 1
+        );
+        if let Err(e) = conn.execute_batch(&batch) {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e.into());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,146 @@
+//! Walking the hash chain: `loaxa verify`.
+//!
+//! Each row's hash covers the previous row's hash, so the walk finds the first row where the
+//! story stops adding up and says what kind of break it is. A published head (`SEQ:HASH`, from a
+//! monthly report) also catches the one change the chain alone cannot: cutting rows off the end.
+
+use super::store::{GENESIS, Head, Store, StoreError, StoredEvent};
+
+/// The first place the history does not add up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Break {
+    /// Row `seq` is not what was written: its contents do not match its own hash.
+    Edited { seq: i64 },
+    /// Rows `from..=to` are gone.
+    Deleted { from: i64, to: i64 },
+    /// Row `seq` does not follow the row before it: a row was inserted, removed and renumbered,
+    /// or rows were reordered.
+    Relinked { seq: i64 },
+    /// The history ends before the published head.
+    Truncated { last: i64, head: i64 },
+    /// The row at the published head has another hash: the history was rewritten.
+    HeadMismatch { seq: i64 },
+}
+
+impl Break {
+    pub fn seq(&self) -> i64 {
+        match self {
+            Break::Edited { seq } | Break::Relinked { seq } | Break::HeadMismatch { seq } => *seq,
+            Break::Deleted { from, .. } => *from,
+            Break::Truncated { last, .. } => last + 1,
+        }
+    }
+}
+
+impl std::fmt::Display for Break {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Break::Edited { seq } => write!(f, "event {seq} was modified: its contents no longer match its hash"),
+            Break::Deleted { from, to } if from == to => write!(f, "event {from} is missing: it was deleted"),
+            Break::Deleted { from, to } => write!(f, "events {from} to {to} are missing: they were deleted"),
+            Break::Relinked { seq } => write!(
+                f,
+                "event {seq} does not follow event {}: rows were inserted, deleted and renumbered, or reordered",
+                seq - 1
+            ),
+            Break::Truncated { last, head } => {
+                write!(
+                    f,
+                    "the history ends at event {last}, but the published head is event {head}: events were cut off the end"
+                )
+            }
+            Break::HeadMismatch { seq } => {
+                write!(
+                    f,
+                    "event {seq} has a different hash than the published head: the history was rewritten"
+                )
+            }
+        }
+    }
+}
+
+/// What a walk found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    pub events: i64,
+    pub head: Option<Head>,
+    pub first_break: Option<Break>,
+}
+
+/// Parses a published head, `SEQ:HASH`.
+pub fn parse_head(s: &str) -> Result<Head, String> {
+    let (seq, hash) = s
+        .trim()
+        .split_once(':')
+        .ok_or("write the head as SEQ:HASH, as `loaxa verify` prints it")?;
+    let seq: i64 = seq.parse().map_err(|_| format!("`{seq}` is not a sequence number"))?;
+    let hash = hash.to_ascii_lowercase();
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err("the hash must be 64 hexadecimal digits".into());
+    }
+    Ok(Head { seq, hash })
+}
+
+/// Walks the whole chain in order, stopping at the first break.
+pub fn verify(store: &Store, published: Option<&Head>) -> Result<Report, StoreError> {
+    let conn = store.connection();
+    // One read transaction: the walk sees one consistent snapshot while the daemon appends.
+    let tx = conn.unchecked_transaction()?;
+    let mut stmt = tx.prepare(&format!("SELECT {} FROM events ORDER BY seq", StoredEvent::COLUMNS))?;
+    let mut rows = stmt.query([])?;
+    let mut expected_seq = 1i64;
+    let mut prev = GENESIS.to_string();
+    let mut events = 0i64;
+    let mut first_break = None;
+    let mut head = None;
+    let mut published_seen = false;
+    while let Some(r) = rows.next()? {
+        let e = StoredEvent::from_row(r)?;
+        events += 1;
+        if first_break.is_none() {
+            if e.seq > expected_seq {
+                first_break = Some(Break::Deleted {
+                    from: expected_seq,
+                    to: e.seq - 1,
+                });
+            } else if e.prev_hash != prev {
+                first_break = Some(Break::Relinked { seq: e.seq });
+            } else if e.compute_hash() != e.hash {
+                first_break = Some(Break::Edited { seq: e.seq });
+            }
+        }
+        if let Some(p) = published
+            && p.seq == e.seq
+        {
+            published_seen = true;
+            if p.hash != e.hash && first_break.is_none() {
+                first_break = Some(Break::HeadMismatch { seq: e.seq });
+            }
+        }
+        expected_seq = e.seq + 1;
+        prev = e.hash.clone();
+        head = Some(Head {
+            seq: e.seq,
+            hash: e.hash,
+        });
+    }
+    if let Some(p) = published
+        && !published_seen
+        && first_break.is_none()
+    {
+        let last = head.as_ref().map_or(0, |h| h.seq);
+        first_break = Some(if p.seq > last {
+            Break::Truncated { last, head: p.seq }
+        } else {
+            Break::Deleted { from: p.seq, to: p.seq }
+        });
+    }
+    drop(rows);
+    drop(stmt);
+    tx.finish()?;
+    Ok(Report {
+        events,
+        head,
+        first_break,
+    })
+}
