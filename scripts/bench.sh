@@ -22,3 +22,20 @@ for args in "check --from 2026-12-01" "plan --from 2026-12-01 --days 30 --json";
   /usr/bin/time -f "  loaxa $args: %M KiB" $bin --config "$cfg" $args >/dev/null 2>"$out/time.txt" || true
   tail -1 "$out/time.txt"
 done
+
+echo
+echo "== history (issue #3)"
+cargo build --release --quiet --example history_load
+hl=target/release/examples/history_load
+$hl append "$out/append.db" 1000
+mkdir -p "$out/hstation/var"
+printf '[station]\nname = "Bench"\n' > "$out/hstation/loaxa.toml"
+$hl fill "$out/hstation/var/history.db" 1000000
+ls -l "$out/hstation/var/history.db"
+$hl query "$out/hstation/var/history.db" 20
+hcfg="$out/hstation/loaxa.toml"
+hyperfine --warmup 1 --runs 10 --export-markdown "$out/history.md" \
+  -n "verify (1,000,000 events)" "$bin --config $hcfg verify" \
+  -n "history, one month, --format json" "$bin --config $hcfg history --from 2024-05-01 --to 2024-06-01 --format json >/dev/null" \
+  -n "history, one month, --summary" "$bin --config $hcfg history --from 2024-05-01 --to 2024-06-01 --summary >/dev/null"
+cat "$out/history.md"

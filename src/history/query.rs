@@ -6,7 +6,8 @@ use std::io::Write;
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as Sql;
-use serde_json::{Value, json};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::event::{Kind, Status, utc_text};
 use super::store::{Store, StoreError, StoredEvent};
@@ -25,26 +26,39 @@ pub struct Filter {
 
 impl Filter {
     fn sql(&self) -> (String, Vec<Sql>) {
-        let mut clauses = Vec::new();
+        let mut clauses: Vec<String> = Vec::new();
         let mut args: Vec<Sql> = Vec::new();
+        let mut time = Vec::new();
+        let mut time_args = Vec::new();
         if let Some(f) = self.from {
-            clauses.push("at_utc >= ?");
-            args.push(Sql::Text(utc_text(f)));
+            time.push("at_utc >= ?");
+            time_args.push(Sql::Text(utc_text(f)));
         }
         if let Some(t) = self.to {
-            clauses.push("at_utc < ?");
-            args.push(Sql::Text(utc_text(t)));
+            time.push("at_utc < ?");
+            time_args.push(Sql::Text(utc_text(t)));
+        }
+        if !time.is_empty() {
+            // Find the seq range through the time index, then scan that range in seq order:
+            // no sort of a month of rows. The `+` keeps SQLite from using the time index twice.
+            let t = time.join(" AND ");
+            clauses.push(format!("seq >= (SELECT min(seq) FROM events WHERE {t})"));
+            clauses.push(format!("seq <= (SELECT max(seq) FROM events WHERE {t})"));
+            clauses.push(format!("+{}", time.join(" AND +")));
+            for _ in 0..3 {
+                args.extend(time_args.iter().cloned());
+            }
         }
         if let Some(id) = &self.broadcast_id {
-            clauses.push("broadcast_id = ?");
+            clauses.push("broadcast_id = ?".into());
             args.push(Sql::Text(id.clone()));
         }
         if let Some(c) = &self.channel {
-            clauses.push("channel = ?");
+            clauses.push("channel = ?".into());
             args.push(Sql::Text(c.clone()));
         }
         if let Some(c) = &self.campaign {
-            clauses.push("campaign = ?");
+            clauses.push("campaign = ?".into());
             args.push(Sql::Text(c.clone()));
         }
         let mut kinds: Vec<Kind> = self.kinds.clone();
@@ -56,13 +70,11 @@ impl Filter {
                 kinds.into_iter().filter(|k| by_status.contains(k)).collect()
             };
             if kinds.is_empty() {
-                clauses.push("0");
+                clauses.push("0".into());
             }
         }
-        let kind_clause;
         if !kinds.is_empty() {
-            kind_clause = format!("kind IN ({})", vec!["?"; kinds.len()].join(","));
-            clauses.push(&kind_clause);
+            clauses.push(format!("kind IN ({})", vec!["?"; kinds.len()].join(",")));
             args.extend(kinds.iter().map(|k| Sql::Text(k.as_str().into())));
         }
         let wher = if clauses.is_empty() {
@@ -242,21 +254,44 @@ pub fn write_csv(out: &mut impl Write, store: &Store, rows: &[StoredEvent]) -> s
     Ok(())
 }
 
+/// One JSON object per line. `details` is copied through as stored, without re-parsing.
 pub fn write_json(out: &mut impl Write, rows: &[StoredEvent]) -> std::io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        seq: i64,
+        at: &'a str,
+        at_utc: &'a str,
+        kind: &'a str,
+        broadcast_id: Option<&'a str>,
+        scheduled_at: Option<&'a str>,
+        channel: Option<&'a str>,
+        campaign: Option<&'a str>,
+        details: &'a RawValue,
+        hash: &'a str,
+    }
+    let null = RawValue::from_string("null".into()).map_err(std::io::Error::other)?;
     for e in rows {
-        let v = json!({
-            "seq": e.seq,
-            "at": e.at_local,
-            "at_utc": e.at_utc,
-            "kind": e.kind,
-            "broadcast_id": e.broadcast_id,
-            "scheduled_at": e.scheduled_at,
-            "channel": e.channel,
-            "campaign": e.campaign,
-            "details": e.details_json(),
-            "hash": e.hash,
-        });
-        serde_json::to_writer(&mut *out, &v)?;
+        let details: Box<RawValue>;
+        let details = match serde_json::from_str::<&RawValue>(&e.details) {
+            Ok(d) => d,
+            Err(_) => {
+                details = null.clone();
+                &details
+            }
+        };
+        let line = Line {
+            seq: e.seq,
+            at: &e.at_local,
+            at_utc: &e.at_utc,
+            kind: &e.kind,
+            broadcast_id: e.broadcast_id.as_deref(),
+            scheduled_at: e.scheduled_at.as_deref(),
+            channel: e.channel.as_deref(),
+            campaign: e.campaign.as_deref(),
+            details,
+            hash: &e.hash,
+        };
+        serde_json::to_writer(&mut *out, &line)?;
         out.write_all(b"\n")?;
     }
     Ok(())

@@ -251,28 +251,35 @@ impl StoredEvent {
         row
     }
 
-    /// The bytes the hash covers: every column but the hashes, as a JSON array.
+    /// The bytes the hash covers: every column but the hashes, as a compact JSON array.
     pub fn canonical_bytes(&self) -> Vec<u8> {
-        let v = serde_json::json!([
-            self.seq,
-            self.at_utc,
-            self.at_local,
-            self.kind,
-            self.broadcast_id,
-            self.scheduled_at,
-            self.channel,
-            self.campaign,
-            self.details
-        ]);
-        v.to_string().into_bytes()
+        let mut buf = Vec::with_capacity(256 + self.details.len());
+        write_canonical(&mut buf, self.seq, &self.text_columns());
+        buf
+    }
+
+    fn text_columns(&self) -> [Option<&str>; 8] {
+        [
+            Some(&self.at_utc),
+            Some(&self.at_local),
+            Some(&self.kind),
+            self.broadcast_id.as_deref(),
+            self.scheduled_at.as_deref(),
+            self.channel.as_deref(),
+            self.campaign.as_deref(),
+            Some(&self.details),
+        ]
     }
 
     /// hash_n = SHA-256(hash_{n-1} ‖ canonical bytes of event n), with hash_{n-1} as raw bytes.
     pub fn compute_hash(&self) -> String {
-        let mut h = Sha256::new();
-        h.update(unhex(&self.prev_hash));
-        h.update(self.canonical_bytes());
-        hex(&h.finalize())
+        let mut buf = Vec::new();
+        hex(&chain_hash(
+            &unhex(&self.prev_hash),
+            self.seq,
+            &self.text_columns(),
+            &mut buf,
+        ))
     }
 
     pub fn details_json(&self) -> Value {
@@ -304,10 +311,48 @@ pub fn local_text(t: DateTime<Utc>, tz: Tz) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
 }
 
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len() / 2)
-        .map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2).unwrap_or("00"), 16).unwrap_or(0))
-        .collect()
+/// Writes `[seq,"col",…,null,…]` exactly as serde_json's compact form of that array.
+pub(crate) fn write_canonical(buf: &mut Vec<u8>, seq: i64, columns: &[Option<&str>; 8]) {
+    buf.push(b'[');
+    buf.extend_from_slice(seq.to_string().as_bytes());
+    for c in columns {
+        buf.push(b',');
+        match c {
+            // Writing a &str into a Vec cannot fail.
+            Some(s) => {
+                let _ = serde_json::to_writer(&mut *buf, s);
+            }
+            None => buf.extend_from_slice(b"null"),
+        }
+    }
+    buf.push(b']');
+}
+
+/// One link of the chain. `buf` is scratch space reused across calls.
+pub(crate) fn chain_hash(prev: &[u8; 32], seq: i64, columns: &[Option<&str>; 8], buf: &mut Vec<u8>) -> [u8; 32] {
+    buf.clear();
+    write_canonical(buf, seq, columns);
+    let mut h = Sha256::new();
+    h.update(prev);
+    h.update(&buf[..]);
+    h.finalize().into()
+}
+
+/// Decodes a 64-digit hex hash; anything else decodes to a value no real hash has.
+pub(crate) fn unhex(s: &str) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    let b = s.as_bytes();
+    if b.len() != 64 {
+        return [0xff; 32];
+    }
+    for (i, o) in out.iter_mut().enumerate() {
+        let d = |c: u8| (c as char).to_digit(16);
+        match (d(b[2 * i]), d(b[2 * i + 1])) {
+            (Some(h), Some(l)) => *o = (h * 16 + l) as u8,
+            _ => return [0xff; 32],
+        }
+    }
+    out
 }
 
 fn corrupt(path: &Path, e: rusqlite::Error) -> StoreError {
