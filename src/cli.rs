@@ -49,6 +49,15 @@ pub enum Command {
     /// the running daemon.
     History(HistoryArgs),
 
+    /// Play audio files on the loudspeaker line now, to test it.
+    ///
+    /// Files play in order through the configured device (or --device). Exits non-zero with
+    /// the reason if a file cannot be decoded or the device cannot be opened.
+    Play(PlayArgs),
+
+    /// List the sound output devices; put one's name in [audio] device.
+    Devices,
+
     /// Check that the history is complete and untouched, and print its head (SEQ:HASH).
     ///
     /// Walks the hash chain and names the first broken event: an edited, deleted, inserted or
@@ -93,6 +102,19 @@ pub enum Format {
     Table,
     Csv,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct PlayArgs {
+    /// Audio files (mp3, ogg, wav, flac, m4a), played in order.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<std::path::PathBuf>,
+    /// Output device name (see `loaxa devices`); default: [audio] device, else the system default.
+    #[arg(long, value_name = "NAME")]
+    pub device: Option<String>,
+    /// Volume from 0 to 1; default: [audio] volume.
+    #[arg(long, value_name = "V")]
+    pub volume: Option<f32>,
 }
 
 #[derive(Debug, Args)]

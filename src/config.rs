@@ -28,6 +28,46 @@ pub struct Config {
     pub policy: Policy,
     /// Web and social channels by name. `loudspeaker` is built in and never listed here.
     pub channels: BTreeMap<String, ChannelConfig>,
+    pub audio: AudioConfig,
+}
+
+/// What to do with a programme an emergency cut off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AfterInterrupt {
+    /// Play it again, from the start, once the emergency is over.
+    Replay,
+    /// Record it as interrupted and move on.
+    Drop,
+}
+
+/// `[audio]`: the loudspeaker line.
+#[derive(Clone, Debug)]
+pub struct AudioConfig {
+    /// `"default"` or a device name as `loaxa devices` lists it.
+    pub device: String,
+    /// Master volume, 0–1.
+    pub volume: f32,
+    /// Played before every programme, relative to the media folder.
+    pub chime: Option<String>,
+    /// Played after every programme, relative to the media folder.
+    pub closing_chime: Option<String>,
+    /// How long before the start the device is opened and the files decoded.
+    pub preroll: std::time::Duration,
+    pub after_interrupt: AfterInterrupt,
+}
+
+impl Default for AudioConfig {
+    fn default() -> Self {
+        AudioConfig {
+            device: "default".into(),
+            volume: 1.0,
+            chime: None,
+            closing_chime: None,
+            preroll: std::time::Duration::from_secs(5),
+            after_interrupt: AfterInterrupt::Replay,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -78,6 +118,19 @@ struct RawConfig {
     policy: RawPolicy,
     #[serde(default)]
     channels: BTreeMap<Spanned<String>, RawChannel>,
+    #[serde(default)]
+    audio: RawAudio,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAudio {
+    device: Option<String>,
+    volume: Option<Spanned<f64>>,
+    chime: Option<Spanned<String>>,
+    closing_chime: Option<Spanned<String>>,
+    preroll_seconds: Option<Spanned<f64>>,
+    after_interrupt: Option<AfterInterrupt>,
 }
 
 #[derive(Deserialize)]
@@ -200,6 +253,54 @@ impl Config {
             channels.insert(name.into_inner(), ChannelConfig { kind: ch.kind });
         }
 
+        let defaults = AudioConfig::default();
+        let volume = match &raw.audio.volume {
+            Some(v) if !(0.0..=1.0).contains(v.get_ref()) => {
+                errors.push(
+                    Diagnostic::error(file, v.span(), "`volume` must be between 0 and 1")
+                        .with_hint("1 is full volume, 0.5 half; e.g. volume = 0.8"),
+                );
+                defaults.volume
+            }
+            Some(v) => *v.get_ref() as f32,
+            None => defaults.volume,
+        };
+        let preroll = match &raw.audio.preroll_seconds {
+            Some(p) if !(0.0..=60.0).contains(p.get_ref()) => {
+                errors.push(
+                    Diagnostic::error(file, p.span(), "`preroll_seconds` must be between 0 and 60")
+                        .with_hint("a few seconds is enough to open the device and decode the files, e.g. 5"),
+                );
+                defaults.preroll
+            }
+            Some(p) => std::time::Duration::from_secs_f64(*p.get_ref()),
+            None => defaults.preroll,
+        };
+        let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let media_dir = base_dir.join(raw.station.media.clone().unwrap_or_else(|| "media".into()));
+        let library = crate::media::Library::new(&media_dir);
+        let mut chime = |c: &Option<Spanned<String>>| {
+            let c = c.as_ref()?;
+            match library.resolve(c.get_ref()) {
+                Ok(_) => Some(c.get_ref().clone()),
+                Err(e) => {
+                    errors.push(
+                        Diagnostic::error(file, c.span(), e.to_string())
+                            .with_hint("name a file inside the media folder, e.g. chime = \"chime.ogg\""),
+                    );
+                    None
+                }
+            }
+        };
+        let audio = AudioConfig {
+            device: raw.audio.device.unwrap_or(defaults.device),
+            volume,
+            chime: chime(&raw.audio.chime),
+            closing_chime: chime(&raw.audio.closing_chime),
+            preroll,
+            after_interrupt: raw.audio.after_interrupt.unwrap_or(defaults.after_interrupt),
+        };
+
         let max_session_minutes = raw.policy.max_session_minutes.unwrap_or(45);
         if !errors.is_empty() {
             return Err(errors);
@@ -221,6 +322,7 @@ impl Config {
                 max_sessions_per_day: raw.policy.max_sessions_per_day,
             },
             channels,
+            audio,
         })
     }
 

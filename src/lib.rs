@@ -13,4 +13,5 @@ pub mod history;
 pub mod localtime;
 pub mod media;
 pub mod plan;
+pub mod playout;
 pub mod schedule;

@@ -11,6 +11,8 @@ fn main() -> ExitCode {
         Command::Check(args) => loaxa::cmd::check::run(&cli.config, args),
         Command::Plan(args) => loaxa::cmd::plan::run(&cli.config, args),
         Command::History(args) => loaxa::cmd::history::run(&cli.config, args),
+        Command::Play(args) => loaxa::cmd::play::run(&cli.config, args),
+        Command::Devices => loaxa::cmd::devices::run(),
         Command::Verify(args) => loaxa::cmd::verify::run(&cli.config, args),
     }
 }

@@ -39,6 +39,7 @@ fn broadcast(id: &str, rule: Rule) -> Broadcast {
         }],
         repeat: 1,
         gap: Duration::ZERO,
+        volume: 1.0,
         channels: vec!["loudspeaker".into()],
         post: None,
         origin: Origin { file: 0, id_span: 0..0 },

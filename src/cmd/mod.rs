@@ -1,8 +1,10 @@
 //! The subcommands. Each returns the process exit code; `main` only dispatches.
 
 pub mod check;
+pub mod devices;
 pub mod history;
 pub mod plan;
+pub mod play;
 pub mod verify;
 
 use std::process::ExitCode;

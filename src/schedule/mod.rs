@@ -123,6 +123,8 @@ pub struct Broadcast {
     pub audio: Vec<AudioItem>,
     pub repeat: u32,
     pub gap: Duration,
+    /// This broadcast's volume, 0–1, multiplied with the master volume.
+    pub volume: f32,
     pub channels: Vec<String>,
     pub post: Option<Post>,
     pub origin: Origin,

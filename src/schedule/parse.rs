@@ -34,6 +34,7 @@ const BROADCAST_KEYS: &[&str] = &[
     "audio",
     "repeat",
     "gap_seconds",
+    "volume",
     "channels",
     "post",
 ];
@@ -225,6 +226,7 @@ fn parse_broadcast(
     let audio = read_audio(media, cx, &mut f);
     let repeat = read_repeat(cx, &mut f);
     let gap = read_gap(cx, &mut f);
+    let volume = read_volume(cx, &mut f);
     let post = f.table(cx, "post").and_then(|(t, span)| read_post(media, cx, t, span));
     let channels_span = f.key_span("channels");
     f.finish(cx);
@@ -261,6 +263,7 @@ fn parse_broadcast(
         audio: audio.unwrap_or_default(),
         repeat,
         gap,
+        volume,
         channels: channels.clone().unwrap_or_default(),
         post,
         origin: Origin {
@@ -644,6 +647,19 @@ fn read_gap(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Duration {
             .label("out of range")
             .hint("the silence between repeats, in seconds, e.g. gap_seconds = 3");
             Duration::ZERO
+        }
+    }
+}
+
+fn read_volume(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> f32 {
+    match f.number(cx, "volume") {
+        None => 1.0,
+        Some(v) if (0.0..=1.0).contains(v.get_ref()) => *v.get_ref() as f32,
+        Some(v) => {
+            cx.error(v.span(), "`volume` must be between 0 and 1")
+                .label("out of range")
+                .hint("1 plays the file as it is, 0.5 at half amplitude; the master volume is [audio] volume");
+            1.0
         }
     }
 }

@@ -68,3 +68,4 @@ impl Station {
         self.dir.path()
     }
 }
+pub mod audio;

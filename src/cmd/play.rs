@@ -1,0 +1,72 @@
+//! `loaxa play FILE…`: play files on the loudspeaker line now, to test it.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use chrono::Utc;
+
+use super::{EXIT_INVALID, EXIT_USAGE};
+use crate::cli::PlayArgs;
+use crate::config::{AudioConfig, Config};
+use crate::playout::{Engine, EngineSettings, PlayoutEvent, Programme, Segment};
+use crate::schedule::Priority;
+
+pub fn run(config_path: &Path, args: &PlayArgs) -> ExitCode {
+    // The config is optional here: staff may test a line before writing one.
+    let audio = match Config::load(config_path) {
+        Ok(c) => c.audio,
+        Err(crate::config::ConfigError::Read { .. }) => AudioConfig::default(),
+        Err(_) => {
+            return super::load_config(config_path)
+                .err()
+                .unwrap_or(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    let volume = args.volume.unwrap_or(audio.volume);
+    if !(0.0..=1.0).contains(&volume) {
+        eprintln!("error: --volume must be between 0 and 1");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let device = args.device.clone().unwrap_or(audio.device.clone());
+    let settings = EngineSettings {
+        device: device.clone(),
+        preroll: Duration::ZERO,
+        after_interrupt: audio.after_interrupt,
+        give_up: Duration::from_secs(2),
+    };
+    let programme = Programme {
+        key: "play@now".into(),
+        broadcast_id: "play".into(),
+        title: "loaxa play".into(),
+        priority: Priority::Normal,
+        scheduled_at: Utc::now(),
+        segments: args.files.iter().cloned().map(Segment::Audio).collect(),
+        volume,
+    };
+    eprintln!("playing {} file(s) on `{device}` at volume {volume}", args.files.len());
+    let (engine, mut events) = Engine::start(settings);
+    engine.submit(programme);
+    let mut code = ExitCode::from(EXIT_INVALID);
+    while let Some(e) = events.blocking_recv() {
+        match e {
+            PlayoutEvent::Started { lateness_ms, .. } => {
+                eprintln!("started (handed to the device {lateness_ms} ms after the request)")
+            }
+            PlayoutEvent::DeviceError { reason } => eprintln!("device error: {reason}"),
+            PlayoutEvent::Finished { .. } => {
+                eprintln!("finished");
+                code = ExitCode::SUCCESS;
+                break;
+            }
+            PlayoutEvent::Failed { reason, .. } => {
+                eprintln!("error: {reason}");
+                break;
+            }
+            PlayoutEvent::Interrupted { .. } => break,
+            _ => {}
+        }
+    }
+    engine.shutdown(true);
+    code
+}

@@ -1,0 +1,82 @@
+//! The sound device: listing outputs and opening one for a programme.
+//!
+//! The device is opened at pre-roll and closed after the programme: an open, idle rodio sink
+//! keeps the output stream running (rodio #299). Errors the device reports while open (an
+//! unplugged USB card, a vanished PCM) arrive through cpal's error callback and are passed on.
+
+use rodio::cpal::traits::HostTrait;
+use rodio::{DeviceSinkBuilder, DeviceTrait, MixerDeviceSink};
+
+/// An output device as `loaxa devices` shows it.
+#[derive(Clone, Debug)]
+pub struct DeviceInfo {
+    /// The name to put in `[audio] device`.
+    pub name: String,
+    pub id: String,
+    pub is_default: bool,
+}
+
+/// Every output device the sound system offers.
+pub fn list() -> Result<Vec<DeviceInfo>, String> {
+    let host = rodio::cpal::default_host();
+    let default_id = host
+        .default_output_device()
+        .and_then(|d| d.id().ok())
+        .map(|i| i.to_string());
+    let devices = host
+        .output_devices()
+        .map_err(|e| format!("cannot list output devices: {e}"))?;
+    let mut list: Vec<DeviceInfo> = devices
+        .map(|d| {
+            let id = d.id().map(|i| i.to_string()).unwrap_or_default();
+            DeviceInfo {
+                name: d
+                    .description()
+                    .map(|x| x.name().to_string())
+                    .unwrap_or_else(|_| id.clone()),
+                is_default: default_id.as_deref() == Some(id.as_str()),
+                id,
+            }
+        })
+        .collect();
+    // The default PCM is often not among the hinted devices; show it anyway.
+    if let Some(id) = default_id
+        && !list.iter().any(|d| d.is_default)
+    {
+        list.insert(
+            0,
+            DeviceInfo {
+                name: "default".into(),
+                id,
+                is_default: true,
+            },
+        );
+    }
+    Ok(list)
+}
+
+/// Opens the named device (`"default"` for the system default), reporting later device errors
+/// through `on_error`.
+pub fn open(name: &str, on_error: impl FnMut(rodio::CpalError) + Send + 'static) -> Result<MixerDeviceSink, String> {
+    let host = rodio::cpal::default_host();
+    let device = if name == "default" {
+        host.default_output_device()
+            .ok_or_else(|| "no default output device".to_string())?
+    } else {
+        host.output_devices()
+            .map_err(|e| format!("cannot list output devices: {e}"))?
+            .find(|d| {
+                d.description().is_ok_and(|x| x.name() == name)
+                    || d.id()
+                        .is_ok_and(|i| i.to_string() == name || i.to_string().ends_with(&format!(":{name}")))
+            })
+            .ok_or_else(|| format!("no output device named `{name}` (see `loaxa devices`)"))?
+    };
+    let mut sink = DeviceSinkBuilder::from_device(device)
+        .map_err(|e| format!("cannot use output device `{name}`: {e}"))?
+        .with_error_callback(on_error)
+        .open_stream()
+        .map_err(|e| format!("cannot open output device `{name}`: {e}"))?;
+    sink.log_on_drop(false);
+    Ok(sink)
+}

@@ -1,0 +1,16 @@
+//! Playout: the loudspeaker line, through rodio → cpal → ALSA.
+//!
+//! - [`programme`]: what one occurrence plays, as segments (pure);
+//! - [`queue`]: who takes the line next (pure);
+//! - [`decode`]: checking and opening files at pre-roll;
+//! - [`device`]: listing and opening sound devices;
+//! - [`engine`]: the thread that owns the device and starts programmes on the second.
+
+pub mod decode;
+pub mod device;
+pub mod engine;
+pub mod programme;
+pub mod queue;
+
+pub use engine::{Engine, EngineSettings, PlayoutEvent};
+pub use programme::{Programme, Segment};

@@ -1,0 +1,124 @@
+//! A programme: what the loudspeaker line plays for one occurrence, as a flat list of segments.
+//!
+//! Building it is pure: the opening chime, the audio list `repeat` times with `gap_seconds` of
+//! silence between repeats, and the closing chime. The engine only has to play the segments in
+//! order, which is what the capture tests check.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::AudioConfig;
+use crate::plan::Occurrence;
+use crate::schedule::Priority;
+
+/// One piece of a programme.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Segment {
+    Audio(PathBuf),
+    Silence(Duration),
+}
+
+/// Everything the engine needs to air one occurrence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Programme {
+    /// The occurrence key (`id@instant`); unique per airing.
+    pub key: String,
+    pub broadcast_id: String,
+    pub title: String,
+    pub priority: Priority,
+    pub scheduled_at: DateTime<Utc>,
+    pub segments: Vec<Segment>,
+    /// Master volume × the broadcast's volume.
+    pub volume: f32,
+}
+
+impl Programme {
+    /// The programme for an occurrence, with the station's chimes and volume.
+    pub fn for_occurrence(o: &Occurrence<'_>, audio: &AudioConfig, media: &std::path::Path) -> Programme {
+        let b = o.broadcast;
+        let items: Vec<PathBuf> = b.audio.iter().map(|a| media.join(&a.path)).collect();
+        Programme {
+            key: o.key(),
+            broadcast_id: b.id.clone(),
+            title: b.title.clone(),
+            priority: b.priority,
+            scheduled_at: o.at,
+            segments: segments(
+                audio.chime.as_ref().map(|c| media.join(c)),
+                &items,
+                b.repeat,
+                b.gap,
+                audio.closing_chime.as_ref().map(|c| media.join(c)),
+            ),
+            volume: audio.volume * b.volume,
+        }
+    }
+
+    /// The audio files, each once, in order of first use.
+    pub fn files(&self) -> Vec<&PathBuf> {
+        let mut out: Vec<&PathBuf> = Vec::new();
+        for s in &self.segments {
+            if let Segment::Audio(p) = s
+                && !out.contains(&p)
+            {
+                out.push(p);
+            }
+        }
+        out
+    }
+}
+
+/// Opening chime, `items` × `repeat` separated by `gap`, closing chime.
+pub fn segments(
+    opening: Option<PathBuf>,
+    items: &[PathBuf],
+    repeat: u32,
+    gap: Duration,
+    closing: Option<PathBuf>,
+) -> Vec<Segment> {
+    let mut out = Vec::new();
+    out.extend(opening.map(Segment::Audio));
+    for r in 0..repeat {
+        if r > 0 && !gap.is_zero() {
+            out.push(Segment::Silence(gap));
+        }
+        out.extend(items.iter().cloned().map(Segment::Audio));
+    }
+    out.extend(closing.map(Segment::Audio));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chimes_items_repeats_and_gaps_in_order() {
+        let p = |s: &str| PathBuf::from(s);
+        let got = segments(
+            Some(p("chime")),
+            &[p("a"), p("b")],
+            2,
+            Duration::from_secs(3),
+            Some(p("end")),
+        );
+        assert_eq!(
+            got,
+            vec![
+                Segment::Audio(p("chime")),
+                Segment::Audio(p("a")),
+                Segment::Audio(p("b")),
+                Segment::Silence(Duration::from_secs(3)),
+                Segment::Audio(p("a")),
+                Segment::Audio(p("b")),
+                Segment::Audio(p("end")),
+            ]
+        );
+        assert_eq!(
+            segments(None, &[p("a")], 1, Duration::from_secs(3), None),
+            vec![Segment::Audio(p("a"))]
+        );
+    }
+}

@@ -1,0 +1,149 @@
+//! The loudspeaker line's waiting list: who goes next when programmes collide.
+//!
+//! Pure rules, tested without a sound card: never two programmes at once; among those due,
+//! emergency before priority before normal, then the earlier scheduled time; an emergency
+//! interrupts anything but another emergency. An occurrence key is accepted once, so a
+//! programme submitted twice (a reload, a restart) still airs once.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+
+use super::programme::Programme;
+use crate::schedule::Priority;
+
+#[derive(Default)]
+pub struct Queue {
+    waiting: Vec<Programme>,
+    seen: HashSet<String>,
+}
+
+impl Queue {
+    /// Adds a programme; false if its key was already accepted.
+    pub fn push(&mut self, p: Programme) -> bool {
+        if !self.seen.insert(p.key.clone()) {
+            return false;
+        }
+        self.waiting.push(p);
+        true
+    }
+
+    /// Puts back an interrupted programme to be replayed.
+    pub fn requeue(&mut self, p: Programme) {
+        self.waiting.push(p);
+    }
+
+    /// The programme that should take the line now, if any is due.
+    pub fn next_due(&self, now: DateTime<Utc>) -> Option<&Programme> {
+        self.waiting
+            .iter()
+            .filter(|p| p.scheduled_at <= now)
+            .max_by(|a, b| rank(a).cmp(&rank(b)))
+    }
+
+    /// The earliest scheduled instant still waiting.
+    pub fn earliest(&self) -> Option<DateTime<Utc>> {
+        self.waiting.iter().map(|p| p.scheduled_at).min()
+    }
+
+    /// Programmes scheduled at or before `t`.
+    pub fn due_by(&self, t: DateTime<Utc>) -> impl Iterator<Item = &Programme> {
+        self.waiting.iter().filter(move |p| p.scheduled_at <= t)
+    }
+
+    /// The same, in the order they would take the line.
+    pub fn ranked_due_by(&self, t: DateTime<Utc>) -> Vec<&Programme> {
+        let mut v: Vec<&Programme> = self.due_by(t).collect();
+        v.sort_by(|a, b| rank(b).cmp(&rank(a)));
+        v
+    }
+
+    pub fn take(&mut self, key: &str) -> Option<Programme> {
+        let i = self.waiting.iter().position(|p| p.key == key)?;
+        Some(self.waiting.remove(i))
+    }
+
+    pub fn len(&self) -> usize {
+        self.waiting.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.waiting.is_empty()
+    }
+
+    pub fn keys(&self) -> Vec<String> {
+        self.waiting.iter().map(|p| p.key.clone()).collect()
+    }
+}
+
+/// Higher ranks go first: priority, then the earlier scheduled time, then the key.
+fn rank(p: &Programme) -> (Priority, std::cmp::Reverse<DateTime<Utc>>, std::cmp::Reverse<&str>) {
+    (
+        p.priority,
+        std::cmp::Reverse(p.scheduled_at),
+        std::cmp::Reverse(p.key.as_str()),
+    )
+}
+
+/// Whether an arriving programme cuts into the one on air.
+pub fn interrupts(on_air: Priority, arriving: Priority) -> bool {
+    arriving == Priority::Emergency && on_air != Priority::Emergency
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn prog(key: &str, priority: Priority, minute: u32) -> Programme {
+        Programme {
+            key: key.into(),
+            broadcast_id: key.into(),
+            title: key.into(),
+            priority,
+            scheduled_at: Utc.with_ymd_and_hms(2024, 5, 1, 6, minute, 0).unwrap(),
+            segments: vec![],
+            volume: 1.0,
+        }
+    }
+
+    #[test]
+    fn priority_then_time_among_the_due() {
+        let mut q = Queue::default();
+        q.push(prog("n1", Priority::Normal, 0));
+        q.push(prog("n0", Priority::Normal, 1));
+        q.push(prog("p", Priority::Priority, 5));
+        q.push(prog("later", Priority::Emergency, 30));
+        let at = |m| Utc.with_ymd_and_hms(2024, 5, 1, 6, m, 0).unwrap();
+        assert_eq!(
+            q.next_due(at(2)).unwrap().key,
+            "n1",
+            "earlier normal first when only normals are due"
+        );
+        assert_eq!(
+            q.next_due(at(10)).unwrap().key,
+            "p",
+            "priority overtakes waiting normals"
+        );
+        q.take("p");
+        assert_eq!(q.next_due(at(10)).unwrap().key, "n1");
+        assert!(q.next_due(Utc.with_ymd_and_hms(2024, 5, 1, 5, 0, 0).unwrap()).is_none());
+        assert_eq!(q.next_due(at(31)).unwrap().key, "later");
+    }
+
+    #[test]
+    fn a_key_is_accepted_once() {
+        let mut q = Queue::default();
+        assert!(q.push(prog("a", Priority::Normal, 0)));
+        assert!(!q.push(prog("a", Priority::Normal, 0)));
+        assert_eq!(q.len(), 1);
+    }
+
+    #[test]
+    fn only_emergencies_interrupt_and_never_each_other() {
+        assert!(interrupts(Priority::Normal, Priority::Emergency));
+        assert!(interrupts(Priority::Priority, Priority::Emergency));
+        assert!(!interrupts(Priority::Emergency, Priority::Emergency));
+        assert!(!interrupts(Priority::Normal, Priority::Priority));
+    }
+}
