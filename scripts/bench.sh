@@ -39,3 +39,23 @@ hyperfine --warmup 1 --runs 10 --export-markdown "$out/history.md" \
   -n "history, one month, --format json" "$bin --config $hcfg history --from 2024-05-01 --to 2024-06-01 --format json >/dev/null" \
   -n "history, one month, --summary" "$bin --config $hcfg history --from 2024-05-01 --to 2024-06-01 --summary >/dev/null"
 cat "$out/history.md"
+
+echo
+echo "== playout (issue #4)"
+cargo build --release --quiet --example playout_bench
+# A sound device that swallows everything: ALSA's file plugin writing raw samples to /dev/null.
+cat > "$out/null-asound.conf" <<'CONF'
+pcm.!default {
+  type plug
+  slave { pcm { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }; format S16_LE; rate 44100; channels 2 }
+}
+CONF
+export ALSA_CONFIG_PATH="$out/null-asound.conf"
+# Load both cores with busy loops while the starts are measured.
+sh -c 'while :; do :; done' & l1=$!
+sh -c 'while :; do :; done' & l2=$!
+target/release/examples/playout_bench 150 250
+kill $l1 $l2
+cargo run --release --quiet --example gen_load -- "$out/idle-station" 10 100
+target/release/examples/playout_bench idle "$out/idle-station/loaxa.toml" 60
+unset ALSA_CONFIG_PATH

@@ -58,15 +58,10 @@ fn settings() -> EngineSettings {
 }
 
 fn programme(key: &str, priority: Priority, segments: Vec<Segment>, volume: f32) -> Programme {
-    Programme {
-        key: key.into(),
-        broadcast_id: key.into(),
-        title: key.into(),
-        priority,
-        scheduled_at: Utc::now(),
-        segments,
-        volume,
-    }
+    let mut p = Programme::of_files(key, &[], volume);
+    p.priority = priority;
+    p.segments = segments;
+    p
 }
 
 /// Prints events as `EVENT Name key [detail]` until `done` says stop.

@@ -4,13 +4,10 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use chrono::Utc;
-
 use super::{EXIT_INVALID, EXIT_USAGE};
 use crate::cli::PlayArgs;
 use crate::config::{AudioConfig, Config};
-use crate::playout::{Engine, EngineSettings, PlayoutEvent, Programme, Segment};
-use crate::schedule::Priority;
+use crate::playout::{Engine, EngineSettings, PlayoutEvent, Programme};
 
 pub fn run(config_path: &Path, args: &PlayArgs) -> ExitCode {
     // The config is optional here: staff may test a line before writing one.
@@ -35,15 +32,8 @@ pub fn run(config_path: &Path, args: &PlayArgs) -> ExitCode {
         after_interrupt: audio.after_interrupt,
         give_up: Duration::from_secs(2),
     };
-    let programme = Programme {
-        key: "play@now".into(),
-        broadcast_id: "play".into(),
-        title: "loaxa play".into(),
-        priority: Priority::Normal,
-        scheduled_at: Utc::now(),
-        segments: args.files.iter().cloned().map(Segment::Audio).collect(),
-        volume,
-    };
+    let mut programme = Programme::of_files("play@now", &args.files, volume);
+    programme.title = "loaxa play".into();
     eprintln!("playing {} file(s) on `{device}` at volume {volume}", args.files.len());
     let (engine, mut events) = Engine::start(settings);
     engine.submit(programme);

@@ -145,6 +145,8 @@ struct OnAir {
 
 /// How far ahead of a start the thread stops sleeping and starts watching the clock closely.
 const LEAD: Duration = Duration::from_millis(30);
+/// The last stretch before a start is spun, not slept.
+const SPIN: Duration = Duration::from_millis(1);
 /// Longest sleep between wall-clock checks.
 const MAX_NAP: Duration = Duration::from_millis(250);
 /// A programme that runs this much longer than its audio has stalled (device gone quiet).
@@ -535,8 +537,9 @@ fn wait_until(t: DateTime<Utc>) {
         if left.is_zero() {
             return;
         }
-        if left > Duration::from_millis(2) {
-            std::thread::sleep((left - Duration::from_millis(1)).min(MAX_NAP));
+        // Sleep wake-ups run late by a few ms on a loaded machine: spin the last stretch.
+        if left > SPIN {
+            std::thread::sleep((left - SPIN).min(MAX_NAP));
         } else {
             std::hint::spin_loop();
         }

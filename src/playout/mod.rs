@@ -11,6 +11,7 @@ pub mod device;
 pub mod engine;
 pub mod programme;
 pub mod queue;
+pub mod record;
 
 pub use engine::{Engine, EngineSettings, PlayoutEvent};
 pub use programme::{Programme, Segment};

@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::config::AudioConfig;
+use crate::history::event::Fingerprints;
 use crate::plan::Occurrence;
 use crate::schedule::Priority;
 
@@ -32,11 +33,19 @@ pub struct Programme {
     pub segments: Vec<Segment>,
     /// Master volume × the broadcast's volume.
     pub volume: f32,
+    pub campaign: Option<String>,
+    /// What the history records about it: title, audio files with SHA-256 and duration.
+    pub record: serde_json::Value,
 }
 
 impl Programme {
     /// The programme for an occurrence, with the station's chimes and volume.
-    pub fn for_occurrence(o: &Occurrence<'_>, audio: &AudioConfig, media: &std::path::Path) -> Programme {
+    pub fn for_occurrence(
+        o: &Occurrence<'_>,
+        audio: &AudioConfig,
+        media: &std::path::Path,
+        prints: &mut Fingerprints,
+    ) -> Programme {
         let b = o.broadcast;
         let items: Vec<PathBuf> = b.audio.iter().map(|a| media.join(&a.path)).collect();
         Programme {
@@ -53,6 +62,23 @@ impl Programme {
                 audio.closing_chime.as_ref().map(|c| media.join(c)),
             ),
             volume: audio.volume * b.volume,
+            campaign: b.campaign.clone(),
+            record: prints.programme(b, media),
+        }
+    }
+
+    /// A programme of files given directly (`loaxa play`), outside any schedule.
+    pub fn of_files(key: &str, files: &[PathBuf], volume: f32) -> Programme {
+        Programme {
+            key: key.into(),
+            broadcast_id: key.into(),
+            title: key.into(),
+            priority: Priority::Normal,
+            scheduled_at: Utc::now(),
+            segments: files.iter().cloned().map(Segment::Audio).collect(),
+            volume,
+            campaign: None,
+            record: serde_json::Value::Null,
         }
     }
 

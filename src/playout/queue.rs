@@ -104,6 +104,8 @@ mod tests {
             scheduled_at: Utc.with_ymd_and_hms(2024, 5, 1, 6, minute, 0).unwrap(),
             segments: vec![],
             volume: 1.0,
+            campaign: None,
+            record: serde_json::Value::Null,
         }
     }
 
