@@ -102,9 +102,58 @@ pub enum ChannelKind {
     Board,
 }
 
+impl ChannelKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::Facebook => "facebook",
+            ChannelKind::Zalo => "zalo",
+            ChannelKind::Telegram => "telegram",
+            ChannelKind::Wordpress => "wordpress",
+            ChannelKind::Mastodon => "mastodon",
+            ChannelKind::Webhook => "webhook",
+            ChannelKind::Board => "board",
+        }
+    }
+}
+
+/// Where a channel's secret comes from. Never the config file itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretSource {
+    Env(String),
+    File(PathBuf),
+}
+
+/// `[channels.NAME]`: one web or social channel.
 #[derive(Clone, Debug)]
 pub struct ChannelConfig {
+    pub name: String,
     pub kind: ChannelKind,
+    /// The API's base URL (tests point it at a local server).
+    pub api_base: String,
+    /// Zalo's OAuth server.
+    pub oauth_base: String,
+    /// Facebook Graph API version, e.g. "v23.0".
+    pub graph_version: String,
+    /// Facebook page, Telegram chat, Zalo app, WordPress user.
+    pub page_id: Option<String>,
+    pub chat_id: Option<String>,
+    pub app_id: Option<String>,
+    pub username: Option<String>,
+    /// The access token, app password or signing secret.
+    pub token: Option<SecretSource>,
+    /// Zalo's app secret.
+    pub app_secret: Option<SecretSource>,
+    pub attach_audio: bool,
+    pub broadcast: bool,
+    pub status: String,
+    pub visibility: String,
+    pub language: String,
+    /// The post text; variables {title} {text} {link} {date} {time} {station}.
+    pub template: Option<String>,
+    pub rate_per_minute: f64,
+    pub concurrency: u32,
+    pub timeout: std::time::Duration,
+    pub max_attempts: u32,
 }
 
 /// The built-in channel: the commune loudspeaker line.
@@ -156,6 +205,28 @@ struct RawPolicy {
 #[serde(deny_unknown_fields)]
 struct RawChannel {
     kind: ChannelKind,
+    api_base: Option<String>,
+    url: Option<String>,
+    oauth_base: Option<String>,
+    graph_version: Option<String>,
+    page_id: Option<String>,
+    chat_id: Option<String>,
+    app_id: Option<String>,
+    username: Option<String>,
+    token_env: Option<String>,
+    token_file: Option<String>,
+    secret_env: Option<String>,
+    secret_file: Option<String>,
+    attach_audio: Option<bool>,
+    broadcast: Option<bool>,
+    status: Option<String>,
+    visibility: Option<String>,
+    language: Option<String>,
+    template: Option<String>,
+    rate_per_minute: Option<f64>,
+    concurrency: Option<u32>,
+    timeout_seconds: Option<f64>,
+    max_attempts: Option<u32>,
 }
 
 /// Why the configuration could not be used.
@@ -230,6 +301,7 @@ impl Config {
                 .ok()
         });
 
+        let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut channels = BTreeMap::new();
         for (name, ch) in raw.channels {
             if name.get_ref() == LOUDSPEAKER {
@@ -250,7 +322,15 @@ impl Config {
                 );
                 continue;
             }
-            channels.insert(name.into_inner(), ChannelConfig { kind: ch.kind });
+            match channel(&name, ch, &base_dir) {
+                Ok(c) => {
+                    channels.insert(name.into_inner(), c);
+                }
+                Err(msg) => errors.push(
+                    Diagnostic::error(file, name.span(), format!("[channels.{}]: {msg}", name.get_ref()))
+                        .with_hint("see README.md, section \"Channels\", for the keys each kind needs"),
+                ),
+            }
         }
 
         let defaults = AudioConfig::default();
@@ -276,7 +356,6 @@ impl Config {
             Some(p) => std::time::Duration::from_secs_f64(*p.get_ref()),
             None => defaults.preroll,
         };
-        let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let media_dir = base_dir.join(raw.station.media.clone().unwrap_or_else(|| "media".into()));
         let library = crate::media::Library::new(&media_dir);
         let mut chime = |c: &Option<Spanned<String>>| {
@@ -330,6 +409,85 @@ impl Config {
     pub fn channel_names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(LOUDSPEAKER).chain(self.channels.keys().map(String::as_str))
     }
+}
+
+/// Checks one channel's keys for its kind and fills in the defaults.
+fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<ChannelConfig, String> {
+    use ChannelKind::*;
+    let kind = raw.kind;
+    let need = |v: &Option<String>, key: &str| -> Result<String, String> {
+        v.clone().filter(|s| !s.trim().is_empty()).ok_or_else(|| format!("a {} channel needs `{key}`", kind.as_str()))
+    };
+    let secret = |env: &Option<String>, file: &Option<String>, what: &str| -> Result<Option<SecretSource>, String> {
+        match (env, file) {
+            (Some(_), Some(_)) => Err(format!("give the {what} as `{what}_env` or `{what}_file`, not both")),
+            (Some(e), None) => Ok(Some(SecretSource::Env(e.clone()))),
+            (None, Some(f)) => Ok(Some(SecretSource::File(base.join(f)))),
+            (None, None) => Ok(None),
+        }
+    };
+    let token = secret(&raw.token_env, &raw.token_file, "token")?;
+    let app_secret = secret(&raw.secret_env, &raw.secret_file, "secret")?;
+    if token.is_none() && kind != Board {
+        return Err(format!(
+            "a {} channel needs its token: set `token_env = \"VARIABLE\"` or `token_file = \"path\"` (never the token itself)",
+            kind.as_str()
+        ));
+    }
+    let api_base = match kind {
+        Facebook => raw.api_base.clone().unwrap_or_else(|| "https://graph.facebook.com".into()),
+        Zalo => raw.api_base.clone().unwrap_or_else(|| "https://openapi.zalo.me".into()),
+        Telegram => raw.api_base.clone().unwrap_or_else(|| "https://api.telegram.org".into()),
+        Mastodon => need(&raw.api_base, "api_base")?,
+        Wordpress | Webhook => need(&raw.url.clone().or(raw.api_base.clone()), "url")?,
+        Board => String::new(),
+    };
+    if kind != Board && !(api_base.starts_with("https://") || api_base.starts_with("http://")) {
+        return Err(format!("`{api_base}` is not a web address: start it with https://"));
+    }
+    match kind {
+        Facebook => drop(need(&raw.page_id, "page_id")?),
+        Telegram => drop(need(&raw.chat_id, "chat_id")?),
+        Zalo => {
+            need(&raw.app_id, "app_id")?;
+            if app_secret.is_none() {
+                return Err("a zalo channel needs the app secret: `secret_env` or `secret_file`".into());
+            }
+        }
+        Wordpress => drop(need(&raw.username, "username")?),
+        _ => {}
+    }
+    let rate = raw.rate_per_minute.unwrap_or(match kind {
+        Telegram => 20.0,
+        Board | Webhook => 600.0,
+        _ => 30.0,
+    });
+    if !(rate > 0.0 && rate <= 6000.0) {
+        return Err("`rate_per_minute` must be between 0 and 6000".into());
+    }
+    Ok(ChannelConfig {
+        name: name.get_ref().clone(),
+        kind,
+        api_base: api_base.trim_end_matches('/').to_string(),
+        oauth_base: raw.oauth_base.unwrap_or_else(|| "https://oauth.zaloapp.com".into()).trim_end_matches('/').into(),
+        graph_version: raw.graph_version.unwrap_or_else(|| "v23.0".into()),
+        page_id: raw.page_id,
+        chat_id: raw.chat_id,
+        app_id: raw.app_id,
+        username: raw.username,
+        token,
+        app_secret,
+        attach_audio: raw.attach_audio.unwrap_or(false),
+        broadcast: raw.broadcast.unwrap_or(false),
+        status: raw.status.unwrap_or_else(|| "publish".into()),
+        visibility: raw.visibility.unwrap_or_else(|| "public".into()),
+        language: raw.language.unwrap_or_else(|| "vi".into()),
+        template: raw.template,
+        rate_per_minute: rate,
+        concurrency: raw.concurrency.unwrap_or(1).clamp(1, 16),
+        timeout: std::time::Duration::from_secs_f64(raw.timeout_seconds.unwrap_or(20.0).clamp(1.0, 300.0)),
+        max_attempts: raw.max_attempts.unwrap_or(8).clamp(1, 100),
+    })
 }
 
 fn valid_channel_name(s: &str) -> bool {

@@ -22,9 +22,14 @@ max_session_minutes = 45
 
 [channels.facebook]
 kind = "facebook"
+page_id = "1234567890"
+token_env = "LOAXA_TEST_FACEBOOK_TOKEN"
 
 [channels.zalo]
 kind = "zalo"
+app_id = "5555"
+token_env = "LOAXA_TEST_ZALO_REFRESH_TOKEN"
+secret_env = "LOAXA_TEST_ZALO_APP_SECRET"
 
 [channels.web]
 kind = "board"
