@@ -5,6 +5,7 @@
 //! → playout and outbox → history. The parsing, validation and planning steps are pure and are
 //! tested without I/O.
 
+pub mod channels;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod diagnostic;
 pub mod history;
 pub mod localtime;
 pub mod media;
+pub mod outbox;
 pub mod plan;
 pub mod playout;
 pub mod schedule;

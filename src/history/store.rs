@@ -44,6 +44,35 @@ const MIGRATIONS: &[&str] = &[
        BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
      CREATE TRIGGER events_no_delete BEFORE DELETE ON events
        BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;",
+    // 2: the outbox (one row per occurrence × channel, written before any call) and the board.
+    "CREATE TABLE outbox (
+        broadcast_id    TEXT NOT NULL,
+        scheduled_at    TEXT NOT NULL,
+        channel         TEXT NOT NULL,
+        state           TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        check_first     INTEGER NOT NULL DEFAULT 0,
+        delivery        TEXT NOT NULL,
+        last_error      TEXT,
+        remote_id       TEXT,
+        url             TEXT,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        PRIMARY KEY (broadcast_id, scheduled_at, channel)
+     );
+     CREATE INDEX outbox_due ON outbox(state, channel, next_attempt_at);
+     CREATE TABLE board_posts (
+        id           TEXT PRIMARY KEY,
+        channel      TEXT NOT NULL,
+        broadcast_id TEXT NOT NULL,
+        scheduled_at TEXT NOT NULL,
+        title        TEXT NOT NULL,
+        text         TEXT NOT NULL,
+        link         TEXT,
+        published_at TEXT NOT NULL
+     );
+     CREATE INDEX board_recent ON board_posts(channel, published_at);",
 ];
 
 /// The hash before the first event.

@@ -1,0 +1,206 @@
+//! One HTTP call, described as data (so `--dry-run` can print it) and sent with reqwest.
+//!
+//! The important distinction is whether a failed call may have reached the platform: a
+//! connection that never opened proves nothing was sent; a timeout or a broken connection
+//! after sending proves nothing either way.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+use super::Ctx;
+use super::secret::Redactor;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Body {
+    None,
+    Json(Value),
+    Form(Vec<(String, String)>),
+    /// Text fields and one file field.
+    Multipart { fields: Vec<(String, String)>, file: Option<(String, PathBuf)> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    pub method: reqwest::Method,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Body,
+}
+
+impl Call {
+    pub fn post(url: String) -> Call {
+        Call {
+            method: reqwest::Method::POST,
+            url,
+            headers: Vec::new(),
+            body: Body::None,
+        }
+    }
+
+    pub fn get(url: String) -> Call {
+        Call {
+            method: reqwest::Method::GET,
+            ..Call::post(url)
+        }
+    }
+
+    pub fn header(mut self, k: &str, v: impl Into<String>) -> Call {
+        self.headers.push((k.into(), v.into()));
+        self
+    }
+
+    pub fn json(mut self, v: Value) -> Call {
+        self.body = Body::Json(v);
+        self
+    }
+
+    /// The call as text, secrets redacted: what `--dry-run` prints.
+    pub fn describe(&self, r: &Redactor) -> String {
+        let mut s = format!("{} {}\n", self.method, self.url);
+        for (k, v) in &self.headers {
+            s += &format!("{k}: {v}\n");
+        }
+        match &self.body {
+            Body::None => {}
+            Body::Json(v) => {
+                s += "content-type: application/json\n\n";
+                s += &serde_json::to_string_pretty(v).unwrap_or_default();
+                s += "\n";
+            }
+            Body::Form(f) => {
+                s += "content-type: application/x-www-form-urlencoded\n\n";
+                for (k, v) in f {
+                    s += &format!("{k}={v}\n");
+                }
+            }
+            Body::Multipart { fields, file } => {
+                s += "content-type: multipart/form-data\n\n";
+                for (k, v) in fields {
+                    s += &format!("[{k}] {v}\n");
+                }
+                if let Some((k, p)) = file {
+                    s += &format!("[{k}] <file {}>\n", p.display());
+                }
+            }
+        }
+        r.redact(&s)
+    }
+}
+
+/// The platform's answer.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Option<Value> {
+        serde_json::from_str(&self.body).ok()
+    }
+
+    /// `Retry-After` in seconds, if the platform sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .map(|s| Duration::from_secs_f64(s.clamp(0.0, 86_400.0)))
+    }
+
+    /// The start of the body, for error messages.
+    pub fn snippet(&self) -> String {
+        super::template::clip(self.body.trim(), 300)
+    }
+}
+
+/// Why a call got no answer.
+#[derive(Debug)]
+pub enum NoReply {
+    /// The connection never opened: nothing reached the platform.
+    NotSent(String),
+    /// It may have reached the platform (timeout, connection reset, unreadable answer).
+    Unknown(String),
+}
+
+/// Sends a call.
+pub async fn send(ctx: &Ctx, call: &Call) -> Result<Reply, NoReply> {
+    let mut req = ctx.client.request(call.method.clone(), &call.url);
+    for (k, v) in &call.headers {
+        req = req.header(k, v);
+    }
+    req = match &call.body {
+        Body::None => req,
+        Body::Json(v) => req.json(v),
+        Body::Form(f) => req.form(f),
+        Body::Multipart { fields, file } => {
+            let mut form = reqwest::multipart::Form::new();
+            for (k, v) in fields {
+                form = form.text(k.clone(), v.clone());
+            }
+            if let Some((k, path)) = file {
+                let bytes = tokio::fs::read(path)
+                    .await
+                    .map_err(|e| NoReply::NotSent(format!("cannot read {}: {e}", path.display())))?;
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                form = form.part(k.clone(), reqwest::multipart::Part::bytes(bytes).file_name(name));
+            }
+            req.multipart(form)
+        }
+    };
+    let resp = req.send().await.map_err(|e| classify(&ctx.redactor, e))?;
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let body = resp
+        .text()
+        .await
+        .map_err(|e| NoReply::Unknown(format!("the answer could not be read: {}", ctx.redactor.redact(&e.without_url().to_string()))))?;
+    Ok(Reply { status, headers, body })
+}
+
+fn classify(r: &Redactor, e: reqwest::Error) -> NoReply {
+    let connect = e.is_connect();
+    let timeout = e.is_timeout();
+    let msg = r.redact(&error_chain(&e.without_url()));
+    if connect && !timeout {
+        NoReply::NotSent(format!("cannot connect: {msg}"))
+    } else if timeout {
+        NoReply::Unknown(format!("no answer before the timeout: {msg}"))
+    } else {
+        NoReply::Unknown(format!("the connection failed after sending: {msg}"))
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s += &format!(": {c}");
+        cur = c.source();
+    }
+    s
+}
+
+/// The usual classification of an answer without a platform-specific error format.
+pub fn generic(reply: &Reply, what: &str) -> super::Outcome {
+    use super::Outcome;
+    match reply.status {
+        429 => Outcome::Retry {
+            reason: format!("{what}: rate limited (429)"),
+            after: reply.retry_after(),
+        },
+        401 | 403 => Outcome::Failed {
+            reason: format!("{what}: not authorised ({}): {}", reply.status, reply.snippet()),
+        },
+        500..=599 => Outcome::Unknown {
+            reason: format!("{what}: server error {}: {}", reply.status, reply.snippet()),
+        },
+        _ => Outcome::Failed {
+            reason: format!("{what}: HTTP {}: {}", reply.status, reply.snippet()),
+        },
+    }
+}

@@ -1,0 +1,172 @@
+//! Web and social channels: turning a bulletin into the HTTP calls each platform expects, and
+//! each platform's answer into one [`Outcome`].
+//!
+//! A channel never decides whether to try again: it says what the answer proves. `Posted` and
+//! `Failed` are final. `Retry` means the platform proved nothing was created (a connection that
+//! never opened, a throttling code, a 5xx carrying the platform's own error). `Unknown` means the
+//! request may have gone through; the outbox then asks the channel to look ([`find`]) before
+//! any retry, or marks the item unconfirmed for the operator.
+
+pub mod board;
+pub mod facebook;
+pub mod http;
+pub mod mastodon;
+pub mod secret;
+pub mod telegram;
+pub mod template;
+pub mod webhook;
+pub mod wordpress;
+pub mod zalo;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{ChannelConfig, ChannelKind};
+use secret::{Redactor, Secret};
+
+/// One post to one channel: the outbox row's content, rendered once when queued.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Delivery {
+    pub broadcast_id: String,
+    pub scheduled_at: DateTime<Utc>,
+    pub channel: String,
+    pub title: String,
+    /// The text after the channel's template.
+    pub text: String,
+    pub link: Option<String>,
+    pub image: Option<PathBuf>,
+    pub audio: Vec<PathBuf>,
+}
+
+impl Delivery {
+    /// Stable across retries and restarts: the outbox key, hashed.
+    pub fn idempotency_key(&self) -> String {
+        use sha2::Digest;
+        let k = format!("{}|{}|{}", self.broadcast_id, self.scheduled_at.timestamp(), self.channel);
+        crate::schedule::hex(&sha2::Sha256::digest(k.as_bytes())[..16])
+    }
+
+    /// A deterministic, unique slug for web portals: `id-YYYYMMDD-HHMM`.
+    pub fn slug(&self, tz: Tz) -> String {
+        format!("{}-{}", self.broadcast_id.to_lowercase(), self.scheduled_at.with_timezone(&tz).format("%Y%m%d-%H%M"))
+            .replace(['.', '_'], "-")
+    }
+}
+
+/// What an attempt proved.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Posted { remote_id: String, url: Option<String> },
+    /// Nothing was created; safe to try again (after `after`, if the platform said).
+    Retry { reason: String, after: Option<Duration> },
+    Failed { reason: String },
+    /// The request may have gone through.
+    Unknown { reason: String },
+}
+
+/// What a channel needs to work: its settings, an HTTP client, its secret.
+pub struct Ctx {
+    pub cfg: ChannelConfig,
+    pub client: reqwest::Client,
+    pub token: Option<Secret>,
+    pub app_secret: Option<Secret>,
+    pub redactor: Redactor,
+    pub tz: Tz,
+    pub station: String,
+    /// The station's data folder (Zalo keeps its token pair there; the board its posts).
+    pub data: PathBuf,
+}
+
+impl Ctx {
+    /// Builds the context, reading the channel's secrets. Fails with a reason when a secret is
+    /// missing or unreadable; the reason never contains a secret.
+    pub fn new(cfg: &ChannelConfig, tz: Tz, station: &str, data: &std::path::Path) -> Result<Ctx, String> {
+        let mut redactor = Redactor::default();
+        let token = cfg.token.as_ref().map(secret::load).transpose()?;
+        let app_secret = cfg.app_secret.as_ref().map(secret::load).transpose()?;
+        for s in token.iter().chain(app_secret.iter()) {
+            redactor.add(s);
+        }
+        let client = reqwest::Client::builder()
+            .timeout(cfg.timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .user_agent(concat!("loaxa/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Ctx {
+            cfg: cfg.clone(),
+            client,
+            token,
+            app_secret,
+            redactor,
+            tz,
+            station: station.to_string(),
+            data: data.to_path_buf(),
+        })
+    }
+
+    pub fn token(&self) -> &str {
+        self.token.as_ref().map(Secret::expose).unwrap_or("")
+    }
+}
+
+/// Sends a delivery with the channel's kind.
+pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
+    let outcome = match ctx.cfg.kind {
+        ChannelKind::Facebook => facebook::send(ctx, d).await,
+        ChannelKind::Telegram => telegram::send(ctx, d).await,
+        ChannelKind::Mastodon => mastodon::send(ctx, d).await,
+        ChannelKind::Wordpress => wordpress::send(ctx, d).await,
+        ChannelKind::Webhook => webhook::send(ctx, d).await,
+        ChannelKind::Zalo => zalo::send(ctx, d).await,
+        ChannelKind::Board => board::send(ctx, d).await,
+    };
+    redact_outcome(&ctx.redactor, outcome)
+}
+
+/// After an `Unknown` outcome: did the post get created? `Some(outcome)` is a definite answer
+/// (`Posted` when found, `Retry` when the platform proves it is absent or dedupes repeats);
+/// `None` means the platform offers no way to tell.
+pub async fn find(ctx: &Ctx, d: &Delivery) -> Option<Outcome> {
+    let found = match ctx.cfg.kind {
+        ChannelKind::Facebook => facebook::find(ctx, d).await,
+        ChannelKind::Wordpress => wordpress::find(ctx, d).await,
+        // Mastodon remembers the Idempotency-Key, webhook receivers dedupe by webhook-id, and the
+        // board is local: repeating is safe.
+        ChannelKind::Mastodon | ChannelKind::Webhook | ChannelKind::Board => Some(Outcome::Retry {
+            reason: "the platform deduplicates repeats".into(),
+            after: None,
+        }),
+        ChannelKind::Telegram | ChannelKind::Zalo => None,
+    };
+    found.map(|o| redact_outcome(&ctx.redactor, o))
+}
+
+/// The HTTP calls a delivery makes, for `--dry-run`.
+pub fn plan(ctx: &Ctx, d: &Delivery) -> Vec<http::Call> {
+    match ctx.cfg.kind {
+        ChannelKind::Facebook => vec![facebook::call(ctx, d)],
+        ChannelKind::Telegram => vec![telegram::call(ctx, d)],
+        ChannelKind::Mastodon => vec![mastodon::call(ctx, d)],
+        ChannelKind::Wordpress => vec![wordpress::call(ctx, d)],
+        ChannelKind::Webhook => vec![webhook::call(ctx, d, Utc::now().timestamp())],
+        ChannelKind::Zalo => zalo::calls(ctx, d),
+        ChannelKind::Board => Vec::new(),
+    }
+}
+
+fn redact_outcome(r: &Redactor, o: Outcome) -> Outcome {
+    match o {
+        Outcome::Retry { reason, after } => Outcome::Retry {
+            reason: r.redact(&reason),
+            after,
+        },
+        Outcome::Failed { reason } => Outcome::Failed { reason: r.redact(&reason) },
+        Outcome::Unknown { reason } => Outcome::Unknown { reason: r.redact(&reason) },
+        p => p,
+    }
+}

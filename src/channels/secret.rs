@@ -1,0 +1,135 @@
+//! Secrets: tokens and passwords, read from the environment or a private file, never printed.
+//!
+//! A [`Secret`] has no `Display` and a redacting `Debug`; the only way to its value is
+//! [`Secret::expose`]. Every text that leaves loaxa through a log line, an error, the history
+//! or `--dry-run` goes through [`Redactor::redact`], which also catches a secret embedded in a
+//! URL (the Telegram bot token lives in the request path).
+
+use std::path::Path;
+
+use crate::config::SecretSource;
+
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret([REDACTED])")
+    }
+}
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Reads a secret from where the config says it is.
+pub fn load(source: &SecretSource) -> Result<Secret, String> {
+    match source {
+        SecretSource::Env(var) => match std::env::var(var) {
+            Ok(v) if !v.trim().is_empty() => Ok(Secret(v.trim().to_string())),
+            _ => Err(format!("the environment variable {var} is not set (it should hold the channel's token)")),
+        },
+        SecretSource::File(path) => read_file(path),
+    }
+}
+
+fn read_file(path: &Path) -> Result<Secret, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read token file {}: {e}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Err(format!(
+                "token file {} can be read by other users (mode {:o}); run `chmod 600 {}` so only loaxa's user can read it",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            ));
+        }
+    }
+    let _ = meta;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read token file {}: {e}", path.display()))?;
+    let v = text.trim();
+    if v.is_empty() {
+        return Err(format!("token file {} is empty", path.display()));
+    }
+    Ok(Secret(v.to_string()))
+}
+
+/// Replaces every known secret in a text with `[REDACTED]`.
+#[derive(Clone, Default, Debug)]
+pub struct Redactor {
+    secrets: Vec<Secret>,
+}
+
+impl Redactor {
+    pub fn add(&mut self, s: &Secret) {
+        if s.0.len() >= 4 && !self.secrets.iter().any(|x| x.0 == s.0) {
+            self.secrets.push(s.clone());
+        }
+    }
+
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for s in &self.secrets {
+            out = out.replace(&s.0, "[REDACTED]");
+            // Also the URL-encoded form, as it appears in query strings.
+            let enc: String = url_encode(&s.0);
+            if enc != s.0 {
+                out = out.replace(&enc, "[REDACTED]");
+            }
+        }
+        out
+    }
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_value() {
+        let s = Secret::new("123456:ABC-very-secret");
+        assert_eq!(format!("{s:?}"), "Secret([REDACTED])");
+    }
+
+    #[test]
+    fn redaction_covers_paths_and_encoded_forms() {
+        let mut r = Redactor::default();
+        r.add(&Secret::new("123456:ABC/def"));
+        let t = r.redact("POST https://api.telegram.org/bot123456:ABC/def/sendMessage?x=123456%3AABC%2Fdef");
+        assert!(!t.contains("ABC"), "{t}");
+        assert_eq!(t.matches("[REDACTED]").count(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn token_files_readable_by_others_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("token");
+        std::fs::write(&p, "s3cret-token\n").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = load(&SecretSource::File(p.clone())).unwrap_err();
+        assert!(e.contains("chmod 600") && !e.contains("s3cret"), "{e}");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(load(&SecretSource::File(p)).unwrap().expose(), "s3cret-token");
+        assert!(load(&SecretSource::Env("LOAXA_SURELY_UNSET_VAR".into())).unwrap_err().contains("not set"));
+    }
+}

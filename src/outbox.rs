@@ -1,0 +1,491 @@
+//! The outbox: every post to every channel, written down before any call is made, sent by
+//! per-channel workers, each exactly once.
+//!
+//! One row per occurrence × channel (broadcast id + scheduled instant + channel, the primary
+//! key), so there can never be two posts for one key. A row moves pending → sending → one of
+//! succeeded, failed or unconfirmed, and back to pending only when a retry is proven safe. The
+//! row is marked `sending` durably before the request leaves, so after a crash a row found in
+//! `sending` is checked on the remote side (or marked unconfirmed) rather than sent again.
+//! Every attempt and its outcome go into the history.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::json;
+use tokio::sync::{Notify, Semaphore};
+
+use crate::channels::{self, Ctx, Delivery, Outcome, template};
+use crate::config::{ChannelConfig, Config};
+use crate::history::event::{Event, Kind, OccurrenceKey, text_sha256, utc_text};
+use crate::history::{History, Store};
+use crate::schedule::Broadcast;
+
+/// Where a row stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    Pending,
+    Sending,
+    Succeeded,
+    Failed,
+    Unconfirmed,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Pending => "pending",
+            State::Sending => "sending",
+            State::Succeeded => "succeeded",
+            State::Failed => "failed",
+            State::Unconfirmed => "unconfirmed",
+        }
+    }
+
+    fn parse(s: &str) -> State {
+        match s {
+            "sending" => State::Sending,
+            "succeeded" => State::Succeeded,
+            "failed" => State::Failed,
+            "unconfirmed" => State::Unconfirmed,
+            _ => State::Pending,
+        }
+    }
+
+    pub fn is_final(self) -> bool {
+        matches!(self, State::Succeeded | State::Failed | State::Unconfirmed)
+    }
+}
+
+/// An outbox row.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub delivery: Delivery,
+    pub state: State,
+    pub attempts: u32,
+    pub next_attempt_at: DateTime<Utc>,
+    /// The last attempt may have reached the platform: look before sending again.
+    pub check_first: bool,
+    pub last_error: Option<String>,
+    pub remote_id: Option<String>,
+    pub url: Option<String>,
+}
+
+/// The outbox table, through its own connection to the history database.
+pub struct Outbox {
+    conn: Mutex<Connection>,
+}
+
+const COLUMNS: &str = "delivery, state, attempts, next_attempt_at, check_first, last_error, remote_id, url";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    let delivery: String = r.get(0)?;
+    let state: String = r.get(1)?;
+    let next: String = r.get(3)?;
+    let delivery = serde_json::from_str(&delivery)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?;
+    Ok(Row {
+        delivery,
+        state: State::parse(&state),
+        attempts: r.get(2)?,
+        next_attempt_at: DateTime::parse_from_rfc3339(&next).map(|t| t.with_timezone(&Utc)).unwrap_or_default(),
+        check_first: r.get::<_, i64>(4)? != 0,
+        last_error: r.get(5)?,
+        remote_id: r.get(6)?,
+        url: r.get(7)?,
+    })
+}
+
+fn key(d: &Delivery) -> (String, String, String) {
+    (d.broadcast_id.clone(), utc_text(d.scheduled_at), d.channel.clone())
+}
+
+impl Outbox {
+    /// Opens the outbox in the station's history database (creating or migrating it).
+    pub fn open(data: &Path, tz: chrono_tz::Tz) -> Result<Outbox, String> {
+        let path = Store::path_in(data);
+        drop(Store::open(&path, tz).map_err(|e| e.to_string())?);
+        let conn = Connection::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        conn.busy_timeout(Duration::from_secs(10)).map_err(|e| e.to_string())?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(|e| e.to_string())?;
+        Ok(Outbox { conn: Mutex::new(conn) })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Writes the row for a delivery if there is none yet. True if it is new.
+    pub fn enqueue(&self, d: &Delivery) -> Result<bool, String> {
+        let (b, s, c) = key(d);
+        let now = utc_text(Utc::now());
+        let n = self
+            .conn()
+            .execute(
+                "INSERT OR IGNORE INTO outbox (broadcast_id, scheduled_at, channel, state, next_attempt_at, delivery, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?4, ?4)",
+                params![b, s, c, now, serde_json::to_string(d).unwrap_or_default()],
+            )
+            .map_err(|e| format!("cannot write the outbox: {e}"))?;
+        Ok(n == 1)
+    }
+
+    /// Takes up to `limit` due rows of a channel and marks them `sending`, durably, in one
+    /// transaction: the mark is on disk before any request leaves.
+    pub fn claim(&self, channel: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<Row>, String> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| e.to_string())?;
+        let rows: Vec<Row> = {
+            let mut stmt = tx
+                .prepare(&format!(
+                    "SELECT {COLUMNS} FROM outbox WHERE state = 'pending' AND channel = ?1 AND next_attempt_at <= ?2
+                     ORDER BY next_attempt_at LIMIT ?3"
+                ))
+                .map_err(|e| e.to_string())?;
+            stmt.query_map(params![channel, utc_text(now), limit as i64], row)
+                .map_err(|e| e.to_string())?
+                .collect::<Result<_, _>>()
+                .map_err(|e| e.to_string())?
+        };
+        for r in &rows {
+            let (b, s, c) = key(&r.delivery);
+            tx.execute(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?4
+                 WHERE broadcast_id = ?1 AND scheduled_at = ?2 AND channel = ?3",
+                params![b, s, c, utc_text(Utc::now())],
+            )
+            .map_err(|e| e.to_string())?;
+        }
+        tx.commit().map_err(|e| e.to_string())?;
+        Ok(rows
+            .into_iter()
+            .map(|mut r| {
+                r.attempts += 1;
+                r.state = State::Sending;
+                r
+            })
+            .collect())
+    }
+
+    /// Records where a row ends up after an attempt.
+    #[allow(clippy::too_many_arguments)]
+    pub fn settle(
+        &self,
+        d: &Delivery,
+        state: State,
+        next_attempt_at: DateTime<Utc>,
+        check_first: bool,
+        error: Option<&str>,
+        remote_id: Option<&str>,
+        url: Option<&str>,
+    ) -> Result<(), String> {
+        let (b, s, c) = key(d);
+        self.conn()
+            .execute(
+                "UPDATE outbox SET state = ?4, next_attempt_at = ?5, check_first = ?6, last_error = ?7,
+                   remote_id = coalesce(?8, remote_id), url = coalesce(?9, url), updated_at = ?10
+                 WHERE broadcast_id = ?1 AND scheduled_at = ?2 AND channel = ?3",
+                params![
+                    b,
+                    s,
+                    c,
+                    state.as_str(),
+                    utc_text(next_attempt_at),
+                    check_first as i64,
+                    error,
+                    remote_id,
+                    url,
+                    utc_text(Utc::now())
+                ],
+            )
+            .map_err(|e| format!("cannot update the outbox: {e}"))?;
+        Ok(())
+    }
+
+    /// After a restart: rows left `sending` may have reached the platform. They go back to
+    /// pending with `check_first`, so the remote side is looked at before any resend.
+    pub fn recover(&self) -> Result<usize, String> {
+        self.conn()
+            .execute(
+                "UPDATE outbox SET state = 'pending', check_first = 1, updated_at = ?1 WHERE state = 'sending'",
+                params![utc_text(Utc::now())],
+            )
+            .map_err(|e| e.to_string())
+    }
+
+    pub fn get(&self, d: &Delivery) -> Result<Option<Row>, String> {
+        let (b, s, c) = key(d);
+        self.conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM outbox WHERE broadcast_id = ?1 AND scheduled_at = ?2 AND channel = ?3"),
+                params![b, s, c],
+                row,
+            )
+            .optional()
+            .map_err(|e| e.to_string())
+    }
+
+    /// Rows in a state (all when `None`), oldest first.
+    pub fn list(&self, state: Option<State>) -> Result<Vec<Row>, String> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT {COLUMNS} FROM outbox WHERE ?1 IS NULL OR state = ?1 ORDER BY scheduled_at, channel"
+            ))
+            .map_err(|e| e.to_string())?;
+        stmt.query_map(params![state.map(State::as_str)], row)
+            .map_err(|e| e.to_string())?
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())
+    }
+
+    /// When the channel's next pending row falls due.
+    pub fn next_due(&self, channel: &str) -> Result<Option<DateTime<Utc>>, String> {
+        let t: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending' AND channel = ?1",
+                params![channel],
+                |r| r.get(0),
+            )
+            .map_err(|e| e.to_string())?;
+        Ok(t.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc)))
+    }
+}
+
+/// The delivery for one broadcast occurrence on one channel: the post rendered with the
+/// channel's template. Fails when the post does not fit the platform.
+pub fn delivery(config: &Config, b: &Broadcast, at: DateTime<Utc>, ch: &ChannelConfig) -> Result<Delivery, String> {
+    let post = b.post.as_ref().ok_or_else(|| format!("broadcast `{}` has no [broadcast.post]", b.id))?;
+    let title = template::title(post, &b.title).to_string();
+    let vars = template::Vars {
+        title: &title,
+        text: &post.text,
+        link: post.link.as_deref().unwrap_or(""),
+        at,
+        tz: config.station.timezone,
+        station: &config.station.name,
+    };
+    Ok(Delivery {
+        broadcast_id: b.id.clone(),
+        scheduled_at: at,
+        channel: ch.name.clone(),
+        text: template::text_for(ch, &vars)?,
+        title,
+        link: post.link.clone(),
+        image: post.image.as_ref().map(|i| config.station.media.join(i)),
+        audio: b.audio.iter().map(|a| config.station.media.join(&a.path)).collect(),
+    })
+}
+
+/// The history event for a post, with the occurrence, the channel and the text's hash.
+pub fn post_event(kind: Kind, d: &Delivery, campaign: Option<&str>, extra: serde_json::Value) -> Event {
+    let mut e = Event::new(
+        kind,
+        crate::history::event::merge(
+            json!({ "title": d.title, "text_sha256": text_sha256(&d.text), "link": d.link }),
+            extra,
+        ),
+    );
+    e.occurrence = Some(OccurrenceKey {
+        broadcast_id: d.broadcast_id.clone(),
+        scheduled_at: d.scheduled_at,
+    });
+    e.channel = Some(d.channel.clone());
+    e.campaign = campaign.map(str::to_string);
+    e
+}
+
+/// Queues a delivery: writes the row and, if it is new, a `post_queued` event.
+pub async fn queue(outbox: &Arc<Outbox>, history: &History, d: Delivery, campaign: Option<String>) -> Result<bool, String> {
+    let o = outbox.clone();
+    let d2 = d.clone();
+    let new = tokio::task::spawn_blocking(move || o.enqueue(&d2)).await.map_err(|e| e.to_string())??;
+    if new {
+        let _ = history.record(post_event(Kind::PostQueued, &d, campaign.as_deref(), json!({}))).await;
+    }
+    Ok(new)
+}
+
+/// Delay before attempt `n + 1`: exponential from 5 s, capped at 15 min, with ±25 % jitter
+/// derived from the key (so a burst of failures does not retry in lockstep).
+pub fn backoff(d: &Delivery, attempts: u32) -> Duration {
+    let base = 5.0 * 2f64.powi(attempts.saturating_sub(1).min(10) as i32);
+    let capped = base.min(900.0);
+    let h = d.idempotency_key().bytes().fold(attempts as u64, |a, b| a.wrapping_mul(31).wrapping_add(b as u64));
+    let jitter = 0.75 + (h % 1000) as f64 / 2000.0;
+    Duration::from_secs_f64(capped * jitter)
+}
+
+/// Spaces request starts at least `60 / rate_per_minute` seconds apart.
+struct Pacer {
+    interval: Duration,
+    next: tokio::sync::Mutex<tokio::time::Instant>,
+}
+
+impl Pacer {
+    fn new(rate_per_minute: f64) -> Pacer {
+        Pacer {
+            interval: Duration::from_secs_f64(60.0 / rate_per_minute),
+            next: tokio::sync::Mutex::new(tokio::time::Instant::now()),
+        }
+    }
+
+    async fn wait(&self) {
+        let mut next = self.next.lock().await;
+        let now = tokio::time::Instant::now();
+        let at = (*next).max(now);
+        *next = at + self.interval;
+        drop(next);
+        tokio::time::sleep_until(at).await;
+    }
+}
+
+/// A channel's worker: claims due rows, sends them with the channel's concurrency and pace,
+/// and records every attempt. Runs until `stop` is notified.
+pub struct Worker {
+    pub ctx: Arc<Ctx>,
+    pub outbox: Arc<Outbox>,
+    pub history: History,
+    /// Campaign names by broadcast id, for the history events.
+    pub campaigns: Arc<HashMap<String, String>>,
+    pub wake: Arc<Notify>,
+}
+
+impl Worker {
+    pub async fn run(self, stop: Arc<Notify>) {
+        let this = Arc::new(self);
+        let permits = Arc::new(Semaphore::new(this.ctx.cfg.concurrency as usize));
+        let pacer = Arc::new(Pacer::new(this.ctx.cfg.rate_per_minute));
+        loop {
+            let ob = this.outbox.clone();
+            let channel = this.ctx.cfg.name.clone();
+            let limit = this.ctx.cfg.concurrency as usize;
+            // Claim only what can start now: one row per free permit.
+            let free = permits.available_permits().min(limit);
+            let rows = if free > 0 {
+                tokio::task::spawn_blocking(move || ob.claim(&channel, Utc::now(), free)).await.ok().and_then(Result::ok)
+            } else {
+                None
+            }
+            .unwrap_or_default();
+            for r in rows {
+                let Ok(permit) = permits.clone().acquire_owned().await else { return };
+                let (w, p) = (this.clone(), pacer.clone());
+                tokio::spawn(async move {
+                    p.wait().await;
+                    w.attempt(r).await;
+                    drop(permit);
+                });
+            }
+            let ob = this.outbox.clone();
+            let channel = this.ctx.cfg.name.clone();
+            let next = tokio::task::spawn_blocking(move || ob.next_due(&channel)).await.ok().and_then(Result::ok).flatten();
+            let nap = next
+                .map(|t| (t - Utc::now()).to_std().unwrap_or(Duration::ZERO))
+                .unwrap_or(Duration::from_secs(5))
+                .clamp(Duration::from_millis(20), Duration::from_secs(5));
+            tokio::select! {
+                _ = stop.notified() => return,
+                _ = this.wake.notified() => {}
+                _ = tokio::time::sleep(nap) => {}
+            }
+        }
+    }
+
+    /// One attempt at one row.
+    pub async fn attempt(&self, r: Row) {
+        let d = &r.delivery;
+        let campaign = self.campaigns.get(&d.broadcast_id).map(String::as_str);
+        let _ = self
+            .history
+            .record(post_event(Kind::PostAttempt, d, campaign, json!({ "attempt": r.attempts, "check_first": r.check_first })))
+            .await;
+        let outcome = if r.check_first {
+            match channels::find(&self.ctx, d).await {
+                Some(Outcome::Retry { .. }) => self.send(d).await,
+                Some(found) => found,
+                None => Outcome::Unknown {
+                    reason: format!(
+                        "an earlier attempt may have reached {} before loaxa stopped, and {} offers no way to check",
+                        d.channel,
+                        self.ctx.cfg.kind.as_str()
+                    ),
+                },
+            }
+        } else {
+            self.send(d).await
+        };
+        self.settle(&r, outcome, campaign).await;
+    }
+
+    /// Sends, and after an ambiguous answer looks on the remote side.
+    async fn send(&self, d: &Delivery) -> Outcome {
+        match channels::send(&self.ctx, d).await {
+            Outcome::Unknown { reason } => match channels::find(&self.ctx, d).await {
+                Some(Outcome::Retry { .. }) => Outcome::Retry {
+                    reason: format!("{reason} (checked: not created)"),
+                    after: None,
+                },
+                Some(found) => found,
+                None => Outcome::Unknown { reason },
+            },
+            o => o,
+        }
+    }
+
+    async fn settle(&self, r: &Row, outcome: Outcome, campaign: Option<&str>) {
+        let d = r.delivery.clone();
+        let max = self.ctx.cfg.max_attempts;
+        let now = Utc::now();
+        let (state, next, error, remote, url, event) = match outcome {
+            Outcome::Posted { remote_id, url } => {
+                let e = post_event(Kind::PostSucceeded, &d, campaign, json!({ "remote_id": remote_id, "url": url, "attempt": r.attempts }));
+                (State::Succeeded, now, None, Some(remote_id), url, e)
+            }
+            Outcome::Failed { reason } => {
+                let e = post_event(Kind::PostFailed, &d, campaign, json!({ "reason": reason, "attempt": r.attempts }));
+                (State::Failed, now, Some(reason), None, None, e)
+            }
+            Outcome::Unknown { reason } => {
+                let e = post_event(Kind::PostUnconfirmed, &d, campaign, json!({ "reason": reason, "attempt": r.attempts }));
+                (State::Unconfirmed, now, Some(reason), None, None, e)
+            }
+            Outcome::Retry { reason, .. } if r.attempts >= max => {
+                let reason = format!("gave up after {} attempts: {reason}", r.attempts);
+                let e = post_event(Kind::PostFailed, &d, campaign, json!({ "reason": reason, "attempt": r.attempts }));
+                (State::Failed, now, Some(reason), None, None, e)
+            }
+            Outcome::Retry { reason, after } => {
+                let wait = after.unwrap_or_else(|| backoff(&d, r.attempts)).min(Duration::from_secs(6 * 3600));
+                let next = now + chrono::Duration::from_std(wait).unwrap_or_default();
+                let e = post_event(
+                    Kind::PostRetry,
+                    &d,
+                    campaign,
+                    json!({ "reason": reason, "attempt": r.attempts, "retry_at": utc_text(next) }),
+                );
+                (State::Pending, next, Some(reason), None, None, e)
+            }
+        };
+        let ob = self.outbox.clone();
+        let d2 = d.clone();
+        let (e2, r2, u2) = (error.clone(), remote.clone(), url.clone());
+        let saved = tokio::task::spawn_blocking(move || {
+            ob.settle(&d2, state, next, false, e2.as_deref(), r2.as_deref(), u2.as_deref())
+        })
+        .await;
+        if let Ok(Err(e)) | Err(e) = saved.map_err(|e| e.to_string()) {
+            tracing::error!(channel = d.channel, error = e, "cannot record the outcome in the outbox");
+        }
+        match state {
+            State::Succeeded => tracing::info!(channel = d.channel, id = d.broadcast_id, remote = remote.as_deref(), "posted"),
+            State::Pending => tracing::warn!(channel = d.channel, id = d.broadcast_id, error = error.as_deref(), "post will be retried"),
+            _ => tracing::error!(channel = d.channel, id = d.broadcast_id, state = state.as_str(), error = error.as_deref(), "post did not go out"),
+        }
+        let _ = self.history.record(event).await;
+    }
+}
