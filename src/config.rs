@@ -416,7 +416,9 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
     use ChannelKind::*;
     let kind = raw.kind;
     let need = |v: &Option<String>, key: &str| -> Result<String, String> {
-        v.clone().filter(|s| !s.trim().is_empty()).ok_or_else(|| format!("a {} channel needs `{key}`", kind.as_str()))
+        v.clone()
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| format!("a {} channel needs `{key}`", kind.as_str()))
     };
     let secret = |env: &Option<String>, file: &Option<String>, what: &str| -> Result<Option<SecretSource>, String> {
         match (env, file) {
@@ -435,9 +437,15 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
         ));
     }
     let api_base = match kind {
-        Facebook => raw.api_base.clone().unwrap_or_else(|| "https://graph.facebook.com".into()),
+        Facebook => raw
+            .api_base
+            .clone()
+            .unwrap_or_else(|| "https://graph.facebook.com".into()),
         Zalo => raw.api_base.clone().unwrap_or_else(|| "https://openapi.zalo.me".into()),
-        Telegram => raw.api_base.clone().unwrap_or_else(|| "https://api.telegram.org".into()),
+        Telegram => raw
+            .api_base
+            .clone()
+            .unwrap_or_else(|| "https://api.telegram.org".into()),
         Mastodon => need(&raw.api_base, "api_base")?,
         Wordpress | Webhook => need(&raw.url.clone().or(raw.api_base.clone()), "url")?,
         Board => String::new(),
@@ -469,7 +477,11 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
         name: name.get_ref().clone(),
         kind,
         api_base: api_base.trim_end_matches('/').to_string(),
-        oauth_base: raw.oauth_base.unwrap_or_else(|| "https://oauth.zaloapp.com".into()).trim_end_matches('/').into(),
+        oauth_base: raw
+            .oauth_base
+            .unwrap_or_else(|| "https://oauth.zaloapp.com".into())
+            .trim_end_matches('/')
+            .into(),
         graph_version: raw.graph_version.unwrap_or_else(|| "v23.0".into()),
         page_id: raw.page_id,
         chat_id: raw.chat_id,

@@ -91,7 +91,9 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         delivery,
         state: State::parse(&state),
         attempts: r.get(2)?,
-        next_attempt_at: DateTime::parse_from_rfc3339(&next).map(|t| t.with_timezone(&Utc)).unwrap_or_default(),
+        next_attempt_at: DateTime::parse_from_rfc3339(&next)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default(),
         check_first: r.get::<_, i64>(4)? != 0,
         last_error: r.get(5)?,
         remote_id: r.get(6)?,
@@ -110,7 +112,8 @@ impl Outbox {
         drop(Store::open(&path, tz).map_err(|e| e.to_string())?);
         let conn = Connection::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(|e| e.to_string())?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(|e| e.to_string())?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| e.to_string())?;
         Ok(Outbox { conn: Mutex::new(conn) })
     }
 
@@ -137,7 +140,9 @@ impl Outbox {
     /// transaction: the mark is on disk before any request leaves.
     pub fn claim(&self, channel: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<Row>, String> {
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| e.to_string())?;
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| e.to_string())?;
         let rows: Vec<Row> = {
             let mut stmt = tx
                 .prepare(&format!(
@@ -252,14 +257,18 @@ impl Outbox {
                 |r| r.get(0),
             )
             .map_err(|e| e.to_string())?;
-        Ok(t.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc)))
+        Ok(t.and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc)))
     }
 }
 
 /// The delivery for one broadcast occurrence on one channel: the post rendered with the
 /// channel's template. Fails when the post does not fit the platform.
 pub fn delivery(config: &Config, b: &Broadcast, at: DateTime<Utc>, ch: &ChannelConfig) -> Result<Delivery, String> {
-    let post = b.post.as_ref().ok_or_else(|| format!("broadcast `{}` has no [broadcast.post]", b.id))?;
+    let post = b
+        .post
+        .as_ref()
+        .ok_or_else(|| format!("broadcast `{}` has no [broadcast.post]", b.id))?;
     let title = template::title(post, &b.title).to_string();
     let vars = template::Vars {
         title: &title,
@@ -300,12 +309,21 @@ pub fn post_event(kind: Kind, d: &Delivery, campaign: Option<&str>, extra: serde
 }
 
 /// Queues a delivery: writes the row and, if it is new, a `post_queued` event.
-pub async fn queue(outbox: &Arc<Outbox>, history: &History, d: Delivery, campaign: Option<String>) -> Result<bool, String> {
+pub async fn queue(
+    outbox: &Arc<Outbox>,
+    history: &History,
+    d: Delivery,
+    campaign: Option<String>,
+) -> Result<bool, String> {
     let o = outbox.clone();
     let d2 = d.clone();
-    let new = tokio::task::spawn_blocking(move || o.enqueue(&d2)).await.map_err(|e| e.to_string())??;
+    let new = tokio::task::spawn_blocking(move || o.enqueue(&d2))
+        .await
+        .map_err(|e| e.to_string())??;
     if new {
-        let _ = history.record(post_event(Kind::PostQueued, &d, campaign.as_deref(), json!({}))).await;
+        let _ = history
+            .record(post_event(Kind::PostQueued, &d, campaign.as_deref(), json!({})))
+            .await;
     }
     Ok(new)
 }
@@ -315,7 +333,10 @@ pub async fn queue(outbox: &Arc<Outbox>, history: &History, d: Delivery, campaig
 pub fn backoff(d: &Delivery, attempts: u32) -> Duration {
     let base = 5.0 * 2f64.powi(attempts.saturating_sub(1).min(10) as i32);
     let capped = base.min(900.0);
-    let h = d.idempotency_key().bytes().fold(attempts as u64, |a, b| a.wrapping_mul(31).wrapping_add(b as u64));
+    let h = d
+        .idempotency_key()
+        .bytes()
+        .fold(attempts as u64, |a, b| a.wrapping_mul(31).wrapping_add(b as u64));
     let jitter = 0.75 + (h % 1000) as f64 / 2000.0;
     Duration::from_secs_f64(capped * jitter)
 }
@@ -367,13 +388,18 @@ impl Worker {
             // Claim only what can start now: one row per free permit.
             let free = permits.available_permits().min(limit);
             let rows = if free > 0 {
-                tokio::task::spawn_blocking(move || ob.claim(&channel, Utc::now(), free)).await.ok().and_then(Result::ok)
+                tokio::task::spawn_blocking(move || ob.claim(&channel, Utc::now(), free))
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
             } else {
                 None
             }
             .unwrap_or_default();
             for r in rows {
-                let Ok(permit) = permits.clone().acquire_owned().await else { return };
+                let Ok(permit) = permits.clone().acquire_owned().await else {
+                    return;
+                };
                 let (w, p) = (this.clone(), pacer.clone());
                 tokio::spawn(async move {
                     p.wait().await;
@@ -383,7 +409,11 @@ impl Worker {
             }
             let ob = this.outbox.clone();
             let channel = this.ctx.cfg.name.clone();
-            let next = tokio::task::spawn_blocking(move || ob.next_due(&channel)).await.ok().and_then(Result::ok).flatten();
+            let next = tokio::task::spawn_blocking(move || ob.next_due(&channel))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .flatten();
             let nap = next
                 .map(|t| (t - Utc::now()).to_std().unwrap_or(Duration::ZERO))
                 .unwrap_or(Duration::from_secs(5))
@@ -402,7 +432,12 @@ impl Worker {
         let campaign = self.campaigns.get(&d.broadcast_id).map(String::as_str);
         let _ = self
             .history
-            .record(post_event(Kind::PostAttempt, d, campaign, json!({ "attempt": r.attempts, "check_first": r.check_first })))
+            .record(post_event(
+                Kind::PostAttempt,
+                d,
+                campaign,
+                json!({ "attempt": r.attempts, "check_first": r.check_first }),
+            ))
             .await;
         let outcome = if r.check_first {
             match channels::find(&self.ctx, d).await {
@@ -443,24 +478,46 @@ impl Worker {
         let now = Utc::now();
         let (state, next, error, remote, url, event) = match outcome {
             Outcome::Posted { remote_id, url } => {
-                let e = post_event(Kind::PostSucceeded, &d, campaign, json!({ "remote_id": remote_id, "url": url, "attempt": r.attempts }));
+                let e = post_event(
+                    Kind::PostSucceeded,
+                    &d,
+                    campaign,
+                    json!({ "remote_id": remote_id, "url": url, "attempt": r.attempts }),
+                );
                 (State::Succeeded, now, None, Some(remote_id), url, e)
             }
             Outcome::Failed { reason } => {
-                let e = post_event(Kind::PostFailed, &d, campaign, json!({ "reason": reason, "attempt": r.attempts }));
+                let e = post_event(
+                    Kind::PostFailed,
+                    &d,
+                    campaign,
+                    json!({ "reason": reason, "attempt": r.attempts }),
+                );
                 (State::Failed, now, Some(reason), None, None, e)
             }
             Outcome::Unknown { reason } => {
-                let e = post_event(Kind::PostUnconfirmed, &d, campaign, json!({ "reason": reason, "attempt": r.attempts }));
+                let e = post_event(
+                    Kind::PostUnconfirmed,
+                    &d,
+                    campaign,
+                    json!({ "reason": reason, "attempt": r.attempts }),
+                );
                 (State::Unconfirmed, now, Some(reason), None, None, e)
             }
             Outcome::Retry { reason, .. } if r.attempts >= max => {
                 let reason = format!("gave up after {} attempts: {reason}", r.attempts);
-                let e = post_event(Kind::PostFailed, &d, campaign, json!({ "reason": reason, "attempt": r.attempts }));
+                let e = post_event(
+                    Kind::PostFailed,
+                    &d,
+                    campaign,
+                    json!({ "reason": reason, "attempt": r.attempts }),
+                );
                 (State::Failed, now, Some(reason), None, None, e)
             }
             Outcome::Retry { reason, after } => {
-                let wait = after.unwrap_or_else(|| backoff(&d, r.attempts)).min(Duration::from_secs(6 * 3600));
+                let wait = after
+                    .unwrap_or_else(|| backoff(&d, r.attempts))
+                    .min(Duration::from_secs(6 * 3600));
                 let next = now + chrono::Duration::from_std(wait).unwrap_or_default();
                 let e = post_event(
                     Kind::PostRetry,
@@ -479,12 +536,32 @@ impl Worker {
         })
         .await;
         if let Ok(Err(e)) | Err(e) = saved.map_err(|e| e.to_string()) {
-            tracing::error!(channel = d.channel, error = e, "cannot record the outcome in the outbox");
+            tracing::error!(
+                channel = d.channel,
+                error = e,
+                "cannot record the outcome in the outbox"
+            );
         }
         match state {
-            State::Succeeded => tracing::info!(channel = d.channel, id = d.broadcast_id, remote = remote.as_deref(), "posted"),
-            State::Pending => tracing::warn!(channel = d.channel, id = d.broadcast_id, error = error.as_deref(), "post will be retried"),
-            _ => tracing::error!(channel = d.channel, id = d.broadcast_id, state = state.as_str(), error = error.as_deref(), "post did not go out"),
+            State::Succeeded => tracing::info!(
+                channel = d.channel,
+                id = d.broadcast_id,
+                remote = remote.as_deref(),
+                "posted"
+            ),
+            State::Pending => tracing::warn!(
+                channel = d.channel,
+                id = d.broadcast_id,
+                error = error.as_deref(),
+                "post will be retried"
+            ),
+            _ => tracing::error!(
+                channel = d.channel,
+                id = d.broadcast_id,
+                state = state.as_str(),
+                error = error.as_deref(),
+                "post did not go out"
+            ),
         }
         let _ = self.history.record(event).await;
     }

@@ -26,7 +26,8 @@ pub struct BoardPost {
 fn open(data: &Path) -> Result<Connection, String> {
     let path = Store::path_in(data);
     let c = Connection::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    c.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| e.to_string())?;
+    c.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(|e| e.to_string())?;
     Ok(c)
 }
 
@@ -37,7 +38,16 @@ pub fn publish(data: &Path, d: &Delivery) -> Result<String, String> {
     c.execute(
         "INSERT OR IGNORE INTO board_posts (id, channel, broadcast_id, scheduled_at, title, text, link, published_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![id, d.channel, d.broadcast_id, utc_text(d.scheduled_at), d.title, d.text, d.link, utc_text(Utc::now())],
+        params![
+            id,
+            d.channel,
+            d.broadcast_id,
+            utc_text(d.scheduled_at),
+            d.title,
+            d.text,
+            d.link,
+            utc_text(Utc::now())
+        ],
     )
     .map_err(|e| format!("cannot store the board post: {e}"))?;
     Ok(id)
@@ -64,7 +74,9 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
 pub fn recent(data: &Path, channel: &str, limit: usize) -> Result<Vec<BoardPost>, String> {
     let c = open(data)?;
     let exists: Option<String> = c
-        .query_row("SELECT name FROM sqlite_master WHERE name = 'board_posts'", [], |r| r.get(0))
+        .query_row("SELECT name FROM sqlite_master WHERE name = 'board_posts'", [], |r| {
+            r.get(0)
+        })
         .optional()
         .map_err(|e| e.to_string())?;
     if exists.is_none() {
@@ -81,7 +93,9 @@ pub fn recent(data: &Path, channel: &str, limit: usize) -> Result<Vec<BoardPost>
                 title: r.get(1)?,
                 text: r.get(2)?,
                 link: r.get(3)?,
-                published_at: DateTime::parse_from_rfc3339(&at).map(|t| t.with_timezone(&Utc)).unwrap_or_default(),
+                published_at: DateTime::parse_from_rfc3339(&at)
+                    .map(|t| t.with_timezone(&Utc))
+                    .unwrap_or_default(),
             })
         })
         .map_err(|e| e.to_string())?;

@@ -45,14 +45,20 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
     };
     let body = reply.json();
     if (200..300).contains(&reply.status) {
-        let id = body.as_ref().and_then(|b| b["post_id"].as_str().or(b["id"].as_str()).map(str::to_string));
+        let id = body
+            .as_ref()
+            .and_then(|b| b["post_id"].as_str().or(b["id"].as_str()).map(str::to_string));
         return match id {
             Some(id) => Outcome::Posted {
                 url: Some(format!("https://www.facebook.com/{id}")),
                 remote_id: id,
             },
             None => Outcome::Unknown {
-                reason: format!("Facebook answered {} without a post id: {}", reply.status, reply.snippet()),
+                reason: format!(
+                    "Facebook answered {} without a post id: {}",
+                    reply.status,
+                    reply.snippet()
+                ),
             },
         };
     }
@@ -62,7 +68,10 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
     let code = err["code"].as_i64().unwrap_or(0);
     let sub = err["error_subcode"].as_i64().unwrap_or(0);
     let message = err["message"].as_str().unwrap_or("no message");
-    let reason = format!("Facebook error {code}{}: {message}", if sub != 0 { format!("/{sub}") } else { String::new() });
+    let reason = format!(
+        "Facebook error {code}{}: {message}",
+        if sub != 0 { format!("/{sub}") } else { String::new() }
+    );
     match (code, sub) {
         (4 | 17 | 32 | 613 | 80001, _) | (368, 1390008) => Outcome::Retry {
             reason,
@@ -87,7 +96,9 @@ pub async fn find(ctx: &Ctx, d: &Delivery) -> Option<Outcome> {
     }
     let body = reply.json()?;
     let posts = body["data"].as_array()?;
-    let mine = posts.iter().find(|p| p["message"].as_str().map(str::trim) == Some(d.text.trim()));
+    let mine = posts
+        .iter()
+        .find(|p| p["message"].as_str().map(str::trim) == Some(d.text.trim()));
     Some(match mine.and_then(|p| p["id"].as_str()) {
         Some(id) => Outcome::Posted {
             remote_id: id.to_string(),

@@ -19,7 +19,10 @@ pub enum Body {
     Json(Value),
     Form(Vec<(String, String)>),
     /// Text fields and one file field.
-    Multipart { fields: Vec<(String, String)>, file: Option<(String, PathBuf)> },
+    Multipart {
+        fields: Vec<(String, String)>,
+        file: Option<(String, PathBuf)>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -146,7 +149,10 @@ pub async fn send(ctx: &Ctx, call: &Call) -> Result<Reply, NoReply> {
                 let bytes = tokio::fs::read(path)
                     .await
                     .map_err(|e| NoReply::NotSent(format!("cannot read {}: {e}", path.display())))?;
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 form = form.part(k.clone(), reqwest::multipart::Part::bytes(bytes).file_name(name));
             }
             req.multipart(form)
@@ -155,10 +161,12 @@ pub async fn send(ctx: &Ctx, call: &Call) -> Result<Reply, NoReply> {
     let resp = req.send().await.map_err(|e| classify(&ctx.redactor, e))?;
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
-    let body = resp
-        .text()
-        .await
-        .map_err(|e| NoReply::Unknown(format!("the answer could not be read: {}", ctx.redactor.redact(&e.without_url().to_string()))))?;
+    let body = resp.text().await.map_err(|e| {
+        NoReply::Unknown(format!(
+            "the answer could not be read: {}",
+            ctx.redactor.redact(&e.without_url().to_string())
+        ))
+    })?;
     Ok(Reply { status, headers, body })
 }
 

@@ -35,7 +35,11 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
             },
         };
     }
-    let message = body.as_ref().and_then(|b| b["error"].as_str()).map(str::to_string).unwrap_or_else(|| reply.snippet());
+    let message = body
+        .as_ref()
+        .and_then(|b| b["error"].as_str())
+        .map(str::to_string)
+        .unwrap_or_else(|| reply.snippet());
     match reply.status {
         429 => Outcome::Retry {
             reason: format!("Mastodon: rate limited: {message}"),

@@ -46,26 +46,45 @@ impl Delivery {
     /// Stable across retries and restarts: the outbox key, hashed.
     pub fn idempotency_key(&self) -> String {
         use sha2::Digest;
-        let k = format!("{}|{}|{}", self.broadcast_id, self.scheduled_at.timestamp(), self.channel);
+        let k = format!(
+            "{}|{}|{}",
+            self.broadcast_id,
+            self.scheduled_at.timestamp(),
+            self.channel
+        );
         crate::schedule::hex(&sha2::Sha256::digest(k.as_bytes())[..16])
     }
 
     /// A deterministic, unique slug for web portals: `id-YYYYMMDD-HHMM`.
     pub fn slug(&self, tz: Tz) -> String {
-        format!("{}-{}", self.broadcast_id.to_lowercase(), self.scheduled_at.with_timezone(&tz).format("%Y%m%d-%H%M"))
-            .replace(['.', '_'], "-")
+        format!(
+            "{}-{}",
+            self.broadcast_id.to_lowercase(),
+            self.scheduled_at.with_timezone(&tz).format("%Y%m%d-%H%M")
+        )
+        .replace(['.', '_'], "-")
     }
 }
 
 /// What an attempt proved.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
-    Posted { remote_id: String, url: Option<String> },
+    Posted {
+        remote_id: String,
+        url: Option<String>,
+    },
     /// Nothing was created; safe to try again (after `after`, if the platform said).
-    Retry { reason: String, after: Option<Duration> },
-    Failed { reason: String },
+    Retry {
+        reason: String,
+        after: Option<Duration>,
+    },
+    Failed {
+        reason: String,
+    },
     /// The request may have gone through.
-    Unknown { reason: String },
+    Unknown {
+        reason: String,
+    },
 }
 
 /// What a channel needs to work: its settings, an HTTP client, its secret.
@@ -165,8 +184,12 @@ fn redact_outcome(r: &Redactor, o: Outcome) -> Outcome {
             reason: r.redact(&reason),
             after,
         },
-        Outcome::Failed { reason } => Outcome::Failed { reason: r.redact(&reason) },
-        Outcome::Unknown { reason } => Outcome::Unknown { reason: r.redact(&reason) },
+        Outcome::Failed { reason } => Outcome::Failed {
+            reason: r.redact(&reason),
+        },
+        Outcome::Unknown { reason } => Outcome::Unknown {
+            reason: r.redact(&reason),
+        },
         p => p,
     }
 }

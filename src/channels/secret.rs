@@ -33,7 +33,9 @@ pub fn load(source: &SecretSource) -> Result<Secret, String> {
     match source {
         SecretSource::Env(var) => match std::env::var(var) {
             Ok(v) if !v.trim().is_empty() => Ok(Secret(v.trim().to_string())),
-            _ => Err(format!("the environment variable {var} is not set (it should hold the channel's token)")),
+            _ => Err(format!(
+                "the environment variable {var} is not set (it should hold the channel's token)"
+            )),
         },
         SecretSource::File(path) => read_file(path),
     }
@@ -130,6 +132,10 @@ mod tests {
         assert!(e.contains("chmod 600") && !e.contains("s3cret"), "{e}");
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert_eq!(load(&SecretSource::File(p)).unwrap().expose(), "s3cret-token");
-        assert!(load(&SecretSource::Env("LOAXA_SURELY_UNSET_VAR".into())).unwrap_err().contains("not set"));
+        assert!(
+            load(&SecretSource::Env("LOAXA_SURELY_UNSET_VAR".into()))
+                .unwrap_err()
+                .contains("not set")
+        );
     }
 }

@@ -42,7 +42,11 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
     let Some(body) = reply.json() else {
         return match reply.status {
             200..=299 | 500..=599 => Outcome::Unknown {
-                reason: format!("Telegram answered {} without a readable body: {}", reply.status, reply.snippet()),
+                reason: format!(
+                    "Telegram answered {} without a readable body: {}",
+                    reply.status,
+                    reply.snippet()
+                ),
             },
             _ => http::generic(&reply, "Telegram"),
         };

@@ -58,7 +58,11 @@ pub fn render(template: &str, v: &Vars<'_>) -> String {
 
 /// The post title: the post's own, else the broadcast's.
 pub fn title<'a>(post: &'a Post, broadcast_title: &'a str) -> &'a str {
-    if post.title.trim().is_empty() { broadcast_title } else { &post.title }
+    if post.title.trim().is_empty() {
+        broadcast_title
+    } else {
+        &post.title
+    }
 }
 
 /// Renders the text for a channel and checks it against the platform's limits.
@@ -131,8 +135,14 @@ mod tests {
 
     #[test]
     fn variables_are_filled_in_station_time() {
-        let t = render("{station} — {date} {time}\n{title}\n{text}\n{link}", &vars("Nội dung.\n", "https://vneid.gov.vn"));
-        assert_eq!(t, "Đài xã Tiền Phong — 19/05/2024 07:15\nKích hoạt VNeID\nNội dung.\nhttps://vneid.gov.vn");
+        let t = render(
+            "{station} — {date} {time}\n{title}\n{text}\n{link}",
+            &vars("Nội dung.\n", "https://vneid.gov.vn"),
+        );
+        assert_eq!(
+            t,
+            "Đài xã Tiền Phong — 19/05/2024 07:15\nKích hoạt VNeID\nNội dung.\nhttps://vneid.gov.vn"
+        );
         assert_eq!(render(DEFAULT_TEMPLATE, &vars("A", "")), "Kích hoạt VNeID\n\nA");
     }
 

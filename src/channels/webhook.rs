@@ -31,11 +31,13 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &str) -> String {
         .strip_prefix("whsec_")
         .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
         .unwrap_or_else(|| secret.as_bytes().to_vec());
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key).unwrap_or_else(|_| {
-        <Hmac<Sha256> as KeyInit>::new_from_slice(b"").expect("HMAC takes keys of any length")
-    });
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key)
+        .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new_from_slice(b"").expect("HMAC takes keys of any length"));
     mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
-    format!("v1,{}", base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
+    format!(
+        "v1,{}",
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    )
 }
 
 pub fn call(ctx: &Ctx, d: &Delivery, timestamp: i64) -> Call {
@@ -53,9 +55,17 @@ pub fn call(ctx: &Ctx, d: &Delivery, timestamp: i64) -> Call {
 
 pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
     let call = call(ctx, d, chrono::Utc::now().timestamp());
-    let id = call.headers.iter().find(|(k, _)| k == "webhook-id").map(|(_, v)| v.clone()).unwrap_or_default();
+    let id = call
+        .headers
+        .iter()
+        .find(|(k, _)| k == "webhook-id")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     match http::send(ctx, &call).await {
-        Ok(r) if (200..300).contains(&r.status) => Outcome::Posted { remote_id: id, url: None },
+        Ok(r) if (200..300).contains(&r.status) => Outcome::Posted {
+            remote_id: id,
+            url: None,
+        },
         // Receivers dedupe by webhook-id, so every failure that is not a refusal may be retried.
         Ok(r) if r.status == 429 || r.status == 408 || r.status >= 500 => Outcome::Retry {
             reason: format!("webhook answered {}: {}", r.status, r.snippet()),

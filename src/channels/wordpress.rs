@@ -18,12 +18,14 @@ pub fn call(ctx: &Ctx, d: &Delivery) -> Call {
     if let Some(link) = &d.link {
         content += &format!("<p><a href=\"{0}\">{0}</a></p>", escape(link));
     }
-    Call::post(format!("{}/wp-json/wp/v2/posts", ctx.cfg.api_base)).header("authorization", auth(ctx)).json(json!({
-        "title": d.title,
-        "content": content,
-        "status": ctx.cfg.status,
-        "slug": d.slug(ctx.tz),
-    }))
+    Call::post(format!("{}/wp-json/wp/v2/posts", ctx.cfg.api_base))
+        .header("authorization", auth(ctx))
+        .json(json!({
+            "title": d.title,
+            "content": content,
+            "status": ctx.cfg.status,
+            "slug": d.slug(ctx.tz),
+        }))
 }
 
 pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
@@ -58,8 +60,12 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
 
 /// Looks the slug up; found means posted, absent means safe to post.
 pub async fn find(ctx: &Ctx, d: &Delivery) -> Option<Outcome> {
-    let call = Call::get(format!("{}/wp-json/wp/v2/posts?slug={}&status=any", ctx.cfg.api_base, d.slug(ctx.tz)))
-        .header("authorization", auth(ctx));
+    let call = Call::get(format!(
+        "{}/wp-json/wp/v2/posts?slug={}&status=any",
+        ctx.cfg.api_base,
+        d.slug(ctx.tz)
+    ))
+    .header("authorization", auth(ctx));
     let reply = http::send(ctx, &call).await.ok()?;
     if reply.status != 200 {
         return None;
@@ -79,9 +85,15 @@ pub async fn find(ctx: &Ctx, d: &Delivery) -> Option<Outcome> {
 }
 
 fn html_paragraphs(text: &str) -> String {
-    text.split("\n\n").filter(|p| !p.trim().is_empty()).map(|p| format!("<p>{}</p>", escape(p.trim()).replace('\n', "<br>"))).collect()
+    text.split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| format!("<p>{}</p>", escape(p.trim()).replace('\n', "<br>")))
+        .collect()
 }
 
 pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

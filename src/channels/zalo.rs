@@ -44,7 +44,9 @@ fn store_tokens(ctx: &Ctx, t: &Tokens) -> Result<(), String> {
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut f = opts.open(&tmp).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    let mut f = opts
+        .open(&tmp)
+        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
     f.write_all(serde_json::to_string(t).unwrap_or_default().as_bytes())
         .and_then(|_| f.sync_all())
         .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
@@ -56,8 +58,13 @@ fn store_tokens(ctx: &Ctx, t: &Tokens) -> Result<(), String> {
 }
 
 fn refresh_call(ctx: &Ctx, refresh_token: &str) -> Call {
-    let mut c = Call::post(format!("{}/v4/oa/access_token", ctx.cfg.oauth_base))
-        .header("secret_key", ctx.app_secret.as_ref().map(|s| s.expose().to_string()).unwrap_or_default());
+    let mut c = Call::post(format!("{}/v4/oa/access_token", ctx.cfg.oauth_base)).header(
+        "secret_key",
+        ctx.app_secret
+            .as_ref()
+            .map(|s| s.expose().to_string())
+            .unwrap_or_default(),
+    );
     c.body = Body::Form(vec![
         ("app_id".into(), ctx.cfg.app_id.clone().unwrap_or_default()),
         ("grant_type".into(), "refresh_token".into()),
@@ -68,21 +75,29 @@ fn refresh_call(ctx: &Ctx, refresh_token: &str) -> Call {
 
 /// Exchanges the refresh token for a new pair, stores it, and returns it.
 async fn refresh(ctx: &Ctx) -> Result<Tokens, Outcome> {
-    let current = load_tokens(ctx).map(|t| t.refresh_token).unwrap_or_else(|| ctx.token().to_string());
+    let current = load_tokens(ctx)
+        .map(|t| t.refresh_token)
+        .unwrap_or_else(|| ctx.token().to_string());
     let reply = match http::send(ctx, &refresh_call(ctx, &current)).await {
         Ok(r) => r,
         Err(NoReply::NotSent(reason)) => return Err(Outcome::Retry { reason, after: None }),
         // A refresh that may have happened has used up the refresh token: the operator must look.
         Err(NoReply::Unknown(reason)) => {
             return Err(Outcome::Failed {
-                reason: format!("Zalo token refresh got no answer ({reason}); the refresh token may be spent: check the OA's tokens"),
+                reason: format!(
+                    "Zalo token refresh got no answer ({reason}); the refresh token may be spent: check the OA's tokens"
+                ),
             });
         }
     };
     let body = reply.json().unwrap_or(Value::Null);
     match (body["access_token"].as_str(), body["refresh_token"].as_str()) {
         (Some(a), Some(r)) => {
-            let expires_in = body["expires_in"].as_str().and_then(|s| s.parse().ok()).or(body["expires_in"].as_i64()).unwrap_or(3600);
+            let expires_in = body["expires_in"]
+                .as_str()
+                .and_then(|s| s.parse().ok())
+                .or(body["expires_in"].as_i64())
+                .unwrap_or(3600);
             let t = Tokens {
                 access_token: a.to_string(),
                 refresh_token: r.to_string(),
@@ -94,7 +109,10 @@ async fn refresh(ctx: &Ctx) -> Result<Tokens, Outcome> {
         _ => Err(Outcome::Failed {
             reason: format!(
                 "Zalo refused the token refresh: {}",
-                body["error_description"].as_str().or(body["message"].as_str()).unwrap_or("no reason given")
+                body["error_description"]
+                    .as_str()
+                    .or(body["message"].as_str())
+                    .unwrap_or("no reason given")
             ),
         }),
     }
@@ -136,10 +154,14 @@ pub fn calls(ctx: &Ctx, d: &Delivery) -> Vec<Call> {
 
 /// One Zalo API call; `Err` carries the final outcome, `Ok(None)` means -216 (token invalid).
 async fn api(ctx: &Ctx, token: &str, path: &str, payload: Value, created: bool) -> Result<Option<Value>, Outcome> {
-    let call = Call::post(format!("{}{path}", ctx.cfg.api_base)).header("access_token", token).json(payload);
+    let call = Call::post(format!("{}{path}", ctx.cfg.api_base))
+        .header("access_token", token)
+        .json(payload);
     let unknown = |reason: String| {
         if created {
-            Outcome::Unknown { reason: format!("the article was created but not confirmed: {reason}") }
+            Outcome::Unknown {
+                reason: format!("the article was created but not confirmed: {reason}"),
+            }
         } else {
             Outcome::Unknown { reason }
         }
@@ -156,15 +178,24 @@ async fn api(ctx: &Ctx, token: &str, path: &str, payload: Value, created: bool) 
         });
     }
     let Some(body) = reply.json() else {
-        return Err(unknown(format!("Zalo answered with unreadable JSON: {}", reply.snippet())));
+        return Err(unknown(format!(
+            "Zalo answered with unreadable JSON: {}",
+            reply.snippet()
+        )));
     };
     match body["error"].as_i64() {
         Some(0) => Ok(Some(body)),
         Some(-216) => Ok(None),
         Some(code) => Err(Outcome::Failed {
-            reason: format!("Zalo error {code}: {}", body["message"].as_str().unwrap_or("no message")),
+            reason: format!(
+                "Zalo error {code}: {}",
+                body["message"].as_str().unwrap_or("no message")
+            ),
         }),
-        None => Err(unknown(format!("Zalo answered without an error code: {}", reply.snippet()))),
+        None => Err(unknown(format!(
+            "Zalo answered without an error code: {}",
+            reply.snippet()
+        ))),
     }
 }
 
@@ -197,11 +228,21 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
             reason: "Zalo accepted the article without a token to verify it".into(),
         };
     };
-    let verified = match api(ctx, &token, "/v2.0/article/verify", json!({"token": article_token}), true).await {
+    let verified = match api(
+        ctx,
+        &token,
+        "/v2.0/article/verify",
+        json!({"token": article_token}),
+        true,
+    )
+    .await
+    {
         Ok(Some(body)) => body,
         Ok(None) => {
             return Outcome::Unknown {
-                reason: format!("the article was created but the token expired before verification (token {article_token})"),
+                reason: format!(
+                    "the article was created but the token expired before verification (token {article_token})"
+                ),
             };
         }
         Err(o) => return o,
@@ -218,8 +259,15 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
                 "elements": [{"media_type": "article", "attachment_id": id}]}}}
         });
         if let Err(o) = api(ctx, &token, "/v2.0/oa/message", message, true).await {
-            tracing::warn!(channel = ctx.cfg.name, ?o, "article posted, broadcast to followers failed");
+            tracing::warn!(
+                channel = ctx.cfg.name,
+                ?o,
+                "article posted, broadcast to followers failed"
+            );
         }
     }
-    Outcome::Posted { remote_id: id, url: None }
+    Outcome::Posted {
+        remote_id: id,
+        url: None,
+    }
 }

@@ -1,0 +1,884 @@
+//! Every channel kind against a local HTTP server (wiremock) that checks the request the real
+//! API expects and answers with the real API's bodies; faults injected; the outbox's
+//! exactly-once behaviour through a real SQLite file.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use chrono_tz::Tz;
+use loaxa::channels::{self, Ctx, Delivery, Outcome};
+use loaxa::config::Config;
+use loaxa::history::query::{self, Filter};
+use loaxa::history::{History, Store};
+use loaxa::outbox::{Outbox, State, Worker};
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+use wiremock::matchers::{body_partial_json, body_string_contains, header, header_exists, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const TZ: Tz = Tz::Asia__Ho_Chi_Minh;
+const TOKEN: &str = "EAAB-planted-secret-token-9f8e7d";
+
+/// A station folder with one channel configured from `extra` and a private token file.
+struct Setup {
+    dir: tempfile::TempDir,
+    config: Config,
+}
+
+impl Setup {
+    fn new(kind_and_keys: &str) -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let token = dir.path().join("token");
+        std::fs::write(&token, TOKEN).unwrap();
+        let secret = dir.path().join("secret");
+        std::fs::write(&secret, "zalo-app-secret-123").unwrap();
+        #[cfg(unix)]
+        for f in [&token, &secret] {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let text = format!(
+            "[station]\nname = \"Đài xã Thử Nghiệm\"\nmedia = \"{}\"\n\n[channels.ch]\n{kind_and_keys}\ntoken_file = \"token\"\n",
+            common::repo().join("media").display()
+        );
+        let path = dir.path().join("loaxa.toml");
+        std::fs::write(&path, text).unwrap();
+        let config = Config::load(&path).unwrap();
+        Setup { dir, config }
+    }
+
+    fn ctx(&self) -> Ctx {
+        Ctx::new(&self.config.channels["ch"], TZ, &self.config.station.name, &self.data()).unwrap()
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("var")
+    }
+}
+
+fn delivery(text: &str) -> Delivery {
+    Delivery {
+        broadcast_id: "vneid-muc-2".into(),
+        scheduled_at: Utc.with_ymd_and_hms(2024, 5, 19, 0, 15, 0).unwrap(),
+        channel: "ch".into(),
+        title: "Kích hoạt tài khoản định danh điện tử mức 2".into(),
+        text: text.into(),
+        link: Some("https://vneid.gov.vn".into()),
+        image: None,
+        audio: vec![common::repo().join("media/de-an-06/vneid-muc-2.ogg")],
+    }
+}
+
+const TEXT: &str = "Bà con mang căn cước công dân đến Công an xã để kích hoạt VNeID.";
+
+/// Matches raw body bytes (multipart bodies with a binary file are not UTF-8).
+struct BodyHas(&'static str);
+
+impl wiremock::Match for BodyHas {
+    fn matches(&self, r: &Request) -> bool {
+        r.body.windows(self.0.len()).any(|w| w == self.0.as_bytes())
+    }
+}
+
+async fn requests(server: &MockServer) -> Vec<Request> {
+    server.received_requests().await.unwrap_or_default()
+}
+
+// ------------------------------------------------------------------ facebook
+
+#[tokio::test]
+async fn facebook_text_post() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v23.0/1234567890/feed"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(body_string_contains("message=B%C3%A0+con"))
+        .and(body_string_contains("link=https%3A%2F%2Fvneid.gov.vn"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "1234567890_987654321"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!(
+        "kind = \"facebook\"\npage_id = \"1234567890\"\napi_base = \"{}\"",
+        server.uri()
+    ));
+    let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
+    assert_eq!(
+        out,
+        Outcome::Posted {
+            remote_id: "1234567890_987654321".into(),
+            url: Some("https://www.facebook.com/1234567890_987654321".into())
+        }
+    );
+}
+
+#[tokio::test]
+async fn facebook_photo_post_when_the_bulletin_has_an_image() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v23.0/1234567890/photos"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(BodyHas("name=\"caption\""))
+        .and(BodyHas("name=\"source\"; filename=\"vneid.png\""))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "55", "post_id": "1234567890_55"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!(
+        "kind = \"facebook\"\npage_id = \"1234567890\"\napi_base = \"{}\"",
+        server.uri()
+    ));
+    let mut d = delivery(TEXT);
+    d.image = Some(common::repo().join("media/images/vneid.png"));
+    let out = channels::send(&s.ctx(), &d).await;
+    assert!(
+        matches!(out, Outcome::Posted { ref remote_id, .. } if remote_id == "1234567890_55"),
+        "{out:?}"
+    );
+}
+
+fn fb_error(code: i64, sub: Option<i64>, msg: &str) -> Value {
+    let mut e = json!({"error": {"message": msg, "type": "OAuthException", "code": code, "fbtrace_id": "AbCdEf"}});
+    if let Some(s) = sub {
+        e["error"]["error_subcode"] = json!(s);
+    }
+    e
+}
+
+#[tokio::test]
+async fn facebook_errors_are_classified_by_code() {
+    for (status, body, want) in [
+        (
+            400,
+            fb_error(190, Some(463), "Error validating access token: Session has expired"),
+            "failed",
+        ),
+        (400, fb_error(32, None, "Page request limit reached"), "retry"),
+        (400, fb_error(368, Some(1390008), "You are posting too fast"), "retry"),
+        (
+            403,
+            fb_error(200, None, "Requires pages_manage_posts permission"),
+            "failed",
+        ),
+        (
+            500,
+            json!({"error": {"message": "An unknown error occurred", "code": 1}}),
+            "unknown",
+        ),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(status).set_body_json(body.clone()))
+            .mount(&server)
+            .await;
+        let s = Setup::new(&format!(
+            "kind = \"facebook\"\npage_id = \"1\"\napi_base = \"{}\"",
+            server.uri()
+        ));
+        let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
+        let got = match &out {
+            Outcome::Failed { .. } => "failed",
+            Outcome::Retry { .. } => "retry",
+            Outcome::Unknown { .. } => "unknown",
+            Outcome::Posted { .. } => "posted",
+        };
+        assert_eq!(got, want, "{body}: {out:?}");
+        if let Outcome::Failed { reason } | Outcome::Retry { reason, .. } = &out {
+            assert!(
+                reason.contains(body["error"]["message"].as_str().unwrap()),
+                "platform message kept: {reason}"
+            );
+        }
+    }
+}
+
+// ------------------------------------------------------------------ telegram
+
+#[tokio::test]
+async fn telegram_send_message_and_send_audio() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/bot{TOKEN}/sendMessage")))
+        .and(body_partial_json(json!({"chat_id": "@loaxa_tienphong", "text": TEXT})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"ok": true, "result": {"message_id": 42, "chat": {"id": -100123, "username": "loaxa_tienphong", "type": "channel"}, "date": 1716077700, "text": TEXT}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/bot{TOKEN}/sendAudio")))
+        .and(BodyHas("name=\"audio\"; filename=\"vneid-muc-2.ogg\""))
+        .and(BodyHas("name=\"caption\""))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true, "result": {"message_id": 43}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let keys = format!(
+        "kind = \"telegram\"\nchat_id = \"@loaxa_tienphong\"\napi_base = \"{}\"",
+        server.uri()
+    );
+    let s = Setup::new(&keys);
+    let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
+    assert_eq!(
+        out,
+        Outcome::Posted {
+            remote_id: "42".into(),
+            url: Some("https://t.me/loaxa_tienphong/42".into())
+        }
+    );
+    let s = Setup::new(&format!("{keys}\nattach_audio = true"));
+    let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
+    assert!(
+        matches!(out, Outcome::Posted { ref remote_id, .. } if remote_id == "43"),
+        "{out:?}"
+    );
+}
+
+#[tokio::test]
+async fn telegram_429_waits_as_told_and_400_fails_with_the_description() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).set_body_json(
+            json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 7", "parameters": {"retry_after": 7}}),
+        ))
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!(
+        "kind = \"telegram\"\nchat_id = \"1\"\napi_base = \"{}\"",
+        server.uri()
+    ));
+    let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
+    assert_eq!(
+        out,
+        Outcome::Retry {
+            reason: "Telegram error 429: Too Many Requests: retry after 7".into(),
+            after: Some(Duration::from_secs(7))
+        }
+    );
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(json!({"ok": false, "error_code": 400, "description": "Bad Request: chat not found"})),
+        )
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!(
+        "kind = \"telegram\"\nchat_id = \"1\"\napi_base = \"{}\"",
+        server.uri()
+    ));
+    let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
+    assert_eq!(
+        out,
+        Outcome::Failed {
+            reason: "Telegram error 400: Bad Request: chat not found".into()
+        }
+    );
+}
+
+// ------------------------------------------------------------------ mastodon, wordpress, webhook
+
+#[tokio::test]
+async fn mastodon_status_with_idempotency_key() {
+    let server = MockServer::start().await;
+    let d = delivery(TEXT);
+    Mock::given(method("POST"))
+        .and(path("/api/v1/statuses"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(header("idempotency-key", d.idempotency_key().as_str()))
+        .and(body_partial_json(
+            json!({"status": TEXT, "visibility": "public", "language": "vi"}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"id": "109876543210", "url": "https://social.example/@xa/109876543210", "content": "<p>…</p>"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!("kind = \"mastodon\"\napi_base = \"{}\"", server.uri()));
+    let out = channels::send(&s.ctx(), &d).await;
+    assert_eq!(
+        out,
+        Outcome::Posted {
+            remote_id: "109876543210".into(),
+            url: Some("https://social.example/@xa/109876543210".into())
+        }
+    );
+}
+
+#[tokio::test]
+async fn wordpress_post_with_application_password_and_slug_lookup() {
+    let server = MockServer::start().await;
+    let d = delivery(TEXT);
+    let basic = format!(
+        "Basic {}",
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, format!("bientap:{TOKEN}"))
+    );
+    Mock::given(method("POST"))
+        .and(path("/wp-json/wp/v2/posts"))
+        .and(header("authorization", basic.as_str()))
+        .and(body_partial_json(
+            json!({"title": d.title, "status": "publish", "slug": "vneid-muc-2-20240519-0715"}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(
+            json!({"id": 812, "link": "https://xatienphong.gov.vn/vneid-muc-2-20240519-0715/", "status": "publish"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/wp-json/wp/v2/posts"))
+        .and(query_param("slug", "vneid-muc-2-20240519-0715"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!([{"id": 812, "link": "https://xatienphong.gov.vn/x/"}])),
+        )
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!(
+        "kind = \"wordpress\"\nusername = \"bientap\"\nurl = \"{}\"",
+        server.uri()
+    ));
+    let out = channels::send(&s.ctx(), &d).await;
+    assert!(
+        matches!(out, Outcome::Posted { ref remote_id, .. } if remote_id == "812"),
+        "{out:?}"
+    );
+    let found = channels::find(&s.ctx(), &d).await;
+    assert!(
+        matches!(found, Some(Outcome::Posted { ref remote_id, .. }) if remote_id == "812"),
+        "{found:?}"
+    );
+}
+
+#[tokio::test]
+async fn webhook_is_signed_per_standard_webhooks() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(header_exists("webhook-id"))
+        .and(header_exists("webhook-timestamp"))
+        .and(header_exists("webhook-signature"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!("kind = \"webhook\"\nurl = \"{}/hooks/loaxa\"", server.uri()));
+    let d = delivery(TEXT);
+    let out = channels::send(&s.ctx(), &d).await;
+    assert!(matches!(out, Outcome::Posted { .. }), "{out:?}");
+    let req = &requests(&server).await[0];
+    let h = |k: &str| req.headers.get(k).unwrap().to_str().unwrap().to_string();
+    let body = String::from_utf8(req.body.clone()).unwrap();
+    let ts: i64 = h("webhook-timestamp").parse().unwrap();
+    assert_eq!(h("webhook-id"), format!("msg_{}", d.idempotency_key()));
+    assert_eq!(
+        h("webhook-signature"),
+        loaxa::channels::webhook::sign(TOKEN, &h("webhook-id"), ts, &body)
+    );
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["data"]["title"], d.title);
+}
+
+// ------------------------------------------------------------------ zalo
+
+#[tokio::test]
+async fn zalo_refreshes_stores_the_new_pair_creates_and_verifies() {
+    let server = MockServer::start().await;
+    // The first refresh uses the configured token; the answer's refresh token is single use.
+    Mock::given(method("POST"))
+        .and(path("/v4/oa/access_token"))
+        .and(header("secret_key", "zalo-app-secret-123"))
+        .and(body_string_contains(format!("refresh_token={TOKEN}").as_str()))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "acc-1", "refresh_token": "ref-2", "expires_in": "90000"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v4/oa/access_token"))
+        .and(body_string_contains("refresh_token=ref-2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "acc-2", "refresh_token": "ref-3", "expires_in": "90000"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The first create is refused with -216 (token invalid): refresh once and try again.
+    Mock::given(method("POST"))
+        .and(path("/v2.0/article/create"))
+        .and(header("access_token", "acc-1"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"error": -216, "message": "Access token is invalid"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2.0/article/create"))
+        .and(header("access_token", "acc-2"))
+        .and(body_partial_json(json!({"type": "normal", "status": "show"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"error": 0, "message": "Success", "data": {"token": "art-tok"}})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2.0/article/verify"))
+        .and(body_partial_json(json!({"token": "art-tok"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"error": 0, "message": "Success", "data": {"id": "art-777"}})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!(
+        "kind = \"zalo\"\napp_id = \"5555\"\nsecret_file = \"secret\"\napi_base = \"{0}\"\noauth_base = \"{0}\"",
+        server.uri()
+    ));
+    let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
+    assert_eq!(
+        out,
+        Outcome::Posted {
+            remote_id: "art-777".into(),
+            url: None
+        }
+    );
+    let stored: Value = serde_json::from_str(&std::fs::read_to_string(s.data().join("zalo-ch.json")).unwrap()).unwrap();
+    assert_eq!(
+        (stored["access_token"].as_str(), stored["refresh_token"].as_str()),
+        (Some("acc-2"), Some("ref-3"))
+    );
+    // The create body: title, description clipped to 300, text body.
+    let create = requests(&server)
+        .await
+        .into_iter()
+        .find(|r| r.url.path() == "/v2.0/article/create")
+        .unwrap();
+    let v: Value = serde_json::from_slice(&create.body).unwrap();
+    assert_eq!(v["title"], "Kích hoạt tài khoản định danh điện tử mức 2");
+    assert_eq!(v["body"][0]["content"], TEXT);
+}
+
+// ------------------------------------------------------------------ board
+
+#[tokio::test]
+async fn board_publishes_once_and_renders_page_and_feed() {
+    let s = Setup::new("kind = \"board\"");
+    drop(Store::open(&Store::path_in(&s.data()), TZ).unwrap());
+    let d = delivery(TEXT);
+    let a = channels::send(&s.ctx(), &d).await;
+    let b = channels::send(&s.ctx(), &d).await;
+    assert_eq!(a, b, "publishing the same key twice is one post");
+    let posts = channels::board::recent(&s.data(), "ch", 10).unwrap();
+    assert_eq!(posts.len(), 1);
+    let html = channels::board::render_html("Đài xã", "ch", &posts, TZ);
+    assert!(html.contains("Kích hoạt tài khoản định danh điện tử mức 2") && html.contains("lang=\"vi\""));
+    let atom = channels::board::render_atom("Đài xã", "ch", "http://127.0.0.1:8640", &posts);
+    assert!(atom.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">") && atom.contains("<entry>"));
+}
+
+// ------------------------------------------------------------------ the outbox, end to end
+
+/// Runs one worker until every row is final (or the deadline), then returns the history kinds.
+async fn drain(s: &Setup, outbox: &Arc<Outbox>, history: &History) {
+    let stop = Arc::new(Notify::new());
+    let w = Worker {
+        ctx: Arc::new(s.ctx()),
+        outbox: outbox.clone(),
+        history: history.clone(),
+        campaigns: Arc::new(Default::default()),
+        wake: Arc::new(Notify::new()),
+    };
+    let handle = tokio::spawn(w.run(stop.clone()));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let rows = outbox.list(None).unwrap();
+        if rows.iter().all(|r| r.state.is_final()) {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "rows never settled: {rows:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    stop.notify_one();
+    let _ = handle.await;
+}
+
+fn kinds(data: &Path) -> Vec<String> {
+    let store = Store::open_read_only(&Store::path_in(data), TZ).unwrap();
+    query::events(&store, &Filter::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect()
+}
+
+async fn outbox_for(s: &Setup) -> (Arc<Outbox>, History) {
+    let outbox = Arc::new(Outbox::open(&s.data(), TZ).unwrap());
+    let history = History::start(&Store::path_in(&s.data()), TZ).unwrap();
+    (outbox, history)
+}
+
+#[tokio::test]
+async fn a_500_then_success_is_retried_once_with_history() {
+    let server = MockServer::start().await;
+    // A 5xx carrying Telegram's own error proves the message was not sent: retry.
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(502)
+                .set_body_json(json!({"ok": false, "error_code": 502, "description": "Bad Gateway"})),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true, "result": {"message_id": 9}})))
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!(
+        "kind = \"telegram\"\nchat_id = \"1\"\napi_base = \"{}\"",
+        server.uri()
+    ));
+    let (outbox, history) = outbox_for(&s).await;
+    let mut d = delivery(TEXT);
+    d.channel = "ch".into();
+    loaxa::outbox::queue(&outbox, &history, d.clone(), Some("Đề án 06".into()))
+        .await
+        .unwrap();
+    // Make the retry due at once instead of after the backoff.
+    outbox
+        .settle(&d, State::Pending, Utc::now(), false, None, None, None)
+        .unwrap();
+    drain_with_fast_retries(&s, &outbox, &history, &d).await;
+    assert_eq!(requests(&server).await.len(), 2);
+    let row = outbox.get(&d).unwrap().unwrap();
+    assert_eq!(
+        (row.state, row.attempts, row.remote_id.as_deref()),
+        (State::Succeeded, 2, Some("9"))
+    );
+    history.close().await;
+    assert_eq!(
+        kinds(&s.data()),
+        [
+            "post_queued",
+            "post_attempt",
+            "post_retry",
+            "post_attempt",
+            "post_succeeded"
+        ]
+    );
+}
+
+/// Like `drain`, but pulls retries forward so the test does not wait out the backoff.
+async fn drain_with_fast_retries(s: &Setup, outbox: &Arc<Outbox>, history: &History, d: &Delivery) {
+    let stop = Arc::new(Notify::new());
+    let w = Worker {
+        ctx: Arc::new(s.ctx()),
+        outbox: outbox.clone(),
+        history: history.clone(),
+        campaigns: Arc::new(Default::default()),
+        wake: Arc::new(Notify::new()),
+    };
+    let handle = tokio::spawn(w.run(stop.clone()));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let row = outbox.get(d).unwrap().unwrap();
+        if row.state.is_final() {
+            break;
+        }
+        if row.state == State::Pending && row.attempts > 0 && row.next_attempt_at > Utc::now() {
+            outbox
+                .settle(d, State::Pending, Utc::now(), false, None, None, None)
+                .unwrap();
+        }
+        assert!(tokio::time::Instant::now() < deadline, "row never settled: {row:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    stop.notify_one();
+    let _ = handle.await;
+}
+
+#[tokio::test]
+async fn a_429_is_retried_after_the_time_the_platform_gives() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "120")
+                .set_body_json(json!({"error": "Too many requests"})),
+        )
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!("kind = \"mastodon\"\napi_base = \"{}\"", server.uri()));
+    let (outbox, history) = outbox_for(&s).await;
+    let d = Delivery {
+        channel: "ch".into(),
+        ..delivery(TEXT)
+    };
+    loaxa::outbox::queue(&outbox, &history, d.clone(), None).await.unwrap();
+    let w = Worker {
+        ctx: Arc::new(s.ctx()),
+        outbox: outbox.clone(),
+        history: history.clone(),
+        campaigns: Arc::new(Default::default()),
+        wake: Arc::new(Notify::new()),
+    };
+    let row = outbox.claim("ch", Utc::now(), 1).unwrap().remove(0);
+    w.attempt(row).await;
+    let row = outbox.get(&d).unwrap().unwrap();
+    assert_eq!(row.state, State::Pending);
+    let wait = (row.next_attempt_at - Utc::now()).num_seconds();
+    assert!((115..=120).contains(&wait), "retry in {wait} s");
+    history.close().await;
+}
+
+#[tokio::test]
+async fn a_slow_answer_past_the_timeout_is_unconfirmed_and_never_resent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"ok": true, "result": {"message_id": 1}}))
+                .set_delay(Duration::from_secs(4)),
+        )
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!(
+        "kind = \"telegram\"\nchat_id = \"1\"\ntimeout_seconds = 1\napi_base = \"{}\"",
+        server.uri()
+    ));
+    let (outbox, history) = outbox_for(&s).await;
+    let d = Delivery {
+        channel: "ch".into(),
+        ..delivery(TEXT)
+    };
+    loaxa::outbox::queue(&outbox, &history, d.clone(), None).await.unwrap();
+    drain(&s, &outbox, &history).await;
+    let row = outbox.get(&d).unwrap().unwrap();
+    assert_eq!(row.state, State::Unconfirmed);
+    assert!(row.last_error.as_deref().unwrap().contains("timeout"), "{row:?}");
+    assert_eq!(
+        requests(&server).await.len(),
+        1,
+        "Telegram does not dedupe: no second request"
+    );
+    history.close().await;
+    assert_eq!(kinds(&s.data()).last().map(String::as_str), Some("post_unconfirmed"));
+}
+
+#[tokio::test]
+async fn malformed_json_on_success_is_unconfirmed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<html>proxy</html>"))
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!(
+        "kind = \"telegram\"\nchat_id = \"1\"\napi_base = \"{}\"",
+        server.uri()
+    ));
+    let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
+    assert!(matches!(out, Outcome::Unknown { .. }), "{out:?}");
+}
+
+#[tokio::test]
+async fn a_facebook_500_is_checked_on_the_page_before_any_retry() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .set_body_json(json!({"error": {"message": "An unknown error has occurred.", "code": 1}})),
+        )
+        .mount(&server)
+        .await;
+    // The post was created after all: it is in the page's feed.
+    Mock::given(method("GET"))
+        .and(path("/v23.0/1/feed"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"data": [{"id": "1_99", "message": TEXT, "created_time": "2024-05-19T00:15:02+0000"}]}),
+        ))
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!(
+        "kind = \"facebook\"\npage_id = \"1\"\napi_base = \"{}\"",
+        server.uri()
+    ));
+    let (outbox, history) = outbox_for(&s).await;
+    let d = Delivery {
+        channel: "ch".into(),
+        ..delivery(TEXT)
+    };
+    loaxa::outbox::queue(&outbox, &history, d.clone(), None).await.unwrap();
+    drain(&s, &outbox, &history).await;
+    let row = outbox.get(&d).unwrap().unwrap();
+    assert_eq!((row.state, row.remote_id.as_deref()), (State::Succeeded, Some("1_99")));
+    let posts = requests(&server)
+        .await
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .count();
+    assert_eq!(posts, 1, "found on the page, so not posted twice");
+    history.close().await;
+}
+
+#[tokio::test]
+async fn an_expired_facebook_token_fails_at_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(fb_error(
+            190,
+            Some(463),
+            "Error validating access token: Session has expired",
+        )))
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!(
+        "kind = \"facebook\"\npage_id = \"1\"\napi_base = \"{}\"",
+        server.uri()
+    ));
+    let (outbox, history) = outbox_for(&s).await;
+    let d = Delivery {
+        channel: "ch".into(),
+        ..delivery(TEXT)
+    };
+    loaxa::outbox::queue(&outbox, &history, d.clone(), None).await.unwrap();
+    drain(&s, &outbox, &history).await;
+    let row = outbox.get(&d).unwrap().unwrap();
+    assert_eq!((row.state, row.attempts), (State::Failed, 1));
+    assert!(row.last_error.unwrap().contains("Session has expired"));
+    history.close().await;
+    assert_eq!(kinds(&s.data()), ["post_queued", "post_attempt", "post_failed"]);
+}
+
+#[tokio::test]
+async fn a_connection_reset_after_sending_is_ambiguous() {
+    // A server that reads the request and hangs up without answering.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for s in listener.incoming().flatten() {
+            use std::io::Read;
+            let mut s = s;
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            drop(s);
+        }
+    });
+    let s = Setup::new(&format!(
+        "kind = \"telegram\"\nchat_id = \"1\"\napi_base = \"http://{addr}\""
+    ));
+    let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
+    assert!(matches!(out, Outcome::Unknown { .. }), "{out:?}");
+    // Nothing listening at all: the request never left, so a retry is safe.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let s = Setup::new(&format!(
+        "kind = \"telegram\"\nchat_id = \"1\"\napi_base = \"http://{closed}\""
+    ));
+    let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
+    assert!(matches!(out, Outcome::Retry { .. }), "{out:?}");
+}
+
+#[tokio::test]
+async fn one_row_per_key_even_when_queued_twice() {
+    let s = Setup::new("kind = \"board\"");
+    let (outbox, history) = outbox_for(&s).await;
+    let d = Delivery {
+        channel: "ch".into(),
+        ..delivery(TEXT)
+    };
+    assert!(loaxa::outbox::queue(&outbox, &history, d.clone(), None).await.unwrap());
+    assert!(!loaxa::outbox::queue(&outbox, &history, d.clone(), None).await.unwrap());
+    assert_eq!(outbox.list(None).unwrap().len(), 1);
+    history.close().await;
+}
+
+/// Child half of the restart test: queue a row, claim it (marked `sending`), die before the
+/// answer is recorded.
+#[test]
+fn child_claims_then_dies() {
+    let Some(dir) = std::env::var_os("LOAXA_CHILD_OUTBOX") else {
+        return;
+    };
+    let outbox = Outbox::open(Path::new(&dir), TZ).unwrap();
+    let d = Delivery {
+        channel: "ch".into(),
+        ..delivery(TEXT)
+    };
+    outbox.enqueue(&d).unwrap();
+    let claimed = outbox.claim("ch", Utc::now(), 1).unwrap();
+    assert_eq!(claimed.len(), 1);
+    std::process::abort();
+}
+
+#[tokio::test]
+async fn a_row_survives_a_kill_and_is_sent_exactly_once_after_restart() {
+    for (kind, remote_check, expect_state, expect_posts) in [
+        // Webhook receivers dedupe by webhook-id: resending is safe.
+        ("webhook", "", State::Succeeded, 1),
+        // WordPress: look the slug up first; not there, so post once.
+        ("wordpress", "wp", State::Succeeded, 1),
+        // Telegram cannot be checked: unconfirmed, and nothing resent.
+        ("telegram", "", State::Unconfirmed, 0),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(201)
+                    .set_body_json(json!({"id": 5, "link": "https://x/y", "ok": true, "result": {"message_id": 5}})),
+            )
+            .mount(&server)
+            .await;
+        if remote_check == "wp" {
+            Mock::given(method("GET"))
+                .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+                .mount(&server)
+                .await;
+        }
+        let keys = match kind {
+            "webhook" => format!("kind = \"webhook\"\nurl = \"{}/hook\"", server.uri()),
+            "wordpress" => format!("kind = \"wordpress\"\nusername = \"u\"\nurl = \"{}\"", server.uri()),
+            _ => format!("kind = \"telegram\"\nchat_id = \"1\"\napi_base = \"{}\"", server.uri()),
+        };
+        let s = Setup::new(&keys);
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "child_claims_then_dies", "--nocapture", "--test-threads=1"])
+            .env("LOAXA_CHILD_OUTBOX", s.data())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(!status.success(), "the child must die");
+        let (outbox, history) = outbox_for(&s).await;
+        let d = Delivery {
+            channel: "ch".into(),
+            ..delivery(TEXT)
+        };
+        assert_eq!(
+            outbox.get(&d).unwrap().unwrap().state,
+            State::Sending,
+            "{kind}: left mid-send"
+        );
+        assert_eq!(outbox.recover().unwrap(), 1);
+        drain(&s, &outbox, &history).await;
+        let row = outbox.get(&d).unwrap().unwrap();
+        assert_eq!(row.state, expect_state, "{kind}: {row:?}");
+        let posts = requests(&server)
+            .await
+            .iter()
+            .filter(|r| r.method.as_str() == "POST")
+            .count();
+        assert_eq!(posts, expect_posts, "{kind}");
+        history.close().await;
+    }
+}
