@@ -55,6 +55,13 @@ pub enum Command {
     /// the reason if a file cannot be decoded or the device cannot be opened.
     Play(PlayArgs),
 
+    /// Post a broadcast's [broadcast.post] to its web and social channels now.
+    ///
+    /// The post goes through the outbox like the daemon's: written down before any call,
+    /// retried only where that is safe, and recorded in the history. `--dry-run` prints the
+    /// exact HTTP requests instead, with secrets redacted, and sends nothing.
+    Post(PostArgs),
+
     /// List the sound output devices; put one's name in [audio] device.
     Devices,
 
@@ -115,6 +122,18 @@ pub struct PlayArgs {
     /// Volume from 0 to 1; default: [audio] volume.
     #[arg(long, value_name = "V")]
     pub volume: Option<f32>,
+}
+
+#[derive(Debug, Args)]
+pub struct PostArgs {
+    /// The broadcast's id, as in its schedule file.
+    pub id: String,
+    /// Only this channel (default: every web channel the broadcast lists).
+    #[arg(long, value_name = "NAME")]
+    pub channel: Option<String>,
+    /// Print the HTTP requests (secrets redacted) and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

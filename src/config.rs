@@ -465,6 +465,15 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
         Wordpress => drop(need(&raw.username, "username")?),
         _ => {}
     }
+    if let Some(t) = &raw.template {
+        let unknown = crate::channels::template::unknown_variables(t);
+        if !unknown.is_empty() {
+            return Err(format!(
+                "the template uses {{{}}}; variables are {{title}} {{text}} {{link}} {{date}} {{time}} {{station}}",
+                unknown.join("}, {")
+            ));
+        }
+    }
     let rate = raw.rate_per_minute.unwrap_or(match kind {
         Telegram => 20.0,
         Board | Webhook => 600.0,

@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => loaxa::cmd::plan::run(&cli.config, args),
         Command::History(args) => loaxa::cmd::history::run(&cli.config, args),
         Command::Play(args) => loaxa::cmd::play::run(&cli.config, args),
+        Command::Post(args) => loaxa::cmd::post::run(&cli.config, args),
         Command::Devices => loaxa::cmd::devices::run(),
         Command::Verify(args) => loaxa::cmd::verify::run(&cli.config, args),
     }

@@ -882,3 +882,136 @@ async fn a_row_survives_a_kill_and_is_sent_exactly_once_after_restart() {
         history.close().await;
     }
 }
+
+// ------------------------------------------------------------------ loaxa post, and secrets
+
+/// A station with a schedule and a Telegram channel at `api`, its token in a private file.
+fn post_station(api: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("telegram.token");
+    std::fs::write(&token, TOKEN).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("loaxa.toml"),
+        format!(
+            "[station]\nname = \"Đài xã\"\nmedia = \"{}\"\n[channels.tg]\nkind = \"telegram\"\nchat_id = \"@xa\"\napi_base = \"{api}\"\ntoken_file = \"telegram.token\"\nmax_attempts = 1\n",
+            common::repo().join("media").display()
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("schedules")).unwrap();
+    std::fs::write(
+        dir.path().join("schedules/s.toml"),
+        "[[broadcast]]\nid = \"vneid\"\ntitle = \"Kích hoạt VNeID\"\nat = \"06:15\"\nchannels = [\"tg\"]\n[broadcast.post]\ntext = \"Bà con mang căn cước đến Công an xã.\"\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn run_loaxa(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(dir.join("loaxa.toml"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loaxa_post_sends_once_and_records_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/bot{TOKEN}/sendMessage")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true, "result": {"message_id": 77}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = post_station(&server.uri());
+    let d = dir.path().to_path_buf();
+    let (code, out) = tokio::task::spawn_blocking(move || run_loaxa(&d, &["post", "vneid"]))
+        .await
+        .unwrap();
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("tg: posted (77, https://t.me/xa/77)"), "{out}");
+    let store = Store::open_read_only(&Store::path_in(&dir.path().join("var")), TZ).unwrap();
+    let kinds: Vec<String> = query::events(&store, &Filter::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, ["post_queued", "post_attempt", "post_succeeded"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_planted_secret_appears_in_no_output() {
+    let server = MockServer::start().await;
+    // Telegram refuses the token; reqwest errors and platform messages both pass through.
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"ok": false, "error_code": 401, "description": "Unauthorized"})),
+        )
+        .mount(&server)
+        .await;
+    let dir = post_station(&server.uri());
+    let d = dir.path().to_path_buf();
+    let outputs = tokio::task::spawn_blocking(move || {
+        vec![
+            run_loaxa(&d, &["post", "vneid", "--dry-run"]),
+            run_loaxa(&d, &["post", "vneid"]),
+            run_loaxa(&d, &["history", "--format", "json"]),
+            run_loaxa(&d, &["history", "--format", "csv"]),
+            run_loaxa(&d, &["check"]),
+        ]
+    })
+    .await
+    .unwrap();
+    assert!(
+        outputs[0]
+            .1
+            .contains(&format!("{}/bot[REDACTED]/sendMessage", server.uri())),
+        "{}",
+        outputs[0].1
+    );
+    assert_eq!(outputs[1].0, Some(1));
+    assert!(
+        outputs[1].1.contains("Telegram error 401: Unauthorized"),
+        "{}",
+        outputs[1].1
+    );
+    for (_, out) in &outputs {
+        assert!(!out.contains(TOKEN), "secret leaked: {out}");
+    }
+    // Also not in the database file, in any form (history, outbox, board).
+    let db = std::fs::read(Store::path_in(&dir.path().join("var"))).unwrap();
+    let wal = std::fs::read(Store::path_in(&dir.path().join("var")).with_extension("db-wal")).unwrap_or_default();
+    for bytes in [db, wal] {
+        assert!(
+            !bytes.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes()),
+            "secret in the database"
+        );
+    }
+    // An unreachable server: reqwest's error (which would name the URL) is redacted too.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let dir = post_station(&format!("http://{closed}"));
+    let d = dir.path().to_path_buf();
+    let (_, out) = tokio::task::spawn_blocking(move || run_loaxa(&d, &["post", "vneid"]))
+        .await
+        .unwrap();
+    assert!(!out.contains(TOKEN), "{out}");
+}

@@ -128,6 +128,39 @@ impl Ctx {
         })
     }
 
+    /// For `--dry-run`: like [`Ctx::new`], but a secret that cannot be read is shown as a
+    /// placeholder naming where it should come from, so the requests can still be printed.
+    pub fn for_dry_run(cfg: &ChannelConfig, tz: Tz, station: &str, data: &std::path::Path) -> Ctx {
+        let placeholder = |s: &Option<crate::config::SecretSource>| {
+            s.as_ref().map(|src| {
+                secret::load(src).unwrap_or_else(|_| {
+                    Secret::new(match src {
+                        crate::config::SecretSource::Env(v) => format!("<not set: ${v}>"),
+                        crate::config::SecretSource::File(p) => format!("<unreadable: {}>", p.display()),
+                    })
+                })
+            })
+        };
+        let token = placeholder(&cfg.token);
+        let app_secret = placeholder(&cfg.app_secret);
+        let mut redactor = Redactor::default();
+        for s in token.iter().chain(app_secret.iter()) {
+            if !s.expose().starts_with('<') {
+                redactor.add(s);
+            }
+        }
+        Ctx {
+            cfg: cfg.clone(),
+            client: reqwest::Client::new(),
+            token,
+            app_secret,
+            redactor,
+            tz,
+            station: station.to_string(),
+            data: data.to_path_buf(),
+        }
+    }
+
     pub fn token(&self) -> &str {
         self.token.as_ref().map(Secret::expose).unwrap_or("")
     }

@@ -126,10 +126,7 @@ async fn access_token(ctx: &Ctx) -> Result<String, Outcome> {
 }
 
 fn article(ctx: &Ctx, d: &Delivery) -> Value {
-    let mut body = vec![json!({"type": "text", "content": d.text})];
-    if let Some(link) = &d.link {
-        body.push(json!({"type": "text", "content": link}));
-    }
+    let body = vec![json!({"type": "text", "content": d.text})];
     json!({
         "type": "normal",
         "title": d.title,

@@ -5,6 +5,7 @@ pub mod devices;
 pub mod history;
 pub mod plan;
 pub mod play;
+pub mod post;
 pub mod verify;
 
 use std::process::ExitCode;

@@ -227,7 +227,9 @@ fn parse_broadcast(
     let repeat = read_repeat(cx, &mut f);
     let gap = read_gap(cx, &mut f);
     let volume = read_volume(cx, &mut f);
-    let post = f.table(cx, "post").and_then(|(t, span)| read_post(media, cx, t, span));
+    let post_table = f.table(cx, "post");
+    let post_span = post_table.as_ref().map(|(_, span)| span.clone());
+    let post = post_table.and_then(|(t, span)| read_post(media, cx, t, span));
     let channels_span = f.key_span("channels");
     f.finish(cx);
 
@@ -271,6 +273,9 @@ fn parse_broadcast(
             id_span: id.as_ref().map(|i| i.span()).unwrap_or(header),
         },
     };
+    if let (Some(post), Some(span)) = (&b.post, &post_span) {
+        check_posts(config, cx, &b, post, span.clone());
+    }
     let dates_inverted = matches!((b.dates.from, b.dates.until), (Some(f), Some(u)) if u < f);
     if !dates_inverted && let Some((_, spans)) = &rule {
         check_timing(config, cx, &b, spans);
@@ -777,4 +782,27 @@ fn cron_time_in(cron: &croner::Cron, q: QuietHours) -> Option<NaiveTime> {
         }
     }
     None
+}
+
+/// Renders the post for every web channel the broadcast goes to, as it will be sent, and
+/// checks it fits the platform.
+fn check_posts(config: &Config, cx: &mut Ctx, b: &Broadcast, post: &Post, span: Range<usize>) {
+    let at = chrono::Utc::now();
+    for name in b.channels.iter().filter(|c| *c != LOUDSPEAKER) {
+        let Some(ch) = config.channels.get(name) else { continue };
+        let title = crate::channels::template::title(post, &b.title);
+        let vars = crate::channels::template::Vars {
+            title,
+            text: &post.text,
+            link: post.link.as_deref().unwrap_or(""),
+            at,
+            tz: config.station.timezone,
+            station: &config.station.name,
+        };
+        if let Err(msg) = crate::channels::template::text_for(ch, &vars) {
+            cx.error(span.clone(), msg)
+                .label("too long for this channel")
+                .hint("shorten the text or title, or give the channel a shorter `template` in the config");
+        }
+    }
 }

@@ -1,0 +1,173 @@
+//! `loaxa post ID`: post a broadcast to its web and social channels now, through the outbox.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DurationRound, Utc};
+use tokio::sync::Notify;
+
+use super::{EXIT_INVALID, EXIT_USAGE, load_config};
+use crate::channels::{self, Ctx};
+use crate::cli::PostArgs;
+use crate::config::{ChannelConfig, LOUDSPEAKER};
+use crate::history::{History, Store};
+use crate::outbox::{self, Outbox, State, Worker};
+use crate::schedule;
+
+pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
+    let config = match load_config(config_path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let usage = |msg: String| {
+        eprintln!("error: {msg}");
+        ExitCode::from(EXIT_USAGE)
+    };
+    let loaded = match schedule::load(&config) {
+        Ok(l) => l,
+        Err(e) => return usage(e.to_string()),
+    };
+    if loaded.has_errors() {
+        loaded.sources.emit_all(&loaded.diagnostics);
+        eprintln!("error: the schedules have errors; fix them first (`loaxa check`)");
+        return ExitCode::from(EXIT_INVALID);
+    }
+    let Some(b) = loaded.set.get(&args.id) else {
+        let ids = loaded.set.broadcasts.iter().map(|b| b.id.as_str());
+        let hint = crate::diagnostic::did_you_mean(&args.id, ids)
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        return usage(format!("no broadcast with id `{}`{hint}", args.id));
+    };
+    let names: Vec<&String> = match &args.channel {
+        Some(c) if config.channels.contains_key(c) => {
+            vec![config.channels.get_key_value(c).map(|(k, _)| k).unwrap_or(c)]
+        }
+        Some(c) => {
+            return usage(format!(
+                "no channel `{c}` in {} (`loudspeaker` is not posted to)",
+                config.path.display()
+            ));
+        }
+        None => b.channels.iter().filter(|c| *c != LOUDSPEAKER).collect(),
+    };
+    if names.is_empty() {
+        return usage(format!(
+            "broadcast `{}` lists no web channel; name one with --channel",
+            b.id
+        ));
+    }
+    let at = Utc::now()
+        .duration_trunc(chrono::Duration::seconds(1))
+        .unwrap_or_else(|_| Utc::now());
+    let mut deliveries = Vec::new();
+    for name in names {
+        let ch: &ChannelConfig = &config.channels[name];
+        match outbox::delivery(&config, b, at, ch) {
+            Ok(d) => deliveries.push((ch.clone(), d)),
+            Err(e) => return usage(e),
+        }
+    }
+    let tz = config.station.timezone;
+    if args.dry_run {
+        for (ch, d) in &deliveries {
+            let ctx = Ctx::for_dry_run(ch, tz, &config.station.name, &config.station.data);
+            println!("# channel {} ({})", ch.name, ch.kind.as_str());
+            let calls = channels::plan(&ctx, d);
+            if calls.is_empty() {
+                println!("(published on loaxa's own board; no HTTP request)\n");
+            }
+            for c in calls {
+                println!("{}", c.describe(&ctx.redactor));
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return usage(format!("cannot start: {e}")),
+    };
+    let campaign = b.campaign.clone();
+    let data = config.station.data.clone();
+    let station = config.station.name.clone();
+    runtime.block_on(async move {
+        let history = match History::start(&Store::path_in(&data), tz) {
+            Ok(h) => h,
+            Err(e) => return usage(e.to_string()),
+        };
+        let outbox = match Outbox::open(&data, tz) {
+            Ok(o) => Arc::new(o),
+            Err(e) => return usage(e),
+        };
+        let mut ok = true;
+        for (ch, d) in deliveries {
+            let ctx = match Ctx::new(&ch, tz, &station, &data) {
+                Ok(c) => Arc::new(c),
+                Err(e) => {
+                    eprintln!("{}: not sent: {e}", ch.name);
+                    ok = false;
+                    continue;
+                }
+            };
+            if let Err(e) = outbox::queue(&outbox, &history, d.clone(), campaign.clone()).await {
+                eprintln!("{}: not queued: {e}", ch.name);
+                ok = false;
+                continue;
+            }
+            let stop = Arc::new(Notify::new());
+            let worker = Worker {
+                ctx,
+                outbox: outbox.clone(),
+                history: history.clone(),
+                campaigns: Arc::new(HashMap::new()),
+                wake: Arc::new(Notify::new()),
+            };
+            let task = tokio::spawn(worker.run(stop.clone()));
+            let row = loop {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                let Ok(Some(row)) = outbox.get(&d) else { continue };
+                let waiting_long =
+                    row.state == State::Pending && row.next_attempt_at > Utc::now() + chrono::Duration::seconds(60);
+                if row.state.is_final() || waiting_long {
+                    break row;
+                }
+            };
+            stop.notify_one();
+            let _ = task.await;
+            match row.state {
+                State::Succeeded => println!(
+                    "{}: posted ({}{})",
+                    ch.name,
+                    row.remote_id.unwrap_or_default(),
+                    row.url.map(|u| format!(", {u}")).unwrap_or_default()
+                ),
+                State::Pending => {
+                    ok = false;
+                    println!(
+                        "{}: not yet: {}; the daemon retries at {}",
+                        ch.name,
+                        row.last_error.unwrap_or_default(),
+                        row.next_attempt_at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
+                    );
+                }
+                s => {
+                    ok = false;
+                    println!("{}: {}: {}", ch.name, s.as_str(), row.last_error.unwrap_or_default());
+                }
+            }
+        }
+        history.close().await;
+        if ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(EXIT_INVALID)
+        }
+    })
+}
