@@ -59,3 +59,8 @@ kill $l1 $l2
 cargo run --release --quiet --example gen_load -- "$out/idle-station" 10 100
 target/release/examples/playout_bench idle "$out/idle-station/loaxa.toml" 60
 unset ALSA_CONFIG_PATH
+
+echo
+echo "== posting (issue #5)"
+cargo build --release --quiet --example outbox_bench
+target/release/examples/outbox_bench 1000

@@ -247,6 +247,14 @@ impl Outbox {
             .map_err(|e| e.to_string())
     }
 
+    /// How many rows are in a state.
+    pub fn count(&self, state: State) -> Result<usize, String> {
+        self.conn()
+            .query_row("SELECT count(*) FROM outbox WHERE state = ?1", params![state.as_str()], |r| r.get::<_, i64>(0))
+            .map(|n| n as usize)
+            .map_err(|e| e.to_string())
+    }
+
     /// When the channel's next pending row falls due.
     pub fn next_due(&self, channel: &str) -> Result<Option<DateTime<Utc>>, String> {
         let t: Option<String> = self
@@ -341,7 +349,9 @@ pub fn backoff(d: &Delivery, attempts: u32) -> Duration {
     Duration::from_secs_f64(capped * jitter)
 }
 
-/// Spaces request starts at least `60 / rate_per_minute` seconds apart.
+/// Spaces request starts at least `60 / rate_per_minute` seconds apart, plus 2 %: requests
+/// reach the platform with a few milliseconds of jitter, and exactly-on-the-limit spacing lets
+/// a jittered pair land eleven in one second of the platform's clock.
 struct Pacer {
     interval: Duration,
     next: tokio::sync::Mutex<tokio::time::Instant>,
@@ -350,7 +360,7 @@ struct Pacer {
 impl Pacer {
     fn new(rate_per_minute: f64) -> Pacer {
         Pacer {
-            interval: Duration::from_secs_f64(60.0 / rate_per_minute),
+            interval: Duration::from_secs_f64(60.0 / rate_per_minute * 1.02),
             next: tokio::sync::Mutex::new(tokio::time::Instant::now()),
         }
     }
@@ -402,8 +412,7 @@ impl Worker {
                 };
                 let (w, p) = (this.clone(), pacer.clone());
                 tokio::spawn(async move {
-                    p.wait().await;
-                    w.attempt(r).await;
+                    w.attempt_paced(r, Some(&p)).await;
                     drop(permit);
                 });
             }
@@ -426,8 +435,14 @@ impl Worker {
         }
     }
 
-    /// One attempt at one row.
+    /// One attempt at one row, without pacing.
     pub async fn attempt(&self, r: Row) {
+        self.attempt_paced(r, None).await
+    }
+
+    /// One attempt at one row. The pacer is waited on right before each request leaves, so the
+    /// platform sees the spacing (the history write before it takes a variable time).
+    async fn attempt_paced(&self, r: Row, pacer: Option<&Pacer>) {
         let d = &r.delivery;
         let campaign = self.campaigns.get(&d.broadcast_id).map(String::as_str);
         let _ = self
@@ -439,9 +454,18 @@ impl Worker {
                 json!({ "attempt": r.attempts, "check_first": r.check_first }),
             ))
             .await;
+        let pace = || async {
+            if let Some(p) = pacer {
+                p.wait().await;
+            }
+        };
         let outcome = if r.check_first {
+            pace().await;
             match channels::find(&self.ctx, d).await {
-                Some(Outcome::Retry { .. }) => self.send(d).await,
+                Some(Outcome::Retry { .. }) => {
+                    pace().await;
+                    self.send(d, &pace).await
+                }
                 Some(found) => found,
                 None => Outcome::Unknown {
                     reason: format!(
@@ -452,15 +476,19 @@ impl Worker {
                 },
             }
         } else {
-            self.send(d).await
+            pace().await;
+            self.send(d, &pace).await
         };
         self.settle(&r, outcome, campaign).await;
     }
 
     /// Sends, and after an ambiguous answer looks on the remote side.
-    async fn send(&self, d: &Delivery) -> Outcome {
+    async fn send<F: std::future::Future<Output = ()>>(&self, d: &Delivery, pace: &impl Fn() -> F) -> Outcome {
         match channels::send(&self.ctx, d).await {
-            Outcome::Unknown { reason } => match channels::find(&self.ctx, d).await {
+            Outcome::Unknown { reason } => match {
+                pace().await;
+                channels::find(&self.ctx, d).await
+            } {
                 Some(Outcome::Retry { .. }) => Outcome::Retry {
                     reason: format!("{reason} (checked: not created)"),
                     after: None,
