@@ -30,6 +30,15 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the daemon: play and post everything on schedule, reload edited schedules, record
+    /// everything in the history, serve /status, /metrics and the board on [http] listen.
+    ///
+    /// Refuses to start on invalid schedules. SIGHUP reloads; SIGTERM or SIGINT stops cleanly.
+    Run(RunArgs),
+
+    /// Ask the running daemon how it is: what plays, what comes next, the outbox, errors.
+    Status,
+
     /// Validate the configuration and all schedule files, reporting every problem.
     ///
     /// Each error names FILE:LINE:COLUMN, quotes the line and says how to fix it. Warnings
@@ -122,6 +131,19 @@ pub struct PlayArgs {
     /// Volume from 0 to 1; default: [audio] volume.
     #[arg(long, value_name = "V")]
     pub volume: Option<f32>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Log format: human-readable text, or one JSON object per line (for journald and log shippers).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

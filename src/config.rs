@@ -29,6 +29,14 @@ pub struct Config {
     /// Web and social channels by name. `loudspeaker` is built in and never listed here.
     pub channels: BTreeMap<String, ChannelConfig>,
     pub audio: AudioConfig,
+    pub http: HttpConfig,
+}
+
+/// `[http]`: the status server.
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    /// Loopback by default; open it wider only behind a reverse proxy.
+    pub listen: String,
 }
 
 /// What to do with a programme an emergency cut off.
@@ -55,6 +63,8 @@ pub struct AudioConfig {
     /// How long before the start the device is opened and the files decoded.
     pub preroll: std::time::Duration,
     pub after_interrupt: AfterInterrupt,
+    /// On SIGTERM: cut the programme on air (true) or let it finish (false, the default).
+    pub on_shutdown_cut: bool,
 }
 
 impl Default for AudioConfig {
@@ -66,6 +76,7 @@ impl Default for AudioConfig {
             closing_chime: None,
             preroll: std::time::Duration::from_secs(5),
             after_interrupt: AfterInterrupt::Replay,
+            on_shutdown_cut: false,
         }
     }
 }
@@ -87,6 +98,9 @@ pub struct Policy {
     /// Gaps shorter than this join two programmes into one session.
     pub session_gap_minutes: u32,
     pub max_sessions_per_day: Option<u32>,
+    /// An occurrence that fell due while loaxa was down plays late within this many minutes,
+    /// and is recorded missed after.
+    pub grace_minutes: u32,
 }
 
 /// The kinds of web and social channel loaxa knows how to post to.
@@ -169,6 +183,21 @@ struct RawConfig {
     channels: BTreeMap<Spanned<String>, RawChannel>,
     #[serde(default)]
     audio: RawAudio,
+    #[serde(default)]
+    http: RawHttp,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawHttp {
+    listen: Option<String>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum OnShutdown {
+    Finish,
+    Cut,
 }
 
 #[derive(Deserialize, Default)]
@@ -180,6 +209,7 @@ struct RawAudio {
     closing_chime: Option<Spanned<String>>,
     preroll_seconds: Option<Spanned<f64>>,
     after_interrupt: Option<AfterInterrupt>,
+    on_shutdown: Option<OnShutdown>,
 }
 
 #[derive(Deserialize)]
@@ -199,6 +229,7 @@ struct RawPolicy {
     max_session_minutes: Option<u32>,
     session_gap_minutes: Option<u32>,
     max_sessions_per_day: Option<u32>,
+    grace_minutes: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -378,6 +409,7 @@ impl Config {
             closing_chime: chime(&raw.audio.closing_chime),
             preroll,
             after_interrupt: raw.audio.after_interrupt.unwrap_or(defaults.after_interrupt),
+            on_shutdown_cut: raw.audio.on_shutdown == Some(OnShutdown::Cut),
         };
 
         let max_session_minutes = raw.policy.max_session_minutes.unwrap_or(45);
@@ -399,9 +431,13 @@ impl Config {
                 max_session_minutes,
                 session_gap_minutes: raw.policy.session_gap_minutes.unwrap_or(5),
                 max_sessions_per_day: raw.policy.max_sessions_per_day,
+                grace_minutes: raw.policy.grace_minutes.unwrap_or(10),
             },
             channels,
             audio,
+            http: HttpConfig {
+                listen: raw.http.listen.unwrap_or_else(|| "127.0.0.1:8640".into()),
+            },
         })
     }
 

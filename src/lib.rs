@@ -9,6 +9,7 @@ pub mod channels;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod daemon;
 pub mod diagnostic;
 pub mod history;
 pub mod localtime;

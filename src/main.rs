@@ -8,6 +8,11 @@ use loaxa::cli::{Cli, Command};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
+        Command::Run(args) => {
+            init_logging(args.log_format);
+            loaxa::daemon::run(&cli.config)
+        }
+        Command::Status => loaxa::cmd::status::run(&cli.config),
         Command::Check(args) => loaxa::cmd::check::run(&cli.config, args),
         Command::Plan(args) => loaxa::cmd::plan::run(&cli.config, args),
         Command::History(args) => loaxa::cmd::history::run(&cli.config, args),
@@ -15,5 +20,15 @@ fn main() -> ExitCode {
         Command::Post(args) => loaxa::cmd::post::run(&cli.config, args),
         Command::Devices => loaxa::cmd::devices::run(),
         Command::Verify(args) => loaxa::cmd::verify::run(&cli.config, args),
+    }
+}
+
+fn init_logging(format: loaxa::cli::LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("LOAXA_LOG").unwrap_or_else(|_| EnvFilter::new("info,symphonia_format_ogg=warn,symphonia_core=warn,tokio_cron_scheduler=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        loaxa::cli::LogFormat::Json => builder.json().init(),
+        loaxa::cli::LogFormat::Text => builder.init(),
     }
 }

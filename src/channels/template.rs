@@ -22,6 +22,15 @@ pub struct Vars<'a> {
 }
 
 pub const DEFAULT_TEMPLATE: &str = "{title}\n\n{text}\n\n{link}";
+/// For platforms that show the title on its own (WordPress, Zalo, the board).
+pub const DEFAULT_TEMPLATE_TITLED: &str = "{text}\n\n{link}";
+
+pub fn default_template(kind: ChannelKind) -> &'static str {
+    match kind {
+        ChannelKind::Wordpress | ChannelKind::Zalo | ChannelKind::Board => DEFAULT_TEMPLATE_TITLED,
+        _ => DEFAULT_TEMPLATE,
+    }
+}
 
 /// The most characters each platform takes in the main text.
 pub fn text_limit(kind: ChannelKind) -> Option<usize> {
@@ -67,7 +76,7 @@ pub fn title<'a>(post: &'a Post, broadcast_title: &'a str) -> &'a str {
 
 /// Renders the text for a channel and checks it against the platform's limits.
 pub fn text_for(ch: &ChannelConfig, v: &Vars<'_>) -> Result<String, String> {
-    let text = render(ch.template.as_deref().unwrap_or(DEFAULT_TEMPLATE), v);
+    let text = render(ch.template.as_deref().unwrap_or(default_template(ch.kind)), v);
     if let Some(limit) = text_limit(ch.kind) {
         let n = text.chars().count();
         if n > limit {

@@ -1,0 +1,63 @@
+//! `loaxa status`: the running daemon's `/status`, for an operator.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::{EXIT_INVALID, load_config};
+
+pub fn run(config_path: &Path) -> ExitCode {
+    let config = match load_config(config_path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let url = format!("http://{}/status", config.http.listen);
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let body = runtime.block_on(async {
+        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().map_err(|e| e.to_string())?;
+        let r = client.get(&url).send().await.map_err(|e| e.to_string())?;
+        r.json::<serde_json::Value>().await.map_err(|e| e.to_string())
+    });
+    let s = match body {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: the daemon does not answer at {url}: {e}");
+            eprintln!("help: is `loaxa run` running with this config? (systemctl status loaxa)");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    println!("{} — {}", s["station"].as_str().unwrap_or(""), s["clock"]["local"].as_str().unwrap_or(""));
+    match s["now_playing"].as_object() {
+        Some(p) => println!("on air: {} (since {})", p["title"].as_str().unwrap_or(""), p["since"].as_str().unwrap_or("")),
+        None => println!("on air: nothing"),
+    }
+    println!("next:");
+    for n in s["next"].as_array().into_iter().flatten().take(5) {
+        println!(
+            "  {}  in {:>6} s  {}  {}",
+            n["at"].as_str().unwrap_or(""),
+            n["in_seconds"],
+            n["id"].as_str().unwrap_or(""),
+            n["title"].as_str().unwrap_or("")
+        );
+    }
+    let o = &s["outbox"];
+    println!("outbox: {} pending, {} unconfirmed, {} failed, {} posted", o["pending"], o["unconfirmed"], o["failed"], o["succeeded"]);
+    for u in o["unconfirmed_items"].as_array().into_iter().flatten() {
+        println!("  UNCONFIRMED {} {} → {}: {}", u["scheduled_at"].as_str().unwrap_or(""), u["id"].as_str().unwrap_or(""), u["channel"].as_str().unwrap_or(""), u["reason"].as_str().unwrap_or(""));
+    }
+    let sch = &s["schedule"];
+    println!("schedules: {} broadcasts, loaded {}", sch["broadcasts"], sch["loaded_at"].as_str().unwrap_or(""));
+    if let Some(r) = sch["rejected_edit"].as_object() {
+        println!("REJECTED EDIT at {}:\n{}", r["at"].as_str().unwrap_or(""), r["report"].as_str().unwrap_or(""));
+    }
+    for e in s["last_errors"].as_array().into_iter().flatten().take(5) {
+        println!("error {}: {}", e["at"].as_str().unwrap_or(""), e["error"].as_str().unwrap_or(""));
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,77 @@
+//! The daemon's HTTP server: health, status, metrics and the public bulletin board.
+//!
+//! Read-only (GET only), loopback by default (`[http] listen`), small request limits. Nothing
+//! it serves holds a secret: status and metrics are built from counters, the outbox's public
+//! columns and the history.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::state::Shared;
+use crate::channels::board;
+use crate::config::ChannelKind;
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/status", get(status))
+        .route("/metrics", get(metrics))
+        .route("/board/{name}", get(board_page))
+        .route("/board/{name}/feed.xml", get(board_feed))
+        .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
+        .with_state(shared)
+}
+
+async fn status(State(s): State<Arc<Shared>>) -> Response {
+    let doc = tokio::task::spawn_blocking(move || s.status()).await.unwrap_or_default();
+    ([(header::CONTENT_TYPE, "application/json")], format!("{doc:#}\n")).into_response()
+}
+
+async fn metrics(State(s): State<Arc<Shared>>) -> Response {
+    let text = tokio::task::spawn_blocking(move || s.metrics()).await.unwrap_or_default();
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+}
+
+fn board_channel(s: &Shared, name: &str) -> bool {
+    s.config.channels.get(name).is_some_and(|c| c.kind == ChannelKind::Board)
+}
+
+async fn board_page(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> Response {
+    if !board_channel(&s, &name) {
+        return (StatusCode::NOT_FOUND, "no such board\n").into_response();
+    }
+    let s2 = s.clone();
+    let n2 = name.clone();
+    let posts = tokio::task::spawn_blocking(move || board::recent(&s2.config.station.data, &n2, 50)).await;
+    match posts {
+        Ok(Ok(posts)) => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            board::render_html(&s.config.station.name, &name, &posts, s.config.station.timezone),
+        )
+            .into_response(),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "the board cannot be read right now\n").into_response(),
+    }
+}
+
+async fn board_feed(State(s): State<Arc<Shared>>, Path(name): Path<String>, headers: axum::http::HeaderMap) -> Response {
+    if !board_channel(&s, &name) {
+        return (StatusCode::NOT_FOUND, "no such board\n").into_response();
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost").to_string();
+    let s2 = s.clone();
+    let n2 = name.clone();
+    let posts = tokio::task::spawn_blocking(move || board::recent(&s2.config.station.data, &n2, 50)).await;
+    match posts {
+        Ok(Ok(posts)) => (
+            [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+            board::render_atom(&s.config.station.name, &name, &format!("http://{host}"), &posts),
+        )
+            .into_response(),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "the board cannot be read right now\n").into_response(),
+    }
+}

@@ -1,0 +1,315 @@
+//! `loaxa run`: the daemon. Schedule files → plan → occurrences → loudspeaker and outbox →
+//! history, on its own, for months.
+//!
+//! - [`scheduler`]: walks the plan on the wall clock and hands each occurrence over once;
+//! - [`reload`]: watches the schedules folder and swaps in a valid edited set;
+//! - [`state`]: what `/status` and `/metrics` show;
+//! - [`http`]: the status server and the public board.
+
+pub mod http;
+pub mod reload;
+pub mod scheduler;
+pub mod state;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::json;
+use tokio::sync::Notify;
+
+use crate::channels::Ctx;
+use crate::cmd::{EXIT_INVALID, EXIT_USAGE};
+use crate::config::Config;
+use crate::history::event::{Event, Kind};
+use crate::history::{History, Store};
+use crate::outbox::{Outbox, Worker};
+use crate::playout::record::history_event;
+use crate::playout::{Engine, EngineSettings, PlayoutEvent};
+use crate::schedule;
+use state::{ScheduleState, Shared};
+
+/// Runs the daemon until SIGTERM or SIGINT.
+pub fn run(config_path: &Path) -> ExitCode {
+    let config = match crate::cmd::load_config(config_path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let loaded = match schedule::load(&config) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    if loaded.has_errors() {
+        loaded.sources.emit_all(&loaded.diagnostics);
+        eprintln!("error: loaxa will not start on invalid schedules: fix the errors above (`loaxa check`)");
+        return ExitCode::from(EXIT_INVALID);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    runtime.block_on(main(config, loaded.set))
+}
+
+async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
+    let tz = config.station.timezone;
+    let data = config.station.data.clone();
+    let history = match History::start(&Store::path_in(&data), tz) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let outbox = match Outbox::open(&data, tz) {
+        Ok(o) => Arc::new(o),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let _ = history
+        .record(Event::new(
+            Kind::DaemonStarted,
+            json!({"version": env!("CARGO_PKG_VERSION"), "pid": std::process::id(), "station": config.station.name}),
+        ))
+        .await;
+    let files: Vec<(String, String)> = set.files.iter().map(|f| (f.name.clone(), f.sha256.clone())).collect();
+    let _ = history.record(reload::loaded_event(&set, None)).await;
+    let shared = Arc::new(Shared {
+        schedule: Mutex::new(ScheduleState {
+            loaded_at: Utc::now(),
+            files,
+            broadcasts: set.broadcasts.len(),
+            rejected: None,
+        }),
+        set: RwLock::new(Arc::new(set)),
+        programmes: Mutex::new(HashMap::new()),
+        now_playing: Mutex::new(None),
+        errors: Mutex::new(Default::default()),
+        counters: Default::default(),
+        outbox: outbox.clone(),
+        history: history.clone(),
+        started_at: Utc::now(),
+        channel_problems: Mutex::new(HashMap::new()),
+        config,
+    });
+    let recovered = outbox.recover().unwrap_or(0);
+    if recovered > 0 {
+        tracing::warn!(rows = recovered, "posts were being sent when loaxa stopped; they are checked before any resend");
+    }
+
+    // The loudspeaker line.
+    let (engine, events) = Engine::start(EngineSettings::from_config(&shared.config.audio));
+    let engine = Arc::new(Mutex::new(Some(engine)));
+    let events_task = tokio::spawn(record_playout(shared.clone(), events));
+
+    // One worker per web channel.
+    let stop = Arc::new(Notify::new());
+    let wake = Arc::new(Notify::new());
+    let mut workers = Vec::new();
+    let campaigns: Arc<HashMap<String, String>> = Arc::new(
+        shared.set().broadcasts.iter().filter_map(|b| Some((b.id.clone(), b.campaign.clone()?))).collect(),
+    );
+    for ch in shared.config.channels.values() {
+        match Ctx::new(ch, tz, &shared.config.station.name, &data) {
+            Ok(ctx) => {
+                let w = Worker {
+                    ctx: Arc::new(ctx),
+                    outbox: outbox.clone(),
+                    history: history.clone(),
+                    campaigns: campaigns.clone(),
+                    wake: wake.clone(),
+                };
+                let s = stop.clone();
+                workers.push(tokio::spawn(async move { w.run(s).await }));
+            }
+            Err(reason) => {
+                tracing::error!(channel = ch.name, reason, "channel disabled: its posts wait in the outbox");
+                shared.error(format!("channel {}: {reason}", ch.name));
+                shared.channel_problems.lock().unwrap_or_else(|p| p.into_inner()).insert(ch.name.clone(), reason);
+            }
+        }
+    }
+
+    // Status over HTTP.
+    let listener = match tokio::net::TcpListener::bind(&shared.config.http.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}: {e} (set [http] listen)", shared.config.http.listen);
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let server = tokio::spawn(axum::serve(listener, http::router(shared.clone())).into_future());
+
+    // Housekeeping on tokio-cron-scheduler: half a second of slack does not matter here.
+    let housekeeping = housekeeping(wake.clone()).await;
+
+    let scheduler_stop = Arc::new(Notify::new());
+    let sched = tokio::spawn(scheduler::run(shared.clone(), engine.clone(), wake.clone(), scheduler_stop.clone()));
+    let reloader = reload::watch(shared.clone());
+
+    summary(&shared, &addr);
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
+
+    wait_for_signal(&shared).await;
+    tracing::info!("stopping");
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
+    scheduler_stop.notify_one();
+    let _ = sched.await;
+    drop(reloader);
+    if let Some(mut h) = housekeeping {
+        let _ = h.shutdown().await;
+    }
+    let cut = shared.config.audio.on_shutdown_cut;
+    let engine = engine.lock().unwrap_or_else(|p| p.into_inner()).take();
+    if let Some(engine) = engine {
+        let _ = tokio::task::spawn_blocking(move || engine.shutdown(cut)).await;
+    }
+    let _ = events_task.await;
+    for _ in &workers {
+        stop.notify_waiters();
+    }
+    stop.notify_waiters();
+    for w in workers {
+        let _ = tokio::time::timeout(Duration::from_secs(30), w).await;
+    }
+    server.abort();
+    let _ = history.record(Event::new(Kind::DaemonStopped, json!({"reason": "signal"}))).await;
+    let unwritten = history.close().await;
+    if unwritten > 0 {
+        eprintln!("error: {unwritten} history events could not be written");
+        return ExitCode::from(EXIT_INVALID);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Playout events into the history and the status.
+async fn record_playout(shared: Arc<Shared>, mut events: tokio::sync::mpsc::UnboundedReceiver<PlayoutEvent>) {
+    while let Some(e) = events.recv().await {
+        let key = match &e {
+            PlayoutEvent::Queued { key }
+            | PlayoutEvent::Waiting { key, .. }
+            | PlayoutEvent::Prerolled { key }
+            | PlayoutEvent::Started { key, .. }
+            | PlayoutEvent::Finished { key, .. }
+            | PlayoutEvent::Failed { key, .. }
+            | PlayoutEvent::Interrupted { key, .. } => Some(key.clone()),
+            PlayoutEvent::DeviceError { .. } => None,
+        };
+        let programme = key.as_ref().and_then(|k| shared.programmes.lock().unwrap_or_else(|p| p.into_inner()).get(k).cloned());
+        let c = &shared.counters;
+        match &e {
+            PlayoutEvent::Started { key, started_at, lateness_ms, .. } => {
+                c.starts.fetch_add(1, Ordering::Relaxed);
+                c.lateness_ms_sum.fetch_add(*lateness_ms, Ordering::Relaxed);
+                c.lateness_ms_max.fetch_max(*lateness_ms, Ordering::Relaxed);
+                let title = programme.as_ref().map(|p| p.title.clone()).unwrap_or_default();
+                *shared.now_playing.lock().unwrap_or_else(|p| p.into_inner()) = Some((key.clone(), title, *started_at));
+            }
+            PlayoutEvent::Finished { .. } => {
+                c.played.fetch_add(1, Ordering::Relaxed);
+                *shared.now_playing.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            }
+            PlayoutEvent::Failed { key, reason } => {
+                c.failed.fetch_add(1, Ordering::Relaxed);
+                shared.error(format!("{key}: {reason}"));
+                *shared.now_playing.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            }
+            PlayoutEvent::Interrupted { .. } => {
+                c.interrupted.fetch_add(1, Ordering::Relaxed);
+                *shared.now_playing.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            }
+            PlayoutEvent::DeviceError { reason } => shared.error(format!("sound device: {reason}")),
+            _ => {}
+        }
+        if let Some(event) = history_event(&e, programme.as_ref()) {
+            let _ = shared.history.record(event).await;
+        }
+    }
+}
+
+async fn housekeeping(wake: Arc<Notify>) -> Option<tokio_cron_scheduler::JobScheduler> {
+    use tokio_cron_scheduler::{Job, JobScheduler};
+    let sched = JobScheduler::new().await.ok()?;
+    // Sweep the outbox every minute: wakes the workers for rows whose retry time has come.
+    let w = wake.clone();
+    if let Ok(job) = Job::new("0 * * * * *", move |_, _| w.notify_waiters()) {
+        let _ = sched.add(job).await;
+    }
+    // The systemd watchdog, when the unit asks for one.
+    if let Some(interval) = sd_notify::watchdog_enabled() {
+        let secs = (interval.as_secs() / 2).clamp(1, 59);
+        if let Ok(job) = Job::new(format!("*/{secs} * * * * *").as_str(), |_, _| {
+            let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
+        }) {
+            let _ = sched.add(job).await;
+        }
+    }
+    sched.start().await.ok()?;
+    Some(sched)
+}
+
+async fn wait_for_signal(shared: &Arc<Shared>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) =
+        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::hangup()))
+    else {
+        let _ = tokio::signal::ctrl_c().await;
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = term.recv() => return,
+            _ = int.recv() => return,
+            _ = hup.recv() => {
+                tracing::info!("SIGHUP: reloading the schedules");
+                reload::reload(shared).await;
+            }
+        }
+    }
+}
+
+/// What an operator sees when loaxa starts.
+fn summary(shared: &Arc<Shared>, addr: &str) {
+    let tz = shared.config.station.timezone;
+    let set = shared.set();
+    let now = Utc::now();
+    println!("loaxa {} — {}", env!("CARGO_PKG_VERSION"), shared.config.station.name);
+    println!("  {} schedule files, {} broadcasts; timezone {}", set.files.len(), set.broadcasts.len(), tz.name());
+    println!("  status: http://{addr}/status");
+    let next = crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz);
+    println!("  next:");
+    for o in next.iter().take(5) {
+        let secs = (o.at - now).num_seconds();
+        println!(
+            "    {}  in {}h{:02}m  {}  {}",
+            o.at.with_timezone(&tz).format("%d/%m %H:%M:%S"),
+            secs / 3600,
+            secs % 3600 / 60,
+            o.broadcast.id,
+            o.broadcast.channels.join(",")
+        );
+    }
+    if next.is_empty() {
+        println!("    nothing in the next 7 days");
+    }
+    let problems = shared.channel_problems.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    for ch in shared.config.channels.keys() {
+        match problems.get(ch) {
+            Some(p) => println!("  channel {ch}: DISABLED: {p}"),
+            None => println!("  channel {ch}: ready"),
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! What the running daemon knows about itself, shared between its tasks and shown by
+//! `/status`, `/metrics` and `loaxa status`.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::config::Config;
+use crate::history::History;
+use crate::outbox::{Outbox, State};
+use crate::playout::Programme;
+use crate::schedule::ScheduleSet;
+
+/// Counters exported at `/metrics`.
+#[derive(Default)]
+pub struct Counters {
+    pub played: AtomicU64,
+    pub failed: AtomicU64,
+    pub interrupted: AtomicU64,
+    pub missed: AtomicU64,
+    pub lateness_ms_sum: AtomicI64,
+    pub lateness_ms_max: AtomicI64,
+    pub starts: AtomicU64,
+    pub reloads: AtomicU64,
+    pub rejected_reloads: AtomicU64,
+}
+
+/// The schedule set in use and what became of the last edit.
+pub struct ScheduleState {
+    pub loaded_at: DateTime<Utc>,
+    pub files: Vec<(String, String)>,
+    pub broadcasts: usize,
+    /// The last rejected edit: when, and the report `loaxa check` would give.
+    pub rejected: Option<(DateTime<Utc>, String)>,
+}
+
+pub struct Shared {
+    pub config: Config,
+    pub set: RwLock<Arc<ScheduleSet>>,
+    pub schedule: Mutex<ScheduleState>,
+    pub programmes: Mutex<HashMap<String, Programme>>,
+    pub now_playing: Mutex<Option<(String, String, DateTime<Utc>)>>,
+    pub errors: Mutex<VecDeque<(DateTime<Utc>, String)>>,
+    pub counters: Counters,
+    pub outbox: Arc<Outbox>,
+    pub history: History,
+    pub started_at: DateTime<Utc>,
+    /// Broken channels (a missing secret) and why.
+    pub channel_problems: Mutex<HashMap<String, String>>,
+}
+
+impl Shared {
+    pub fn error(&self, what: impl Into<String>) {
+        let mut e = self.errors.lock().unwrap_or_else(|p| p.into_inner());
+        e.push_back((Utc::now(), what.into()));
+        while e.len() > 20 {
+            e.pop_front();
+        }
+    }
+
+    pub fn set(&self) -> Arc<ScheduleSet> {
+        self.set.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The `/status` document.
+    pub fn status(&self) -> Value {
+        let tz = self.config.station.timezone;
+        let now = Utc::now();
+        let local = |t: DateTime<Utc>| t.with_timezone(&tz).to_rfc3339();
+        let set = self.set();
+        let next: Vec<Value> = crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(2), tz)
+            .iter()
+            .take(10)
+            .map(|o| {
+                json!({
+                    "at": local(o.at),
+                    "in_seconds": (o.at - now).num_seconds(),
+                    "id": o.broadcast.id,
+                    "title": o.broadcast.title,
+                    "priority": o.broadcast.priority.as_str(),
+                    "channels": o.broadcast.channels,
+                })
+            })
+            .collect();
+        let playing = self.now_playing.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let count = |s| self.outbox.count(s).unwrap_or(0);
+        let unconfirmed: Vec<Value> = self
+            .outbox
+            .list(Some(State::Unconfirmed))
+            .unwrap_or_default()
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": r.delivery.broadcast_id,
+                    "scheduled_at": local(r.delivery.scheduled_at),
+                    "channel": r.delivery.channel,
+                    "reason": r.last_error,
+                })
+            })
+            .collect();
+        let schedule = self.schedule.lock().unwrap_or_else(|p| p.into_inner());
+        let errors: Vec<Value> = self
+            .errors
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .rev()
+            .map(|(t, e)| json!({"at": local(*t), "error": e}))
+            .collect();
+        json!({
+            "station": self.config.station.name,
+            "clock": { "utc": crate::history::event::utc_text(now), "local": local(now), "timezone": tz.name() },
+            "started_at": local(self.started_at),
+            "now_playing": playing.map(|(key, title, since)| json!({"key": key, "title": title, "since": local(since)})),
+            "next": next,
+            "outbox": {
+                "pending": count(State::Pending) + count(State::Sending),
+                "failed": count(State::Failed),
+                "unconfirmed": count(State::Unconfirmed),
+                "succeeded": count(State::Succeeded),
+                "unconfirmed_items": unconfirmed,
+            },
+            "schedule": {
+                "loaded_at": local(schedule.loaded_at),
+                "files": schedule.files.iter().map(|(n, h)| json!({"name": n, "sha256": h})).collect::<Vec<_>>(),
+                "broadcasts": schedule.broadcasts,
+                "rejected_edit": schedule.rejected.as_ref().map(|(t, report)| json!({"at": local(*t), "report": report})),
+            },
+            "channels": self.channel_problems.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+            "last_errors": errors,
+        })
+    }
+
+    /// The `/metrics` text, in Prometheus exposition format.
+    pub fn metrics(&self) -> String {
+        let c = &self.counters;
+        let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        let count = |s| self.outbox.count(s).unwrap_or(0);
+        let mut out = String::new();
+        let mut metric = |name: &str, kind: &str, help: &str, value: String| {
+            out += &format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n");
+        };
+        metric("loaxa_playouts_finished_total", "counter", "Programmes played to the end.", g(&c.played).to_string());
+        metric("loaxa_playouts_failed_total", "counter", "Programmes that failed.", g(&c.failed).to_string());
+        metric("loaxa_playouts_interrupted_total", "counter", "Programmes cut off.", g(&c.interrupted).to_string());
+        metric("loaxa_playouts_missed_total", "counter", "Occurrences missed.", g(&c.missed).to_string());
+        metric("loaxa_playout_starts_total", "counter", "Programme starts measured.", g(&c.starts).to_string());
+        metric(
+            "loaxa_playout_lateness_ms_sum",
+            "counter",
+            "Sum of start lateness in milliseconds.",
+            c.lateness_ms_sum.load(Ordering::Relaxed).to_string(),
+        );
+        metric(
+            "loaxa_playout_lateness_ms_max",
+            "gauge",
+            "Largest start lateness seen, milliseconds.",
+            c.lateness_ms_max.load(Ordering::Relaxed).to_string(),
+        );
+        metric("loaxa_outbox_pending", "gauge", "Posts waiting to be sent.", (count(State::Pending) + count(State::Sending)).to_string());
+        metric("loaxa_outbox_unconfirmed", "gauge", "Posts that may or may not have gone out.", count(State::Unconfirmed).to_string());
+        metric("loaxa_outbox_failed", "gauge", "Posts that failed.", count(State::Failed).to_string());
+        metric("loaxa_schedule_reloads_total", "counter", "Schedule sets loaded after an edit.", g(&c.reloads).to_string());
+        metric("loaxa_schedule_rejected_total", "counter", "Schedule edits rejected.", g(&c.rejected_reloads).to_string());
+        let broadcasts = self.set().broadcasts.len();
+        metric("loaxa_broadcasts", "gauge", "Broadcasts in the schedule set in use.", broadcasts.to_string());
+        out
+    }
+}
