@@ -16,7 +16,10 @@ use loaxa::outbox::{Outbox, Worker};
 use tokio::sync::Notify;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-struct Record(Arc<Mutex<Vec<(Instant, chrono::DateTime<Utc>)>>>);
+/// When each request arrived: monotonic (for rates) and wall clock (for calendar seconds).
+type Arrivals = Arc<Mutex<Vec<(Instant, chrono::DateTime<Utc>)>>>;
+
+struct Record(Arrivals);
 
 impl Respond for Record {
     fn respond(&self, _: &Request) -> ResponseTemplate {
@@ -41,7 +44,10 @@ async fn main() {
     // The mock keeps no copy of the requests, so the RSS figures are loaxa's own.
     let server = MockServer::builder().disable_request_recording().start().await;
     let seen = Arc::new(Mutex::new(Vec::new()));
-    Mock::given(wiremock::matchers::method("POST")).respond_with(Record(seen.clone())).mount(&server).await;
+    Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(Record(seen.clone()))
+        .mount(&server)
+        .await;
 
     let dir = tempfile::tempdir().unwrap();
     let secret = dir.path().join("secret");
@@ -109,7 +115,10 @@ async fn main() {
     let max_calendar = per_second.values().max().copied().unwrap_or(0);
     let mut max_window = 0;
     for (i, (a, _)) in seen.iter().enumerate() {
-        let c = seen[i..].iter().take_while(|(b, _)| (*b - *a) < Duration::from_secs(1)).count();
+        let c = seen[i..]
+            .iter()
+            .take_while(|(b, _)| (*b - *a) < Duration::from_secs(1))
+            .count();
         max_window = max_window.max(c);
     }
     println!(

@@ -25,8 +25,12 @@ fn main() -> ExitCode {
 
 fn init_logging(format: loaxa::cli::LogFormat) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("LOAXA_LOG").unwrap_or_else(|_| EnvFilter::new("info,symphonia_format_ogg=warn,symphonia_core=warn,tokio_cron_scheduler=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = EnvFilter::try_from_env("LOAXA_LOG").unwrap_or_else(|_| {
+        EnvFilter::new("info,symphonia_format_ogg=warn,symphonia_core=warn,tokio_cron_scheduler=warn")
+    });
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         loaxa::cli::LogFormat::Json => builder.json().init(),
         loaxa::cli::LogFormat::Text => builder.init(),

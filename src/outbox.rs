@@ -250,7 +250,11 @@ impl Outbox {
     /// How many rows are in a state.
     pub fn count(&self, state: State) -> Result<usize, String> {
         self.conn()
-            .query_row("SELECT count(*) FROM outbox WHERE state = ?1", params![state.as_str()], |r| r.get::<_, i64>(0))
+            .query_row(
+                "SELECT count(*) FROM outbox WHERE state = ?1",
+                params![state.as_str()],
+                |r| r.get::<_, i64>(0),
+            )
             .map(|n| n as usize)
             .map_err(|e| e.to_string())
     }
@@ -485,17 +489,18 @@ impl Worker {
     /// Sends, and after an ambiguous answer looks on the remote side.
     async fn send<F: std::future::Future<Output = ()>>(&self, d: &Delivery, pace: &impl Fn() -> F) -> Outcome {
         match channels::send(&self.ctx, d).await {
-            Outcome::Unknown { reason } => match {
+            Outcome::Unknown { reason } => {
                 pace().await;
-                channels::find(&self.ctx, d).await
-            } {
-                Some(Outcome::Retry { .. }) => Outcome::Retry {
-                    reason: format!("{reason} (checked: not created)"),
-                    after: None,
-                },
-                Some(found) => found,
-                None => Outcome::Unknown { reason },
-            },
+                let found = channels::find(&self.ctx, d).await;
+                match found {
+                    Some(Outcome::Retry { .. }) => Outcome::Retry {
+                        reason: format!("{reason} (checked: not created)"),
+                        after: None,
+                    },
+                    Some(found) => found,
+                    None => Outcome::Unknown { reason },
+                }
+            }
             o => o,
         }
     }

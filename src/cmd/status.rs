@@ -19,7 +19,10 @@ pub fn run(config_path: &Path) -> ExitCode {
         }
     };
     let body = runtime.block_on(async {
-        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().map_err(|e| e.to_string())?;
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(5))
+            .build()
+            .map_err(|e| e.to_string())?;
         let r = client.get(&url).send().await.map_err(|e| e.to_string())?;
         r.json::<serde_json::Value>().await.map_err(|e| e.to_string())
     });
@@ -31,9 +34,17 @@ pub fn run(config_path: &Path) -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
     };
-    println!("{} — {}", s["station"].as_str().unwrap_or(""), s["clock"]["local"].as_str().unwrap_or(""));
+    println!(
+        "{} — {}",
+        s["station"].as_str().unwrap_or(""),
+        s["clock"]["local"].as_str().unwrap_or("")
+    );
     match s["now_playing"].as_object() {
-        Some(p) => println!("on air: {} (since {})", p["title"].as_str().unwrap_or(""), p["since"].as_str().unwrap_or("")),
+        Some(p) => println!(
+            "on air: {} (since {})",
+            p["title"].as_str().unwrap_or(""),
+            p["since"].as_str().unwrap_or("")
+        ),
         None => println!("on air: nothing"),
     }
     println!("next:");
@@ -47,17 +58,38 @@ pub fn run(config_path: &Path) -> ExitCode {
         );
     }
     let o = &s["outbox"];
-    println!("outbox: {} pending, {} unconfirmed, {} failed, {} posted", o["pending"], o["unconfirmed"], o["failed"], o["succeeded"]);
+    println!(
+        "outbox: {} pending, {} unconfirmed, {} failed, {} posted",
+        o["pending"], o["unconfirmed"], o["failed"], o["succeeded"]
+    );
     for u in o["unconfirmed_items"].as_array().into_iter().flatten() {
-        println!("  UNCONFIRMED {} {} → {}: {}", u["scheduled_at"].as_str().unwrap_or(""), u["id"].as_str().unwrap_or(""), u["channel"].as_str().unwrap_or(""), u["reason"].as_str().unwrap_or(""));
+        println!(
+            "  UNCONFIRMED {} {} → {}: {}",
+            u["scheduled_at"].as_str().unwrap_or(""),
+            u["id"].as_str().unwrap_or(""),
+            u["channel"].as_str().unwrap_or(""),
+            u["reason"].as_str().unwrap_or("")
+        );
     }
     let sch = &s["schedule"];
-    println!("schedules: {} broadcasts, loaded {}", sch["broadcasts"], sch["loaded_at"].as_str().unwrap_or(""));
+    println!(
+        "schedules: {} broadcasts, loaded {}",
+        sch["broadcasts"],
+        sch["loaded_at"].as_str().unwrap_or("")
+    );
     if let Some(r) = sch["rejected_edit"].as_object() {
-        println!("REJECTED EDIT at {}:\n{}", r["at"].as_str().unwrap_or(""), r["report"].as_str().unwrap_or(""));
+        println!(
+            "REJECTED EDIT at {}:\n{}",
+            r["at"].as_str().unwrap_or(""),
+            r["report"].as_str().unwrap_or("")
+        );
     }
     for e in s["last_errors"].as_array().into_iter().flatten().take(5) {
-        println!("error {}: {}", e["at"].as_str().unwrap_or(""), e["error"].as_str().unwrap_or(""));
+        println!(
+            "error {}: {}",
+            e["at"].as_str().unwrap_or(""),
+            e["error"].as_str().unwrap_or("")
+        );
     }
     ExitCode::SUCCESS
 }

@@ -28,17 +28,24 @@ pub fn router(shared: Arc<Shared>) -> Router {
 }
 
 async fn status(State(s): State<Arc<Shared>>) -> Response {
-    let doc = tokio::task::spawn_blocking(move || s.status()).await.unwrap_or_default();
+    let doc = tokio::task::spawn_blocking(move || s.status())
+        .await
+        .unwrap_or_default();
     ([(header::CONTENT_TYPE, "application/json")], format!("{doc:#}\n")).into_response()
 }
 
 async fn metrics(State(s): State<Arc<Shared>>) -> Response {
-    let text = tokio::task::spawn_blocking(move || s.metrics()).await.unwrap_or_default();
+    let text = tokio::task::spawn_blocking(move || s.metrics())
+        .await
+        .unwrap_or_default();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 fn board_channel(s: &Shared, name: &str) -> bool {
-    s.config.channels.get(name).is_some_and(|c| c.kind == ChannelKind::Board)
+    s.config
+        .channels
+        .get(name)
+        .is_some_and(|c| c.kind == ChannelKind::Board)
 }
 
 async fn board_page(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> Response {
@@ -58,11 +65,19 @@ async fn board_page(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> R
     }
 }
 
-async fn board_feed(State(s): State<Arc<Shared>>, Path(name): Path<String>, headers: axum::http::HeaderMap) -> Response {
+async fn board_feed(
+    State(s): State<Arc<Shared>>,
+    Path(name): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
     if !board_channel(&s, &name) {
         return (StatusCode::NOT_FOUND, "no such board\n").into_response();
     }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost").to_string();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost")
+        .to_string();
     let s2 = s.clone();
     let n2 = name.clone();
     let posts = tokio::task::spawn_blocking(move || board::recent(&s2.config.station.data, &n2, 50)).await;

@@ -51,7 +51,11 @@ pub fn run(config_path: &Path) -> ExitCode {
         eprintln!("error: loaxa will not start on invalid schedules: fix the errors above (`loaxa check`)");
         return ExitCode::from(EXIT_INVALID);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -106,7 +110,10 @@ async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
     });
     let recovered = outbox.recover().unwrap_or(0);
     if recovered > 0 {
-        tracing::warn!(rows = recovered, "posts were being sent when loaxa stopped; they are checked before any resend");
+        tracing::warn!(
+            rows = recovered,
+            "posts were being sent when loaxa stopped; they are checked before any resend"
+        );
     }
 
     // The loudspeaker line.
@@ -119,7 +126,12 @@ async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
     let wake = Arc::new(Notify::new());
     let mut workers = Vec::new();
     let campaigns: Arc<HashMap<String, String>> = Arc::new(
-        shared.set().broadcasts.iter().filter_map(|b| Some((b.id.clone(), b.campaign.clone()?))).collect(),
+        shared
+            .set()
+            .broadcasts
+            .iter()
+            .filter_map(|b| Some((b.id.clone(), b.campaign.clone()?)))
+            .collect(),
     );
     for ch in shared.config.channels.values() {
         match Ctx::new(ch, tz, &shared.config.station.name, &data) {
@@ -135,9 +147,17 @@ async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
                 workers.push(tokio::spawn(async move { w.run(s).await }));
             }
             Err(reason) => {
-                tracing::error!(channel = ch.name, reason, "channel disabled: its posts wait in the outbox");
+                tracing::error!(
+                    channel = ch.name,
+                    reason,
+                    "channel disabled: its posts wait in the outbox"
+                );
                 shared.error(format!("channel {}: {reason}", ch.name));
-                shared.channel_problems.lock().unwrap_or_else(|p| p.into_inner()).insert(ch.name.clone(), reason);
+                shared
+                    .channel_problems
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(ch.name.clone(), reason);
             }
         }
     }
@@ -146,7 +166,10 @@ async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
     let listener = match tokio::net::TcpListener::bind(&shared.config.http.listen).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: cannot listen on {}: {e} (set [http] listen)", shared.config.http.listen);
+            eprintln!(
+                "error: cannot listen on {}: {e} (set [http] listen)",
+                shared.config.http.listen
+            );
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -157,7 +180,12 @@ async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
     let housekeeping = housekeeping(wake.clone()).await;
 
     let scheduler_stop = Arc::new(Notify::new());
-    let sched = tokio::spawn(scheduler::run(shared.clone(), engine.clone(), wake.clone(), scheduler_stop.clone()));
+    let sched = tokio::spawn(scheduler::run(
+        shared.clone(),
+        engine.clone(),
+        wake.clone(),
+        scheduler_stop.clone(),
+    ));
     let reloader = reload::watch(shared.clone());
 
     summary(&shared, &addr);
@@ -186,7 +214,9 @@ async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
         let _ = tokio::time::timeout(Duration::from_secs(30), w).await;
     }
     server.abort();
-    let _ = history.record(Event::new(Kind::DaemonStopped, json!({"reason": "signal"}))).await;
+    let _ = history
+        .record(Event::new(Kind::DaemonStopped, json!({"reason": "signal"})))
+        .await;
     let unwritten = history.close().await;
     if unwritten > 0 {
         eprintln!("error: {unwritten} history events could not be written");
@@ -208,10 +238,22 @@ async fn record_playout(shared: Arc<Shared>, mut events: tokio::sync::mpsc::Unbo
             | PlayoutEvent::Interrupted { key, .. } => Some(key.clone()),
             PlayoutEvent::DeviceError { .. } => None,
         };
-        let programme = key.as_ref().and_then(|k| shared.programmes.lock().unwrap_or_else(|p| p.into_inner()).get(k).cloned());
+        let programme = key.as_ref().and_then(|k| {
+            shared
+                .programmes
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(k)
+                .cloned()
+        });
         let c = &shared.counters;
         match &e {
-            PlayoutEvent::Started { key, started_at, lateness_ms, .. } => {
+            PlayoutEvent::Started {
+                key,
+                started_at,
+                lateness_ms,
+                ..
+            } => {
                 c.starts.fetch_add(1, Ordering::Relaxed);
                 c.lateness_ms_sum.fetch_add(*lateness_ms, Ordering::Relaxed);
                 c.lateness_ms_max.fetch_max(*lateness_ms, Ordering::Relaxed);
@@ -263,9 +305,11 @@ async fn housekeeping(wake: Arc<Notify>) -> Option<tokio_cron_scheduler::JobSche
 
 async fn wait_for_signal(shared: &Arc<Shared>) {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int), Ok(mut hup)) =
-        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::hangup()))
-    else {
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    ) else {
         let _ = tokio::signal::ctrl_c().await;
         return;
     };
@@ -287,7 +331,12 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
     let set = shared.set();
     let now = Utc::now();
     println!("loaxa {} — {}", env!("CARGO_PKG_VERSION"), shared.config.station.name);
-    println!("  {} schedule files, {} broadcasts; timezone {}", set.files.len(), set.broadcasts.len(), tz.name());
+    println!(
+        "  {} schedule files, {} broadcasts; timezone {}",
+        set.files.len(),
+        set.broadcasts.len(),
+        tz.name()
+    );
     println!("  status: http://{addr}/status");
     let next = crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz);
     println!("  next:");
@@ -305,7 +354,11 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
     if next.is_empty() {
         println!("    nothing in the next 7 days");
     }
-    let problems = shared.channel_problems.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let problems = shared
+        .channel_problems
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     for ch in shared.config.channels.keys() {
         match problems.get(ch) {
             Some(p) => println!("  channel {ch}: DISABLED: {p}"),

@@ -17,7 +17,11 @@ use crate::schedule::{self, Broadcast, ScheduleSet};
 
 /// The `schedule_loaded` event: every file with its SHA-256, and the changes from `old`.
 pub fn loaded_event(set: &ScheduleSet, old: Option<&ScheduleSet>) -> Event {
-    let files: Vec<_> = set.files.iter().map(|f| json!({"name": f.name, "sha256": f.sha256})).collect();
+    let files: Vec<_> = set
+        .files
+        .iter()
+        .map(|f| json!({"name": f.name, "sha256": f.sha256}))
+        .collect();
     let mut details = json!({ "files": files, "broadcasts": set.broadcasts.len() });
     if let Some(old) = old {
         let (added, removed, changed) = diff(old, set);
@@ -57,9 +61,21 @@ fn rule_text(b: &Broadcast) -> String {
 pub fn diff(old: &ScheduleSet, new: &ScheduleSet) -> (Vec<String>, Vec<String>, Vec<String>) {
     let a: BTreeMap<&str, String> = old.broadcasts.iter().map(|b| (b.id.as_str(), fingerprint(b))).collect();
     let b: BTreeMap<&str, String> = new.broadcasts.iter().map(|b| (b.id.as_str(), fingerprint(b))).collect();
-    let added = b.keys().filter(|k| !a.contains_key(*k)).map(|k| k.to_string()).collect();
-    let removed = a.keys().filter(|k| !b.contains_key(*k)).map(|k| k.to_string()).collect();
-    let changed = b.iter().filter(|(k, v)| a.get(*k).is_some_and(|o| o != *v)).map(|(k, _)| k.to_string()).collect();
+    let added = b
+        .keys()
+        .filter(|k| !a.contains_key(*k))
+        .map(|k| k.to_string())
+        .collect();
+    let removed = a
+        .keys()
+        .filter(|k| !b.contains_key(*k))
+        .map(|k| k.to_string())
+        .collect();
+    let changed = b
+        .iter()
+        .filter(|(k, v)| a.get(*k).is_some_and(|o| o != *v))
+        .map(|(k, _)| k.to_string())
+        .collect();
     (added, removed, changed)
 }
 
@@ -79,11 +95,21 @@ pub async fn reload(shared: &Arc<Shared>) {
         }
     };
     if loaded.has_errors() {
-        let report: String = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| loaded.sources.render(d, false)).collect();
+        let report: String = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| loaded.sources.render(d, false))
+            .collect();
         tracing::error!("the edited schedules are invalid; the previous set keeps running:\n{report}");
         shared.counters.rejected_reloads.fetch_add(1, Ordering::Relaxed);
         shared.schedule.lock().unwrap_or_else(|p| p.into_inner()).rejected = Some((Utc::now(), report.clone()));
-        let files: Vec<_> = loaded.set.files.iter().map(|f| json!({"name": f.name, "sha256": f.sha256})).collect();
+        let files: Vec<_> = loaded
+            .set
+            .files
+            .iter()
+            .map(|f| json!({"name": f.name, "sha256": f.sha256}))
+            .collect();
         let e = Event::new(
             Kind::ScheduleRejected,
             json!({ "errors": loaded.error_count(), "report": report, "files": files }),
@@ -101,7 +127,12 @@ pub async fn reload(shared: &Arc<Shared>) {
     {
         let mut st = shared.schedule.lock().unwrap_or_else(|p| p.into_inner());
         st.loaded_at = Utc::now();
-        st.files = loaded.set.files.iter().map(|f| (f.name.clone(), f.sha256.clone())).collect();
+        st.files = loaded
+            .set
+            .files
+            .iter()
+            .map(|f| (f.name.clone(), f.sha256.clone()))
+            .collect();
         st.broadcasts = loaded.set.broadcasts.len();
         st.rejected = None;
     }
@@ -111,7 +142,9 @@ pub async fn reload(shared: &Arc<Shared>) {
 }
 
 /// Starts watching the schedules folder. The watcher stops when the returned value is dropped.
-pub fn watch(shared: Arc<Shared>) -> Option<notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>> {
+pub fn watch(
+    shared: Arc<Shared>,
+) -> Option<notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>> {
     use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut debouncer = match new_debouncer(Duration::from_millis(500), move |res| {
@@ -123,7 +156,10 @@ pub fn watch(shared: Arc<Shared>) -> Option<notify_debouncer_mini::Debouncer<not
             return None;
         }
     };
-    if let Err(e) = debouncer.watcher().watch(&shared.config.station.schedules, RecursiveMode::NonRecursive) {
+    if let Err(e) = debouncer
+        .watcher()
+        .watch(&shared.config.station.schedules, RecursiveMode::NonRecursive)
+    {
         tracing::error!(error = %e, "cannot watch the schedules folder; use SIGHUP to reload");
         return None;
     }

@@ -28,7 +28,8 @@ use crate::playout::{Engine, Programme};
 pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: Arc<Notify>, stop: Arc<Notify>) {
     let tz = shared.config.station.timezone;
     let grace = chrono::Duration::minutes(i64::from(shared.config.policy.grace_minutes));
-    let lookahead = chrono::Duration::from_std(shared.config.audio.preroll + Duration::from_secs(2)).unwrap_or_default();
+    let lookahead =
+        chrono::Duration::from_std(shared.config.audio.preroll + Duration::from_secs(2)).unwrap_or_default();
     let mut handed = seed_from_history(&shared, Utc::now() - grace - chrono::Duration::days(1)).await;
     let mut posted: HashSet<(String, String)> = HashSet::new();
     let mut prints = Fingerprints::default();
@@ -43,7 +44,11 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         }
         last = (now, Instant::now());
         let set = shared.set();
-        let occ = plan::occurrences(&set.broadcasts, now - grace - chrono::Duration::days(1)..now + lookahead, tz);
+        let occ = plan::occurrences(
+            &set.broadcasts,
+            now - grace - chrono::Duration::days(1)..now + lookahead,
+            tz,
+        );
         for o in &occ {
             let key = o.key();
             if o.broadcast.on_loudspeaker() && !handed.contains(&key) {
@@ -51,8 +56,13 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
                 if o.at < now - grace {
                     missed(&shared, o, now).await;
                 } else {
-                    let p = Programme::for_occurrence(o, &shared.config.audio, &shared.config.station.media, &mut prints);
-                    shared.programmes.lock().unwrap_or_else(|p| p.into_inner()).insert(key.clone(), p.clone());
+                    let p =
+                        Programme::for_occurrence(o, &shared.config.audio, &shared.config.station.media, &mut prints);
+                    shared
+                        .programmes
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(key.clone(), p.clone());
                     if o.at < now {
                         tracing::warn!(key, late_s = (now - o.at).num_seconds(), "playing late (within grace)");
                     }
@@ -109,8 +119,12 @@ async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> HashSe
     let mut seen = HashSet::new();
     let mut open: Vec<(String, crate::history::store::StoredEvent)> = Vec::new();
     for r in rows {
-        let (Some(id), Some(at)) = (&r.broadcast_id, &r.scheduled_at) else { continue };
-        let Some(at) = DateTime::parse_from_rfc3339(at).ok().map(|t| t.with_timezone(&Utc)) else { continue };
+        let (Some(id), Some(at)) = (&r.broadcast_id, &r.scheduled_at) else {
+            continue;
+        };
+        let Some(at) = DateTime::parse_from_rfc3339(at).ok().map(|t| t.with_timezone(&Utc)) else {
+            continue;
+        };
         let key = format!("{id}@{}", at.format("%Y-%m-%dT%H:%M:%SZ"));
         seen.insert(key.clone());
         if r.kind == Kind::PlayoutStarted.as_str() {
@@ -158,13 +172,20 @@ async fn record(history: &History, e: Event) {
 }
 
 /// Queues the occurrence's posts (once per channel; the outbox itself refuses duplicates).
-async fn queue_posts(shared: &Arc<Shared>, o: &Occurrence<'_>, posted: &mut HashSet<(String, String)>, wake: &Arc<Notify>) {
+async fn queue_posts(
+    shared: &Arc<Shared>,
+    o: &Occurrence<'_>,
+    posted: &mut HashSet<(String, String)>,
+    wake: &Arc<Notify>,
+) {
     let key = o.key();
     for ch in o.broadcast.channels.iter().filter(|c| *c != crate::config::LOUDSPEAKER) {
         if !posted.insert((key.clone(), ch.clone())) {
             continue;
         }
-        let Some(cfg) = shared.config.channels.get(ch) else { continue };
+        let Some(cfg) = shared.config.channels.get(ch) else {
+            continue;
+        };
         match outbox::delivery(&shared.config, o.broadcast, o.at, cfg) {
             Ok(d) => {
                 if let Err(e) = outbox::queue(&shared.outbox, &shared.history, d, o.broadcast.campaign.clone()).await {

@@ -143,11 +143,36 @@ impl Shared {
         let mut metric = |name: &str, kind: &str, help: &str, value: String| {
             out += &format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n");
         };
-        metric("loaxa_playouts_finished_total", "counter", "Programmes played to the end.", g(&c.played).to_string());
-        metric("loaxa_playouts_failed_total", "counter", "Programmes that failed.", g(&c.failed).to_string());
-        metric("loaxa_playouts_interrupted_total", "counter", "Programmes cut off.", g(&c.interrupted).to_string());
-        metric("loaxa_playouts_missed_total", "counter", "Occurrences missed.", g(&c.missed).to_string());
-        metric("loaxa_playout_starts_total", "counter", "Programme starts measured.", g(&c.starts).to_string());
+        metric(
+            "loaxa_playouts_finished_total",
+            "counter",
+            "Programmes played to the end.",
+            g(&c.played).to_string(),
+        );
+        metric(
+            "loaxa_playouts_failed_total",
+            "counter",
+            "Programmes that failed.",
+            g(&c.failed).to_string(),
+        );
+        metric(
+            "loaxa_playouts_interrupted_total",
+            "counter",
+            "Programmes cut off.",
+            g(&c.interrupted).to_string(),
+        );
+        metric(
+            "loaxa_playouts_missed_total",
+            "counter",
+            "Occurrences missed.",
+            g(&c.missed).to_string(),
+        );
+        metric(
+            "loaxa_playout_starts_total",
+            "counter",
+            "Programme starts measured.",
+            g(&c.starts).to_string(),
+        );
         metric(
             "loaxa_playout_lateness_ms_sum",
             "counter",
@@ -160,13 +185,43 @@ impl Shared {
             "Largest start lateness seen, milliseconds.",
             c.lateness_ms_max.load(Ordering::Relaxed).to_string(),
         );
-        metric("loaxa_outbox_pending", "gauge", "Posts waiting to be sent.", (count(State::Pending) + count(State::Sending)).to_string());
-        metric("loaxa_outbox_unconfirmed", "gauge", "Posts that may or may not have gone out.", count(State::Unconfirmed).to_string());
-        metric("loaxa_outbox_failed", "gauge", "Posts that failed.", count(State::Failed).to_string());
-        metric("loaxa_schedule_reloads_total", "counter", "Schedule sets loaded after an edit.", g(&c.reloads).to_string());
-        metric("loaxa_schedule_rejected_total", "counter", "Schedule edits rejected.", g(&c.rejected_reloads).to_string());
+        metric(
+            "loaxa_outbox_pending",
+            "gauge",
+            "Posts waiting to be sent.",
+            (count(State::Pending) + count(State::Sending)).to_string(),
+        );
+        metric(
+            "loaxa_outbox_unconfirmed",
+            "gauge",
+            "Posts that may or may not have gone out.",
+            count(State::Unconfirmed).to_string(),
+        );
+        metric(
+            "loaxa_outbox_failed",
+            "gauge",
+            "Posts that failed.",
+            count(State::Failed).to_string(),
+        );
+        metric(
+            "loaxa_schedule_reloads_total",
+            "counter",
+            "Schedule sets loaded after an edit.",
+            g(&c.reloads).to_string(),
+        );
+        metric(
+            "loaxa_schedule_rejected_total",
+            "counter",
+            "Schedule edits rejected.",
+            g(&c.rejected_reloads).to_string(),
+        );
         let broadcasts = self.set().broadcasts.len();
-        metric("loaxa_broadcasts", "gauge", "Broadcasts in the schedule set in use.", broadcasts.to_string());
+        metric(
+            "loaxa_broadcasts",
+            "gauge",
+            "Broadcasts in the schedule set in use.",
+            broadcasts.to_string(),
+        );
         out
     }
 }

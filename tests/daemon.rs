@@ -1,0 +1,376 @@
+//! End to end: the real `loaxa run` binary, a temporary station, occurrences a few seconds
+//! ahead, the ALSA capture device, and a local HTTP server as a webhook channel.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use chrono_tz::Tz;
+use common::audio::{Capture, segments, tone};
+use loaxa::history::Store;
+use loaxa::history::query::{self, Filter};
+use loaxa::history::store::StoredEvent;
+use serde_json::json;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TZ: Tz = Tz::Asia__Ho_Chi_Minh;
+
+struct Station {
+    dir: tempfile::TempDir,
+    capture: Capture,
+    port: u16,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A local date-time `secs` from now, as a TOML value.
+fn at(secs: i64) -> String {
+    (Utc::now() + chrono::Duration::seconds(secs))
+        .with_timezone(&TZ)
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string()
+}
+
+impl Station {
+    fn new(webhook: &str, schedule: &str) -> Station {
+        let dir = tempfile::tempdir().unwrap();
+        let capture = Capture::new();
+        let port = free_port();
+        std::fs::create_dir(dir.path().join("media")).unwrap();
+        tone(&dir.path().join("media/tone.wav"), 660.0, 0.5, 0.5);
+        std::fs::write(dir.path().join("secret"), "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path().join("secret"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        std::fs::write(
+            dir.path().join("loaxa.toml"),
+            format!(
+                "[station]\nname = \"Đài xã Thử\"\n[audio]\npreroll_seconds = 1\n[http]\nlisten = \"127.0.0.1:{port}\"\n\
+                 [channels.hook]\nkind = \"webhook\"\nurl = \"{webhook}\"\ntoken_file = \"secret\"\n"
+            ),
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("schedules")).unwrap();
+        std::fs::write(dir.path().join("schedules/main.toml"), schedule).unwrap();
+        Station { dir, capture, port }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn start(&self) -> Child {
+        Command::new(env!("CARGO_BIN_EXE_loaxa"))
+            .arg("--config")
+            .arg(self.path().join("loaxa.toml"))
+            .arg("run")
+            .env("ALSA_CONFIG_PATH", self.capture.config())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    fn events(&self) -> Vec<StoredEvent> {
+        let Ok(store) = Store::open_read_only(&Store::path_in(&self.path().join("var")), TZ) else {
+            return vec![];
+        };
+        query::events(&store, &Filter::default()).unwrap_or_default()
+    }
+
+    /// Waits (up to `secs`) until an event of `kind` for broadcast `id` is in the history.
+    fn wait_for(&self, kind: &str, id: Option<&str>, secs: u64) -> StoredEvent {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if let Some(e) = self
+                .events()
+                .into_iter()
+                .find(|e| e.kind == kind && (id.is_none() || e.broadcast_id.as_deref() == id))
+            {
+                return e;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {kind} for {id:?}; history: {:#?}",
+                self.kinds()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn kinds(&self) -> Vec<String> {
+        self.events()
+            .into_iter()
+            .map(|e| format!("{} {}", e.kind, e.broadcast_id.unwrap_or_default()))
+            .collect()
+    }
+
+    fn get(&self, path: &str) -> String {
+        let url = format!("http://127.0.0.1:{}{path}", self.port);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(body) = ureq_get(&url) {
+                return body;
+            }
+            assert!(Instant::now() < deadline, "no answer at {url}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// A minimal HTTP GET over a TCP socket (the test stays independent of the client under test).
+fn ureq_get(url: &str) -> Result<String, std::io::Error> {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut s = std::net::TcpStream::connect(host)?;
+    write!(s, "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")?;
+    let mut out = String::new();
+    s.read_to_string(&mut out)?;
+    Ok(out
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default())
+}
+
+fn sigterm(child: &mut Child) -> std::process::ExitStatus {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        assert!(Instant::now() < deadline, "loaxa did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn schedule(id: &str, on: &str, audio: &str, extra: &str) -> String {
+    format!(
+        "[[broadcast]]\nid = \"{id}\"\ntitle = \"Bản tin {id}\"\non = [{on}]\naudio = [\"{audio}\"]\nchannels = [\"loudspeaker\", \"hook\"]\n{extra}[broadcast.post]\ntext = \"Nội dung {id}\"\n\n"
+    )
+}
+
+async fn webhook() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn posts(server: &MockServer, rt: &tokio::runtime::Runtime) -> usize {
+    rt.block_on(server.received_requests()).unwrap_or_default().len()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn plays_posts_once_records_and_stops_cleanly() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("sang", &at(4), "tone.wav", ""),
+    );
+    let mut child = st.start();
+    let started = st.wait_for("playout_started", Some("sang"), 20);
+    let lateness = started.details_json()["lateness_ms"].as_i64().unwrap();
+    assert!((0..2000).contains(&lateness), "lateness {lateness} ms");
+    st.wait_for("playout_finished", Some("sang"), 20);
+    st.wait_for("post_succeeded", Some("sang"), 20);
+    // Status and metrics answer while running.
+    let status: serde_json::Value = serde_json::from_str(&st.get("/status")).unwrap();
+    assert_eq!(status["station"], "Đài xã Thử");
+    assert_eq!(status["outbox"]["succeeded"], 1);
+    let metrics = st.get("/metrics");
+    assert!(metrics.contains("loaxa_playouts_finished_total 1"), "{metrics}");
+    assert_eq!(st.get("/healthz").trim(), "ok");
+    let status = sigterm(&mut child);
+    assert!(status.success(), "exit {status:?}");
+    assert_eq!(posts(&server, &rt), 1, "posted exactly once");
+    assert_tone(&st, 660.0);
+    let kinds = st.kinds();
+    assert_eq!(kinds.first().map(String::as_str), Some("daemon_started "));
+    assert_eq!(kinds.last().map(String::as_str), Some("daemon_stopped "));
+    // Self-contained rows: the title and the audio file's hash are in the playout event.
+    let d = started.details_json();
+    assert_eq!(d["title"], "Bản tin sang");
+    assert_eq!(d["audio"][0]["sha256"].as_str().map(str::len), Some(64));
+    // The chain verifies.
+    let out = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.path().join("loaxa.toml"))
+        .arg("verify")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn assert_tone(st: &Station, freq: f32) {
+    let segs = segments(&st.capture.wav());
+    assert!(
+        segs.iter().any(|s| (s.freq - freq).abs() / freq < 0.06),
+        "{freq} Hz not captured: {segs:?}"
+    );
+}
+
+#[test]
+fn an_edit_reloads_and_an_invalid_edit_keeps_the_old_set() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("cu", &at(12), "tone.wav", ""),
+    );
+    let mut child = st.start();
+    st.wait_for("schedule_loaded", None, 10);
+    std::thread::sleep(Duration::from_millis(500));
+    // A new file with an occurrence a few seconds ahead.
+    std::fs::write(
+        st.path().join("schedules/moi.toml"),
+        schedule("moi", &at(4), "tone.wav", ""),
+    )
+    .unwrap();
+    let loaded = st.wait_for_n("schedule_loaded", 2, 10);
+    assert_eq!(loaded.details_json()["added"], json!(["moi"]));
+    st.wait_for("playout_finished", Some("moi"), 20);
+    // A broken edit (written by rename, as editors do) is rejected; `cu` still fires.
+    let tmp = st.path().join("schedules/.moi.toml.swp");
+    std::fs::write(&tmp, "[[broadcast]]\nid = \"moi\"\ntitle = \"x\"\nat = [\"25:00\"]\n").unwrap();
+    std::fs::rename(&tmp, st.path().join("schedules/moi.toml")).unwrap();
+    let rejected = st.wait_for("schedule_rejected", None, 10);
+    assert!(
+        rejected.details_json()["report"]
+            .as_str()
+            .unwrap()
+            .contains("moi.toml:4:7"),
+        "{rejected:?}"
+    );
+    let status: serde_json::Value = serde_json::from_str(&st.get("/status")).unwrap();
+    assert!(
+        status["schedule"]["rejected_edit"]["report"]
+            .as_str()
+            .unwrap()
+            .contains("hour 25")
+    );
+    st.wait_for("playout_finished", Some("cu"), 20);
+    assert!(sigterm(&mut child).success());
+}
+
+impl Station {
+    fn wait_for_n(&self, kind: &str, n: usize, secs: u64) -> StoredEvent {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let found: Vec<StoredEvent> = self.events().into_iter().filter(|e| e.kind == kind).collect();
+            if found.len() >= n {
+                return found[n - 1].clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "fewer than {n} {kind}; history: {:#?}",
+                self.kinds()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+#[test]
+fn sigkill_during_playback_then_restart_records_interrupted_and_posts_once() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(&format!("{}/hook", server.uri()), "");
+    // Ten minutes of audio: still playing when killed, even on the unpaced capture device.
+    tone(&st.path().join("media/long.wav"), 440.0, 60.0, 0.5);
+    std::fs::write(
+        st.path().join("schedules/main.toml"),
+        schedule("dai", &at(3), "long.wav", "repeat = 10\n"),
+    )
+    .unwrap();
+    let mut child = st.start();
+    st.wait_for("playout_started", Some("dai"), 20);
+    st.wait_for("post_succeeded", Some("dai"), 20);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut child = st.start();
+    let interrupted = st.wait_for("playout_interrupted", Some("dai"), 20);
+    assert_eq!(interrupted.details_json()["reason"], "loaxa stopped during playback");
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(sigterm(&mut child).success());
+    let kinds = st.kinds();
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "playout_started dai").count(),
+        1,
+        "not replayed: {kinds:#?}"
+    );
+    assert_eq!(posts(&server, &rt), 1, "posted once across the restart");
+}
+
+#[test]
+fn a_restart_after_a_gap_plays_late_within_grace_and_records_missed_after() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &format!(
+            "{}{}",
+            schedule("tre", &at(-5 * 60), "tone.wav", ""),
+            schedule("lo", &at(-20 * 60), "tone.wav", "")
+        ),
+    );
+    let mut child = st.start();
+    let late = st.wait_for("playout_started", Some("tre"), 20);
+    let lateness = late.details_json()["lateness_ms"].as_i64().unwrap();
+    assert!(lateness >= 5 * 60 * 1000 - 2000, "flagged late: {lateness} ms");
+    let missed = st.wait_for("playout_missed", Some("lo"), 20);
+    assert!(
+        missed.details_json()["reason"]
+            .as_str()
+            .unwrap()
+            .contains("grace period (10 min)")
+    );
+    st.wait_for("playout_finished", Some("tre"), 20);
+    assert!(sigterm(&mut child).success());
+    let kinds = st.kinds();
+    assert!(!kinds.contains(&"playout_started lo".to_string()), "{kinds:#?}");
+}
+
+#[test]
+fn invalid_schedules_refuse_to_start() {
+    let st = Station::new("http://127.0.0.1:9/hook", "[[broadcast]]\nid = \"x\"\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.path().join("loaxa.toml"))
+        .arg("run")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("schedules/main.toml:1:1") && err.contains("will not start"),
+        "{err}"
+    );
+}
