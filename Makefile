@@ -12,15 +12,12 @@ BENCH_DEPS := hyperfine time
 deps:
 	@scripts/deps.sh $(DEPS)
 
-## Build and run loaxa on the shipped station (loaxa.toml, schedules/, media/).
+## Build and run the daemon on the shipped station (loaxa.toml, schedules/, media/), with the
+## history in var/history.db. Ctrl-C stops it cleanly.
 run: deps
 	cargo build --release
 	./target/release/loaxa --config loaxa.toml check
-	@echo
-	@echo "The daemon (loaxa run) is not built yet: for now this validates the shipped schedules"
-	@echo "and prints what would air over the next two days."
-	@echo
-	./target/release/loaxa --config loaxa.toml plan --days 2
+	./target/release/loaxa --config loaxa.toml run
 
 ## Every test: unit, schedule fixtures, planning properties and end-to-end runs of the binary.
 test: deps
