@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use chrono_tz::Tz;
 use common::audio::{Capture, segments, tone};
-use loaxa::history::Store;
 use loaxa::history::query::{self, Filter};
 use loaxa::history::store::StoredEvent;
+use loaxa::history::{Event, Kind, Store};
 use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -341,6 +341,16 @@ fn a_restart_after_a_gap_plays_late_within_grace_and_records_missed_after() {
             schedule("lo", &at(-20 * 60), "tone.wav", "")
         ),
     );
+    // The previous run stopped half an hour ago.
+    let mut store = Store::open(&Store::path_in(&st.path().join("var")), TZ).unwrap();
+    let ago = |m: i64| Utc::now() - chrono::Duration::minutes(m);
+    store
+        .append(&[
+            Event::new(Kind::DaemonStarted, json!({})).at(ago(40)),
+            Event::new(Kind::DaemonStopped, json!({"reason": "signal"})).at(ago(30)),
+        ])
+        .unwrap();
+    drop(store);
     let mut child = st.start();
     let late = st.wait_for("playout_started", Some("tre"), 20);
     let lateness = late.details_json()["lateness_ms"].as_i64().unwrap();
@@ -372,5 +382,24 @@ fn invalid_schedules_refuse_to_start() {
     assert!(
         err.contains("schedules/main.toml:1:1") && err.contains("will not start"),
         "{err}"
+    );
+}
+
+#[test]
+fn a_first_start_does_not_call_the_past_missed() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("cu", &at(-3 * 3600), "tone.wav", ""),
+    );
+    let mut child = st.start();
+    st.wait_for("schedule_loaded", None, 10);
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(sigterm(&mut child).success());
+    let kinds = st.kinds();
+    assert!(
+        !kinds.iter().any(|k| k.starts_with("playout_")),
+        "nothing was due since loaxa began: {kinds:#?}"
     );
 }

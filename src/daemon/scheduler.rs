@@ -30,7 +30,14 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
     let grace = chrono::Duration::minutes(i64::from(shared.config.policy.grace_minutes));
     let lookahead =
         chrono::Duration::from_std(shared.config.audio.preroll + Duration::from_secs(2)).unwrap_or_default();
-    let mut handed = seed_from_history(&shared, Utc::now() - grace - chrono::Duration::days(1)).await;
+    let boot = Utc::now();
+    let (mut handed, last_activity) = seed_from_history(&shared, boot - grace - chrono::Duration::days(1)).await;
+    // Look back to the last thing the history saw (at most a day): what fell due since then was
+    // missed while loaxa was down. A first start has nothing to catch up on beyond the grace.
+    let mut window_start = last_activity
+        .map(|t| t.max(boot - grace - chrono::Duration::days(1)))
+        .unwrap_or(boot - grace)
+        .min(boot - grace);
     let mut posted: HashSet<(String, String)> = HashSet::new();
     let mut prints = Fingerprints::default();
     let mut last = (Utc::now(), Instant::now());
@@ -44,11 +51,8 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         }
         last = (now, Instant::now());
         let set = shared.set();
-        let occ = plan::occurrences(
-            &set.broadcasts,
-            now - grace - chrono::Duration::days(1)..now + lookahead,
-            tz,
-        );
+        let window_end = now + lookahead;
+        let occ = plan::occurrences(&set.broadcasts, window_start..window_end, tz);
         for o in &occ {
             let key = o.key();
             if o.broadcast.on_loudspeaker() && !handed.contains(&key) {
@@ -75,6 +79,9 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
                 queue_posts(&shared, o, &mut posted, &wake).await;
             }
         }
+        // The next window starts a few seconds back (posts fall due after they were planned), or
+        // at this window's end if the clock jumped forward past that: nothing is left unplanned.
+        window_start = (now - chrono::Duration::seconds(5)).min(window_end);
         // Forget what can no longer come back into the window.
         let horizon = now - grace - chrono::Duration::days(2);
         handed.retain(|k| key_time(k).is_none_or(|t| t > horizon));
@@ -94,11 +101,21 @@ fn key_time(key: &str) -> Option<DateTime<Utc>> {
 
 /// Occurrences the history already accounts for (played, failed, missed, …), and programmes
 /// that were on air when loaxa stopped, which are recorded interrupted now.
-async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> HashSet<String> {
+async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> (HashSet<String>, Option<DateTime<Utc>>) {
     let data = shared.config.station.data.clone();
     let tz = shared.config.station.timezone;
-    let rows = tokio::task::spawn_blocking(move || {
+    let (rows, last_activity) = tokio::task::spawn_blocking(move || {
         let store = Store::open_read_only(&Store::path_in(&data), tz).ok()?;
+        // The newest event before this run's daemon_started (which is the newest of all).
+        let last: Option<String> = store
+            .connection()
+            .query_row(
+                "SELECT at_utc FROM events WHERE seq < (SELECT max(seq) FROM events WHERE kind = 'daemon_started') ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        let last = last.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc));
         let filter = Filter {
             from: Some(since),
             kinds: vec![
@@ -110,7 +127,7 @@ async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> HashSe
             ],
             ..Filter::default()
         };
-        query::events(&store, &filter).ok()
+        Some((query::events(&store, &filter).ok()?, last))
     })
     .await
     .ok()
@@ -149,7 +166,7 @@ async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> HashSe
         let _ = shared.history.record(e).await;
         shared.counters.interrupted.fetch_add(1, Ordering::Relaxed);
     }
-    seen
+    (seen, last_activity)
 }
 
 async fn missed(shared: &Arc<Shared>, o: &Occurrence<'_>, now: DateTime<Utc>) {
