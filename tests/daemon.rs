@@ -208,6 +208,17 @@ fn plays_posts_once_records_and_stops_cleanly() {
     let metrics = st.get("/metrics");
     assert!(metrics.contains("loaxa_playouts_finished_total 1"), "{metrics}");
     assert_eq!(st.get("/healthz").trim(), "ok");
+    let out = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.path().join("loaxa.toml"))
+        .arg("status")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("Đài xã Thử") && text.contains("outbox: 0 pending"),
+        "{text}"
+    );
     let status = sigterm(&mut child);
     assert!(status.success(), "exit {status:?}");
     assert_eq!(posts(&server, &rt), 1, "posted exactly once");

@@ -182,17 +182,24 @@ pub fn utc_text(t: DateTime<Utc>) -> String {
 }
 
 /// What a playout event records about the programme: every audio file with its SHA-256 and
-/// duration, the airtime and the repeat settings. Hashes are cached per file path.
+/// duration, the airtime and the repeat settings. Hashes are cached per file path, size and
+/// modification time, so a file replaced under the same name is hashed again.
 #[derive(Default)]
 pub struct Fingerprints {
-    cache: HashMap<std::path::PathBuf, Option<String>>,
+    cache: HashMap<(std::path::PathBuf, u64, Option<std::time::SystemTime>), Option<String>>,
 }
 
 impl Fingerprints {
     /// SHA-256 of a file, or `None` if it cannot be read (recorded as such, never hidden).
     pub fn sha256(&mut self, path: &Path) -> Option<String> {
+        let meta = std::fs::metadata(path).ok();
+        let key = (
+            path.to_path_buf(),
+            meta.as_ref().map_or(0, |m| m.len()),
+            meta.and_then(|m| m.modified().ok()),
+        );
         self.cache
-            .entry(path.to_path_buf())
+            .entry(key)
             .or_insert_with(|| {
                 let bytes = std::fs::read(path).ok()?;
                 Some(hex(&Sha256::digest(&bytes)))
