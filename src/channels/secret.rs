@@ -34,7 +34,7 @@ pub fn load(source: &SecretSource) -> Result<Secret, String> {
         SecretSource::Env(var) => match std::env::var(var) {
             Ok(v) if !v.trim().is_empty() => Ok(Secret(v.trim().to_string())),
             _ => Err(format!(
-                "the environment variable {var} is not set (it should hold the channel's token)"
+                "the environment variable {var} is not set (it should hold the channel's token or secret)"
             )),
         },
         SecretSource::File(path) => read_file(path),

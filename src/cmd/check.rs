@@ -42,12 +42,22 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
         loaded.diagnostics.extend(lints);
     }
     loaded.sources.emit_all(&loaded.diagnostics);
+    // Secrets are read at run time, but a missing one is better learnt now.
+    let mut secret_warnings = 0;
+    for ch in config.channels.values() {
+        for src in ch.token.iter().chain(ch.app_secret.iter()) {
+            if let Err(reason) = crate::channels::secret::load(src) {
+                secret_warnings += 1;
+                eprintln!("warning: channel `{}`: {reason}; its posts will fail until it is set", ch.name);
+            }
+        }
+    }
     let summary = format!(
         "{} schedule files, {} broadcasts: {} errors, {} warnings",
         loaded.set.files.len(),
         loaded.set.broadcasts.len(),
         loaded.error_count(),
-        loaded.warning_count()
+        loaded.warning_count() + secret_warnings
     );
     if loaded.has_errors() {
         eprintln!("error: {summary}. Fix the errors above; nothing from these files will be used until then.");
