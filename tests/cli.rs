@@ -26,9 +26,16 @@ fn text(b: &[u8]) -> String {
 fn shipped_example_passes_check() {
     let out = loaxa(&["--config", &shipped(), "check", "--from", "2026-11-30"]);
     assert!(out.status.success(), "stderr: {}", text(&out.stderr));
-    assert_eq!(
-        text(&out.stdout).trim(),
-        "ok: 3 schedule files, 6 broadcasts: 0 errors, 0 warnings"
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("ok: 3 schedule files, 6 broadcasts: 0 errors"),
+        "{stdout}"
+    );
+    // The shipped channels name token variables a test machine does not set: warned, not failed.
+    let err = text(&out.stderr);
+    assert!(
+        err.is_empty() || err.contains("LOAXA_FACEBOOK_TOKEN is not set"),
+        "{err}"
     );
 }
 

@@ -48,7 +48,10 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
         for src in ch.token.iter().chain(ch.app_secret.iter()) {
             if let Err(reason) = crate::channels::secret::load(src) {
                 secret_warnings += 1;
-                eprintln!("warning: channel `{}`: {reason}; its posts will fail until it is set", ch.name);
+                eprintln!(
+                    "warning: channel `{}`: {reason}; its posts will fail until it is set",
+                    ch.name
+                );
             }
         }
     }
