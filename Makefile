@@ -3,8 +3,9 @@
 # rustup installs cargo here; make sure a toolchain installed by scripts/deps.sh is found.
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-# Debian packages: a C toolchain and pkg-config for -sys crates, the ALSA headers rodio builds against.
-DEPS := ca-certificates curl gcc libc6-dev pkg-config libasound2-dev
+# Debian packages: a C toolchain and pkg-config for -sys crates, the ALSA headers rodio builds
+# against, and libfaketime for the clock-step test.
+DEPS := ca-certificates curl gcc libc6-dev pkg-config libasound2-dev libfaketime
 BENCH_DEPS := hyperfine time
 
 .PHONY: run test lint bench deps

@@ -72,15 +72,18 @@ impl Station {
     }
 
     fn start(&self) -> Child {
-        Command::new(env!("CARGO_BIN_EXE_loaxa"))
-            .arg("--config")
+        self.command().spawn().unwrap()
+    }
+
+    fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_loaxa"));
+        c.arg("--config")
             .arg(self.path().join("loaxa.toml"))
             .arg("run")
             .env("ALSA_CONFIG_PATH", self.capture.config())
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
+            .stderr(Stdio::null());
+        c
     }
 
     fn events(&self) -> Vec<StoredEvent> {
@@ -413,4 +416,67 @@ fn a_first_start_does_not_call_the_past_missed() {
         !kinds.iter().any(|k| k.starts_with("playout_")),
         "nothing was due since loaxa began: {kinds:#?}"
     );
+}
+
+/// libfaketime, installed by `make test` (Debian package libfaketime).
+const FAKETIME: &str = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+
+#[test]
+fn wall_clock_steps_neither_skip_nor_repeat() {
+    assert!(
+        Path::new(FAKETIME).exists(),
+        "{FAKETIME} is missing: `make test` installs libfaketime"
+    );
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &format!(
+            "{}{}",
+            schedule("a", &at(8), "tone.wav", ""),
+            schedule("b", &at(16), "tone.wav", "")
+        ),
+    );
+    // The daemon's wall clock is the real one plus the offset in this file; its monotonic clock
+    // is left alone, as with an NTP step.
+    let offset = st.path().join("faketime");
+    std::fs::write(&offset, "+0\n").unwrap();
+    let mut child = st
+        .command()
+        .env("LD_PRELOAD", FAKETIME)
+        .env("FAKETIME_TIMESTAMP_FILE", &offset)
+        .env("FAKETIME_NO_CACHE", "1")
+        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+        .spawn()
+        .unwrap();
+    st.wait_for("schedule_loaded", None, 10);
+    // Step forward 14 s: `a` (due at +8) is jumped over and plays late; `b` follows on time.
+    std::fs::write(&offset, "+14\n").unwrap();
+    let a = st.wait_for("playout_started", Some("a"), 10);
+    assert!(
+        a.details_json()["lateness_ms"].as_i64().unwrap() >= 3000,
+        "played late: {a:?}"
+    );
+    st.wait_for("playout_finished", Some("b"), 15);
+    // Step back 14 s: both instants are in the future again, and must not fire a second time.
+    std::fs::write(&offset, "+0\n").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(19);
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert!(sigterm(&mut child).success());
+    let kinds = st.kinds();
+    for id in ["a", "b"] {
+        assert_eq!(
+            kinds.iter().filter(|k| **k == format!("playout_started {id}")).count(),
+            1,
+            "{kinds:#?}"
+        );
+        assert_eq!(
+            kinds.iter().filter(|k| **k == format!("post_succeeded {id}")).count(),
+            1,
+            "{kinds:#?}"
+        );
+    }
+    assert_eq!(posts(&server, &rt), 2);
 }
