@@ -121,8 +121,8 @@ async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
     let engine = Arc::new(Mutex::new(Some(engine)));
     let events_task = tokio::spawn(record_playout(shared.clone(), events));
 
-    // One worker per web channel.
-    let stop = Arc::new(Notify::new());
+    // One worker per web channel, each with its own stop signal (a stored permit, so a worker
+    // busy at the moment of shutdown still sees it).
     let wake = Arc::new(Notify::new());
     let mut workers = Vec::new();
     let campaigns: Arc<HashMap<String, String>> = Arc::new(
@@ -143,8 +143,9 @@ async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
                     campaigns: campaigns.clone(),
                     wake: wake.clone(),
                 };
+                let stop = Arc::new(Notify::new());
                 let s = stop.clone();
-                workers.push(tokio::spawn(async move { w.run(s).await }));
+                workers.push((stop, tokio::spawn(async move { w.run(s).await })));
             }
             Err(reason) => {
                 tracing::error!(
@@ -206,11 +207,11 @@ async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
         let _ = tokio::task::spawn_blocking(move || engine.shutdown(cut)).await;
     }
     let _ = events_task.await;
-    for _ in &workers {
-        stop.notify_waiters();
+    for (stop, _) in &workers {
+        stop.notify_one();
     }
-    stop.notify_waiters();
-    for w in workers {
+    for (_, w) in workers {
+        // A request in flight finishes (or times out) and is recorded before loaxa exits.
         let _ = tokio::time::timeout(Duration::from_secs(30), w).await;
     }
     server.abort();

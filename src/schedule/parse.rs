@@ -222,7 +222,7 @@ fn parse_broadcast(
     let dates = read_dates(cx, &mut f, campaign);
     let priority = read_priority(cx, &mut f);
     let rule = read_rule(cx, &mut f, &header, &dates);
-    let channels = read_channels(config, cx, &mut f, &header);
+    let channels = read_channels(config, cx, &mut f);
     let audio = read_audio(media, cx, &mut f);
     let repeat = read_repeat(cx, &mut f);
     let gap = read_gap(cx, &mut f);
@@ -548,7 +548,7 @@ fn opt_date(d: Option<NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_else(|| "…".into())
 }
 
-fn read_channels(config: &Config, cx: &mut Ctx, f: &mut Fields<'_, '_>, header: &Range<usize>) -> Option<Vec<String>> {
+fn read_channels(config: &Config, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<Vec<String>> {
     let Some(list) = f.strings(cx, "channels") else {
         return (!f.has("channels")).then(|| vec![LOUDSPEAKER.to_string()]);
     };
@@ -583,7 +583,6 @@ fn read_channels(config: &Config, cx: &mut Ctx, f: &mut Fields<'_, '_>, header: 
         }
         out.push(name.clone());
     }
-    let _ = header;
     ok.then_some(out)
 }
 
