@@ -453,10 +453,11 @@ fn wall_clock_steps_neither_skip_nor_repeat() {
     // Step forward 14 s: `a` (due at +8) is jumped over and plays late; `b` follows on time.
     std::fs::write(&offset, "+14\n").unwrap();
     let a = st.wait_for("playout_started", Some("a"), 10);
-    assert!(
-        a.details_json()["lateness_ms"].as_i64().unwrap() >= 3000,
-        "played late: {a:?}"
-    );
+    // Judged by the event's own time on the daemon's clock: the lateness inside is measured on
+    // the sound callback thread, which libfaketime does not always reach.
+    let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    let late = t(&a.at_utc) - t(a.scheduled_at.as_deref().unwrap());
+    assert!(late.num_milliseconds() >= 3000, "played late: {a:?}");
     st.wait_for("playout_finished", Some("b"), 15);
     // Step back 14 s: both instants are in the future again, and must not fire a second time.
     std::fs::write(&offset, "+0\n").unwrap();
