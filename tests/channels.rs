@@ -492,13 +492,7 @@ async fn board_publishes_once_and_renders_page_and_feed() {
 /// Runs one worker until every row is final (or the deadline), then returns the history kinds.
 async fn drain(s: &Setup, outbox: &Arc<Outbox>, history: &History) {
     let stop = Arc::new(Notify::new());
-    let w = Worker {
-        ctx: Arc::new(s.ctx()),
-        outbox: outbox.clone(),
-        history: history.clone(),
-        campaigns: Arc::new(Default::default()),
-        wake: Arc::new(Notify::new()),
-    };
+    let w = worker(s, outbox, history);
     let handle = tokio::spawn(w.run(stop.clone()));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
@@ -520,6 +514,16 @@ fn kinds(data: &Path) -> Vec<String> {
         .into_iter()
         .map(|e| e.kind)
         .collect()
+}
+
+fn worker(s: &Setup, outbox: &Arc<Outbox>, history: &History) -> Worker {
+    Worker {
+        ctx: Arc::new(s.ctx()),
+        outbox: outbox.clone(),
+        history: history.clone(),
+        campaigns: Arc::new(Default::default()),
+        wake: Arc::new(Notify::new()),
+    }
 }
 
 async fn outbox_for(s: &Setup) -> (Arc<Outbox>, History) {
@@ -581,13 +585,7 @@ async fn a_500_then_success_is_retried_once_with_history() {
 /// Like `drain`, but pulls retries forward so the test does not wait out the backoff.
 async fn drain_with_fast_retries(s: &Setup, outbox: &Arc<Outbox>, history: &History, d: &Delivery) {
     let stop = Arc::new(Notify::new());
-    let w = Worker {
-        ctx: Arc::new(s.ctx()),
-        outbox: outbox.clone(),
-        history: history.clone(),
-        campaigns: Arc::new(Default::default()),
-        wake: Arc::new(Notify::new()),
-    };
+    let w = worker(s, outbox, history);
     let handle = tokio::spawn(w.run(stop.clone()));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
@@ -625,13 +623,7 @@ async fn a_429_is_retried_after_the_time_the_platform_gives() {
         ..delivery(TEXT)
     };
     loaxa::outbox::queue(&outbox, &history, d.clone(), None).await.unwrap();
-    let w = Worker {
-        ctx: Arc::new(s.ctx()),
-        outbox: outbox.clone(),
-        history: history.clone(),
-        campaigns: Arc::new(Default::default()),
-        wake: Arc::new(Notify::new()),
-    };
+    let w = worker(&s, &outbox, &history);
     let row = outbox.claim("ch", Utc::now(), 1).unwrap().remove(0);
     w.attempt(row).await;
     let row = outbox.get(&d).unwrap().unwrap();

@@ -2,7 +2,7 @@
 //! bulletin has an image. Not idempotent: after an ambiguous answer the page's recent feed is
 //! searched for the same message before anything is sent again.
 
-use super::http::{self, Body, Call, NoReply};
+use super::http::{self, Body, Call};
 use super::{Ctx, Delivery, Outcome};
 
 fn base(ctx: &Ctx) -> String {
@@ -38,10 +38,9 @@ pub fn call(ctx: &Ctx, d: &Delivery) -> Call {
 }
 
 pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
-    let reply = match http::send(ctx, &call(ctx, d)).await {
+    let reply = match http::exchange(ctx, &call(ctx, d)).await {
         Ok(r) => r,
-        Err(NoReply::NotSent(reason)) => return Outcome::Retry { reason, after: None },
-        Err(NoReply::Unknown(reason)) => return Outcome::Unknown { reason },
+        Err(outcome) => return outcome,
     };
     let body = reply.json();
     if (200..300).contains(&reply.status) {

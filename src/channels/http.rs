@@ -170,6 +170,15 @@ pub async fn send(ctx: &Ctx, call: &Call) -> Result<Reply, NoReply> {
     Ok(Reply { status, headers, body })
 }
 
+/// Sends a call; a call that got no answer becomes the outcome it proves: `Retry` when
+/// nothing left (safe to repeat), `Unknown` when it may have reached the platform.
+pub async fn exchange(ctx: &Ctx, call: &Call) -> Result<Reply, super::Outcome> {
+    send(ctx, call).await.map_err(|e| match e {
+        NoReply::NotSent(reason) => super::Outcome::Retry { reason, after: None },
+        NoReply::Unknown(reason) => super::Outcome::Unknown { reason },
+    })
+}
+
 fn classify(r: &Redactor, e: reqwest::Error) -> NoReply {
     let connect = e.is_connect();
     let timeout = e.is_timeout();

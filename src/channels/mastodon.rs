@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::http::{self, Call, NoReply};
+use super::http::{self, Call};
 use super::{Ctx, Delivery, Outcome};
 
 pub fn call(ctx: &Ctx, d: &Delivery) -> Call {
@@ -18,10 +18,9 @@ pub fn call(ctx: &Ctx, d: &Delivery) -> Call {
 }
 
 pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
-    let reply = match http::send(ctx, &call(ctx, d)).await {
+    let reply = match http::exchange(ctx, &call(ctx, d)).await {
         Ok(r) => r,
-        Err(NoReply::NotSent(reason)) => return Outcome::Retry { reason, after: None },
-        Err(NoReply::Unknown(reason)) => return Outcome::Unknown { reason },
+        Err(outcome) => return outcome,
     };
     let body = reply.json();
     if (200..300).contains(&reply.status) {

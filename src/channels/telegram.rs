@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::http::{self, Body, Call, NoReply};
+use super::http::{self, Body, Call};
 use super::{Ctx, Delivery, Outcome};
 
 /// Captions (with `attach_audio`) take at most this many characters.
@@ -34,10 +34,9 @@ pub fn call(ctx: &Ctx, d: &Delivery) -> Call {
 }
 
 pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
-    let reply = match http::send(ctx, &call(ctx, d)).await {
+    let reply = match http::exchange(ctx, &call(ctx, d)).await {
         Ok(r) => r,
-        Err(NoReply::NotSent(reason)) => return Outcome::Retry { reason, after: None },
-        Err(NoReply::Unknown(reason)) => return Outcome::Unknown { reason },
+        Err(outcome) => return outcome,
     };
     let Some(body) = reply.json() else {
         return match reply.status {
