@@ -39,6 +39,24 @@ pub fn load_config(path: &std::path::Path) -> Result<Config, ExitCode> {
     })
 }
 
+/// Loads the schedules for a command that needs a valid set: on errors, prints the report
+/// with `refusal` and gives the exit code to stop with.
+pub fn load_valid_schedules(config: &Config, refusal: &str) -> Result<crate::schedule::ScheduleSet, ExitCode> {
+    let loaded = crate::schedule::load(config).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(EXIT_USAGE)
+    })?;
+    if loaded.has_errors() {
+        loaded.sources.emit_all(&loaded.diagnostics);
+        eprintln!(
+            "error: {} errors in the schedules; {refusal} (`loaxa check` shows them again)",
+            loaded.error_count()
+        );
+        return Err(ExitCode::from(EXIT_INVALID));
+    }
+    Ok(loaded.set)
+}
+
 /// Parses a command-line DATE or DATETIME in the station's timezone.
 pub fn parse_local(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     let s = s.trim();

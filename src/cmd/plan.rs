@@ -8,11 +8,10 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::{EXIT_INVALID, EXIT_USAGE, load_config, parse_local};
+use super::{EXIT_USAGE, load_config, parse_local};
 use crate::cli::PlanArgs;
 use crate::localtime::date_vi;
 use crate::plan::{Occurrence, occurrences};
-use crate::schedule;
 
 pub fn run(config_path: &Path, args: &PlanArgs) -> ExitCode {
     let config = match load_config(config_path) {
@@ -27,22 +26,11 @@ pub fn run(config_path: &Path, args: &PlanArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let loaded = match schedule::load(&config) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_USAGE);
-        }
+    let set = match super::load_valid_schedules(&config, "fix them first") {
+        Ok(s) => s,
+        Err(code) => return code,
     };
-    if loaded.has_errors() {
-        loaded.sources.emit_all(&loaded.diagnostics);
-        eprintln!(
-            "error: the schedules have {} errors; run `loaxa check` after fixing them",
-            loaded.error_count()
-        );
-        return ExitCode::from(EXIT_INVALID);
-    }
-    let occ = occurrences(&loaded.set.broadcasts, window.0..window.1, tz);
+    let occ = occurrences(&set.broadcasts, window.0..window.1, tz);
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let result = if args.json {

@@ -15,7 +15,6 @@ use crate::cli::PostArgs;
 use crate::config::{ChannelConfig, LOUDSPEAKER};
 use crate::history::{History, Store};
 use crate::outbox::{self, Outbox, State, Worker};
-use crate::schedule;
 
 pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
     let config = match load_config(config_path) {
@@ -26,17 +25,12 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
         eprintln!("error: {msg}");
         ExitCode::from(EXIT_USAGE)
     };
-    let loaded = match schedule::load(&config) {
-        Ok(l) => l,
-        Err(e) => return usage(e.to_string()),
+    let set = match super::load_valid_schedules(&config, "fix them first") {
+        Ok(s) => s,
+        Err(code) => return code,
     };
-    if loaded.has_errors() {
-        loaded.sources.emit_all(&loaded.diagnostics);
-        eprintln!("error: the schedules have errors; fix them first (`loaxa check`)");
-        return ExitCode::from(EXIT_INVALID);
-    }
-    let Some(b) = loaded.set.get(&args.id) else {
-        let ids = loaded.set.broadcasts.iter().map(|b| b.id.as_str());
+    let Some(b) = set.get(&args.id) else {
+        let ids = set.broadcasts.iter().map(|b| b.id.as_str());
         let hint = crate::diagnostic::did_you_mean(&args.id, ids)
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();

@@ -39,18 +39,10 @@ pub fn run(config_path: &Path) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let loaded = match schedule::load(&config) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_USAGE);
-        }
+    let set = match crate::cmd::load_valid_schedules(&config, "loaxa will not start on invalid schedules") {
+        Ok(s) => s,
+        Err(code) => return code,
     };
-    if loaded.has_errors() {
-        loaded.sources.emit_all(&loaded.diagnostics);
-        eprintln!("error: loaxa will not start on invalid schedules: fix the errors above (`loaxa check`)");
-        return ExitCode::from(EXIT_INVALID);
-    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -62,7 +54,7 @@ pub fn run(config_path: &Path) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    runtime.block_on(main(config, loaded.set))
+    runtime.block_on(main(config, set))
 }
 
 async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
