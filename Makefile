@@ -3,9 +3,11 @@
 # rustup installs cargo here; make sure a toolchain installed by scripts/deps.sh is found.
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-# Debian packages: a C toolchain and pkg-config for -sys crates, the ALSA headers rodio builds
-# against, and libfaketime for the clock-step test.
-DEPS := ca-certificates curl gcc libc6-dev pkg-config libasound2-dev libfaketime
+# Debian packages: a C toolchain and pkg-config for -sys crates, and the ALSA headers rodio
+# builds against. The tests also need libfaketime (clock steps) and Chromium with a font that has
+# Vietnamese glyphs (the report and the dashboard are checked in the browser).
+DEPS := ca-certificates curl gcc libc6-dev pkg-config libasound2-dev
+TEST_DEPS := libfaketime chromium fonts-dejavu-core
 BENCH_DEPS := hyperfine time
 
 .PHONY: run test lint bench deps
@@ -22,6 +24,7 @@ run: deps
 
 ## Every test: unit, schedule fixtures, planning properties and end-to-end runs of the binary.
 test: deps
+	@scripts/deps.sh $(TEST_DEPS)
 	cargo test --all-targets
 
 ## Formatting and lints, as CI checks them.

@@ -80,6 +80,47 @@ pub enum Command {
     /// reordered row. Write the head into the monthly report; later, `--head SEQ:HASH` also
     /// detects events cut off the end. Exits 1 on any break.
     Verify(VerifyArgs),
+
+    /// Write the office's report for a period: counts per campaign, broadcast and channel,
+    /// airtime, lateness, every failure with its reason, and the history's verified head.
+    ///
+    /// HTML (one self-contained file, charts included, prints on A4) or CSV (the same tables,
+    /// for spreadsheets). Built from the history alone; a broken history chain is printed in
+    /// the report and makes the command exit 1.
+    #[command(after_help = "\
+Examples:
+  loaxa report --month 2024-05 --out bao-cao-05-2024.html
+  loaxa report --from 01/05/2024 --to 15/05/2024 --format csv --out nua-dau-thang-5.csv
+  loaxa report --month 2024-05 --lang en > may-2024.html")]
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The month to report on: 2024-05 (or 05/2024), station time.
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"], required_unless_present = "from")]
+    pub month: Option<String>,
+    /// First day of the period: 2024-05-01 (or 01/05/2024).
+    #[arg(long, value_name = "DATE", requires = "to")]
+    pub from: Option<String>,
+    /// Last day of the period, included.
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<String>,
+    /// html or csv; default: from --out's extension, else html.
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Language of the labels.
+    #[arg(long, value_enum, default_value_t = crate::report::Lang::Vi)]
+    pub lang: crate::report::Lang,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Csv,
 }
 
 #[derive(Debug, Args)]

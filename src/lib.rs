@@ -17,4 +17,5 @@ pub mod media;
 pub mod outbox;
 pub mod plan;
 pub mod playout;
+pub mod report;
 pub mod schedule;

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::Post(args) => loaxa::cmd::post::run(&cli.config, args),
         Command::Devices => loaxa::cmd::devices::run(),
         Command::Verify(args) => loaxa::cmd::verify::run(&cli.config, args),
+        Command::Report(args) => loaxa::cmd::report::run(&cli.config, args),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod history;
 pub mod plan;
 pub mod play;
 pub mod post;
+pub mod report;
 pub mod status;
 pub mod verify;
 

@@ -74,3 +74,4 @@ impl Station {
     }
 }
 pub mod audio;
+pub mod browser;

@@ -1,0 +1,113 @@
+//! `loaxa report`: the office's report for a month or a range of days, as HTML or CSV.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::{EXIT_INVALID, EXIT_USAGE, load_config};
+use crate::cli::{ReportArgs, ReportFormat};
+use crate::history::Store;
+use crate::report::{self, Period, parse_day};
+
+pub fn run(config_path: &Path, args: &ReportArgs) -> ExitCode {
+    let config = match load_config(config_path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let tz = config.station.timezone;
+    let usage = |msg: String| {
+        eprintln!("error: {msg}");
+        ExitCode::from(EXIT_USAGE)
+    };
+    let period = match (&args.month, &args.from, &args.to) {
+        (Some(m), _, _) => Period::month(m, tz),
+        (None, Some(f), Some(t)) => parse_day(f).and_then(|f| Period::days(f, parse_day(t)?, tz)),
+        _ => Err("say which period: --month 2024-05, or --from 2024-05-01 --to 2024-05-31".into()),
+    };
+    let period = match period {
+        Ok(p) => p,
+        Err(e) => return usage(e),
+    };
+    let format =
+        args.format.unwrap_or_else(
+            || match args.out.as_ref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+                Some(e) if e.eq_ignore_ascii_case("csv") => ReportFormat::Csv,
+                _ => ReportFormat::Html,
+            },
+        );
+    let path = Store::path_in(&config.station.data);
+    let built = Store::open_read_only(&path, tz).and_then(|s| report::build(&s, &config.station.name, period));
+    let r = match built {
+        Ok(r) => r,
+        Err(e) => return usage(e.to_string()),
+    };
+    let mut bytes = Vec::new();
+    let written = match format {
+        ReportFormat::Html => bytes.write_all(report::html::render(&r, args.lang).as_bytes()),
+        ReportFormat::Csv => report::csv::write(&mut bytes, &r, args.lang),
+    };
+    if let Err(e) = written {
+        return usage(format!("cannot render the report: {e}"));
+    }
+    let saved = match &args.out {
+        // Written whole to a temporary file and renamed: a failed write never leaves half a report.
+        Some(out) => write_atomically(out, &bytes).map_err(|e| format!("cannot write {}: {e}", out.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(&bytes)
+            .or_else(|e| {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            })
+            .map_err(|e| format!("cannot write: {e}")),
+    };
+    if let Err(e) = saved {
+        return usage(e);
+    }
+    let t = &r.tally;
+    if let Some(out) = &args.out {
+        eprintln!(
+            "wrote {}: {} – {}, {} airings, {} posts, {} failures",
+            out.display(),
+            report::date_text(r.period.first_day),
+            report::date_text(r.period.last_day),
+            t.by_channel.get(crate::config::LOUDSPEAKER).map_or(0, |c| c.scheduled),
+            t.total.scheduled - t.by_channel.get(crate::config::LOUDSPEAKER).map_or(0, |c| c.scheduled),
+            t.failures.len()
+        );
+    }
+    match (&r.integrity.first_break, &r.integrity.head) {
+        (Some(b), _) => {
+            eprintln!("BROKEN: the history has been altered: {b}");
+            eprintln!("the report says so on its first page; run `loaxa verify` for details");
+            ExitCode::from(EXIT_INVALID)
+        }
+        (None, Some(h)) => {
+            eprintln!("history verified, head {h}");
+            ExitCode::SUCCESS
+        }
+        (None, None) => ExitCode::SUCCESS,
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("report");
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,361 @@
+//! Counting a period's history: what each occurrence and each post came to.
+//!
+//! Pure: history events in, tables out. Every figure in the report comes from here, so the
+//! tests can build a history with known outcomes and check the counts without any I/O.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde_json::Value;
+
+use super::Period;
+use crate::config::LOUDSPEAKER;
+use crate::history::Kind;
+use crate::history::query::describe;
+use crate::history::store::StoredEvent;
+
+/// A programme that starts more than this after its time is counted late.
+pub const LATE_AFTER_MS: i64 = 1000;
+
+/// Outcome counts for one campaign, broadcast or channel.
+///
+/// Each scheduled loudspeaker occurrence ends in exactly one of on time, late, missed, failed,
+/// interrupted or pending (no outcome recorded yet); each scheduled post in exactly one of
+/// posted, post failed, unconfirmed or pending.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub scheduled: u64,
+    pub on_time: u64,
+    pub late: u64,
+    pub missed: u64,
+    pub failed: u64,
+    pub interrupted: u64,
+    pub posted: u64,
+    pub post_failed: u64,
+    pub unconfirmed: u64,
+    pub pending: u64,
+}
+
+impl Counts {
+    fn add_air(&mut self, o: AirOutcome) {
+        self.scheduled += 1;
+        match o {
+            AirOutcome::OnTime => self.on_time += 1,
+            AirOutcome::Late => self.late += 1,
+            AirOutcome::Missed => self.missed += 1,
+            AirOutcome::Failed => self.failed += 1,
+            AirOutcome::Interrupted => self.interrupted += 1,
+            AirOutcome::Pending => self.pending += 1,
+        }
+    }
+
+    fn add_post(&mut self, o: PostOutcome) {
+        self.scheduled += 1;
+        match o {
+            PostOutcome::Posted => self.posted += 1,
+            PostOutcome::Failed => self.post_failed += 1,
+            PostOutcome::Unconfirmed => self.unconfirmed += 1,
+            PostOutcome::Pending => self.pending += 1,
+        }
+    }
+
+    /// Failed, missed, interrupted or unconfirmed: what needs a look.
+    pub fn problems(&self) -> u64 {
+        self.missed + self.failed + self.interrupted + self.post_failed + self.unconfirmed
+    }
+}
+
+/// What a loudspeaker occurrence came to, judged by its last outcome (a programme interrupted
+/// and then replayed to the end counts as played, late).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AirOutcome {
+    OnTime,
+    Late,
+    Missed,
+    Failed,
+    Interrupted,
+    Pending,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostOutcome {
+    Posted,
+    Failed,
+    Unconfirmed,
+    Pending,
+}
+
+/// One loudspeaker occurrence.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Airing {
+    pub broadcast_id: String,
+    pub scheduled_at: DateTime<Utc>,
+    pub outcome: AirOutcome,
+    /// Of the first start, if it started.
+    pub lateness_ms: Option<i64>,
+    pub airtime_s: f64,
+}
+
+/// Start lateness over the period's first starts.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Lateness {
+    pub starts: u64,
+    pub within_1s: u64,
+    pub mean_ms: f64,
+    pub median_ms: i64,
+    pub p95_ms: i64,
+    pub max_ms: i64,
+}
+
+/// Something that went wrong, with the reason the history gives.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Failure {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub broadcast_id: Option<String>,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub channel: Option<String>,
+    pub reason: String,
+}
+
+/// Everything the report shows, computed from the history alone.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Tally {
+    pub by_campaign: BTreeMap<String, Counts>,
+    /// Broadcast id → (title, campaign, counts).
+    pub by_broadcast: BTreeMap<String, (String, String, Counts)>,
+    /// Channel name → counts; the loudspeaker is the channel `loudspeaker`.
+    pub by_channel: BTreeMap<String, Counts>,
+    pub total: Counts,
+    pub airings: Vec<Airing>,
+    pub airtime_s: f64,
+    /// Every local day of the period, with the seconds on air that started that day.
+    pub airtime_by_day: BTreeMap<NaiveDate, f64>,
+    pub lateness: Lateness,
+    pub failures: Vec<Failure>,
+    /// The first and last history events the tally read.
+    pub seq_range: Option<(i64, i64)>,
+}
+
+/// Campaign label for broadcasts without one.
+pub const NO_CAMPAIGN: &str = "—";
+
+fn instant(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}
+
+#[derive(Default)]
+struct AirState {
+    title: String,
+    campaign: String,
+    first_lateness: Option<i64>,
+    started: Option<DateTime<Utc>>,
+    last_lateness: Option<i64>,
+    outcome: Option<AirOutcome>,
+    airtime_s: f64,
+    /// Local day of the first start, for the airtime chart.
+    day: Option<NaiveDate>,
+}
+
+struct PostState {
+    title: String,
+    campaign: String,
+    outcome: PostOutcome,
+}
+
+/// Counts the events of a period. `events` may reach beyond the period (posts settle late,
+/// events are read with a margin): events about an occurrence count if the occurrence was
+/// scheduled inside the period, other events if they happened inside it.
+pub fn tally(events: &[StoredEvent], period: &Period, tz: Tz) -> Tally {
+    let mut airs: BTreeMap<(DateTime<Utc>, String), AirState> = BTreeMap::new();
+    let mut posts: BTreeMap<(DateTime<Utc>, String, String), PostState> = BTreeMap::new();
+    let mut out = Tally::default();
+    for e in events {
+        let Some(kind) = Kind::parse(&e.kind) else { continue };
+        let Some(at) = instant(&e.at_utc) else { continue };
+        let scheduled = e.scheduled_at.as_deref().and_then(instant);
+        let counts = match scheduled {
+            Some(s) => period.contains(s),
+            None => period.contains(at),
+        };
+        if !counts {
+            continue;
+        }
+        out.seq_range = Some(match out.seq_range {
+            None => (e.seq, e.seq),
+            Some((a, b)) => (a.min(e.seq), b.max(e.seq)),
+        });
+        let details = e.details_json();
+        let title = details
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let campaign = e.campaign.clone().unwrap_or_else(|| NO_CAMPAIGN.into());
+        if is_failure(kind) {
+            out.failures.push(Failure {
+                seq: e.seq,
+                at,
+                kind: e.kind.clone(),
+                broadcast_id: e.broadcast_id.clone(),
+                scheduled_at: scheduled,
+                channel: e.channel.clone(),
+                reason: describe(&details),
+            });
+        }
+        let (Some(id), Some(scheduled)) = (e.broadcast_id.clone(), scheduled) else {
+            continue;
+        };
+        match &e.channel {
+            Some(ch) => {
+                let outcome = match kind {
+                    Kind::PostSucceeded => PostOutcome::Posted,
+                    Kind::PostFailed => PostOutcome::Failed,
+                    Kind::PostUnconfirmed => PostOutcome::Unconfirmed,
+                    Kind::PostQueued | Kind::PostAttempt | Kind::PostRetry => PostOutcome::Pending,
+                    _ => continue,
+                };
+                let p = posts.entry((scheduled, id, ch.clone())).or_insert(PostState {
+                    title: String::new(),
+                    campaign: String::new(),
+                    outcome: PostOutcome::Pending,
+                });
+                fill(&mut p.title, &title);
+                fill(&mut p.campaign, &campaign);
+                // A final outcome is final: a stray later attempt event does not reopen it.
+                if p.outcome == PostOutcome::Pending || outcome != PostOutcome::Pending {
+                    p.outcome = outcome;
+                }
+            }
+            None => {
+                let a = airs.entry((scheduled, id)).or_default();
+                fill(&mut a.title, &title);
+                fill(&mut a.campaign, &campaign);
+                match kind {
+                    Kind::PlayoutStarted => {
+                        let lateness = details.get("lateness_ms").and_then(Value::as_i64);
+                        let started = details
+                            .get("started_at")
+                            .and_then(Value::as_str)
+                            .and_then(instant)
+                            .unwrap_or(at);
+                        a.first_lateness = a.first_lateness.or(lateness);
+                        a.last_lateness = lateness;
+                        a.started = Some(started);
+                        a.day = a.day.or(Some(started.with_timezone(&tz).date_naive()));
+                        a.outcome = None;
+                    }
+                    Kind::PlayoutFinished | Kind::PlayoutInterrupted | Kind::PlayoutFailed => {
+                        if let Some(s) = a.started.take() {
+                            let end = details
+                                .get("finished_at")
+                                .and_then(Value::as_str)
+                                .and_then(instant)
+                                .unwrap_or(at);
+                            a.airtime_s += (end - s).num_milliseconds().max(0) as f64 / 1000.0;
+                        }
+                        a.outcome = Some(match kind {
+                            Kind::PlayoutFinished if a.last_lateness.unwrap_or(0) > LATE_AFTER_MS => AirOutcome::Late,
+                            Kind::PlayoutFinished => AirOutcome::OnTime,
+                            Kind::PlayoutInterrupted => AirOutcome::Interrupted,
+                            _ => AirOutcome::Failed,
+                        });
+                    }
+                    Kind::PlayoutMissed => a.outcome = Some(AirOutcome::Missed),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    for day in period.first_day.iter_days().take_while(|d| *d <= period.last_day) {
+        out.airtime_by_day.insert(day, 0.0);
+    }
+    let mut lateness: Vec<i64> = Vec::new();
+    for ((scheduled_at, id), a) in airs {
+        let outcome = a.outcome.unwrap_or(AirOutcome::Pending);
+        for c in [
+            out.by_campaign.entry(a.campaign.clone()).or_default(),
+            &mut out
+                .by_broadcast
+                .entry(id.clone())
+                .or_insert_with(|| (a.title.clone(), a.campaign.clone(), Counts::default()))
+                .2,
+            out.by_channel.entry(LOUDSPEAKER.into()).or_default(),
+            &mut out.total,
+        ] {
+            c.add_air(outcome);
+        }
+        if let Some(l) = a.first_lateness {
+            lateness.push(l);
+        }
+        out.airtime_s += a.airtime_s;
+        if let Some(d) = a.day {
+            *out.airtime_by_day.entry(d).or_default() += a.airtime_s;
+        }
+        out.airings.push(Airing {
+            broadcast_id: id,
+            scheduled_at,
+            outcome,
+            lateness_ms: a.first_lateness,
+            airtime_s: a.airtime_s,
+        });
+    }
+    for ((_, id, ch), p) in posts {
+        for c in [
+            out.by_campaign.entry(p.campaign.clone()).or_default(),
+            &mut out
+                .by_broadcast
+                .entry(id.clone())
+                .or_insert_with(|| (p.title.clone(), p.campaign.clone(), Counts::default()))
+                .2,
+            out.by_channel.entry(ch).or_default(),
+            &mut out.total,
+        ] {
+            c.add_post(p.outcome);
+        }
+    }
+    out.lateness = lateness_stats(lateness);
+    out
+}
+
+fn fill(slot: &mut String, value: &str) {
+    if slot.is_empty() && !value.is_empty() {
+        *slot = value.to_string();
+    }
+}
+
+fn is_failure(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::PlayoutFailed
+            | Kind::PlayoutMissed
+            | Kind::PlayoutInterrupted
+            | Kind::PostFailed
+            | Kind::PostUnconfirmed
+            | Kind::DeviceError
+            | Kind::ScheduleRejected
+    )
+}
+
+fn lateness_stats(mut v: Vec<i64>) -> Lateness {
+    if v.is_empty() {
+        return Lateness::default();
+    }
+    v.sort_unstable();
+    let n = v.len();
+    // Nearest-rank percentiles: every figure is a lateness that actually happened.
+    let rank = |p: f64| v[((p * n as f64).ceil() as usize).clamp(1, n) - 1];
+    Lateness {
+        starts: n as u64,
+        within_1s: v.iter().filter(|l| **l <= LATE_AFTER_MS).count() as u64,
+        mean_ms: v.iter().sum::<i64>() as f64 / n as f64,
+        median_ms: rank(0.5),
+        p95_ms: rank(0.95),
+        max_ms: v[n - 1],
+    }
+}
