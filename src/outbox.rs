@@ -247,6 +247,20 @@ impl Outbox {
             .map_err(|e| e.to_string())
     }
 
+    /// The newest `limit` rows in a state, newest first (the dashboard's view of a long tail).
+    pub fn recent(&self, state: State, limit: usize) -> Result<Vec<Row>, String> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT {COLUMNS} FROM outbox WHERE state = ?1 ORDER BY scheduled_at DESC, channel LIMIT ?2"
+            ))
+            .map_err(|e| e.to_string())?;
+        stmt.query_map(params![state.as_str(), limit as i64], row)
+            .map_err(|e| e.to_string())?
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())
+    }
+
     /// How many rows are in a state.
     pub fn count(&self, state: State) -> Result<usize, String> {
         self.conn()

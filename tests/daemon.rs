@@ -4,191 +4,15 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use chrono_tz::Tz;
-use common::audio::{Capture, segments, tone};
-use loaxa::history::query::{self, Filter};
+use common::audio::{segments, tone};
+use common::daemon::*;
 use loaxa::history::store::StoredEvent;
 use loaxa::history::{Event, Kind, Store};
 use serde_json::json;
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const TZ: Tz = Tz::Asia__Ho_Chi_Minh;
-
-struct Station {
-    dir: tempfile::TempDir,
-    capture: Capture,
-    port: u16,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A local date-time `secs` from now, as a TOML value.
-fn at(secs: i64) -> String {
-    (Utc::now() + chrono::Duration::seconds(secs))
-        .with_timezone(&TZ)
-        .format("%Y-%m-%dT%H:%M:%S")
-        .to_string()
-}
-
-impl Station {
-    fn new(webhook: &str, schedule: &str) -> Station {
-        let dir = tempfile::tempdir().unwrap();
-        let capture = Capture::new();
-        let port = free_port();
-        std::fs::create_dir(dir.path().join("media")).unwrap();
-        tone(&dir.path().join("media/tone.wav"), 660.0, 0.5, 0.5);
-        std::fs::write(dir.path().join("secret"), "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir.path().join("secret"), std::fs::Permissions::from_mode(0o600)).unwrap();
-        }
-        std::fs::write(
-            dir.path().join("loaxa.toml"),
-            format!(
-                "[station]\nname = \"Đài xã Thử\"\n[audio]\npreroll_seconds = 1\n[http]\nlisten = \"127.0.0.1:{port}\"\n\
-                 [channels.hook]\nkind = \"webhook\"\nurl = \"{webhook}\"\ntoken_file = \"secret\"\n"
-            ),
-        )
-        .unwrap();
-        std::fs::create_dir(dir.path().join("schedules")).unwrap();
-        std::fs::write(dir.path().join("schedules/main.toml"), schedule).unwrap();
-        Station { dir, capture, port }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn start(&self) -> Child {
-        self.command().spawn().unwrap()
-    }
-
-    fn command(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_loaxa"));
-        c.arg("--config")
-            .arg(self.path().join("loaxa.toml"))
-            .arg("run")
-            .env("ALSA_CONFIG_PATH", self.capture.config())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        c
-    }
-
-    fn events(&self) -> Vec<StoredEvent> {
-        let Ok(store) = Store::open_read_only(&Store::path_in(&self.path().join("var")), TZ) else {
-            return vec![];
-        };
-        query::events(&store, &Filter::default()).unwrap_or_default()
-    }
-
-    /// Waits (up to `secs`) until an event of `kind` for broadcast `id` is in the history.
-    fn wait_for(&self, kind: &str, id: Option<&str>, secs: u64) -> StoredEvent {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        loop {
-            if let Some(e) = self
-                .events()
-                .into_iter()
-                .find(|e| e.kind == kind && (id.is_none() || e.broadcast_id.as_deref() == id))
-            {
-                return e;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no {kind} for {id:?}; history: {:#?}",
-                self.kinds()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn kinds(&self) -> Vec<String> {
-        self.events()
-            .into_iter()
-            .map(|e| format!("{} {}", e.kind, e.broadcast_id.unwrap_or_default()))
-            .collect()
-    }
-
-    fn get(&self, path: &str) -> String {
-        let url = format!("http://127.0.0.1:{}{path}", self.port);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Ok(body) = ureq_get(&url) {
-                return body;
-            }
-            assert!(Instant::now() < deadline, "no answer at {url}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-/// A minimal HTTP GET over a TCP socket (the test stays independent of the client under test).
-fn ureq_get(url: &str) -> Result<String, std::io::Error> {
-    use std::io::{Read, Write};
-    let rest = url.strip_prefix("http://").unwrap();
-    let (host, path) = rest.split_once('/').unwrap();
-    let mut s = std::net::TcpStream::connect(host)?;
-    write!(s, "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")?;
-    let mut out = String::new();
-    s.read_to_string(&mut out)?;
-    Ok(out
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default())
-}
-
-fn sigterm(child: &mut Child) -> std::process::ExitStatus {
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            return s;
-        }
-        assert!(Instant::now() < deadline, "loaxa did not stop on SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn schedule(id: &str, on: &str, audio: &str, extra: &str) -> String {
-    format!(
-        "[[broadcast]]\nid = \"{id}\"\ntitle = \"Bản tin {id}\"\non = [{on}]\naudio = [\"{audio}\"]\nchannels = [\"loudspeaker\", \"hook\"]\n{extra}[broadcast.post]\ntext = \"Nội dung {id}\"\n\n"
-    )
-}
-
-async fn webhook() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&server)
-        .await;
-    server
-}
-
-fn posts(server: &MockServer, rt: &tokio::runtime::Runtime) -> usize {
-    rt.block_on(server.received_requests()).unwrap_or_default().len()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 #[test]
 fn plays_posts_once_records_and_stops_cleanly() {
@@ -291,6 +115,10 @@ fn an_edit_reloads_and_an_invalid_edit_keeps_the_old_set() {
             .contains("hour 25")
     );
     st.wait_for("playout_finished", Some("cu"), 20);
+    // Reading the files to check them is not an edit: one save, one rejection.
+    std::thread::sleep(Duration::from_secs(2));
+    let rejections = st.kinds().iter().filter(|k| k.starts_with("schedule_rejected")).count();
+    assert_eq!(rejections, 1, "{:#?}", st.kinds());
     assert!(sigterm(&mut child).success());
 }
 
@@ -480,4 +308,94 @@ fn wall_clock_steps_neither_skip_nor_repeat() {
         );
     }
     assert_eq!(posts(&server, &rt), 2);
+}
+
+#[test]
+fn the_dashboard_shows_the_day_in_chromium_and_holds_no_secret() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    // (The test sound card is not paced in real time, so "playing" lasts milliseconds here; the
+    // page's look for every state is checked in tests/dashboard.rs.)
+    let plan = format!(
+        "{}{}",
+        schedule("sang", &at(3), "tone.wav", ""),
+        schedule("sau", &at(150), "tone.wav", "")
+    );
+    let st = Station::new(&format!("{}/hook", server.uri()), &plan);
+    let mut child = st.start();
+    st.wait_for("post_succeeded", Some("sang"), 20);
+    // A broken edit: rejected, shown with its errors; the old set keeps running.
+    let tmp = st.path().join("schedules/.moi.tmp");
+    std::fs::write(&tmp, "[[broadcast]]\nid = \"moi\"\ntitle = \"x\"\nat = [\"25:00\"]\n").unwrap();
+    std::fs::rename(&tmp, st.path().join("schedules/moi.toml")).unwrap();
+    st.wait_for("schedule_rejected", None, 10);
+
+    let url = format!("http://127.0.0.1:{}/", st.port);
+    let raw = st.get("/");
+    assert!(!raw.contains("<script"), "no script on the page");
+    assert!(!raw.contains("whsec_"), "the webhook secret leaked into the dashboard");
+    let doc = common::browser::dump_dom(&url);
+    use common::browser::{count, text};
+    assert!(text(&doc, "header h1").contains("Đài xã Thử"));
+    assert_eq!(
+        count(&doc, r#"meta[http-equiv="refresh"]"#),
+        1,
+        "the page refreshes itself"
+    );
+    assert_eq!(text(&doc, "#now-playing"), "Loa đang nghỉ.");
+    let sang = r#"#today tr[data-key^="sang@"]"#;
+    assert!(
+        count(&doc, &format!(r#"{sang}[data-state="done"]"#)) == 1
+            || count(&doc, &format!(r#"{sang}[data-state="late"]"#)) == 1,
+        "sang: {}",
+        text(&doc, sang)
+    );
+    assert_eq!(
+        count(&doc, &format!(r#"{sang} [data-channel="hook"][data-state="posted"]"#)),
+        1
+    );
+    let same_day = |secs: i64| {
+        let local = |t: chrono::DateTime<Utc>| t.with_timezone(&TZ).date_naive();
+        local(Utc::now()) == local(Utc::now() + chrono::Duration::seconds(secs))
+    };
+    if same_day(150) {
+        assert_eq!(count(&doc, r#"#today tr[data-key^="sau@"][data-state="upcoming"]"#), 1);
+    }
+    assert!(text(&doc, "#next").contains("Bản tin sau"), "{}", text(&doc, "#next"));
+    assert_eq!(count(&doc, r#"#schedule[data-rejected="true"]"#), 1);
+    let rejected = text(&doc, "#rejected");
+    assert!(
+        rejected.contains("moi.toml:4:7") && rejected.contains("hour 25"),
+        "{rejected}"
+    );
+    assert_eq!(count(&doc, r#"#outbox [data-state="succeeded"][data-count="1"]"#), 1);
+    assert!(
+        text(&doc, "#failures").contains("moi.toml"),
+        "{}",
+        text(&doc, "#failures")
+    );
+    common::browser::screenshot(&url, "dashboard", 1400);
+
+    // Served with a policy that forbids scripts, on loopback only; other methods are refused.
+    let head = raw_request(st.port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-security-policy: default-src 'none'"),
+        "{head:.400}"
+    );
+    let post = raw_request(
+        st.port,
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    assert!(post.starts_with("HTTP/1.1 405"), "{post:.100}");
+    assert!(sigterm(&mut child).success());
+}
+
+fn raw_request(port: u16, req: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
 }

@@ -1,4 +1,4 @@
-//! The daemon's HTTP server: health, status, metrics and the public bulletin board.
+//! The daemon's HTTP server: the dashboard, health, status, metrics and the public bulletin board.
 //!
 //! Read-only (GET only), loopback by default (`[http] listen`), small request limits. Nothing
 //! it serves holds a secret: status and metrics are built from counters, the outbox's public
@@ -18,6 +18,7 @@ use crate::config::ChannelKind;
 
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
+        .route("/", get(dashboard))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/status", get(status))
         .route("/metrics", get(metrics))
@@ -25,6 +26,32 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/board/{name}/feed.xml", get(board_feed))
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
         .with_state(shared)
+}
+
+async fn dashboard(State(s): State<Arc<Shared>>) -> Response {
+    let page = tokio::task::spawn_blocking(move || super::dashboard::render(&super::dashboard::snapshot(&s))).await;
+    match page {
+        Ok(page) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                // No script may run on the page, and it loads nothing from anywhere.
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'",
+                ),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                (header::REFERRER_POLICY, "no-referrer"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            page,
+        )
+            .into_response(),
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the dashboard cannot be built right now\n",
+        )
+            .into_response(),
+    }
 }
 
 async fn status(State(s): State<Arc<Shared>>) -> Response {

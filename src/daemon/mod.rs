@@ -4,8 +4,10 @@
 //! - [`scheduler`]: walks the plan on the wall clock and hands each occurrence over once;
 //! - [`reload`]: watches the schedules folder and swaps in a valid edited set;
 //! - [`state`]: what `/status` and `/metrics` show;
-//! - [`http`]: the status server and the public board.
+//! - [`http`]: the status server and the public board;
+//! - [`dashboard`]: the office's live view at `/`.
 
+pub mod dashboard;
 pub mod http;
 pub mod reload;
 pub mod scheduler;

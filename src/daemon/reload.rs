@@ -141,32 +141,42 @@ pub async fn reload(shared: &Arc<Shared>) {
     let _ = shared.history.record(event).await;
 }
 
+/// How long the folder must stay quiet before a reload: editors save by writing a temporary
+/// file and renaming it, and one save should give one reload.
+const QUIET: Duration = Duration::from_millis(500);
+
 /// Starts watching the schedules folder. The watcher stops when the returned value is dropped.
-pub fn watch(
-    shared: Arc<Shared>,
-) -> Option<notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>> {
-    use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
+///
+/// Only changes count. Reading the files (which every reload does) makes inotify report
+/// open and access events; reacting to those would reload forever, and an invalid edit would
+/// be recorded as rejected again and again.
+pub fn watch(shared: Arc<Shared>) -> Option<notify::RecommendedWatcher> {
+    use notify::{EventKind, RecursiveMode, Watcher};
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut debouncer = match new_debouncer(Duration::from_millis(500), move |res| {
-        let _ = tx.send(res);
-    }) {
-        Ok(d) => d,
+    let handler = move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res
+            && !matches!(event.kind, EventKind::Access(_))
+        {
+            let _ = tx.send(());
+        }
+    };
+    let mut watcher = match notify::recommended_watcher(handler) {
+        Ok(w) => w,
         Err(e) => {
             tracing::error!(error = %e, "cannot watch the schedules folder; use SIGHUP to reload");
             return None;
         }
     };
-    if let Err(e) = debouncer
-        .watcher()
-        .watch(&shared.config.station.schedules, RecursiveMode::NonRecursive)
-    {
+    if let Err(e) = watcher.watch(&shared.config.station.schedules, RecursiveMode::NonRecursive) {
         tracing::error!(error = %e, "cannot watch the schedules folder; use SIGHUP to reload");
         return None;
     }
     tokio::spawn(async move {
         while rx.recv().await.is_some() {
+            // Wait for the burst of events a save makes to end.
+            while let Ok(Some(())) = tokio::time::timeout(QUIET, rx.recv()).await {}
             reload(&shared).await;
         }
     });
-    Some(debouncer)
+    Some(watcher)
 }

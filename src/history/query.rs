@@ -165,10 +165,30 @@ pub fn describe(details: &Value) -> String {
             return s.to_string();
         }
     }
+    if let Some(report) = details.get("report").and_then(Value::as_str) {
+        return report_summary(report);
+    }
     if let Some(files) = details.get("files").and_then(Value::as_array) {
         return format!("{} files", files.len());
     }
     String::new()
+}
+
+/// One line from a `loaxa check` report: its first error and where it is.
+fn report_summary(report: &str) -> String {
+    let first = report.lines().find(|l| l.starts_with("error")).unwrap_or("").trim();
+    let place = report
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("┌─"))
+        .map(str::trim)
+        .unwrap_or("");
+    let errors = report.lines().filter(|l| l.starts_with("error")).count();
+    match (errors, place.is_empty()) {
+        (0, _) => report.lines().next().unwrap_or("").to_string(),
+        (1, true) => first.to_string(),
+        (1, false) => format!("{place}: {first}"),
+        (n, _) => format!("{place}: {first} (and {} more)", n - 1),
+    }
 }
 
 fn local_short(text: &Option<String>, store: &Store) -> String {

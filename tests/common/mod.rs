@@ -75,3 +75,4 @@ impl Station {
 }
 pub mod audio;
 pub mod browser;
+pub mod daemon;

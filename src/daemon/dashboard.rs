@@ -1,0 +1,600 @@
+//! The station's live dashboard at `/`: today's plan with what became of each occurrence,
+//! what is on air and what comes next, the outbox, recent failures and the schedule state.
+//!
+//! Server-rendered HTML that reloads itself (`<meta http-equiv="refresh">`): no script, no
+//! framework, works in any browser on the office PC. Read-only. Built from the schedule set in
+//! use, the history and the outbox's public columns, so it holds nothing secret; the response
+//! also forbids scripts outright with a Content-Security-Policy.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde_json::Value;
+
+use super::state::Shared;
+use crate::config::LOUDSPEAKER;
+use crate::history::Kind;
+use crate::history::query::{self, Filter, describe};
+use crate::history::store::Store;
+use crate::outbox::{Row, State};
+use crate::report::tally::LATE_AFTER_MS;
+
+/// Seconds between reloads of the page.
+pub const REFRESH_SECONDS: u32 = 5;
+const RECENT_FAILURES: usize = 20;
+const OUTBOX_ROWS: usize = 50;
+
+/// Where an occurrence of today's plan stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Upcoming,
+    Playing,
+    Done,
+    Late,
+    Missed,
+    Failed,
+    Interrupted,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Upcoming => "upcoming",
+            Stage::Playing => "playing",
+            Stage::Done => "done",
+            Stage::Late => "late",
+            Stage::Missed => "missed",
+            Stage::Failed => "failed",
+            Stage::Interrupted => "interrupted",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Stage::Upcoming => "Sắp phát",
+            Stage::Playing => "Đang phát",
+            Stage::Done => "Đã phát",
+            Stage::Late => "Muộn",
+            Stage::Missed => "Bỏ lỡ",
+            Stage::Failed => "Lỗi",
+            Stage::Interrupted => "Bị ngắt",
+        }
+    }
+}
+
+/// One line of today's plan.
+pub struct Line {
+    pub at: DateTime<Utc>,
+    pub key: String,
+    pub id: String,
+    pub title: String,
+    pub priority: String,
+    pub stage: Stage,
+    pub note: String,
+    /// Web channel → outbox state, for the channels the broadcast lists.
+    pub posts: Vec<(String, String)>,
+}
+
+/// A failure from the history.
+pub struct Failure {
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub what: String,
+    pub reason: String,
+}
+
+/// Everything the page shows, read at one moment.
+pub struct Snapshot {
+    pub station: String,
+    pub tz: Tz,
+    pub now: DateTime<Utc>,
+    pub started_at: DateTime<Utc>,
+    pub playing: Option<(String, String, DateTime<Utc>)>,
+    pub today: Vec<Line>,
+    pub next: Option<(DateTime<Utc>, String, String)>,
+    pub outbox_counts: Vec<(State, usize)>,
+    pub outbox: Vec<Row>,
+    pub failures: Vec<Failure>,
+    pub daemon_errors: Vec<(DateTime<Utc>, String)>,
+    pub schedule_loaded_at: DateTime<Utc>,
+    pub schedule_files: Vec<(String, String)>,
+    pub broadcasts: usize,
+    pub rejected: Option<(DateTime<Utc>, String)>,
+    pub channel_problems: BTreeMap<String, String>,
+    pub history_error: Option<String>,
+}
+
+fn instant(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}
+
+/// Reads the snapshot: the plan for today's local day, today's history, the outbox.
+pub fn snapshot(s: &Shared) -> Snapshot {
+    let tz = s.config.station.timezone;
+    let now = Utc::now();
+    let today = now.with_timezone(&tz).date_naive();
+    let midnight = |d: chrono::NaiveDate| {
+        tz.from_local_datetime(&d.and_time(NaiveTime::MIN))
+            .earliest()
+            .map_or(now, |t| t.with_timezone(&Utc))
+    };
+    let (day_start, day_end) = (midnight(today), midnight(today.succ_opt().unwrap_or(today)));
+    let set = s.set();
+    let playing = s.now_playing.lock().unwrap_or_else(|p| p.into_inner()).clone();
+
+    // What the history says about today's occurrences: the loudspeaker's last word and each
+    // post's, by occurrence key.
+    let mut air: HashMap<String, (Kind, Value)> = HashMap::new();
+    let mut lateness: HashMap<String, i64> = HashMap::new();
+    let mut posted: HashMap<(String, String), Kind> = HashMap::new();
+    let mut failures = Vec::new();
+    let mut history_error = None;
+    match Store::open_read_only(&Store::path_in(&s.config.station.data), tz) {
+        Ok(store) => {
+            let filter = Filter {
+                from: Some(day_start.min(now - chrono::Duration::days(2))),
+                ..Filter::default()
+            };
+            match query::events(&store, &filter) {
+                Ok(events) => {
+                    for e in &events {
+                        let Some(kind) = Kind::parse(&e.kind) else { continue };
+                        let details = e.details_json();
+                        if matches!(
+                            kind,
+                            Kind::PlayoutFailed
+                                | Kind::PlayoutMissed
+                                | Kind::PlayoutInterrupted
+                                | Kind::PostFailed
+                                | Kind::PostUnconfirmed
+                                | Kind::DeviceError
+                                | Kind::ScheduleRejected
+                        ) && let Some(at) = instant(&e.at_utc)
+                        {
+                            let what = match (&e.broadcast_id, &e.channel) {
+                                (Some(id), Some(ch)) => format!("{id} → {ch}"),
+                                (Some(id), None) => format!("{id} → {LOUDSPEAKER}"),
+                                _ => String::new(),
+                            };
+                            failures.push(Failure {
+                                at,
+                                kind: e.kind.clone(),
+                                what,
+                                reason: describe(&details),
+                            });
+                        }
+                        let (Some(id), Some(sched)) = (&e.broadcast_id, e.scheduled_at.as_deref().and_then(instant))
+                        else {
+                            continue;
+                        };
+                        if sched < day_start || sched >= day_end {
+                            continue;
+                        }
+                        let key = format!("{id}@{}", sched.format("%Y-%m-%dT%H:%M:%SZ"));
+                        match &e.channel {
+                            Some(ch) => {
+                                posted.insert((key, ch.clone()), kind);
+                            }
+                            None if kind != Kind::PlayoutWaiting => {
+                                if kind == Kind::PlayoutStarted
+                                    && let Some(l) = details.get("lateness_ms").and_then(Value::as_i64)
+                                {
+                                    lateness.insert(key.clone(), l);
+                                }
+                                air.insert(key, (kind, details));
+                            }
+                            None => {
+                                air.entry(key).or_insert((kind, details));
+                            }
+                        }
+                    }
+                }
+                Err(e) => history_error = Some(e.to_string()),
+            }
+        }
+        Err(e) => history_error = Some(e.to_string()),
+    }
+    failures.reverse();
+    failures.truncate(RECENT_FAILURES);
+
+    let grace = chrono::Duration::minutes(i64::from(s.config.policy.grace_minutes));
+    let today_lines: Vec<Line> = crate::plan::occurrences(&set.broadcasts, day_start..day_end, tz)
+        .iter()
+        .map(|o| {
+            let key = o.key();
+            let on_air = playing.as_ref().is_some_and(|(k, _, _)| *k == key);
+            let (stage, note) = if on_air {
+                (Stage::Playing, String::new())
+            } else if !o.broadcast.on_loudspeaker() {
+                // Web only: judged by its posts.
+                let kinds: Vec<Option<&Kind>> = o
+                    .broadcast
+                    .channels
+                    .iter()
+                    .map(|ch| posted.get(&(key.clone(), ch.clone())))
+                    .collect();
+                if o.at > now {
+                    (Stage::Upcoming, String::new())
+                } else if kinds
+                    .iter()
+                    .any(|k| matches!(k, Some(Kind::PostFailed | Kind::PostUnconfirmed)))
+                {
+                    (Stage::Failed, String::new())
+                } else if kinds.iter().all(|k| matches!(k, Some(Kind::PostSucceeded))) {
+                    (Stage::Done, String::new())
+                } else {
+                    (Stage::Late, "đang đăng".into())
+                }
+            } else {
+                match air.get(&key) {
+                    Some((Kind::PlayoutFinished, _)) => (Stage::Done, String::new()),
+                    Some((Kind::PlayoutStarted, d)) => {
+                        let late = d.get("lateness_ms").and_then(Value::as_i64).unwrap_or(0);
+                        (
+                            Stage::Playing,
+                            if late > LATE_AFTER_MS {
+                                format!("muộn {} giây", late / 1000)
+                            } else {
+                                String::new()
+                            },
+                        )
+                    }
+                    Some((Kind::PlayoutFailed, d)) => (Stage::Failed, describe(d)),
+                    Some((Kind::PlayoutMissed, d)) => (Stage::Missed, describe(d)),
+                    Some((Kind::PlayoutInterrupted, d)) => (Stage::Interrupted, describe(d)),
+                    Some((Kind::PlayoutWaiting, d)) => (
+                        Stage::Late,
+                        format!(
+                            "đang chờ sau {}",
+                            d.get("behind").and_then(Value::as_str).unwrap_or("chương trình khác")
+                        ),
+                    ),
+                    _ if o.at > now => (Stage::Upcoming, String::new()),
+                    _ if o.at > now - grace => (Stage::Late, "chưa phát".into()),
+                    _ => (Stage::Missed, "chưa được ghi nhận".into()),
+                }
+            };
+            // A programme that started late and played says so.
+            let (stage, note) = match (stage, lateness.get(&key)) {
+                (Stage::Done, Some(late)) if *late > LATE_AFTER_MS => {
+                    (Stage::Late, format!("phát muộn {} giây", late / 1000))
+                }
+                other => (other.0, note),
+            };
+            let posts = o
+                .broadcast
+                .channels
+                .iter()
+                .filter(|c| *c != LOUDSPEAKER)
+                .map(|ch| {
+                    let state = match posted.get(&(key.clone(), ch.clone())) {
+                        Some(Kind::PostSucceeded) => "posted",
+                        Some(Kind::PostFailed) => "failed",
+                        Some(Kind::PostUnconfirmed) => "unconfirmed",
+                        Some(_) => "pending",
+                        None if o.at > now => "upcoming",
+                        None => "pending",
+                    };
+                    (ch.clone(), state.to_string())
+                })
+                .collect();
+            Line {
+                at: o.at,
+                key,
+                id: o.broadcast.id.clone(),
+                title: o.broadcast.title.clone(),
+                priority: o.broadcast.priority.as_str().to_string(),
+                stage,
+                note,
+                posts,
+            }
+        })
+        .collect();
+    let next = crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz)
+        .iter()
+        .find(|o| o.broadcast.on_loudspeaker())
+        .map(|o| (o.at, o.broadcast.id.clone(), o.broadcast.title.clone()));
+
+    let states = [
+        State::Pending,
+        State::Sending,
+        State::Unconfirmed,
+        State::Failed,
+        State::Succeeded,
+    ];
+    let outbox_counts = states
+        .iter()
+        .map(|st| (*st, s.outbox.count(*st).unwrap_or(0)))
+        .collect();
+    let mut outbox = Vec::new();
+    for st in [State::Sending, State::Pending, State::Unconfirmed, State::Failed] {
+        outbox.extend(s.outbox.recent(st, OUTBOX_ROWS).unwrap_or_default());
+    }
+    let schedule = s.schedule.lock().unwrap_or_else(|p| p.into_inner());
+    let daemon_errors: Vec<_> = s
+        .errors
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .rev()
+        .cloned()
+        .collect();
+    Snapshot {
+        station: s.config.station.name.clone(),
+        tz,
+        now,
+        started_at: s.started_at,
+        playing,
+        today: today_lines,
+        next,
+        outbox_counts,
+        outbox,
+        failures,
+        daemon_errors,
+        schedule_loaded_at: schedule.loaded_at,
+        schedule_files: schedule.files.clone(),
+        broadcasts: schedule.broadcasts,
+        rejected: schedule.rejected.clone(),
+        channel_problems: s
+            .channel_problems
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        history_error,
+    }
+}
+
+const STYLE: &str = r#"
+body { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; margin: 0; background: #f4f5f7; color: #111; }
+header { background: #0d47a1; color: #fff; padding: .6rem 1rem; display: flex; justify-content: space-between; flex-wrap: wrap; gap: .5rem; }
+header h1 { font-size: 1.2rem; margin: 0; }
+main { display: grid; grid-template-columns: repeat(auto-fit, minmax(28rem, 1fr)); gap: .8rem; padding: .8rem; }
+section { background: #fff; border: 1px solid #d0d4da; border-radius: 4px; padding: .6rem .8rem; }
+section.wide { grid-column: 1 / -1; }
+h2 { font-size: 1rem; margin: 0 0 .5rem; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+th, td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid #e3e5e8; vertical-align: top; }
+th { font-size: .8rem; color: #444; }
+.badge { display: inline-block; padding: .05rem .4rem; border-radius: 3px; font-size: .8rem; color: #fff; background: #757575; white-space: nowrap; }
+.upcoming { background: #607d8b; } .playing { background: #1565c0; } .done, .posted, .succeeded { background: #2e7d32; }
+.late { background: #f9a825; color: #111; } .missed { background: #6d4c41; } .failed { background: #c62828; }
+.interrupted { background: #ef6c00; } .unconfirmed { background: #6a1b9a; } .pending, .sending { background: #9e9e9e; }
+.onair { font-size: 1.3rem; font-weight: 700; }
+.muted { color: #666; }
+.alert { border-left: 4px solid #c62828; padding-left: .6rem; }
+pre { white-space: pre-wrap; font-size: .8rem; background: #fafafa; border: 1px solid #eee; padding: .5rem; overflow-x: auto; }
+tr.current td { background: #e3f2fd; }
+"#;
+
+fn time(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%H:%M:%S").to_string()
+}
+
+fn day_time(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string()
+}
+
+fn outbox_label(state: &str) -> &'static str {
+    match state {
+        "posted" | "succeeded" => "Đã đăng",
+        "failed" => "Lỗi",
+        "unconfirmed" => "Chưa xác nhận",
+        "sending" => "Đang gửi",
+        "upcoming" => "Chưa đến giờ",
+        _ => "Đang chờ",
+    }
+}
+
+/// The three levels of Circular 39/2020/TT-BTTTT, as the office names them.
+fn priority_label(p: &str) -> &str {
+    match p {
+        "normal" => "Thông thường",
+        "priority" => "Ưu tiên",
+        "emergency" => "Khẩn cấp",
+        other => other,
+    }
+}
+
+fn in_words(secs: i64) -> String {
+    match secs {
+        s if s < 60 => format!("{s} giây"),
+        s if s < 3600 => format!("{} phút {} giây", s / 60, s % 60),
+        s => format!("{} giờ {} phút", s / 3600, (s % 3600) / 60),
+    }
+}
+
+/// The page. Pure: the same snapshot gives the same page.
+pub fn render(s: &Snapshot) -> String {
+    let tz = s.tz;
+    html! {
+        (DOCTYPE)
+        html lang="vi" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta http-equiv="refresh" content=(REFRESH_SECONDS);
+                title { "loaxa — " (s.station) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    h1 { (s.station) }
+                    div #clock data-utc=(crate::history::event::utc_text(s.now)) {
+                        (day_time(s.now, tz)) " (" (tz.name()) ") · chạy từ " (day_time(s.started_at, tz))
+                    }
+                }
+                main {
+                    (on_air(s))
+                    (schedule_state(s))
+                    (today(s))
+                    (outbox(s))
+                    (failures(s))
+                }
+            }
+        }
+    }
+    .into_string()
+}
+
+fn on_air(s: &Snapshot) -> Markup {
+    let tz = s.tz;
+    html! {
+        section #now {
+            h2 { "Đang phát" }
+            @match &s.playing {
+                Some((key, title, since)) => p.onair #now-playing data-key=(key) {
+                    span.badge.playing { "Đang phát" } " " (title)
+                    br; span.muted { "từ " (time(*since, tz)) " · " (in_words((s.now - *since).num_seconds().max(0))) }
+                },
+                None => p #now-playing.muted data-key="" { "Loa đang nghỉ." },
+            }
+            h2 { "Tiếp theo" }
+            @match &s.next {
+                Some((at, id, title)) => p #next data-id=(id) {
+                    strong { (time(*at, tz)) } " " (title)
+                    span.muted { " · " (at.with_timezone(&tz).format("%d/%m")) ", còn " (in_words((*at - s.now).num_seconds().max(0))) }
+                },
+                None => p #next.muted { "Không có chương trình nào trong 7 ngày tới." },
+            }
+        }
+    }
+}
+
+fn schedule_state(s: &Snapshot) -> Markup {
+    let tz = s.tz;
+    html! {
+        section #schedule data-rejected=(s.rejected.is_some()) {
+            h2 { "Lịch phát" }
+            p { (s.broadcasts) " bản tin từ " (s.schedule_files.len()) " tệp, nạp lúc " (day_time(s.schedule_loaded_at, tz)) }
+            table {
+                thead { tr { th { "Tệp" } th { "SHA-256" } } }
+                tbody {
+                    @for (name, sha) in &s.schedule_files {
+                        tr { td { (name) } td.muted { code { (sha.get(..12).unwrap_or(sha)) "…" } } }
+                    }
+                }
+            }
+            @if let Some((at, report)) = &s.rejected {
+                div #rejected.alert {
+                    p { strong { "Bản sửa lịch lúc " (day_time(*at, tz)) " bị từ chối" } ": lịch cũ vẫn đang chạy. Sửa các lỗi dưới đây rồi lưu lại:" }
+                    pre { (report) }
+                }
+            }
+            @if !s.channel_problems.is_empty() {
+                div #channel-problems.alert {
+                    p { strong { "Kênh chưa hoạt động" } }
+                    ul { @for (ch, why) in &s.channel_problems { li data-channel=(ch) { strong { (ch) } ": " (why) } } }
+                }
+            }
+            @if let Some(e) = &s.history_error {
+                p.alert { "Không đọc được nhật ký: " (e) }
+            }
+        }
+    }
+}
+
+fn today(s: &Snapshot) -> Markup {
+    let tz = s.tz;
+    html! {
+        section #today.wide {
+            h2 { "Lịch hôm nay, " (s.now.with_timezone(&tz).format("%d/%m/%Y")) " (" (s.today.len()) ")" }
+            @if s.today.is_empty() {
+                p.muted { "Hôm nay không có chương trình nào." }
+            } @else {
+                table {
+                    thead { tr { th { "Giờ" } th { "Bản tin" } th { "Mức" } th { "Trạng thái" } th { "Kênh" } th { "Ghi chú" } } }
+                    tbody {
+                        @for l in &s.today {
+                            tr.current[l.stage == Stage::Playing] data-key=(l.key) data-state=(l.stage.as_str()) {
+                                td { (time(l.at, tz)) }
+                                td { (l.title) br; small.muted { (l.id) } }
+                                td.priority data-priority=(l.priority) { (priority_label(&l.priority)) }
+                                td { span class=(format!("badge {}", l.stage.as_str())) { (l.stage.label()) } }
+                                td {
+                                    @for (ch, st) in &l.posts {
+                                        span class=(format!("badge {st}")) data-channel=(ch) data-state=(st) title=(outbox_label(st)) { (ch) } " "
+                                    }
+                                }
+                                td { (l.note) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn outbox(s: &Snapshot) -> Markup {
+    let tz = s.tz;
+    html! {
+        section #outbox {
+            h2 { "Hàng đợi đăng bài" }
+            p {
+                @for (st, n) in &s.outbox_counts {
+                    span class=(format!("badge {}", st.as_str())) data-state=(st.as_str()) data-count=(n) { (outbox_label(st.as_str())) ": " (n) } " "
+                }
+            }
+            @if s.outbox.is_empty() {
+                p.muted { "Không có bài nào đang chờ hay lỗi." }
+            } @else {
+                table {
+                    thead { tr { th { "Kênh" } th { "Bản tin" } th { "Giờ theo lịch" } th { "Trạng thái" } th { "Lần thử" } th { "Lý do" } } }
+                    tbody {
+                        @for r in &s.outbox {
+                            tr data-state=(r.state.as_str()) data-channel=(r.delivery.channel) {
+                                td { (r.delivery.channel) }
+                                td { (r.delivery.broadcast_id) }
+                                td { (day_time(r.delivery.scheduled_at, tz)) }
+                                td {
+                                    span class=(format!("badge {}", r.state.as_str())) { (outbox_label(r.state.as_str())) }
+                                    @if r.state == State::Pending && r.next_attempt_at > s.now {
+                                        br; small.muted { "thử lại lúc " (time(r.next_attempt_at, tz)) }
+                                    }
+                                }
+                                td { (r.attempts) }
+                                td { (r.last_error.as_deref().unwrap_or("")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn failures(s: &Snapshot) -> Markup {
+    let tz = s.tz;
+    let kind_label = |k: &str| crate::report::Lang::Vi.labels().kind(k);
+    html! {
+        section #failures {
+            h2 { "Sự cố gần đây" }
+            @if s.failures.is_empty() && s.daemon_errors.is_empty() {
+                p.muted { "Không có sự cố nào trong 2 ngày qua." }
+            }
+            @if !s.failures.is_empty() {
+                table {
+                    thead { tr { th { "Lúc" } th { "Sự việc" } th { "Bản tin → kênh" } th { "Lý do" } } }
+                    tbody {
+                        @for f in &s.failures {
+                            tr data-kind=(f.kind) {
+                                td { (day_time(f.at, tz)) }
+                                td { (kind_label(&f.kind)) }
+                                td { (f.what) }
+                                td { (f.reason) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !s.daemon_errors.is_empty() {
+                h2 { "Thông báo của loaxa" }
+                ul #daemon-errors { @for (at, e) in &s.daemon_errors { li { (time(*at, tz)) " " (e) } } }
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! The real `loaxa run` binary on a temporary station: the ALSA capture device as its
+//! loudspeaker, a webhook channel pointed at a local server, its HTTP port, its history.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use chrono_tz::Tz;
+use loaxa::history::Store;
+use loaxa::history::query::{self, Filter};
+use loaxa::history::store::StoredEvent;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use super::audio::{Capture, tone};
+
+pub const TZ: Tz = Tz::Asia__Ho_Chi_Minh;
+
+pub struct Station {
+    pub dir: tempfile::TempDir,
+    pub capture: Capture,
+    pub port: u16,
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A local date-time `secs` from now, as a TOML value.
+pub fn at(secs: i64) -> String {
+    (Utc::now() + chrono::Duration::seconds(secs))
+        .with_timezone(&TZ)
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string()
+}
+
+impl Station {
+    pub fn new(webhook: &str, schedule: &str) -> Station {
+        let dir = tempfile::tempdir().unwrap();
+        let capture = Capture::new();
+        let port = free_port();
+        std::fs::create_dir(dir.path().join("media")).unwrap();
+        tone(&dir.path().join("media/tone.wav"), 660.0, 0.5, 0.5);
+        std::fs::write(dir.path().join("secret"), "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path().join("secret"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        std::fs::write(
+            dir.path().join("loaxa.toml"),
+            format!(
+                "[station]\nname = \"Đài xã Thử\"\n[audio]\npreroll_seconds = 1\n[http]\nlisten = \"127.0.0.1:{port}\"\n\
+                 [channels.hook]\nkind = \"webhook\"\nurl = \"{webhook}\"\ntoken_file = \"secret\"\n"
+            ),
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("schedules")).unwrap();
+        std::fs::write(dir.path().join("schedules/main.toml"), schedule).unwrap();
+        Station { dir, capture, port }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn start(&self) -> Child {
+        self.command().spawn().unwrap()
+    }
+
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_loaxa"));
+        c.arg("--config")
+            .arg(self.path().join("loaxa.toml"))
+            .arg("run")
+            .env("ALSA_CONFIG_PATH", self.capture.config())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        c
+    }
+
+    pub fn events(&self) -> Vec<StoredEvent> {
+        let Ok(store) = Store::open_read_only(&Store::path_in(&self.path().join("var")), TZ) else {
+            return vec![];
+        };
+        query::events(&store, &Filter::default()).unwrap_or_default()
+    }
+
+    /// Waits (up to `secs`) until an event of `kind` for broadcast `id` is in the history.
+    pub fn wait_for(&self, kind: &str, id: Option<&str>, secs: u64) -> StoredEvent {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if let Some(e) = self
+                .events()
+                .into_iter()
+                .find(|e| e.kind == kind && (id.is_none() || e.broadcast_id.as_deref() == id))
+            {
+                return e;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {kind} for {id:?}; history: {:#?}",
+                self.kinds()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn kinds(&self) -> Vec<String> {
+        self.events()
+            .into_iter()
+            .map(|e| format!("{} {}", e.kind, e.broadcast_id.unwrap_or_default()))
+            .collect()
+    }
+
+    pub fn get(&self, path: &str) -> String {
+        let url = format!("http://127.0.0.1:{}{path}", self.port);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(body) = ureq_get(&url) {
+                return body;
+            }
+            assert!(Instant::now() < deadline, "no answer at {url}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// A minimal HTTP GET over a TCP socket (the test stays independent of the client under test).
+pub fn ureq_get(url: &str) -> Result<String, std::io::Error> {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut s = std::net::TcpStream::connect(host)?;
+    write!(s, "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")?;
+    let mut out = String::new();
+    s.read_to_string(&mut out)?;
+    Ok(out
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default())
+}
+
+pub fn sigterm(child: &mut Child) -> std::process::ExitStatus {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        assert!(Instant::now() < deadline, "loaxa did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+pub fn schedule(id: &str, on: &str, audio: &str, extra: &str) -> String {
+    format!(
+        "[[broadcast]]\nid = \"{id}\"\ntitle = \"Bản tin {id}\"\non = [{on}]\naudio = [\"{audio}\"]\nchannels = [\"loudspeaker\", \"hook\"]\n{extra}[broadcast.post]\ntext = \"Nội dung {id}\"\n\n"
+    )
+}
+
+pub async fn webhook() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    server
+}
+
+pub fn posts(server: &MockServer, rt: &tokio::runtime::Runtime) -> usize {
+    rt.block_on(server.received_requests()).unwrap_or_default().len()
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}

@@ -1,0 +1,182 @@
+//! The dashboard page in headless Chromium, for every state an occurrence and a post can be
+//! in. (tests/daemon.rs checks the page the running daemon serves; there the test sound card
+//! plays faster than real time, so "playing" cannot be caught live.)
+
+mod common;
+
+use chrono::{Duration, TimeZone, Utc};
+use chrono_tz::Tz;
+use common::browser::{count, dump_dom, screenshot, text};
+use loaxa::channels::Delivery;
+use loaxa::daemon::dashboard::{Failure, Line, Snapshot, Stage, render};
+use loaxa::outbox::{Row, State};
+
+const TZ: Tz = Tz::Asia__Ho_Chi_Minh;
+
+fn snapshot() -> Snapshot {
+    let now = TZ.with_ymd_and_hms(2024, 5, 6, 9, 0, 0).unwrap().with_timezone(&Utc);
+    let at = |h, m| TZ.with_ymd_and_hms(2024, 5, 6, h, m, 0).unwrap().with_timezone(&Utc);
+    let line = |h, m, id: &str, stage, note: &str, posts: &[(&str, &str)]| Line {
+        at: at(h, m),
+        key: format!("{id}@{}", at(h, m).format("%Y-%m-%dT%H:%M:%SZ")),
+        id: id.into(),
+        title: format!("Bản tin {id} <b>không phải HTML</b>"),
+        priority: if id == "bao-lu" {
+            "emergency".into()
+        } else {
+            "normal".into()
+        },
+        stage,
+        note: note.into(),
+        posts: posts.iter().map(|(c, s)| (c.to_string(), s.to_string())).collect(),
+    };
+    let row = |ch: &str, id: &str, state, err: Option<&str>| Row {
+        delivery: Delivery {
+            broadcast_id: id.into(),
+            scheduled_at: at(6, 30),
+            channel: ch.into(),
+            title: "t".into(),
+            text: "nội dung".into(),
+            link: None,
+            image: None,
+            audio: vec![],
+        },
+        state,
+        attempts: 2,
+        next_attempt_at: now + Duration::minutes(3),
+        check_first: false,
+        last_error: err.map(Into::into),
+        remote_id: None,
+        url: None,
+    };
+    Snapshot {
+        station: "Đài truyền thanh xã Tiền Phong".into(),
+        tz: TZ,
+        now,
+        started_at: now - Duration::hours(3),
+        playing: Some((
+            "bao-lu@2024-05-06T01:58:00Z".into(),
+            "Bản tin bao-lu".into(),
+            now - Duration::seconds(95),
+        )),
+        today: vec![
+            line(
+                6,
+                0,
+                "mot-cua",
+                Stage::Done,
+                "",
+                &[("facebook", "posted"), ("zalo", "posted")],
+            ),
+            line(
+                6,
+                30,
+                "vneid",
+                Stage::Late,
+                "phát muộn 12 giây",
+                &[("zalo", "unconfirmed")],
+            ),
+            line(7, 0, "thue", Stage::Missed, "not played: loaxa was not running", &[]),
+            line(
+                7,
+                30,
+                "so-hoa",
+                Stage::Failed,
+                "media/so-hoa.mp3: not audio",
+                &[("facebook", "failed")],
+            ),
+            line(8, 0, "dan-so", Stage::Interrupted, "interrupted by bao-lu", &[]),
+            line(8, 58, "bao-lu", Stage::Playing, "", &[("telegram", "pending")]),
+            line(17, 0, "chieu", Stage::Upcoming, "", &[("facebook", "upcoming")]),
+        ],
+        next: Some((at(17, 0), "chieu".into(), "Bản tin chieu".into())),
+        outbox_counts: vec![
+            (State::Pending, 1),
+            (State::Sending, 0),
+            (State::Unconfirmed, 1),
+            (State::Failed, 1),
+            (State::Succeeded, 2),
+        ],
+        outbox: vec![
+            row(
+                "telegram",
+                "bao-lu",
+                State::Pending,
+                Some("HTTP 429: Too Many Requests"),
+            ),
+            row(
+                "zalo",
+                "vneid",
+                State::Unconfirmed,
+                Some("timed out after the request was sent"),
+            ),
+            row(
+                "facebook",
+                "so-hoa",
+                State::Failed,
+                Some("Facebook 190: the access token has expired"),
+            ),
+        ],
+        failures: vec![Failure {
+            at: at(7, 30),
+            kind: "playout_failed".into(),
+            what: "so-hoa → loudspeaker".into(),
+            reason: "media/so-hoa.mp3: not audio".into(),
+        }],
+        daemon_errors: vec![(at(8, 10), "wall clock jumped by 14.0 s".into())],
+        schedule_loaded_at: now - Duration::hours(3),
+        schedule_files: vec![("schedules/mot-cua.toml".into(), "ab".repeat(32))],
+        broadcasts: 7,
+        rejected: None,
+        channel_problems: [(
+            "zalo".to_string(),
+            "no secret: set LOAXA_ZALO_REFRESH_TOKEN".to_string(),
+        )]
+        .into(),
+        history_error: None,
+    }
+}
+
+#[test]
+fn every_state_renders_and_nothing_is_interpreted_as_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("dashboard.html");
+    std::fs::write(&page, render(&snapshot())).unwrap();
+    let url = format!("file://{}", page.display());
+    let doc = dump_dom(&url);
+    for (id, state) in [
+        ("mot-cua", "done"),
+        ("vneid", "late"),
+        ("thue", "missed"),
+        ("so-hoa", "failed"),
+        ("dan-so", "interrupted"),
+        ("bao-lu", "playing"),
+        ("chieu", "upcoming"),
+    ] {
+        let sel = format!(r#"#today tr[data-key^="{id}@"][data-state="{state}"]"#);
+        assert_eq!(count(&doc, &sel), 1, "{id} should be {state}");
+    }
+    assert_eq!(
+        count(&doc, "#today tr.current"),
+        1,
+        "the programme on air is highlighted"
+    );
+    assert!(text(&doc, "#now-playing").contains("Bản tin bao-lu"));
+    assert!(text(&doc, "#now-playing").contains("1 phút 35 giây"));
+    assert!(text(&doc, "#next").contains("17:00:00"));
+    assert_eq!(text(&doc, r#"#today tr[data-key^="bao-lu@"] td.priority"#), "Khẩn cấp");
+    assert_eq!(
+        count(&doc, r#"#today [data-channel="zalo"][data-state="unconfirmed"]"#),
+        1
+    );
+    assert_eq!(count(&doc, "#outbox tbody tr"), 3);
+    assert!(text(&doc, r#"#outbox tr[data-state="pending"]"#).contains("thử lại lúc 09:03:00"));
+    assert!(text(&doc, r#"#outbox tr[data-state="failed"]"#).contains("Facebook 190"));
+    assert!(text(&doc, "#channel-problems").contains("LOAXA_ZALO_REFRESH_TOKEN"));
+    assert!(text(&doc, "#daemon-errors").contains("wall clock jumped"));
+    assert_eq!(count(&doc, "#rejected"), 0, "no rejected edit, no alert");
+    // Titles are text: the <b> in them is shown, not obeyed.
+    assert_eq!(count(&doc, "#today b"), 0);
+    assert!(text(&doc, "#today").contains("<b>không phải HTML</b>"));
+    screenshot(&url, "dashboard-states", 1300);
+}
