@@ -41,6 +41,15 @@ hyperfine --warmup 1 --runs 10 --export-markdown "$out/history.md" \
 cat "$out/history.md"
 
 echo
+echo "== report (issue #7)"
+hyperfine --warmup 1 --runs 10 --export-markdown "$out/report.md" \
+  -n "report --month 2024-05 (html, verifies 1,000,000 events)" "$bin --config $hcfg report --month 2024-05 --out $out/report.html" \
+  -n "report --month 2024-05 --format csv" "$bin --config $hcfg report --month 2024-05 --out $out/report.csv"
+cat "$out/report.md"
+ls -l "$out/report.html" "$out/report.csv"
+/usr/bin/time -f "report peak RSS %M KB" "$bin" --config "$hcfg" report --month 2024-05 --out "$out/report.html"
+
+echo
 echo "== playout (issue #4)"
 cargo build --release --quiet --example playout_bench
 # A sound device that swallows everything: ALSA's file plugin writing raw samples to /dev/null.
