@@ -287,7 +287,18 @@ fn plural(n: usize, word: &str) -> String {
 impl Config {
     /// Reads and validates `loaxa.toml`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let read = crate::schedule::read_limited(path, crate::schedule::MAX_FILE_BYTES).and_then(|b| {
+            String::from_utf8(b).map_err(|e| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "it is not UTF-8 text (byte {}); save it as UTF-8",
+                        e.utf8_error().valid_up_to()
+                    ),
+                )
+            })
+        });
+        let text = read.map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
         })?;

@@ -146,6 +146,9 @@ impl Sources {
 
     /// Renders one diagnostic as text, with the quoted line and the hint.
     pub fn render(&self, d: &Diagnostic, color: bool) -> String {
+        if self.touches_long_line(d) {
+            return self.render_excerpt(d);
+        }
         let mut out = Vec::new();
         if color {
             let mut w = termcolor::Ansi::new(&mut out);
@@ -154,6 +157,58 @@ impl Sources {
             let _ = term::emit_to_io_write(&mut out, &render_config(), &self.files, &to_codespan(d));
         }
         String::from_utf8_lossy(&out).into_owned()
+    }
+
+    fn touches_long_line(&self, d: &Diagnostic) -> bool {
+        std::iter::once((d.file, d.span.start))
+            .chain(d.notes.iter().map(|n| (n.file, n.span.start)))
+            .any(|(file, at)| {
+                let (line, _) = self.line_column(file, at);
+                self.line_text(file, line).chars().count() > MAX_QUOTED_LINE
+            })
+    }
+
+    /// The same report for a problem on a very long line (a generated or damaged file): only a
+    /// window of the line around the problem is quoted, so one bad line cannot flood the
+    /// terminal or the daemon's log.
+    fn render_excerpt(&self, d: &Diagnostic) -> String {
+        let kind = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let (line, column) = self.line_column(d.file, d.span.start);
+        let text = self.line_text(d.file, line);
+        let total = text.chars().count();
+        let from = column.saturating_sub(1).saturating_sub(EXCERPT_CONTEXT);
+        let to = (column - 1 + EXCERPT_CONTEXT).min(total);
+        let excerpt: String = text.chars().skip(from).take(to - from).collect();
+        let (pre, post) = (if from > 0 { "…" } else { "" }, if to < total { "…" } else { "" });
+        let width = self.text(d.file)
+            [d.span.start.min(self.text(d.file).len())..d.span.end.min(self.text(d.file).len())]
+            .chars()
+            .count()
+            .clamp(1, to.saturating_sub(column - 1).max(1));
+        let gutter = " ".repeat(line.to_string().len());
+        let caret_at = column - 1 - from + pre.chars().count();
+        let mut out = format!(
+            "{kind}: {}\n{gutter} ┌─ {}:{line}:{column}\n{gutter} │\n",
+            d.message,
+            self.name(d.file)
+        );
+        out += &format!("{line} │ {pre}{excerpt}{post}\n");
+        out += &format!("{gutter} │ {}{} {}\n", " ".repeat(caret_at), "^".repeat(width), d.label);
+        out += &format!(
+            "{gutter} │ (line {line} is {total} characters long; showing columns {}–{to})\n",
+            from + 1
+        );
+        for n in &d.notes {
+            let (l, c) = self.line_column(n.file, n.span.start);
+            out += &format!("{gutter} = note: {}:{l}:{c}: {}\n", self.name(n.file), n.label);
+        }
+        if let Some(hint) = &d.hint {
+            out += &format!("{gutter} = help: {hint}\n");
+        }
+        out + "\n"
     }
 
     /// Writes diagnostics to stderr, in colour when stderr is a terminal.
@@ -170,6 +225,11 @@ impl std::fmt::Debug for Sources {
         f.debug_list().entries(self.paths.iter()).finish()
     }
 }
+
+/// Lines longer than this are quoted as a window around the problem.
+const MAX_QUOTED_LINE: usize = 240;
+/// Characters shown on each side of the problem in such a window.
+const EXCERPT_CONTEXT: usize = 60;
 
 fn render_config() -> term::Config {
     term::Config::default()
@@ -230,6 +290,29 @@ mod tests {
         assert_eq!(did_you_mean("chanels", keys), Some("channels"));
         assert_eq!(did_you_mean("audoi", keys), Some("audio"));
         assert_eq!(did_you_mean("xyz", keys), None);
+    }
+
+    #[test]
+    fn a_very_long_line_is_quoted_as_a_window_around_the_problem() {
+        let mut s = Sources::new();
+        let long = format!("a = [{}x{}]\n", "1, ".repeat(20_000), ", 2".repeat(20_000));
+        let f = s.add(Path::new("x.toml"), "schedules/x.toml".into(), long.clone());
+        let at = long.find('x').unwrap();
+        let d = Diagnostic::error(f, at..at + 1, "bad value")
+            .with_label("here")
+            .with_hint("fix it");
+        let text = s.render(&d, false);
+        assert!(text.len() < 1000, "{} bytes", text.len());
+        assert!(text.contains(&format!("schedules/x.toml:1:{}", at + 1)), "{text}");
+        assert!(text.contains("…1, 1, 1") && text.contains("x, 2"), "{text}");
+        let quoted = text.lines().find(|l| l.starts_with("1 │")).unwrap();
+        let caret = text.lines().find(|l| l.contains("^ here")).unwrap();
+        assert_eq!(
+            quoted.chars().position(|c| c == 'x'),
+            caret.chars().position(|c| c == '^'),
+            "{text}"
+        );
+        assert!(text.contains("= help: fix it"));
     }
 
     #[test]

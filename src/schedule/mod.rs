@@ -212,10 +212,36 @@ pub fn load(config: &Config) -> Result<Loaded, LoadError> {
     let base = config.path.parent().unwrap_or(Path::new(""));
     let files = paths.into_iter().map(|p| {
         let name = display_name(base, &p);
-        let bytes = std::fs::read(&p);
+        let bytes = read_limited(&p, MAX_FILE_BYTES);
         (p, name, bytes)
     });
     Ok(load_from(config, files))
+}
+
+/// Schedule files are a few kilobytes of text; anything this big is the wrong file (a
+/// recording renamed to .toml, a runaway generator) and is refused before it is read.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Reads a file unless it is larger than `limit` bytes (then an error of kind `FileTooLarge`
+/// saying how big it is).
+pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    // Reading through `take` also covers a file that grows while it is read.
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(limit + 1);
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "it is {:.1} MB, more than the {} MB a station file may be",
+                size as f64 / 1e6,
+                limit / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Validates schedule files given as (path, display name, contents). Pure apart from media
@@ -234,10 +260,13 @@ pub fn load_from(
             Ok(b) => b,
             Err(e) => {
                 let file = sources.add(&path, name, String::new());
-                diagnostics.push(
-                    Diagnostic::error(file, 0..0, format!("cannot read this file: {e}"))
-                        .with_hint("check the file's permissions"),
-                );
+                let hint = match e.kind() {
+                    std::io::ErrorKind::FileTooLarge => {
+                        "a schedule file is a few kilobytes of text: is this the right file? Move it out of the schedules folder"
+                    }
+                    _ => "check the file's permissions",
+                };
+                diagnostics.push(Diagnostic::error(file, 0..0, format!("cannot read this file: {e}")).with_hint(hint));
                 continue;
             }
         };

@@ -137,7 +137,9 @@ fn syntax_error(cx: &mut Ctx, text: &str, e: &toml::de::Error) {
         .chars()
         .next()
         .map_or(start, |c| if c == '\n' { start } else { start + c.len_utf8() });
-    let hint = if message == "a list is not closed" {
+    let hint = if message.contains("recurs") {
+        "lists or tables are nested far too deeply here; a schedule never needs more than a list inside a [[broadcast]]"
+    } else if message == "a list is not closed" {
         "end the list with `]` on the same line, e.g. at = [\"06:15\", \"17:10\"]"
     } else if message.contains("duplicate key") {
         "each key may appear once per section; for several values use a list, e.g. at = [\"06:15\", \"17:10\"]"
