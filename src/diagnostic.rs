@@ -152,9 +152,9 @@ impl Sources {
         let mut out = Vec::new();
         if color {
             let mut w = termcolor::Ansi::new(&mut out);
-            let _ = term::emit_to_write_style(&mut w, &render_config(), &self.files, &to_codespan(d));
+            let _ = term::emit_to_write_style(&mut w, &render_config(), &self.files, &self.to_codespan(d));
         } else {
-            let _ = term::emit_to_io_write(&mut out, &render_config(), &self.files, &to_codespan(d));
+            let _ = term::emit_to_io_write(&mut out, &render_config(), &self.files, &self.to_codespan(d));
         }
         String::from_utf8_lossy(&out).into_owned()
     }
@@ -183,8 +183,8 @@ impl Sources {
         let to = (column - 1 + EXCERPT_CONTEXT).min(total);
         let excerpt: String = text.chars().skip(from).take(to - from).collect();
         let (pre, post) = (if from > 0 { "…" } else { "" }, if to < total { "…" } else { "" });
-        let width = self.text(d.file)
-            [d.span.start.min(self.text(d.file).len())..d.span.end.min(self.text(d.file).len())]
+        let span = clamp_span(self.text(d.file), &d.span);
+        let width = self.text(d.file)[span]
             .chars()
             .count()
             .clamp(1, to.saturating_sub(column - 1).max(1));
@@ -235,14 +235,28 @@ fn render_config() -> term::Config {
     term::Config::default()
 }
 
-fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<FileId> {
+/// A span made safe to slice: inside the text and on character boundaries (a span computed
+/// from a damaged file must never crash the report about it).
+fn clamp_span(text: &str, span: &Range<usize>) -> Range<usize> {
+    let start = floor_char_boundary(text, span.start.min(text.len()));
+    let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
+    start..end
+}
+
+impl Sources {
+    fn to_codespan(&self, d: &Diagnostic) -> cs::Diagnostic<FileId> {
+        to_codespan(d, |file, span| clamp_span(self.text(file), span))
+    }
+}
+
+fn to_codespan(d: &Diagnostic, clamp: impl Fn(FileId, &Range<usize>) -> Range<usize>) -> cs::Diagnostic<FileId> {
     let severity = match d.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
     };
-    let mut labels = vec![cs::Label::primary(d.file, d.span.clone()).with_message(&d.label)];
+    let mut labels = vec![cs::Label::primary(d.file, clamp(d.file, &d.span)).with_message(&d.label)];
     for n in &d.notes {
-        labels.push(cs::Label::secondary(n.file, n.span.clone()).with_message(&n.label));
+        labels.push(cs::Label::secondary(n.file, clamp(n.file, &n.span)).with_message(&n.label));
     }
     let mut out = cs::Diagnostic::new(severity)
         .with_message(&d.message)

@@ -95,16 +95,24 @@ impl Library {
         Ok(canonical)
     }
 
-    /// The playing time of an audio file, read once and cached.
+    /// The playing time of an audio file, read once and cached. The file is decoded to the
+    /// end, as pre-roll will do, so a truncated or damaged file is reported when the schedule
+    /// is checked rather than minutes before its air time.
     pub fn duration(&mut self, rel: &str) -> Result<Duration, MediaError> {
         if let Some(known) = self.durations.get(rel) {
             return known.clone();
         }
         let result = self.resolve(rel).and_then(|path| {
-            probe_duration(&path).map_err(|reason| MediaError::NotAudio {
-                path: rel.into(),
-                reason,
-            })
+            probe_duration(&path)
+                .and_then(|d| {
+                    crate::playout::decode::check(&path)
+                        .map(|_| d)
+                        .map_err(|e| e.replace(&path.display().to_string(), "the file"))
+                })
+                .map_err(|reason| MediaError::NotAudio {
+                    path: rel.into(),
+                    reason,
+                })
         });
         self.durations.insert(rel.to_string(), result.clone());
         result

@@ -55,12 +55,13 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
             }
         }
     }
+    use crate::config::plural;
     let summary = format!(
-        "{} schedule files, {} broadcasts: {} errors, {} warnings",
-        loaded.set.files.len(),
-        loaded.set.broadcasts.len(),
-        loaded.error_count(),
-        loaded.warning_count() + secret_warnings
+        "{}, {}: {}, {}",
+        plural(loaded.set.files.len(), "schedule file"),
+        plural(loaded.set.broadcasts.len(), "broadcast"),
+        plural(loaded.error_count(), "error"),
+        plural(loaded.warning_count() + secret_warnings, "warning")
     );
     if loaded.has_errors() {
         eprintln!("error: {summary}. Fix the errors above; nothing from these files will be used until then.");

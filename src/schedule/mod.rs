@@ -7,7 +7,7 @@
 
 mod fields;
 mod parse;
-mod validate;
+pub mod validate;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
