@@ -134,6 +134,7 @@ fn snapshot() -> Snapshot {
         )]
         .into(),
         history_error: None,
+        outage: None,
     }
 }
 

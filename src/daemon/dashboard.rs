@@ -104,6 +104,8 @@ pub struct Snapshot {
     pub rejected: Option<(DateTime<Utc>, String)>,
     pub channel_problems: BTreeMap<String, String>,
     pub history_error: Option<String>,
+    /// The disk refuses the history; events wait in memory.
+    pub outage: Option<crate::history::Outage>,
 }
 
 fn instant(s: &str) -> Option<DateTime<Utc>> {
@@ -345,6 +347,7 @@ pub fn snapshot(s: &Shared) -> Snapshot {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         history_error,
+        outage: s.history.outage(),
     }
 }
 
@@ -488,6 +491,12 @@ fn schedule_state(s: &Snapshot) -> Markup {
                 div #channel-problems.alert {
                     p { strong { "Kênh chưa hoạt động" } }
                     ul { @for (ch, why) in &s.channel_problems { li data-channel=(ch) { strong { (ch) } ": " (why) } } }
+                }
+            }
+            @if let Some(o) = &s.outage {
+                div #history-outage.alert {
+                    p { strong { "Không ghi được nhật ký" } " từ " (day_time(o.since, tz)) ": " (o.error) }
+                    p { (o.waiting) " sự kiện đang chờ trong bộ nhớ; loa vẫn phát. Giải phóng ổ đĩa, loaxa sẽ tự ghi lại." }
                 }
             }
             @if let Some(e) = &s.history_error {

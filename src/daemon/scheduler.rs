@@ -53,6 +53,9 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         let set = shared.set();
         let window_end = now + lookahead;
         let occ = plan::occurrences(&set.broadcasts, window_start..window_end, tz);
+        // The oldest occurrence whose posts could not be queued (the outbox's disk is full or
+        // failing): the next window reaches back to it, so none is dropped.
+        let mut unqueued: Option<DateTime<Utc>> = None;
         for o in &occ {
             let key = o.key();
             if o.broadcast.on_loudspeaker() && !handed.contains(&key) {
@@ -75,8 +78,8 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
                     }
                 }
             }
-            if o.at <= now {
-                queue_posts(&shared, o, &mut posted, &wake).await;
+            if o.at <= now && !queue_posts(&shared, o, &mut posted, &wake).await {
+                unqueued = unqueued.or(Some(o.at));
             }
         }
         // The next window starts a few seconds back (posts fall due after they were planned), or
@@ -84,6 +87,9 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         window_start = (now - chrono::Duration::seconds(5)).min(window_end);
         // Forget what can no longer come back into the window.
         let horizon = now - grace - chrono::Duration::days(2);
+        if let Some(t) = unqueued {
+            window_start = window_start.min(t.max(horizon));
+        }
         handed.retain(|k| key_time(k).is_none_or(|t| t > horizon));
         posted.retain(|(k, _)| key_time(k).is_none_or(|t| t > horizon));
         tokio::select! {
@@ -189,12 +195,14 @@ async fn record(history: &History, e: Event) {
 }
 
 /// Queues the occurrence's posts (once per channel; the outbox itself refuses duplicates).
+/// False when some could not be queued and must be tried again.
 async fn queue_posts(
     shared: &Arc<Shared>,
     o: &Occurrence<'_>,
     posted: &mut HashSet<(String, String)>,
     wake: &Arc<Notify>,
-) {
+) -> bool {
+    let mut all = true;
     let key = o.key();
     for ch in o.broadcast.channels.iter().filter(|c| *c != crate::config::LOUDSPEAKER) {
         if !posted.insert((key.clone(), ch.clone())) {
@@ -209,6 +217,7 @@ async fn queue_posts(
                     tracing::error!(key, channel = ch, error = e, "cannot queue the post");
                     shared.error(format!("{key} → {ch}: {e}"));
                     posted.remove(&(key.clone(), ch.clone()));
+                    all = false;
                 }
             }
             Err(reason) => {
@@ -220,4 +229,5 @@ async fn queue_posts(
         }
     }
     wake.notify_waiters();
+    all
 }

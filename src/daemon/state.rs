@@ -129,6 +129,10 @@ impl Shared {
                 "broadcasts": schedule.broadcasts,
                 "rejected_edit": schedule.rejected.as_ref().map(|(t, report)| json!({"at": local(*t), "report": report})),
             },
+            "history": match self.history.outage() {
+                None => json!({"ok": true}),
+                Some(o) => json!({"ok": false, "since": local(o.since), "error": o.error, "waiting": o.waiting}),
+            },
             "channels": self.channel_problems.lock().unwrap_or_else(|p| p.into_inner()).clone(),
             "last_errors": errors,
         })
@@ -214,6 +218,12 @@ impl Shared {
             "counter",
             "Schedule edits rejected.",
             g(&c.rejected_reloads).to_string(),
+        );
+        metric(
+            "loaxa_history_waiting",
+            "gauge",
+            "Events kept in memory because the history cannot be written (disk full or failing).",
+            self.history.outage().map_or(0, |o| o.waiting).to_string(),
         );
         let broadcasts = self.set().broadcasts.len();
         metric(

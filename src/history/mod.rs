@@ -14,4 +14,4 @@ pub mod writer;
 
 pub use event::{Event, Kind, OccurrenceKey, Status};
 pub use store::{Head, Store, StoreError};
-pub use writer::{History, Receipt};
+pub use writer::{History, Outage, Receipt};

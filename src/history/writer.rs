@@ -10,7 +10,7 @@
 
 use std::collections::VecDeque;
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -48,6 +48,15 @@ enum Command {
 #[derive(Clone)]
 pub struct History {
     tx: mpsc::Sender<Command>,
+    outage: Arc<Mutex<Option<Outage>>>,
+}
+
+/// The disk refuses the history: since when, why, and how many events wait in memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outage {
+    pub since: chrono::DateTime<Utc>,
+    pub error: String,
+    pub waiting: usize,
 }
 
 const RETRY_MIN: Duration = Duration::from_millis(200);
@@ -58,14 +67,21 @@ impl History {
     pub fn start(path: &Path, tz: Tz) -> Result<History, StoreError> {
         let store = Store::open(path, tz)?;
         let (tx, rx) = mpsc::channel();
+        let outage = Arc::new(Mutex::new(None));
+        let shown = outage.clone();
         std::thread::Builder::new()
             .name("loaxa-history".into())
-            .spawn(move || Writer::new(store).run(rx))
+            .spawn(move || Writer::new(store, shown).run(rx))
             .map_err(|e| StoreError::Folder {
                 path: path.to_path_buf(),
                 source: e,
             })?;
-        Ok(History { tx })
+        Ok(History { tx, outage })
+    }
+
+    /// The current outage, if the disk is refusing the history (for status and the dashboard).
+    pub fn outage(&self) -> Option<Outage> {
+        self.outage.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Records an event and waits until it is on disk (or parked in the backlog).
@@ -123,6 +139,7 @@ fn writer_gone(kind: Kind) -> Receipt {
 
 struct Writer {
     store: Store,
+    shown: Arc<Mutex<Option<Outage>>>,
     backlog: VecDeque<(Event, Option<oneshot::Sender<Receipt>>)>,
     /// When the current outage began and its first error.
     outage: Option<(chrono::DateTime<Utc>, String, usize)>,
@@ -131,9 +148,10 @@ struct Writer {
 }
 
 impl Writer {
-    fn new(store: Store) -> Writer {
+    fn new(store: Store, shown: Arc<Mutex<Option<Outage>>>) -> Writer {
         Writer {
             store,
+            shown,
             backlog: VecDeque::new(),
             outage: None,
             retry_in: RETRY_MIN,
@@ -230,6 +248,7 @@ impl Writer {
                 }
                 self.retry_in = RETRY_MIN;
                 self.next_retry = None;
+                *self.shown.lock().unwrap_or_else(|p| p.into_inner()) = None;
             }
             Err(e) => {
                 let error = e.to_string();
@@ -242,6 +261,13 @@ impl Writer {
                         *tries += 1;
                         tracing::warn!(error = %error, backlog = self.backlog.len(), "history still cannot be written");
                     }
+                }
+                if let Some((since, first, _)) = &self.outage {
+                    *self.shown.lock().unwrap_or_else(|p| p.into_inner()) = Some(Outage {
+                        since: *since,
+                        error: first.clone(),
+                        waiting: self.backlog.len(),
+                    });
                 }
                 self.answer_pending();
                 self.next_retry = Some(Instant::now() + self.retry_in);

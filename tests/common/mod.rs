@@ -76,3 +76,4 @@ impl Station {
 pub mod audio;
 pub mod browser;
 pub mod daemon;
+pub mod mockapi;
