@@ -477,49 +477,69 @@ impl Worker {
                 p.wait().await;
             }
         };
-        let outcome = if r.check_first {
+        // `maybe_sent`: an attempt so far may have created the post, and nothing has proved
+        // otherwise. Such a row never ends `failed`: giving up makes it `unconfirmed`.
+        let dedupes = channels::dedupes(self.ctx.cfg.kind);
+        let (outcome, maybe_sent) = if r.check_first {
             pace().await;
             match channels::find(&self.ctx, d).await {
                 Some(Outcome::Retry { .. }) => {
                     pace().await;
-                    self.send(d, &pace).await
+                    let (o, ambiguous) = self.send(d, &pace).await;
+                    // A platform that only dedupes proves nothing about the earlier attempt.
+                    (o, ambiguous || dedupes)
                 }
-                Some(found) => found,
-                None => Outcome::Unknown {
-                    reason: format!(
-                        "an earlier attempt may have reached {} before loaxa stopped, and {} offers no way to check",
-                        d.channel,
-                        self.ctx.cfg.kind.as_str()
-                    ),
-                },
+                Some(found) => (found, false),
+                None => (
+                    Outcome::Unknown {
+                        reason: format!(
+                            "an earlier attempt may have reached {} before loaxa stopped, and {} offers no way to check",
+                            d.channel,
+                            self.ctx.cfg.kind.as_str()
+                        ),
+                    },
+                    true,
+                ),
             }
         } else {
             pace().await;
             self.send(d, &pace).await
         };
-        self.settle(&r, outcome, campaign).await;
+        self.settle(&r, outcome, campaign, maybe_sent).await;
     }
 
-    /// Sends, and after an ambiguous answer looks on the remote side.
-    async fn send<F: std::future::Future<Output = ()>>(&self, d: &Delivery, pace: &impl Fn() -> F) -> Outcome {
+    /// Sends, and after an ambiguous answer looks on the remote side. The flag says the
+    /// attempt may have created the post without that being proved either way.
+    async fn send<F: std::future::Future<Output = ()>>(&self, d: &Delivery, pace: &impl Fn() -> F) -> (Outcome, bool) {
         match channels::send(&self.ctx, d).await {
             Outcome::Unknown { reason } => {
                 pace().await;
                 let found = channels::find(&self.ctx, d).await;
+                let dedupes = channels::dedupes(self.ctx.cfg.kind);
                 match found {
-                    Some(Outcome::Retry { .. }) => Outcome::Retry {
-                        reason: format!("{reason} (checked: not created)"),
-                        after: None,
-                    },
-                    Some(found) => found,
-                    None => Outcome::Unknown { reason },
+                    Some(Outcome::Retry { .. }) if dedupes => (
+                        Outcome::Retry {
+                            reason: format!("{reason} (safe to repeat: the platform recognises repeats)"),
+                            after: None,
+                        },
+                        true,
+                    ),
+                    Some(Outcome::Retry { .. }) => (
+                        Outcome::Retry {
+                            reason: format!("{reason} (checked: not created)"),
+                            after: None,
+                        },
+                        false,
+                    ),
+                    Some(found) => (found, false),
+                    None => (Outcome::Unknown { reason }, true),
                 }
             }
-            o => o,
+            o => (o, false),
         }
     }
 
-    async fn settle(&self, r: &Row, outcome: Outcome, campaign: Option<&str>) {
+    async fn settle(&self, r: &Row, outcome: Outcome, campaign: Option<&str>, maybe_sent: bool) {
         let d = r.delivery.clone();
         let max = self.ctx.cfg.max_attempts;
         let now = Utc::now();
@@ -543,6 +563,19 @@ impl Worker {
                 (State::Failed, now, Some(reason), None, None, e)
             }
             Outcome::Unknown { reason } => {
+                let e = post_event(
+                    Kind::PostUnconfirmed,
+                    &d,
+                    campaign,
+                    json!({ "reason": reason, "attempt": r.attempts }),
+                );
+                (State::Unconfirmed, now, Some(reason), None, None, e)
+            }
+            Outcome::Retry { reason, .. } if r.attempts >= max && maybe_sent => {
+                let reason = format!(
+                    "gave up after {} attempts, and an earlier one may have created the post: {reason}",
+                    r.attempts
+                );
                 let e = post_event(
                     Kind::PostUnconfirmed,
                     &d,
@@ -579,7 +612,16 @@ impl Worker {
         let d2 = d.clone();
         let (e2, r2, u2) = (error.clone(), remote.clone(), url.clone());
         let saved = tokio::task::spawn_blocking(move || {
-            ob.settle(&d2, state, next, false, e2.as_deref(), r2.as_deref(), u2.as_deref())
+            // A retried row that may already be on the platform is looked for before resending.
+            ob.settle(
+                &d2,
+                state,
+                next,
+                maybe_sent,
+                e2.as_deref(),
+                r2.as_deref(),
+                u2.as_deref(),
+            )
         })
         .await;
         if let Ok(Err(e)) | Err(e) = saved.map_err(|e| e.to_string()) {

@@ -595,7 +595,7 @@ async fn drain_with_fast_retries(s: &Setup, outbox: &Arc<Outbox>, history: &Hist
         }
         if row.state == State::Pending && row.attempts > 0 && row.next_attempt_at > Utc::now() {
             outbox
-                .settle(d, State::Pending, Utc::now(), false, None, None, None)
+                .settle(d, State::Pending, Utc::now(), row.check_first, None, None, None)
                 .unwrap();
         }
         assert!(tokio::time::Instant::now() < deadline, "row never settled: {row:?}");
@@ -603,6 +603,49 @@ async fn drain_with_fast_retries(s: &Setup, outbox: &Arc<Outbox>, history: &Hist
     }
     stop.notify_one();
     let _ = handle.await;
+}
+
+/// Found by the fault campaign (tests/reliability.rs): a Mastodon status created by an attempt
+/// whose answer was lost, then 500s until loaxa gave up, was recorded `failed`: a lie, the
+/// status existed. A row that may be on the platform now ends `unconfirmed`.
+#[tokio::test]
+async fn giving_up_after_an_ambiguous_attempt_is_unconfirmed_not_failed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "1", "url": "https://m.example/@xa/1"}))
+                .set_delay(Duration::from_secs(3)),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .set_body_json(json!({"error": "We're sorry, but something went wrong on our end."})),
+        )
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!(
+        "kind = \"mastodon\"\napi_base = \"{}\"\ntimeout_seconds = 1\nmax_attempts = 3",
+        server.uri()
+    ));
+    let (outbox, history) = outbox_for(&s).await;
+    let d = Delivery {
+        channel: "ch".into(),
+        ..delivery(TEXT)
+    };
+    loaxa::outbox::queue(&outbox, &history, d.clone(), None).await.unwrap();
+    drain_with_fast_retries(&s, &outbox, &history, &d).await;
+    let row = outbox.get(&d).unwrap().unwrap();
+    assert_eq!(row.state, State::Unconfirmed, "{row:?}");
+    assert!(
+        row.last_error.as_deref().unwrap().contains("may have created"),
+        "{row:?}"
+    );
+    assert_eq!(requests(&server).await.len(), 3);
+    history.close().await;
 }
 
 #[tokio::test]

@@ -180,6 +180,12 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
     redact_outcome(&ctx.redactor, outcome)
 }
 
+/// Platforms where repeating a request is safe because they recognise the repeat: a retry after
+/// an ambiguous answer cannot duplicate, but nor does it prove the first try did not land.
+pub fn dedupes(kind: ChannelKind) -> bool {
+    matches!(kind, ChannelKind::Mastodon | ChannelKind::Webhook | ChannelKind::Board)
+}
+
 /// After an `Unknown` outcome: did the post get created? `Some(outcome)` is a definite answer
 /// (`Posted` when found, `Retry` when the platform proves it is absent or dedupes repeats);
 /// `None` means the platform offers no way to tell.

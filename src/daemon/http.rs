@@ -3,8 +3,14 @@
 //! Read-only (GET only), loopback by default (`[http] listen`), small request limits. Nothing
 //! it serves holds a secret: status and metrics are built from counters, the outbox's public
 //! columns and the history.
+//!
+//! Served through hyper directly rather than `axum::serve`, which offers no limits: a request's
+//! head may be at most 16 KiB and must arrive within 10 s, and at most 256 connections are open
+//! at once (the next ones are closed at once), so neither a huge header nor a crowd of idle
+//! connections can starve the station's own dashboard.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -15,6 +21,45 @@ use axum::routing::get;
 use super::state::Shared;
 use crate::channels::board;
 use crate::config::ChannelKind;
+
+/// Largest request head (request line and headers) accepted.
+const MAX_HEAD_BYTES: usize = 16 * 1024;
+/// Time a client has to send its request head.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once.
+const MAX_CONNECTIONS: usize = 256;
+
+/// Serves the router on the listener until the task is aborted.
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let (stream, _) = match listener.accept().await {
+            Ok(c) => c,
+            Err(e) => {
+                // Out of file descriptors and the like: wait rather than spin.
+                tracing::warn!(error = %e, "http: accept failed");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = slots.clone().try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let service = TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEAD_TIMEOUT)
+                .max_buf_size(MAX_HEAD_BYTES)
+                .serve_connection(TokioIo::new(stream), service);
+            let _ = conn.await;
+            drop(permit);
+        });
+    }
+}
 
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()

@@ -169,7 +169,7 @@ async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
         }
     };
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
-    let server = tokio::spawn(axum::serve(listener, http::router(shared.clone())).into_future());
+    let server = tokio::spawn(http::serve(listener, http::router(shared.clone())));
 
     // Housekeeping on tokio-cron-scheduler: half a second of slack does not matter here.
     let housekeeping = housekeeping(wake.clone()).await;
