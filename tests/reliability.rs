@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use common::audio::{Capture, segments, tone};
-use common::daemon::{TZ, free_port, sigterm, ureq_get};
+use common::daemon::{TZ, faketime, free_port, sigterm, ureq_get};
 use common::mockapi::{self, Fault, MockApi};
 use loaxa::history::Store;
 use loaxa::history::query::{self, Filter};
@@ -429,22 +429,6 @@ fn channel_faults_lose_nothing_and_memory_stays_bounded() {
         t.requests,
         t.posts
     );
-}
-
-/// libfaketime, installed by `make test`.
-fn faketime() -> PathBuf {
-    let candidates = std::fs::read_dir("/usr/lib")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path().join("faketime/libfaketime.so.1"))
-        .chain([PathBuf::from("/usr/lib/faketime/libfaketime.so.1")]);
-    for p in candidates {
-        if p.exists() {
-            return p;
-        }
-    }
-    panic!("libfaketime is missing: `make test` installs it (Debian package libfaketime)");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The real `loaxa run` binary on a temporary station: the ALSA capture device as its
 //! loudspeaker, a webhook channel pointed at a local server, its HTTP port, its history.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -186,4 +186,20 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .unwrap()
+}
+
+/// libfaketime, installed by `make test`.
+pub fn faketime() -> PathBuf {
+    let candidates = std::fs::read_dir("/usr/lib")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("faketime/libfaketime.so.1"))
+        .chain([PathBuf::from("/usr/lib/faketime/libfaketime.so.1")]);
+    for p in candidates {
+        if p.exists() {
+            return p;
+        }
+    }
+    panic!("libfaketime is missing: `make test` installs it (Debian package libfaketime)");
 }
