@@ -435,9 +435,11 @@ fn channel_faults_lose_nothing_and_memory_stays_bounded() {
 fn a_clock_jump_past_the_grace_records_missed_and_a_jump_back_repeats_nothing() {
     let rt = runtime();
     let api = rt.block_on(MockApi::start(seed()));
-    // b0 at +6 s, b1 at +100 s; grace 1 minute. A 90 s step forward jumps over b0 by more
-    // than the grace (recorded missed, never skipped silently) and lands 4 s before b1.
-    let st = Station::new(&api, 2, 6, 94_000, "[policy]\ngrace_minutes = 1\n");
+    // b0 at +20 s, b1 at +120 s; grace 1 minute. A 110 s step forward jumps over b0 by more
+    // than the grace (recorded missed, never skipped silently) and lands 10 s before b1. b0 is
+    // far enough ahead that even a slow start-up cannot hand it to the loudspeaker before the
+    // step.
+    let st = Station::new(&api, 2, 20, 100_000, "[policy]\ngrace_minutes = 1\n");
     let offset = st.path().join("faketime");
     std::fs::write(&offset, "+0\n").unwrap();
     let mut child = st
@@ -449,7 +451,11 @@ fn a_clock_jump_past_the_grace_records_missed_and_a_jump_back_repeats_nothing() 
         .spawn()
         .unwrap();
     st.wait_for("schedule_loaded", 10);
-    std::fs::write(&offset, "+90\n").unwrap();
+    assert!(
+        Utc::now() < st.plan[0].1 - chrono::Duration::seconds(5),
+        "the daemon took too long to start for this test to mean anything"
+    );
+    std::fs::write(&offset, "+110\n").unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     while !st
         .events()
@@ -466,8 +472,8 @@ fn a_clock_jump_past_the_grace_records_missed_and_a_jump_back_repeats_nothing() 
     // Back again: both instants are in the future of the daemon's clock once more.
     std::fs::write(&offset, "+0\n").unwrap();
     std::thread::sleep(Duration::from_secs(8));
-    // Let the real clock pass b1 so `invariants` counts both as due.
-    std::fs::write(&offset, "+90\n").unwrap();
+    // Forward again, so the posts of both have fallen due on the daemon's clock.
+    std::fs::write(&offset, "+110\n").unwrap();
     let settle_until = Instant::now() + Duration::from_secs(30);
     loop {
         let rows = Outbox::open(&st.data(), TZ)
@@ -500,7 +506,7 @@ fn a_clock_jump_past_the_grace_records_missed_and_a_jump_back_repeats_nothing() 
         "a missed loudspeaker slot still posts, once"
     );
     eprintln!(
-        "reliability: clock: +90 s over b0 (grace 60 s) then -90 s: b0 missed with reason, b1 on air once, 6 posts once each"
+        "reliability: clock: +110 s over b0 (grace 60 s) then -110 s: b0 missed with reason, b1 on air once, 6 posts once each"
     );
 }
 
