@@ -487,8 +487,21 @@ fn a_clock_jump_past_the_grace_records_missed_and_a_jump_back_repeats_nothing() 
     }
     let shown = pages(&st);
     assert!(sigterm(&mut child).success());
+    let all: Vec<String> = st
+        .events()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {} {}",
+                e.at_utc,
+                e.kind,
+                e.broadcast_id.as_deref().unwrap_or(""),
+                e.details
+            )
+        })
+        .collect();
     let missed: Vec<StoredEvent> = st.events().into_iter().filter(|e| e.kind == "playout_missed").collect();
-    assert_eq!(missed.len(), 1);
+    assert_eq!(missed.len(), 1, "{all:#?}");
     assert_eq!(missed[0].broadcast_id.as_deref(), Some("b0"));
     assert!(
         missed[0].details_json()["reason"]

@@ -60,6 +60,9 @@ pub fn run(config_path: &Path) -> ExitCode {
 }
 
 async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
+    // Taken first: the scheduler plans from here, so a clock step while the history opens or
+    // the device is probed cannot move the start of the plan past an occurrence.
+    let boot = Utc::now();
     let tz = config.station.timezone;
     let data = config.station.data.clone();
     let history = match History::start(&Store::path_in(&data), tz) {
@@ -98,7 +101,7 @@ async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
         counters: Default::default(),
         outbox: outbox.clone(),
         history: history.clone(),
-        started_at: Utc::now(),
+        started_at: boot,
         channel_problems: Mutex::new(HashMap::new()),
         config,
     });

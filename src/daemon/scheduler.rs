@@ -30,7 +30,9 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
     let grace = chrono::Duration::minutes(i64::from(shared.config.policy.grace_minutes));
     let lookahead =
         chrono::Duration::from_std(shared.config.audio.preroll + Duration::from_secs(2)).unwrap_or_default();
-    let boot = Utc::now();
+    // When the daemon started, not when this task first ran: under load the task can start
+    // seconds later, and a clock step in between must not hide the occurrences before it.
+    let boot = shared.started_at;
     let (mut handed, last_activity) = seed_from_history(&shared, boot - grace - chrono::Duration::days(1)).await;
     // Look back to the last thing the history saw (at most a day): what fell due since then was
     // missed while loaxa was down. A first start has nothing to catch up on beyond the grace.
