@@ -543,6 +543,19 @@ impl Worker {
         let d = r.delivery.clone();
         let max = self.ctx.cfg.max_attempts;
         let now = Utc::now();
+        // Out of attempts: failed, unless an earlier attempt may have created the post.
+        let outcome = match outcome {
+            Outcome::Retry { reason, .. } if r.attempts >= max && maybe_sent => Outcome::Unknown {
+                reason: format!(
+                    "gave up after {} attempts, and an earlier one may have created the post: {reason}",
+                    r.attempts
+                ),
+            },
+            Outcome::Retry { reason, .. } if r.attempts >= max => Outcome::Failed {
+                reason: format!("gave up after {} attempts: {reason}", r.attempts),
+            },
+            o => o,
+        };
         let (state, next, error, remote, url, event) = match outcome {
             Outcome::Posted { remote_id, url } => {
                 let e = post_event(
@@ -570,29 +583,6 @@ impl Worker {
                     json!({ "reason": reason, "attempt": r.attempts }),
                 );
                 (State::Unconfirmed, now, Some(reason), None, None, e)
-            }
-            Outcome::Retry { reason, .. } if r.attempts >= max && maybe_sent => {
-                let reason = format!(
-                    "gave up after {} attempts, and an earlier one may have created the post: {reason}",
-                    r.attempts
-                );
-                let e = post_event(
-                    Kind::PostUnconfirmed,
-                    &d,
-                    campaign,
-                    json!({ "reason": reason, "attempt": r.attempts }),
-                );
-                (State::Unconfirmed, now, Some(reason), None, None, e)
-            }
-            Outcome::Retry { reason, .. } if r.attempts >= max => {
-                let reason = format!("gave up after {} attempts: {reason}", r.attempts);
-                let e = post_event(
-                    Kind::PostFailed,
-                    &d,
-                    campaign,
-                    json!({ "reason": reason, "attempt": r.attempts }),
-                );
-                (State::Failed, now, Some(reason), None, None, e)
             }
             Outcome::Retry { reason, after } => {
                 let wait = after

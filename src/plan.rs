@@ -22,10 +22,15 @@ pub struct Occurrence<'a> {
     pub broadcast: &'a Broadcast,
 }
 
+/// An occurrence's key, `id@YYYY-MM-DDTHH:MM:SSZ`, from its parts (as the history stores them).
+pub fn key(broadcast_id: &str, at: DateTime<Utc>) -> String {
+    format!("{broadcast_id}@{}", at.format("%Y-%m-%dT%H:%M:%SZ"))
+}
+
 impl Occurrence<'_> {
     /// The key that names this occurrence everywhere (history, outbox): id + scheduled instant.
     pub fn key(&self) -> String {
-        format!("{}@{}", self.broadcast.id, self.at.format("%Y-%m-%dT%H:%M:%SZ"))
+        key(&self.broadcast.id, self.at)
     }
 
     pub fn end(&self) -> DateTime<Utc> {

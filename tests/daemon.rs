@@ -257,18 +257,8 @@ fn wall_clock_steps_neither_skip_nor_repeat() {
             schedule("b", &at(16), "tone.wav", "")
         ),
     );
-    // The daemon's wall clock is the real one plus the offset in this file; its monotonic clock
-    // is left alone, as with an NTP step.
     let offset = st.path().join("faketime");
-    std::fs::write(&offset, "+0\n").unwrap();
-    let mut child = st
-        .command()
-        .env("LD_PRELOAD", faketime())
-        .env("FAKETIME_TIMESTAMP_FILE", &offset)
-        .env("FAKETIME_NO_CACHE", "1")
-        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
-        .spawn()
-        .unwrap();
+    let mut child = fake_clock(&mut st.command(), &offset).spawn().unwrap();
     st.wait_for("schedule_loaded", None, 10);
     // Step forward 14 s: `a` (due at +8) is jumped over and plays late; `b` follows on time.
     std::fs::write(&offset, "+14\n").unwrap();

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use common::audio::{Capture, segments, tone};
-use common::daemon::{TZ, faketime, free_port, sigterm, ureq_get};
+use common::daemon::{TZ, fake_clock, free_port, sigterm, ureq_get};
 use common::mockapi::{self, Fault, MockApi};
 use loaxa::history::Store;
 use loaxa::history::query::{self, Filter};
@@ -441,15 +441,7 @@ fn a_clock_jump_past_the_grace_records_missed_and_a_jump_back_repeats_nothing() 
     // step.
     let st = Station::new(&api, 2, 20, 100_000, "[policy]\ngrace_minutes = 1\n");
     let offset = st.path().join("faketime");
-    std::fs::write(&offset, "+0\n").unwrap();
-    let mut child = st
-        .command()
-        .env("LD_PRELOAD", faketime())
-        .env("FAKETIME_TIMESTAMP_FILE", &offset)
-        .env("FAKETIME_NO_CACHE", "1")
-        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
-        .spawn()
-        .unwrap();
+    let mut child = fake_clock(&mut st.command(), &offset).spawn().unwrap();
     st.wait_for("schedule_loaded", 10);
     assert!(
         Utc::now() < st.plan[0].1 - chrono::Duration::seconds(5),

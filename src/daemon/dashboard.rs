@@ -112,6 +112,71 @@ fn instant(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }
 
+/// What the history says about today's occurrences (the loudspeaker's last word and each post's,
+/// by occurrence key) and the problems of the last two days.
+#[derive(Default)]
+struct Seen {
+    air: HashMap<String, (Kind, Value)>,
+    /// Start lateness, from `playout_started`.
+    lateness: HashMap<String, i64>,
+    posted: HashMap<(String, String), Kind>,
+    failures: Vec<Failure>,
+}
+
+fn read_history(s: &Shared, since: DateTime<Utc>, day: std::ops::Range<DateTime<Utc>>) -> Result<Seen, String> {
+    let store = Store::open_read_only(&Store::path_in(&s.config.station.data), s.config.station.timezone)
+        .map_err(|e| e.to_string())?;
+    let filter = Filter {
+        from: Some(since),
+        ..Filter::default()
+    };
+    let mut seen = Seen::default();
+    for e in query::events(&store, &filter).map_err(|e| e.to_string())? {
+        let Some(kind) = Kind::parse(&e.kind) else { continue };
+        let details = e.details_json();
+        if kind.is_problem()
+            && let Some(at) = instant(&e.at_utc)
+        {
+            let what = match (&e.broadcast_id, &e.channel) {
+                (Some(id), Some(ch)) => format!("{id} → {ch}"),
+                (Some(id), None) => format!("{id} → {LOUDSPEAKER}"),
+                _ => String::new(),
+            };
+            seen.failures.push(Failure {
+                at,
+                kind: e.kind.clone(),
+                what,
+                reason: describe(&details),
+            });
+        }
+        let (Some(id), Some(sched)) = (&e.broadcast_id, e.scheduled_at.as_deref().and_then(instant)) else {
+            continue;
+        };
+        if !day.contains(&sched) {
+            continue;
+        }
+        let key = crate::plan::key(id, sched);
+        match &e.channel {
+            Some(ch) => {
+                seen.posted.insert((key, ch.clone()), kind);
+            }
+            // Waiting never overrides what is already known of the programme.
+            None if kind == Kind::PlayoutWaiting => {
+                seen.air.entry(key).or_insert((kind, details));
+            }
+            None => {
+                if let Some(l) = details.get("lateness_ms").and_then(Value::as_i64)
+                    && kind == Kind::PlayoutStarted
+                {
+                    seen.lateness.insert(key.clone(), l);
+                }
+                seen.air.insert(key, (kind, details));
+            }
+        }
+    }
+    Ok(seen)
+}
+
 /// Reads the snapshot: the plan for today's local day, today's history, the outbox.
 pub fn snapshot(s: &Shared) -> Snapshot {
     let tz = s.config.station.timezone;
@@ -126,78 +191,17 @@ pub fn snapshot(s: &Shared) -> Snapshot {
     let set = s.set();
     let playing = s.now_playing.lock().unwrap_or_else(|p| p.into_inner()).clone();
 
-    // What the history says about today's occurrences: the loudspeaker's last word and each
-    // post's, by occurrence key.
-    let mut air: HashMap<String, (Kind, Value)> = HashMap::new();
-    let mut lateness: HashMap<String, i64> = HashMap::new();
-    let mut posted: HashMap<(String, String), Kind> = HashMap::new();
-    let mut failures = Vec::new();
-    let mut history_error = None;
-    match Store::open_read_only(&Store::path_in(&s.config.station.data), tz) {
-        Ok(store) => {
-            let filter = Filter {
-                from: Some(day_start.min(now - chrono::Duration::days(2))),
-                ..Filter::default()
-            };
-            match query::events(&store, &filter) {
-                Ok(events) => {
-                    for e in &events {
-                        let Some(kind) = Kind::parse(&e.kind) else { continue };
-                        let details = e.details_json();
-                        if matches!(
-                            kind,
-                            Kind::PlayoutFailed
-                                | Kind::PlayoutMissed
-                                | Kind::PlayoutInterrupted
-                                | Kind::PostFailed
-                                | Kind::PostUnconfirmed
-                                | Kind::DeviceError
-                                | Kind::ScheduleRejected
-                        ) && let Some(at) = instant(&e.at_utc)
-                        {
-                            let what = match (&e.broadcast_id, &e.channel) {
-                                (Some(id), Some(ch)) => format!("{id} → {ch}"),
-                                (Some(id), None) => format!("{id} → {LOUDSPEAKER}"),
-                                _ => String::new(),
-                            };
-                            failures.push(Failure {
-                                at,
-                                kind: e.kind.clone(),
-                                what,
-                                reason: describe(&details),
-                            });
-                        }
-                        let (Some(id), Some(sched)) = (&e.broadcast_id, e.scheduled_at.as_deref().and_then(instant))
-                        else {
-                            continue;
-                        };
-                        if sched < day_start || sched >= day_end {
-                            continue;
-                        }
-                        let key = format!("{id}@{}", sched.format("%Y-%m-%dT%H:%M:%SZ"));
-                        match &e.channel {
-                            Some(ch) => {
-                                posted.insert((key, ch.clone()), kind);
-                            }
-                            None if kind != Kind::PlayoutWaiting => {
-                                if kind == Kind::PlayoutStarted
-                                    && let Some(l) = details.get("lateness_ms").and_then(Value::as_i64)
-                                {
-                                    lateness.insert(key.clone(), l);
-                                }
-                                air.insert(key, (kind, details));
-                            }
-                            None => {
-                                air.entry(key).or_insert((kind, details));
-                            }
-                        }
-                    }
-                }
-                Err(e) => history_error = Some(e.to_string()),
-            }
-        }
-        Err(e) => history_error = Some(e.to_string()),
-    }
+    let since = day_start.min(now - chrono::Duration::days(2));
+    let (seen, history_error) = match read_history(s, since, day_start..day_end) {
+        Ok(seen) => (seen, None),
+        Err(e) => (Seen::default(), Some(e)),
+    };
+    let Seen {
+        air,
+        lateness,
+        posted,
+        mut failures,
+    } = seen;
     failures.reverse();
     failures.truncate(RECENT_FAILURES);
 

@@ -150,7 +150,7 @@ async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> (HashS
         let Some(at) = DateTime::parse_from_rfc3339(at).ok().map(|t| t.with_timezone(&Utc)) else {
             continue;
         };
-        let key = format!("{id}@{}", at.format("%Y-%m-%dT%H:%M:%SZ"));
+        let key = plan::key(id, at);
         seen.insert(key.clone());
         if r.kind == Kind::PlayoutStarted.as_str() {
             open.push((key, r));

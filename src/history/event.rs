@@ -89,6 +89,12 @@ impl Kind {
         Kind::ALL.iter().copied().find(|k| k.as_str() == s)
     }
 
+    /// Failed, missed, interrupted or unconfirmed: what the report and the dashboard list as
+    /// failures.
+    pub fn is_problem(self) -> bool {
+        self.status().is_some_and(|s| s != Status::Ok)
+    }
+
     /// The outcome class `loaxa history --status` filters on, for kinds that end something.
     pub fn status(self) -> Option<Status> {
         match self {

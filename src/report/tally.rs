@@ -196,7 +196,7 @@ pub fn tally(events: &[StoredEvent], period: &Period, tz: Tz) -> Tally {
             .unwrap_or_default()
             .to_string();
         let campaign = e.campaign.clone().unwrap_or_else(|| NO_CAMPAIGN.into());
-        if is_failure(kind) {
+        if kind.is_problem() {
             out.failures.push(Failure {
                 seq: e.seq,
                 at,
@@ -327,19 +327,6 @@ fn fill(slot: &mut String, value: &str) {
     if slot.is_empty() && !value.is_empty() {
         *slot = value.to_string();
     }
-}
-
-fn is_failure(kind: Kind) -> bool {
-    matches!(
-        kind,
-        Kind::PlayoutFailed
-            | Kind::PlayoutMissed
-            | Kind::PlayoutInterrupted
-            | Kind::PostFailed
-            | Kind::PostUnconfirmed
-            | Kind::DeviceError
-            | Kind::ScheduleRejected
-    )
 }
 
 fn lateness_stats(mut v: Vec<i64>) -> Lateness {

@@ -203,3 +203,14 @@ pub fn faketime() -> PathBuf {
     }
     panic!("libfaketime is missing: `make test` installs it (Debian package libfaketime)");
 }
+
+/// Runs `cmd` under libfaketime: its wall clock is the real one plus the offset written in
+/// `offset` (re-read on every call, starting at "+0"); its monotonic clock is left alone, as
+/// with an NTP step.
+pub fn fake_clock<'a>(cmd: &'a mut Command, offset: &Path) -> &'a mut Command {
+    std::fs::write(offset, "+0\n").expect("write the faketime offset");
+    cmd.env("LD_PRELOAD", faketime())
+        .env("FAKETIME_TIMESTAMP_FILE", offset)
+        .env("FAKETIME_NO_CACHE", "1")
+        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+}
