@@ -99,9 +99,17 @@ pub struct Policy {
     pub session_gap_minutes: u32,
     pub max_sessions_per_day: Option<u32>,
     /// An occurrence that fell due while loaxa was down plays late within this many minutes,
-    /// and is recorded missed after.
+    /// and is recorded missed after. At most [`MAX_GRACE_MINUTES`].
     pub grace_minutes: u32,
+    /// Post the web content of an occurrence missed beyond the grace period anyway (late).
+    /// Off by default: a stale "tomorrow morning" notice is worse than none. Either way the
+    /// history records what became of each post.
+    pub post_missed: bool,
 }
+
+/// The largest `grace_minutes`: a programme more than an hour late is no longer the programme
+/// the office scheduled, and a larger window would replay hours after an outage.
+pub const MAX_GRACE_MINUTES: u32 = 60;
 
 /// The kinds of web and social channel loaxa knows how to post to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -229,7 +237,8 @@ struct RawPolicy {
     max_session_minutes: Option<u32>,
     session_gap_minutes: Option<u32>,
     max_sessions_per_day: Option<u32>,
-    grace_minutes: Option<u32>,
+    grace_minutes: Option<Spanned<u32>>,
+    post_missed: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -287,7 +296,7 @@ pub fn plural(n: usize, word: &str) -> String {
 impl Config {
     /// Reads and validates `loaxa.toml`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let read = crate::schedule::read_limited(path, crate::schedule::MAX_FILE_BYTES).and_then(|b| {
+        let read = crate::files::read_regular(path, crate::schedule::MAX_FILE_BYTES).and_then(|b| {
             String::from_utf8(b).map_err(|e| {
                 std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
@@ -375,6 +384,21 @@ impl Config {
             }
         }
 
+        let grace_minutes = match &raw.policy.grace_minutes {
+            Some(g) if *g.get_ref() > MAX_GRACE_MINUTES => {
+                errors.push(
+                    Diagnostic::error(file, g.span(), format!("`grace_minutes` is at most {MAX_GRACE_MINUTES}"))
+                        .with_label("too long")
+                        .with_hint(format!(
+                            "a programme this late is no longer the one scheduled: write a value from 0 to {MAX_GRACE_MINUTES} (the default is 10)"
+                        )),
+                );
+                10
+            }
+            Some(g) => *g.get_ref(),
+            None => 10,
+        };
+
         let defaults = AudioConfig::default();
         let volume = match &raw.audio.volume {
             Some(v) if !(0.0..=1.0).contains(v.get_ref()) => {
@@ -442,7 +466,8 @@ impl Config {
                 max_session_minutes,
                 session_gap_minutes: raw.policy.session_gap_minutes.unwrap_or(5),
                 max_sessions_per_day: raw.policy.max_sessions_per_day,
-                grace_minutes: raw.policy.grace_minutes.unwrap_or(10),
+                grace_minutes,
+                post_missed: raw.policy.post_missed.unwrap_or(false),
             },
             channels,
             audio,

@@ -110,6 +110,15 @@ impl Sources {
         self.files.add(display, text)
     }
 
+    /// How many files are registered (their ids are `0..len`).
+    pub fn len(&self) -> usize {
+        self.paths.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+
     pub fn name(&self, file: FileId) -> &str {
         self.files.get(file).map(|f| f.name().as_str()).unwrap_or("?")
     }

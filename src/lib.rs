@@ -11,6 +11,7 @@ pub mod cmd;
 pub mod config;
 pub mod daemon;
 pub mod diagnostic;
+pub mod files;
 pub mod history;
 pub mod localtime;
 pub mod media;

@@ -6,7 +6,6 @@
 //! that cannot be decoded is caught at `loaxa check` time rather than at air time.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
@@ -105,7 +104,7 @@ impl Library {
         let result = self.resolve(rel).and_then(|path| {
             probe_duration(&path)
                 .and_then(|d| {
-                    crate::playout::decode::check(&path)
+                    crate::playout::decode::check(&path, Some(&self.root))
                         .map(|_| d)
                         .map_err(|e| e.replace(&path.display().to_string(), "the file"))
                 })
@@ -134,8 +133,8 @@ impl Library {
 /// Reads the duration from the container, or by walking the packets when the header has none
 /// (e.g. an MP3 without a Xing header). Packets are not decoded, so this stays cheap.
 pub fn probe_duration(path: &Path) -> Result<Duration, String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
-    if file.metadata().map(|m| m.len()).unwrap_or(0) == 0 {
+    let (file, meta) = crate::files::open_regular(path).map_err(|e| e.to_string())?;
+    if meta.len() == 0 {
         return Err("the file is empty".into());
     }
     let mss = MediaSourceStream::new(Box::new(file), Default::default());

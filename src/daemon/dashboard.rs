@@ -225,7 +225,7 @@ pub fn snapshot(s: &Shared) -> Snapshot {
                     (Stage::Upcoming, String::new())
                 } else if kinds
                     .iter()
-                    .any(|k| matches!(k, Some(Kind::PostFailed | Kind::PostUnconfirmed)))
+                    .any(|k| matches!(k, Some(Kind::PostFailed | Kind::PostUnconfirmed | Kind::PostSkipped)))
                 {
                     (Stage::Failed, String::new())
                 } else if kinds.iter().all(|k| matches!(k, Some(Kind::PostSucceeded))) {
@@ -278,6 +278,7 @@ pub fn snapshot(s: &Shared) -> Snapshot {
                     let state = match posted.get(&(key.clone(), ch.clone())) {
                         Some(Kind::PostSucceeded) => "posted",
                         Some(Kind::PostFailed) => "failed",
+                        Some(Kind::PostSkipped) => "skipped",
                         Some(Kind::PostUnconfirmed) => "unconfirmed",
                         Some(_) => "pending",
                         None if o.at > now => "upcoming",
@@ -390,6 +391,7 @@ fn outbox_label(state: &str) -> &'static str {
         "posted" | "succeeded" => "Đã đăng",
         "failed" => "Lỗi",
         "unconfirmed" => "Chưa xác nhận",
+        "skipped" => "Không đăng (đã lỡ giờ)",
         "sending" => "Đang gửi",
         "upcoming" => "Chưa đến giờ",
         _ => "Đang chờ",

@@ -9,6 +9,8 @@
 
 pub mod dashboard;
 pub mod http;
+pub mod last_good;
+pub mod lock;
 pub mod reload;
 pub mod scheduler;
 pub mod state;
@@ -26,14 +28,14 @@ use tokio::sync::Notify;
 
 use crate::channels::Ctx;
 use crate::cmd::{EXIT_INVALID, EXIT_USAGE};
-use crate::config::Config;
+use crate::config::{AfterInterrupt, Config};
 use crate::history::event::{Event, Kind};
 use crate::history::{History, Store};
 use crate::outbox::{Outbox, Worker};
 use crate::playout::record::history_event;
 use crate::playout::{Engine, EngineSettings, PlayoutEvent};
 use crate::schedule;
-use state::{ScheduleState, Shared};
+use state::{ScheduleState, Shared, Source};
 
 /// Runs the daemon until SIGTERM or SIGINT.
 pub fn run(config_path: &Path) -> ExitCode {
@@ -41,8 +43,21 @@ pub fn run(config_path: &Path) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let set = match crate::cmd::load_valid_schedules(&config, "loaxa will not start on invalid schedules") {
-        Ok(s) => s,
+    // Before anything is written: a second daemon on this data folder must leave no trace.
+    let lock = match lock::acquire(&config.station.data) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if matches!(e, lock::LockError::Held { .. }) {
+                eprintln!(
+                    "help: stop the other one first (`systemctl stop loaxa`), or give this configuration its own [station] data folder"
+                );
+            }
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let initial = match initial_set(&config) {
+        Ok(i) => i,
         Err(code) => return code,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -56,10 +71,75 @@ pub fn run(config_path: &Path) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    runtime.block_on(main(config, set))
+    let code = runtime.block_on(main(config, initial));
+    drop(lock);
+    code
 }
 
-async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
+/// The set the daemon starts with, and what was wrong with the folder if it is not that.
+struct Initial {
+    loaded: schedule::Loaded,
+    source: Source,
+    /// The folder's own set was invalid: its report and `schedule_rejected` event.
+    rejected: Option<(String, Event)>,
+}
+
+/// The schedules folder if it is valid; otherwise the last set that loaded, so one typo on disk
+/// after a power cut does not keep the station off the air. Only with no good set ever does
+/// loaxa refuse to start (there is nothing to air).
+fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
+    let folder = schedule::load(config);
+    let (rejected, why) = match folder {
+        Ok(loaded) if !loaded.has_errors() => {
+            return Ok(Initial {
+                loaded,
+                source: Source::Files,
+                rejected: None,
+            });
+        }
+        Ok(loaded) => {
+            loaded.sources.emit_all(&loaded.diagnostics);
+            let why = format!("{} errors in the schedules", loaded.error_count());
+            (Some(reload::rejection(&loaded)), why)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            let why = e.to_string();
+            let event = Event::new(Kind::ScheduleRejected, json!({ "errors": 1, "report": why }));
+            (Some((why.clone(), event)), why)
+        }
+    };
+    match last_good::load(config) {
+        Ok(good) => {
+            let saved = good.saved_at.with_timezone(&config.station.timezone);
+            eprintln!(
+                "warning: {why}; loaxa runs the last set that loaded, saved at {} ({} broadcasts). \
+                 Fix the files (`loaxa check` shows the errors again): the fixed set goes on air as soon as it is saved",
+                saved.format("%d/%m/%Y %H:%M:%S"),
+                good.loaded.set.broadcasts.len()
+            );
+            if good.loaded.has_errors() {
+                eprintln!(
+                    "warning: {} broadcasts of that set no longer validate (media removed?) and are left out:",
+                    good.loaded.error_count()
+                );
+                good.loaded.sources.emit_all(&good.loaded.diagnostics);
+            }
+            Ok(Initial {
+                loaded: good.loaded,
+                source: Source::LastGood(good.saved_at),
+                rejected,
+            })
+        }
+        Err(e) => {
+            eprintln!("error: {why}; loaxa will not start: {e}, so there is nothing to fall back on");
+            eprintln!("help: fix the files (`loaxa check` shows the errors again), then start loaxa again");
+            Err(ExitCode::from(EXIT_INVALID))
+        }
+    }
+}
+
+async fn main(config: Config, initial: Initial) -> ExitCode {
     // Taken first: the scheduler plans from here, so a clock step while the history opens or
     // the device is probed cannot move the start of the plan past an occurrence.
     let boot = Utc::now();
@@ -85,16 +165,40 @@ async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
             json!({"version": env!("CARGO_PKG_VERSION"), "pid": std::process::id(), "station": config.station.name}),
         ))
         .await;
-    let files: Vec<(String, String)> = set.files.iter().map(|f| (f.name.clone(), f.sha256.clone())).collect();
-    let _ = history.record(reload::loaded_event(&set, None)).await;
+    let Initial {
+        loaded,
+        source,
+        rejected,
+    } = initial;
+    let report = match rejected {
+        Some((report, event)) => {
+            let _ = history.record(event).await;
+            Some((Utc::now(), report))
+        }
+        None => None,
+    };
+    let mut event = reload::loaded_event(&loaded.set, None);
+    event.details["source"] = json!(source.as_str());
+    if let Source::LastGood(t) = source {
+        event.details["saved_at"] = json!(crate::history::event::utc_text(t));
+    }
+    let _ = history.record(event).await;
+    let files: Vec<(String, String)> = loaded
+        .set
+        .files
+        .iter()
+        .map(|f| (f.name.clone(), f.sha256.clone()))
+        .collect();
+    let broadcasts = loaded.set.broadcasts.len();
     let shared = Arc::new(Shared {
         schedule: Mutex::new(ScheduleState {
             loaded_at: Utc::now(),
             files,
-            broadcasts: set.broadcasts.len(),
-            rejected: None,
+            broadcasts,
+            rejected: report,
+            source,
         }),
-        set: RwLock::new(Arc::new(set)),
+        set: RwLock::new(Arc::new(loaded.set.clone())),
         programmes: Mutex::new(HashMap::new()),
         now_playing: Mutex::new(None),
         errors: Mutex::new(Default::default()),
@@ -102,9 +206,15 @@ async fn main(config: Config, set: schedule::ScheduleSet) -> ExitCode {
         outbox: outbox.clone(),
         history: history.clone(),
         started_at: boot,
+        last_heartbeat: None,
         channel_problems: Mutex::new(HashMap::new()),
         config,
     });
+    if source == Source::Files {
+        reload::keep_as_last_good(&shared, &loaded).await;
+    } else {
+        shared.error("the schedules folder is invalid: the last set that loaded is on the air");
+    }
     let recovered = outbox.recover().unwrap_or(0);
     if recovered > 0 {
         tracing::warn!(
@@ -276,6 +386,16 @@ async fn record_playout(shared: Arc<Shared>, mut events: tokio::sync::mpsc::Unbo
         }
         if let Some(event) = history_event(&e, programme.as_ref()) {
             let _ = shared.history.record(event).await;
+        }
+        // A programme that ended for good is not needed any more (an interrupted one may be
+        // replayed, and is forgotten by the scheduler's horizon instead).
+        let done = match &e {
+            PlayoutEvent::Finished { .. } | PlayoutEvent::Failed { .. } => true,
+            PlayoutEvent::Interrupted { .. } => shared.config.audio.after_interrupt != AfterInterrupt::Replay,
+            _ => false,
+        };
+        if let (true, Some(k)) = (done, key) {
+            shared.programmes.lock().unwrap_or_else(|p| p.into_inner()).remove(&k);
         }
     }
 }

@@ -11,9 +11,9 @@ use std::time::Duration;
 use chrono::Utc;
 use serde_json::json;
 
-use super::state::Shared;
+use super::state::{Shared, Source};
 use crate::history::event::{Event, Kind};
-use crate::schedule::{self, Broadcast, ScheduleSet};
+use crate::schedule::{self, Broadcast, Loaded, ScheduleSet};
 
 /// The `schedule_loaded` event: every file with its SHA-256, and the changes from `old`.
 pub fn loaded_event(set: &ScheduleSet, old: Option<&ScheduleSet>) -> Event {
@@ -79,6 +79,43 @@ pub fn diff(old: &ScheduleSet, new: &ScheduleSet) -> (Vec<String>, Vec<String>, 
     (added, removed, changed)
 }
 
+/// The report `loaxa check` would give for an invalid set, and the `schedule_rejected` event.
+pub fn rejection(loaded: &Loaded) -> (String, Event) {
+    let report: String = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| loaded.sources.render(d, false))
+        .collect();
+    let files: Vec<_> = loaded
+        .set
+        .files
+        .iter()
+        .map(|f| json!({"name": f.name, "sha256": f.sha256}))
+        .collect();
+    let e = Event::new(
+        Kind::ScheduleRejected,
+        json!({ "errors": loaded.error_count(), "report": report, "files": files }),
+    );
+    (report, e)
+}
+
+/// Keeps a copy of a set that loaded whole, for a start with broken files (see
+/// [`super::last_good`]). A failure to save is shown, never fatal.
+pub async fn keep_as_last_good(shared: &Shared, loaded: &Loaded) {
+    let data = shared.config.station.data.clone();
+    let saved = match super::last_good::snapshot(loaded) {
+        Ok(bytes) => tokio::task::spawn_blocking(move || super::last_good::write(&data, &bytes))
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e))),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = saved {
+        tracing::error!(error = %e, "cannot keep a copy of the schedules for a restart");
+        shared.error(format!("cannot keep a copy of the schedules for a restart: {e}"));
+    }
+}
+
 /// Validates the folder and swaps the set in, or records the rejection.
 pub async fn reload(shared: &Arc<Shared>) {
     let s = shared.clone();
@@ -95,34 +132,24 @@ pub async fn reload(shared: &Arc<Shared>) {
         }
     };
     if loaded.has_errors() {
-        let report: String = loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| loaded.sources.render(d, false))
-            .collect();
+        let (report, event) = rejection(&loaded);
         tracing::error!("the edited schedules are invalid; the previous set keeps running:\n{report}");
         shared.counters.rejected_reloads.fetch_add(1, Ordering::Relaxed);
-        shared.schedule.lock().unwrap_or_else(|p| p.into_inner()).rejected = Some((Utc::now(), report.clone()));
-        let files: Vec<_> = loaded
-            .set
-            .files
-            .iter()
-            .map(|f| json!({"name": f.name, "sha256": f.sha256}))
-            .collect();
-        let e = Event::new(
-            Kind::ScheduleRejected,
-            json!({ "errors": loaded.error_count(), "report": report, "files": files }),
-        );
-        let _ = shared.history.record(e).await;
+        shared.schedule.lock().unwrap_or_else(|p| p.into_inner()).rejected = Some((Utc::now(), report));
+        let _ = shared.history.record(event).await;
         return;
     }
     let old = shared.set();
     let (added, removed, changed) = diff(&old, &loaded.set);
-    if added.is_empty() && removed.is_empty() && changed.is_empty() && old.files == loaded.set.files {
+    let fallback = {
+        let st = shared.schedule.lock().unwrap_or_else(|p| p.into_inner());
+        st.rejected.is_some() || st.source != Source::Files
+    };
+    if !fallback && added.is_empty() && removed.is_empty() && changed.is_empty() && old.files == loaded.set.files {
         return;
     }
     tracing::info!(?added, ?removed, ?changed, "schedules reloaded");
+    keep_as_last_good(shared, &loaded).await;
     let event = loaded_event(&loaded.set, Some(&old));
     {
         let mut st = shared.schedule.lock().unwrap_or_else(|p| p.into_inner());
@@ -135,6 +162,7 @@ pub async fn reload(shared: &Arc<Shared>) {
             .collect();
         st.broadcasts = loaded.set.broadcasts.len();
         st.rejected = None;
+        st.source = Source::Files;
     }
     *shared.set.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(loaded.set);
     shared.counters.reloads.fetch_add(1, Ordering::Relaxed);

@@ -8,7 +8,7 @@
 //! silently. Planning from the wall clock every second means a clock step (NTP, a manual
 //! change) simply moves the window: nothing jumped over is lost, nothing fires twice.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -25,6 +25,19 @@ use crate::outbox;
 use crate::plan::{self, Occurrence};
 use crate::playout::{Engine, Programme};
 
+/// How far back a start or a forward clock step looks for what was missed. Beyond it, one
+/// line says how long loaxa was away instead of thousands of `playout_missed` rows.
+pub const MAX_LOOKBACK: chrono::Duration = chrono::Duration::days(1);
+
+/// Why an occurrence older than the grace period never played.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Gap {
+    /// loaxa was not running; it was last seen alive at this instant.
+    Down { last_seen: Option<DateTime<Utc>> },
+    /// The wall clock stepped forward over it, from `from` to `to`.
+    Jump { from: DateTime<Utc>, to: DateTime<Utc> },
+}
+
 pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: Arc<Notify>, stop: Arc<Notify>) {
     let tz = shared.config.station.timezone;
     let grace = chrono::Duration::minutes(i64::from(shared.config.policy.grace_minutes));
@@ -33,23 +46,44 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
     // When the daemon started, not when this task first ran: under load the task can start
     // seconds later, and a clock step in between must not hide the occurrences before it.
     let boot = shared.started_at;
-    let (mut handed, last_activity) = seed_from_history(&shared, boot - grace - chrono::Duration::days(1)).await;
-    // Look back to the last thing the history saw (at most a day): what fell due since then was
-    // missed while loaxa was down. A first start has nothing to catch up on beyond the grace.
-    let mut window_start = last_activity
-        .map(|t| t.max(boot - grace - chrono::Duration::days(1)))
+    let seeded = seed_from_history(&shared, boot - grace - MAX_LOOKBACK).await;
+    let mut ledger = seeded.ledger;
+    // Look back to when the daemon itself was last alive (its last own event or heartbeat,
+    // never a `loaxa post` run meanwhile), at most a day: what fell due since then was missed.
+    // A first start has nothing to catch up on beyond the grace.
+    let last_seen = seeded.last_seen;
+    if let Some(t) = last_seen
+        && t < boot - MAX_LOOKBACK
+    {
+        let away = human_span(boot - t);
+        tracing::warn!(
+            last_seen = %t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S"),
+            "loaxa was not running for {away}; only the last day is checked for missed programmes"
+        );
+        shared.error(format!(
+            "loaxa was not running for {away} (since {}); only the last day is checked for missed programmes",
+            t.with_timezone(&tz).format("%d/%m/%Y %H:%M")
+        ));
+    }
+    let mut window_start = last_seen
+        .map(|t| t.max(boot - MAX_LOOKBACK))
         .unwrap_or(boot - grace)
         .min(boot - grace);
-    let mut posted: HashSet<(String, String)> = HashSet::new();
     let mut prints = Fingerprints::default();
+    let mut jumps: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
     let mut last = (Utc::now(), Instant::now());
     loop {
         let now = Utc::now();
         let expected = last.0 + chrono::Duration::from_std(last.1.elapsed()).unwrap_or_default();
-        let jump = (now - expected).num_milliseconds();
-        if jump.abs() > 2000 {
-            tracing::warn!(jump_ms = jump, "the wall clock jumped; re-planning from the new time");
-            shared.error(format!("wall clock jumped by {:.1} s", jump as f64 / 1000.0));
+        let jump = now - expected;
+        if jump.num_milliseconds().abs() > 2000 {
+            clock_jumped(&shared, expected, now).await;
+            if jump > chrono::Duration::zero() {
+                jumps.push((expected, now));
+                // The same bound as a restart: a board that boots two days behind and is then
+                // set right by NTP does not replay two days.
+                window_start = window_start.max(now - MAX_LOOKBACK);
+            }
         }
         last = (now, Instant::now());
         let set = shared.set();
@@ -58,30 +92,49 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         // The oldest occurrence whose posts could not be queued (the outbox's disk is full or
         // failing): the next window reaches back to it, so none is dropped.
         let mut unqueued: Option<DateTime<Utc>> = None;
+        let mut to_build = Vec::new();
         for o in &occ {
             let key = o.key();
-            if o.broadcast.on_loudspeaker() && !handed.contains(&key) {
-                handed.insert(key.clone());
-                if o.at < now - grace {
-                    missed(&shared, o, now).await;
+            let stale = o.at < now - grace;
+            let gap = || {
+                jumps
+                    .iter()
+                    .find(|(from, to)| *from <= o.at && o.at <= *to)
+                    .map(|&(from, to)| Gap::Jump { from, to })
+                    .unwrap_or(Gap::Down { last_seen })
+            };
+            if o.broadcast.on_loudspeaker() && ledger.hand(&key, o.at) {
+                if stale {
+                    missed(&shared, o, now, gap()).await;
                 } else {
-                    let p =
-                        Programme::for_occurrence(o, &shared.config.audio, &shared.config.station.media, &mut prints);
-                    shared
-                        .programmes
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .insert(key.clone(), p.clone());
                     if o.at < now {
                         tracing::warn!(key, late_s = (now - o.at).num_seconds(), "playing late (within grace)");
                     }
-                    if let Some(e) = engine.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
-                        e.submit(p);
-                    }
+                    to_build.push(o.clone());
                 }
             }
-            if o.at <= now && !queue_posts(&shared, o, &mut posted, &wake).await {
-                unqueued = unqueued.or(Some(o.at));
+            if o.at <= now {
+                if stale && !shared.config.policy.post_missed {
+                    skip_posts(&shared, &mut ledger, o, gap()).await;
+                } else if !queue_posts(&shared, o, &mut ledger, &wake).await {
+                    unqueued = unqueued.or(Some(o.at));
+                }
+            }
+        }
+        if !to_build.is_empty() {
+            // Hashing the audio files reads them: off the runtime, so a slow or hostile file
+            // never holds up the status page or the signals.
+            let built = build_programmes(&shared, to_build, std::mem::take(&mut prints)).await;
+            prints = built.1;
+            for p in built.0 {
+                shared
+                    .programmes
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(p.key.clone(), p.clone());
+                if let Some(e) = engine.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+                    e.submit(p);
+                }
             }
         }
         // The next window starts a few seconds back (posts fall due after they were planned), or
@@ -92,12 +145,127 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         if let Some(t) = unqueued {
             window_start = window_start.min(t.max(horizon));
         }
-        handed.retain(|k| key_time(k).is_none_or(|t| t > horizon));
-        posted.retain(|(k, _)| key_time(k).is_none_or(|t| t > horizon));
+        ledger.forget_before(horizon);
+        jumps.retain(|(_, to)| *to > horizon);
+        shared
+            .programmes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|k, _| key_time(k).is_none_or(|t| t > horizon));
         tokio::select! {
             _ = stop.notified() => return,
             _ = tokio::time::sleep(Duration::from_millis(1000)) => {}
         }
+    }
+}
+
+/// What the scheduler has handed over (to the loudspeaker) and queued or skipped (per channel),
+/// by occurrence instant, so a reload, a restart or a clock step back never hands anything over
+/// twice, and what can no longer come back is forgotten (memory stays flat for months).
+#[derive(Default)]
+pub struct Ledger {
+    handed: HashMap<String, DateTime<Utc>>,
+    posted: HashMap<(String, String), DateTime<Utc>>,
+}
+
+impl Ledger {
+    /// True the first time an occurrence is handed to the loudspeaker.
+    pub fn hand(&mut self, key: &str, at: DateTime<Utc>) -> bool {
+        if self.handed.contains_key(key) {
+            return false;
+        }
+        self.handed.insert(key.to_string(), at);
+        true
+    }
+
+    /// True the first time an occurrence's post to `channel` is dealt with.
+    pub fn post(&mut self, key: &str, channel: &str, at: DateTime<Utc>) -> bool {
+        let k = (key.to_string(), channel.to_string());
+        if self.posted.contains_key(&k) {
+            return false;
+        }
+        self.posted.insert(k, at);
+        true
+    }
+
+    /// Forgets a post that could not be queued, so the next pass tries again.
+    pub fn unpost(&mut self, key: &str, channel: &str) {
+        self.posted.remove(&(key.to_string(), channel.to_string()));
+    }
+
+    pub fn forget_before(&mut self, horizon: DateTime<Utc>) {
+        self.handed.retain(|_, t| *t > horizon);
+        self.posted.retain(|_, t| *t > horizon);
+    }
+
+    pub fn len(&self) -> usize {
+        self.handed.len() + self.posted.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+async fn build_programmes(
+    shared: &Arc<Shared>,
+    occurrences: Vec<Occurrence<'_>>,
+    mut prints: Fingerprints,
+) -> (Vec<Programme>, Fingerprints) {
+    // Occurrences borrow the set; the blocking task gets owned copies.
+    let owned: Vec<(crate::schedule::Broadcast, DateTime<Utc>)> =
+        occurrences.iter().map(|o| (o.broadcast.clone(), o.at)).collect();
+    let audio = shared.config.audio.clone();
+    let media = shared.config.station.media.clone();
+    tokio::task::spawn_blocking(move || {
+        let programmes = owned
+            .iter()
+            .map(|(b, at)| {
+                let o = Occurrence { at: *at, broadcast: b };
+                Programme::for_occurrence(&o, &audio, &media, &mut prints)
+            })
+            .collect();
+        (programmes, prints)
+    })
+    .await
+    .unwrap_or_else(|_| (Vec::new(), Fingerprints::default()))
+}
+
+async fn clock_jumped(shared: &Arc<Shared>, from: DateTime<Utc>, to: DateTime<Utc>) {
+    let tz = shared.config.station.timezone;
+    let jump = to - from;
+    let what = format!(
+        "the wall clock jumped {} {} (from {} to {}); re-planning from the new time",
+        if jump > chrono::Duration::zero() {
+            "forward"
+        } else {
+            "back"
+        },
+        human_span(jump.abs()),
+        from.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S"),
+        to.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S"),
+    );
+    tracing::warn!(jump_ms = jump.num_milliseconds(), "{what}");
+    shared.error(what);
+    let e = Event::new(
+        Kind::ClockJumped,
+        json!({
+            "from": crate::history::event::utc_text(from),
+            "to": crate::history::event::utc_text(to),
+            "jump_s": jump.num_milliseconds() as f64 / 1000.0,
+        }),
+    );
+    record(&shared.history, e).await;
+}
+
+/// "2 days", "3 h 20 min", "45 s": a span as an operator reads it.
+pub fn human_span(d: chrono::Duration) -> String {
+    let s = d.num_seconds().abs();
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=7199 => format!("{} min", s / 60),
+        7200..=172_799 => format!("{} h {} min", s / 3600, s % 3600 / 60),
+        _ => format!("{} days", s / 86_400),
     }
 }
 
@@ -107,23 +275,37 @@ fn key_time(key: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&Utc))
 }
 
-/// Occurrences the history already accounts for (played, failed, missed, …), and programmes
-/// that were on air when loaxa stopped, which are recorded interrupted now.
-async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> (HashSet<String>, Option<DateTime<Utc>>) {
+struct Seeded {
+    ledger: Ledger,
+    /// When the daemon was last alive before this start.
+    last_seen: Option<DateTime<Utc>>,
+}
+
+/// Occurrences the history already accounts for (played, failed, missed, posts queued or
+/// skipped), programmes that were on air when loaxa stopped (recorded interrupted now), and
+/// when the daemon was last alive.
+async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> Seeded {
     let data = shared.config.station.data.clone();
     let tz = shared.config.station.timezone;
-    let (rows, last_activity) = tokio::task::spawn_blocking(move || {
+    let (rows, last_event) = tokio::task::spawn_blocking(move || {
         let store = Store::open_read_only(&Store::path_in(&data), tz).ok()?;
-        // The newest event before this run's daemon_started (which is the newest of all).
+        // The daemon's own newest event before this run's daemon_started. Posts are left out:
+        // `loaxa post` writes those too, while the daemon may have been down.
         let last: Option<String> = store
             .connection()
             .query_row(
-                "SELECT at_utc FROM events WHERE seq < (SELECT max(seq) FROM events WHERE kind = 'daemon_started') ORDER BY seq DESC LIMIT 1",
+                "SELECT at_utc FROM events
+                 WHERE seq < (SELECT max(seq) FROM events WHERE kind = 'daemon_started')
+                   AND (kind LIKE 'daemon_%' OR kind LIKE 'playout_%' OR kind LIKE 'schedule_%'
+                        OR kind IN ('clock_jumped', 'device_error', 'history_recovered'))
+                 ORDER BY seq DESC LIMIT 1",
                 [],
                 |r| r.get(0),
             )
             .ok();
-        let last = last.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc));
+        let last = last
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc));
         let filter = Filter {
             from: Some(since),
             kinds: vec![
@@ -132,6 +314,8 @@ async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> (HashS
                 Kind::PlayoutFailed,
                 Kind::PlayoutInterrupted,
                 Kind::PlayoutMissed,
+                Kind::PostQueued,
+                Kind::PostSkipped,
             ],
             ..Filter::default()
         };
@@ -141,7 +325,13 @@ async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> (HashS
     .ok()
     .flatten()
     .unwrap_or_default();
-    let mut seen = HashSet::new();
+    // The heartbeat beside the history is newer than any event when loaxa idled before it
+    // stopped.
+    let last_seen = match (last_event, shared.last_heartbeat) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    let mut ledger = Ledger::default();
     let mut open: Vec<(String, crate::history::store::StoredEvent)> = Vec::new();
     for r in rows {
         let (Some(id), Some(at)) = (&r.broadcast_id, &r.scheduled_at) else {
@@ -151,7 +341,11 @@ async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> (HashS
             continue;
         };
         let key = plan::key(id, at);
-        seen.insert(key.clone());
+        if let Some(ch) = &r.channel {
+            ledger.post(&key, ch, at);
+            continue;
+        }
+        ledger.hand(&key, at);
         if r.kind == Kind::PlayoutStarted.as_str() {
             open.push((key, r));
         } else {
@@ -174,22 +368,67 @@ async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> (HashS
         let _ = shared.history.record(e).await;
         shared.counters.interrupted.fetch_add(1, Ordering::Relaxed);
     }
-    (seen, last_activity)
+    Seeded { ledger, last_seen }
 }
 
-async fn missed(shared: &Arc<Shared>, o: &Occurrence<'_>, now: DateTime<Utc>) {
+/// The true reason an occurrence did not air, in the station's time.
+fn gap_reason(shared: &Shared, o: &Occurrence<'_>, now: DateTime<Utc>, gap: Gap) -> String {
     let tz = shared.config.station.timezone;
-    let reason = format!(
-        "not played: loaxa was not running at {} and the grace period ({} min) had passed by {}",
-        o.at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S"),
-        shared.config.policy.grace_minutes,
-        now.with_timezone(&tz).format("%H:%M:%S")
+    let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string();
+    let grace = shared.config.policy.grace_minutes;
+    match gap {
+        Gap::Jump { from, to } => format!(
+            "not played: the clock jumped forward {} (from {} to {}) over {}, and the grace period ({grace} min) had passed",
+            human_span(to - from),
+            local(from),
+            local(to),
+            local(o.at)
+        ),
+        Gap::Down { last_seen } => format!(
+            "not played: loaxa was not running at {}{} and the grace period ({grace} min) had passed by {}",
+            local(o.at),
+            last_seen
+                .map(|t| format!(" (last seen running at {})", local(t)))
+                .unwrap_or_default(),
+            now.with_timezone(&tz).format("%H:%M:%S")
+        ),
+    }
+}
+
+async fn missed(shared: &Arc<Shared>, o: &Occurrence<'_>, now: DateTime<Utc>, gap: Gap) {
+    let tz = shared.config.station.timezone;
+    let reason = gap_reason(shared, o, now, gap);
+    tracing::warn!(
+        broadcast = o.broadcast.id,
+        at = %o.at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S"),
+        "missed: {reason}"
     );
-    tracing::warn!(key = o.key(), "missed");
     shared.counters.missed.fetch_add(1, Ordering::Relaxed);
-    shared.error(format!("{}: missed", o.key()));
+    shared.error(format!(
+        "{} ({}): {reason}",
+        o.broadcast.id,
+        o.at.with_timezone(&tz).format("%d/%m/%Y %H:%M")
+    ));
     let e = Event::new(Kind::PlayoutMissed, json!({ "reason": reason })).for_occurrence(o);
     record(&shared.history, e).await;
+}
+
+/// Records, once per channel, that a missed occurrence's post is not sent.
+async fn skip_posts(shared: &Arc<Shared>, ledger: &mut Ledger, o: &Occurrence<'_>, gap: Gap) {
+    let key = o.key();
+    for ch in o.broadcast.channels.iter().filter(|c| *c != crate::config::LOUDSPEAKER) {
+        if !shared.config.channels.contains_key(ch) || !ledger.post(&key, ch, o.at) {
+            continue;
+        }
+        let reason = format!(
+            "{}; a post this late is not sent ([policy] post_missed = true sends it anyway)",
+            gap_reason(shared, o, Utc::now(), gap).replacen("not played", "not posted", 1)
+        );
+        let e = Event::new(Kind::PostSkipped, json!({ "reason": reason }))
+            .for_occurrence(o)
+            .channel(ch.clone());
+        record(&shared.history, e).await;
+    }
 }
 
 async fn record(history: &History, e: Event) {
@@ -198,16 +437,11 @@ async fn record(history: &History, e: Event) {
 
 /// Queues the occurrence's posts (once per channel; the outbox itself refuses duplicates).
 /// False when some could not be queued and must be tried again.
-async fn queue_posts(
-    shared: &Arc<Shared>,
-    o: &Occurrence<'_>,
-    posted: &mut HashSet<(String, String)>,
-    wake: &Arc<Notify>,
-) -> bool {
+async fn queue_posts(shared: &Arc<Shared>, o: &Occurrence<'_>, ledger: &mut Ledger, wake: &Arc<Notify>) -> bool {
     let mut all = true;
     let key = o.key();
     for ch in o.broadcast.channels.iter().filter(|c| *c != crate::config::LOUDSPEAKER) {
-        if !posted.insert((key.clone(), ch.clone())) {
+        if !ledger.post(&key, ch, o.at) {
             continue;
         }
         let Some(cfg) = shared.config.channels.get(ch) else {
@@ -218,7 +452,7 @@ async fn queue_posts(
                 if let Err(e) = outbox::queue(&shared.outbox, &shared.history, d, o.broadcast.campaign.clone()).await {
                     tracing::error!(key, channel = ch, error = e, "cannot queue the post");
                     shared.error(format!("{key} → {ch}: {e}"));
-                    posted.remove(&(key.clone(), ch.clone()));
+                    ledger.unpost(&key, ch);
                     all = false;
                 }
             }

@@ -35,6 +35,25 @@ pub struct ScheduleState {
     pub broadcasts: usize,
     /// The last rejected edit: when, and the report `loaxa check` would give.
     pub rejected: Option<(DateTime<Utc>, String)>,
+    pub source: Source,
+}
+
+/// Where the set on the air came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The schedules folder, as it is now.
+    Files,
+    /// The copy kept from the last set that loaded (the folder is invalid), saved then.
+    LastGood(DateTime<Utc>),
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Files => "files",
+            Source::LastGood(_) => "last_good",
+        }
+    }
 }
 
 pub struct Shared {
@@ -48,6 +67,8 @@ pub struct Shared {
     pub outbox: Arc<Outbox>,
     pub history: History,
     pub started_at: DateTime<Utc>,
+    /// The previous run's last heartbeat (from the history's anchor), if any.
+    pub last_heartbeat: Option<DateTime<Utc>>,
     /// Broken channels (a missing secret) and why.
     pub channel_problems: Mutex<HashMap<String, String>>,
 }
@@ -128,6 +149,8 @@ impl Shared {
                 "files": schedule.files.iter().map(|(n, h)| json!({"name": n, "sha256": h})).collect::<Vec<_>>(),
                 "broadcasts": schedule.broadcasts,
                 "rejected_edit": schedule.rejected.as_ref().map(|(t, report)| json!({"at": local(*t), "report": report})),
+                "source": schedule.source.as_str(),
+                "last_good_saved_at": match schedule.source { Source::LastGood(t) => Some(local(t)), Source::Files => None },
             },
             "history": match self.history.outage() {
                 None => json!({"ok": true}),

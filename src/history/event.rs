@@ -35,6 +35,11 @@ pub enum Kind {
     PostSucceeded,
     PostFailed,
     PostUnconfirmed,
+    /// Not sent: the occurrence was missed beyond the grace period, and `[policy] post_missed`
+    /// does not ask for late posts. Recorded so the post is accounted for, never dropped.
+    PostSkipped,
+    /// The wall clock stepped (NTP, a board without a clock battery): from when to when.
+    ClockJumped,
     DeviceError,
     /// Events that waited in memory (disk full, I/O error) were written once the disk recovered.
     HistoryRecovered,
@@ -58,6 +63,8 @@ impl Kind {
         Kind::PostSucceeded,
         Kind::PostFailed,
         Kind::PostUnconfirmed,
+        Kind::PostSkipped,
+        Kind::ClockJumped,
         Kind::DeviceError,
         Kind::HistoryRecovered,
     ];
@@ -80,6 +87,8 @@ impl Kind {
             Kind::PostSucceeded => "post_succeeded",
             Kind::PostFailed => "post_failed",
             Kind::PostUnconfirmed => "post_unconfirmed",
+            Kind::PostSkipped => "post_skipped",
+            Kind::ClockJumped => "clock_jumped",
             Kind::DeviceError => "device_error",
             Kind::HistoryRecovered => "history_recovered",
         }
@@ -100,7 +109,7 @@ impl Kind {
         match self {
             Kind::PlayoutFinished | Kind::PostSucceeded => Some(Status::Ok),
             Kind::PlayoutFailed | Kind::PostFailed | Kind::DeviceError | Kind::ScheduleRejected => Some(Status::Failed),
-            Kind::PlayoutMissed => Some(Status::Missed),
+            Kind::PlayoutMissed | Kind::PostSkipped => Some(Status::Missed),
             Kind::PostUnconfirmed => Some(Status::Unconfirmed),
             Kind::PlayoutInterrupted => Some(Status::Interrupted),
             _ => None,
@@ -196,8 +205,10 @@ pub struct Fingerprints {
 }
 
 impl Fingerprints {
-    /// SHA-256 of a file, or `None` if it cannot be read (recorded as such, never hidden).
-    pub fn sha256(&mut self, path: &Path) -> Option<String> {
+    /// SHA-256 of a file inside `root`, or `None` if it cannot be read (recorded as such,
+    /// never hidden). Only a regular file is read, and no further than its size: a FIFO or a
+    /// link to a device cannot hold the caller up.
+    pub fn sha256(&mut self, root: &Path, path: &Path) -> Option<String> {
         let meta = std::fs::metadata(path).ok();
         let key = (
             path.to_path_buf(),
@@ -207,8 +218,20 @@ impl Fingerprints {
         self.cache
             .entry(key)
             .or_insert_with(|| {
-                let bytes = std::fs::read(path).ok()?;
-                Some(hex(&Sha256::digest(&bytes)))
+                use std::io::Read;
+                let (file, meta, _) = crate::files::open_inside(root, path).ok()?;
+                let mut h = Sha256::new();
+                let mut buf = vec![0u8; 64 * 1024];
+                let mut rest = file.take(meta.len());
+                loop {
+                    match rest.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => h.update(&buf[..n]),
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(_) => return None,
+                    }
+                }
+                Some(hex(&h.finalize()))
             })
             .clone()
     }
@@ -220,7 +243,7 @@ impl Fingerprints {
             .map(|a| {
                 json!({
                     "path": a.path,
-                    "sha256": self.sha256(&media_root.join(&a.path)),
+                    "sha256": self.sha256(media_root, &media_root.join(&a.path)),
                     "duration_s": (a.duration.as_secs_f64() * 1000.0).round() / 1000.0,
                 })
             })

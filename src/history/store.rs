@@ -130,7 +130,7 @@ impl Store {
     /// Opens (creating if absent) the history for writing.
     pub fn open(path: &Path, tz: Tz) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+            create_private_dir(dir).map_err(|source| StoreError::Folder {
                 path: dir.to_path_buf(),
                 source,
             })?;
@@ -140,11 +140,29 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(Duration::from_secs(10))?;
-        identify(&conn, path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| corrupt(path, e))?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        migrate(&conn, path)?;
+        // Switching a new file to WAL takes an exclusive lock that SQLite does not wait for
+        // through the busy handler: two first starts at once retry rather than fail.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let prepared = identify(&conn, path)
+                .and_then(|()| {
+                    conn.pragma_update(None, "journal_mode", "WAL")
+                        .map_err(|e| corrupt(path, e))
+                })
+                .and_then(|()| {
+                    conn.pragma_update(None, "synchronous", "FULL")?;
+                    // The WAL is checkpointed after commits; this caps what it keeps on disk
+                    // after a checkpoint, so loaxa's own journal cannot fill the data volume.
+                    conn.pragma_update(None, "journal_size_limit", 4 * 1024 * 1024)?;
+                    migrate(&conn, path)
+                });
+            match prepared {
+                Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => break other?,
+            }
+        }
         Ok(Store { conn, tz })
     }
 
@@ -384,7 +402,18 @@ pub(crate) fn unhex(s: &str) -> [u8; 32] {
     out
 }
 
+fn is_busy(e: &StoreError) -> bool {
+    match e {
+        StoreError::Sqlite(e) => e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy),
+        StoreError::Corrupt { reason, .. } => reason.contains("database is locked"),
+        _ => false,
+    }
+}
+
 fn corrupt(path: &Path, e: rusqlite::Error) -> StoreError {
+    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+        return StoreError::Sqlite(e);
+    }
     StoreError::Corrupt {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -393,12 +422,16 @@ fn corrupt(path: &Path, e: rusqlite::Error) -> StoreError {
 
 /// Makes sure the file is ours (or empty) before anything is written to it.
 fn identify(conn: &Connection, path: &Path) -> Result<(), StoreError> {
-    let app: i32 = conn
-        .pragma_query_value(None, "application_id", |r| r.get(0))
-        .map_err(|e| corrupt(path, e))?;
-    let objects: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-        .map_err(|e| corrupt(path, e))?;
+    // One read transaction: both values from the same snapshot, so another process's
+    // first-start migration committing in between cannot look like a foreign file.
+    conn.execute_batch("BEGIN DEFERRED").map_err(|e| corrupt(path, e))?;
+    let read = (|| {
+        let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        Ok::<_, rusqlite::Error>((app, objects))
+    })();
+    let _ = conn.execute_batch("COMMIT");
+    let (app, objects) = read.map_err(|e| corrupt(path, e))?;
     if app != APPLICATION_ID && (app != 0 || objects > 0) {
         return Err(StoreError::Foreign {
             path: path.to_path_buf(),
@@ -408,24 +441,49 @@ fn identify(conn: &Connection, path: &Path) -> Result<(), StoreError> {
 }
 
 fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let known = MIGRATIONS.len() as i64;
+    let too_new = |found| StoreError::TooNew {
+        path: path.to_path_buf(),
+        found,
+        known,
+    };
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version > known {
-        return Err(StoreError::TooNew {
-            path: path.to_path_buf(),
-            found: version,
-            known,
-        });
+        return Err(too_new(version));
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let batch = format!(
-            "BEGIN IMMEDIATE; {sql}; PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {}; COMMIT;",
-            i + 1
-        );
-        if let Err(e) = conn.execute_batch(&batch) {
+    if version == known {
+        return Ok(());
+    }
+    // The version is read again inside the write lock: two first starts at once would
+    // otherwise both see 0 and the second would fail on "table events already exists".
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let result = (|| {
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > known {
+            return Err(too_new(version));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            conn.execute_batch(sql)?;
+            conn.execute_batch(&format!(
+                "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};",
+                i + 1
+            ))?;
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => conn.execute_batch("COMMIT")?,
+        Err(e) => {
             let _ = conn.execute_batch("ROLLBACK");
-            return Err(e.into());
+            return Err(e);
         }
     }
     Ok(())
+}
+
+/// Creates a folder (and its parents) readable by loaxa only: the data folder holds the
+/// history, the outbox and rotated tokens.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
 }

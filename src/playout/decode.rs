@@ -15,13 +15,18 @@ use rodio::{Decoder, Source};
 /// A decoder ready to play.
 pub type Opened = Decoder<BufReader<File>>;
 
-/// Opens a file for playback.
-pub fn open(path: &Path) -> Result<Opened, String> {
-    let file = File::open(path).map_err(|e| match e.kind() {
+/// Opens a file for playback: a regular file only (a FIFO or a device would stall the line),
+/// and inside `root` when given.
+pub fn open(path: &Path, root: Option<&Path>) -> Result<Opened, String> {
+    let opened = match root {
+        Some(root) => crate::files::open_inside(root, path).map(|(f, m, _)| (f, m)),
+        None => crate::files::open_regular(path),
+    };
+    let (file, meta) = opened.map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => format!("audio file {} is missing", path.display()),
         _ => format!("cannot open audio file {}: {e}", path.display()),
     })?;
-    if file.metadata().map(|m| m.len()).unwrap_or(0) == 0 {
+    if meta.len() == 0 {
         return Err(format!("audio file {} is empty", path.display()));
     }
     Decoder::try_from(file).map_err(|e| format!("{} cannot be decoded: {e}", path.display()))
@@ -29,8 +34,8 @@ pub fn open(path: &Path) -> Result<Opened, String> {
 
 /// Decodes the whole file, checking it yields audio all the way to the length its header
 /// announces. Returns the decoded length.
-pub fn check(path: &Path) -> Result<Duration, String> {
-    let decoder = open(path)?;
+pub fn check(path: &Path, root: Option<&Path>) -> Result<Duration, String> {
+    let decoder = open(path, root)?;
     let channels = u64::from(decoder.channels().get());
     let rate = u64::from(decoder.sample_rate().get());
     let samples = decoder.count() as u64;

@@ -510,7 +510,7 @@ impl Line {
 fn prepare(p: &Programme) -> Result<Prepared, String> {
     let mut lengths: HashMap<&std::path::Path, Duration> = HashMap::new();
     for f in p.files() {
-        lengths.insert(f, decode::check(f)?);
+        lengths.insert(f, decode::check(f, p.root.as_deref())?);
     }
     let mut sources = Vec::with_capacity(p.segments.len());
     let mut expected = Duration::ZERO;
@@ -518,7 +518,7 @@ fn prepare(p: &Programme) -> Result<Prepared, String> {
         match s {
             Segment::Audio(path) => {
                 expected += lengths.get(path.as_path()).copied().unwrap_or_default();
-                sources.push(Some(decode::open(path)?));
+                sources.push(Some(decode::open(path, p.root.as_deref())?));
             }
             Segment::Silence(d) => {
                 expected += *d;

@@ -36,6 +36,9 @@ pub struct Programme {
     pub campaign: Option<String>,
     /// What the history records about it: title, audio files with SHA-256 and duration.
     pub record: serde_json::Value,
+    /// The folder every file must stay inside (the media folder), checked again at each open:
+    /// a file swapped for a link after `check` is refused. `None` for `loaxa play`'s own files.
+    pub root: Option<PathBuf>,
 }
 
 impl Programme {
@@ -64,6 +67,7 @@ impl Programme {
             volume: audio.volume * b.volume,
             campaign: b.campaign.clone(),
             record: prints.programme(b, media),
+            root: Some(media.to_path_buf()),
         }
     }
 
@@ -79,6 +83,7 @@ impl Programme {
             volume,
             campaign: None,
             record: serde_json::Value::Null,
+            root: None,
         }
     }
 

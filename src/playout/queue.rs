@@ -5,7 +5,7 @@
 //! interrupts anything but another emergency. An occurrence key is accepted once, so a
 //! programme submitted twice (a reload, a restart) still airs once.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
@@ -15,15 +15,26 @@ use crate::schedule::Priority;
 #[derive(Default)]
 pub struct Queue {
     waiting: Vec<Programme>,
-    seen: HashSet<String>,
+    /// Accepted keys with their scheduled instants, forgotten once they cannot come back.
+    seen: HashMap<String, DateTime<Utc>>,
 }
+
+/// How long an accepted key is remembered: longer than the scheduler can look back (a day
+/// plus the grace) and than a clock step back it guards against.
+const REMEMBER: chrono::Duration = chrono::Duration::days(3);
 
 impl Queue {
     /// Adds a programme; false if its key was already accepted.
     pub fn push(&mut self, p: Programme) -> bool {
-        if !self.seen.insert(p.key.clone()) {
+        if self.seen.contains_key(&p.key) {
             return false;
         }
+        // Amortised: a sweep each time the map has doubled since the last one.
+        if self.seen.len() >= 1024 && self.seen.len().is_power_of_two() {
+            let horizon = p.scheduled_at - REMEMBER;
+            self.seen.retain(|_, t| *t > horizon);
+        }
+        self.seen.insert(p.key.clone(), p.scheduled_at);
         self.waiting.push(p);
         true
     }
@@ -106,6 +117,7 @@ mod tests {
             volume: 1.0,
             campaign: None,
             record: serde_json::Value::Null,
+            root: None,
         }
     }
 

@@ -214,7 +214,8 @@ pub fn tally(events: &[StoredEvent], period: &Period, tz: Tz) -> Tally {
             Some(ch) => {
                 let outcome = match kind {
                     Kind::PostSucceeded => PostOutcome::Posted,
-                    Kind::PostFailed => PostOutcome::Failed,
+                    // Counted with the failures; the reason (listed with them) says why.
+                    Kind::PostFailed | Kind::PostSkipped => PostOutcome::Failed,
                     Kind::PostUnconfirmed => PostOutcome::Unconfirmed,
                     Kind::PostQueued | Kind::PostAttempt | Kind::PostRetry => PostOutcome::Pending,
                     _ => continue,

@@ -212,7 +212,7 @@ pub fn load(config: &Config) -> Result<Loaded, LoadError> {
     let base = config.path.parent().unwrap_or(Path::new(""));
     let files = paths.into_iter().map(|p| {
         let name = display_name(base, &p);
-        let bytes = read_limited(&p, MAX_FILE_BYTES);
+        let bytes = crate::files::read_inside(dir, &p, MAX_FILE_BYTES);
         (p, name, bytes)
     });
     Ok(load_from(config, files))
@@ -221,28 +221,6 @@ pub fn load(config: &Config) -> Result<Loaded, LoadError> {
 /// Schedule files are a few kilobytes of text; anything this big is the wrong file (a
 /// recording renamed to .toml, a runaway generator) and is refused before it is read.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
-
-/// Reads a file unless it is larger than `limit` bytes (then an error of kind `FileTooLarge`
-/// saying how big it is).
-pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    // Reading through `take` also covers a file that grows while it is read.
-    file.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(limit + 1);
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::FileTooLarge,
-            format!(
-                "it is {:.1} MB, more than the {} MB a station file may be",
-                size as f64 / 1e6,
-                limit / (1024 * 1024)
-            ),
-        ));
-    }
-    Ok(bytes)
-}
 
 /// Validates schedule files given as (path, display name, contents). Pure apart from media
 /// lookups, so tests can feed it text directly.
@@ -264,7 +242,12 @@ pub fn load_from(
                     std::io::ErrorKind::FileTooLarge => {
                         "a schedule file is a few kilobytes of text: is this the right file? Move it out of the schedules folder"
                     }
-                    _ => "check the file's permissions",
+                    std::io::ErrorKind::InvalidInput => {
+                        "a schedule file must be an ordinary text file: remove this one from the schedules folder"
+                    }
+                    _ => {
+                        "check the file's permissions, and that it is inside the schedules folder (copy a file in rather than linking to one elsewhere)"
+                    }
                 };
                 diagnostics.push(Diagnostic::error(file, 0..0, format!("cannot read this file: {e}")).with_hint(hint));
                 continue;
