@@ -179,6 +179,12 @@ pub struct RunArgs {
     /// Log format: human-readable text, or one JSON object per line (for journald and log shippers).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// Run on a history that is missing or older than the one loaxa last wrote (a restored
+    /// backup), starting from it. Recorded in the history; posts that may already have gone
+    /// out are held as unconfirmed rather than sent again.
+    #[arg(long)]
+    pub accept_history_reset: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

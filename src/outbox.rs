@@ -221,6 +221,29 @@ impl Outbox {
             .map_err(|e| e.to_string())
     }
 
+    /// After an older history was accepted (`--accept-history-reset`): posts still waiting in
+    /// it for occurrences due before `before` may already be on their platform (the newer
+    /// history that knew is gone), so they are held as unconfirmed instead of sent again.
+    /// Returns the rows held.
+    pub fn hold_after_reset(&self, before: DateTime<Utc>, reason: &str) -> Result<Vec<Row>, String> {
+        let rows: Vec<Row> = self
+            .list(None)?
+            .into_iter()
+            .filter(|r| matches!(r.state, State::Pending | State::Sending) && r.delivery.scheduled_at <= before)
+            .collect();
+        let conn = self.conn();
+        for r in &rows {
+            let (b, s, c) = key(&r.delivery);
+            conn.execute(
+                "UPDATE outbox SET state = 'unconfirmed', last_error = ?4, updated_at = ?5
+                 WHERE broadcast_id = ?1 AND scheduled_at = ?2 AND channel = ?3",
+                params![b, s, c, reason, utc_text(Utc::now())],
+            )
+            .map_err(|e| e.to_string())?;
+        }
+        Ok(rows)
+    }
+
     pub fn get(&self, d: &Delivery) -> Result<Option<Row>, String> {
         let (b, s, c) = key(d);
         self.conn()

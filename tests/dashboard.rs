@@ -135,6 +135,15 @@ fn snapshot() -> Snapshot {
         .into(),
         history_error: None,
         outage: None,
+        chain: loaxa::history::ChainState {
+            verified_to: 120,
+            head: 120,
+            broken: None,
+        },
+        device_name: "default".into(),
+        device: Default::default(),
+        last_good: None,
+        watching: None,
     }
 }
 

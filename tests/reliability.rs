@@ -439,7 +439,15 @@ fn a_clock_jump_past_the_grace_records_missed_and_a_jump_back_repeats_nothing() 
     // than the grace (recorded missed, never skipped silently) and lands 10 s before b1. b0 is
     // far enough ahead that even a slow start-up cannot hand it to the loudspeaker before the
     // step.
-    let st = Station::new(&api, 2, 20, 100_000, "[policy]\ngrace_minutes = 1\n");
+    // post_missed: this campaign checks that a missed slot's posts still go out exactly once
+    // when the station asks for late posts (the default skips them; see tests/unattended.rs).
+    let st = Station::new(
+        &api,
+        2,
+        20,
+        100_000,
+        "[policy]\ngrace_minutes = 1\npost_missed = true\n",
+    );
     let offset = st.path().join("faketime");
     let mut child = fake_clock(&mut st.command(), &offset).spawn().unwrap();
     st.wait_for("schedule_loaded", 10);
@@ -499,7 +507,9 @@ fn a_clock_jump_past_the_grace_records_missed_and_a_jump_back_repeats_nothing() 
         missed[0].details_json()["reason"]
             .as_str()
             .unwrap()
-            .contains("grace period")
+            .contains("the clock jumped forward"),
+        "the true reason: {:?}",
+        missed[0].details
     );
     // Invariants with the plan as the daemon's clock saw it (both occurrences are due).
     let t = invariants(&st, &api, &shown);

@@ -23,9 +23,12 @@ pub struct BoardPost {
     pub published_at: DateTime<Utc>,
 }
 
-fn open(data: &Path) -> Result<Connection, String> {
+/// Opens the history the daemon created; never creates one (a GET of the board must not leave
+/// an empty `history.db` behind, which would then look like a new chain).
+fn open(data: &Path, flags: rusqlite::OpenFlags) -> Result<Connection, String> {
     let path = Store::path_in(data);
-    let c = Connection::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let c = Connection::open_with_flags(&path, flags | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     c.busy_timeout(std::time::Duration::from_secs(10))
         .map_err(|e| e.to_string())?;
     Ok(c)
@@ -33,7 +36,7 @@ fn open(data: &Path) -> Result<Connection, String> {
 
 /// Publishes (once per key) and returns the post's id.
 pub fn publish(data: &Path, d: &Delivery) -> Result<String, String> {
-    let c = open(data)?;
+    let c = open(data, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
     let id = d.idempotency_key();
     c.execute(
         "INSERT OR IGNORE INTO board_posts (id, channel, broadcast_id, scheduled_at, title, text, link, published_at)
@@ -72,7 +75,10 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
 
 /// The newest posts of a board channel, newest first.
 pub fn recent(data: &Path, channel: &str, limit: usize) -> Result<Vec<BoardPost>, String> {
-    let c = open(data)?;
+    if !Store::path_in(data).exists() {
+        return Ok(Vec::new());
+    }
+    let c = open(data, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let exists: Option<String> = c
         .query_row("SELECT name FROM sqlite_master WHERE name = 'board_posts'", [], |r| {
             r.get(0)

@@ -44,6 +44,7 @@ pub fn run(config_path: &Path, args: &PlayArgs) -> ExitCode {
                 eprintln!("started (handed to the device {lateness_ms} ms after the request)")
             }
             PlayoutEvent::DeviceError { reason } => eprintln!("device error: {reason}"),
+            PlayoutEvent::DeviceReady => {}
             PlayoutEvent::Finished { .. } => {
                 eprintln!("finished");
                 code = ExitCode::SUCCESS;

@@ -47,6 +47,33 @@ pub fn run(config_path: &Path) -> ExitCode {
         ),
         None => println!("on air: nothing"),
     }
+    let d = &s["device"];
+    match d["state"].as_str() {
+        Some("failing") => println!(
+            "LOUDSPEAKER: sound device `{}` FAILING since {}: {}",
+            d["name"].as_str().unwrap_or(""),
+            d["since"].as_str().unwrap_or(""),
+            d["reason"].as_str().unwrap_or("")
+        ),
+        Some(state) => println!(
+            "loudspeaker: sound device `{}` {state}",
+            d["name"].as_str().unwrap_or("")
+        ),
+        None => {}
+    }
+    let h = &s["history"];
+    if h["ok"] == false {
+        println!(
+            "HISTORY DEGRADED since {}: {} ({} events waiting, {} in the spill file)",
+            h["since"].as_str().unwrap_or(""),
+            h["error"].as_str().unwrap_or(""),
+            h["waiting"],
+            h["spilled"]
+        );
+    }
+    if h["chain"]["ok"] == false {
+        println!("HISTORY CHAIN BROKEN: {}", h["chain"]["break"].as_str().unwrap_or(""));
+    }
     println!("next:");
     for n in s["next"].as_array().into_iter().flatten().take(5) {
         println!(
@@ -77,6 +104,18 @@ pub fn run(config_path: &Path) -> ExitCode {
         sch["broadcasts"],
         sch["loaded_at"].as_str().unwrap_or("")
     );
+    if sch["source"] == "last_good" {
+        println!(
+            "SCHEDULES: the folder is invalid; airing the last set that loaded (saved {})",
+            sch["last_good_saved_at"].as_str().unwrap_or("")
+        );
+    }
+    if sch["hot_reload"]["active"] == false {
+        println!(
+            "hot reload inactive: {}",
+            sch["hot_reload"]["reason"].as_str().unwrap_or("")
+        );
+    }
     if let Some(r) = sch["rejected_edit"].as_object() {
         println!(
             "REJECTED EDIT at {}:\n{}",

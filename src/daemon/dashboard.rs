@@ -106,6 +106,13 @@ pub struct Snapshot {
     pub history_error: Option<String>,
     /// The disk refuses the history; events wait in memory.
     pub outage: Option<crate::history::Outage>,
+    pub chain: crate::history::ChainState,
+    pub device_name: String,
+    pub device: super::state::Device,
+    /// The schedules folder is invalid and the last good set airs (saved then).
+    pub last_good: Option<DateTime<Utc>>,
+    /// Why edits are not picked up at once, if so.
+    pub watching: Option<String>,
 }
 
 fn instant(s: &str) -> Option<DateTime<Utc>> {
@@ -353,6 +360,14 @@ pub fn snapshot(s: &Shared) -> Snapshot {
             .collect(),
         history_error,
         outage: s.history.outage(),
+        chain: s.history.chain(),
+        device_name: s.config.audio.device.clone(),
+        device: s.device.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+        last_good: match schedule.source {
+            super::state::Source::LastGood(t) => Some(t),
+            super::state::Source::Files => None,
+        },
+        watching: schedule.watching.clone(),
     }
 }
 
@@ -461,6 +476,17 @@ fn on_air(s: &Snapshot) -> Markup {
                 },
                 None => p #now-playing.muted data-key="" { "Loa đang nghỉ." },
             }
+            @match &s.device.failing {
+                Some((since, reason)) => div #device.alert data-state="failing" {
+                    p { strong { "Thiết bị âm thanh “" (s.device_name) "” không mở được" } " từ " (day_time(*since, tz)) ": " (reason) }
+                    p { "Các chương trình đến giờ sẽ không phát được. Kiểm tra dây loa, bộ khuếch đại và `loaxa devices`." }
+                },
+                None => p #device.muted data-state=(s.device.state()) {
+                    "Thiết bị âm thanh: “" (s.device_name) "”"
+                    @if let Some(t) = s.device.last_ok { " · mở tốt lần cuối lúc " (day_time(t, tz)) }
+                    @else { " · chưa dùng từ khi khởi động" }
+                },
+            }
             h2 { "Tiếp theo" }
             @match &s.next {
                 Some((at, id, title)) => p #next data-id=(id) {
@@ -487,6 +513,14 @@ fn schedule_state(s: &Snapshot) -> Markup {
                     }
                 }
             }
+            @if let Some(saved) = s.last_good {
+                div #last-good.alert {
+                    p { strong { "Các tệp lịch đang có lỗi" } ": loa đang phát theo bộ lịch tốt gần nhất (lưu lúc " (day_time(saved, tz)) "). Sửa lỗi và lưu lại, lịch mới sẽ chạy ngay." }
+                }
+            }
+            @if let Some(why) = &s.watching {
+                p #hot-reload.alert data-active="false" { "Không theo dõi được thư mục lịch: " (why) }
+            }
             @if let Some((at, report)) = &s.rejected {
                 div #rejected.alert {
                     p { strong { "Bản sửa lịch lúc " (day_time(*at, tz)) " bị từ chối" } ": lịch cũ vẫn đang chạy. Sửa các lỗi dưới đây rồi lưu lại:" }
@@ -502,8 +536,14 @@ fn schedule_state(s: &Snapshot) -> Markup {
             @if let Some(o) = &s.outage {
                 div #history-outage.alert {
                     p { strong { "Không ghi được nhật ký" } " từ " (day_time(o.since, tz)) ": " (o.error) }
-                    p { (o.waiting) " sự kiện đang chờ trong bộ nhớ; loa vẫn phát. Giải phóng ổ đĩa, loaxa sẽ tự ghi lại." }
+                    p { (o.waiting) " sự kiện đang chờ (" (o.spilled) " đã lưu vào tệp dự phòng); loa vẫn phát. Giải phóng ổ đĩa, loaxa sẽ tự ghi lại." }
                 }
+            }
+            @match &s.chain.broken {
+                Some(b) => p #chain.alert data-ok="false" { strong { "Chuỗi nhật ký bị hỏng" } ": " (b) },
+                None => p #chain.muted data-ok="true" {
+                    "Chuỗi nhật ký: đã kiểm tra " (s.chain.verified_to) " / " (s.chain.head) " sự kiện, toàn vẹn."
+                },
             }
             @if let Some(e) = &s.history_error {
                 p.alert { "Không đọc được nhật ký: " (e) }

@@ -30,6 +30,7 @@ use crate::channels::Ctx;
 use crate::cmd::{EXIT_INVALID, EXIT_USAGE};
 use crate::config::{AfterInterrupt, Config};
 use crate::history::event::{Event, Kind};
+use crate::history::guard::{self, Standing};
 use crate::history::{History, Store};
 use crate::outbox::{Outbox, Worker};
 use crate::playout::record::history_event;
@@ -38,7 +39,7 @@ use crate::schedule;
 use state::{ScheduleState, Shared, Source};
 
 /// Runs the daemon until SIGTERM or SIGINT.
-pub fn run(config_path: &Path) -> ExitCode {
+pub fn run(config_path: &Path, accept_history_reset: bool) -> ExitCode {
     let config = match crate::cmd::load_config(config_path) {
         Ok(c) => c,
         Err(code) => return code,
@@ -60,6 +61,10 @@ pub fn run(config_path: &Path) -> ExitCode {
         Ok(i) => i,
         Err(code) => return code,
     };
+    let standing = match history_standing(&config, accept_history_reset) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -71,7 +76,7 @@ pub fn run(config_path: &Path) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let code = runtime.block_on(main(config, initial));
+    let code = runtime.block_on(main(config, initial, standing));
     drop(lock);
     code
 }
@@ -139,19 +144,46 @@ fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
     }
 }
 
-async fn main(config: Config, initial: Initial) -> ExitCode {
+/// Whether the history on disk is the one the daemon was writing (see [`guard`]). A missing,
+/// replaced or older history is refused, unless the operator accepts it.
+fn history_standing(config: &Config, accept: bool) -> Result<Standing, ExitCode> {
+    let data = &config.station.data;
+    let standing = match guard::standing(data, &Store::path_in(data), config.station.timezone) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    if let Standing::RolledBack { why, .. } = &standing
+        && !accept
+    {
+        eprintln!("error: {why}. loaxa will not start on it");
+        eprintln!(
+            "help: put back the newest history.db if you have it; otherwise start once with `loaxa run --accept-history-reset` \
+             (recorded in the history; posts that may already have gone out are held as unconfirmed, not sent again)"
+        );
+        return Err(ExitCode::from(EXIT_USAGE));
+    }
+    Ok(standing)
+}
+
+async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode {
     // Taken first: the scheduler plans from here, so a clock step while the history opens or
     // the device is probed cannot move the start of the plan past an occurrence.
     let boot = Utc::now();
     let tz = config.station.timezone;
     let data = config.station.data.clone();
-    let history = match History::start(&Store::path_in(&data), tz) {
+    let (history, recovered_spill) = match History::start_daemon(&Store::path_in(&data), &data, tz) {
         Ok(h) => h,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    if recovered_spill > 0 {
+        println!("  {recovered_spill} events kept in the spill file by the last run were written into the history");
+    }
     let outbox = match Outbox::open(&data, tz) {
         Ok(o) => Arc::new(o),
         Err(e) => {
@@ -165,6 +197,13 @@ async fn main(config: Config, initial: Initial) -> ExitCode {
             json!({"version": env!("CARGO_PKG_VERSION"), "pid": std::process::id(), "station": config.station.name}),
         ))
         .await;
+    let last_heartbeat = match &standing {
+        Standing::New => None,
+        Standing::Intact(a) | Standing::RolledBack { anchor: a, .. } => Some(a.heartbeat),
+    };
+    if let Standing::RolledBack { anchor, found, why } = &standing {
+        accept_reset(&config, &history, &outbox, anchor, found.as_ref(), why).await;
+    }
     let Initial {
         loaded,
         source,
@@ -197,6 +236,7 @@ async fn main(config: Config, initial: Initial) -> ExitCode {
             broadcasts,
             rejected: report,
             source,
+            watching: None,
         }),
         set: RwLock::new(Arc::new(loaded.set.clone())),
         programmes: Mutex::new(HashMap::new()),
@@ -206,8 +246,13 @@ async fn main(config: Config, initial: Initial) -> ExitCode {
         outbox: outbox.clone(),
         history: history.clone(),
         started_at: boot,
-        last_heartbeat: None,
+        last_heartbeat,
+        reset_floor: match &standing {
+            Standing::RolledBack { anchor, .. } => Some(anchor.heartbeat),
+            _ => None,
+        },
         channel_problems: Mutex::new(HashMap::new()),
+        device: Mutex::new(state::Device::default()),
         config,
     });
     if source == Source::Files {
@@ -294,12 +339,12 @@ async fn main(config: Config, initial: Initial) -> ExitCode {
         wake.clone(),
         scheduler_stop.clone(),
     ));
-    let reloader = reload::watch(shared.clone());
+    let reloader = reload::spawn(shared.clone());
 
     summary(&shared, &addr);
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
 
-    wait_for_signal(&shared).await;
+    wait_for_signal(&reloader).await;
     tracing::info!("stopping");
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
     scheduler_stop.notify_one();
@@ -333,6 +378,50 @@ async fn main(config: Config, initial: Initial) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Records the operator's `--accept-history-reset`, and holds the posts the lost history may
+/// have sent already.
+async fn accept_reset(
+    config: &Config,
+    history: &History,
+    outbox: &Outbox,
+    anchor: &guard::Anchor,
+    found: Option<&crate::history::Head>,
+    why: &str,
+) {
+    let tz = config.station.timezone;
+    tracing::warn!("{why}; running on it as told (--accept-history-reset)");
+    let _ = history
+        .record(Event::new(
+            Kind::HistoryReset,
+            json!({
+                "reason": why,
+                "expected_head": format!("{}:{}", anchor.seq, anchor.hash),
+                "found_head": found.map(|h| h.to_string()),
+                "last_heartbeat": crate::history::event::utc_text(anchor.heartbeat),
+            }),
+        ))
+        .await;
+    let reason = format!(
+        "the history was reset to an older copy; this post may already have gone out before {} (check the platform, then `loaxa post` it if it did not)",
+        anchor.heartbeat.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
+    );
+    match outbox.hold_after_reset(anchor.heartbeat, &reason) {
+        Ok(rows) => {
+            for r in rows {
+                let d = &r.delivery;
+                let mut e = Event::new(Kind::PostUnconfirmed, json!({ "reason": reason, "title": d.title }))
+                    .channel(d.channel.clone());
+                e.occurrence = Some(crate::history::OccurrenceKey {
+                    broadcast_id: d.broadcast_id.clone(),
+                    scheduled_at: d.scheduled_at,
+                });
+                let _ = history.record(e).await;
+            }
+        }
+        Err(e) => tracing::error!(error = e, "cannot hold the outbox after the history reset"),
+    }
+}
+
 /// Playout events into the history and the status.
 async fn record_playout(shared: Arc<Shared>, mut events: tokio::sync::mpsc::UnboundedReceiver<PlayoutEvent>) {
     while let Some(e) = events.recv().await {
@@ -344,7 +433,7 @@ async fn record_playout(shared: Arc<Shared>, mut events: tokio::sync::mpsc::Unbo
             | PlayoutEvent::Finished { key, .. }
             | PlayoutEvent::Failed { key, .. }
             | PlayoutEvent::Interrupted { key, .. } => Some(key.clone()),
-            PlayoutEvent::DeviceError { .. } => None,
+            PlayoutEvent::DeviceError { .. } | PlayoutEvent::DeviceReady => None,
         };
         let programme = key.as_ref().and_then(|k| {
             shared
@@ -374,14 +463,35 @@ async fn record_playout(shared: Arc<Shared>, mut events: tokio::sync::mpsc::Unbo
             }
             PlayoutEvent::Failed { key, reason } => {
                 c.failed.fetch_add(1, Ordering::Relaxed);
-                shared.error(format!("{key}: {reason}"));
+                // The one line an operator reads about it, in the station's time.
+                let what = match &programme {
+                    Some(p) => format!(
+                        "{} ({}, {}) was not played: {reason}",
+                        p.title,
+                        p.broadcast_id,
+                        p.scheduled_at
+                            .with_timezone(&shared.config.station.timezone)
+                            .format("%d/%m/%Y %H:%M:%S")
+                    ),
+                    None => format!("{key} was not played: {reason}"),
+                };
+                tracing::error!("{what}");
+                shared.error(what);
                 *shared.now_playing.lock().unwrap_or_else(|p| p.into_inner()) = None;
             }
             PlayoutEvent::Interrupted { .. } => {
                 c.interrupted.fetch_add(1, Ordering::Relaxed);
                 *shared.now_playing.lock().unwrap_or_else(|p| p.into_inner()) = None;
             }
-            PlayoutEvent::DeviceError { reason } => shared.error(format!("sound device: {reason}")),
+            PlayoutEvent::DeviceError { reason } => {
+                shared.error(format!("sound device `{}`: {reason}", shared.config.audio.device));
+                shared
+                    .device
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .failing(reason.clone());
+            }
+            PlayoutEvent::DeviceReady => shared.device.lock().unwrap_or_else(|p| p.into_inner()).ready(),
             _ => {}
         }
         if let Some(event) = history_event(&e, programme.as_ref()) {
@@ -421,7 +531,7 @@ async fn housekeeping(wake: Arc<Notify>) -> Option<tokio_cron_scheduler::JobSche
     Some(sched)
 }
 
-async fn wait_for_signal(shared: &Arc<Shared>) {
+async fn wait_for_signal(reloader: &reload::Reloader) {
     use tokio::signal::unix::{SignalKind, signal};
     let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
         signal(SignalKind::terminate()),
@@ -437,7 +547,7 @@ async fn wait_for_signal(shared: &Arc<Shared>) {
             _ = int.recv() => return,
             _ = hup.recv() => {
                 tracing::info!("SIGHUP: reloading the schedules");
-                reload::reload(shared).await;
+                reloader.request();
             }
         }
     }
@@ -456,6 +566,20 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
         tz.name()
     );
     println!("  status: http://{addr}/status");
+    let device = &shared.config.audio.device;
+    match crate::playout::device::find(device) {
+        Ok(()) => println!("  loudspeaker: sound device `{device}` found (opened for each programme)"),
+        Err(e) => println!("  loudspeaker: sound device `{device}` PROBLEM: {e} (see `loaxa devices`)"),
+    }
+    {
+        let st = shared.schedule.lock().unwrap_or_else(|p| p.into_inner());
+        if let Source::LastGood(t) = st.source {
+            println!(
+                "  SCHEDULES: the folder is invalid; airing the last set that loaded (saved {})",
+                t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
+            );
+        }
+    }
     let next = crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz);
     println!("  next:");
     for o in next.iter().take(5) {

@@ -1,5 +1,6 @@
 //! Hot reload: the schedules folder is watched (debounced, because editors save by writing a
-//! temporary file and renaming it), and SIGHUP asks for the same. A valid edited set is swapped
+//! temporary file and renaming it), rescanned every few seconds in case the watch was lost
+//! with a replaced folder, and SIGHUP asks for the same. A valid edited set is swapped
 //! in whole and recorded with what changed; an invalid one is rejected with the report
 //! `loaxa check` gives, and the previous set keeps running.
 
@@ -173,38 +174,126 @@ pub async fn reload(shared: &Arc<Shared>) {
 /// file and renaming it, and one save should give one reload.
 const QUIET: Duration = Duration::from_millis(500);
 
-/// Starts watching the schedules folder. The watcher stops when the returned value is dropped.
-///
-/// Only changes count. Reading the files (which every reload does) makes inotify report
-/// open and access events; reacting to those would reload forever, and an invalid edit would
-/// be recorded as rejected again and again.
-pub fn watch(shared: Arc<Shared>) -> Option<notify::RecommendedWatcher> {
+/// How often the folder is looked at even without a notification: the safety net for a folder
+/// replaced whole (rsync, git, an editor), which silently ends an inotify watch.
+pub const RESCAN: Duration = Duration::from_secs(5);
+
+/// Asks the reloader for a reload (SIGHUP). Never waits for it: signals stay responsive.
+#[derive(Clone)]
+pub struct Reloader {
+    tx: tokio::sync::mpsc::UnboundedSender<()>,
+}
+
+impl Reloader {
+    pub fn request(&self) {
+        let _ = self.tx.send(());
+    }
+}
+
+/// What the folder looks like, without opening any file: names, sizes, times and inodes.
+fn folder_state(dir: &std::path::Path) -> Option<Vec<(std::ffi::OsString, u64, i64, u64)>> {
+    use std::os::unix::fs::MetadataExt;
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let m = e.metadata().ok()?;
+            Some((
+                e.file_name(),
+                m.len(),
+                m.mtime_nsec() + m.mtime() * 1_000_000_000,
+                m.ino(),
+            ))
+        })
+        .collect();
+    v.sort();
+    let own = std::fs::metadata(dir).ok()?;
+    v.push(("..".into(), 0, 0, own.ino()));
+    Some(v)
+}
+
+/// Starts the reloader: a watch on the schedules folder (re-armed when the folder is
+/// replaced), a rescan every [`RESCAN`], and SIGHUP requests, all going through one task so
+/// reloads never overlap and nothing waits on them.
+pub fn spawn(shared: Arc<Shared>) -> Reloader {
     use notify::{EventKind, RecursiveMode, Watcher};
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let notify_tx = tx.clone();
     let handler = move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res
             && !matches!(event.kind, EventKind::Access(_))
         {
-            let _ = tx.send(());
+            let _ = notify_tx.send(());
         }
     };
-    let mut watcher = match notify::recommended_watcher(handler) {
-        Ok(w) => w,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot watch the schedules folder; use SIGHUP to reload");
-            return None;
-        }
+    let dir = shared.config.station.schedules.clone();
+    let mut watcher = notify::recommended_watcher(handler)
+        .map_err(|e| tracing::error!(error = %e, "cannot watch the schedules folder; it is rescanned every {} s", RESCAN.as_secs()))
+        .ok();
+    let arm = move |w: &mut Option<notify::RecommendedWatcher>, shared: &Shared| {
+        let armed = match w.as_mut() {
+            Some(w) => {
+                let _ = w.unwatch(&dir);
+                w.watch(&dir, RecursiveMode::NonRecursive).map_err(|e| e.to_string())
+            }
+            None => Err("the system refused a watcher".to_string()),
+        };
+        let mut st = shared.schedule.lock().unwrap_or_else(|p| p.into_inner());
+        st.watching = match &armed {
+            Ok(()) => None,
+            Err(e) => Some(format!(
+                "cannot watch {}: {e}; edits are picked up by a rescan every {} s",
+                dir.display(),
+                RESCAN.as_secs()
+            )),
+        };
+        armed.is_ok()
     };
-    if let Err(e) = watcher.watch(&shared.config.station.schedules, RecursiveMode::NonRecursive) {
-        tracing::error!(error = %e, "cannot watch the schedules folder; use SIGHUP to reload");
-        return None;
-    }
+    arm(&mut watcher, &shared);
+    let handle = Reloader { tx };
     tokio::spawn(async move {
-        while rx.recv().await.is_some() {
-            // Wait for the burst of events a save makes to end.
-            while let Ok(Some(())) = tokio::time::timeout(QUIET, rx.recv()).await {}
-            reload(&shared).await;
+        let dir = shared.config.station.schedules.clone();
+        let folder_id = |d: &std::path::Path| {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(d).ok().map(|m| (m.dev(), m.ino()))
+        };
+        let mut seen_folder = folder_id(&dir);
+        let mut seen = folder_state(&dir);
+        let mut ticker = tokio::time::interval(RESCAN);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let changed = tokio::select! {
+                msg = rx.recv() => {
+                    if msg.is_none() {
+                        return;
+                    }
+                    // Wait for the burst of events a save makes to end.
+                    while let Ok(Some(())) = tokio::time::timeout(QUIET, rx.recv()).await {}
+                    true
+                }
+                _ = ticker.tick() => {
+                    let now_folder = folder_id(&dir);
+                    if now_folder != seen_folder {
+                        // Replaced (or gone, or back): the old watch is dead; arm a new one.
+                        seen_folder = now_folder;
+                        if arm(&mut watcher, &shared) {
+                            tracing::info!("the schedules folder was replaced; watching the new one");
+                        }
+                    }
+                    let d = dir.clone();
+                    let now = tokio::task::spawn_blocking(move || folder_state(&d)).await.ok().flatten();
+                    now != seen
+                }
+            };
+            if changed {
+                let d = dir.clone();
+                seen = tokio::task::spawn_blocking(move || folder_state(&d))
+                    .await
+                    .ok()
+                    .flatten();
+                reload(&shared).await;
+            }
         }
     });
-    Some(watcher)
+    handle
 }

@@ -68,7 +68,8 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
     let mut window_start = last_seen
         .map(|t| t.max(boot - MAX_LOOKBACK))
         .unwrap_or(boot - grace)
-        .min(boot - grace);
+        .min(boot - grace)
+        .max(shared.reset_floor.unwrap_or(DateTime::<Utc>::MIN_UTC));
     let mut prints = Fingerprints::default();
     let mut jumps: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
     let mut last = (Utc::now(), Instant::now());

@@ -36,6 +36,8 @@ pub struct ScheduleState {
     /// The last rejected edit: when, and the report `loaxa check` would give.
     pub rejected: Option<(DateTime<Utc>, String)>,
     pub source: Source,
+    /// Why edits are not seen at once (the folder cannot be watched), if so.
+    pub watching: Option<String>,
 }
 
 /// Where the set on the air came from.
@@ -69,8 +71,46 @@ pub struct Shared {
     pub started_at: DateTime<Utc>,
     /// The previous run's last heartbeat (from the history's anchor), if any.
     pub last_heartbeat: Option<DateTime<Utc>>,
+    /// After `--accept-history-reset`: nothing due before this is played or posted again (the
+    /// history that knew what went out is gone).
+    pub reset_floor: Option<DateTime<Utc>>,
+    pub device: Mutex<Device>,
     /// Broken channels (a missing secret) and why.
     pub channel_problems: Mutex<HashMap<String, String>>,
+}
+
+/// What is known of the loudspeaker's sound device. It is opened for each run of programmes
+/// and closed between them, so "unused" is normal between sessions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Device {
+    /// False until a programme needed it.
+    pub used: bool,
+    /// Why it could not be opened last time, and since when it fails.
+    pub failing: Option<(DateTime<Utc>, String)>,
+    pub last_ok: Option<DateTime<Utc>>,
+}
+
+impl Device {
+    pub fn ready(&mut self) {
+        self.used = true;
+        self.failing = None;
+        self.last_ok = Some(Utc::now());
+    }
+
+    pub fn failing(&mut self, reason: String) {
+        self.used = true;
+        let since = self.failing.as_ref().map_or_else(Utc::now, |(t, _)| *t);
+        self.failing = Some((since, reason));
+    }
+
+    /// `ok`, `failing` or `unused`: the stable identifier `/status` gives.
+    pub fn state(&self) -> &'static str {
+        match (self.used, &self.failing) {
+            (_, Some(_)) => "failing",
+            (true, None) => "ok",
+            (false, None) => "unused",
+        }
+    }
 }
 
 impl Shared {
@@ -131,6 +171,22 @@ impl Shared {
             .rev()
             .map(|(t, e)| json!({"at": local(*t), "error": e}))
             .collect();
+        let d = self.device.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let device = json!({
+            "name": self.config.audio.device,
+            "state": d.state(),
+            "since": d.failing.as_ref().map(|(t, _)| local(*t)),
+            "reason": d.failing.as_ref().map(|(_, r)| r.clone()),
+            "last_ok": d.last_ok.map(local),
+        });
+        let chain = self.history.chain();
+        let chain = json!({"verified_to": chain.verified_to, "head": chain.head, "ok": chain.broken.is_none(), "break": chain.broken});
+        let history = match self.history.outage() {
+            None => json!({"ok": true, "chain": chain}),
+            Some(o) => {
+                json!({"ok": false, "since": local(o.since), "error": o.error, "waiting": o.waiting, "spilled": o.spilled, "chain": chain})
+            }
+        };
         json!({
             "station": self.config.station.name,
             "clock": { "utc": crate::history::event::utc_text(now), "local": local(now), "timezone": tz.name() },
@@ -150,12 +206,14 @@ impl Shared {
                 "broadcasts": schedule.broadcasts,
                 "rejected_edit": schedule.rejected.as_ref().map(|(t, report)| json!({"at": local(*t), "report": report})),
                 "source": schedule.source.as_str(),
+                "hot_reload": match &schedule.watching {
+                    None => json!({"active": true}),
+                    Some(why) => json!({"active": false, "reason": why}),
+                },
                 "last_good_saved_at": match schedule.source { Source::LastGood(t) => Some(local(t)), Source::Files => None },
             },
-            "history": match self.history.outage() {
-                None => json!({"ok": true}),
-                Some(o) => json!({"ok": false, "since": local(o.since), "error": o.error, "waiting": o.waiting}),
-            },
+            "history": history,
+            "device": device,
             "channels": self.channel_problems.lock().unwrap_or_else(|p| p.into_inner()).clone(),
             "last_errors": errors,
         })
@@ -247,6 +305,44 @@ impl Shared {
             "gauge",
             "Events kept in memory because the history cannot be written (disk full or failing).",
             self.history.outage().map_or(0, |o| o.waiting).to_string(),
+        );
+        metric(
+            "loaxa_history_degraded",
+            "gauge",
+            "1 while the history cannot be written (disk full, file deleted or read-only).",
+            u8::from(self.history.outage().is_some()).to_string(),
+        );
+        let chain = self.history.chain();
+        metric(
+            "loaxa_history_chain_ok",
+            "gauge",
+            "1 while the daemon's own check of the hash chain has found no break.",
+            u8::from(chain.broken.is_none()).to_string(),
+        );
+        metric(
+            "loaxa_history_verified_events",
+            "gauge",
+            "Events the daemon has verified in the chain so far.",
+            chain.verified_to.to_string(),
+        );
+        metric(
+            "loaxa_sound_device_ok",
+            "gauge",
+            "0 while the sound device cannot be opened.",
+            u8::from(self.device.lock().unwrap_or_else(|p| p.into_inner()).failing.is_none()).to_string(),
+        );
+        metric(
+            "loaxa_schedule_hot_reload_active",
+            "gauge",
+            "0 while the schedules folder cannot be watched (edits are then picked up by a rescan).",
+            u8::from(
+                self.schedule
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .watching
+                    .is_none(),
+            )
+            .to_string(),
         );
         let broadcasts = self.set().broadcasts.len();
         metric(

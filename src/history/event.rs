@@ -38,6 +38,9 @@ pub enum Kind {
     /// Not sent: the occurrence was missed beyond the grace period, and `[policy] post_missed`
     /// does not ask for late posts. Recorded so the post is accounted for, never dropped.
     PostSkipped,
+    /// The daemon was told to run on a history that lacks its anchored head (restored from an
+    /// older copy, or started anew): what it expected and what it found.
+    HistoryReset,
     /// The wall clock stepped (NTP, a board without a clock battery): from when to when.
     ClockJumped,
     DeviceError,
@@ -64,6 +67,7 @@ impl Kind {
         Kind::PostFailed,
         Kind::PostUnconfirmed,
         Kind::PostSkipped,
+        Kind::HistoryReset,
         Kind::ClockJumped,
         Kind::DeviceError,
         Kind::HistoryRecovered,
@@ -88,6 +92,7 @@ impl Kind {
             Kind::PostFailed => "post_failed",
             Kind::PostUnconfirmed => "post_unconfirmed",
             Kind::PostSkipped => "post_skipped",
+            Kind::HistoryReset => "history_reset",
             Kind::ClockJumped => "clock_jumped",
             Kind::DeviceError => "device_error",
             Kind::HistoryRecovered => "history_recovered",

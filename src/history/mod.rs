@@ -4,9 +4,11 @@
 //! - [`store`]: the SQLite file, its schema and the hash chain;
 //! - [`writer`]: the thread that writes durably without blocking async code;
 //! - [`verify`]: walking the chain;
+//! - [`guard`]: the anchor, the spill file and the file's identity, for the daemon;
 //! - [`query`]: filters, summaries and exports for `loaxa history`.
 
 pub mod event;
+pub mod guard;
 pub mod query;
 pub mod store;
 pub mod verify;
@@ -14,4 +16,4 @@ pub mod writer;
 
 pub use event::{Event, Kind, OccurrenceKey, Status};
 pub use store::{Head, Store, StoreError};
-pub use writer::{History, Outage, Receipt};
+pub use writer::{ChainState, History, Outage, Receipt};

@@ -298,6 +298,11 @@ impl StoredEvent {
         row
     }
 
+    /// The (at_utc, kind, details) texts an event is stored with, to find it again.
+    pub fn row_text(e: &Event, _tz: Tz) -> (String, String, String) {
+        (utc_text(e.at), e.kind.as_str().to_string(), e.details.to_string())
+    }
+
     /// The bytes the hash covers: every column but the hashes, as a compact JSON array.
     pub fn canonical_bytes(&self) -> Vec<u8> {
         let mut buf = Vec::with_capacity(256 + self.details.len());

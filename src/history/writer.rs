@@ -9,7 +9,7 @@
 //! recovers writes the backlog followed by a `history_recovered` event saying what happened.
 
 use std::collections::VecDeque;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
@@ -19,7 +19,9 @@ use serde_json::json;
 use tokio::sync::oneshot;
 
 use super::event::{Event, Kind, utc_text};
+use super::guard::{self, Anchor};
 use super::store::{Head, Store, StoreError};
+use super::verify::Walker;
 
 /// What happened to a recorded event.
 #[must_use = "act only once the intent is recorded: check the receipt"]
@@ -49,34 +51,80 @@ enum Command {
 pub struct History {
     tx: mpsc::Sender<Command>,
     outage: Arc<Mutex<Option<Outage>>>,
+    chain: Arc<Mutex<ChainState>>,
 }
 
-/// The disk refuses the history: since when, why, and how many events wait in memory.
+/// The disk refuses the history: since when, why, and how many events wait in memory (and
+/// of those, how many are safe in the spill file).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outage {
     pub since: chrono::DateTime<Utc>,
     pub error: String,
     pub waiting: usize,
+    pub spilled: usize,
 }
+
+/// The daemon's own check of its chain (see [`Walker`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChainState {
+    /// Events checked so far, from the first.
+    pub verified_to: i64,
+    /// The newest event written.
+    pub head: i64,
+    /// The first break found, as `loaxa verify` words it.
+    pub broken: Option<String>,
+}
+
+/// How often the daemon's writer checks its file and chain and renews its heartbeat.
+const TICK: Duration = Duration::from_secs(5);
 
 const RETRY_MIN: Duration = Duration::from_millis(200);
 const RETRY_MAX: Duration = Duration::from_secs(30);
 
 impl History {
-    /// Opens the history and starts its writer thread.
+    /// Opens the history and starts its writer thread (for commands: `loaxa post`).
     pub fn start(path: &Path, tz: Tz) -> Result<History, StoreError> {
-        let store = Store::open(path, tz)?;
+        Self::spawn(Store::open(path, tz)?, path, None)
+    }
+
+    /// The daemon's history: as [`History::start`], and it also keeps the anchor and its
+    /// heartbeat in `data`, spills what the database refuses, writes last run's spill first,
+    /// watches the file's identity and verifies the chain as it goes (see [`guard`]).
+    /// Whether the file on disk may be used at all is [`guard::standing`]'s question, asked
+    /// before this.
+    pub fn start_daemon(path: &Path, data: &Path, tz: Tz) -> Result<(History, usize), StoreError> {
+        let mut store = Store::open(path, tz)?;
+        let recovered = write_spill(&mut store, data);
+        let g = Guard {
+            data: data.to_path_buf(),
+            path: path.to_path_buf(),
+            identity: guard::identity(path),
+            lost: None,
+            walker: Walker::default(),
+            reported_break: false,
+            next_tick: Instant::now(),
+        };
+        Ok((Self::spawn(store, path, Some(g))?, recovered))
+    }
+
+    fn spawn(store: Store, path: &Path, guard: Option<Guard>) -> Result<History, StoreError> {
         let (tx, rx) = mpsc::channel();
         let outage = Arc::new(Mutex::new(None));
-        let shown = outage.clone();
+        let chain = Arc::new(Mutex::new(ChainState::default()));
+        let (shown, chain2) = (outage.clone(), chain.clone());
         std::thread::Builder::new()
             .name("loaxa-history".into())
-            .spawn(move || Writer::new(store, shown).run(rx))
+            .spawn(move || Writer::new(store, shown, chain2, guard).run(rx))
             .map_err(|e| StoreError::Folder {
                 path: path.to_path_buf(),
                 source: e,
             })?;
-        Ok(History { tx, outage })
+        Ok(History { tx, outage, chain })
+    }
+
+    /// The daemon's running check of its chain.
+    pub fn chain(&self) -> ChainState {
+        self.chain.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// The current outage, if the disk is refusing the history (for status and the dashboard).
@@ -137,9 +185,75 @@ fn writer_gone(kind: Kind) -> Receipt {
     }
 }
 
+/// What the daemon's writer keeps beside the database.
+struct Guard {
+    data: PathBuf,
+    path: PathBuf,
+    /// (device, inode) of the file when it was opened.
+    identity: Option<(u64, u64)>,
+    /// Why the open file is no longer the one at the path (deleted, replaced).
+    lost: Option<String>,
+    walker: Walker,
+    reported_break: bool,
+    next_tick: Instant,
+}
+
+/// Writes last run's spilled events into the history (those not already there: a power cut
+/// may have come between writing them and removing the file). Returns how many.
+fn write_spill(store: &mut Store, data: &Path) -> usize {
+    let (events, torn) = match guard::read_spill(data) {
+        Ok(Some(s)) => s,
+        Ok(None) => return 0,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the history spill file; it is left for the next start");
+            return 0;
+        }
+    };
+    let tz = store.timezone();
+    let mut todo: Vec<Event> = events
+        .into_iter()
+        .filter(|e| {
+            let row = super::store::StoredEvent::row_text(e, tz);
+            let known: Option<i64> = store
+                .connection()
+                .query_row(
+                    "SELECT seq FROM events WHERE at_utc = ?1 AND kind = ?2 AND details = ?3",
+                    rusqlite::params![row.0, row.1, row.2],
+                    |r| r.get(0),
+                )
+                .ok();
+            known.is_none()
+        })
+        .collect();
+    let n = todo.len();
+    todo.push(Event::new(
+        Kind::HistoryRecovered,
+        json!({ "events": n, "from": "spill file", "torn_lines": torn }),
+    ));
+    match store.append(&todo) {
+        Ok(_) => {
+            tracing::warn!(
+                events = n,
+                torn,
+                "events kept in the spill file by the last run are now in the history"
+            );
+            let _ = std::fs::remove_file(guard::spill_path(data));
+            n
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the spill file cannot be written into the history yet; it is kept");
+            0
+        }
+    }
+}
+
 struct Writer {
     store: Store,
     shown: Arc<Mutex<Option<Outage>>>,
+    chain: Arc<Mutex<ChainState>>,
+    guard: Option<Guard>,
+    /// How many events at the front of the backlog are already in the spill file.
+    spilled: usize,
     backlog: VecDeque<(Event, Option<oneshot::Sender<Receipt>>)>,
     /// When the current outage began and its first error.
     outage: Option<(chrono::DateTime<Utc>, String, usize)>,
@@ -148,10 +262,18 @@ struct Writer {
 }
 
 impl Writer {
-    fn new(store: Store, shown: Arc<Mutex<Option<Outage>>>) -> Writer {
+    fn new(
+        store: Store,
+        shown: Arc<Mutex<Option<Outage>>>,
+        chain: Arc<Mutex<ChainState>>,
+        guard: Option<Guard>,
+    ) -> Writer {
         Writer {
             store,
             shown,
+            chain,
+            guard,
+            spilled: 0,
             backlog: VecDeque::new(),
             outage: None,
             retry_in: RETRY_MIN,
@@ -161,10 +283,18 @@ impl Writer {
 
     fn run(mut self, rx: mpsc::Receiver<Command>) {
         loop {
-            let cmd = match self.next_retry {
+            let tick = self.guard.as_ref().map(|g| g.next_tick);
+            let wake = match (self.next_retry, tick) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let cmd = match wake {
                 None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
                 Some(at) => rx.recv_timeout(at.saturating_duration_since(Instant::now())),
             };
+            if self.guard.as_ref().is_some_and(|g| g.next_tick <= Instant::now()) {
+                self.tick();
+            }
             match cmd {
                 Ok(Command::Record(event, reply)) => {
                     self.backlog.push_back((event, Some(reply)));
@@ -185,11 +315,20 @@ impl Writer {
                         return;
                     }
                 }
-                Err(mpsc::RecvTimeoutError::Timeout) => self.flush(),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if self.next_retry.is_some_and(|t| t <= Instant::now()) {
+                        self.flush();
+                    }
+                }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
                     self.flush();
                     if !self.backlog.is_empty() {
-                        tracing::error!(unwritten = self.backlog.len(), "history closed with events unwritten");
+                        self.spill_backlog();
+                        tracing::error!(
+                            unwritten = self.backlog.len(),
+                            spilled = self.spilled,
+                            "history closed with events unwritten"
+                        );
                     }
                     return;
                 }
@@ -212,7 +351,9 @@ impl Writer {
             }
             Command::Close(reply) => {
                 self.flush();
-                let _ = reply.send(self.backlog.len());
+                self.spill_backlog();
+                // Events in the spill file are not lost: the next start writes them.
+                let _ = reply.send(self.backlog.len() - self.spilled);
                 return true;
             }
         }
@@ -236,8 +377,16 @@ impl Writer {
                 }),
             ));
         }
-        match self.store.append(&events) {
+        let appended = match self.guard.as_ref().and_then(|g| g.lost.clone()) {
+            // The open file is not the one at the path any more: writing would lose events.
+            Some(why) => Err(StoreError::Sqlite(rusqlite::Error::InvalidParameterName(why))),
+            None => self.store.append(&events),
+        };
+        match appended {
             Ok(heads) => {
+                if let Some(last) = heads.last() {
+                    self.after_commit(last);
+                }
                 if let Some((since, _, _)) = self.outage.take() {
                     tracing::info!(events = self.backlog.len(), since = %since, "history backlog written");
                 }
@@ -248,10 +397,21 @@ impl Writer {
                 }
                 self.retry_in = RETRY_MIN;
                 self.next_retry = None;
+                if self.spilled > 0
+                    && let Some(g) = &self.guard
+                {
+                    // Everything spilled is in the database now.
+                    let _ = std::fs::remove_file(guard::spill_path(&g.data));
+                }
+                self.spilled = 0;
                 *self.shown.lock().unwrap_or_else(|p| p.into_inner()) = None;
             }
             Err(e) => {
-                let error = e.to_string();
+                let error = match e {
+                    StoreError::Sqlite(rusqlite::Error::InvalidParameterName(why)) => why,
+                    e => e.to_string(),
+                };
+                self.spill_backlog();
                 match &mut self.outage {
                     None => {
                         tracing::error!(error = %error, backlog = self.backlog.len(), "cannot write the history; keeping events in memory and retrying");
@@ -262,16 +422,134 @@ impl Writer {
                         tracing::warn!(error = %error, backlog = self.backlog.len(), "history still cannot be written");
                     }
                 }
-                if let Some((since, first, _)) = &self.outage {
-                    *self.shown.lock().unwrap_or_else(|p| p.into_inner()) = Some(Outage {
-                        since: *since,
-                        error: first.clone(),
-                        waiting: self.backlog.len(),
-                    });
-                }
+                self.show_outage();
                 self.answer_pending();
                 self.next_retry = Some(Instant::now() + self.retry_in);
                 self.retry_in = (self.retry_in * 2).min(RETRY_MAX);
+            }
+        }
+    }
+
+    fn show_outage(&self) {
+        if let Some((since, first, _)) = &self.outage {
+            *self.shown.lock().unwrap_or_else(|p| p.into_inner()) = Some(Outage {
+                since: *since,
+                error: first.clone(),
+                waiting: self.backlog.len(),
+                spilled: self.spilled,
+            });
+        }
+    }
+
+    /// Appends the backlog not yet in the spill file to it (daemon only).
+    fn spill_backlog(&mut self) {
+        let Some(g) = &self.guard else {
+            return;
+        };
+        if self.spilled >= self.backlog.len() {
+            return;
+        }
+        let todo: Vec<&Event> = self.backlog.iter().skip(self.spilled).map(|(e, _)| e).collect();
+        match guard::spill(&g.data, &todo) {
+            Ok(()) => self.spilled = self.backlog.len(),
+            Err(e) => {
+                // The last resort: the journal keeps each event as a line an operator can replay.
+                tracing::error!(error = %e, "cannot write the history spill file either; the events follow in the log");
+                for ev in &todo {
+                    tracing::error!(event = %guard::to_line(ev), "unwritten history event");
+                }
+            }
+        }
+    }
+
+    /// After a durable commit: the anchor follows the head, and the WAL is copied into the
+    /// database (so deleting `history.db-wal` later loses nothing).
+    fn after_commit(&mut self, head: &Head) {
+        if let Ok(mut c) = self.chain.lock() {
+            c.head = head.seq;
+        }
+        let Some(g) = &self.guard else {
+            return;
+        };
+        let _ = self
+            .store
+            .connection()
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        let anchor = Anchor {
+            seq: head.seq,
+            hash: head.hash.clone(),
+            heartbeat: Utc::now(),
+        };
+        if let Err(e) = guard::write_anchor(&g.data, &anchor) {
+            tracing::warn!(error = %e, "cannot update the history anchor");
+        }
+    }
+
+    /// The daemon's heartbeat: is the file still ours, is its journal there, does the chain
+    /// still add up; then the anchor's heartbeat is renewed.
+    fn tick(&mut self) {
+        let Some(g) = &mut self.guard else {
+            return;
+        };
+        g.next_tick = Instant::now() + TICK;
+        if g.lost.is_none() && guard::identity(&g.path) != g.identity {
+            let why = format!(
+                "{} was deleted or replaced while loaxa was running; new events are kept in {} until loaxa is restarted with the file restored",
+                g.path.display(),
+                guard::spill_path(&g.data).display()
+            );
+            tracing::error!("{why}");
+            g.lost = Some(why.clone());
+            if self.outage.is_none() {
+                self.outage = Some((Utc::now(), why, 0));
+            }
+            self.spill_backlog();
+            self.show_outage();
+            return;
+        }
+        if g.lost.is_some() {
+            return;
+        }
+        let wal = PathBuf::from(format!("{}-wal", g.path.display()));
+        if !wal.exists() {
+            // Someone deleted the journal: SQLite would go on writing into the deleted file.
+            // Everything committed was checkpointed into the database, so reopening is safe.
+            tracing::warn!(
+                "the history's journal {} was deleted; reopening the history",
+                wal.display()
+            );
+            match Store::open(&g.path, self.store.timezone()) {
+                Ok(s) => self.store = s,
+                Err(e) => tracing::error!(error = %e, "cannot reopen the history"),
+            }
+        }
+        let g = match &mut self.guard {
+            Some(g) => g,
+            None => return,
+        };
+        if let Err(e) = g.walker.step(self.store.connection(), 50_000) {
+            tracing::warn!(error = %e, "cannot verify the history chain");
+        }
+        let head = self.store.head().ok().flatten();
+        if let Ok(mut c) = self.chain.lock() {
+            c.verified_to = g.walker.verified_to();
+            c.head = head.as_ref().map_or(0, |h| h.seq);
+            c.broken = g.walker.broken.as_ref().map(|b| b.to_string());
+        }
+        if let Some(b) = &g.walker.broken
+            && !g.reported_break
+        {
+            g.reported_break = true;
+            tracing::error!(seq = b.seq(), "the history chain is broken: {b}");
+        }
+        if let Some(head) = head {
+            let anchor = Anchor {
+                seq: head.seq,
+                hash: head.hash,
+                heartbeat: Utc::now(),
+            };
+            if let Err(e) = guard::write_anchor(&g.data, &anchor) {
+                tracing::warn!(error = %e, "cannot update the history anchor");
             }
         }
     }

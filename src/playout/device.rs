@@ -55,13 +55,16 @@ pub fn list() -> Result<Vec<DeviceInfo>, String> {
     Ok(list)
 }
 
-/// Opens the named device (`"default"` for the system default), reporting later device errors
-/// through `on_error`.
-pub fn open(name: &str, on_error: impl FnMut(rodio::CpalError) + Send + 'static) -> Result<MixerDeviceSink, String> {
+/// Whether the named device exists, without opening it (for the start-up summary).
+pub fn find(name: &str) -> Result<(), String> {
+    lookup(name).map(|_| ())
+}
+
+fn lookup(name: &str) -> Result<rodio::cpal::Device, String> {
     let host = rodio::cpal::default_host();
-    let device = if name == "default" {
+    if name == "default" {
         host.default_output_device()
-            .ok_or_else(|| "no default output device".to_string())?
+            .ok_or_else(|| "no default output device".to_string())
     } else {
         host.output_devices()
             .map_err(|e| format!("cannot list output devices: {e}"))?
@@ -70,8 +73,14 @@ pub fn open(name: &str, on_error: impl FnMut(rodio::CpalError) + Send + 'static)
                     || d.id()
                         .is_ok_and(|i| i.to_string() == name || i.to_string().ends_with(&format!(":{name}")))
             })
-            .ok_or_else(|| format!("no output device named `{name}` (see `loaxa devices`)"))?
-    };
+            .ok_or_else(|| format!("no output device named `{name}` (see `loaxa devices`)"))
+    }
+}
+
+/// Opens the named device (`"default"` for the system default), reporting later device errors
+/// through `on_error`.
+pub fn open(name: &str, on_error: impl FnMut(rodio::CpalError) + Send + 'static) -> Result<MixerDeviceSink, String> {
+    let device = lookup(name)?;
     let mut sink = DeviceSinkBuilder::from_device(device)
         .map_err(|e| format!("cannot use output device `{name}`: {e}"))?
         .with_error_callback(on_error)

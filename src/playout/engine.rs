@@ -84,6 +84,8 @@ pub enum PlayoutEvent {
     DeviceError {
         reason: String,
     },
+    /// The device opened (it is opened for each run of programmes and closed between them).
+    DeviceReady,
 }
 
 enum Msg {
@@ -92,6 +94,12 @@ enum Msg {
     FirstSample { token: u64, at: DateTime<Utc> },
     Ended { token: u64 },
     DeviceError(String),
+}
+
+thread_local! {
+    /// ALSA's messages on the engine thread (alsa-lib's handler is per thread).
+    static ALSA_MESSAGES: std::cell::RefCell<Option<std::rc::Rc<std::cell::RefCell<alsa::Output>>>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// Handle to the engine thread.
@@ -193,6 +201,10 @@ impl Line {
     }
 
     fn run(mut self, rx: mpsc::Receiver<Msg>) {
+        // ALSA's own messages ("ALSA lib pcm.c:…") would go raw to stderr, several lines per
+        // retry; on this thread (where the device is opened) they are caught instead and
+        // folded into one line of the failure's reason.
+        ALSA_MESSAGES.set(alsa::Output::local_error_handler().ok());
         loop {
             match rx.recv_timeout(self.nap(Utc::now())) {
                 Ok(msg) => self.handle(msg),
@@ -377,13 +389,19 @@ impl Line {
             let _ = tx.send(Msg::DeviceError(e.to_string()));
         }) {
             Ok(sink) => {
+                let _ = self.alsa_noise();
                 if self.device_problem.take().is_some() {
                     tracing::info!(device = self.settings.device, "sound device available again");
                 }
+                self.emit(PlayoutEvent::DeviceReady);
                 self.sink = Some(sink);
                 self.device_retry = None;
             }
             Err(reason) => {
+                let reason = match self.alsa_noise() {
+                    Some(noise) => format!("{reason} (ALSA: {noise})"),
+                    None => reason,
+                };
                 let backoff = self.device_retry.map_or(Duration::from_millis(500), |(_, b)| {
                     (b * 2).min(Duration::from_secs(10))
                 });
@@ -395,6 +413,19 @@ impl Line {
                 }
             }
         }
+    }
+
+    /// What ALSA said since the last call, as one line; the buffer starts again empty.
+    fn alsa_noise(&mut self) -> Option<String> {
+        let text = ALSA_MESSAGES.with_borrow(|o| o.as_ref().map(|o| o.borrow().to_string()))?;
+        if text.trim().is_empty() {
+            return None;
+        }
+        // A fresh buffer: the crate's way to empty it.
+        ALSA_MESSAGES.set(alsa::Output::local_error_handler().ok());
+        let mut lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        lines.dedup();
+        Some(lines.join(" | "))
     }
 
     fn give_up_without_device(&mut self, now: DateTime<Utc>) {

@@ -29,6 +29,7 @@ pub fn history_event(e: &PlayoutEvent, programme: Option<&Programme>) -> Option<
             Kind::PlayoutInterrupted,
             json!({ "reason": format!("interrupted by {by}"), "by": by, "replay": replay }),
         ),
+        PlayoutEvent::DeviceReady => return None,
         PlayoutEvent::DeviceError { reason } => {
             return Some(Event::new(Kind::DeviceError, json!({ "reason": reason })).at(Utc::now()));
         }
