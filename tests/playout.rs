@@ -79,6 +79,7 @@ fn print_events(
             PlayoutEvent::DeviceError { reason } => format!("DeviceError {reason}"),
             PlayoutEvent::Queued { key } => format!("Queued {key}"),
             PlayoutEvent::Prerolled { key } => format!("Prerolled {key}"),
+            PlayoutEvent::DeviceReady => "DeviceReady".to_string(),
         };
         println!("EVENT {line}");
         if !on(&e) {
@@ -90,7 +91,7 @@ fn print_events(
 fn names(events: &[String]) -> Vec<String> {
     events
         .iter()
-        .filter(|e| !e.starts_with("Queued") && !e.starts_with("Prerolled"))
+        .filter(|e| !e.starts_with("Queued") && !e.starts_with("Prerolled") && !e.starts_with("DeviceReady"))
         .map(|e| e.split(' ').take(2).collect::<Vec<_>>().join(" "))
         .collect()
 }

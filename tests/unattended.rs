@@ -186,7 +186,6 @@ fn concurrent_first_opens_of_a_new_history_all_succeed() {
     }
 }
 
-#[allow(dead_code)]
 fn wait_until(secs: u64, mut f: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + Duration::from_secs(secs);
     while Instant::now() < deadline {
@@ -196,4 +195,348 @@ fn wait_until(secs: u64, mut f: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(100));
     }
     false
+}
+
+fn mkfifo(p: &std::path::Path) {
+    assert!(Command::new("mkfifo").arg(p).status().unwrap().success());
+}
+
+/// Answers within `secs`, or panics: the daemon must stay responsive.
+fn healthz_within(st: &Station, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Ok(b) = ureq_get(&format!("http://127.0.0.1:{}/healthz", st.port))
+            && b.trim() == "ok"
+        {
+            return;
+        }
+        assert!(Instant::now() < deadline, "/healthz did not answer");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Finding 4: an audio file swapped for a FIFO or a link to /dev/zero after `check`, and a FIFO
+/// named `*.toml`, froze the daemon (health checks, signals, playout).
+#[test]
+fn fifos_and_device_links_never_freeze_the_daemon() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &format!(
+            "{}{}{}",
+            schedule("pipe", &at(6), "pipe.wav", ""),
+            schedule("zero", &at(8), "zero.wav", ""),
+            schedule("good", &at(12), "tone.wav", "")
+        ),
+    );
+    for f in ["pipe.wav", "zero.wav"] {
+        std::fs::copy(st.path().join("media/tone.wav"), st.path().join("media").join(f)).unwrap();
+    }
+    let mut child = st.start();
+    st.wait_for("schedule_loaded", None, 10);
+    // Swapped after the check: a FIFO nobody writes to, and a link to an endless device.
+    std::fs::remove_file(st.path().join("media/pipe.wav")).unwrap();
+    mkfifo(&st.path().join("media/pipe.wav"));
+    std::fs::remove_file(st.path().join("media/zero.wav")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", st.path().join("media/zero.wav")).unwrap();
+    // A FIFO among the schedule files, and a reload asked for by signal.
+    mkfifo(&st.path().join("schedules/pipe.toml"));
+    Command::new("kill")
+        .args(["-HUP", &child.id().to_string()])
+        .status()
+        .unwrap();
+    healthz_within(&st, 5);
+    let rejected = st.wait_for("schedule_rejected", None, 15);
+    assert!(rejected.details.contains("FIFO"), "{}", rejected.details);
+    for id in ["pipe", "zero"] {
+        let failed = st.wait_for("playout_failed", Some(id), 20);
+        let reason = failed.details_json()["reason"].as_str().unwrap().to_string();
+        assert!(
+            reason.contains("not a regular file") || reason.contains("outside"),
+            "{id}: {reason}"
+        );
+    }
+    st.wait_for("playout_finished", Some("good"), 20);
+    healthz_within(&st, 5);
+    // SIGTERM is still heard.
+    assert!(sigterm(&mut child).success());
+}
+
+/// Finding 5: a schedules folder deleted and re-created (rsync, git checkout) silently ended
+/// hot reload.
+#[test]
+fn hot_reload_survives_the_folder_being_replaced() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("cu", &at(600), "tone.wav", ""),
+    );
+    let mut child = st.start();
+    st.wait_for("schedule_loaded", None, 10);
+    let dir = st.path().join("schedules");
+    let staged = st.path().join("schedules.new");
+    std::fs::create_dir(&staged).unwrap();
+    std::fs::write(staged.join("main.toml"), schedule("moi", &at(20), "tone.wav", "")).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::rename(&staged, &dir).unwrap();
+    st.wait_for("playout_finished", Some("moi"), 40);
+    // And a later edit inside the new folder is seen too.
+    std::fs::write(
+        dir.join("main.toml"),
+        format!(
+            "{}{}",
+            schedule("moi", &at(-100), "tone.wav", ""),
+            schedule("sau", &at(12), "tone.wav", "")
+        ),
+    )
+    .unwrap();
+    st.wait_for("playout_finished", Some("sau"), 40);
+    let s = status(&st);
+    assert_eq!(s["schedule"]["hot_reload"]["active"], true, "{s:#}");
+    assert!(sigterm(&mut child).success());
+}
+
+/// Finding 6: history.db deleted while running went unnoticed (/status ok, events lost, and the
+/// restart began a new chain that verified).
+#[test]
+fn a_deleted_history_is_shown_spilled_and_not_silently_restarted() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("sau", &at(15), "tone.wav", ""),
+    );
+    let mut child = st.start();
+    st.wait_for("schedule_loaded", None, 10);
+    let db = st.path().join("var/history.db");
+    let before = st.events().len();
+    assert!(before >= 2);
+    std::fs::remove_file(&db).unwrap();
+    let _ = std::fs::remove_file(st.path().join("var/history.db-wal"));
+    let _ = std::fs::remove_file(st.path().join("var/history.db-shm"));
+    // Within a heartbeat, the status says so.
+    assert!(
+        wait_until(15, || status(&st)["history"]["ok"] == false),
+        "{:#}",
+        status(&st)
+    );
+    let s = status(&st);
+    assert!(
+        s["history"]["error"].as_str().unwrap_or_default().contains("deleted"),
+        "{s:#}"
+    );
+    assert!(st.get("/metrics").contains("loaxa_history_degraded 1"));
+    // What happens meanwhile is kept in the spill file.
+    let spill = st.path().join("var/history-spill.jsonl");
+    assert!(
+        wait_until(30, || std::fs::read_to_string(&spill)
+            .is_ok_and(|t| t.contains("playout_finished"))),
+        "the programme's events were spilled"
+    );
+    assert!(!db.exists(), "a GET must not create a new history.db");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // A restart refuses to begin a new chain on its own...
+    let out = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.path().join("loaxa.toml"))
+        .arg("run")
+        .env("ALSA_CONFIG_PATH", st.capture.config())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("is missing") && err.contains("--accept-history-reset"),
+        "{err}"
+    );
+    assert!(!db.exists(), "the refusal wrote nothing");
+    // ...and when told to, records why and writes the spilled events first.
+    let mut child = st.command().arg("--accept-history-reset").spawn().unwrap();
+    let reset = st.wait_for("history_reset", None, 15);
+    assert!(reset.details.contains("is missing"), "{}", reset.details);
+    st.wait_for("history_recovered", None, 10);
+    assert!(
+        st.kinds().iter().any(|k| k == "playout_finished sau"),
+        "{:#?}",
+        st.kinds()
+    );
+    assert!(!spill.exists());
+    assert!(sigterm(&mut child).success());
+}
+
+/// Finding 6: the WAL deleted, then SIGKILL, lost events committed before the deletion.
+#[test]
+fn a_deleted_wal_then_a_power_cut_loses_nothing() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("a", &at(5), "tone.wav", ""),
+    );
+    let mut child = st.start();
+    st.wait_for("post_succeeded", Some("a"), 30);
+    st.wait_for("playout_finished", Some("a"), 30);
+    let before = st.events().len();
+    std::fs::remove_file(st.path().join("var/history.db-wal")).unwrap();
+    std::thread::sleep(Duration::from_secs(7));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let after = st.events();
+    assert!(after.len() >= before, "{} events before, {} after", before, after.len());
+    assert!(after.iter().any(|e| e.kind == "playout_finished"));
+}
+
+/// Finding 7: an older history.db restored from a backup passed; programmes replayed and
+/// posts went out twice.
+#[test]
+fn a_restored_older_history_is_refused_then_accepted_without_repeats() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("a", &at(12), "tone.wav", ""),
+    );
+    let mut child = st.start();
+    st.wait_for("schedule_loaded", None, 10);
+    // The office's backup, taken before the bulletin went out.
+    let backup = st.path().join("backup.db");
+    assert!(rusqlite_backup(&st.path().join("var/history.db"), &backup), "backup");
+    st.wait_for("post_succeeded", Some("a"), 30);
+    st.wait_for("playout_finished", Some("a"), 30);
+    assert!(sigterm(&mut child).success());
+    // Restored over the newer one.
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(st.path().join(format!("var/history.db{ext}")));
+    }
+    std::fs::copy(&backup, st.path().join("var/history.db")).unwrap();
+    let out = loaxa(&st, &["run"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("older copy"), "{err}");
+    let mut child = st.command().arg("--accept-history-reset").spawn().unwrap();
+    let reset = st.wait_for("history_reset", None, 15);
+    assert!(reset.details.contains("older copy"), "{}", reset.details);
+    std::thread::sleep(Duration::from_secs(4));
+    assert!(sigterm(&mut child).success());
+    let kinds = st.kinds();
+    assert_eq!(count(&kinds, "playout_started a"), 0, "not replayed: {kinds:#?}");
+    assert_eq!(count(&kinds, "playout_missed a"), 0, "no false missed: {kinds:#?}");
+    assert_eq!(posts(&server, &rt), 1, "posted once");
+}
+
+fn rusqlite_backup(from: &std::path::Path, to: &std::path::Path) -> bool {
+    // SQLite's own online backup (what `sqlite3 .backup` does), while the daemon writes.
+    let Ok(src) = rusqlite_open(from) else { return false };
+    src.execute("VACUUM INTO ?1", [to.to_str().unwrap()]).is_ok()
+}
+
+fn rusqlite_open(p: &std::path::Path) -> Result<rusqlite::Connection, rusqlite::Error> {
+    rusqlite::Connection::open_with_flags(p, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+}
+
+/// Finding 8: a board booting two days behind, then stepped forward by NTP, recorded every
+/// occurrence of two days missed with the false reason "loaxa was not running", and posted
+/// them all.
+#[test]
+fn a_two_day_forward_clock_step_is_bounded_and_says_why() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    // Every hour, half an hour away from now (so none is ever within the one-minute grace),
+    // on the loudspeaker and the webhook.
+    use chrono::Timelike;
+    let minute = (Utc::now().minute() + 30) % 60;
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &format!(
+            "[[broadcast]]\nid = \"gio\"\ntitle = \"Giờ\"\ncron = \"0 {minute} * * * *\"\naudio = [\"tone.wav\"]\nchannels = [\"loudspeaker\", \"hook\"]\n[broadcast.post]\ntext = \"x\"\n"
+        ),
+    );
+    let config = std::fs::read_to_string(st.path().join("loaxa.toml")).unwrap();
+    std::fs::write(
+        st.path().join("loaxa.toml"),
+        format!("{config}[policy]\ngrace_minutes = 1\n"),
+    )
+    .unwrap();
+    let offset = st.path().join("faketime");
+    let mut cmd = st.command();
+    fake_clock(&mut cmd, &offset);
+    // The board boots two days behind (no clock battery)...
+    std::fs::write(&offset, "-2d\n").unwrap();
+    let mut child = cmd.spawn().unwrap();
+    st.wait_for("schedule_loaded", None, 10);
+    std::thread::sleep(Duration::from_secs(2));
+    // ...then NTP sets it right.
+    std::fs::write(&offset, "+0\n").unwrap();
+    let jumped = st.wait_for("clock_jumped", None, 15);
+    assert!(jumped.details_json()["jump_s"].as_f64().unwrap() > 47.0 * 3600.0);
+    std::thread::sleep(Duration::from_secs(4));
+    assert!(sigterm(&mut child).success());
+    let missed: Vec<_> = st.events().into_iter().filter(|e| e.kind == "playout_missed").collect();
+    assert!(
+        (23..=25).contains(&missed.len()),
+        "one day looked back, not two: {}",
+        missed.len()
+    );
+    for m in &missed {
+        let r = m.details_json()["reason"].as_str().unwrap().to_string();
+        assert!(r.contains("clock jumped forward 2 days"), "{r}");
+        assert!(!r.contains("not running"), "{r}");
+    }
+    assert_eq!(posts(&server, &rt), 0, "no stale posts");
+}
+
+/// Finding 10: a dead sound device was nearly invisible ("Loa đang nghỉ" while everything
+/// failed), and messages showed UTC keys.
+#[test]
+fn a_dead_sound_device_is_named_everywhere_with_local_times() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("a", &at(4), "tone.wav", ""),
+    );
+    let config = std::fs::read_to_string(st.path().join("loaxa.toml"))
+        .unwrap()
+        .replace("[audio]\n", "[audio]\ndevice = \"loa-hong\"\n");
+    std::fs::write(st.path().join("loaxa.toml"), config).unwrap();
+    let log = st.path().join("daemon.log");
+    let mut child = st
+        .command()
+        .stdout(std::fs::File::create(st.path().join("summary.txt")).unwrap())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    st.wait_for("device_error", None, 20);
+    let s = status(&st);
+    assert_eq!(s["device"]["name"], "loa-hong", "{s:#}");
+    assert_eq!(s["device"]["state"], "failing", "{s:#}");
+    let out = loaxa(&st, &["status"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("loa-hong") && text.contains("FAILING"), "{text}");
+    let board = st.get("/");
+    assert!(
+        board.contains("loa-hong") && board.contains("không mở được"),
+        "{board:.2000}"
+    );
+    st.wait_for("playout_failed", Some("a"), 90);
+    assert!(sigterm(&mut child).success());
+    let summary = std::fs::read_to_string(st.path().join("summary.txt")).unwrap();
+    assert!(summary.contains("loa-hong"), "{summary}");
+    let log = std::fs::read_to_string(&log).unwrap();
+    let local =
+        chrono::DateTime::parse_from_rfc3339(&st.wait_for("playout_failed", Some("a"), 1).scheduled_at.unwrap())
+            .unwrap()
+            .with_timezone(&TZ)
+            .format("%d/%m/%Y %H:%M:%S")
+            .to_string();
+    assert_eq!(
+        log.lines().filter(|l| l.contains("was not played")).count(),
+        1,
+        "the final failure is logged once: {log}"
+    );
+    assert!(log.contains(&local), "in local time ({local}): {log}");
+    assert!(!log.contains("ALSA lib"), "ALSA's own lines are folded: {log}");
 }

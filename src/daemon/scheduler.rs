@@ -68,8 +68,11 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
     let mut window_start = last_seen
         .map(|t| t.max(boot - MAX_LOOKBACK))
         .unwrap_or(boot - grace)
-        .min(boot - grace)
-        .max(shared.reset_floor.unwrap_or(DateTime::<Utc>::MIN_UTC));
+        .min(boot - grace);
+    // After a history reset, nothing before the old run's last heartbeat comes back: the
+    // history that knew what went out is gone.
+    let floor = shared.reset_floor.unwrap_or(DateTime::<Utc>::MIN_UTC);
+    window_start = window_start.max(floor);
     let mut prints = Fingerprints::default();
     let mut jumps: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
     let mut last = (Utc::now(), Instant::now());
@@ -111,7 +114,7 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
                     if o.at < now {
                         tracing::warn!(key, late_s = (now - o.at).num_seconds(), "playing late (within grace)");
                     }
-                    to_build.push(o.clone());
+                    to_build.push(*o);
                 }
             }
             if o.at <= now {
@@ -146,6 +149,7 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         if let Some(t) = unqueued {
             window_start = window_start.min(t.max(horizon));
         }
+        window_start = window_start.max(floor);
         ledger.forget_before(horizon);
         jumps.retain(|(_, to)| *to > horizon);
         shared
@@ -259,15 +263,26 @@ async fn clock_jumped(shared: &Arc<Shared>, from: DateTime<Utc>, to: DateTime<Ut
     record(&shared.history, e).await;
 }
 
-/// "2 days", "3 h 20 min", "45 s": a span as an operator reads it.
+/// "2 days", "3 h 20 min", "45 s": a span as an operator reads it (days to the nearest hour).
 pub fn human_span(d: chrono::Duration) -> String {
     let s = d.num_seconds().abs();
-    match s {
-        0..=119 => format!("{s} s"),
-        120..=7199 => format!("{} min", s / 60),
-        7200..=172_799 => format!("{} h {} min", s / 3600, s % 3600 / 60),
-        _ => format!("{} days", s / 86_400),
+    if s < 120 {
+        return format!("{s} s");
     }
+    if s < 7200 {
+        return format!("{} min", (s + 30) / 60);
+    }
+    if s < 86_400 {
+        return format!("{} h {} min", s / 3600, s % 3600 / 60);
+    }
+    let hours = (s + 1800) / 3600;
+    let (days, h) = (hours / 24, hours % 24);
+    let days = if days == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{days} days")
+    };
+    if h == 0 { days } else { format!("{days} {h} h") }
 }
 
 /// Occurrence keys end in `@YYYY-MM-DDTHH:MM:SSZ`.
@@ -467,4 +482,19 @@ async fn queue_posts(shared: &Arc<Shared>, o: &Occurrence<'_>, ledger: &mut Ledg
     }
     wake.notify_waiters();
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_span;
+    use chrono::Duration;
+
+    #[test]
+    fn spans_read_as_an_operator_says_them() {
+        assert_eq!(human_span(Duration::seconds(45)), "45 s");
+        assert_eq!(human_span(Duration::minutes(20)), "20 min");
+        assert_eq!(human_span(Duration::minutes(200)), "3 h 20 min");
+        assert_eq!(human_span(Duration::minutes(47 * 60 + 59)), "2 days");
+        assert_eq!(human_span(-Duration::hours(30)), "1 day 6 h");
+    }
 }
