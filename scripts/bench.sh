@@ -73,3 +73,9 @@ echo
 echo "== posting (issue #5)"
 cargo build --release --quiet --example outbox_bench
 target/release/examples/outbox_bench 1000
+
+echo
+echo "== memory over simulated days (issue #12)"
+cargo build --release --quiet --example memory_day
+target/release/examples/memory_day 72 | awk -F, 'NR<=2 || $1%12==0'
+target/release/examples/memory_day 24 unpruned | awk -F, 'NR<=2 || $1%12==0'

@@ -20,3 +20,4 @@ pub mod plan;
 pub mod playout;
 pub mod report;
 pub mod schedule;
+pub mod seen;

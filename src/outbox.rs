@@ -621,28 +621,39 @@ impl Worker {
                 (State::Pending, next, Some(reason), None, None, e)
             }
         };
-        let ob = self.outbox.clone();
-        let d2 = d.clone();
-        let (e2, r2, u2) = (error.clone(), remote.clone(), url.clone());
-        let saved = tokio::task::spawn_blocking(move || {
-            // A retried row that may already be on the platform is looked for before resending.
-            ob.settle(
-                &d2,
-                state,
-                next,
-                maybe_sent,
-                e2.as_deref(),
-                r2.as_deref(),
-                u2.as_deref(),
-            )
-        })
-        .await;
-        if let Ok(Err(e)) | Err(e) = saved.map_err(|e| e.to_string()) {
-            tracing::error!(
-                channel = d.channel,
-                error = e,
-                "cannot record the outcome in the outbox"
-            );
+        // The outcome is known; until it is in the outbox the row says `sending`. A full or
+        // failing disk is waited out (the row must not stay `sending` once space returns).
+        let mut wait = Duration::from_millis(500);
+        loop {
+            let ob = self.outbox.clone();
+            let d2 = d.clone();
+            let (e2, r2, u2) = (error.clone(), remote.clone(), url.clone());
+            let saved = tokio::task::spawn_blocking(move || {
+                // A retried row that may already be on the platform is looked for before resending.
+                ob.settle(
+                    &d2,
+                    state,
+                    next,
+                    maybe_sent,
+                    e2.as_deref(),
+                    r2.as_deref(),
+                    u2.as_deref(),
+                )
+            })
+            .await;
+            match saved.map_err(|e| e.to_string()) {
+                Ok(Ok(())) => break,
+                Ok(Err(e)) | Err(e) => {
+                    tracing::error!(
+                        channel = d.channel,
+                        error = e,
+                        retry_in_ms = wait.as_millis() as u64,
+                        "cannot record the outcome in the outbox; trying again"
+                    );
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_secs(30));
+                }
+            }
         }
         match state {
             State::Succeeded => tracing::info!(

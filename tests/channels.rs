@@ -141,6 +141,47 @@ async fn facebook_photo_post_when_the_bulletin_has_an_image() {
     );
 }
 
+/// An image swapped for a link to the token file after `check` used to be uploaded as a
+/// photo; a FIFO would hang the upload. Neither reaches the platform now.
+#[tokio::test]
+async fn an_image_swapped_for_a_link_out_of_media_or_a_fifo_is_never_uploaded() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "55", "post_id": "1234567890_55"})))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!(
+        "kind = \"facebook\"\npage_id = \"1234567890\"\napi_base = \"{}\"",
+        server.uri()
+    ));
+    let media = s.dir.path().join("media");
+    std::fs::create_dir(&media).unwrap();
+    std::os::unix::fs::symlink(s.dir.path().join("token"), media.join("anh.png")).unwrap();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(media.join("ong.png"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let ctx = s.ctx().with_media(&media);
+    for name in ["anh.png", "ong.png"] {
+        let mut d = delivery(TEXT);
+        d.image = Some(media.join(name));
+        let out = tokio::time::timeout(std::time::Duration::from_secs(10), channels::send(&ctx, &d))
+            .await
+            .expect("the upload does not hang");
+        let text = format!("{out:?}");
+        assert!(!matches!(out, Outcome::Posted { .. }), "{name}: {text}");
+        assert!(!text.contains(TOKEN), "{name}: {text}");
+        assert!(
+            text.contains("outside") || text.contains("not a regular file"),
+            "{name}: {text}"
+        );
+    }
+}
+
 fn fb_error(code: i64, sub: Option<i64>, msg: &str) -> Value {
     let mut e = json!({"error": {"message": msg, "type": "OAuthException", "code": code, "fbtrace_id": "AbCdEf"}});
     if let Some(s) = sub {

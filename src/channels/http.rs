@@ -130,6 +130,9 @@ pub enum NoReply {
     Unknown(String),
 }
 
+/// The largest file uploaded with a post (Facebook takes photos up to 10 MB).
+const MAX_UPLOAD_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Sends a call.
 pub async fn send(ctx: &Ctx, call: &Call) -> Result<Reply, NoReply> {
     let mut req = ctx.client.request(call.method.clone(), &call.url);
@@ -146,9 +149,15 @@ pub async fn send(ctx: &Ctx, call: &Call) -> Result<Reply, NoReply> {
                 form = form.text(k.clone(), v.clone());
             }
             if let Some((k, path)) = file {
-                let bytes = tokio::fs::read(path)
-                    .await
-                    .map_err(|e| NoReply::NotSent(format!("cannot read {}: {e}", path.display())))?;
+                // Off the runtime, a regular file only, inside media/ and of a bounded size.
+                let (p, media) = (path.clone(), ctx.media.clone());
+                let bytes = tokio::task::spawn_blocking(move || match media {
+                    Some(root) => crate::files::read_inside(&root, &p, MAX_UPLOAD_BYTES),
+                    None => crate::files::read_regular(&p, MAX_UPLOAD_BYTES),
+                })
+                .await
+                .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+                .map_err(|e| NoReply::NotSent(format!("cannot read {}: {e}", path.display())))?;
                 let name = path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())

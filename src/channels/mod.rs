@@ -98,6 +98,9 @@ pub struct Ctx {
     pub station: String,
     /// The station's data folder (Zalo keeps its token pair there; the board its posts).
     pub data: PathBuf,
+    /// The media folder: an image is uploaded only if it is a regular file inside it (a file
+    /// swapped for a link to a token file after `check` is refused).
+    pub media: Option<PathBuf>,
 }
 
 impl Ctx {
@@ -125,7 +128,14 @@ impl Ctx {
             tz,
             station: station.to_string(),
             data: data.to_path_buf(),
+            media: None,
         })
+    }
+
+    /// Confines image uploads to the media folder.
+    pub fn with_media(mut self, media: &std::path::Path) -> Ctx {
+        self.media = Some(media.to_path_buf());
+        self
     }
 
     /// For `--dry-run`: like [`Ctx::new`], but a secret that cannot be read is shown as a
@@ -158,6 +168,7 @@ impl Ctx {
             tz,
             station: station.to_string(),
             data: data.to_path_buf(),
+            media: None,
         }
     }
 

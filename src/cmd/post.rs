@@ -91,6 +91,7 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
     let campaign = b.campaign.clone();
     let data = config.station.data.clone();
     let station = config.station.name.clone();
+    let media = config.station.media.clone();
     runtime.block_on(async move {
         let history = match History::start(&Store::path_in(&data), tz) {
             Ok(h) => h,
@@ -103,7 +104,7 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
         let mut ok = true;
         for (ch, d) in deliveries {
             let ctx = match Ctx::new(&ch, tz, &station, &data) {
-                Ok(c) => Arc::new(c),
+                Ok(c) => Arc::new(c.with_media(&media)),
                 Err(e) => {
                     eprintln!("{}: not sent: {e}", ch.name);
                     ok = false;

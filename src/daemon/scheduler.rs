@@ -24,6 +24,7 @@ use crate::history::{History, Store};
 use crate::outbox;
 use crate::plan::{self, Occurrence};
 use crate::playout::{Engine, Programme};
+use crate::seen::Seen;
 
 /// How far back a start or a forward clock step looks for what was missed. Beyond it, one
 /// line says how long loaxa was away instead of thousands of `playout_missed` rows.
@@ -107,7 +108,7 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
                     .map(|&(from, to)| Gap::Jump { from, to })
                     .unwrap_or(Gap::Down { last_seen })
             };
-            if o.broadcast.on_loudspeaker() && ledger.hand(&key, o.at) {
+            if o.broadcast.on_loudspeaker() && ledger.hand(&o.broadcast.id, o.at) {
                 if stale {
                     missed(&shared, o, now, gap()).await;
                 } else {
@@ -145,18 +146,17 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         // at this window's end if the clock jumped forward past that: nothing is left unplanned.
         window_start = (now - chrono::Duration::seconds(5)).min(window_end);
         // Forget what can no longer come back into the window.
-        let horizon = now - grace - chrono::Duration::days(2);
+        let horizon = horizon(now, grace);
         if let Some(t) = unqueued {
             window_start = window_start.min(t.max(horizon));
         }
         window_start = window_start.max(floor);
         ledger.forget_before(horizon);
         jumps.retain(|(_, to)| *to > horizon);
-        shared
-            .programmes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .retain(|k, _| key_time(k).is_none_or(|t| t > horizon));
+        forget_programmes(
+            &mut shared.programmes.lock().unwrap_or_else(|p| p.into_inner()),
+            horizon,
+        );
         tokio::select! {
             _ = stop.notified() => return,
             _ = tokio::time::sleep(Duration::from_millis(1000)) => {}
@@ -164,43 +164,46 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
     }
 }
 
+/// Before this, nothing can come back into the planning window: not after a restart (it looks
+/// back a day), not after the clock steps back (two days are remembered against that).
+pub fn horizon(now: DateTime<Utc>, grace: chrono::Duration) -> DateTime<Utc> {
+    now - grace - chrono::Duration::days(2)
+}
+
+/// Drops the programmes of occurrences before `horizon` (those that never ended: interrupted
+/// and replayable, or lost with a dead device).
+pub fn forget_programmes(programmes: &mut HashMap<String, Programme>, horizon: DateTime<Utc>) {
+    programmes.retain(|k, _| key_time(k).is_none_or(|t| t > horizon));
+}
+
 /// What the scheduler has handed over (to the loudspeaker) and queued or skipped (per channel),
 /// by occurrence instant, so a reload, a restart or a clock step back never hands anything over
 /// twice, and what can no longer come back is forgotten (memory stays flat for months).
 #[derive(Default)]
 pub struct Ledger {
-    handed: HashMap<String, DateTime<Utc>>,
-    posted: HashMap<(String, String), DateTime<Utc>>,
+    handed: Seen,
+    posted: Seen,
 }
 
 impl Ledger {
     /// True the first time an occurrence is handed to the loudspeaker.
-    pub fn hand(&mut self, key: &str, at: DateTime<Utc>) -> bool {
-        if self.handed.contains_key(key) {
-            return false;
-        }
-        self.handed.insert(key.to_string(), at);
-        true
+    pub fn hand(&mut self, id: &str, at: DateTime<Utc>) -> bool {
+        self.handed.insert(id, None, at)
     }
 
     /// True the first time an occurrence's post to `channel` is dealt with.
-    pub fn post(&mut self, key: &str, channel: &str, at: DateTime<Utc>) -> bool {
-        let k = (key.to_string(), channel.to_string());
-        if self.posted.contains_key(&k) {
-            return false;
-        }
-        self.posted.insert(k, at);
-        true
+    pub fn post(&mut self, id: &str, channel: &str, at: DateTime<Utc>) -> bool {
+        self.posted.insert(id, Some(channel), at)
     }
 
     /// Forgets a post that could not be queued, so the next pass tries again.
-    pub fn unpost(&mut self, key: &str, channel: &str) {
-        self.posted.remove(&(key.to_string(), channel.to_string()));
+    pub fn unpost(&mut self, id: &str, channel: &str, at: DateTime<Utc>) {
+        self.posted.remove(id, Some(channel), at);
     }
 
     pub fn forget_before(&mut self, horizon: DateTime<Utc>) {
-        self.handed.retain(|_, t| *t > horizon);
-        self.posted.retain(|_, t| *t > horizon);
+        self.handed.forget_before(horizon);
+        self.posted.forget_before(horizon);
     }
 
     pub fn len(&self) -> usize {
@@ -358,10 +361,10 @@ async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> Seeded
         };
         let key = plan::key(id, at);
         if let Some(ch) = &r.channel {
-            ledger.post(&key, ch, at);
+            ledger.post(id, ch, at);
             continue;
         }
-        ledger.hand(&key, at);
+        ledger.hand(id, at);
         if r.kind == Kind::PlayoutStarted.as_str() {
             open.push((key, r));
         } else {
@@ -431,9 +434,8 @@ async fn missed(shared: &Arc<Shared>, o: &Occurrence<'_>, now: DateTime<Utc>, ga
 
 /// Records, once per channel, that a missed occurrence's post is not sent.
 async fn skip_posts(shared: &Arc<Shared>, ledger: &mut Ledger, o: &Occurrence<'_>, gap: Gap) {
-    let key = o.key();
     for ch in o.broadcast.channels.iter().filter(|c| *c != crate::config::LOUDSPEAKER) {
-        if !shared.config.channels.contains_key(ch) || !ledger.post(&key, ch, o.at) {
+        if !shared.config.channels.contains_key(ch) || !ledger.post(&o.broadcast.id, ch, o.at) {
             continue;
         }
         let reason = format!(
@@ -457,7 +459,7 @@ async fn queue_posts(shared: &Arc<Shared>, o: &Occurrence<'_>, ledger: &mut Ledg
     let mut all = true;
     let key = o.key();
     for ch in o.broadcast.channels.iter().filter(|c| *c != crate::config::LOUDSPEAKER) {
-        if !ledger.post(&key, ch, o.at) {
+        if !ledger.post(&o.broadcast.id, ch, o.at) {
             continue;
         }
         let Some(cfg) = shared.config.channels.get(ch) else {
@@ -468,7 +470,7 @@ async fn queue_posts(shared: &Arc<Shared>, o: &Occurrence<'_>, ledger: &mut Ledg
                 if let Err(e) = outbox::queue(&shared.outbox, &shared.history, d, o.broadcast.campaign.clone()).await {
                     tracing::error!(key, channel = ch, error = e, "cannot queue the post");
                     shared.error(format!("{key} → {ch}: {e}"));
-                    ledger.unpost(&key, ch);
+                    ledger.unpost(&o.broadcast.id, ch, o.at);
                     all = false;
                 }
             }

@@ -5,36 +5,39 @@
 //! interrupts anything but another emergency. An occurrence key is accepted once, so a
 //! programme submitted twice (a reload, a restart) still airs once.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 
 use super::programme::Programme;
 use crate::schedule::Priority;
+use crate::seen::Seen;
 
 #[derive(Default)]
 pub struct Queue {
     waiting: Vec<Programme>,
-    /// Accepted keys with their scheduled instants, forgotten once they cannot come back.
-    seen: HashMap<String, DateTime<Utc>>,
+    /// Accepted occurrences, forgotten once they cannot come back.
+    seen: Seen,
+    /// The newest instant up to which `seen` was last swept.
+    swept_to: Option<DateTime<Utc>>,
 }
 
-/// How long an accepted key is remembered: longer than the scheduler can look back (a day
-/// plus the grace) and than a clock step back it guards against.
-const REMEMBER: chrono::Duration = chrono::Duration::days(3);
+/// How long an accepted key is remembered: as long as the scheduler remembers what it handed
+/// over (two days and the largest grace), which covers its look-back and a clock stepped back.
+const REMEMBER: chrono::Duration = chrono::Duration::hours(49);
 
 impl Queue {
     /// Adds a programme; false if its key was already accepted.
     pub fn push(&mut self, p: Programme) -> bool {
-        if self.seen.contains_key(&p.key) {
+        if !self.seen.insert(&p.broadcast_id, None, p.scheduled_at) {
             return false;
         }
-        // Amortised: a sweep each time the map has doubled since the last one.
-        if self.seen.len() >= 1024 && self.seen.len().is_power_of_two() {
-            let horizon = p.scheduled_at - REMEMBER;
-            self.seen.retain(|_, t| *t > horizon);
+        // At most an hourly sweep (by scheduled time), so memory follows the last two days.
+        if self
+            .swept_to
+            .is_none_or(|t| p.scheduled_at - t > chrono::Duration::hours(1))
+        {
+            self.seen.forget_before(p.scheduled_at - REMEMBER);
+            self.swept_to = Some(p.scheduled_at);
         }
-        self.seen.insert(p.key.clone(), p.scheduled_at);
         self.waiting.push(p);
         true
     }
