@@ -28,12 +28,13 @@ test: deps
 	cargo test --all-targets
 
 ## The long reliability campaigns recorded in docs/reliability.md: 50 SIGKILLs, ten minutes of
-## channel faults, 100,000 fuzz inputs per target. About 20 minutes; the log is in target/soak.log.
+## channel faults, 100,000 fuzz inputs per target, and the unattended-operation scenarios.
+## About 25 minutes; the log is in target/soak.log.
 soak: deps
 	@scripts/deps.sh $(TEST_DEPS)
 	@mkdir -p target
 	LOAXA_CRASH_KILLS=50 LOAXA_FAULT_SECONDS=600 LOAXA_FUZZ_CASES=100000 \
-	  cargo test --release --test reliability --test hostile -- --nocapture --test-threads=1 \
+	  cargo test --release --test reliability --test hostile --test unattended -- --nocapture --test-threads=1 \
 	  > target/soak.log 2>&1; status=$$?; grep -E "^(reliability|seed|test |test result)" target/soak.log; exit $$status
 
 ## Formatting and lints, as CI checks them.

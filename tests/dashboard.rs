@@ -139,6 +139,7 @@ fn snapshot() -> Snapshot {
             verified_to: 120,
             head: 120,
             broken: None,
+            last_full_check: None,
         },
         device_name: "default".into(),
         device: Default::default(),

@@ -75,6 +75,13 @@ fn a_power_cut_with_a_typo_on_disk_keeps_the_last_good_schedule_on_air() {
     );
     let loaded = events[start..].iter().find(|e| e.kind == "schedule_loaded").unwrap();
     assert_eq!(loaded.details_json()["source"], "last_good", "{loaded:?}");
+    let late = events
+        .iter()
+        .find(|e| e.kind == "playout_started")
+        .map(|e| e.details_json()["lateness_ms"].clone());
+    eprintln!(
+        "reliability: unattended: typo on disk + SIGKILL: restarted on the last good set, `sang` played (lateness {late:?} ms) and posted once; rejection recorded; check still exits 1"
+    );
 }
 
 /// Finding 1, the other half: with no good set ever, loaxa still refuses (nothing to air).
@@ -129,6 +136,9 @@ fn a_manual_post_during_downtime_does_not_hide_what_was_missed() {
         1,
         "only the occurrence within the grace was posted"
     );
+    eprintln!(
+        "reliability: unattended: loaxa post during a 30 min outage: the 20-min-old occurrence recorded missed + post_skipped, the 5-min-old one played late and posted; 1 post"
+    );
 }
 
 /// Finding 3: a second daemon on the same data folder played everything again and wrote into
@@ -150,6 +160,7 @@ fn a_second_daemon_on_the_same_data_folder_is_refused_without_a_trace() {
         .unwrap()
         .replace(&format!(":{}", st.port), &format!(":{}", free_port()));
     std::fs::write(&other, text).unwrap();
+    let t0 = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_loaxa"))
         .arg("--config")
         .arg(&other)
@@ -166,6 +177,11 @@ fn a_second_daemon_on_the_same_data_folder_is_refused_without_a_trace() {
     );
     assert_eq!(st.events().len(), before, "the second daemon wrote nothing");
     assert!(sigterm(&mut first).success());
+    eprintln!(
+        "reliability: unattended: second daemon on the same data folder: exit 2 in {} ms naming pid {}, 0 events written",
+        t0.elapsed().as_millis(),
+        first.id()
+    );
 }
 
 /// Finding 3: two first starts at once raced the migration ("table events already exists").
@@ -201,14 +217,16 @@ fn mkfifo(p: &std::path::Path) {
     assert!(Command::new("mkfifo").arg(p).status().unwrap().success());
 }
 
-/// Answers within `secs`, or panics: the daemon must stay responsive.
-fn healthz_within(st: &Station, secs: u64) {
+/// Answers within `secs`, or panics: the daemon must stay responsive. Returns how long the
+/// answer took.
+fn healthz_within(st: &Station, secs: u64) -> Duration {
     let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
+        let t = Instant::now();
         if let Ok(b) = ureq_get(&format!("http://127.0.0.1:{}/healthz", st.port))
             && b.trim() == "ok"
         {
-            return;
+            return t.elapsed();
         }
         assert!(Instant::now() < deadline, "/healthz did not answer");
         std::thread::sleep(Duration::from_millis(100));
@@ -246,7 +264,7 @@ fn fifos_and_device_links_never_freeze_the_daemon() {
         .args(["-HUP", &child.id().to_string()])
         .status()
         .unwrap();
-    healthz_within(&st, 5);
+    let mut slowest = healthz_within(&st, 5);
     let rejected = st.wait_for("schedule_rejected", None, 15);
     assert!(rejected.details.contains("FIFO"), "{}", rejected.details);
     for id in ["pipe", "zero"] {
@@ -258,9 +276,15 @@ fn fifos_and_device_links_never_freeze_the_daemon() {
         );
     }
     st.wait_for("playout_finished", Some("good"), 20);
-    healthz_within(&st, 5);
+    slowest = slowest.max(healthz_within(&st, 5));
     // SIGTERM is still heard.
+    let t = Instant::now();
     assert!(sigterm(&mut child).success());
+    eprintln!(
+        "reliability: unattended: FIFO audio, /dev/zero link, FIFO schedule + SIGHUP: both programmes failed with the reason, the next played; slowest /healthz {} ms; SIGTERM obeyed in {} ms",
+        slowest.as_millis(),
+        t.elapsed().as_millis()
+    );
 }
 
 /// Finding 5: a schedules folder deleted and re-created (rsync, git checkout) silently ended
@@ -281,6 +305,17 @@ fn hot_reload_survives_the_folder_being_replaced() {
     std::fs::write(staged.join("main.toml"), schedule("moi", &at(20), "tone.wav", "")).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
     std::fs::rename(&staged, &dir).unwrap();
+    let replaced = Instant::now();
+    assert!(
+        wait_until(20, || st
+            .events()
+            .iter()
+            .filter(|e| e.kind == "schedule_loaded")
+            .count()
+            >= 2),
+        "the new folder was loaded"
+    );
+    let live_after = replaced.elapsed();
     st.wait_for("playout_finished", Some("moi"), 40);
     // And a later edit inside the new folder is seen too.
     std::fs::write(
@@ -296,6 +331,10 @@ fn hot_reload_survives_the_folder_being_replaced() {
     let s = status(&st);
     assert_eq!(s["schedule"]["hot_reload"]["active"], true, "{s:#}");
     assert!(sigterm(&mut child).success());
+    eprintln!(
+        "reliability: unattended: schedules folder deleted and re-created: the new set live after {:.1} s, a later edit inside it seen too",
+        live_after.as_secs_f64()
+    );
 }
 
 /// Finding 6: history.db deleted while running went unnoticed (/status ok, events lost, and the
@@ -317,11 +356,13 @@ fn a_deleted_history_is_shown_spilled_and_not_silently_restarted() {
     let _ = std::fs::remove_file(st.path().join("var/history.db-wal"));
     let _ = std::fs::remove_file(st.path().join("var/history.db-shm"));
     // Within a heartbeat, the status says so.
+    let deleted = Instant::now();
     assert!(
         wait_until(15, || status(&st)["history"]["ok"] == false),
         "{:#}",
         status(&st)
     );
+    let shown_after = deleted.elapsed();
     let s = status(&st);
     assert!(
         s["history"]["error"].as_str().unwrap_or_default().contains("deleted"),
@@ -365,6 +406,10 @@ fn a_deleted_history_is_shown_spilled_and_not_silently_restarted() {
     );
     assert!(!spill.exists());
     assert!(sigterm(&mut child).success());
+    eprintln!(
+        "reliability: unattended: history.db deleted while running: degraded shown after {:.1} s, events spilled, restart refused (exit 2), accepted with history_reset, spill written back",
+        shown_after.as_secs_f64()
+    );
 }
 
 /// Finding 6: the WAL deleted, then SIGKILL, lost events committed before the deletion.
@@ -387,6 +432,10 @@ fn a_deleted_wal_then_a_power_cut_loses_nothing() {
     let after = st.events();
     assert!(after.len() >= before, "{} events before, {} after", before, after.len());
     assert!(after.iter().any(|e| e.kind == "playout_finished"));
+    eprintln!(
+        "reliability: unattended: WAL deleted then SIGKILL: {before} events before, {} after",
+        after.len()
+    );
 }
 
 /// Finding 7: an older history.db restored from a backup passed; programmes replayed and
@@ -425,6 +474,9 @@ fn a_restored_older_history_is_refused_then_accepted_without_repeats() {
     assert_eq!(count(&kinds, "playout_started a"), 0, "not replayed: {kinds:#?}");
     assert_eq!(count(&kinds, "playout_missed a"), 0, "no false missed: {kinds:#?}");
     assert_eq!(posts(&server, &rt), 1, "posted once");
+    eprintln!(
+        "reliability: unattended: older backup restored: start refused (exit 2); accepted: 0 replays, 0 false missed, 1 post in all"
+    );
 }
 
 fn rusqlite_backup(from: &std::path::Path, to: &std::path::Path) -> bool {
@@ -486,6 +538,10 @@ fn a_two_day_forward_clock_step_is_bounded_and_says_why() {
         assert!(!r.contains("not running"), "{r}");
     }
     assert_eq!(posts(&server, &rt), 0, "no stale posts");
+    eprintln!(
+        "reliability: unattended: clock stepped forward 2 days: {} occurrences recorded missed (one day back, hourly), all with the clock reason; 0 posts",
+        missed.len()
+    );
 }
 
 /// Finding 10: a dead sound device was nearly invisible ("Loa đang nghỉ" while everything
@@ -539,4 +595,57 @@ fn a_dead_sound_device_is_named_everywhere_with_local_times() {
     );
     assert!(log.contains(&local), "in local time ({local}): {log}");
     assert!(!log.contains("ALSA lib"), "ALSA's own lines are folded: {log}");
+    eprintln!(
+        "reliability: unattended: missing sound device: named with state `failing` in /status, loaxa status, the dashboard and the summary; the failure logged once at {local}"
+    );
+}
+
+/// The daemon checks its own chain as it runs: a forged event slipped in behind its back is
+/// named on the status page, the metrics and the dashboard within a heartbeat.
+#[test]
+fn a_forged_event_is_caught_by_the_running_daemon() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("a", &at(600), "tone.wav", ""),
+    );
+    let mut child = st.start();
+    st.wait_for("schedule_loaded", None, 10);
+    assert!(
+        wait_until(15, || status(&st)["history"]["chain"]["verified_to"].as_i64()
+            >= Some(2)),
+        "{:#}",
+        status(&st)
+    );
+    assert_eq!(status(&st)["history"]["chain"]["ok"], true);
+    let db = rusqlite::Connection::open(st.path().join("var/history.db")).unwrap();
+    db.busy_timeout(Duration::from_secs(10)).unwrap();
+    let head: i64 = db.query_row("SELECT max(seq) FROM events", [], |r| r.get(0)).unwrap();
+    db.execute(
+        "INSERT INTO events (seq, at_utc, at_local, kind, details, prev_hash, hash)
+         VALUES (?1, '2026-01-01T00:00:00.000Z', '2026-01-01T07:00:00.000+07:00', 'playout_finished', '{}', ?2, ?2)",
+        rusqlite::params![head + 1, "ab".repeat(32)],
+    )
+    .unwrap();
+    drop(db);
+    assert!(
+        wait_until(15, || status(&st)["history"]["chain"]["ok"] == false),
+        "{:#}",
+        status(&st)
+    );
+    let s = status(&st);
+    assert!(
+        s["history"]["chain"]["break"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("event {}", head + 1)),
+        "{s:#}"
+    );
+    assert!(st.get("/metrics").contains("loaxa_history_chain_ok 0"));
+    assert!(st.get("/").contains("Chuỗi nhật ký bị hỏng"));
+    assert!(sigterm(&mut child).success());
+    eprintln!(
+        "reliability: unattended: a forged event appended behind the daemon's back: named on /status, /metrics and the dashboard within a heartbeat"
+    );
 }

@@ -180,7 +180,13 @@ impl Shared {
             "last_ok": d.last_ok.map(local),
         });
         let chain = self.history.chain();
-        let chain = json!({"verified_to": chain.verified_to, "head": chain.head, "ok": chain.broken.is_none(), "break": chain.broken});
+        let chain = json!({
+            "verified_to": chain.verified_to,
+            "head": chain.head,
+            "ok": chain.broken.is_none(),
+            "break": chain.broken,
+            "last_full_check": chain.last_full_check.map(local),
+        });
         let history = match self.history.outage() {
             None => json!({"ok": true, "chain": chain}),
             Some(o) => {

@@ -73,10 +73,19 @@ pub struct ChainState {
     pub head: i64,
     /// The first break found, as `loaxa verify` words it.
     pub broken: Option<String>,
+    /// When a walk from the first event last reached the head.
+    pub last_full_check: Option<chrono::DateTime<Utc>>,
 }
 
 /// How often the daemon's writer checks its file and chain and renews its heartbeat.
 const TICK: Duration = Duration::from_secs(5);
+
+/// How much of the chain one tick verifies: a million-event history in about eight minutes of
+/// ticks, each holding the writer for a few tens of milliseconds.
+const VERIFY_ROWS_PER_TICK: i64 = 10_000;
+
+/// How often the whole chain is walked again from the first event.
+const REPASS: Duration = Duration::from_secs(600);
 
 const RETRY_MIN: Duration = Duration::from_millis(200);
 const RETRY_MAX: Duration = Duration::from_secs(30);
@@ -95,12 +104,19 @@ impl History {
     pub fn start_daemon(path: &Path, data: &Path, tz: Tz) -> Result<(History, usize), StoreError> {
         let mut store = Store::open(path, tz)?;
         let recovered = write_spill(&mut store, data);
+        // The head goes into the log too: a second copy of the anchor, outside the data folder.
+        if let Ok(Some(head)) = store.head() {
+            tracing::info!(head = %head, "history opened");
+        }
         let g = Guard {
             data: data.to_path_buf(),
             path: path.to_path_buf(),
             identity: guard::identity(path),
             lost: None,
             walker: Walker::default(),
+            pass_started: Instant::now(),
+            verified_to: 0,
+            last_pass: None,
             reported_break: false,
             next_tick: Instant::now(),
         };
@@ -194,6 +210,11 @@ struct Guard {
     /// Why the open file is no longer the one at the path (deleted, replaced).
     lost: Option<String>,
     walker: Walker,
+    /// When the walker began its current pass from the first event.
+    pass_started: Instant,
+    /// The newest event any pass has verified, and when a pass last reached the head.
+    verified_to: i64,
+    last_pass: Option<chrono::DateTime<Utc>>,
     reported_break: bool,
     next_tick: Instant,
 }
@@ -352,6 +373,11 @@ impl Writer {
             Command::Close(reply) => {
                 self.flush();
                 self.spill_backlog();
+                if self.guard.is_some()
+                    && let Ok(Some(head)) = self.store.head()
+                {
+                    tracing::info!(head = %head, "history closed");
+                }
                 // Events in the spill file are not lost: the next start writes them.
                 let _ = reply.send(self.backlog.len() - self.spilled);
                 return true;
@@ -527,14 +553,27 @@ impl Writer {
             Some(g) => g,
             None => return,
         };
-        if let Err(e) = g.walker.step(self.store.connection(), 50_000) {
-            tracing::warn!(error = %e, "cannot verify the history chain");
-        }
         let head = self.store.head().ok().flatten();
+        let head_seq = head.as_ref().map_or(0, |h| h.seq);
+        // New rows are checked within a tick; the whole chain again every REPASS, so a row
+        // changed long after it was written is found too.
+        if g.walker.broken.is_none() && g.walker.verified_to() >= head_seq && g.pass_started.elapsed() >= REPASS {
+            g.walker = Walker::default();
+            g.pass_started = Instant::now();
+        }
+        match g.walker.step(self.store.connection(), VERIFY_ROWS_PER_TICK) {
+            Ok(_) if g.walker.broken.is_none() && g.walker.verified_to() >= head_seq => {
+                g.verified_to = g.verified_to.max(g.walker.verified_to());
+                g.last_pass = Some(Utc::now());
+            }
+            Ok(_) => g.verified_to = g.verified_to.max(g.walker.verified_to()),
+            Err(e) => tracing::warn!(error = %e, "cannot verify the history chain"),
+        }
         if let Ok(mut c) = self.chain.lock() {
-            c.verified_to = g.walker.verified_to();
-            c.head = head.as_ref().map_or(0, |h| h.seq);
+            c.verified_to = g.verified_to;
+            c.head = head_seq;
             c.broken = g.walker.broken.as_ref().map(|b| b.to_string());
+            c.last_full_check = g.last_pass;
         }
         if let Some(b) = &g.walker.broken
             && !g.reported_break
