@@ -33,7 +33,10 @@ pub enum Command {
     /// Run the daemon: play and post everything on schedule, reload edited schedules, record
     /// everything in the history, serve /status, /metrics and the board on [http] listen.
     ///
-    /// Refuses to start on invalid schedules. SIGHUP reloads; SIGTERM or SIGINT stops cleanly.
+    /// With invalid schedule files it airs the last set that loaded (and says so); it refuses
+    /// only when no set ever loaded, when another loaxa runs on the same data folder, or when
+    /// the history is missing or older than the one it last wrote. SIGHUP reloads; SIGTERM or
+    /// SIGINT stops cleanly.
     Run(RunArgs),
 
     /// Ask the running daemon how it is: what plays, what comes next, the outbox, errors.

@@ -101,6 +101,12 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     })
 }
 
+/// Copies committed pages from the WAL into the database file at once (without waiting for
+/// readers), so a WAL deleted by someone cannot take a state change with it.
+fn checkpoint(conn: &Connection) {
+    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+}
+
 fn key(d: &Delivery) -> (String, String, String) {
     (d.broadcast_id.clone(), utc_text(d.scheduled_at), d.channel.clone())
 }
@@ -133,6 +139,9 @@ impl Outbox {
                 params![b, s, c, now, serde_json::to_string(d).unwrap_or_default()],
             )
             .map_err(|e| format!("cannot write the outbox: {e}"))?;
+        if n == 1 {
+            checkpoint(&self.conn());
+        }
         Ok(n == 1)
     }
 
@@ -165,6 +174,9 @@ impl Outbox {
             .map_err(|e| e.to_string())?;
         }
         tx.commit().map_err(|e| e.to_string())?;
+        if !rows.is_empty() {
+            checkpoint(&conn);
+        }
         Ok(rows
             .into_iter()
             .map(|mut r| {
@@ -207,6 +219,7 @@ impl Outbox {
                 ],
             )
             .map_err(|e| format!("cannot update the outbox: {e}"))?;
+        checkpoint(&self.conn());
         Ok(())
     }
 

@@ -154,6 +154,11 @@ fn a_second_daemon_on_the_same_data_folder_is_refused_without_a_trace() {
     let mut first = st.start();
     st.wait_for("schedule_loaded", None, 10);
     let before = st.events().len();
+    // Outside systemd too, what the daemon creates is private.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &str| std::fs::metadata(st.path().join(p)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("var"), 0o700);
+    assert_eq!(mode("var/history.db"), 0o600);
     // Another config (another port) naming the same data folder.
     let other = st.path().join("other.toml");
     let text = std::fs::read_to_string(st.path().join("loaxa.toml"))

@@ -44,6 +44,12 @@ pub fn run(config_path: &Path, accept_history_reset: bool) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
+    // Everything the daemon creates (history, spill, anchor, tokens) is for loaxa's eyes only,
+    // also outside systemd (whose unit sets the same).
+    // SAFETY: umask only sets the process's file-creation mask.
+    unsafe {
+        libc::umask(0o077);
+    }
     // Before anything is written: a second daemon on this data folder must leave no trace.
     let lock = match lock::acquire(&config.station.data) {
         Ok(l) => l,
@@ -57,6 +63,7 @@ pub fn run(config_path: &Path, accept_history_reset: bool) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    warn_if_readable(&config.station.data);
     let initial = match initial_set(&config) {
         Ok(i) => i,
         Err(code) => return code,
@@ -79,6 +86,24 @@ pub fn run(config_path: &Path, accept_history_reset: bool) -> ExitCode {
     let code = runtime.block_on(main(config, initial, standing));
     drop(lock);
     code
+}
+
+/// Says so when the data folder or the history can be read by other users (created before
+/// loaxa made them private, or copied in by hand).
+fn warn_if_readable(data: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for p in [data.to_path_buf(), Store::path_in(data)] {
+        if let Ok(m) = std::fs::metadata(&p)
+            && m.permissions().mode() & 0o077 != 0
+        {
+            eprintln!(
+                "warning: {} can be read by other users (mode {:o}); it holds the station's record and tokens: chmod go-rwx {}",
+                p.display(),
+                m.permissions().mode() & 0o777,
+                p.display()
+            );
+        }
+    }
 }
 
 /// The set the daemon starts with, and what was wrong with the folder if it is not that.
