@@ -216,6 +216,55 @@ pub fn read_spill(data: &Path) -> std::io::Result<Option<(Vec<Event>, usize)>> {
     Ok(Some((events, torn)))
 }
 
+/// Writes last run's spilled events into the history (those not already there: a power cut
+/// may have come between writing them and removing the file). Returns how many.
+pub fn write_spill(store: &mut Store, data: &Path) -> usize {
+    let (events, torn) = match read_spill(data) {
+        Ok(Some(s)) => s,
+        Ok(None) => return 0,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the history spill file; it is left for the next start");
+            return 0;
+        }
+    };
+    let tz = store.timezone();
+    let mut todo: Vec<Event> = events
+        .into_iter()
+        .filter(|e| {
+            let row = super::store::StoredEvent::row_text(e, tz);
+            let known: Option<i64> = store
+                .connection()
+                .query_row(
+                    "SELECT seq FROM events WHERE at_utc = ?1 AND kind = ?2 AND details = ?3",
+                    rusqlite::params![row.0, row.1, row.2],
+                    |r| r.get(0),
+                )
+                .ok();
+            known.is_none()
+        })
+        .collect();
+    let n = todo.len();
+    todo.push(Event::new(
+        Kind::HistoryRecovered,
+        json!({ "events": n, "from": "spill file", "torn_lines": torn }),
+    ));
+    match store.append(&todo) {
+        Ok(_) => {
+            tracing::warn!(
+                events = n,
+                torn,
+                "events kept in the spill file by the last run are now in the history"
+            );
+            let _ = std::fs::remove_file(spill_path(data));
+            n
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the spill file cannot be written into the history yet; it is kept");
+            0
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,6 +92,9 @@ pub enum StoreError {
     TooNew { path: PathBuf, found: i64, known: i64 },
     #[error("no history at {0} yet")]
     Missing(PathBuf),
+    /// The open file is no longer the one at its path (deleted or replaced while open).
+    #[error("{0}")]
+    Lost(String),
     #[error("history database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("cannot create the data folder {path}: {source}")]

@@ -7,6 +7,11 @@
 //! When the disk is full or failing, the writer keeps events in memory in order, answers
 //! [`Receipt::Pending`] so broadcasting goes on, retries with backoff, and once the disk
 //! recovers writes the backlog followed by a `history_recovered` event saying what happened.
+//!
+//! The daemon's writer ([`History::start_daemon`]) also guards the file (see [`guard`]): it
+//! spills what cannot be written to a file beside the history instead of keeping it only in
+//! memory, keeps the anchor and its heartbeat, notices the file being deleted or replaced and
+//! the WAL being deleted, and walks the chain a slice per heartbeat.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -103,7 +108,7 @@ impl History {
     /// before this.
     pub fn start_daemon(path: &Path, data: &Path, tz: Tz) -> Result<(History, usize), StoreError> {
         let mut store = Store::open(path, tz)?;
-        let recovered = write_spill(&mut store, data);
+        let recovered = guard::write_spill(&mut store, data);
         // The head goes into the log too: a second copy of the anchor, outside the data folder.
         if let Ok(Some(head)) = store.head() {
             tracing::info!(head = %head, "history opened");
@@ -217,55 +222,6 @@ struct Guard {
     last_pass: Option<chrono::DateTime<Utc>>,
     reported_break: bool,
     next_tick: Instant,
-}
-
-/// Writes last run's spilled events into the history (those not already there: a power cut
-/// may have come between writing them and removing the file). Returns how many.
-fn write_spill(store: &mut Store, data: &Path) -> usize {
-    let (events, torn) = match guard::read_spill(data) {
-        Ok(Some(s)) => s,
-        Ok(None) => return 0,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot read the history spill file; it is left for the next start");
-            return 0;
-        }
-    };
-    let tz = store.timezone();
-    let mut todo: Vec<Event> = events
-        .into_iter()
-        .filter(|e| {
-            let row = super::store::StoredEvent::row_text(e, tz);
-            let known: Option<i64> = store
-                .connection()
-                .query_row(
-                    "SELECT seq FROM events WHERE at_utc = ?1 AND kind = ?2 AND details = ?3",
-                    rusqlite::params![row.0, row.1, row.2],
-                    |r| r.get(0),
-                )
-                .ok();
-            known.is_none()
-        })
-        .collect();
-    let n = todo.len();
-    todo.push(Event::new(
-        Kind::HistoryRecovered,
-        json!({ "events": n, "from": "spill file", "torn_lines": torn }),
-    ));
-    match store.append(&todo) {
-        Ok(_) => {
-            tracing::warn!(
-                events = n,
-                torn,
-                "events kept in the spill file by the last run are now in the history"
-            );
-            let _ = std::fs::remove_file(guard::spill_path(data));
-            n
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "the spill file cannot be written into the history yet; it is kept");
-            0
-        }
-    }
 }
 
 struct Writer {
@@ -405,7 +361,7 @@ impl Writer {
         }
         let appended = match self.guard.as_ref().and_then(|g| g.lost.clone()) {
             // The open file is not the one at the path any more: writing would lose events.
-            Some(why) => Err(StoreError::Sqlite(rusqlite::Error::InvalidParameterName(why))),
+            Some(why) => Err(StoreError::Lost(why)),
             None => self.store.append(&events),
         };
         match appended {
@@ -433,10 +389,7 @@ impl Writer {
                 *self.shown.lock().unwrap_or_else(|p| p.into_inner()) = None;
             }
             Err(e) => {
-                let error = match e {
-                    StoreError::Sqlite(rusqlite::Error::InvalidParameterName(why)) => why,
-                    e => e.to_string(),
-                };
+                let error = e.to_string();
                 self.spill_backlog();
                 match &mut self.outage {
                     None => {
