@@ -77,6 +77,7 @@ pub struct Row {
 /// The outbox table, through its own connection to the history database.
 pub struct Outbox {
     conn: Mutex<Connection>,
+    path: std::path::PathBuf,
 }
 
 const COLUMNS: &str = "delivery, state, attempts, next_attempt_at, check_first, last_error, remote_id, url";
@@ -101,10 +102,17 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     })
 }
 
-/// Copies committed pages from the WAL into the database file at once (without waiting for
-/// readers), so a WAL deleted by someone cannot take a state change with it.
-fn checkpoint(conn: &Connection) {
-    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+fn connect(path: &Path) -> Result<Connection, String> {
+    let conn = Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    conn.busy_timeout(Duration::from_secs(10)).map_err(|e| e.to_string())?;
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(|e| e.to_string())?;
+    conn.pragma_update(None, "journal_size_limit", 4 * 1024 * 1024)
+        .map_err(|e| e.to_string())?;
+    // Reading once creates the WAL index, so the WAL's presence means something from here on.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+        .map_err(|e| e.to_string())?;
+    Ok(conn)
 }
 
 fn key(d: &Delivery) -> (String, String, String) {
@@ -116,15 +124,24 @@ impl Outbox {
     pub fn open(data: &Path, tz: chrono_tz::Tz) -> Result<Outbox, String> {
         let path = Store::path_in(data);
         drop(Store::open(&path, tz).map_err(|e| e.to_string())?);
-        let conn = Connection::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        conn.busy_timeout(Duration::from_secs(10)).map_err(|e| e.to_string())?;
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(|e| e.to_string())?;
-        Ok(Outbox { conn: Mutex::new(conn) })
+        let conn = connect(&path)?;
+        Ok(Outbox {
+            conn: Mutex::new(conn),
+            path,
+        })
     }
 
+    /// The connection, made anew if someone deleted the WAL under it (after copying what the
+    /// deleted WAL held into the database), so no state change goes into a deleted file.
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        if crate::history::store::rescue_deleted_wal(&conn, &self.path) {
+            match connect(&self.path) {
+                Ok(c) => *conn = c,
+                Err(e) => tracing::error!(error = e, "cannot reopen the outbox"),
+            }
+        }
+        conn
     }
 
     /// Writes the row for a delivery if there is none yet. True if it is new.
@@ -139,9 +156,6 @@ impl Outbox {
                 params![b, s, c, now, serde_json::to_string(d).unwrap_or_default()],
             )
             .map_err(|e| format!("cannot write the outbox: {e}"))?;
-        if n == 1 {
-            checkpoint(&self.conn());
-        }
         Ok(n == 1)
     }
 
@@ -174,9 +188,6 @@ impl Outbox {
             .map_err(|e| e.to_string())?;
         }
         tx.commit().map_err(|e| e.to_string())?;
-        if !rows.is_empty() {
-            checkpoint(&conn);
-        }
         Ok(rows
             .into_iter()
             .map(|mut r| {
@@ -219,7 +230,6 @@ impl Outbox {
                 ],
             )
             .map_err(|e| format!("cannot update the outbox: {e}"))?;
-        checkpoint(&self.conn());
         Ok(())
     }
 

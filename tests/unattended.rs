@@ -18,13 +18,35 @@ fn status(st: &Station) -> serde_json::Value {
 }
 
 fn loaxa(st: &Station, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_loaxa"))
-        .arg("--config")
+    let mut c = Command::new(env!("CARGO_BIN_EXE_loaxa"));
+    c.arg("--config")
         .arg(st.path().join("loaxa.toml"))
         .args(args)
-        .env("ALSA_CONFIG_PATH", st.capture.config())
-        .output()
-        .unwrap()
+        .env("ALSA_CONFIG_PATH", st.capture.config());
+    bounded(c)
+}
+
+/// Runs a command that must end on its own (a refusal): killed after 30 s, so a daemon that
+/// wrongly starts fails the test instead of hanging it.
+fn bounded(mut c: Command) -> std::process::Output {
+    let child = c
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(Duration::from_secs(30)) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("the command did not end within 30 s (it should have refused to run)");
+        }
+    }
 }
 
 fn count(kinds: &[String], what: &str) -> usize {
@@ -166,14 +188,13 @@ fn a_second_daemon_on_the_same_data_folder_is_refused_without_a_trace() {
         .replace(&format!(":{}", st.port), &format!(":{}", free_port()));
     std::fs::write(&other, text).unwrap();
     let t0 = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+    let mut second = Command::new(env!("CARGO_BIN_EXE_loaxa"));
+    second
         .arg("--config")
         .arg(&other)
         .arg("run")
-        .env("ALSA_CONFIG_PATH", st.capture.config())
-        .stdout(Stdio::null())
-        .output()
-        .unwrap();
+        .env("ALSA_CONFIG_PATH", st.capture.config());
+    let out = bounded(second);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -381,17 +402,14 @@ fn a_deleted_history_is_shown_spilled_and_not_silently_restarted() {
             .is_ok_and(|t| t.contains("playout_finished"))),
         "the programme's events were spilled"
     );
+    for page in ["/", "/board/hook", "/board/hook/feed.xml", "/metrics", "/status"] {
+        let _ = ureq_get(&format!("http://127.0.0.1:{}{page}", st.port));
+    }
     assert!(!db.exists(), "a GET must not create a new history.db");
     child.kill().unwrap();
     child.wait().unwrap();
     // A restart refuses to begin a new chain on its own...
-    let out = Command::new(env!("CARGO_BIN_EXE_loaxa"))
-        .arg("--config")
-        .arg(st.path().join("loaxa.toml"))
-        .arg("run")
-        .env("ALSA_CONFIG_PATH", st.capture.config())
-        .output()
-        .unwrap();
+    let out = loaxa(&st, &["run"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -130,8 +130,9 @@ pub enum NoReply {
     Unknown(String),
 }
 
-/// The largest file uploaded with a post (Facebook takes photos up to 10 MB).
-const MAX_UPLOAD_BYTES: u64 = 32 * 1024 * 1024;
+/// The largest file uploaded with a post: Telegram's bots send audio up to 50 MB (Facebook
+/// photos are smaller still, and the platform says so itself).
+const MAX_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
 
 /// Sends a call.
 pub async fn send(ctx: &Ctx, call: &Call) -> Result<Reply, NoReply> {

@@ -83,9 +83,19 @@ pub enum Standing {
     },
 }
 
-/// Compares the history at `path` with the anchor in `data`, without creating anything.
+/// Compares the history at `path` with the anchor in `data`, without creating anything. A
+/// damaged anchor (a power cut on a filesystem that lost the rename) is reported and treated
+/// as none: it must not keep the station off the air, and deleting it would do the same.
 pub fn standing(data: &Path, path: &Path, tz: chrono_tz::Tz) -> Result<Standing, String> {
-    let Some(anchor) = read_anchor(data)? else {
+    let anchor = match read_anchor(data) {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::warn!("{e}; the history cannot be compared with it this time");
+            eprintln!("warning: {e}; the history cannot be compared with it this time");
+            None
+        }
+    };
+    let Some(anchor) = anchor else {
         return Ok(Standing::New);
     };
     let rolled = |found: Option<Head>, why: String| {

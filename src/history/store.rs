@@ -154,8 +154,8 @@ impl Store {
                 })
                 .and_then(|()| {
                     conn.pragma_update(None, "synchronous", "FULL")?;
-                    // The WAL is checkpointed after commits; this caps what it keeps on disk
-                    // after a checkpoint, so loaxa's own journal cannot fill the data volume.
+                    // SQLite checkpoints the WAL every 1000 pages; this caps what the file keeps
+                    // on disk afterwards, so loaxa's own journal cannot fill the data volume.
                     conn.pragma_update(None, "journal_size_limit", 4 * 1024 * 1024)?;
                     migrate(&conn, path)
                 });
@@ -408,6 +408,22 @@ pub(crate) fn unhex(s: &str) -> [u8; 32] {
         }
     }
     out
+}
+
+/// Someone deleted `history.db-wal` under an open connection: that connection would go on
+/// writing into the deleted file, unseen by any other, and a power cut would take every event
+/// since the last checkpoint with it. The deleted file is still open through `conn`, so its
+/// frames are copied into the database first. True when the caller must reconnect (a new
+/// connection starts a new WAL at the path).
+pub fn rescue_deleted_wal(conn: &Connection, path: &Path) -> bool {
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    if wal.exists() || !path.exists() {
+        return false;
+    }
+    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
+        tracing::error!(error = %e, "cannot copy the deleted journal into the history");
+    }
+    true
 }
 
 fn is_busy(e: &StoreError) -> bool {

@@ -92,6 +92,9 @@ const VERIFY_ROWS_PER_TICK: i64 = 10_000;
 /// How often the whole chain is walked again from the first event.
 const REPASS: Duration = Duration::from_secs(600);
 
+/// How often at most a commit also renews the anchor.
+const ANCHOR_EVERY: Duration = Duration::from_secs(1);
+
 const RETRY_MIN: Duration = Duration::from_millis(200);
 const RETRY_MAX: Duration = Duration::from_secs(30);
 
@@ -123,6 +126,7 @@ impl History {
             verified_to: 0,
             last_pass: None,
             reported_break: false,
+            anchored: None,
             next_tick: Instant::now(),
         };
         Ok((Self::spawn(store, path, Some(g))?, recovered))
@@ -221,6 +225,8 @@ struct Guard {
     verified_to: i64,
     last_pass: Option<chrono::DateTime<Utc>>,
     reported_break: bool,
+    /// When the anchor was last written (never, at first: the first commit writes it).
+    anchored: Option<Instant>,
     next_tick: Instant,
 }
 
@@ -333,6 +339,7 @@ impl Writer {
                     && let Ok(Some(head)) = self.store.head()
                 {
                     tracing::info!(head = %head, "history closed");
+                    self.write_anchor(Some(head));
                 }
                 // Events in the spill file are not lost: the next start writes them.
                 let _ = reply.send(self.backlog.len() - self.spilled);
@@ -359,6 +366,7 @@ impl Writer {
                 }),
             ));
         }
+        self.rescue_deleted_wal();
         let appended = match self.guard.as_ref().and_then(|g| g.lost.clone()) {
             // The open file is not the one at the path any more: writing would lose events.
             Some(why) => Err(StoreError::Lost(why)),
@@ -441,26 +449,58 @@ impl Writer {
         }
     }
 
-    /// After a durable commit: the anchor follows the head, and the WAL is copied into the
-    /// database (so deleting `history.db-wal` later loses nothing).
+    /// After a durable commit: the anchor follows the head, at most once a second (each
+    /// anchor write waits for the disk; per commit it slowed the writer under `make soak`'s
+    /// channel faults), and at every heartbeat and at close.
     fn after_commit(&mut self, head: &Head) {
         if let Ok(mut c) = self.chain.lock() {
             c.head = head.seq;
         }
-        let Some(g) = &self.guard else {
+        if self
+            .guard
+            .as_ref()
+            .is_some_and(|g| g.anchored.is_none_or(|t| t.elapsed() >= ANCHOR_EVERY))
+        {
+            self.write_anchor(Some(head.clone()));
+        }
+    }
+
+    /// Writes the anchor: `head`, or the database's own head when not given.
+    fn write_anchor(&mut self, head: Option<Head>) {
+        let head = head.or_else(|| self.store.head().ok().flatten());
+        let (Some(g), Some(head)) = (&mut self.guard, head) else {
             return;
         };
-        let _ = self
-            .store
-            .connection()
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        if g.lost.is_some() {
+            return;
+        }
+        g.anchored = Some(Instant::now());
         let anchor = Anchor {
             seq: head.seq,
-            hash: head.hash.clone(),
+            hash: head.hash,
             heartbeat: Utc::now(),
         };
         if let Err(e) = guard::write_anchor(&g.data, &anchor) {
             tracing::warn!(error = %e, "cannot update the history anchor");
+        }
+    }
+
+    /// A deleted `history.db-wal` is rescued (see [`super::store::rescue_deleted_wal`]) and
+    /// the history reopened with a new one.
+    fn rescue_deleted_wal(&mut self) {
+        let Some(g) = &self.guard else {
+            return;
+        };
+        if g.lost.is_some() || !super::store::rescue_deleted_wal(self.store.connection(), &g.path) {
+            return;
+        }
+        tracing::warn!(
+            "the history's journal was deleted; its events were copied into {} and the history reopened",
+            g.path.display()
+        );
+        match Store::open(&g.path, self.store.timezone()) {
+            Ok(s) => self.store = s,
+            Err(e) => tracing::error!(error = %e, "cannot reopen the history"),
         }
     }
 
@@ -489,19 +529,7 @@ impl Writer {
         if g.lost.is_some() {
             return;
         }
-        let wal = PathBuf::from(format!("{}-wal", g.path.display()));
-        if !wal.exists() {
-            // Someone deleted the journal: SQLite would go on writing into the deleted file.
-            // Everything committed was checkpointed into the database, so reopening is safe.
-            tracing::warn!(
-                "the history's journal {} was deleted; reopening the history",
-                wal.display()
-            );
-            match Store::open(&g.path, self.store.timezone()) {
-                Ok(s) => self.store = s,
-                Err(e) => tracing::error!(error = %e, "cannot reopen the history"),
-            }
-        }
+        self.rescue_deleted_wal();
         let g = match &mut self.guard {
             Some(g) => g,
             None => return,
@@ -534,16 +562,7 @@ impl Writer {
             g.reported_break = true;
             tracing::error!(seq = b.seq(), "the history chain is broken: {b}");
         }
-        if let Some(head) = head {
-            let anchor = Anchor {
-                seq: head.seq,
-                hash: head.hash,
-                heartbeat: Utc::now(),
-            };
-            if let Err(e) = guard::write_anchor(&g.data, &anchor) {
-                tracing::warn!(error = %e, "cannot update the history anchor");
-            }
-        }
+        self.write_anchor(head);
     }
 
     /// Tells waiting callers their events are parked, so they can carry on.
