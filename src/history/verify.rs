@@ -82,6 +82,44 @@ pub fn parse_head(s: &str) -> Result<Head, String> {
     Ok(Head { seq, hash })
 }
 
+/// Checks one row against the one before it: its number, its link and its own hash. Returns
+/// the row's number and hash, and the break it shows, if any. Column values are borrowed, so
+/// a walk allocates nothing per row.
+fn check_row(
+    r: &rusqlite::Row<'_>,
+    expected_seq: i64,
+    prev: &[u8; 32],
+    buf: &mut Vec<u8>,
+) -> rusqlite::Result<(i64, [u8; 32], Option<Break>)> {
+    let text = |i: usize| -> rusqlite::Result<Option<&str>> { Ok(r.get_ref(i)?.as_str_or_null()?) };
+    let seq: i64 = r.get(0)?;
+    let columns = [
+        text(1)?,
+        text(2)?,
+        text(3)?,
+        text(4)?,
+        text(5)?,
+        text(6)?,
+        text(7)?,
+        text(8)?,
+    ];
+    let prev_hash = unhex(text(9)?.unwrap_or(""));
+    let hash = unhex(text(10)?.unwrap_or(""));
+    let broken = if seq > expected_seq {
+        Some(Break::Deleted {
+            from: expected_seq,
+            to: seq - 1,
+        })
+    } else if prev_hash != *prev {
+        Some(Break::Relinked { seq })
+    } else if chain_hash(&prev_hash, seq, &columns, buf) != hash {
+        Some(Break::Edited { seq })
+    } else {
+        None
+    };
+    Ok((seq, hash, broken))
+}
+
 /// Walks the whole chain in order, stopping at the first break.
 pub fn verify(store: &Store, published: Option<&Head>) -> Result<Report, StoreError> {
     let conn = store.connection();
@@ -98,33 +136,10 @@ pub fn verify(store: &Store, published: Option<&Head>) -> Result<Report, StoreEr
     let mut buf = Vec::with_capacity(1024);
     let published_hash = published.map(|p| unhex(&p.hash));
     while let Some(r) = rows.next()? {
-        // Borrowed column values: the walk allocates nothing per row.
-        let text = |i: usize| -> rusqlite::Result<Option<&str>> { Ok(r.get_ref(i)?.as_str_or_null()?) };
-        let seq: i64 = r.get(0)?;
-        let columns = [
-            text(1)?,
-            text(2)?,
-            text(3)?,
-            text(4)?,
-            text(5)?,
-            text(6)?,
-            text(7)?,
-            text(8)?,
-        ];
-        let prev_hash = unhex(text(9)?.unwrap_or(""));
-        let hash = unhex(text(10)?.unwrap_or(""));
+        let (seq, hash, broken) = check_row(r, expected_seq, &prev, &mut buf)?;
         events += 1;
         if first_break.is_none() {
-            if seq > expected_seq {
-                first_break = Some(Break::Deleted {
-                    from: expected_seq,
-                    to: seq - 1,
-                });
-            } else if prev_hash != prev {
-                first_break = Some(Break::Relinked { seq });
-            } else if chain_hash(&prev_hash, seq, &columns, &mut buf) != hash {
-                first_break = Some(Break::Edited { seq });
-            }
+            first_break = broken;
         }
         if let (Some(p), Some(ph)) = (published, &published_hash)
             && p.seq == seq
@@ -199,33 +214,9 @@ impl Walker {
         let mut buf = Vec::with_capacity(1024);
         let mut n = 0;
         while let Some(r) = rows.next()? {
-            let text = |i: usize| -> rusqlite::Result<Option<&str>> { Ok(r.get_ref(i)?.as_str_or_null()?) };
-            let seq: i64 = r.get(0)?;
-            let columns = [
-                text(1)?,
-                text(2)?,
-                text(3)?,
-                text(4)?,
-                text(5)?,
-                text(6)?,
-                text(7)?,
-                text(8)?,
-            ];
-            let prev_hash = unhex(text(9)?.unwrap_or(""));
-            let hash = unhex(text(10)?.unwrap_or(""));
+            let (seq, hash, broken) = check_row(r, self.next_seq, &self.prev, &mut buf)?;
             n += 1;
-            self.broken = if seq > self.next_seq {
-                Some(Break::Deleted {
-                    from: self.next_seq,
-                    to: seq - 1,
-                })
-            } else if prev_hash != self.prev {
-                Some(Break::Relinked { seq })
-            } else if chain_hash(&prev_hash, seq, &columns, &mut buf) != hash {
-                Some(Break::Edited { seq })
-            } else {
-                None
-            };
+            self.broken = broken;
             if self.broken.is_some() {
                 break;
             }
