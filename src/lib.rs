@@ -5,12 +5,16 @@
 //! → playout and outbox → history. The parsing, validation and planning steps are pure and are
 //! tested without I/O.
 
+#[macro_use]
+pub mod console;
 pub mod channels;
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod daemon;
 pub mod diagnostic;
+#[doc(hidden)]
+pub mod failpoint;
 pub mod files;
 pub mod history;
 pub mod localtime;

@@ -7,6 +7,9 @@ use loaxa::cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Run(_) | Command::Post(_) | Command::Play(_)) {
+        loaxa::console::end_quietly_on_closed_pipe();
+    }
     match &cli.command {
         Command::Run(args) => {
             init_logging(args.log_format);
@@ -31,7 +34,10 @@ fn init_logging(format: loaxa::cli::LogFormat) {
     });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // On a failed write the library says so with `eprintln!`, which panics when stderr is
+        // what failed (a full disk, journald gone) and takes the logging thread with it.
+        .log_internal_errors(false);
     match format {
         loaxa::cli::LogFormat::Json => builder.json().init(),
         loaxa::cli::LogFormat::Text => builder.init(),

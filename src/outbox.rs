@@ -456,6 +456,7 @@ impl Worker {
         let permits = Arc::new(Semaphore::new(this.ctx.cfg.concurrency as usize));
         let pacer = Arc::new(Pacer::new(this.ctx.cfg.rate_per_minute));
         loop {
+            crate::failpoint::hit("worker");
             let ob = this.outbox.clone();
             let channel = this.ctx.cfg.name.clone();
             let limit = this.ctx.cfg.concurrency as usize;

@@ -68,7 +68,12 @@ struct Station {
 impl Station {
     /// `n` broadcasts `b0…`, one every `step_ms`, the first `first_s` seconds from now.
     fn new(api: &MockApi, n: usize, first_s: i64, step_ms: i64, extra_config: &str) -> Station {
-        let dir = tempfile::tempdir().unwrap();
+        let mut dir = tempfile::tempdir().unwrap();
+        // LOAXA_KEEP=1 keeps the station folder (daemon.log, history) to read after a failure.
+        if std::env::var_os("LOAXA_KEEP").is_some() {
+            dir.disable_cleanup(true);
+            eprintln!("station folder kept: {}", dir.path().display());
+        }
         let capture = Capture::new();
         let port = free_port();
         std::fs::create_dir(dir.path().join("media")).unwrap();

@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use common::audio::segments;
 use common::daemon::*;
 use loaxa::history::{Event, Kind, Store};
 use serde_json::json;
@@ -670,5 +671,77 @@ fn a_forged_event_is_caught_by_the_running_daemon() {
     assert!(sigterm(&mut child).success());
     eprintln!(
         "reliability: unattended: a forged event appended behind the daemon's back: named on /status, /metrics and the dashboard within a heartbeat"
+    );
+}
+
+/// Found by `make soak` (2026-11-27): the machine's disk filled for a moment, and every thread
+/// that logged in that moment died: writing the log failed, the log library reported it with
+/// `eprintln!`, which panics when stderr cannot be written. The history writer, the scheduler
+/// and two channel workers were gone, the process still ran and the station stayed silent. A
+/// log the daemon cannot write (a full disk, journald restarted: EPIPE) must cost the log only.
+#[test]
+fn a_log_that_cannot_be_written_costs_the_log_only() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let text = schedule("a", &at(5), "tone.wav", "") + &schedule("b", &at(9), "tone.wav", "");
+    let st = Station::new(&format!("{}/hook", server.uri()), &text);
+    // /dev/full refuses every write with ENOSPC, as a full disk does.
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let mut child = st.command().stdout(full()).stderr(full()).spawn().unwrap();
+    for id in ["a", "b"] {
+        st.wait_for("playout_finished", Some(id), 30);
+    }
+    assert!(
+        wait_until(30, || posts(&server, &rt) == 2),
+        "both posts went out: {}",
+        posts(&server, &rt)
+    );
+    let kinds = st.kinds();
+    assert_eq!(
+        count(&kinds, "post_succeeded a") + count(&kinds, "post_succeeded b"),
+        2,
+        "{kinds:?}"
+    );
+    assert!(child.try_wait().unwrap().is_none(), "the daemon still runs");
+    let stopped = sigterm(&mut child);
+    assert!(stopped.success(), "{stopped:?}");
+    assert!(!segments(&st.capture.wav()).is_empty(), "sound reached the device");
+    eprintln!(
+        "reliability: unattended: log and summary on /dev/full: 2 programmes played and recorded, 2 posts sent, daemon up"
+    );
+}
+
+/// A part of the daemon that ends on its own (a bug) used to leave a process that looked up,
+/// answered `/status` and fed the watchdog, but played, posted or recorded nothing. Now the
+/// daemon notices within a second, records why it stops, and exits with 70 so systemd starts
+/// it again (and the restart catches up).
+#[test]
+fn a_part_that_dies_stops_the_daemon_for_a_restart() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    for part in ["scheduler", "worker", "playout", "history"] {
+        let st = Station::new(
+            &format!("{}/hook", server.uri()),
+            &schedule("a", &at(3600), "tone.wav", ""),
+        );
+        let out = bounded({
+            let mut c = st.command();
+            c.env("LOAXA_TEST_FAILPOINT", part);
+            c
+        });
+        assert_eq!(out.status.code(), Some(70), "{part}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("internal failure"), "{part}: {stderr}");
+        if part != "history" {
+            let stopped = st.wait_for("daemon_stopped", None, 1);
+            assert!(
+                stopped.details.contains("internal failure"),
+                "{part}: {}",
+                stopped.details
+            );
+        }
+    }
+    eprintln!(
+        "reliability: unattended: a dead scheduler, channel worker, loudspeaker line or history writer stops the daemon with exit 70 within a second"
     );
 }

@@ -22,7 +22,7 @@ pub fn run(config_path: &Path, args: &PlayArgs) -> ExitCode {
     };
     let volume = args.volume.unwrap_or(audio.volume);
     if !(0.0..=1.0).contains(&volume) {
-        eprintln!("error: --volume must be between 0 and 1");
+        errln!("error: --volume must be between 0 and 1");
         return ExitCode::from(EXIT_USAGE);
     }
     let device = args.device.clone().unwrap_or(audio.device.clone());
@@ -34,24 +34,24 @@ pub fn run(config_path: &Path, args: &PlayArgs) -> ExitCode {
     };
     let mut programme = Programme::of_files("play@now", &args.files, volume);
     programme.title = "loaxa play".into();
-    eprintln!("playing {} file(s) on `{device}` at volume {volume}", args.files.len());
+    errln!("playing {} file(s) on `{device}` at volume {volume}", args.files.len());
     let (engine, mut events) = Engine::start(settings);
     engine.submit(programme);
     let mut code = ExitCode::from(EXIT_INVALID);
     while let Some(e) = events.blocking_recv() {
         match e {
             PlayoutEvent::Started { lateness_ms, .. } => {
-                eprintln!("started (handed to the device {lateness_ms} ms after the request)")
+                errln!("started (handed to the device {lateness_ms} ms after the request)")
             }
-            PlayoutEvent::DeviceError { reason } => eprintln!("device error: {reason}"),
+            PlayoutEvent::DeviceError { reason } => errln!("device error: {reason}"),
             PlayoutEvent::DeviceReady => {}
             PlayoutEvent::Finished { .. } => {
-                eprintln!("finished");
+                errln!("finished");
                 code = ExitCode::SUCCESS;
                 break;
             }
             PlayoutEvent::Failed { reason, .. } => {
-                eprintln!("error: {reason}");
+                errln!("error: {reason}");
                 break;
             }
             PlayoutEvent::Interrupted { .. } => break,

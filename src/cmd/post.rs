@@ -22,7 +22,7 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
         Err(code) => return code,
     };
     let usage = |msg: String| {
-        eprintln!("error: {msg}");
+        errln!("error: {msg}");
         ExitCode::from(EXIT_USAGE)
     };
     let set = match super::load_valid_schedules(&config, "fix them first") {
@@ -69,13 +69,13 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
     if args.dry_run {
         for (ch, d) in &deliveries {
             let ctx = Ctx::for_dry_run(ch, tz, &config.station.name, &config.station.data);
-            println!("# channel {} ({})", ch.name, ch.kind.as_str());
+            outln!("# channel {} ({})", ch.name, ch.kind.as_str());
             let calls = channels::plan(&ctx, d);
             if calls.is_empty() {
-                println!("(published on loaxa's own board; no HTTP request)\n");
+                outln!("(published on loaxa's own board; no HTTP request)\n");
             }
             for c in calls {
-                println!("{}", c.describe(&ctx.redactor));
+                outln!("{}", c.describe(&ctx.redactor));
             }
         }
         return ExitCode::SUCCESS;
@@ -106,13 +106,13 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
             let ctx = match Ctx::new(&ch, tz, &station, &data) {
                 Ok(c) => Arc::new(c.with_media(&media)),
                 Err(e) => {
-                    eprintln!("{}: not sent: {e}", ch.name);
+                    errln!("{}: not sent: {e}", ch.name);
                     ok = false;
                     continue;
                 }
             };
             if let Err(e) = outbox::queue(&outbox, &history, d.clone(), campaign.clone()).await {
-                eprintln!("{}: not queued: {e}", ch.name);
+                errln!("{}: not queued: {e}", ch.name);
                 ok = false;
                 continue;
             }
@@ -137,7 +137,7 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
             stop.notify_one();
             let _ = task.await;
             match row.state {
-                State::Succeeded => println!(
+                State::Succeeded => outln!(
                     "{}: posted ({}{})",
                     ch.name,
                     row.remote_id.unwrap_or_default(),
@@ -145,7 +145,7 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
                 ),
                 State::Pending => {
                     ok = false;
-                    println!(
+                    outln!(
                         "{}: not yet: {}; the daemon retries at {}",
                         ch.name,
                         row.last_error.unwrap_or_default(),
@@ -154,7 +154,7 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
                 }
                 s => {
                     ok = false;
-                    println!("{}: {}: {}", ch.name, s.as_str(), row.last_error.unwrap_or_default());
+                    outln!("{}: {}: {}", ch.name, s.as_str(), row.last_error.unwrap_or_default());
                 }
             }
         }

@@ -54,9 +54,9 @@ pub fn run(config_path: &Path, accept_history_reset: bool) -> ExitCode {
     let lock = match lock::acquire(&config.station.data) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             if matches!(e, lock::LockError::Held { .. }) {
-                eprintln!(
+                errln!(
                     "help: stop the other one first (`systemctl stop loaxa`), or give this configuration its own [station] data folder"
                 );
             }
@@ -79,7 +79,7 @@ pub fn run(config_path: &Path, accept_history_reset: bool) -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
+            errln!("error: cannot start the runtime: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -96,7 +96,7 @@ fn warn_if_readable(data: &Path) {
         if let Ok(m) = std::fs::metadata(&p)
             && m.permissions().mode() & 0o077 != 0
         {
-            eprintln!(
+            errln!(
                 "warning: {} can be read by other users (mode {:o}); it holds the station's record and tokens: chmod go-rwx {}",
                 p.display(),
                 m.permissions().mode() & 0o777,
@@ -133,7 +133,7 @@ fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
             (Some(reload::rejection(&loaded)), why)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             let why = e.to_string();
             let event = Event::new(Kind::ScheduleRejected, json!({ "errors": 1, "report": why }));
             (Some((why.clone(), event)), why)
@@ -142,14 +142,14 @@ fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
     match last_good::load(config) {
         Ok(good) => {
             let saved = good.saved_at.with_timezone(&config.station.timezone);
-            eprintln!(
+            errln!(
                 "warning: {why}; loaxa runs the last set that loaded, saved at {} ({} broadcasts). \
                  Fix the files (`loaxa check` shows the errors again): the fixed set goes on air as soon as it is saved",
                 saved.format("%d/%m/%Y %H:%M:%S"),
                 good.loaded.set.broadcasts.len()
             );
             if good.loaded.has_errors() {
-                eprintln!(
+                errln!(
                     "warning: {} broadcasts of that set no longer validate (media removed?) and are left out:",
                     good.loaded.error_count()
                 );
@@ -162,8 +162,8 @@ fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
             })
         }
         Err(e) => {
-            eprintln!("error: {why}; loaxa will not start: {e}, so there is nothing to fall back on");
-            eprintln!("help: fix the files (`loaxa check` shows the errors again), then start loaxa again");
+            errln!("error: {why}; loaxa will not start: {e}, so there is nothing to fall back on");
+            errln!("help: fix the files (`loaxa check` shows the errors again), then start loaxa again");
             Err(ExitCode::from(EXIT_INVALID))
         }
     }
@@ -176,15 +176,15 @@ fn history_standing(config: &Config, accept: bool) -> Result<Standing, ExitCode>
     let standing = match guard::standing(data, &Store::path_in(data), config.station.timezone) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return Err(ExitCode::from(EXIT_USAGE));
         }
     };
     if let Standing::RolledBack { why, .. } = &standing
         && !accept
     {
-        eprintln!("error: {why}. loaxa will not start on it");
-        eprintln!(
+        errln!("error: {why}. loaxa will not start on it");
+        errln!(
             "help: put back the newest history.db if you have it; otherwise start once with `loaxa run --accept-history-reset` \
              (recorded in the history; posts that may already have gone out are held as unconfirmed, not sent again)"
         );
@@ -202,17 +202,17 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     let (history, recovered_spill) = match History::start_daemon(&Store::path_in(&data), &data, tz) {
         Ok(h) => h,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
     if recovered_spill > 0 {
-        println!("  {recovered_spill} events kept in the spill file by the last run were written into the history");
+        outln!("  {recovered_spill} events kept in the spill file by the last run were written into the history");
     }
     let outbox = match Outbox::open(&data, tz) {
         Ok(o) => Arc::new(o),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -323,7 +323,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
                 };
                 let stop = Arc::new(Notify::new());
                 let s = stop.clone();
-                workers.push((stop, tokio::spawn(async move { w.run(s).await })));
+                workers.push((ch.name.clone(), stop, tokio::spawn(async move { w.run(s).await })));
             }
             Err(reason) => {
                 tracing::error!(
@@ -345,7 +345,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     let listener = match tokio::net::TcpListener::bind(&shared.config.http.listen).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!(
+            errln!(
                 "error: cannot listen on {}: {e} (set [http] listen)",
                 shared.config.http.listen
             );
@@ -370,8 +370,32 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     summary(&shared, &addr);
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
 
-    wait_for_signal(&reloader).await;
-    tracing::info!("stopping");
+    // A part that ended on its own (a bug: they only end when told) would leave a process that
+    // looks up but plays, posts or records nothing. Stopping instead lets the service manager
+    // start loaxa again, and the restart catches up on what fell due.
+    let failed = wait_for_stop(&reloader, || {
+        if sched.is_finished() {
+            return Some("the scheduler".to_string());
+        }
+        if events_task.is_finished() {
+            return Some("the loudspeaker line".to_string());
+        }
+        if !history.is_alive() {
+            return Some("the history writer".to_string());
+        }
+        workers
+            .iter()
+            .find(|(_, _, w)| w.is_finished())
+            .map(|(name, _, _)| format!("the worker of channel {name}"))
+    })
+    .await;
+    match &failed {
+        None => tracing::info!("stopping"),
+        Some(what) => {
+            tracing::error!("internal failure: {what} stopped on its own; loaxa stops so that systemd starts it again");
+            errln!("error: internal failure: {what} stopped on its own; loaxa stops so that systemd starts it again");
+        }
+    }
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
     scheduler_stop.notify_one();
     let _ = sched.await;
@@ -385,20 +409,27 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
         let _ = tokio::task::spawn_blocking(move || engine.shutdown(cut)).await;
     }
     let _ = events_task.await;
-    for (stop, _) in &workers {
+    for (_, stop, _) in &workers {
         stop.notify_one();
     }
-    for (_, w) in workers {
+    for (_, _, w) in workers {
         // A request in flight finishes (or times out) and is recorded before loaxa exits.
         let _ = tokio::time::timeout(Duration::from_secs(30), w).await;
     }
     server.abort();
+    let reason = match &failed {
+        None => "signal".to_string(),
+        Some(what) => format!("internal failure: {what} stopped on its own"),
+    };
     let _ = history
-        .record(Event::new(Kind::DaemonStopped, json!({"reason": "signal"})))
+        .record(Event::new(Kind::DaemonStopped, json!({ "reason": reason })))
         .await;
     let unwritten = history.close().await;
+    if failed.is_some() {
+        return ExitCode::from(EXIT_SOFTWARE);
+    }
     if unwritten > 0 {
-        eprintln!("error: {unwritten} history events could not be written");
+        errln!("error: {unwritten} history events could not be written");
         return ExitCode::from(EXIT_INVALID);
     }
     ExitCode::SUCCESS
@@ -572,24 +603,35 @@ pub fn give_back_memory() {
     }
 }
 
-async fn wait_for_signal(reloader: &reload::Reloader) {
+/// Exit code when a part of the daemon failed (sysexits' EX_SOFTWARE).
+const EXIT_SOFTWARE: u8 = 70;
+
+/// Waits for SIGTERM or SIGINT (None), reloading on SIGHUP, and checks every second that no
+/// part has died: `dead` names one that has (Some).
+async fn wait_for_stop(reloader: &reload::Reloader, dead: impl Fn() -> Option<String>) -> Option<String> {
     use tokio::signal::unix::{SignalKind, signal};
+    let mut vitals = tokio::time::interval(Duration::from_secs(1));
     let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
         signal(SignalKind::hangup()),
     ) else {
-        let _ = tokio::signal::ctrl_c().await;
-        return;
+        loop {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => return None,
+                _ = vitals.tick() => if let Some(what) = dead() { return Some(what) },
+            }
+        }
     };
     loop {
         tokio::select! {
-            _ = term.recv() => return,
-            _ = int.recv() => return,
+            _ = term.recv() => return None,
+            _ = int.recv() => return None,
             _ = hup.recv() => {
                 tracing::info!("SIGHUP: reloading the schedules");
                 reloader.request();
             }
+            _ = vitals.tick() => if let Some(what) = dead() { return Some(what) },
         }
     }
 }
@@ -599,33 +641,33 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
     let tz = shared.config.station.timezone;
     let set = shared.set();
     let now = Utc::now();
-    println!("loaxa {} — {}", env!("CARGO_PKG_VERSION"), shared.config.station.name);
-    println!(
+    outln!("loaxa {} — {}", env!("CARGO_PKG_VERSION"), shared.config.station.name);
+    outln!(
         "  {} schedule files, {} broadcasts; timezone {}",
         set.files.len(),
         set.broadcasts.len(),
         tz.name()
     );
-    println!("  status: http://{addr}/status");
+    outln!("  status: http://{addr}/status");
     let device = &shared.config.audio.device;
     match crate::playout::device::find(device) {
-        Ok(()) => println!("  loudspeaker: sound device `{device}` found (opened for each programme)"),
-        Err(e) => println!("  loudspeaker: sound device `{device}` PROBLEM: {e} (see `loaxa devices`)"),
+        Ok(()) => outln!("  loudspeaker: sound device `{device}` found (opened for each programme)"),
+        Err(e) => outln!("  loudspeaker: sound device `{device}` PROBLEM: {e} (see `loaxa devices`)"),
     }
     {
         let st = shared.schedule.lock().unwrap_or_else(|p| p.into_inner());
         if let Source::LastGood(t) = st.source {
-            println!(
+            outln!(
                 "  SCHEDULES: the folder is invalid; airing the last set that loaded (saved {})",
                 t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
             );
         }
     }
     let next = crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz);
-    println!("  next:");
+    outln!("  next:");
     for o in next.iter().take(5) {
         let secs = (o.at - now).num_seconds();
-        println!(
+        outln!(
             "    {}  in {}h{:02}m  {}  {}",
             o.at.with_timezone(&tz).format("%d/%m %H:%M:%S"),
             secs / 3600,
@@ -635,7 +677,7 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
         );
     }
     if next.is_empty() {
-        println!("    nothing in the next 7 days");
+        outln!("    nothing in the next 7 days");
     }
     let problems = shared
         .channel_problems
@@ -644,8 +686,8 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
         .clone();
     for ch in shared.config.channels.keys() {
         match problems.get(ch) {
-            Some(p) => println!("  channel {ch}: DISABLED: {p}"),
-            None => println!("  channel {ch}: ready"),
+            Some(p) => outln!("  channel {ch}: DISABLED: {p}"),
+            None => outln!("  channel {ch}: ready"),
         }
     }
 }

@@ -78,6 +78,7 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
     let mut jumps: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
     let mut last = (Utc::now(), Instant::now());
     loop {
+        crate::failpoint::hit("scheduler");
         let now = Utc::now();
         let expected = last.0 + chrono::Duration::from_std(last.1.elapsed()).unwrap_or_default();
         let jump = now - expected;

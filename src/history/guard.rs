@@ -91,7 +91,7 @@ pub fn standing(data: &Path, path: &Path, tz: chrono_tz::Tz) -> Result<Standing,
         Ok(a) => a,
         Err(e) => {
             tracing::warn!("{e}; the history cannot be compared with it this time");
-            eprintln!("warning: {e}; the history cannot be compared with it this time");
+            errln!("warning: {e}; the history cannot be compared with it this time");
             None
         }
     };

@@ -15,6 +15,7 @@
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
@@ -57,6 +58,17 @@ pub struct History {
     tx: mpsc::Sender<Command>,
     outage: Arc<Mutex<Option<Outage>>>,
     chain: Arc<Mutex<ChainState>>,
+    /// Cleared when the writer thread ends, however it ends (a panic included).
+    alive: Arc<AtomicBool>,
+}
+
+/// Clears the flag when the writer thread's stack unwinds or returns.
+struct Alive(Arc<AtomicBool>);
+
+impl Drop for Alive {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
 }
 
 /// The disk refuses the history: since when, why, and how many events wait in memory (and
@@ -137,14 +149,30 @@ impl History {
         let outage = Arc::new(Mutex::new(None));
         let chain = Arc::new(Mutex::new(ChainState::default()));
         let (shown, chain2) = (outage.clone(), chain.clone());
+        let alive = Arc::new(AtomicBool::new(true));
+        let flag = Alive(alive.clone());
         std::thread::Builder::new()
             .name("loaxa-history".into())
-            .spawn(move || Writer::new(store, shown, chain2, guard).run(rx))
+            .spawn(move || {
+                let _flag = flag;
+                Writer::new(store, shown, chain2, guard).run(rx)
+            })
             .map_err(|e| StoreError::Folder {
                 path: path.to_path_buf(),
                 source: e,
             })?;
-        Ok(History { tx, outage, chain })
+        Ok(History {
+            tx,
+            outage,
+            chain,
+            alive,
+        })
+    }
+
+    /// False once the writer thread has ended (after `close`, or by a bug): the daemon
+    /// watches this, as a history that records nothing must not pass for a working one.
+    pub fn is_alive(&self) -> bool {
+        self.alive.load(Ordering::SeqCst)
     }
 
     /// The daemon's running check of its chain.
@@ -510,6 +538,7 @@ impl Writer {
         let Some(g) = &mut self.guard else {
             return;
         };
+        crate::failpoint::hit("history");
         g.next_tick = Instant::now() + TICK;
         if g.lost.is_none() && guard::identity(&g.path) != g.identity {
             let why = format!(

@@ -214,6 +214,7 @@ impl Line {
             while let Ok(msg) = rx.try_recv() {
                 self.handle(msg);
             }
+            crate::failpoint::hit("playout");
             self.tick();
             if self.stopping && self.on_air.is_none() {
                 break;
