@@ -37,6 +37,39 @@ pub struct Config {
 pub struct HttpConfig {
     /// Loopback by default; open it wider only behind a reverse proxy.
     pub listen: String,
+    /// The address the public sees (a reverse proxy's), for links in the board and its feed.
+    /// Links never come from a request's `Host` header, which any client can set.
+    pub public_url: Option<String>,
+}
+
+impl HttpConfig {
+    /// The base of every public link: `public_url`, else the listen address.
+    pub fn base_url(&self) -> String {
+        match &self.public_url {
+            Some(u) => u.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+
+    /// The warning when the server is reachable from the network, else None.
+    pub fn exposure_warning(&self) -> Option<String> {
+        self.exposed().then(|| {
+            format!(
+                "[http] listen = \"{}\" is reachable from the network: anyone who can reach it sees the dashboard, the status and the metrics; use \"127.0.0.1:8640\" and a reverse proxy for the public board",
+                self.listen
+            )
+        })
+    }
+
+    /// True when `listen` is not a loopback address: the server is reachable from the network.
+    pub fn exposed(&self) -> bool {
+        let host = self.listen.rsplit_once(':').map_or(self.listen.as_str(), |(h, _)| h);
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        match host.parse::<std::net::IpAddr>() {
+            Ok(ip) => !ip.is_loopback(),
+            Err(_) => host != "localhost",
+        }
+    }
 }
 
 /// What to do with a programme an emergency cut off.
@@ -199,6 +232,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawHttp {
     listen: Option<String>,
+    public_url: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -399,6 +433,22 @@ impl Config {
             None => 10,
         };
 
+        let public_url = match &raw.http.public_url {
+            Some(u)
+                if !(u.get_ref().starts_with("https://") || u.get_ref().starts_with("http://"))
+                    || u.get_ref().contains(char::is_whitespace) =>
+            {
+                errors.push(
+                    Diagnostic::error(file, u.span(), "`public_url` must be an http:// or https:// address")
+                        .with_label("not a web address")
+                        .with_hint("the address people use to reach the board, e.g. public_url = \"https://loa.xa-thu.gov.vn\""),
+                );
+                None
+            }
+            Some(u) => Some(u.get_ref().clone()),
+            None => None,
+        };
+
         let defaults = AudioConfig::default();
         let volume = match &raw.audio.volume {
             Some(v) if !(0.0..=1.0).contains(v.get_ref()) => {
@@ -473,6 +523,7 @@ impl Config {
             audio,
             http: HttpConfig {
                 listen: raw.http.listen.unwrap_or_else(|| "127.0.0.1:8640".into()),
+                public_url,
             },
         })
     }

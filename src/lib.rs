@@ -22,6 +22,7 @@ pub mod media;
 pub mod outbox;
 pub mod plan;
 pub mod playout;
+pub mod redact;
 pub mod report;
 pub mod schedule;
 pub mod seen;

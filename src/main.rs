@@ -34,7 +34,9 @@ fn init_logging(format: loaxa::cli::LogFormat) {
     });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        // Every line passes the redaction layer: a platform that echoes a token in an error
+        // body cannot put it in the journal.
+        .with_writer(|| loaxa::redact::Redacting(std::io::stderr()))
         // On a failed write the library says so with `eprintln!`, which panics when stderr is
         // what failed (a full disk, journald gone) and takes the logging thread with it.
         .log_internal_errors(false);

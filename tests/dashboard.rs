@@ -145,6 +145,7 @@ fn snapshot() -> Snapshot {
         device: Default::default(),
         last_good: None,
         watching: None,
+        exposed: None,
     }
 }
 

@@ -11,7 +11,6 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 
 use super::Ctx;
-use super::secret::Redactor;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Body {
@@ -61,9 +60,16 @@ impl Call {
     }
 
     /// The call as text, secrets redacted: what `--dry-run` prints.
-    pub fn describe(&self, r: &Redactor) -> String {
+    pub fn describe(&self) -> String {
         let mut s = format!("{} {}\n", self.method, self.url);
         for (k, v) in &self.headers {
+            // Whatever the value: a credential header is never printed, even one built from
+            // a placeholder or a secret the redactor could not know.
+            let v = if sensitive_header(k) {
+                crate::redact::MARK
+            } else {
+                v.as_str()
+            };
             s += &format!("{k}: {v}\n");
         }
         match &self.body {
@@ -89,8 +95,21 @@ impl Call {
                 }
             }
         }
-        r.redact(&s)
+        crate::redact::redact(&s)
     }
+}
+
+/// Headers that carry credentials.
+fn sensitive_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == "authorization"
+        || n == "proxy-authorization"
+        || n == "cookie"
+        || n.contains("token")
+        || n.contains("secret")
+        || n.contains("api-key")
+        || n.contains("apikey")
+        || n.contains("signature")
 }
 
 /// The platform's answer.
@@ -117,7 +136,7 @@ impl Reply {
 
     /// The start of the body, for error messages.
     pub fn snippet(&self) -> String {
-        super::template::clip(self.body.trim(), 300)
+        crate::redact::redact_and_clip(self.body.trim(), 300)
     }
 }
 
@@ -168,13 +187,13 @@ pub async fn send(ctx: &Ctx, call: &Call) -> Result<Reply, NoReply> {
             req.multipart(form)
         }
     };
-    let resp = req.send().await.map_err(|e| classify(&ctx.redactor, e))?;
+    let resp = req.send().await.map_err(classify)?;
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
     let body = resp.text().await.map_err(|e| {
         NoReply::Unknown(format!(
             "the answer could not be read: {}",
-            ctx.redactor.redact(&e.without_url().to_string())
+            crate::redact::redact(&e.without_url().to_string())
         ))
     })?;
     Ok(Reply { status, headers, body })
@@ -189,10 +208,10 @@ pub async fn exchange(ctx: &Ctx, call: &Call) -> Result<Reply, super::Outcome> {
     })
 }
 
-fn classify(r: &Redactor, e: reqwest::Error) -> NoReply {
+fn classify(e: reqwest::Error) -> NoReply {
     let connect = e.is_connect();
     let timeout = e.is_timeout();
-    let msg = r.redact(&error_chain(&e.without_url()));
+    let msg = crate::redact::redact(&error_chain(&e.without_url()));
     if connect && !timeout {
         NoReply::NotSent(format!("cannot connect: {msg}"))
     } else if timeout {

@@ -26,7 +26,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{ChannelConfig, ChannelKind};
-use secret::{Redactor, Secret};
+use secret::Secret;
 
 /// One post to one channel: the outbox row's content, rendered once when queued.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -93,7 +93,6 @@ pub struct Ctx {
     pub client: reqwest::Client,
     pub token: Option<Secret>,
     pub app_secret: Option<Secret>,
-    pub redactor: Redactor,
     pub tz: Tz,
     pub station: String,
     /// The station's data folder (Zalo keeps its token pair there; the board its posts).
@@ -107,12 +106,8 @@ impl Ctx {
     /// Builds the context, reading the channel's secrets. Fails with a reason when a secret is
     /// missing or unreadable; the reason never contains a secret.
     pub fn new(cfg: &ChannelConfig, tz: Tz, station: &str, data: &std::path::Path) -> Result<Ctx, String> {
-        let mut redactor = Redactor::default();
         let token = cfg.token.as_ref().map(secret::load).transpose()?;
         let app_secret = cfg.app_secret.as_ref().map(secret::load).transpose()?;
-        for s in token.iter().chain(app_secret.iter()) {
-            redactor.add(s);
-        }
         let client = reqwest::Client::builder()
             .timeout(cfg.timeout)
             .connect_timeout(Duration::from_secs(10))
@@ -124,7 +119,6 @@ impl Ctx {
             client,
             token,
             app_secret,
-            redactor,
             tz,
             station: station.to_string(),
             data: data.to_path_buf(),
@@ -153,18 +147,11 @@ impl Ctx {
         };
         let token = placeholder(&cfg.token);
         let app_secret = placeholder(&cfg.app_secret);
-        let mut redactor = Redactor::default();
-        for s in token.iter().chain(app_secret.iter()) {
-            if !s.expose().starts_with('<') {
-                redactor.add(s);
-            }
-        }
         Ctx {
             cfg: cfg.clone(),
             client: reqwest::Client::new(),
             token,
             app_secret,
-            redactor,
             tz,
             station: station.to_string(),
             data: data.to_path_buf(),
@@ -188,7 +175,7 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
         ChannelKind::Zalo => zalo::send(ctx, d).await,
         ChannelKind::Board => board::send(ctx, d).await,
     };
-    redact_outcome(&ctx.redactor, outcome)
+    redact_outcome(outcome)
 }
 
 /// Platforms where repeating a request is safe because they recognise the repeat: a retry after
@@ -212,7 +199,7 @@ pub async fn find(ctx: &Ctx, d: &Delivery) -> Option<Outcome> {
         }),
         ChannelKind::Telegram | ChannelKind::Zalo => None,
     };
-    found.map(|o| redact_outcome(&ctx.redactor, o))
+    found.map(redact_outcome)
 }
 
 /// The HTTP calls a delivery makes, for `--dry-run`.
@@ -228,18 +215,15 @@ pub fn plan(ctx: &Ctx, d: &Delivery) -> Vec<http::Call> {
     }
 }
 
-fn redact_outcome(r: &Redactor, o: Outcome) -> Outcome {
+fn redact_outcome(o: Outcome) -> Outcome {
+    let r = crate::redact::redact;
     match o {
         Outcome::Retry { reason, after } => Outcome::Retry {
-            reason: r.redact(&reason),
+            reason: r(&reason),
             after,
         },
-        Outcome::Failed { reason } => Outcome::Failed {
-            reason: r.redact(&reason),
-        },
-        Outcome::Unknown { reason } => Outcome::Unknown {
-            reason: r.redact(&reason),
-        },
+        Outcome::Failed { reason } => Outcome::Failed { reason: r(&reason) },
+        Outcome::Unknown { reason } => Outcome::Unknown { reason: r(&reason) },
         p => p,
     }
 }

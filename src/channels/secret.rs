@@ -1,9 +1,8 @@
 //! Secrets: tokens and passwords, read from the environment or a private file, never printed.
 //!
 //! A [`Secret`] has no `Display` and a redacting `Debug`; the only way to its value is
-//! [`Secret::expose`]. Every text that leaves loaxa through a log line, an error, the history
-//! or `--dry-run` goes through [`Redactor::redact`], which also catches a secret embedded in a
-//! URL (the Telegram bot token lives in the request path).
+//! [`Secret::expose`]. Every secret loaded is remembered by [`crate::redact`], which every
+//! output passes through.
 
 use std::path::Path;
 
@@ -23,6 +22,12 @@ impl Secret {
         Secret(value.into())
     }
 
+    /// A secret read from its source: from now on every output redacts it.
+    pub fn loaded(value: &str) -> Secret {
+        crate::redact::remember(value);
+        Secret(value.to_string())
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -32,7 +37,7 @@ impl Secret {
 pub fn load(source: &SecretSource) -> Result<Secret, String> {
     match source {
         SecretSource::Env(var) => match std::env::var(var) {
-            Ok(v) if !v.trim().is_empty() => Ok(Secret(v.trim().to_string())),
+            Ok(v) if !v.trim().is_empty() => Ok(Secret::loaded(v.trim())),
             _ => Err(format!(
                 "the environment variable {var} is not set (it should hold the channel's token or secret)"
             )),
@@ -62,43 +67,17 @@ fn read_file(path: &Path) -> Result<Secret, String> {
     if v.is_empty() {
         return Err(format!("token file {} is empty", path.display()));
     }
-    Ok(Secret(v.to_string()))
+    Ok(Secret::loaded(v))
 }
 
-/// Replaces every known secret in a text with `[REDACTED]`.
-#[derive(Clone, Default, Debug)]
-pub struct Redactor {
-    secrets: Vec<Secret>,
-}
-
-impl Redactor {
-    pub fn add(&mut self, s: &Secret) {
-        if s.0.len() >= 4 && !self.secrets.iter().any(|x| x.0 == s.0) {
-            self.secrets.push(s.clone());
+/// Loads every secret the configuration names, where it can, only so that outputs redact
+/// them (`loaxa history`, `report` and `status` print stored text and send nothing).
+pub fn remember_configured(config: &crate::config::Config) {
+    for ch in config.channels.values() {
+        for src in ch.token.iter().chain(ch.app_secret.iter()) {
+            let _ = load(src);
         }
     }
-
-    pub fn redact(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for s in &self.secrets {
-            out = out.replace(&s.0, "[REDACTED]");
-            // Also the URL-encoded form, as it appears in query strings.
-            let enc: String = url_encode(&s.0);
-            if enc != s.0 {
-                out = out.replace(&enc, "[REDACTED]");
-            }
-        }
-        out
-    }
-}
-
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -112,10 +91,12 @@ mod tests {
     }
 
     #[test]
-    fn redaction_covers_paths_and_encoded_forms() {
-        let mut r = Redactor::default();
-        r.add(&Secret::new("123456:ABC/def"));
-        let t = r.redact("POST https://api.telegram.org/bot123456:ABC/def/sendMessage?x=123456%3AABC%2Fdef");
+    fn a_loaded_secret_is_redacted_in_paths_and_encoded_forms() {
+        // SAFETY: no other test reads this variable.
+        unsafe { std::env::set_var("LOAXA_TEST_SECRET_PATHS", "123456:ABC/def") };
+        load(&SecretSource::Env("LOAXA_TEST_SECRET_PATHS".into())).unwrap();
+        let t =
+            crate::redact::redact("POST https://api.telegram.org/bot123456:ABC/def/sendMessage?x=123456%3AABC%2Fdef");
         assert!(!t.contains("ABC"), "{t}");
         assert_eq!(t.matches("[REDACTED]").count(), 2);
     }

@@ -31,7 +31,18 @@ pub fn token_path(ctx: &Ctx) -> PathBuf {
 }
 
 fn load_tokens(ctx: &Ctx) -> Option<Tokens> {
-    serde_json::from_str(&std::fs::read_to_string(token_path(ctx)).ok()?).ok()
+    let t: Tokens = serde_json::from_str(&std::fs::read_to_string(token_path(ctx)).ok()?).ok()?;
+    t.remember();
+    Some(t)
+}
+
+impl Tokens {
+    /// Tokens obtained at run time are secrets like the configured ones: every output
+    /// redacts them from the moment they are known.
+    fn remember(&self) {
+        crate::redact::remember(&self.access_token);
+        crate::redact::remember(&self.refresh_token);
+    }
 }
 
 /// Writes the pair so that a crash leaves either the old or the new file, never half of one.
@@ -93,6 +104,8 @@ async fn refresh(ctx: &Ctx) -> Result<Tokens, Outcome> {
     let body = reply.json().unwrap_or(Value::Null);
     match (body["access_token"].as_str(), body["refresh_token"].as_str()) {
         (Some(a), Some(r)) => {
+            crate::redact::remember(a);
+            crate::redact::remember(r);
             let expires_in = body["expires_in"]
                 .as_str()
                 .and_then(|s| s.parse().ok())

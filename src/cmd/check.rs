@@ -14,6 +14,9 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
+    if let Some(w) = config.http.exposure_warning() {
+        eprintln!("warning: {w}");
+    }
     let tz = config.station.timezone;
     let start = match &args.from {
         Some(s) => match parse_local(s, tz) {

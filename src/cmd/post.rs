@@ -75,7 +75,7 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
                 outln!("(published on loaxa's own board; no HTTP request)\n");
             }
             for c in calls {
-                outln!("{}", c.describe(&ctx.redactor));
+                outln!("{}", c.describe());
             }
         }
         return ExitCode::SUCCESS;

@@ -113,6 +113,8 @@ pub struct Snapshot {
     pub last_good: Option<DateTime<Utc>>,
     /// Why edits are not picked up at once, if so.
     pub watching: Option<String>,
+    /// The server is reachable from the network (the warning's text).
+    pub exposed: Option<String>,
 }
 
 fn instant(s: &str) -> Option<DateTime<Utc>> {
@@ -368,6 +370,7 @@ pub fn snapshot(s: &Shared) -> Snapshot {
             super::state::Source::Files => None,
         },
         watching: schedule.watching.clone(),
+        exposed: s.config.http.exposure_warning(),
     }
 }
 
@@ -517,6 +520,9 @@ fn schedule_state(s: &Snapshot) -> Markup {
                 div #last-good.alert {
                     p { strong { "Các tệp lịch đang có lỗi" } ": loa đang phát theo bộ lịch tốt gần nhất (lưu lúc " (day_time(saved, tz)) "). Sửa lỗi và lưu lại, lịch mới sẽ chạy ngay." }
                 }
+            }
+            @if let Some(why) = &s.exposed {
+                p #exposed.alert { strong { "Trang này mở cho cả mạng" } ": " (why) }
             }
             @if let Some(why) = &s.watching {
                 p #hot-reload.alert data-active="false" { "Không theo dõi được thư mục lịch: " (why) }

@@ -6,8 +6,10 @@
 //!
 //! Served through hyper directly rather than `axum::serve`, which offers no limits: a request's
 //! head may be at most 16 KiB and must arrive within 10 s, and at most 256 connections are open
-//! at once (the next ones are closed at once), so neither a huge header nor a crowd of idle
-//! connections can starve the station's own dashboard.
+//! at once, at most 16 of them from one address (the next ones are closed at once), so neither
+//! a huge header nor one client's crowd of idle connections can starve the station's own
+//! dashboard or its health probe. Every response passes the redaction layer and carries the
+//! security headers ([`guard_response`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,14 +30,49 @@ const MAX_HEAD_BYTES: usize = 16 * 1024;
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections served at once.
 const MAX_CONNECTIONS: usize = 256;
+/// Connections served at once for one client address: one client holding hundreds of slow
+/// connections cannot take the slots the health probe and the office need.
+const MAX_PER_PEER: usize = 16;
+
+/// Open connections per client address.
+#[derive(Default)]
+struct Peers(std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>);
+
+/// One counted connection; uncounted when dropped.
+struct PeerSlot(Arc<Peers>, std::net::IpAddr);
+
+impl Peers {
+    fn take(self: &Arc<Self>, ip: std::net::IpAddr) -> Option<PeerSlot> {
+        let mut m = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let n = m.entry(ip).or_insert(0);
+        if *n >= MAX_PER_PEER {
+            return None;
+        }
+        *n += 1;
+        Some(PeerSlot(self.clone(), ip))
+    }
+}
+
+impl Drop for PeerSlot {
+    fn drop(&mut self) {
+        let mut m = self.0.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = m.get_mut(&self.1) {
+            *n -= 1;
+            if *n == 0 {
+                m.remove(&self.1);
+            }
+        }
+    }
+}
 
 /// Serves the router on the listener until the task is aborted.
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let peers = Arc::new(Peers::default());
     loop {
-        let (stream, _) = match listener.accept().await {
+        let (stream, peer) = match listener.accept().await {
             Ok(c) => c,
             Err(e) => {
                 // Out of file descriptors and the like: wait rather than spin.
@@ -43,6 +80,10 @@ pub async fn serve(listener: tokio::net::TcpListener, router: Router) {
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             }
+        };
+        let Some(mine) = peers.take(peer.ip()) else {
+            drop(stream);
+            continue;
         };
         let Ok(permit) = slots.clone().try_acquire_owned() else {
             drop(stream);
@@ -57,6 +98,7 @@ pub async fn serve(listener: tokio::net::TcpListener, router: Router) {
                 .serve_connection(TokioIo::new(stream), service);
             let _ = conn.await;
             drop(permit);
+            drop(mine);
         });
     }
 }
@@ -70,7 +112,46 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/board/{name}", get(board_page))
         .route("/board/{name}/feed.xml", get(board_feed))
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
+        .layer(axum::middleware::from_fn(guard_response))
         .with_state(shared)
+}
+
+/// Largest page redacted in full (pages are capped far below this; a larger one is refused
+/// rather than served unredacted).
+const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Every response passes here: its body through the redaction layer (no page may show a
+/// secret, whatever text reached it), and the security headers every page needs when the
+/// server is exposed (each handler may set stricter ones).
+async fn guard_response(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let resp = next.run(req).await;
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE_BYTES).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "the page is too large\n").into_response();
+    };
+    let body = match std::str::from_utf8(&bytes) {
+        Ok(text) => crate::redact::redact(text).into_bytes(),
+        // Nothing served is binary; refuse rather than pass unchecked bytes.
+        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "the page cannot be shown\n").into_response(),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let h = &mut parts.headers;
+    let defaults = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'none'; frame-ancestors 'none'",
+        ),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    for (name, value) in defaults {
+        if !h.contains_key(&name) {
+            h.insert(name, axum::http::HeaderValue::from_static(value));
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 async fn dashboard(State(s): State<Arc<Shared>>) -> Response {
@@ -129,7 +210,10 @@ async fn board_page(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> R
     let posts = tokio::task::spawn_blocking(move || board::recent(&s2.config.station.data, &n2, 50)).await;
     match posts {
         Ok(Ok(posts)) => (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, BOARD_CACHE),
+            ],
             board::render_html(&s.config.station.name, &name, &posts, s.config.station.timezone),
         )
             .into_response(),
@@ -137,26 +221,25 @@ async fn board_page(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> R
     }
 }
 
-async fn board_feed(
-    State(s): State<Arc<Shared>>,
-    Path(name): Path<String>,
-    headers: axum::http::HeaderMap,
-) -> Response {
+/// The board is public and changes at most once a minute or so: proxies may keep it that long.
+const BOARD_CACHE: &str = "public, max-age=60";
+
+async fn board_feed(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> Response {
     if !board_channel(&s, &name) {
         return (StatusCode::NOT_FOUND, "no such board\n").into_response();
     }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost")
-        .to_string();
+    // Never the request's Host header: any client could make the feed link elsewhere.
+    let base = s.config.http.base_url();
     let s2 = s.clone();
     let n2 = name.clone();
     let posts = tokio::task::spawn_blocking(move || board::recent(&s2.config.station.data, &n2, 50)).await;
     match posts {
         Ok(Ok(posts)) => (
-            [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
-            board::render_atom(&s.config.station.name, &name, &format!("http://{host}"), &posts),
+            [
+                (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+                (header::CACHE_CONTROL, BOARD_CACHE),
+            ],
+            board::render_atom(&s.config.station.name, &name, &base, &posts),
         )
             .into_response(),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "the board cannot be read right now\n").into_response(),

@@ -649,6 +649,10 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
         tz.name()
     );
     outln!("  status: http://{addr}/status");
+    if let Some(w) = shared.config.http.exposure_warning() {
+        outln!("  WARNING: {w}");
+        tracing::warn!("{w}");
+    }
     let device = &shared.config.audio.device;
     match crate::playout::device::find(device) {
         Ok(()) => outln!("  loudspeaker: sound device `{device}` found (opened for each programme)"),

@@ -220,6 +220,7 @@ impl Shared {
             },
             "history": history,
             "device": device,
+            "http": { "listen": self.config.http.listen, "exposed": self.config.http.exposed() },
             "channels": self.channel_problems.lock().unwrap_or_else(|p| p.into_inner()).clone(),
             "last_errors": errors,
         })

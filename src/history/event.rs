@@ -158,6 +158,16 @@ pub struct Event {
 }
 
 impl Event {
+    /// The event with every known secret redacted (see [`crate::redact`]): the history is
+    /// append-only, so what enters it can never be taken out.
+    pub fn redacted(mut self) -> Event {
+        crate::redact::redact_json(&mut self.details);
+        for s in [&mut self.channel, &mut self.campaign].into_iter().flatten() {
+            *s = crate::redact::redact(s);
+        }
+        self
+    }
+
     pub fn new(kind: Kind, details: Value) -> Event {
         Event {
             at: Utc::now(),

@@ -189,7 +189,7 @@ impl History {
     pub async fn record(&self, event: Event) -> Receipt {
         let (tx, rx) = oneshot::channel();
         let kind = event.kind;
-        if self.tx.send(Command::Record(event, tx)).is_err() {
+        if self.tx.send(Command::Record(event.redacted(), tx)).is_err() {
             return writer_gone(kind);
         }
         rx.await.unwrap_or_else(|_| writer_gone(kind))
@@ -199,7 +199,7 @@ impl History {
     pub fn record_blocking(&self, event: Event) -> Receipt {
         let (tx, rx) = oneshot::channel();
         let kind = event.kind;
-        if self.tx.send(Command::Record(event, tx)).is_err() {
+        if self.tx.send(Command::Record(event.redacted(), tx)).is_err() {
             return writer_gone(kind);
         }
         rx.blocking_recv().unwrap_or_else(|_| writer_gone(kind))
