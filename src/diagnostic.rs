@@ -44,6 +44,9 @@ pub struct Diagnostic {
     /// How to fix it.
     pub hint: Option<String>,
     pub notes: Vec<Note>,
+    /// What kind of problem, as a stable identifier (`toml-syntax`, `unknown-key`, …): what
+    /// the history and the status pages keep of a rejected edit, which must not quote text.
+    pub code: &'static str,
 }
 
 impl Diagnostic {
@@ -64,11 +67,17 @@ impl Diagnostic {
             label: String::new(),
             hint: None,
             notes: Vec::new(),
+            code: "invalid-value",
         }
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = label.into();
+        self
+    }
+
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
         self
     }
 

@@ -210,3 +210,72 @@ async fn credentials_echoed_by_platforms_appear_in_no_output() {
         places.len()
     );
 }
+
+/// Finding 1: a rejected edit used to be quoted verbatim into the status page, the dashboard,
+/// the log and the append-only history. A link to a private file outside the folder is not
+/// read at all, and a token pasted into a schedule (here on a line with an error) is kept
+/// only as a place and a code.
+#[test]
+fn a_rejected_edit_leaves_no_text_behind() {
+    use common::daemon::{Station, at, runtime, schedule, sigterm, webhook};
+    const PRIVATE: &str = "private-note-7d1e0c9b8a";
+    const PASTED: &str = "EAAG-pasted-by-mistake-4c3b2a19";
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("a", &at(3600), "tone.wav", ""),
+    );
+    let outside = st.path().join("notes.toml");
+    private(&outside, &format!("password = \"{PRIVATE}\"\n"));
+    let log = st.path().join("daemon.log");
+    let mut child = st
+        .command()
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    st.wait_for("schedule_loaded", None, 10);
+    std::os::unix::fs::symlink(&outside, st.path().join("schedules/leak.toml")).unwrap();
+    st.wait_for("schedule_rejected", None, 15);
+    std::fs::remove_file(st.path().join("schedules/leak.toml")).unwrap();
+    std::fs::write(
+        st.path().join("schedules/pasted.toml"),
+        format!("[[broadcast]]\nid = \"p\"\ntitle = \"x\"\nat = \"06:00\"\ntoken = \"{PASTED}\n"),
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while st.kinds().iter().filter(|k| k.starts_with("schedule_rejected")).count() < 2 {
+        assert!(std::time::Instant::now() < deadline, "{:?}", st.kinds());
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let pages: Vec<String> = ["/status", "/"].iter().map(|p| st.get(p)).collect();
+    assert!(pages[0].contains("pasted.toml:5:"), "{}", pages[0]);
+    assert!(pages[1].contains("pasted.toml:5:"), "the dashboard names the place");
+    assert!(sigterm(&mut child).success());
+    let history = loaxa(st.path(), &["history", "--format", "json"]);
+    assert!(
+        history.contains("leak.toml") && history.contains("unreadable"),
+        "{history}"
+    );
+    let var = st.path().join("var");
+    let mut places: Vec<(String, Vec<u8>)> = vec![
+        ("log".into(), std::fs::read(&log).unwrap()),
+        ("status".into(), pages[0].clone().into_bytes()),
+        ("dashboard".into(), pages[1].clone().into_bytes()),
+        ("history".into(), history.into_bytes()),
+    ];
+    for f in ["history.db", "history.db-wal"] {
+        places.push((f.into(), std::fs::read(var.join(f)).unwrap_or_default()));
+    }
+    for secret in [PRIVATE, PASTED] {
+        for (name, bytes) in &places {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{secret} in the {name}"
+            );
+        }
+    }
+    eprintln!(
+        "secrets: a link to a private file and a pasted token in rejected edits: in none of log, status, dashboard, history, database"
+    );
+}

@@ -292,3 +292,47 @@ fn every_page_is_guarded_and_links_never_follow_the_host_header() {
         "security: 7 paths carry 5 security headers each; feed links ignore Host; 0.0.0.0 warned in check, summary, status and dashboard"
     );
 }
+
+/// Issue #13, finding 5: one large broken file (here 6,000 errors, 300 KB) used to put its
+/// whole quoted report into the permanent history and into every status page and dashboard
+/// refresh. Now 50 places and a count are kept.
+#[test]
+fn a_huge_broken_edit_is_recorded_in_a_bounded_size() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("a", &at(3600), "tone.wav", ""),
+    );
+    let mut child = st.start();
+    st.get("/healthz");
+    let broken: String = (0..3000)
+        .map(|i| {
+            format!(
+                "[[broadcast]]\nid = \"b{i}\"\ntitle = \"x\"\nat = \"06:00\"\ntitel = \"{}\"\n",
+                "y".repeat(40)
+            )
+        })
+        .collect();
+    assert!(broken.len() > 200_000);
+    std::fs::write(st.path().join("schedules/big.toml"), &broken).unwrap();
+    let rejected = st.wait_for("schedule_rejected", None, 30);
+    let details = rejected.details_json();
+    let errors = details["errors"].as_u64().unwrap();
+    assert!(errors >= 3000, "{errors}");
+    assert_eq!(details["places"].as_array().unwrap().len(), 50);
+    assert_eq!(details["more"].as_u64(), Some(errors - 50));
+    assert!(rejected.details.len() < 8_000, "{} bytes", rejected.details.len());
+    let status = st.get("/status");
+    let board = st.get("/");
+    assert!(status.len() < 30_000, "status: {} bytes", status.len());
+    assert!(board.len() < 60_000, "dashboard: {} bytes", board.len());
+    assert!(sigterm(&mut child).success());
+    eprintln!(
+        "security: a {} KB file with {errors} errors: event {} B, status {} B, dashboard {} B",
+        broken.len() / 1000,
+        rejected.details.len(),
+        status.len(),
+        board.len()
+    );
+}

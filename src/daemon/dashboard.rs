@@ -529,7 +529,7 @@ fn schedule_state(s: &Snapshot) -> Markup {
             }
             @if let Some((at, report)) = &s.rejected {
                 div #rejected.alert {
-                    p { strong { "Bản sửa lịch lúc " (day_time(*at, tz)) " bị từ chối" } ": lịch cũ vẫn đang chạy. Sửa các lỗi dưới đây rồi lưu lại:" }
+                    p { strong { "Bản sửa lịch lúc " (day_time(*at, tz)) " bị từ chối" } ": lịch cũ vẫn đang chạy. Chạy " code { "loaxa check" } " trên máy của đài để xem chi tiết từng lỗi, sửa rồi lưu lại." }
                     pre { (report) }
                 }
             }

@@ -16,6 +16,7 @@ pub mod scheduler;
 pub mod state;
 
 use std::collections::HashMap;
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
@@ -128,14 +129,21 @@ fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
             });
         }
         Ok(loaded) => {
-            loaded.sources.emit_all(&loaded.diagnostics);
+            let rejected = reload::rejection(&loaded);
+            // The quoted report only on a person's terminal; under systemd stderr is the
+            // journal, which gets the places.
+            if std::io::stderr().is_terminal() {
+                loaded.sources.emit_all(&loaded.diagnostics);
+            } else {
+                errln!("error: the schedules are invalid: {}", rejected.0);
+            }
             let why = format!("{} errors in the schedules", loaded.error_count());
-            (Some(reload::rejection(&loaded)), why)
+            (Some(rejected), why)
         }
         Err(e) => {
             errln!("error: {e}");
             let why = e.to_string();
-            let event = Event::new(Kind::ScheduleRejected, json!({ "errors": 1, "report": why }));
+            let event = Event::new(Kind::ScheduleRejected, json!({ "errors": 1, "reason": why }));
             (Some((why.clone(), event)), why)
         }
     };

@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use chrono::Utc;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::state::{Shared, Source};
 use crate::history::event::{Event, Kind};
@@ -80,13 +80,25 @@ pub fn diff(old: &ScheduleSet, new: &ScheduleSet) -> (Vec<String>, Vec<String>, 
     (added, removed, changed)
 }
 
-/// The report `loaxa check` would give for an invalid set, and the `schedule_rejected` event.
+/// Places of a rejected edit kept in the history, the status and the dashboard: a broken file
+/// of thousands of errors must not make every page megabytes long.
+pub const MAX_PLACES: usize = 50;
+
+/// Where an invalid set is wrong (the first [`MAX_PLACES`] errors), as one line, and the
+/// `schedule_rejected` event with the places and the files' hashes.
+///
+/// Never a word of the files' text: a rejected file may be anything (a token pasted by
+/// mistake, a link to a secret), and the history can never forget what it was given. The
+/// quoted report is for the terminal of whoever runs `loaxa check`.
 pub fn rejection(loaded: &Loaded) -> (String, Event) {
-    let report: String = loaded
-        .diagnostics
+    let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let places: Vec<Value> = errors
         .iter()
-        .filter(|d| d.is_error())
-        .map(|d| loaded.sources.render(d, false))
+        .take(MAX_PLACES)
+        .map(|d| {
+            let (line, column) = loaded.sources.line_column(d.file, d.span.start);
+            json!({"file": loaded.sources.name(d.file), "line": line, "column": column, "code": d.code})
+        })
         .collect();
     let files: Vec<_> = loaded
         .set
@@ -94,11 +106,16 @@ pub fn rejection(loaded: &Loaded) -> (String, Event) {
         .iter()
         .map(|f| json!({"name": f.name, "sha256": f.sha256}))
         .collect();
-    let e = Event::new(
-        Kind::ScheduleRejected,
-        json!({ "errors": loaded.error_count(), "report": report, "files": files }),
-    );
-    (report, e)
+    let details = json!({
+        "errors": errors.len(),
+        "places": places,
+        "more": errors.len().saturating_sub(MAX_PLACES),
+        "files": files,
+    });
+    (
+        crate::history::query::places_summary(&details),
+        Event::new(Kind::ScheduleRejected, details),
+    )
 }
 
 /// Keeps a copy of a set that loaded whole, for a start with broken files (see
@@ -134,7 +151,7 @@ pub async fn reload(shared: &Arc<Shared>) {
     };
     if loaded.has_errors() {
         let (report, event) = rejection(&loaded);
-        tracing::error!("the edited schedules are invalid; the previous set keeps running:\n{report}");
+        tracing::error!("the edited schedules are invalid ({report}); the previous set keeps running");
         shared.counters.rejected_reloads.fetch_add(1, Ordering::Relaxed);
         shared.schedule.lock().unwrap_or_else(|p| p.into_inner()).rejected = Some((Utc::now(), report));
         let _ = shared.history.record(event).await;

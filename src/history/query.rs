@@ -165,6 +165,10 @@ pub fn describe(details: &Value) -> String {
             return s.to_string();
         }
     }
+    if details.get("places").is_some() {
+        return places_summary(details);
+    }
+    // Rejections recorded before 2026-11 carry the quoted report.
     if let Some(report) = details.get("report").and_then(Value::as_str) {
         return report_summary(report);
     }
@@ -172,6 +176,39 @@ pub fn describe(details: &Value) -> String {
         return format!("{} files", files.len());
     }
     String::new()
+}
+
+/// "2 errors, at schedules/a.toml:3:1, schedules/a.toml:9:5; `loaxa check` shows them", from a
+/// `schedule_rejected` event's details.
+pub fn places_summary(details: &Value) -> String {
+    let n = details["errors"].as_u64().unwrap_or(0);
+    let places: Vec<String> = details["places"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|p| {
+                    format!(
+                        "{}:{}:{} ({})",
+                        p["file"].as_str().unwrap_or("?"),
+                        p["line"],
+                        p["column"],
+                        p["code"].as_str().unwrap_or("invalid-value")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let more = details["more"].as_u64().unwrap_or(0);
+    let errors = if n == 1 {
+        "1 error".to_string()
+    } else {
+        format!("{n} errors")
+    };
+    let mut s = format!("{errors}, at {}", places.join(", "));
+    if more > 0 {
+        s += &format!(" and {more} more");
+    }
+    s + "; run `loaxa check` to see them"
 }
 
 /// One line from a `loaxa check` report: its first error and where it is.

@@ -50,6 +50,7 @@ impl Ctx {
 pub trait Decorate {
     fn label(&mut self, l: impl Into<String>) -> &mut Self;
     fn hint(&mut self, h: impl Into<String>) -> &mut Self;
+    fn code(&mut self, c: &'static str) -> &mut Self;
 }
 
 impl Decorate for Diagnostic {
@@ -59,6 +60,10 @@ impl Decorate for Diagnostic {
     }
     fn hint(&mut self, h: impl Into<String>) -> &mut Self {
         self.hint = Some(h.into());
+        self
+    }
+    fn code(&mut self, c: &'static str) -> &mut Self {
+        self.code = c;
         self
     }
 }
@@ -115,6 +120,7 @@ impl<'a, 'i> Fields<'a, 'i> {
         if !self.has(key) {
             let what = self.what;
             cx.error(self.header.clone(), format!("{what} is missing `{key}`"))
+                .code("missing-key")
                 .label(format!("this {what} has no `{key}`"))
                 .hint(format!("add a line `{key} = {example}`"));
             return None;
@@ -252,6 +258,7 @@ impl<'a, 'i> Fields<'a, 'i> {
                 None => format!("keys allowed in {}: {}", self.what, self.known.join(", ")),
             };
             cx.error(k.span(), format!("unknown key `{name}` in {}", self.what))
+                .code("unknown-key")
                 .label("not recognised")
                 .hint(hint);
         }
@@ -332,6 +339,7 @@ fn expect_datetime(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<
 
 fn wrong_type(cx: &mut Ctx, key: &str, span: Range<usize>, got: &DeValue<'_>, want: &str) {
     cx.error(span, format!("`{key}` should be {want}"))
+        .code("wrong-type")
         .label(format!("this is {}", type_name(got)))
         .hint(format!("write `{key}` as {want}"));
 }

@@ -249,7 +249,11 @@ pub fn load_from(
                         "check the file's permissions, and that it is inside the schedules folder (copy a file in rather than linking to one elsewhere)"
                     }
                 };
-                diagnostics.push(Diagnostic::error(file, 0..0, format!("cannot read this file: {e}")).with_hint(hint));
+                diagnostics.push(
+                    Diagnostic::error(file, 0..0, format!("cannot read this file: {e}"))
+                        .with_code("unreadable")
+                        .with_hint(hint),
+                );
                 continue;
             }
         };
@@ -266,6 +270,7 @@ pub fn load_from(
         if let Some(at) = utf8_error {
             diagnostics.push(
                 Diagnostic::error(file, at..at + 1, "this file is not valid UTF-8 text")
+                    .with_code("not-utf8")
                     .with_label("unreadable byte here")
                     .with_hint("save the file as UTF-8 (in most editors: Save As… → Encoding: UTF-8)"),
             );

@@ -153,6 +153,7 @@ fn syntax_error(cx: &mut Ctx, text: &str, e: &toml::de::Error) {
         "text needs double quotes, dates are written 2024-04-15, lists use [ ] with commas"
     };
     cx.error(start..end, format!("TOML syntax error: {message}"))
+        .code("toml-syntax")
         .label("the file cannot be read past this point")
         .hint(hint);
 }

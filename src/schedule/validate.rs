@@ -23,6 +23,7 @@ pub fn duplicate_ids(ids: &[(String, Origin)]) -> Vec<Diagnostic> {
         if let Some(first) = seen.get(id.as_str()) {
             out.push(
                 Diagnostic::error(origin.file, origin.id_span.clone(), format!("duplicate id `{id}`"))
+                    .with_code("duplicate-id")
                     .with_label("used again here")
                     .with_note(first.file, first.id_span.clone(), "first used here")
                     .with_hint("ids must be unique across all schedule files: rename one, e.g. add -2"),
