@@ -215,10 +215,14 @@ pub struct VerifyArgs {
     pub head: Option<String>,
 }
 
+/// The longest window `plan` and `check` look at: ten years (a longer one only takes time).
+pub const MAX_DAYS: i64 = 3660;
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// How many days, starting today, to plan when looking for overlaps and long sessions.
-    #[arg(long, default_value_t = 28, value_name = "N")]
+    /// How many days, starting today, to plan when looking for overlaps and long sessions
+    /// (1 to 3660).
+    #[arg(long, default_value_t = 28, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_DAYS))]
     pub days: u32,
 
     /// Plan overlaps from this date instead of today (YYYY-MM-DD).
@@ -233,8 +237,8 @@ pub struct PlanArgs {
     #[arg(long, value_name = "DATE|DATETIME")]
     pub from: Option<String>,
 
-    /// Length of the window in days.
-    #[arg(long, value_name = "N", conflicts_with = "to", default_value_t = 1)]
+    /// Length of the window in days (1 to 3660).
+    #[arg(long, value_name = "N", conflicts_with = "to", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=MAX_DAYS))]
     pub days: u32,
 
     /// End of the window (exclusive): DATE or DATETIME, station time.

@@ -103,7 +103,10 @@ impl Diagnostic {
 /// The source files diagnostics point into, kept so a report can quote them.
 #[derive(Default)]
 pub struct Sources {
+    /// As shown: control characters replaced (see [`Sources::add`]).
     files: SimpleFiles<String, String>,
+    /// As read: what the parser and the last-good copy use.
+    texts: Vec<String>,
     paths: Vec<PathBuf>,
 }
 
@@ -116,7 +119,12 @@ impl Sources {
     /// config file, e.g. `schedules/de-an-06.toml`).
     pub fn add(&mut self, path: &Path, display: String, text: String) -> FileId {
         self.paths.push(path.to_path_buf());
-        self.files.add(display, text)
+        // Quoted to a terminal: a control character in a file (or its name) could rewrite
+        // the screen. Replaced byte for byte, so every span still points where it did.
+        let display = crate::console::printable_same_width(&display);
+        let id = self.files.add(display, crate::console::printable_same_width(&text));
+        self.texts.push(text);
+        id
     }
 
     /// How many files are registered (their ids are `0..len`).
@@ -137,7 +145,7 @@ impl Sources {
     }
 
     pub fn text(&self, file: FileId) -> &str {
-        self.files.get(file).map(|f| f.source().as_str()).unwrap_or("")
+        self.texts.get(file).map(String::as_str).unwrap_or("")
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -153,7 +161,8 @@ impl Sources {
 
     /// The full text of the 1-based line.
     pub fn line_text(&self, file: FileId, line: usize) -> &str {
-        self.text(file).lines().nth(line.saturating_sub(1)).unwrap_or("")
+        let shown = self.files.get(file).map(|f| f.source().as_str()).unwrap_or("");
+        shown.lines().nth(line.saturating_sub(1)).unwrap_or("")
     }
 
     /// `FILE:LINE:COLUMN` of a diagnostic.

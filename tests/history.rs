@@ -534,3 +534,57 @@ fn playout_events_are_self_contained() {
     assert!((audio[0]["duration_s"].as_f64().unwrap() - 1.6).abs() < 0.1);
     assert_eq!(d["repeat"], 2);
 }
+
+/// Issue #13: `verify` exits 1 on every kind of damage (one kind used to exit 2, the code for
+/// a usage error, so a script checking for 1 missed it), and 2 only when there is no history.
+#[test]
+fn verify_exits_1_on_every_kind_of_damage() {
+    let station = common::Station::new(&[]);
+    let data = station.path().join("var");
+    let bin = env!("CARGO_BIN_EXE_loaxa");
+    let cfg = station.config_path();
+    let run = |args: &[&str]| Command::new(bin).arg("--config").arg(&cfg).args(args).output().unwrap();
+    assert_eq!(run(&["verify"]).status.code(), Some(2), "no history yet");
+    type Hurt<'a> = &'a dyn Fn(&Path);
+    let damage: [(&str, Hurt); 7] = [
+        ("a deleted row", &|p| tamper(p, "DELETE FROM events WHERE seq = 3")),
+        ("an edited row", &|p| {
+            tamper(p, "UPDATE events SET details = '{}' WHERE seq = 3")
+        }),
+        ("a hash that is not hex", &|p| {
+            tamper(p, "UPDATE events SET hash = 'zz' WHERE seq = 3")
+        }),
+        ("a NULL in a required column", &|p| {
+            tamper(
+                p,
+                "CREATE TABLE e2 AS SELECT * FROM events; DROP TABLE events; ALTER TABLE e2 RENAME TO events;
+                 UPDATE events SET at_utc = NULL WHERE seq = 3",
+            )
+        }),
+        ("a number where text belongs", &|p| {
+            tamper(p, "UPDATE events SET kind = 42 WHERE seq = 3")
+        }),
+        ("a dropped table", &|p| tamper(p, "DROP TABLE events")),
+        ("a file that is not a database", &|p| {
+            std::fs::write(p, b"not a database at all, sorry").unwrap()
+        }),
+    ];
+    let mut seen = Vec::new();
+    for (what, hurt) in damage {
+        let _ = std::fs::remove_dir_all(&data);
+        std::fs::create_dir_all(&data).unwrap();
+        let path = filled(&data, 6);
+        assert_eq!(run(&["verify"]).status.code(), Some(0), "{what}: intact before");
+        hurt(&path);
+        let out = run(&["verify"]);
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(1), "{what}: {err}");
+        assert!(err.contains("BROKEN"), "{what}: {err}");
+        seen.push(what);
+    }
+    eprintln!(
+        "history: verify exits 1 on {} kinds of damage: {}",
+        seen.len(),
+        seen.join(", ")
+    );
+}

@@ -336,3 +336,100 @@ fn a_huge_broken_edit_is_recorded_in_a_bounded_size() {
         board.len()
     );
 }
+
+/// Issue #13, finding 7: text from files and the history reaches terminals. Titles with ESC,
+/// BEL or CR (which can clear the screen, retitle the window or rewrite a line) were printed
+/// raw by `plan`, `history` and `check`; `plan --days 100000000` and a closed pipe panicked.
+#[test]
+fn terminals_get_no_control_characters_and_no_panics() {
+    use loaxa::history::{Event, Kind, Store};
+    let evil = r#"Tin\u001b]0;pwned\u0007\u001b[2J\rX\u009b31m"#;
+    let st = common::Station::new(&[(
+        "a.toml",
+        &format!(
+            "[[broadcast]]\nid = \"a\"\ntitle = \"{evil}\"\nat = \"06:00\"\naudio = [\"chime.ogg\"]\nchannels = [\"loudspeaker\"]\n"
+        ),
+    )]);
+    let loaxa = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
+            .arg("--config")
+            .arg(st.config_path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let raw_controls = |bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes);
+        text.chars()
+            .filter(|c| (c.is_control() && *c != '\n' && *c != '\t') || ('\u{80}'..='\u{9f}').contains(c))
+            .count()
+    };
+    let plan = loaxa(&["plan", "--days", "2"]);
+    assert!(plan.status.success(), "{plan:?}");
+    assert!(String::from_utf8_lossy(&plan.stdout).contains("Tin"), "{plan:?}");
+    assert_eq!(
+        raw_controls(&plan.stdout),
+        0,
+        "{:?}",
+        String::from_utf8_lossy(&plan.stdout)
+    );
+    // The history: an event whose title came from that schedule.
+    let mut store = Store::open(&Store::path_in(&st.path().join("var")), common::daemon::TZ).unwrap();
+    store
+        .append(&[Event::new(
+            Kind::PlayoutFinished,
+            serde_json::json!({"title": "Tin\u{1b}[2J\rX\u{7}"}),
+        )])
+        .unwrap();
+    drop(store);
+    for format in ["table", "csv"] {
+        let out = loaxa(&["history", "--format", format]);
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(
+            raw_controls(&out.stdout),
+            0,
+            "{:?}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    // `check` quotes a broken line holding a raw ESC.
+    std::fs::write(
+        st.path().join("schedules/b.toml"),
+        "[[broadcast]]\nid = \"b\"\ntitle = \"x\x1b[2J\nat = 1\n",
+    )
+    .unwrap();
+    let check = loaxa(&["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&check.stderr).to_string();
+    assert!(report.contains("b.toml:3"), "{report}");
+    assert_eq!(raw_controls(&check.stderr), 0, "{report:?}");
+    // Absurd arguments are refused, never a panic.
+    for args in [
+        &["plan", "--days", "100000000"][..],
+        &["check", "--days", "4294967295"],
+        &["plan", "--from", "2026-01-01", "--to", "9999-12-31"],
+    ] {
+        let out = loaxa(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{args:?}");
+    }
+    // A reader that went away (`loaxa verify | head -1`): the commands end quietly.
+    for args in [&["verify"][..], &["plan", "--days", "30"], &["history"], &["check"]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
+            .arg("--config")
+            .arg(st.config_path())
+            .args(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {stderr}");
+    }
+    eprintln!(
+        "security: control characters in plan, history (table, csv) and check: 0; 3 absurd arguments refused with exit 2; a closed pipe ends quietly"
+    );
+}

@@ -40,7 +40,11 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
         }
     };
     if !loaded.has_errors() {
-        let window = start..start + Duration::days(i64::from(args.days));
+        let Some(end) = start.checked_add_signed(Duration::days(i64::from(args.days))) else {
+            eprintln!("error: --days: the window ends after the last date loaxa can handle");
+            return ExitCode::from(EXIT_USAGE);
+        };
+        let window = start..end;
         let lints = schedule::lint(&config, &loaded.set, window);
         loaded.diagnostics.extend(lints);
     }

@@ -49,7 +49,9 @@ pub fn run(config_path: &Path, args: &HistoryArgs) -> ExitCode {
         Err(e) => return usage(e.to_string()),
     };
     let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    // Titles and reasons come from files and platforms: no control character reaches the
+    // terminal.
+    let mut out = BufWriter::new(crate::console::Printable::new(stdout.lock()));
     let result = if args.summary {
         match query::summary(&store, &filter) {
             Ok(s) => match args.format {

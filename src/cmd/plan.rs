@@ -32,7 +32,9 @@ pub fn run(config_path: &Path, args: &PlanArgs) -> ExitCode {
     };
     let occ = occurrences(&set.broadcasts, window.0..window.1, tz);
     let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    // Titles and reasons come from files and platforms: no control character reaches the
+    // terminal.
+    let mut out = BufWriter::new(crate::console::Printable::new(stdout.lock()));
     let result = if args.json {
         write_json(&mut out, &occ, tz)
     } else {
@@ -55,10 +57,18 @@ fn window(args: &PlanArgs, tz: Tz) -> Result<(DateTime<Utc>, DateTime<Utc>), Str
     };
     let to = match &args.to {
         Some(s) => parse_local(s, tz).map_err(|e| format!("--to: {e}"))?,
-        None => from + Duration::days(i64::from(args.days)),
+        None => from
+            .checked_add_signed(Duration::days(i64::from(args.days)))
+            .ok_or("--days: the window ends after the last date loaxa can handle")?,
     };
     if to <= from {
         return Err("--to must be after --from".into());
+    }
+    if to - from > Duration::days(crate::cli::MAX_DAYS) {
+        return Err(format!(
+            "the window is longer than {} days: give a shorter one",
+            crate::cli::MAX_DAYS
+        ));
     }
     Ok((from, to))
 }

@@ -14,7 +14,7 @@ pub fn run(config_path: &Path) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return ExitCode::from(EXIT_INVALID);
         }
     };
@@ -29,33 +29,33 @@ pub fn run(config_path: &Path) -> ExitCode {
     let s = match body {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: the daemon does not answer at {url}: {e}");
-            eprintln!("help: is `loaxa run` running with this config? (systemctl status loaxa)");
+            errln!("error: the daemon does not answer at {url}: {e}");
+            errln!("help: is `loaxa run` running with this config? (systemctl status loaxa)");
             return ExitCode::from(EXIT_INVALID);
         }
     };
-    println!(
+    showln!(
         "{} — {}",
         s["station"].as_str().unwrap_or(""),
         s["clock"]["local"].as_str().unwrap_or("")
     );
     match s["now_playing"].as_object() {
-        Some(p) => println!(
+        Some(p) => showln!(
             "on air: {} (since {})",
             p["title"].as_str().unwrap_or(""),
             p["since"].as_str().unwrap_or("")
         ),
-        None => println!("on air: nothing"),
+        None => showln!("on air: nothing"),
     }
     let d = &s["device"];
     match d["state"].as_str() {
-        Some("failing") => println!(
+        Some("failing") => showln!(
             "LOUDSPEAKER: sound device `{}` FAILING since {}: {}",
             d["name"].as_str().unwrap_or(""),
             d["since"].as_str().unwrap_or(""),
             d["reason"].as_str().unwrap_or("")
         ),
-        Some(state) => println!(
+        Some(state) => showln!(
             "loudspeaker: sound device `{}` {state}",
             d["name"].as_str().unwrap_or("")
         ),
@@ -63,7 +63,7 @@ pub fn run(config_path: &Path) -> ExitCode {
     }
     let h = &s["history"];
     if h["ok"] == false {
-        println!(
+        showln!(
             "HISTORY DEGRADED since {}: {} ({} events waiting, {} in the spill file)",
             h["since"].as_str().unwrap_or(""),
             h["error"].as_str().unwrap_or(""),
@@ -72,11 +72,11 @@ pub fn run(config_path: &Path) -> ExitCode {
         );
     }
     if h["chain"]["ok"] == false {
-        println!("HISTORY CHAIN BROKEN: {}", h["chain"]["break"].as_str().unwrap_or(""));
+        showln!("HISTORY CHAIN BROKEN: {}", h["chain"]["break"].as_str().unwrap_or(""));
     }
-    println!("next:");
+    showln!("next:");
     for n in s["next"].as_array().into_iter().flatten().take(5) {
-        println!(
+        showln!(
             "  {}  in {:>6} s  {}  {}",
             n["at"].as_str().unwrap_or(""),
             n["in_seconds"],
@@ -85,12 +85,15 @@ pub fn run(config_path: &Path) -> ExitCode {
         );
     }
     let o = &s["outbox"];
-    println!(
+    showln!(
         "outbox: {} pending, {} unconfirmed, {} failed, {} posted",
-        o["pending"], o["unconfirmed"], o["failed"], o["succeeded"]
+        o["pending"],
+        o["unconfirmed"],
+        o["failed"],
+        o["succeeded"]
     );
     for u in o["unconfirmed_items"].as_array().into_iter().flatten() {
-        println!(
+        showln!(
             "  UNCONFIRMED {} {} → {}: {}",
             u["scheduled_at"].as_str().unwrap_or(""),
             u["id"].as_str().unwrap_or(""),
@@ -99,32 +102,32 @@ pub fn run(config_path: &Path) -> ExitCode {
         );
     }
     let sch = &s["schedule"];
-    println!(
+    showln!(
         "schedules: {} broadcasts, loaded {}",
         sch["broadcasts"],
         sch["loaded_at"].as_str().unwrap_or("")
     );
     if sch["source"] == "last_good" {
-        println!(
+        showln!(
             "SCHEDULES: the folder is invalid; airing the last set that loaded (saved {})",
             sch["last_good_saved_at"].as_str().unwrap_or("")
         );
     }
     if sch["hot_reload"]["active"] == false {
-        println!(
+        showln!(
             "hot reload inactive: {}",
             sch["hot_reload"]["reason"].as_str().unwrap_or("")
         );
     }
     if let Some(r) = sch["rejected_edit"].as_object() {
-        println!(
+        showln!(
             "REJECTED EDIT at {}:\n{}",
             r["at"].as_str().unwrap_or(""),
             r["report"].as_str().unwrap_or("")
         );
     }
     for e in s["last_errors"].as_array().into_iter().flatten().take(5) {
-        println!(
+        showln!(
             "error {}: {}",
             e["at"].as_str().unwrap_or(""),
             e["error"].as_str().unwrap_or("")

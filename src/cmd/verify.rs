@@ -21,12 +21,20 @@ pub fn run(config_path: &Path, args: &VerifyArgs) -> ExitCode {
         }
     };
     let path = Store::path_in(&config.station.data);
+    if !path.exists() {
+        eprintln!("error: there is no history at {}", path.display());
+        eprintln!("help: check [station] data in the config; loaxa creates the history when it first runs");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    // Past this point anything that stops the walk is damage: a file that is not a database, a
+    // malformed page, a column of the wrong type, a dropped table. All exit 1, like a broken
+    // link, so a script that checks `verify` misses none of them.
     let report = Store::open_read_only(&path, config.station.timezone).and_then(|s| verify(&s, published.as_ref()));
     let report = match report {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_USAGE);
+            eprintln!("BROKEN: the history cannot be read to the end: {e}");
+            return ExitCode::from(EXIT_INVALID);
         }
     };
     match (&report.first_break, &report.head) {
