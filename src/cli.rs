@@ -206,6 +206,10 @@ pub struct PostArgs {
     /// Print the HTTP requests (secrets redacted) and send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Post even though an attempt in the last 24 hours may have created the post already
+    /// (it is unconfirmed, or waits for a retry). Recorded in the history.
+    #[arg(long)]
+    pub again: bool,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@
 #[macro_use]
 pub mod console;
 pub mod channels;
+pub mod claim;
 pub mod cli;
 pub mod cmd;
 pub mod config;

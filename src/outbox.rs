@@ -181,9 +181,9 @@ impl Outbox {
         for r in &rows {
             let (b, s, c) = key(&r.delivery);
             tx.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?4
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?4, claimed_by = ?5
                  WHERE broadcast_id = ?1 AND scheduled_at = ?2 AND channel = ?3",
-                params![b, s, c, utc_text(Utc::now())],
+                params![b, s, c, utc_text(Utc::now()), crate::claim::this_process()],
             )
             .map_err(|e| e.to_string())?;
         }
@@ -233,15 +233,66 @@ impl Outbox {
         Ok(())
     }
 
-    /// After a restart: rows left `sending` may have reached the platform. They go back to
-    /// pending with `check_first`, so the remote side is looked at before any resend.
-    pub fn recover(&self) -> Result<usize, String> {
-        self.conn()
-            .execute(
-                "UPDATE outbox SET state = 'pending', check_first = 1, updated_at = ?1 WHERE state = 'sending'",
-                params![utc_text(Utc::now())],
+    /// Rows left `sending` by a process that is gone (a daemon or a `loaxa post` that was
+    /// killed) may have reached the platform. They go back to pending with `check_first`, due
+    /// now, so the remote side is looked at before any resend. Rows a live process is sending
+    /// are left to it. Returns the rows released.
+    pub fn recover(&self) -> Result<Vec<Row>, String> {
+        let conn = self.conn();
+        let claimed: Vec<(Row, Option<String>)> = {
+            let mut stmt = conn
+                .prepare(&format!(
+                    "SELECT {COLUMNS}, claimed_by FROM outbox WHERE state = 'sending'"
+                ))
+                .map_err(|e| e.to_string())?;
+            stmt.query_map([], |r| Ok((row(r)?, r.get::<_, Option<String>>(8)?)))
+                .map_err(|e| e.to_string())?
+                .collect::<Result<_, _>>()
+                .map_err(|e| e.to_string())?
+        };
+        let now = utc_text(Utc::now());
+        let mut released = Vec::new();
+        for (r, owner) in claimed {
+            if owner.as_deref().is_some_and(crate::claim::alive) {
+                continue;
+            }
+            let (b, s, c) = key(&r.delivery);
+            conn.execute(
+                "UPDATE outbox SET state = 'pending', check_first = 1, next_attempt_at = ?4, updated_at = ?4, claimed_by = NULL
+                 WHERE broadcast_id = ?1 AND scheduled_at = ?2 AND channel = ?3 AND state = 'sending'",
+                params![b, s, c, now],
             )
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+            released.push(Row {
+                state: State::Pending,
+                check_first: true,
+                ..r
+            });
+        }
+        Ok(released)
+    }
+
+    /// The rows of one broadcast on one channel created since `since`, newest first, with who
+    /// is sending each (for `loaxa post`, which must not post what may be out already).
+    pub fn rows_of(
+        &self,
+        broadcast_id: &str,
+        channel: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(Row, Option<String>)>, String> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT {COLUMNS}, claimed_by FROM outbox WHERE broadcast_id = ?1 AND channel = ?2 AND created_at >= ?3
+                 ORDER BY created_at DESC"
+            ))
+            .map_err(|e| e.to_string())?;
+        stmt.query_map(params![broadcast_id, channel, utc_text(since)], |r| {
+            Ok((row(r)?, r.get::<_, Option<String>>(8)?))
+        })
+        .map_err(|e| e.to_string())?
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())
     }
 
     /// After an older history was accepted (`--accept-history-reset`): posts still waiting in
@@ -387,6 +438,17 @@ pub async fn queue(
     d: Delivery,
     campaign: Option<String>,
 ) -> Result<bool, String> {
+    queue_noted(outbox, history, d, campaign, json!({})).await
+}
+
+/// [`queue`], with details for the `post_queued` event (a manual `--again`, say).
+pub async fn queue_noted(
+    outbox: &Arc<Outbox>,
+    history: &History,
+    d: Delivery,
+    campaign: Option<String>,
+    details: serde_json::Value,
+) -> Result<bool, String> {
     let o = outbox.clone();
     let d2 = d.clone();
     let new = tokio::task::spawn_blocking(move || o.enqueue(&d2))
@@ -394,7 +456,7 @@ pub async fn queue(
         .map_err(|e| e.to_string())??;
     if new {
         let _ = history
-            .record(post_event(Kind::PostQueued, &d, campaign.as_deref(), json!({})))
+            .record(post_event(Kind::PostQueued, &d, campaign.as_deref(), details))
             .await;
     }
     Ok(new)

@@ -945,7 +945,7 @@ async fn a_row_survives_a_kill_and_is_sent_exactly_once_after_restart() {
             State::Sending,
             "{kind}: left mid-send"
         );
-        assert_eq!(outbox.recover().unwrap(), 1);
+        assert_eq!(outbox.recover().unwrap().len(), 1);
         drain(&s, &outbox, &history).await;
         let row = outbox.get(&d).unwrap().unwrap();
         assert_eq!(row.state, expect_state, "{kind}: {row:?}");
@@ -1090,4 +1090,159 @@ async fn a_planted_secret_appears_in_no_output() {
         .await
         .unwrap();
     assert!(!out.contains(TOKEN), "{out}");
+}
+
+/// A station whose `vneid` posts to a WordPress portal at `api` (one attempt, 2 s timeout).
+fn wordpress_station(api: &str) -> tempfile::TempDir {
+    let dir = post_station(api);
+    let config = std::fs::read_to_string(dir.path().join("loaxa.toml")).unwrap()
+        + &format!(
+            "[channels.wp]\nkind = \"wordpress\"\nusername = \"bientap\"\nurl = \"{api}\"\ntoken_file = \"telegram.token\"\nmax_attempts = 1\ntimeout_seconds = 2\n"
+        );
+    std::fs::write(dir.path().join("loaxa.toml"), config).unwrap();
+    let s = std::fs::read_to_string(dir.path().join("schedules/s.toml"))
+        .unwrap()
+        .replace("channels = [\"tg\"]", "channels = [\"tg\", \"wp\"]");
+    std::fs::write(dir.path().join("schedules/s.toml"), s).unwrap();
+    dir
+}
+
+fn wp_posts(requests: &[Request]) -> usize {
+    requests
+        .iter()
+        .filter(|r| r.method.as_str() == "POST" && r.url.path() == "/wp-json/wp/v2/posts")
+        .count()
+}
+
+/// Issue #13, finding 9: re-running `loaxa post` after an attempt whose answer was lost made
+/// a second post (a real WordPress got `…-2`). Now it refuses, says what to do, and `--again`
+/// (recorded) is the only way to post anyway.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loaxa_post_refuses_to_repeat_an_unconfirmed_post_without_again() {
+    let server = MockServer::start().await;
+    // The slug lookup cannot be answered and the post times out: nobody knows if it exists.
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .set_body_json(json!({"code": "internal_server_error", "message": "x", "data": {"status": 500}})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/wp-json/wp/v2/posts"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_delay(Duration::from_secs(5))
+                .set_body_json(json!({"id": 9, "link": "https://xa.example/vneid/"})),
+        )
+        .mount(&server)
+        .await;
+    let dir = wordpress_station(&server.uri());
+    let d = dir.path().to_path_buf();
+    let run = move |args: &'static [&'static str]| {
+        let d = d.clone();
+        tokio::task::spawn_blocking(move || run_loaxa(&d, args))
+    };
+    let (code, out) = run(&["post", "vneid", "--channel", "wp"]).await.unwrap();
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("unconfirmed"), "{out}");
+    let (code, out) = run(&["post", "vneid", "--channel", "wp"]).await.unwrap();
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("may have created the post") && out.contains("--again"),
+        "{out}"
+    );
+    assert_eq!(
+        wp_posts(&server.received_requests().await.unwrap()),
+        1,
+        "no second post"
+    );
+    // The operator looked: it is not there. --again posts, and says so in the history.
+    server.reset().await;
+    Mock::given(method("POST"))
+        .and(path("/wp-json/wp/v2/posts"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 10, "link": "https://xa.example/vneid/"})))
+        .mount(&server)
+        .await;
+    let (code, out) = run(&["post", "vneid", "--channel", "wp", "--again"]).await.unwrap();
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(wp_posts(&server.received_requests().await.unwrap()), 1);
+    let (_, history) = run(&["history", "--format", "json"]).await.unwrap();
+    assert!(
+        history.contains("\"again\":true") || history.contains("\"again\": true"),
+        "{history}"
+    );
+}
+
+/// A killed `loaxa post` left its row `sending` for good (until the daemon restarted). The
+/// next `loaxa post` takes it over, looks on the platform first, and finds the post the killed
+/// one created: still one post.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_loaxa_post_is_resolved_by_the_next_without_a_second_post() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/wp-json/wp/v2/posts"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/wp-json/wp/v2/posts"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_delay(Duration::from_secs(60))
+                .set_body_json(json!({"id": 11})),
+        )
+        .mount(&server)
+        .await;
+    let dir = wordpress_station(&server.uri());
+    let config = std::fs::read_to_string(dir.path().join("loaxa.toml"))
+        .unwrap()
+        .replace("timeout_seconds = 2", "timeout_seconds = 90");
+    std::fs::write(dir.path().join("loaxa.toml"), config).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(dir.path().join("loaxa.toml"))
+        .args(["post", "vneid", "--channel", "wp"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while wp_posts(&server.received_requests().await.unwrap()) == 0 {
+        assert!(std::time::Instant::now() < deadline, "the post never reached WordPress");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The killed attempt did create the post: WordPress now finds it by its slug.
+    server.reset().await;
+    Mock::given(method("GET"))
+        .and(path("/wp-json/wp/v2/posts"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!([{"id": 11, "link": "https://xa.example/vneid/"}])),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 12})))
+        .mount(&server)
+        .await;
+    let d = dir.path().to_path_buf();
+    let (code, out) = tokio::task::spawn_blocking(move || run_loaxa(&d, &["post", "vneid", "--channel", "wp"]))
+        .await
+        .unwrap();
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("stopped while sending") && out.contains("posted (11"),
+        "{out}"
+    );
+    assert_eq!(
+        wp_posts(&server.received_requests().await.unwrap()),
+        0,
+        "not posted again"
+    );
+    let outbox = Outbox::open(&dir.path().join("var"), TZ).unwrap();
+    let rows = outbox.list(None).unwrap();
+    assert_eq!(rows.len(), 1, "one row: the killed attempt's, now settled");
+    assert_eq!(rows[0].state, State::Succeeded);
 }

@@ -6,10 +6,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DurationRound, Utc};
+use chrono::{DateTime, DurationRound, Utc};
+use chrono_tz::Tz;
+use serde_json::json;
 use tokio::sync::Notify;
 
 use super::{EXIT_INVALID, EXIT_USAGE, load_config};
+use crate::channels::Delivery;
 use crate::channels::{self, Ctx};
 use crate::cli::PostArgs;
 use crate::config::{ChannelConfig, LOUDSPEAKER};
@@ -89,6 +92,8 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
         Err(e) => return usage(format!("cannot start: {e}")),
     };
     let campaign = b.campaign.clone();
+    let b_id = b.id.clone();
+    let args_again = args.again;
     let data = config.station.data.clone();
     let station = config.station.name.clone();
     let media = config.station.media.clone();
@@ -101,6 +106,15 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
             Ok(o) => Arc::new(o),
             Err(e) => return usage(e),
         };
+        // Rows a killed daemon or `loaxa post` left `sending`: due now, checked before any resend.
+        if let Ok(released) = outbox.recover()
+            && !released.is_empty()
+        {
+            tracing::warn!(
+                rows = released.len(),
+                "posts left sending by a stopped loaxa are checked again"
+            );
+        }
         let mut ok = true;
         for (ch, d) in deliveries {
             let ctx = match Ctx::new(&ch, tz, &station, &data) {
@@ -111,7 +125,26 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
                     continue;
                 }
             };
-            if let Err(e) = outbox::queue(&outbox, &history, d.clone(), campaign.clone()).await {
+            // What an earlier attempt left decides: resume it, refuse, or post anew.
+            let (d, note) = match earlier(&outbox, &b_id, &ch.name, args_again, tz) {
+                Earlier::None => (d, Some(json!({ "manual": true }))),
+                Earlier::Resume(old) => {
+                    outln!(
+                        "{}: an earlier attempt was stopped while sending; the platform is checked before any resend",
+                        ch.name
+                    );
+                    (old, None)
+                }
+                Earlier::Refuse(why) => {
+                    errln!("{}: not posted: {why}", ch.name);
+                    ok = false;
+                    continue;
+                }
+                Earlier::Again(state) => (d, Some(json!({ "manual": true, "again": true, "earlier": state }))),
+            };
+            if let Some(note) = note
+                && let Err(e) = outbox::queue_noted(&outbox, &history, d.clone(), campaign.clone(), note).await
+            {
                 errln!("{}: not queued: {e}", ch.name);
                 ok = false;
                 continue;
@@ -165,4 +198,61 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
             ExitCode::from(EXIT_INVALID)
         }
     })
+}
+
+/// How far back an earlier attempt stops a manual post.
+const EARLIER_WINDOW_HOURS: i64 = 24;
+
+/// What an earlier attempt at the same broadcast on the same channel means for this one.
+enum Earlier {
+    /// Nothing in the way: post anew.
+    None,
+    /// A killed `loaxa post` (or daemon) left this row: send it, looking first.
+    Resume(Delivery),
+    /// Not without `--again`: why, and what to do.
+    Refuse(String),
+    /// `--again` over an earlier row in this state.
+    Again(&'static str),
+}
+
+fn earlier(outbox: &Outbox, id: &str, channel: &str, again: bool, tz: Tz) -> Earlier {
+    let since = Utc::now() - chrono::Duration::hours(EARLIER_WINDOW_HOURS);
+    let rows = match outbox.rows_of(id, channel, since) {
+        Ok(r) => r,
+        Err(e) => return Earlier::Refuse(format!("cannot read the outbox: {e}")),
+    };
+    let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string();
+    let again_hint = format!("`loaxa post {id} --channel {channel} --again`");
+    for (r, owner) in &rows {
+        let when = local(r.delivery.scheduled_at);
+        match r.state {
+            // Being sent right now: never twice, not even with --again.
+            State::Sending => {
+                let who = owner
+                    .as_deref()
+                    .and_then(crate::claim::pid)
+                    .map(|p| format!(" (pid {p})"))
+                    .unwrap_or_default();
+                return Earlier::Refuse(format!(
+                    "the post for {when} is being sent right now by another loaxa{who}; wait for it (`loaxa history --id {id}`)"
+                ));
+            }
+            State::Pending if r.check_first && !again => return Earlier::Resume(r.delivery.clone()),
+            State::Unconfirmed if !again => {
+                return Earlier::Refuse(format!(
+                    "the attempt for {when} may have created the post already ({}). Look on the platform; if the post is not there, run {again_hint}",
+                    r.last_error.as_deref().unwrap_or("its answer was lost")
+                ));
+            }
+            State::Pending if !again => {
+                return Earlier::Refuse(format!(
+                    "the post for {when} waits for a retry at {}; loaxa sends it then. To post another one now, run {again_hint}",
+                    local(r.next_attempt_at)
+                ));
+            }
+            State::Unconfirmed | State::Pending => return Earlier::Again(r.state.as_str()),
+            _ => {}
+        }
+    }
+    Earlier::None
 }

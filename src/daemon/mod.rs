@@ -293,7 +293,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     } else {
         shared.error("the schedules folder is invalid: the last set that loaded is on the air");
     }
-    let recovered = outbox.recover().unwrap_or(0);
+    let recovered = outbox.recover().map(|r| r.len()).unwrap_or(0);
     if recovered > 0 {
         tracing::warn!(
             rows = recovered,
@@ -364,7 +364,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     let server = tokio::spawn(http::serve(listener, http::router(shared.clone())));
 
     // Housekeeping on tokio-cron-scheduler: half a second of slack does not matter here.
-    let housekeeping = housekeeping(wake.clone()).await;
+    let housekeeping = housekeeping(wake.clone(), outbox.clone()).await;
 
     let scheduler_stop = Arc::new(Notify::new());
     let sched = tokio::spawn(scheduler::run(
@@ -575,12 +575,26 @@ async fn record_playout(shared: Arc<Shared>, mut events: tokio::sync::mpsc::Unbo
     }
 }
 
-async fn housekeeping(wake: Arc<Notify>) -> Option<tokio_cron_scheduler::JobScheduler> {
+async fn housekeeping(wake: Arc<Notify>, outbox: Arc<Outbox>) -> Option<tokio_cron_scheduler::JobScheduler> {
     use tokio_cron_scheduler::{Job, JobScheduler};
     let sched = JobScheduler::new().await.ok()?;
-    // Sweep the outbox every minute: wakes the workers for rows whose retry time has come.
+    // Sweep the outbox every minute: rows a killed `loaxa post` left `sending` are released
+    // (checked before any resend), and the workers wake for rows whose retry time has come.
     let w = wake.clone();
-    if let Ok(job) = Job::new("0 * * * * *", move |_, _| w.notify_waiters()) {
+    if let Ok(job) = Job::new_async("0 * * * * *", move |_, _| {
+        let (w, outbox) = (w.clone(), outbox.clone());
+        Box::pin(async move {
+            if let Ok(Ok(released)) = tokio::task::spawn_blocking(move || outbox.recover()).await
+                && !released.is_empty()
+            {
+                tracing::warn!(
+                    rows = released.len(),
+                    "posts left sending by a loaxa that stopped are checked before any resend"
+                );
+            }
+            w.notify_waiters();
+        })
+    }) {
         let _ = sched.add(job).await;
     }
     // Hourly: give memory freed by pruned per-occurrence state back to the system (glibc keeps

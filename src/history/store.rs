@@ -73,6 +73,10 @@ const MIGRATIONS: &[&str] = &[
         published_at TEXT NOT NULL
      );
      CREATE INDEX board_recent ON board_posts(channel, published_at);",
+    // 3: who claimed a row `sending` (see crate::claim), so a killed `loaxa post` is told
+    // apart from a process sending right now.
+    "ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+     CREATE INDEX outbox_by_broadcast ON outbox(broadcast_id, channel, created_at);",
 ];
 
 /// The hash before the first event.
