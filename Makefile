@@ -33,9 +33,9 @@ test: deps
 soak: deps
 	@scripts/deps.sh $(TEST_DEPS)
 	@mkdir -p target
-	LOAXA_CRASH_KILLS=50 LOAXA_FAULT_SECONDS=600 LOAXA_FUZZ_CASES=100000 \
-	  cargo test --release --test reliability --test hostile --test unattended -- --nocapture --test-threads=1 \
-	  > target/soak.log 2>&1; status=$$?; grep -E "^(reliability|seed|test |test result)" target/soak.log; exit $$status
+	LOAXA_CRASH_KILLS=50 LOAXA_FAULT_SECONDS=600 LOAXA_FUZZ_CASES=100000 LOAXA_SECRET_ROUNDS=20 \
+	  cargo test --release --lib --test reliability --test hostile --test unattended --test secrets -- --nocapture --test-threads=1 \
+	  > target/soak.log 2>&1; status=$$?; grep -E "^(reliability|secrets|seed|test |test result)" target/soak.log; exit $$status
 
 ## Formatting and lints, as CI checks them.
 lint: deps

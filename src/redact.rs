@@ -253,13 +253,12 @@ mod tests {
         /// survive redaction, clipped or not.
         #[test]
         fn no_form_of_a_secret_survives(
-            secret in "[A-Za-z0-9_/+=:&%\"\\\\<>.~é -]{12,64}",
+            secret in "[A-Za-z0-9_/+=:&%.~é-][A-Za-z0-9_/+=:&%\"\\\\<>.~é -]{10,62}[A-Za-z0-9_/+=:&%.~é-]",
             user in "[a-z]{1,12}",
             before in "[ -~]{0,300}",
             after in "[ -~]{0,80}",
             which in 0usize..11,
         ) {
-            prop_assume!(secret.trim() == secret);
             let known = Known::new(vec![secret.clone()]);
             let form = &echoes(&user, &secret)[which];
             for body in [

@@ -3,7 +3,12 @@
 //! real ones use (the raw value, base64 of `user:password` from a Basic header, JSON with PHP's
 //! escaped slashes, lowercase percent-encoding, a value cut at the 300-character mark), and
 //! every output is searched for every form: what `loaxa post` and `--dry-run` print, the
-//! history and report commands, and the database file itself.
+//! history and status commands, and the database file itself.
+//!
+//! The campaign covers every channel kind that holds a secret (Facebook, Telegram, Mastodon,
+//! WordPress with Basic auth, signed webhooks, Zalo with its tokens rotated at run time) with
+//! fresh random secrets each round: one round in `make test`, `LOAXA_SECRET_ROUNDS` in `make
+//! soak`; `LOAXA_SEED` replays a round.
 
 mod common;
 
@@ -12,44 +17,15 @@ use std::path::Path;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::json;
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-/// A WordPress Application Password with characters that make every encoding differ.
-const WP_PASSWORD: &str = "wp/App+Pass word&9x-Q7rT";
 const WP_USER: &str = "bientap";
-const ZALO_REFRESH: &str = "zalo-refresh-0-8d7c6b5a4f3e2d1c";
-const ZALO_SECRET: &str = "zalo-app-secret-5e4d3c2b1a09";
-/// Obtained at run time from the refresh: never configured anywhere.
-const ZALO_ACCESS: &str = "zalo-access-1-RUNTIME-a1b2c3d4e5f6";
-const ZALO_NEXT_REFRESH: &str = "zalo-refresh-1-RUNTIME-f6e5d4c3b2a1";
 
 fn private(path: &Path, text: &str) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::write(path, text).unwrap();
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
-}
-
-fn station(channels: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    private(&dir.path().join("wp.secret"), WP_PASSWORD);
-    private(&dir.path().join("zalo.token"), ZALO_REFRESH);
-    private(&dir.path().join("zalo.secret"), ZALO_SECRET);
-    std::fs::write(
-        dir.path().join("loaxa.toml"),
-        format!("[station]\nname = \"Đài xã\"\n{channels}"),
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("schedules")).unwrap();
-    std::fs::write(
-        dir.path().join("schedules/s.toml"),
-        "[[broadcast]]\nid = \"vneid\"\ntitle = \"Kích hoạt VNeID\"\nat = \"06:15\"\nchannels = [\"wp\"]\n\
-         [broadcast.post]\ntext = \"Bà con mang căn cước đến Công an xã.\"\n\n\
-         [[broadcast]]\nid = \"dvc\"\ntitle = \"Dịch vụ công\"\nat = \"06:30\"\nchannels = [\"zl\"]\n\
-         [broadcast.post]\ntext = \"Nộp hồ sơ trực tuyến.\"\n",
-    )
-    .unwrap();
-    dir
 }
 
 fn loaxa(dir: &Path, args: &[&str]) -> String {
@@ -66,6 +42,86 @@ fn loaxa(dir: &Path, args: &[&str]) -> String {
     )
 }
 
+/// A small deterministic generator (the seed is printed to replay a round).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn text(&mut self, alphabet: &str, len: usize) -> String {
+        let chars: Vec<char> = alphabet.chars().collect();
+        (0..len)
+            .map(|_| chars[(self.next() % chars.len() as u64) as usize])
+            .collect()
+    }
+}
+
+const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/// One round's secrets, each shaped like the real platform's.
+struct Secrets {
+    facebook: String,
+    telegram: String,
+    mastodon: String,
+    wordpress: String,
+    webhook: String,
+    zalo_refresh: String,
+    zalo_app: String,
+    /// Handed out by the Zalo mock at run time: configured nowhere.
+    zalo_access: String,
+    zalo_next_refresh: String,
+}
+
+impl Secrets {
+    fn new(rng: &mut Rng) -> Secrets {
+        let n = 16 + (rng.next() % 24) as usize;
+        Secrets {
+            facebook: format!("EAAB{}", rng.text(ALNUM, n + 40)),
+            telegram: format!(
+                "{}:AA{}",
+                100_000_000 + rng.next() % 800_000_000,
+                rng.text(&format!("{ALNUM}-_"), 33)
+            ),
+            mastodon: rng.text(&format!("{ALNUM}-_"), 43),
+            // Application Passwords are six groups of four; the extra characters make every
+            // encoding differ from the raw value.
+            wordpress: format!(
+                "{} {} {} {} {}/{}",
+                rng.text(ALNUM, 4),
+                rng.text(ALNUM, 4),
+                rng.text(ALNUM, 4),
+                rng.text(ALNUM, 4),
+                rng.text("+&%=:\"", 2),
+                rng.text(ALNUM, 4)
+            ),
+            webhook: format!("whsec_{}", STANDARD.encode(rng.text(ALNUM, n).as_bytes())),
+            zalo_refresh: rng.text(&format!("{ALNUM}-_."), n + 60),
+            zalo_app: rng.text(ALNUM, 20),
+            zalo_access: rng.text(&format!("{ALNUM}-_."), n + 80),
+            zalo_next_refresh: rng.text(&format!("{ALNUM}-_."), n + 60),
+        }
+    }
+
+    fn all(&self) -> [(&'static str, &str); 9] {
+        [
+            ("facebook token", &self.facebook),
+            ("telegram token", &self.telegram),
+            ("mastodon token", &self.mastodon),
+            ("wordpress password", &self.wordpress),
+            ("webhook secret", &self.webhook),
+            ("zalo refresh token", &self.zalo_refresh),
+            ("zalo app secret", &self.zalo_app),
+            ("zalo access token (run time)", &self.zalo_access),
+            ("zalo refresh token (run time)", &self.zalo_next_refresh),
+        ]
+    }
+}
+
 /// Every form in which a platform could hand a secret back.
 fn forms(secret: &str) -> Vec<String> {
     let pct_lower: String = secret
@@ -75,139 +131,250 @@ fn forms(secret: &str) -> Vec<String> {
             _ => format!("%{b:02x}"),
         })
         .collect();
+    let json = serde_json::to_string(secret).unwrap();
+    let json = json.trim_matches('"').to_string();
     vec![
         secret.to_string(),
-        secret.replace('/', "\\/"),
+        json.replace('/', "\\/"),
         pct_lower,
         STANDARD.encode(secret),
         STANDARD.encode(format!("{WP_USER}:{secret}")),
-        // The first 8 characters: what a cut at the wrong place leaves.
-        secret.chars().take(8).collect(),
+        // The first 12 characters: what a cut at the wrong place leaves.
+        secret.chars().take(12).collect(),
     ]
 }
 
-/// A platform error body that echoes what it was sent: the Authorization header as it came,
-/// and the credential in PHP's JSON, lowercase percent-encoded, and cut at 300 characters.
-fn echo(req: &Request, secret: &str) -> String {
-    let auth = req
-        .headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+/// An error message that echoes `secret` in every form and the request's own credential
+/// headers as they came, with the raw value starting 4 characters before the 300-character
+/// cut of an error snippet (`prefix` is what the body puts before the message).
+fn echo_message(req: &Request, secret: &str, prefix: usize) -> String {
+    let sent: Vec<String> = ["authorization", "access_token", "secret_key", "webhook-signature"]
+        .iter()
+        .filter_map(|h| {
+            req.headers
+                .get(*h)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| format!("{h}={v}"))
+        })
+        .collect();
     let f = forms(secret);
-    // The raw value starts 4 characters before the 300-character cut of an error snippet.
-    let head = "{\"code\":\"internal_server_error\",\"message\":\"";
-    let pad = "x".repeat(295 - head.len());
-    let message = format!("{pad}{secret} (sent: {auth}; form: {}; {})", f[2], f[1]);
-    let message = serde_json::to_string(&message).unwrap();
-    format!("{head}{}, \"data\":{{\"status\":500}}}}", &message[1..])
+    let pad = "x".repeat(296usize.saturating_sub(prefix));
+    format!(
+        "{pad}{secret} (sent: {}; url: {}; forms: {} {} {} {})",
+        sent.join(", "),
+        req.url,
+        f[1],
+        f[2],
+        f[3],
+        f[4]
+    )
+}
+
+async fn platforms(server: &MockServer, s: &Secrets) {
+    let (fb, tg, md, wp, hook) = (
+        s.facebook.clone(),
+        s.telegram.clone(),
+        s.mastodon.clone(),
+        s.wordpress.clone(),
+        s.webhook.clone(),
+    );
+    Mock::given(method("POST"))
+        .and(path_regex(r"^/v[0-9.]+/1234567890/(feed|photos)$"))
+        .respond_with(move |req: &Request| {
+            let head = "{\"error\":{\"message\":\"";
+            let m = serde_json::to_string(&echo_message(req, &fb, head.len())).unwrap();
+            ResponseTemplate::new(400).set_body_string(format!(
+                "{head}{},\"type\":\"OAuthException\",\"code\":190,\"fbtrace_id\":\"AbC\"}}}}",
+                &m[1..]
+            ))
+        })
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path_regex(r"^/bot.*/sendMessage$"))
+        .respond_with(move |req: &Request| {
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"ok": false, "error_code": 401, "description": echo_message(req, &tg, 40)}))
+        })
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/statuses"))
+        .respond_with(move |req: &Request| {
+            ResponseTemplate::new(422).set_body_json(json!({"error": echo_message(req, &md, 10)}))
+        })
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/wp-json/wp/v2/posts"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/wp-json/wp/v2/posts"))
+        .respond_with(move |req: &Request| {
+            let head = "{\"code\":\"internal_server_error\",\"message\":\"";
+            // PHP's json_encode escapes slashes.
+            let m = serde_json::to_string(&echo_message(req, &wp, head.len()))
+                .unwrap()
+                .replace('/', "\\/");
+            ResponseTemplate::new(500)
+                .insert_header("content-type", "application/json")
+                .set_body_string(format!("{head}{}, \"data\":{{\"status\":500}}}}", &m[1..]))
+        })
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/hook"))
+        .respond_with(move |req: &Request| ResponseTemplate::new(400).set_body_string(echo_message(req, &hook, 0)))
+        .mount(server)
+        .await;
+    let (access, next) = (s.zalo_access.clone(), s.zalo_next_refresh.clone());
+    Mock::given(method("POST"))
+        .and(path("/v4/oa/access_token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": access, "refresh_token": next, "expires_in": "90000"})),
+        )
+        .mount(server)
+        .await;
+    let (access, next) = (s.zalo_access.clone(), s.zalo_next_refresh.clone());
+    Mock::given(method("POST"))
+        .and(path("/v2.0/article/create"))
+        .respond_with(move |req: &Request| {
+            ResponseTemplate::new(200).set_body_json(json!({
+                "error": -201,
+                "message": format!("Parameter is invalid: {} refresh={next} b64={}", echo_message(req, &access, 30), STANDARD.encode(&access)),
+            }))
+        })
+        .mount(server)
+        .await;
+}
+
+/// One station with every kind of channel, all on `api`.
+fn station(api: &str, s: &Secrets) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, value) in [
+        ("fb.token", &s.facebook),
+        ("tg.token", &s.telegram),
+        ("md.token", &s.mastodon),
+        ("wp.secret", &s.wordpress),
+        ("hook.secret", &s.webhook),
+        ("zalo.token", &s.zalo_refresh),
+        ("zalo.secret", &s.zalo_app),
+    ] {
+        private(&dir.path().join(file), value);
+    }
+    let once = "max_attempts = 1\ntimeout_seconds = 5\n";
+    std::fs::write(
+        dir.path().join("loaxa.toml"),
+        format!(
+            "[station]\nname = \"Đài xã\"\n\
+             [channels.fb]\nkind = \"facebook\"\npage_id = \"1234567890\"\napi_base = \"{api}\"\ntoken_file = \"fb.token\"\n{once}\
+             [channels.tg]\nkind = \"telegram\"\nchat_id = \"@xa\"\napi_base = \"{api}\"\ntoken_file = \"tg.token\"\n{once}\
+             [channels.md]\nkind = \"mastodon\"\napi_base = \"{api}\"\ntoken_file = \"md.token\"\n{once}\
+             [channels.wp]\nkind = \"wordpress\"\nusername = \"{WP_USER}\"\nurl = \"{api}\"\ntoken_file = \"wp.secret\"\n{once}\
+             [channels.hook]\nkind = \"webhook\"\nurl = \"{api}/hook\"\ntoken_file = \"hook.secret\"\n{once}\
+             [channels.zl]\nkind = \"zalo\"\napp_id = \"5555\"\ntoken_file = \"zalo.token\"\nsecret_file = \"zalo.secret\"\n\
+             api_base = \"{api}\"\noauth_base = \"{api}\"\n{once}\
+             [channels.web]\nkind = \"board\"\n"
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("schedules")).unwrap();
+    std::fs::write(
+        dir.path().join("schedules/s.toml"),
+        "[[broadcast]]\nid = \"vneid\"\ntitle = \"Kích hoạt VNeID\"\nat = \"06:15\"\n\
+         channels = [\"fb\", \"tg\", \"md\", \"wp\", \"hook\", \"zl\", \"web\"]\n\
+         [broadcast.post]\ntext = \"Bà con mang căn cước đến Công an xã.\"\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn seed() -> u64 {
+    std::env::var("LOAXA_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(1)
+                | 1
+        })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credentials_echoed_by_platforms_appear_in_no_output() {
-    let server = MockServer::start().await;
-    // WordPress: the slug lookup finds nothing; the post fails with a body echoing the auth.
-    Mock::given(method("GET"))
-        .and(path("/wp-json/wp/v2/posts"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/wp-json/wp/v2/posts"))
-        .respond_with(|req: &Request| {
-            ResponseTemplate::new(500)
-                .insert_header("content-type", "application/json")
-                .set_body_string(echo(req, WP_PASSWORD))
+    let rounds: u64 = std::env::var("LOAXA_SECRET_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let first_seed = seed();
+    let mut searches = 0;
+    for round in 0..rounds {
+        let seed = first_seed.wrapping_add(round * 0x9E37_79B9);
+        eprintln!("secrets: round {round}: LOAXA_SEED={seed}");
+        let mut rng = Rng(seed | 1);
+        let secrets = Secrets::new(&mut rng);
+        let server = MockServer::start().await;
+        platforms(&server, &secrets).await;
+        let dir = station(&server.uri(), &secrets);
+        let d = dir.path().to_path_buf();
+        let outputs = tokio::task::spawn_blocking(move || {
+            vec![
+                ("post --dry-run", loaxa(&d, &["post", "vneid", "--dry-run"])),
+                ("post", loaxa(&d, &["post", "vneid"])),
+                ("post again (refused)", loaxa(&d, &["post", "vneid"])),
+                ("history json", loaxa(&d, &["history", "--format", "json"])),
+                ("history csv", loaxa(&d, &["history", "--format", "csv"])),
+                ("history table", loaxa(&d, &["history"])),
+            ]
         })
-        .mount(&server)
-        .await;
-    // Zalo: the refresh hands out a new pair; the article call is refused with a message that
-    // quotes the access token it was given.
-    Mock::given(method("POST"))
-        .and(path("/v4/oa/access_token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"access_token": ZALO_ACCESS, "refresh_token": ZALO_NEXT_REFRESH, "expires_in": "90000"}),
-        ))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/v2.0/article/create"))
-        .respond_with(|req: &Request| {
-            let token = req
-                .headers
-                .get("access_token")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            ResponseTemplate::new(200).set_body_json(json!({
-                "error": -201,
-                "message": format!("Parameter is invalid: access_token={token}, refresh={ZALO_NEXT_REFRESH}, b64={}", STANDARD.encode(token)),
-            }))
-        })
-        .mount(&server)
-        .await;
-    let dir = station(&format!(
-        "[channels.wp]\nkind = \"wordpress\"\nusername = \"{WP_USER}\"\nurl = \"{0}\"\ntoken_file = \"wp.secret\"\nmax_attempts = 1\n\
-         [channels.zl]\nkind = \"zalo\"\napp_id = \"5555\"\ntoken_file = \"zalo.token\"\nsecret_file = \"zalo.secret\"\n\
-         api_base = \"{0}\"\noauth_base = \"{0}\"\nmax_attempts = 1\n",
-        server.uri()
-    ));
-    let d = dir.path().to_path_buf();
-    let outputs = tokio::task::spawn_blocking(move || {
-        vec![
-            ("post --dry-run wp", loaxa(&d, &["post", "vneid", "--dry-run"])),
-            ("post --dry-run zl", loaxa(&d, &["post", "dvc", "--dry-run"])),
-            ("post wp", loaxa(&d, &["post", "vneid"])),
-            ("post zl", loaxa(&d, &["post", "dvc"])),
-            ("history json", loaxa(&d, &["history", "--format", "json"])),
-            ("history csv", loaxa(&d, &["history", "--format", "csv"])),
-            ("status", loaxa(&d, &["status"])),
-        ]
-    })
-    .await
-    .unwrap();
-    // The platforms did echo the credentials: otherwise this test proves nothing.
-    let requests = server.received_requests().await.unwrap();
-    assert!(
-        requests.iter().any(|r| r.url.path() == "/v2.0/article/create"),
-        "Zalo was called"
-    );
-    assert!(
-        // The WordPress message is cut at 300 characters, through the mark.
-        outputs[2].1.contains("[RED") && outputs[3].1.contains("[REDACTED]"),
-        "the failures are reported, redacted: {}\n{}",
-        outputs[2].1,
-        outputs[3].1
-    );
-    assert!(
-        outputs[0].1.contains("authorization: [REDACTED]"),
-        "dry-run hides the Basic header: {}",
-        outputs[0].1
-    );
-    let var = dir.path().join("var");
-    let mut places: Vec<(String, Vec<u8>)> = outputs
-        .iter()
-        .map(|(n, o)| (n.to_string(), o.clone().into_bytes()))
-        .collect();
-    for f in ["history.db", "history.db-wal"] {
-        places.push((f.into(), std::fs::read(var.join(f)).unwrap_or_default()));
-    }
-    let mut checked = 0;
-    for secret in [WP_PASSWORD, ZALO_REFRESH, ZALO_SECRET, ZALO_ACCESS, ZALO_NEXT_REFRESH] {
-        for form in forms(secret) {
-            for (name, bytes) in &places {
-                checked += 1;
-                assert!(
-                    !bytes.windows(form.len()).any(|w| w == form.as_bytes()),
-                    "{secret:?} appears as {form:?} in {name}:\n{}",
-                    String::from_utf8_lossy(bytes)
-                );
+        .await
+        .unwrap();
+        // The platforms did answer with the secrets: otherwise this proves nothing.
+        let requests = server.received_requests().await.unwrap();
+        for p in [
+            "/feed",
+            "/sendMessage",
+            "/api/v1/statuses",
+            "/wp-json/wp/v2/posts",
+            "/hook",
+            "/v2.0/article/create",
+        ] {
+            assert!(
+                requests.iter().any(|r| r.url.path().ends_with(p)),
+                "{p} was called: {}",
+                outputs[1].1
+            );
+        }
+        assert!(outputs[1].1.contains("[REDACTED]"), "{}", outputs[1].1);
+        assert!(outputs[0].1.contains("authorization: [REDACTED]"), "{}", outputs[0].1);
+        let var = dir.path().join("var");
+        let mut places: Vec<(String, Vec<u8>)> = outputs
+            .iter()
+            .map(|(n, o)| (n.to_string(), o.clone().into_bytes()))
+            .collect();
+        for f in ["history.db", "history.db-wal"] {
+            places.push((f.into(), std::fs::read(var.join(f)).unwrap_or_default()));
+        }
+        for (what, secret) in secrets.all() {
+            for form in forms(secret) {
+                for (name, bytes) in &places {
+                    searches += 1;
+                    assert!(
+                        !bytes.windows(form.len()).any(|w| w == form.as_bytes()),
+                        "round {round} (LOAXA_SEED={seed}): the {what} appears as {form:?} in {name}:\n{}",
+                        String::from_utf8_lossy(bytes)
+                    );
+                }
             }
         }
     }
     eprintln!(
-        "secrets: 5 credentials (2 obtained at run time) x 6 forms x {} outputs: {checked} searches, 0 found",
-        places.len()
+        "secrets: {rounds} rounds x 9 secrets (6 channel kinds, 2 Zalo tokens obtained at run time) x 6 forms x 8 outputs: {searches} searches, 0 found"
     );
 }
 

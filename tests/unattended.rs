@@ -745,3 +745,41 @@ fn a_part_that_dies_stops_the_daemon_for_a_restart() {
         "reliability: unattended: a dead scheduler, channel worker, loudspeaker line or history writer stops the daemon with exit 70 within a second"
     );
 }
+
+/// Issue #13, finding 8: a data folder made before loaxa kept it private (or copied in by
+/// hand) is named at start, with the command that fixes it.
+#[test]
+fn a_history_others_can_read_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("a", &at(600), "tone.wav", ""),
+    );
+    let mut child = st.start();
+    st.wait_for("schedule_loaded", None, 10);
+    assert!(sigterm(&mut child).success());
+    let var = st.path().join("var");
+    std::fs::set_permissions(&var, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(var.join("history.db"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let log = st.path().join("daemon.log");
+    let mut child = st
+        .command()
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    assert!(wait_until(15, || count(
+        &st.kinds().iter().map(|k| k.trim().to_string()).collect::<Vec<_>>(),
+        "schedule_loaded"
+    ) >= 2));
+    assert!(sigterm(&mut child).success());
+    let text = std::fs::read_to_string(&log).unwrap();
+    for p in [
+        "var can be read by other users (mode 755)",
+        "history.db can be read by other users (mode 644)",
+    ] {
+        assert!(text.contains(p), "{p}: {text}");
+    }
+    assert!(text.contains("chmod go-rwx"), "{text}");
+}
