@@ -219,7 +219,7 @@ fn schema_is_versioned_and_files_from_newer_versions_are_refused() {
     let c = Connection::open(&path).unwrap();
     let v: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     let mode: String = c.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
-    assert_eq!((v, mode.as_str()), (2, "wal"));
+    assert_eq!((v, mode.as_str()), (3, "wal"));
     drop(Store::open(&path, TZ).unwrap()); // reopening migrates nothing and keeps the data
     assert_eq!(
         verify(&Store::open_read_only(&path, TZ).unwrap(), None).unwrap().events,

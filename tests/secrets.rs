@@ -446,3 +446,49 @@ fn a_rejected_edit_leaves_no_text_behind() {
         "secrets: a link to a private file and a pasted token in rejected edits: in none of log, status, dashboard, history, database"
     );
 }
+
+/// A history written before every event was redacted on its way in (or by a tool that did
+/// not redact) may hold a secret: `loaxa history` and `loaxa report` redact what they read.
+#[test]
+fn a_secret_already_in_an_old_history_is_not_shown() {
+    use loaxa::history::{Event, Kind, Store};
+    const OLD: &str = "EAAB-written-before-redaction-5f4e3d2c1b";
+    let st = common::Station::new(&[]);
+    let mut store = Store::open(&Store::path_in(&st.path().join("var")), common::daemon::TZ).unwrap();
+    let now = chrono::Utc::now();
+    store
+        .append(&[Event::new(
+            Kind::PostFailed,
+            json!({"reason": format!("Facebook error 190: Invalid OAuth access token {OLD}")}),
+        )
+        .channel("facebook")
+        .at(now)])
+        .unwrap();
+    drop(store);
+    let month = now.with_timezone(&common::daemon::TZ).format("%Y-%m").to_string();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
+            .arg("--config")
+            .arg(st.config_path())
+            .args(args)
+            .env("LOAXA_TEST_FACEBOOK_TOKEN", OLD)
+            .output()
+            .unwrap();
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    for args in [
+        &["history"][..],
+        &["history", "--format", "json"],
+        &["history", "--format", "csv"],
+        &["report", "--month", &month],
+        &["report", "--month", &month, "--format", "csv"],
+    ] {
+        let out = run(args);
+        assert!(out.contains("Invalid OAuth access token"), "{args:?}: {out}");
+        assert!(!out.contains(OLD), "{args:?}: {out}");
+    }
+}

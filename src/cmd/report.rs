@@ -14,6 +14,7 @@ pub fn run(config_path: &Path, args: &ReportArgs) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
+    crate::channels::secret::remember_configured(&config);
     let tz = config.station.timezone;
     let usage = |msg: String| {
         eprintln!("error: {msg}");

@@ -86,7 +86,9 @@ impl Filter {
     }
 }
 
-/// The events matching a filter, oldest first.
+/// The events matching a filter, oldest first, their details redacted (a history written
+/// before every event was redacted on its way in may still hold a secret; see
+/// [`crate::redact`]).
 pub fn events(store: &Store, filter: &Filter) -> Result<Vec<StoredEvent>, StoreError> {
     let (wher, args) = filter.sql();
     let mut stmt = store.connection().prepare(&format!(
@@ -94,7 +96,14 @@ pub fn events(store: &Store, filter: &Filter) -> Result<Vec<StoredEvent>, StoreE
         StoredEvent::COLUMNS
     ))?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), StoredEvent::from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.map(|r| {
+        r.map(|mut e| {
+            e.details = crate::redact::redact(&e.details);
+            e
+        })
+        .map_err(StoreError::from)
+    })
+    .collect()
 }
 
 /// Outcome counts for one broadcast or one channel.
