@@ -6,9 +6,20 @@
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 
-/// Parses `HH:MM` or `HH:MM:SS` (24-hour clock).
+/// Parses a time of day as officers write it: `06:15`, `6:15`, `06:15:30`, and the
+/// Vietnamese notations `6h30`, `6g30`, `06h30`, `17h05`, `6h` (24-hour clock). A 12-hour
+/// time (`6:30 PM`, `6h30 chiều`) is refused with the 24-hour time it means.
 pub fn parse_clock(s: &str) -> Result<NaiveTime, String> {
-    let parts: Vec<&str> = s.trim().split(':').collect();
+    let t = s.trim();
+    if let Some(h24) = twelve_hour(t) {
+        return Err(format!(
+            "`{s}` is a 12-hour time: write it on the 24-hour clock, \"{h24}\""
+        ));
+    }
+    if let Some(time) = vietnamese_clock(t) {
+        return time;
+    }
+    let parts: Vec<&str> = t.split(':').collect();
     if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.is_empty() || p.len() > 2) {
         return Err(format!("`{s}` is not a time: write HH:MM or HH:MM:SS, e.g. \"06:15\""));
     }
@@ -19,6 +30,10 @@ pub fn parse_clock(s: &str) -> Result<NaiveTime, String> {
     let h = num(parts[0])?;
     let m = num(parts[1])?;
     let sec = if parts.len() == 3 { num(parts[2])? } else { 0 };
+    clock(s, h, m, sec)
+}
+
+fn clock(s: &str, h: u32, m: u32, sec: u32) -> Result<NaiveTime, String> {
     if h > 23 {
         return Err(format!("hour {h} in `{s}` is out of range: hours go from 00 to 23"));
     }
@@ -31,6 +46,56 @@ pub fn parse_clock(s: &str) -> Result<NaiveTime, String> {
         ));
     }
     NaiveTime::from_hms_opt(h, m, sec).ok_or_else(|| format!("`{s}` is not a valid time"))
+}
+
+/// `6h30`, `6g30`, `6H`, `17h05`: hours, `h` or `g` (giờ), then minutes or nothing. None when
+/// `t` is not written that way.
+fn vietnamese_clock(t: &str) -> Option<Result<NaiveTime, String>> {
+    let at = t.find(['h', 'H', 'g', 'G'])?;
+    let (hours, minutes) = (&t[..at], &t[at + 1..]);
+    let digits = |x: &str, max: usize| !x.is_empty() && x.len() <= max && x.bytes().all(|b| b.is_ascii_digit());
+    if !digits(hours, 2) || !(minutes.is_empty() || (digits(minutes, 2) && minutes.len() == 2)) {
+        return None;
+    }
+    let h = hours.parse().ok()?;
+    let m = if minutes.is_empty() { 0 } else { minutes.parse().ok()? };
+    Some(clock(t, h, m, 0))
+}
+
+/// The 24-hour time a 12-hour one means (`6:30 PM` → `18:30`, `6h30 chiều` → `18:30`,
+/// `12 AM` → `00:00`), or None when `t` has no AM/PM or sáng/trưa/chiều/tối/đêm.
+fn twelve_hour(t: &str) -> Option<String> {
+    let lower = t.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let (clock_part, marker) = match words.as_slice() {
+        [c, m] => (c.to_string(), m.to_string()),
+        [c] => {
+            let split = c.find(|ch: char| ch.is_alphabetic() && !matches!(ch, 'h' | 'g'))?;
+            (c[..split].to_string(), c[split..].to_string())
+        }
+        _ => return None,
+    };
+    let marker = marker.replace('.', "");
+    let (h, m) = {
+        let c = clock_part.trim_end_matches(['h', 'g']);
+        let (h, m) = c.split_once([':', 'h', 'g']).unwrap_or((c, "0"));
+        let m = if m.is_empty() { "0" } else { m };
+        (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?)
+    };
+    if h == 0 || h > 12 || m > 59 {
+        return None;
+    }
+    let h24 = match marker.as_str() {
+        "am" | "a" | "sáng" => h % 12,
+        "pm" | "p" | "chiều" | "tối" => h % 12 + 12,
+        "trưa" if h <= 3 => h + 12,
+        "trưa" => h,
+        "đêm" if h == 12 => 0,
+        "đêm" if h >= 7 => h + 12,
+        "đêm" => h,
+        _ => return None,
+    };
+    Some(format!("{h24:02}:{m:02}"))
 }
 
 /// A set of weekdays, as a bit mask (bit 0 = Monday).
@@ -57,24 +122,55 @@ impl Weekdays {
         Weekdays(days.iter().fold(0, |m, d| m | (1 << d.num_days_from_monday())))
     }
 
-    /// Parses one entry of `days`: `mon`…`sun`, `t2`…`t7`, `cn`, `daily`, `weekdays`, `weekends`.
+    /// Parses one entry of `days`: `mon`…`sun` (and full names), `daily`, `weekdays`,
+    /// `weekends`, and the Vietnamese forms officers write: `t2`…`t7`, `t.3`, `T3`, `thu 3`,
+    /// `thứ 3`, `thứ ba`, `thu ba`, `cn`, `chủ nhật`, `hằng ngày`, `ngày thường`, `cuối tuần`,
+    /// composed or decomposed (NFD), with or without diacritics. `thu` alone is Thursday;
+    /// `thứ` alone is no day.
     pub fn parse_word(s: &str) -> Option<Weekdays> {
         use Weekday::*;
-        let w = s.trim().to_lowercase();
-        let set = match w.as_str() {
-            "mon" | "monday" | "t2" | "thu2" | "thứ hai" | "thứ 2" => Weekdays::of(&[Mon]),
-            "tue" | "tuesday" | "t3" | "thu3" | "thứ ba" | "thứ 3" => Weekdays::of(&[Tue]),
-            "wed" | "wednesday" | "t4" | "thu4" | "thứ tư" | "thứ 4" => Weekdays::of(&[Wed]),
-            "thu" | "thursday" | "t5" | "thu5" | "thứ năm" | "thứ 5" => Weekdays::of(&[Thu]),
-            "fri" | "friday" | "t6" | "thu6" | "thứ sáu" | "thứ 6" => Weekdays::of(&[Fri]),
-            "sat" | "saturday" | "t7" | "thu7" | "thứ bảy" | "thứ 7" => Weekdays::of(&[Sat]),
-            "sun" | "sunday" | "cn" | "chủ nhật" => Weekdays::of(&[Sun]),
-            "daily" | "every day" | "hằng ngày" | "hàng ngày" => Weekdays::ALL,
-            "weekdays" | "ngày thường" => Weekdays::of(&[Mon, Tue, Wed, Thu, Fri]),
-            "weekends" | "cuối tuần" => Weekdays::of(&[Sat, Sun]),
+        use unicode_normalization::UnicodeNormalization;
+        let w: String = s.nfc().collect::<String>().to_lowercase();
+        let w = w.split_whitespace().collect::<Vec<_>>().join(" ");
+        let english = match w.as_str() {
+            "mon" | "monday" => Some(Weekdays::of(&[Mon])),
+            "tue" | "tues" | "tuesday" => Some(Weekdays::of(&[Tue])),
+            "wed" | "wednesday" => Some(Weekdays::of(&[Wed])),
+            "thu" | "thur" | "thurs" | "thursday" => Some(Weekdays::of(&[Thu])),
+            "fri" | "friday" => Some(Weekdays::of(&[Fri])),
+            "sat" | "saturday" => Some(Weekdays::of(&[Sat])),
+            "sun" | "sunday" => Some(Weekdays::of(&[Sun])),
+            "daily" | "every day" => Some(Weekdays::ALL),
+            "weekdays" => Some(Weekdays::of(&[Mon, Tue, Wed, Thu, Fri])),
+            "weekends" => Some(Weekdays::of(&[Sat, Sun])),
+            _ => None,
+        };
+        if english.is_some() {
+            return english;
+        }
+        let folded = fold(&w);
+        match folded.as_str() {
+            "cn" | "c.n" | "chu nhat" | "chunhat" => return Some(Weekdays::of(&[Sun])),
+            "hang ngay" | "moi ngay" => return Some(Weekdays::ALL),
+            "ngay thuong" => return Some(Weekdays::of(&[Mon, Tue, Wed, Thu, Fri])),
+            "cuoi tuan" => return Some(Weekdays::of(&[Sat, Sun])),
+            _ => {}
+        }
+        // `thu 3`, `thứ ba`, `t3`, `t.3`: a prefix, then the day's number or its name.
+        let rest = folded
+            .strip_prefix("thu")
+            .or_else(|| folded.strip_prefix('t'))?
+            .trim_start_matches(['.', ' ', '-']);
+        let day = match rest {
+            "2" | "hai" => Mon,
+            "3" | "ba" => Tue,
+            "4" | "tu" => Wed,
+            "5" | "nam" => Thu,
+            "6" | "sau" => Fri,
+            "7" | "bay" => Sat,
             _ => return None,
         };
-        Some(set)
+        Some(Weekdays::of(&[day]))
     }
 
     /// The words `parse_word` accepts, for "did you mean" suggestions.
@@ -82,6 +178,19 @@ impl Weekdays {
         "mon", "tue", "wed", "thu", "fri", "sat", "sun", "t2", "t3", "t4", "t5", "t6", "t7", "cn", "daily", "weekdays",
         "weekends",
     ];
+}
+
+/// Vietnamese without its diacritics (`thứ bảy` → `thu bay`, `đêm` → `dem`), composed first.
+fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' => 'd',
+            'Đ' => 'D',
+            c => c,
+        })
+        .collect()
 }
 
 /// A daily window in which normal and priority broadcasts must not air, e.g. `21:00-05:00`.
@@ -156,8 +265,44 @@ mod tests {
         );
         assert!(parse_clock("25:00").unwrap_err().contains("hour 25"));
         assert!(parse_clock("06:60").unwrap_err().contains("minute 60"));
-        assert!(parse_clock("6h15").is_err());
         assert!(parse_clock("06:15:00:00").is_err());
+    }
+
+    #[test]
+    fn times_as_officers_write_them() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        for (s, want) in [
+            ("6h30", t(6, 30)),
+            ("6g30", t(6, 30)),
+            ("06h30", t(6, 30)),
+            ("17h05", t(17, 5)),
+            ("6h", t(6, 0)),
+            ("6H30", t(6, 30)),
+            ("6:30", t(6, 30)),
+            (" 17G ", t(17, 0)),
+        ] {
+            assert_eq!(parse_clock(s), Ok(want), "{s}");
+        }
+        assert!(parse_clock("25h").unwrap_err().contains("hour 25"));
+        assert!(parse_clock("6h75").unwrap_err().contains("minute 75"));
+        assert!(parse_clock("6h3").is_err(), "one minute digit is ambiguous");
+        // A 12-hour time is never guessed: the message gives the 24-hour time it means.
+        for (s, means) in [
+            ("6:30 PM", "18:30"),
+            ("6:30pm", "18:30"),
+            ("6:30 a.m.", "06:30"),
+            ("12 AM", "00:00"),
+            ("12:15 PM", "12:15"),
+            ("6h30 chiều", "18:30"),
+            ("7h tối", "19:00"),
+            ("6h sáng", "06:00"),
+            ("12h trưa", "12:00"),
+            ("1h trưa", "13:00"),
+            ("11h đêm", "23:00"),
+        ] {
+            let e = parse_clock(s).unwrap_err();
+            assert!(e.contains(&format!("\"{means}\"")), "{s}: {e}");
+        }
     }
 
     #[test]
@@ -168,6 +313,34 @@ mod tests {
         assert!(wk.contains(Weekday::Fri) && !wk.contains(Weekday::Sat));
         assert_eq!(Weekdays::parse_word("daily"), Some(Weekdays::ALL));
         assert_eq!(Weekdays::parse_word("mondey"), None);
+    }
+
+    #[test]
+    fn weekdays_as_officers_write_them() {
+        let one = |d| Some(Weekdays::of(&[d]));
+        let nfd = |s: &str| {
+            use unicode_normalization::UnicodeNormalization;
+            s.nfd().collect::<String>()
+        };
+        for s in [
+            "thu ba", "thu 3", "Thu 3", "T3", "t.3", "thứ 3", "thứ ba", "Thứ Ba", "THỨ BA", "thu3", "t 3",
+        ] {
+            assert_eq!(Weekdays::parse_word(s), one(Weekday::Tue), "{s}");
+        }
+        assert_eq!(Weekdays::parse_word(&nfd("thứ ba")), one(Weekday::Tue), "decomposed");
+        assert_eq!(Weekdays::parse_word("thứ tư"), one(Weekday::Wed));
+        assert_eq!(Weekdays::parse_word("thu nam"), one(Weekday::Thu));
+        assert_eq!(Weekdays::parse_word("thứ bảy"), one(Weekday::Sat));
+        assert_eq!(Weekdays::parse_word("thứ bẩy"), one(Weekday::Sat));
+        assert_eq!(Weekdays::parse_word(&nfd("chủ nhật")), one(Weekday::Sun));
+        assert_eq!(Weekdays::parse_word("chu nhat"), one(Weekday::Sun));
+        assert_eq!(Weekdays::parse_word("Hằng ngày"), Some(Weekdays::ALL));
+        // English `thu` is Thursday; a bare `thứ` is no day at all.
+        assert_eq!(Weekdays::parse_word("thu"), one(Weekday::Thu));
+        assert_eq!(Weekdays::parse_word("thứ"), None);
+        assert_eq!(Weekdays::parse_word("t8"), None);
+        assert_eq!(Weekdays::parse_word("thứ 8"), None);
+        assert_eq!(Weekdays::parse_word("tu"), None);
     }
 
     #[test]

@@ -200,22 +200,62 @@ pub enum LoadError {
 /// Reads and validates every `*.toml` file in the schedules folder as one set.
 pub fn load(config: &Config) -> Result<Loaded, LoadError> {
     let dir = &config.station.schedules;
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|source| LoadError::Folder {
             path: dir.clone(),
             source,
         })?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml") && !is_hidden(p))
+        .filter(|p| !is_hidden(p))
         .collect();
+    let (mut paths, mut unread): (Vec<PathBuf>, Vec<PathBuf>) = entries
+        .into_iter()
+        .partition(|p| p.extension().is_some_and(|e| e == "toml"));
     paths.sort();
+    unread.retain(|p| meant_as_schedule(p).is_some());
+    unread.sort();
     let base = config.path.parent().unwrap_or(Path::new(""));
     let files = paths.into_iter().map(|p| {
         let name = display_name(base, &p);
         let bytes = crate::files::read_inside(dir, &p, MAX_FILE_BYTES);
         (p, name, bytes)
     });
-    Ok(load_from(config, files))
+    let mut loaded = load_from(config, files);
+    // A file saved as `ban-tin.toml.txt` or `ban-tin.TOML` used to be skipped in silence while
+    // `check` said all was well: its broadcasts never aired.
+    for p in unread {
+        let Some(fixed) = meant_as_schedule(&p) else { continue };
+        let file = loaded.sources.add(&p, display_name(base, &p), String::new());
+        loaded.diagnostics.push(
+            Diagnostic::warning(file, 0..0, "this file is not read: schedule files must end in `.toml`")
+                .with_code("not-read")
+                .with_hint(format!(
+                    "rename it to `{fixed}` to put its broadcasts on the air, or move it out of the schedules folder"
+                )),
+        );
+    }
+    Ok(loaded)
+}
+
+/// The name a file that looks meant as a schedule should have (`ban-tin.toml.txt`,
+/// `ban-tin.TOML`, `ban-tin.toml.` → `ban-tin.toml`), or None for any other file. Backups
+/// (`.bak`, `.old`, `.orig`, `.disabled`) are left alone: putting `.bak` after a name is how
+/// a file is taken off the air on purpose.
+fn meant_as_schedule(p: &Path) -> Option<String> {
+    let name = p.file_name()?.to_str()?;
+    let lower = name.to_lowercase();
+    if let Some(stem) = lower.strip_suffix(".toml")
+        && !name.ends_with(".toml")
+    {
+        return Some(format!("{}.toml", &name[..stem.len()]));
+    }
+    let at = lower.find(".toml")?;
+    let after = &lower[at + ".toml".len()..];
+    let backup = [".bak", ".old", ".orig", ".disabled", ".off", ".swp", ".tmp"];
+    if backup.iter().any(|b| after.starts_with(b)) {
+        return None;
+    }
+    Some(format!("{}.toml", &name[..at]))
 }
 
 /// Schedule files are a few kilobytes of text; anything this big is the wrong file (a

@@ -414,6 +414,14 @@ fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)>
     let mut times: Vec<(NaiveTime, Range<usize>)> = Vec::new();
     let mut ok = true;
     for s in at.get_ref() {
+        if let Some(items) = several(s.get_ref()) {
+            ok = false;
+            cx.error(s.span(), format!("`{}` is several times in one text", s.get_ref()))
+                .code("several-in-one")
+                .label("one item per time")
+                .hint(format!("write each time as its own item: at = [{items}]"));
+            continue;
+        }
         match parse_clock(s.get_ref()) {
             Ok(t) => {
                 if let Some((_, first)) = times.iter().find(|(x, _)| *x == t) {
@@ -430,7 +438,7 @@ fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)>
                 ok = false;
                 cx.error(s.span(), msg)
                     .label("not a time of day")
-                    .hint("write 24-hour local time as \"HH:MM\" or \"HH:MM:SS\", e.g. \"06:15\" or \"17:10\"");
+                    .hint("write 24-hour local time as \"HH:MM\" (or 6h30), e.g. \"06:15\" or \"17:10\"");
             }
         }
     }
@@ -444,17 +452,21 @@ fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)>
             }
             let mut set = Weekdays::NONE;
             for w in list.get_ref() {
+                if let Some(items) = several(w.get_ref()) {
+                    ok = false;
+                    cx.error(w.span(), format!("`{}` is several days in one text", w.get_ref()))
+                        .code("several-in-one")
+                        .label("one item per day")
+                        .hint(format!("use a list: days = [{items}]"));
+                    continue;
+                }
                 match Weekdays::parse_word(w.get_ref()) {
                     Some(d) => set = set.union(d),
                     None => {
                         ok = false;
-                        let hint = match did_you_mean(w.get_ref(), Weekdays::WORDS.iter().copied()) {
-                            Some(s) => format!("did you mean \"{s}\"?"),
-                            None => "use mon…sun, t2…t7, cn, daily, weekdays or weekends".into(),
-                        };
                         cx.error(w.span(), format!("`{}` is not a day", w.get_ref()))
                             .label("unknown day")
-                            .hint(hint);
+                            .hint(day_hint(w.get_ref()));
                     }
                 }
             }
@@ -473,6 +485,41 @@ fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)>
         },
         spans,
     ))
+}
+
+/// `"06:30, 17:30"` or `"tue; thu"`: several items written as one text, listed as they
+/// should be (`"06:30", "17:30"`). None for a single item.
+fn several(s: &str) -> Option<String> {
+    let parts: Vec<&str> = s.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    (parts.len() > 1).then(|| parts.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", "))
+}
+
+/// The hint for a word that is not a day. A suggestion is offered only when it cannot change
+/// the meaning: for a misspelt English name (`tuseday` → `tue`). Vietnamese forms, numbers and
+/// several words get the list of what is accepted instead (`thu ba` is Tuesday, and the
+/// English `thu` it looks like is Thursday).
+fn day_hint(word: &str) -> String {
+    let english_typo = word.len() >= 4 && word.chars().all(|c| c.is_ascii_alphabetic());
+    let names = [
+        ("monday", "mon"),
+        ("tuesday", "tue"),
+        ("wednesday", "wed"),
+        ("thursday", "thu"),
+        ("friday", "fri"),
+        ("saturday", "sat"),
+        ("sunday", "sun"),
+        ("weekdays", "weekdays"),
+        ("weekends", "weekends"),
+        ("daily", "daily"),
+    ];
+    let close = english_typo
+        .then(|| did_you_mean(&word.to_lowercase(), names.iter().map(|(long, _)| *long)))
+        .flatten()
+        .and_then(|long| names.iter().find(|(l, _)| *l == long).map(|(_, short)| *short));
+    match close {
+        Some(s) => format!("did you mean \"{s}\"?"),
+        None => "use mon…sun, t2…t7 (or thứ 2…thứ 7), cn (chủ nhật), daily, weekdays or weekends".into(),
+    }
 }
 
 fn read_cron(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)> {

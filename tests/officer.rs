@@ -1,0 +1,141 @@
+//! Issue #14: the notations commune officers really write. Times like `6h30` and days like
+//! `thu ba` or `T3` are accepted and mean what the officer meant; what cannot be accepted gets a
+//! hint that never changes the meaning (`thu ba` is Tuesday; the English `thu` it resembles is
+//! Thursday).
+
+mod common;
+
+use chrono::{Datelike, NaiveDateTime, Weekday};
+use common::Station;
+
+/// (weekday, HH:MM) of every occurrence `loaxa plan` lists in the week from Monday 2026-12-07.
+fn week(station: &Station) -> Vec<(Weekday, String)> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(station.config_path())
+        .args(["plan", "--from", "2026-12-07", "--days", "7", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let at = v["at"].as_str().unwrap();
+            let t = NaiveDateTime::parse_from_str(&at[..19], "%Y-%m-%dT%H:%M:%S").unwrap();
+            (t.weekday(), t.format("%H:%M").to_string())
+        })
+        .collect()
+}
+
+fn broadcast(at: &str, days: &str) -> String {
+    format!(
+        "[[broadcast]]\nid = \"b\"\ntitle = \"Bản tin\"\naudio = [\"chime.ogg\"]\nchannels = [\"loudspeaker\"]\nat = {at}\ndays = {days}\n"
+    )
+}
+
+#[test]
+fn officers_notations_air_when_they_meant() {
+    use unicode_normalization::UnicodeNormalization;
+    let decomposed: String = "thứ bảy".nfd().collect();
+    let cases: Vec<(String, String, Vec<(Weekday, &str)>)> = vec![
+        (
+            r#"["6h30", "17g05"]"#.into(),
+            r#"["thu ba", "T5"]"#.into(),
+            vec![
+                (Weekday::Tue, "06:30"),
+                (Weekday::Tue, "17:05"),
+                (Weekday::Thu, "06:30"),
+                (Weekday::Thu, "17:05"),
+            ],
+        ),
+        (
+            r#""06h30""#.into(),
+            r#"["Thu 3", "t.6"]"#.into(),
+            vec![(Weekday::Tue, "06:30"), (Weekday::Fri, "06:30")],
+        ),
+        (
+            r#""6h""#.into(),
+            format!("[\"{decomposed}\", \"chủ nhật\"]"),
+            vec![(Weekday::Sat, "06:00"), (Weekday::Sun, "06:00")],
+        ),
+        (r#""6:30""#.into(), r#"["thu"]"#.into(), vec![(Weekday::Thu, "06:30")]),
+    ];
+    for (at, days, want) in cases {
+        let st = Station::new(&[("a.toml", &broadcast(&at, &days))]);
+        let loaded = st.load();
+        assert!(
+            !loaded.has_errors(),
+            "at = {at}, days = {days}: {:?}",
+            loaded.diagnostics
+        );
+        let got = week(&st);
+        let want: Vec<(Weekday, String)> = want.into_iter().map(|(d, t)| (d, t.to_string())).collect();
+        assert_eq!(got, want, "at = {at}, days = {days}");
+    }
+}
+
+#[test]
+fn no_day_hint_changes_the_meaning() {
+    // Misspelt English names: the suggestion is the day that was meant.
+    for (typo, meant) in [
+        ("tuseday", Weekday::Tue),
+        ("wendesday", Weekday::Wed),
+        ("thurday", Weekday::Thu),
+        ("fryday", Weekday::Fri),
+        ("satruday", Weekday::Sat),
+        ("mondey", Weekday::Mon),
+    ] {
+        let st = Station::new(&[("a.toml", &broadcast("\"06:30\"", &format!("[\"{typo}\"]")))]);
+        let loaded = st.load();
+        let d = loaded.diagnostics.iter().find(|d| d.is_error()).expect(typo);
+        let hint = d.hint.clone().unwrap_or_default();
+        let suggested = hint
+            .strip_prefix("did you mean \"")
+            .and_then(|s| s.strip_suffix("\"?"))
+            .unwrap_or_else(|| panic!("{typo}: {hint}"));
+        let days = loaxa::localtime::Weekdays::parse_word(suggested).unwrap();
+        assert!(days.contains(meant), "{typo} -> {suggested}");
+    }
+    // Vietnamese-looking words and numbers out of the week: never a "did you mean".
+    for word in ["thứ 8", "thu tam", "t9", "thứ", "ngày mai", "T1"] {
+        let st = Station::new(&[("a.toml", &broadcast("\"06:30\"", &format!("[\"{word}\"]")))]);
+        let loaded = st.load();
+        let d = loaded.diagnostics.iter().find(|d| d.is_error()).expect(word);
+        let hint = d.hint.clone().unwrap_or_default();
+        assert!(!hint.contains("did you mean"), "{word}: {hint}");
+        assert!(hint.contains("t2…t7"), "{word}: {hint}");
+    }
+}
+
+/// A file saved as `ban-tin.toml.txt` (Notepad) or `sang.TOML` used to be skipped in silence
+/// while `check` said all was well. Now each is named with the fix; a backup taken off the air
+/// on purpose (`.toml.bak`) stays quiet.
+#[test]
+fn a_schedule_saved_under_another_name_is_named() {
+    let text = broadcast("\"06:30\"", "[\"t2\"]");
+    let st = Station::new(&[
+        ("ban-tin.toml.txt", &text),
+        ("sang.TOML", &text.replace("id = \"b\"", "id = \"c\"")),
+        ("cu.toml.bak", &text.replace("id = \"b\"", "id = \"d\"")),
+        ("ghi-chu.txt", "notes"),
+    ]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.config_path())
+        .arg("check")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (file, fixed) in [("ban-tin.toml.txt", "ban-tin.toml"), ("sang.TOML", "sang.toml")] {
+        assert!(text.contains(file), "{file} named: {text}");
+        assert!(text.contains(&format!("rename it to `{fixed}`")), "{text}");
+    }
+    assert!(text.contains("this file is not read"), "{text}");
+    assert!(!text.contains("cu.toml.bak") && !text.contains("ghi-chu"), "{text}");
+}
