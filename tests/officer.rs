@@ -39,7 +39,8 @@ fn broadcast(at: &str, days: &str) -> String {
 fn officers_notations_air_when_they_meant() {
     use unicode_normalization::UnicodeNormalization;
     let decomposed: String = "thứ bảy".nfd().collect();
-    let cases: Vec<(String, String, Vec<(Weekday, &str)>)> = vec![
+    type Case<'a> = (String, String, Vec<(Weekday, &'a str)>);
+    let cases: Vec<Case> = vec![
         (
             r#"["6h30", "17g05"]"#.into(),
             r#"["thu ba", "T5"]"#.into(),
