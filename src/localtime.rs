@@ -4,7 +4,7 @@
 //! Everything here is pure parsing and formatting, shared by the config loader, the schedule
 //! reader and the plan printer, so one spelling of "Thứ Hai" or "06:15" is accepted everywhere.
 
-use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 
 /// Parses a time of day as officers write it: `06:15`, `6:15`, `06:15:30`, and the
 /// Vietnamese notations `6h30`, `6g30`, `06h30`, `17h05`, `6h` (24-hour clock). A 12-hour
@@ -96,6 +96,41 @@ fn twelve_hour(t: &str) -> Option<String> {
         _ => return None,
     };
     Some(format!("{h24:02}:{m:02}"))
+}
+
+/// Parses a date as it is written in Vietnam or in ISO form: `2026-12-01`, `01/12/2026`,
+/// `1/12/2026`, `01-12-2026`, `01.12.2026` (day first: Vietnamese never writes month first).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let t = s.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Some(d);
+    }
+    let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
+    let [d, m, y] = parts.as_slice() else {
+        return None;
+    };
+    let num = |x: &str, max_len: usize| {
+        (!x.is_empty() && x.len() <= max_len && x.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| x.parse::<u32>().ok())
+            .flatten()
+    };
+    if y.len() != 4 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(num(y, 4)? as i32, num(m, 2)?, num(d, 2)?)
+}
+
+/// A local date with a time: the date as [`parse_date`] takes it, then `T` or spaces, then
+/// the time as [`parse_clock`] takes it (`01/12/2026 7h`, `2026-12-01T07:00:00`). Errors
+/// explain the time; None when the date part is not a date.
+pub fn parse_date_time(s: &str) -> Option<Result<NaiveDateTime, String>> {
+    let t = s.trim();
+    let (date, time) = t
+        .split_once('T')
+        .filter(|(d, _)| parse_date(d).is_some())
+        .or_else(|| t.split_once(char::is_whitespace))?;
+    let date = parse_date(date)?;
+    Some(parse_clock(time.trim()).map(|clock| date.and_time(clock)))
 }
 
 /// A set of weekdays, as a bit mask (bit 0 = Monday).
@@ -313,6 +348,28 @@ mod tests {
         assert!(wk.contains(Weekday::Fri) && !wk.contains(Weekday::Sat));
         assert_eq!(Weekdays::parse_word("daily"), Some(Weekdays::ALL));
         assert_eq!(Weekdays::parse_word("mondey"), None);
+    }
+
+    #[test]
+    fn dates_day_first_and_iso() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(parse_date("2026-12-01"), d(2026, 12, 1));
+        assert_eq!(parse_date("01/12/2026"), d(2026, 12, 1));
+        assert_eq!(parse_date("1/12/2026"), d(2026, 12, 1));
+        assert_eq!(parse_date("01-12-2026"), d(2026, 12, 1));
+        assert_eq!(parse_date("01.12.2026"), d(2026, 12, 1));
+        assert_eq!(parse_date("31/02/2026"), None);
+        assert_eq!(parse_date("12/2026"), None);
+        assert_eq!(parse_date("01/12/26"), None, "a two-digit year is not guessed");
+        let t = parse_date_time("01/12/2026 7h").unwrap().unwrap();
+        assert_eq!(t.to_string(), "2026-12-01 07:00:00");
+        assert!(
+            parse_date_time("01/12/2026 7:30 PM")
+                .unwrap()
+                .unwrap_err()
+                .contains("19:30")
+        );
+        assert_eq!(parse_date_time("hôm nay"), None);
     }
 
     #[test]

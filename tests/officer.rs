@@ -140,3 +140,51 @@ fn a_schedule_saved_under_another_name_is_named() {
     assert!(text.contains("this file is not read"), "{text}");
     assert!(!text.contains("cu.toml.bak") && !text.contains("ghi-chu"), "{text}");
 }
+
+fn plain(keys: &str) -> String {
+    format!(
+        "[[broadcast]]\nid = \"b\"\ntitle = \"Bản tin\"\naudio = [\"chime.ogg\"]\nchannels = [\"loudspeaker\"]\n{keys}\n"
+    )
+}
+
+/// Dates as Vietnamese write them (day first, `dd/mm/yyyy`), with a time as officers write
+/// it, and a bare TOML time: accepted in `from`, `until`, `except`, `on`, and `plan --from`.
+#[test]
+fn day_first_dates_and_bare_times_are_accepted() {
+    let cases = [
+        ("at = 06:30\ndays = [\"t2\"]", vec![(Weekday::Mon, "06:30")]),
+        (
+            "at = \"06:30\"\nfrom = \"08/12/2026\"\nuntil = \"10/12/2026\"\nexcept = [\"9/12/2026\"]",
+            vec![(Weekday::Tue, "06:30"), (Weekday::Thu, "06:30")],
+        ),
+        (
+            "on = [\"09/12/2026 7h\", \"11/12/2026 17:05\", \"2026-12-12T06:00:00\"]",
+            vec![
+                (Weekday::Wed, "07:00"),
+                (Weekday::Fri, "17:05"),
+                (Weekday::Sat, "06:00"),
+            ],
+        ),
+    ];
+    for (keys, want) in cases {
+        let st = Station::new(&[("a.toml", &plain(keys))]);
+        let loaded = st.load();
+        assert!(!loaded.has_errors(), "{keys}: {:?}", loaded.diagnostics);
+        let want: Vec<(Weekday, String)> = want.into_iter().map(|(d, t)| (d, t.to_string())).collect();
+        assert_eq!(week(&st), want, "{keys}");
+    }
+    // The same forms on the command line.
+    let st = Station::new(&[("a.toml", &plain("at = \"06:30\""))]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.config_path())
+        .args(["plan", "--from", "07/12/2026", "--to", "08/12/2026 7h", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        2,
+        "Mon and Tue 06:30"
+    );
+}

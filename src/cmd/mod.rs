@@ -12,7 +12,7 @@ pub mod verify;
 
 use std::process::ExitCode;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::config::{Config, ConfigError};
@@ -64,20 +64,14 @@ pub fn parse_local(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+    if let Some(d) = crate::localtime::parse_date(s) {
         return Ok(crate::plan::to_utc(tz, d.and_time(chrono::NaiveTime::MIN)));
     }
-    for f in [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(s, f) {
-            return Ok(crate::plan::to_utc(tz, dt));
-        }
+    match crate::localtime::parse_date_time(s) {
+        Some(Ok(dt)) => Ok(crate::plan::to_utc(tz, dt)),
+        Some(Err(why)) => Err(why),
+        None => Err(format!(
+            "`{s}` is not a date or date-time: write 2024-04-15, 15/04/2024, 2024-04-15T06:00 or \"15/04/2024 6h\""
+        )),
     }
-    Err(format!(
-        "`{s}` is not a date or date-time: write 2024-04-15 or 2024-04-15T06:00"
-    ))
 }

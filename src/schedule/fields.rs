@@ -138,7 +138,11 @@ impl<'a, 'i> Fields<'a, 'i> {
     pub fn strings(&mut self, cx: &mut Ctx, key: &'static str) -> Option<Sp<Vec<Sp<String>>>> {
         let v = self.raw(key)?;
         match v.get_ref() {
-            DeValue::String(s) => Some(Spanned::new(v.span(), vec![Spanned::new(v.span(), s.to_string())])),
+            DeValue::String(_) => expect_str(cx, key, v).map(|one| Spanned::new(v.span(), vec![one])),
+            // A bare time of day (`at = 06:30`); see `expect_str`.
+            DeValue::Datetime(dt) if dt.date.is_none() => {
+                expect_str(cx, key, v).map(|one| Spanned::new(v.span(), vec![one]))
+            }
             DeValue::Array(items) => {
                 let list = items.iter().filter_map(|item| expect_str(cx, key, item)).collect();
                 Some(Spanned::new(v.span(), list))
@@ -268,6 +272,13 @@ impl<'a, 'i> Fields<'a, 'i> {
 fn expect_str(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<Sp<String>> {
     match v.get_ref() {
         DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
+        // `at = 06:30` without quotes is a TOML time of day: it can only mean that time.
+        DeValue::Datetime(dt) if dt.date.is_none() && dt.offset.is_none() => dt.time.map(|t| {
+            Spanned::new(
+                v.span(),
+                format!("{:02}:{:02}:{:02}", t.hour, t.minute, t.second.unwrap_or(0)),
+            )
+        }),
         other => {
             wrong_type(cx, key, v.span(), other, "text in double quotes, e.g. \"…\"");
             None
@@ -281,16 +292,16 @@ fn expect_date(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<Sp<N
             (Some(d), None, None) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()),
             _ => None,
         },
-        DeValue::String(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok(),
+        DeValue::String(s) => crate::localtime::parse_date(s),
         other => {
-            wrong_type(cx, key, v.span(), other, "a date, e.g. 2024-04-15");
+            wrong_type(cx, key, v.span(), other, "a date, e.g. 2024-04-15 or \"15/04/2024\"");
             return None;
         }
     };
     if parsed.is_none() {
         cx.error(v.span(), format!("`{key}` must be a plain date"))
             .label("not a date")
-            .hint("write the date as YYYY-MM-DD without a time, e.g. 2024-04-15");
+            .hint("write the date without a time, as 2024-04-15 or \"15/04/2024\" (day first)");
     }
     parsed.map(|d| Spanned::new(v.span(), d))
 }
@@ -313,11 +324,16 @@ fn expect_datetime(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<
             }
             _ => None,
         },
-        DeValue::String(s) => NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S")
-            .or_else(|_| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M:%S"))
-            .or_else(|_| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M"))
-            .or_else(|_| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M"))
-            .ok(),
+        DeValue::String(s) => match crate::localtime::parse_date_time(s) {
+            Some(Ok(t)) => Some(t),
+            Some(Err(why)) => {
+                cx.error(v.span(), why)
+                    .label("not a time of day")
+                    .hint("write the date and a 24-hour time, e.g. \"19/05/2024 07:00\" or 2024-05-19T07:00:00");
+                return None;
+            }
+            None => None,
+        },
         other => {
             wrong_type(
                 cx,
@@ -332,7 +348,7 @@ fn expect_datetime(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<
     if parsed.is_none() {
         cx.error(v.span(), format!("`{key}` must be a date with a time"))
             .label("not a date-time")
-            .hint("write YYYY-MM-DDTHH:MM:SS in station time, e.g. 2024-05-19T07:00:00");
+            .hint("write the date and a time in station time, e.g. 2024-05-19T07:00:00 or \"19/05/2024 7h\"");
     }
     parsed.map(|d| Spanned::new(v.span(), d))
 }

@@ -137,20 +137,40 @@ fn syntax_error(cx: &mut Ctx, text: &str, e: &toml::de::Error) {
         .chars()
         .next()
         .map_or(start, |c| if c == '\n' { start } else { start + c.len_utf8() });
-    let hint = if message.contains("recurs") {
+    // `from = 01/12/2026`: a day-first date without quotes, which TOML cannot read.
+    let (key, value) = line.split_once('=').map_or(("", ""), |(k, v)| (k.trim(), v.trim()));
+    let day_first = value
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '/' || c == '.')
+        .then(|| crate::localtime::parse_date(value))
+        .flatten();
+    let hint: String = if let Some(date) = day_first {
+        format!(
+            "a date written day first goes in double quotes: {key} = \"{value}\" (or without quotes as {})",
+            date.format("%Y-%m-%d")
+        )
+    } else if value.starts_with('"') && value.contains('\\') {
+        format!(
+            "a backslash (\\) starts an escape in TOML: separate folders with /, e.g. {key} = {}",
+            value.replace('\\', "/")
+        )
+    } else if line.contains(['“', '”', '‘', '’']) {
+        "these are typographic quotes (from Word): use straight double quotes \" on both sides, e.g. title = \"Bản tin sáng\"".into()
+    } else if message.contains("recurs") {
         "lists or tables are nested far too deeply here; a schedule never needs more than a list inside a [[broadcast]]"
+            .into()
     } else if message == "a list is not closed" {
-        "end the list with `]` on the same line, e.g. at = [\"06:15\", \"17:10\"]"
+        "end the list with `]` on the same line, e.g. at = [\"06:15\", \"17:10\"]".into()
     } else if message.contains("duplicate key") {
-        "each key may appear once per section; for several values use a list, e.g. at = [\"06:15\", \"17:10\"]"
+        "each key may appear once per section; for several values use a list, e.g. at = [\"06:15\", \"17:10\"]".into()
     } else if line.matches('"').count() % 2 == 1 {
-        "a quote is not closed: text goes between two double quotes, e.g. title = \"Bản tin sáng\""
+        "a quote is not closed: text goes between two double quotes, e.g. title = \"Bản tin sáng\"".into()
     } else if message.contains("quoted") || message.contains("invalid string") {
-        "text must be in double quotes, e.g. title = \"Bản tin sáng\""
+        "text must be in double quotes, e.g. title = \"Bản tin sáng\"".into()
     } else if !line.contains('=') && !line.trim_start().starts_with('[') {
-        "each line is `key = value`, a [section] header, or a comment starting with #"
+        "each line is `key = value`, a [section] header, or a comment starting with #".into()
     } else {
-        "text needs double quotes, dates are written 2024-04-15, lists use [ ] with commas"
+        "text needs double quotes, dates are written 2024-04-15, lists use [ ] with commas".into()
     };
     cx.error(start..end, format!("TOML syntax error: {message}"))
         .code("toml-syntax")
@@ -380,6 +400,13 @@ fn read_rule(
             d.hint("put the days into the cron expression instead, e.g. cron = \"0 15 6 * * mon-fri\"");
         } else {
             d.hint("add at = [\"06:15\"] with the times to air on these days");
+        }
+    }
+    // The alternatives and `days` count as read whatever happens below: a mistake in `at`
+    // must not also report a correct `days` as an unknown key.
+    for k in ["at", "cron", "on", "days"] {
+        if f.has(k) {
+            let _ = f.raw(k);
         }
     }
     let rule = match given.first().copied() {
@@ -657,6 +684,21 @@ fn read_audio(media: &mut Library, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Opti
 }
 
 fn media_error(media: &Library, cx: &mut Ctx, span: Range<usize>, rel: &str, e: &MediaError) {
+    // `"de-an-06\ban-tin.mp3"` from Windows: `\b` is an escape in TOML, so the name arrives
+    // with a control character; in single quotes the backslash arrives as it is.
+    if rel.contains('\\') || rel.chars().any(char::is_control) {
+        let fixed = rel.replace('\\', "/");
+        let hint = if fixed.chars().any(char::is_control) {
+            "a backslash (\\) is not a folder separator here: use /, e.g. \"de-an-06/ban-tin.mp3\"".to_string()
+        } else {
+            format!("use / between folders: \"{fixed}\"")
+        };
+        cx.error(span, "this path uses a backslash (\\)")
+            .code("backslash-path")
+            .label("folders are separated by /")
+            .hint(hint);
+        return;
+    }
     let hint = match e {
         MediaError::NotFound { .. } => match media.similar(rel) {
             Some(s) => format!("did you mean \"{s}\"?"),
