@@ -216,7 +216,7 @@ impl Weekdays {
 }
 
 /// Vietnamese without its diacritics (`thứ bảy` → `thu bay`, `đêm` → `dem`), composed first.
-fn fold(s: &str) -> String {
+pub fn fold(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     s.nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))

@@ -188,3 +188,41 @@ fn day_first_dates_and_bare_times_are_accepted() {
         "Mon and Tue 06:30"
     );
 }
+
+/// A one-off whose instants are all past used to pass in silence (a wrong year, typically);
+/// the Vietnamese level names are accepted however they are typed, and an unknown level's hint
+/// lists them.
+#[test]
+fn past_one_offs_are_named_and_levels_read_in_vietnamese() {
+    let check = |st: &Station| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
+            .arg("--config")
+            .arg(st.config_path())
+            .arg("check")
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let st = Station::new(&[("a.toml", &plain("on = [\"01/12/2025 7h\"]"))]);
+    let (code, text) = check(&st);
+    assert_eq!(code, Some(0), "a warning, not an error: {text}");
+    assert!(text.contains("already past (the last: 01/12/2025 07:00)"), "{text}");
+    use unicode_normalization::UnicodeNormalization;
+    for (word, level) in [
+        ("khẩn cấp".nfd().collect::<String>(), "emergency"),
+        ("Ưu Tiên".to_string(), "priority"),
+        ("thong thuong".to_string(), "normal"),
+    ] {
+        let st = Station::new(&[("a.toml", &plain(&format!("at = \"06:30\"\npriority = \"{word}\"")))]);
+        let loaded = st.load();
+        assert!(!loaded.has_errors(), "{word}: {:?}", loaded.diagnostics);
+        assert_eq!(loaded.set.broadcasts[0].priority.as_str(), level);
+    }
+    let st = Station::new(&[("a.toml", &plain("at = \"06:30\"\npriority = \"cao\""))]);
+    let (code, text) = check(&st);
+    assert_eq!(code, Some(1));
+    assert!(
+        text.contains("thông thường") && text.contains("ưu tiên") && text.contains("khẩn cấp"),
+        "{text}"
+    );
+}

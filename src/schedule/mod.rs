@@ -43,11 +43,14 @@ impl Priority {
         }
     }
 
+    /// The Circular 39/2020 level, in English or Vietnamese (`thông thường`, `ưu tiên`,
+    /// `khẩn cấp`, with or without diacritics, composed or decomposed).
     pub fn parse(s: &str) -> Option<Priority> {
-        match s.trim().to_lowercase().as_str() {
-            "normal" | "thông thường" | "thong thuong" => Some(Priority::Normal),
-            "priority" | "ưu tiên" | "uu tien" => Some(Priority::Priority),
-            "emergency" | "khẩn cấp" | "khan cap" => Some(Priority::Emergency),
+        let words = crate::localtime::fold(s).to_lowercase();
+        match words.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
+            "normal" | "thong thuong" => Some(Priority::Normal),
+            "priority" | "uu tien" => Some(Priority::Priority),
+            "emergency" | "khan cap" => Some(Priority::Emergency),
             _ => None,
         }
     }

@@ -366,7 +366,7 @@ fn read_priority(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Priority {
     Priority::parse(p.get_ref()).unwrap_or_else(|| {
         let hint = match did_you_mean(p.get_ref(), ["normal", "priority", "emergency"]) {
             Some(s) => format!("did you mean \"{s}\"?"),
-            None => "use \"normal\", \"priority\" or \"emergency\" (Circular 39/2020/TT-BTTTT levels)".into(),
+            None => "use \"normal\" (thông thường), \"priority\" (ưu tiên) or \"emergency\" (khẩn cấp), the levels of Circular 39/2020/TT-BTTTT".into(),
         };
         cx.error(p.span(), format!("unknown priority `{}`", p.get_ref()))
             .label("not a bulletin level")

@@ -39,6 +39,7 @@ pub fn duplicate_ids(ids: &[(String, Origin)]) -> Vec<Diagnostic> {
 /// Each distinct problem is reported once, with the number of times it happens in the window.
 pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) -> Vec<Diagnostic> {
     let tz = config.station.timezone;
+    let window_start = window.start;
     let occ: Vec<Occurrence<'_>> = plan::occurrences(&set.broadcasts, window, tz)
         .into_iter()
         .filter(|o| o.broadcast.on_loudspeaker())
@@ -127,6 +128,29 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
             .with_label("session too long")
             .with_hint("spread the programmes over another session, or shorten them ([policy] max_session_minutes)"),
         );
+    }
+    // A one-off whose every instant is already past airs never again: most likely the year
+    // or the month is wrong (or the file only keeps a record; then it can go).
+    for b in &set.broadcasts {
+        if let super::Rule::On(instants) = &b.rule
+            && let Some(last) = instants.iter().max()
+            && plan::to_utc(tz, *last) < window_start
+        {
+            out.push(
+                Diagnostic::warning(
+                    b.origin.file,
+                    b.origin.id_span.clone(),
+                    format!(
+                        "`{}` airs only at instants already past (the last: {})",
+                        b.id,
+                        last.format("%d/%m/%Y %H:%M")
+                    ),
+                )
+                .with_code("on-in-the-past")
+                .with_label("will not air again")
+                .with_hint("check the year and the month of `on`; if it has aired, the broadcast can be removed"),
+            );
+        }
     }
     if let Some(max) = config.policy.max_sessions_per_day {
         let over: Vec<_> = per_day.iter().filter(|(_, (n, _))| *n > max as usize).collect();
