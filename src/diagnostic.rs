@@ -238,11 +238,16 @@ impl Sources {
         out + "\n"
     }
 
-    /// Writes diagnostics to stderr, in colour when stderr is a terminal.
+    /// Writes diagnostics to stderr, in colour when stderr is a terminal: the errors first
+    /// (what stops the files from being used), then the warnings, each in file order.
     pub fn emit_all(&self, diagnostics: &[Diagnostic]) {
+        use std::io::Write;
         let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        for d in diagnostics {
-            eprint!("{}", self.render(d, color));
+        let errors = diagnostics.iter().filter(|d| d.is_error());
+        let warnings = diagnostics.iter().filter(|d| !d.is_error());
+        let mut err = std::io::stderr().lock();
+        for d in errors.chain(warnings) {
+            let _ = write!(err, "{}", self.render(d, color));
         }
     }
 }

@@ -226,3 +226,40 @@ fn past_one_offs_are_named_and_levels_read_in_vietnamese() {
         "{text}"
     );
 }
+
+/// A campaign's 19 holidays used to give 19 warnings for each of its broadcasts that has its
+/// own `from`/`until`, burying the one error (`until` before `from`) under 132 lines.
+#[test]
+fn campaign_holidays_make_no_noise_and_errors_come_first() {
+    let holidays: Vec<String> = (1..=19).map(|d| format!("2026-01-{d:02}")).collect();
+    let campaign = format!(
+        "[campaign]\nname = \"Chuyển đổi số\"\nfrom = 2026-01-01\nuntil = 2026-12-31\nexcept = [{}]\n\n",
+        holidays.join(", ")
+    );
+    let fine = plain("at = \"06:30\"\nfrom = 2026-06-01\nuntil = 2026-06-30").replace("id = \"b\"", "id = \"june\"");
+    let st = Station::new(&[("a.toml", &format!("{campaign}{fine}"))]);
+    let loaded = st.load();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    // A broadcast's own holiday outside its own dates is still worth a word.
+    let own = plain("at = \"06:30\"\nfrom = 2026-06-01\nuntil = 2026-06-30\nexcept = [2026-07-04]");
+    let st = Station::new(&[("a.toml", &format!("{campaign}{own}"))]);
+    assert_eq!(st.load().diagnostics.len(), 1);
+    // The inverted dates: the first thing `check` says.
+    let wrong = plain("at = \"06:30\"\nfrom = 2026-06-30\nuntil = 2026-06-01\non = []").replace("on = []\n", "");
+    let st = Station::new(&[(
+        "a.toml",
+        &format!("{campaign}{fine}\n{}", wrong.replace("id = \"b\"", "id = \"x\"")),
+    )]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.config_path())
+        .arg("check")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.starts_with("error: this broadcast ends before it starts"),
+        "{text}"
+    );
+    assert!(text.lines().count() < 20, "{text}");
+}

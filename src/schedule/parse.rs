@@ -324,6 +324,10 @@ fn read_dates(cx: &mut Ctx, f: &mut Fields<'_, '_>, campaign: &Campaign) -> Date
     let until = f.date(cx, "until");
     let except = f.dates(cx, "except");
     let own = from.is_some() || until.is_some();
+    // The campaign's days off apply to each of its broadcasts; one that falls outside a
+    // broadcast's own dates is simply not needed there (19 public holidays used to give 19
+    // warnings per broadcast). Only the broadcast's own `except` is checked against its dates.
+    let own_except = except.is_some();
     let from = from.or_else(|| campaign.from.clone());
     let until = until.or_else(|| campaign.until.clone());
     let except = except.or_else(|| campaign.except.clone()).unwrap_or_default();
@@ -342,7 +346,7 @@ fn read_dates(cx: &mut Ctx, f: &mut Fields<'_, '_>, campaign: &Campaign) -> Date
     };
     let mut days: Vec<NaiveDate> = Vec::new();
     for d in &except {
-        if !filter.allows(*d.get_ref()) {
+        if own_except && !filter.allows(*d.get_ref()) {
             cx.warning(
                 d.span(),
                 format!(
