@@ -263,3 +263,54 @@ fn campaign_holidays_make_no_noise_and_errors_come_first() {
     );
     assert!(text.lines().count() < 20, "{text}");
 }
+
+/// Officers put the chime first in `audio` to change it per bulletin. `chime = false` drops
+/// the station's opening chime, `chime = "file.ogg"` plays another one, no `chime` (or `true`)
+/// keeps the station's.
+#[test]
+fn a_broadcast_chooses_its_own_chime() {
+    use loaxa::playout::{Programme, Segment};
+    let config = common::CONFIG.replace("[policy]", "[audio]\nchime = \"chime.ogg\"\n\n[policy]");
+    let text = |id: &str, chime: &str| {
+        format!(
+            "[[broadcast]]\nid = \"{id}\"\ntitle = \"T\"\naudio = [\"de-an-06/vneid-muc-2.ogg\"]\nchannels = [\"loudspeaker\"]\nat = \"06:30\"\n{chime}\n"
+        )
+    };
+    let files = [
+        ("a.toml", text("station", "")),
+        ("b.toml", text("none", "chime = false")),
+        (
+            "c.toml",
+            text("own", "chime = \"de-an-06/thanh-toan-khong-dung-tien-mat.ogg\""),
+        ),
+        ("d.toml", text("yes", "chime = true")),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let st = Station::with_config(&config, &files);
+    let loaded = st.load();
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    let cfg = st.config();
+    let now = chrono::Utc::now();
+    let occ = loaxa::plan::occurrences(
+        &loaded.set.broadcasts,
+        now..now + chrono::Duration::days(1),
+        cfg.station.timezone,
+    );
+    let first = |id: &str| {
+        let o = occ.iter().find(|o| o.broadcast.id == id).unwrap();
+        let p = Programme::for_occurrence(o, &cfg.audio, &cfg.station.media, &mut Default::default());
+        match &p.segments[0] {
+            Segment::Audio(path) => path.file_name().unwrap().to_string_lossy().to_string(),
+            s => panic!("{s:?}"),
+        }
+    };
+    assert_eq!(first("station"), "chime.ogg");
+    assert_eq!(first("yes"), "chime.ogg");
+    assert_eq!(first("none"), "vneid-muc-2.ogg");
+    assert_eq!(first("own"), "thanh-toan-khong-dung-tien-mat.ogg");
+    // A chime file that is not there is reported like any audio file.
+    let st = Station::with_config(&config, &[("a.toml", &text("x", "chime = \"chuong.ogg\""))]);
+    let loaded = st.load();
+    let e = loaded.diagnostics.iter().find(|d| d.is_error()).expect("missing chime");
+    assert_eq!(loaded.sources.location(e), "schedules/a.toml:7:9");
+}

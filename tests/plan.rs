@@ -40,6 +40,7 @@ fn broadcast(id: &str, rule: Rule) -> Broadcast {
         repeat: 1,
         gap: Duration::ZERO,
         volume: 1.0,
+        chime: Default::default(),
         channels: vec!["loudspeaker".into()],
         post: None,
         origin: Origin { file: 0, id_span: 0..0 },

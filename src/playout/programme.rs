@@ -58,7 +58,11 @@ impl Programme {
             priority: b.priority,
             scheduled_at: o.at,
             segments: segments(
-                audio.chime.as_ref().map(|c| media.join(c)),
+                match &b.chime {
+                    crate::schedule::Chime::Station => audio.chime.as_ref().map(|c| media.join(c)),
+                    crate::schedule::Chime::Off => None,
+                    crate::schedule::Chime::File(f) => Some(media.join(f)),
+                },
                 &items,
                 b.repeat,
                 b.gap,

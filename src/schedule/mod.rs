@@ -96,6 +96,18 @@ pub struct AudioItem {
     pub duration: Duration,
 }
 
+/// `chime = true | false | "file.ogg"` on a broadcast.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Chime {
+    /// The station's `[audio] chime`, if it has one (no `chime` key, or `chime = true`).
+    #[default]
+    Station,
+    /// No opening chime for this broadcast.
+    Off,
+    /// This file, relative to the media folder.
+    File(String),
+}
+
 /// What web and social channels publish for a broadcast.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Post {
@@ -128,6 +140,8 @@ pub struct Broadcast {
     pub gap: Duration,
     /// This broadcast's volume, 0–1, multiplied with the master volume.
     pub volume: f32,
+    /// The opening chime: the station's (`[audio] chime`), none, or this broadcast's own.
+    pub chime: Chime,
     pub channels: Vec<String>,
     pub post: Option<Post>,
     pub origin: Origin,

@@ -11,7 +11,7 @@ use croner::parser::{CronParser, Seconds, Year};
 use toml::de::{DeTable, DeValue};
 
 use super::fields::{Ctx, Decorate, Fields, Sp};
-use super::{AudioItem, Broadcast, DateFilter, Origin, Post, Priority, Rule};
+use super::{AudioItem, Broadcast, Chime, DateFilter, Origin, Post, Priority, Rule};
 use crate::config::{Config, LOUDSPEAKER};
 use crate::diagnostic::{Diagnostic, FileId, did_you_mean};
 use crate::localtime::{QuietHours, Weekdays, parse_clock};
@@ -35,6 +35,7 @@ const BROADCAST_KEYS: &[&str] = &[
     "repeat",
     "gap_seconds",
     "volume",
+    "chime",
     "channels",
     "post",
 ];
@@ -250,6 +251,7 @@ fn parse_broadcast(
     let repeat = read_repeat(cx, &mut f);
     let gap = read_gap(cx, &mut f);
     let volume = read_volume(cx, &mut f);
+    let chime = read_chime(config, media, cx, &mut f);
     let post_table = f.table(cx, "post");
     let post_span = post_table.as_ref().map(|(_, span)| span.clone());
     let post = post_table.and_then(|(t, span)| read_post(media, cx, t, span));
@@ -289,6 +291,7 @@ fn parse_broadcast(
         repeat,
         gap,
         volume,
+        chime,
         channels: channels.clone().unwrap_or_default(),
         post,
         origin: Origin {
@@ -685,6 +688,38 @@ fn read_audio(media: &mut Library, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Opti
         }
     }
     Some(out)
+}
+
+/// `chime = true | false | "file.ogg"`: the station's opening chime, none, or another file.
+fn read_chime(config: &Config, media: &mut Library, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Chime {
+    let Some(v) = f.raw("chime") else {
+        return Chime::Station;
+    };
+    match v.get_ref() {
+        DeValue::Boolean(true) => {
+            if config.audio.chime.is_none() {
+                cx.warning(v.span(), "`chime = true`, but the station has no chime")
+                    .label("nothing to play")
+                    .hint("set chime = \"file.ogg\" here, or [audio] chime in loaxa.toml");
+            }
+            Chime::Station
+        }
+        DeValue::Boolean(false) => Chime::Off,
+        DeValue::String(s) => match media.duration(s) {
+            Ok(_) => Chime::File(s.to_string()),
+            Err(e) => {
+                media_error(media, cx, v.span(), s, &e);
+                Chime::Station
+            }
+        },
+        _ => {
+            cx.error(v.span(), "`chime` should be true, false or a file")
+                .code("wrong-type")
+                .label("not a chime")
+                .hint("chime = false (no chime), chime = true (the station's), or chime = \"chuong.ogg\" (in media/)");
+            Chime::Station
+        }
+    }
 }
 
 fn media_error(media: &Library, cx: &mut Ctx, span: Range<usize>, rel: &str, e: &MediaError) {
