@@ -74,6 +74,16 @@ pub enum Command {
     /// exact HTTP requests instead, with secrets redacted, and sends nothing.
     Post(PostArgs),
 
+    /// Write a new schedule file to fill in: one broadcast, every key explained in Vietnamese.
+    ///
+    /// The file is `<schedules>/ID.toml`; an existing file is never overwritten. Fill in the
+    /// title, the audio file and the post, then run `loaxa check`.
+    #[command(after_help = "\
+Examples:
+  loaxa new ban-tin-sang --at 06:30 --days t2,t4,t6
+  loaxa new thong-bao-dvc --at 6h30,17h --title \"Dịch vụ công trực tuyến\"")]
+    New(NewArgs),
+
     /// List the sound output devices; put one's name in [audio] device.
     Devices,
 
@@ -210,6 +220,21 @@ pub struct PostArgs {
     /// (it is unconfirmed, or waits for a retry). Recorded in the history.
     #[arg(long)]
     pub again: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The broadcast's id, also the file's name: letters, digits, `-`, `_`.
+    pub id: String,
+    /// When it airs: times separated by commas, e.g. 06:30,17:00 (or 6h30,17h).
+    #[arg(long, value_name = "TIMES", default_value = "06:30")]
+    pub at: String,
+    /// Which days, separated by commas, e.g. t2,t4,t6 or mon,wed,fri (default: every day).
+    #[arg(long, value_name = "DAYS")]
+    pub days: Option<String>,
+    /// The bulletin's title.
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Args)]

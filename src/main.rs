@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::History(args) => loaxa::cmd::history::run(&cli.config, args),
         Command::Play(args) => loaxa::cmd::play::run(&cli.config, args),
         Command::Post(args) => loaxa::cmd::post::run(&cli.config, args),
+        Command::New(args) => loaxa::cmd::new::run(&cli.config, args),
         Command::Devices => loaxa::cmd::devices::run(),
         Command::Verify(args) => loaxa::cmd::verify::run(&cli.config, args),
         Command::Report(args) => loaxa::cmd::report::run(&cli.config, args),

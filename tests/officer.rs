@@ -314,3 +314,67 @@ fn a_broadcast_chooses_its_own_chime() {
     let e = loaded.diagnostics.iter().find(|d| d.is_error()).expect("missing chime");
     assert_eq!(loaded.sources.location(e), "schedules/a.toml:7:9");
 }
+
+/// `loaxa new` writes a file to fill in, that `check` reads; it never overwrites one.
+#[test]
+fn loaxa_new_writes_a_template_that_check_reads_and_never_overwrites() {
+    let st = Station::new(&[]);
+    let loaxa = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
+            .arg("--config")
+            .arg(st.config_path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = loaxa(&[
+        "new",
+        "ban-tin-sang",
+        "--at",
+        "6h30,17h",
+        "--days",
+        "t2,thứ 4,T6",
+        "--title",
+        "Bản tin \"sáng\"",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let path = st.path().join("schedules/ban-tin-sang.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("at = [\"06:30\", \"17:00\"]"), "{text}");
+    // Only the audio file is left to fill in, and check says where.
+    let loaded = st.load();
+    let errors: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{} {}", loaded.sources.location(d), d.message))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("ban-tin-sang.toml:13:") && errors[0].contains("ten-tep.mp3"),
+        "{errors:?}"
+    );
+    std::fs::write(&path, text.replace("ten-tep.mp3", "de-an-06/vneid-muc-2.ogg")).unwrap();
+    assert!(!st.load().has_errors());
+    assert_eq!(
+        week(&st),
+        [
+            (Weekday::Mon, "06:30"),
+            (Weekday::Mon, "17:00"),
+            (Weekday::Wed, "06:30"),
+            (Weekday::Wed, "17:00"),
+            (Weekday::Fri, "06:30"),
+            (Weekday::Fri, "17:00"),
+        ]
+        .map(|(d, t)| (d, t.to_string()))
+    );
+    let before = std::fs::read(&path).unwrap();
+    let again = loaxa(&["new", "ban-tin-sang"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("never overwrites"));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let bad = loaxa(&["new", "bản-tin"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let bad = loaxa(&["new", "x", "--at", "6:30 PM"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("18:30"));
+}

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod devices;
 pub mod history;
+pub mod new;
 pub mod plan;
 pub mod play;
 pub mod post;
