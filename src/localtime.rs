@@ -64,7 +64,7 @@ fn vietnamese_clock(t: &str) -> Option<Result<NaiveTime, String>> {
 
 /// The 24-hour time a 12-hour one means (`6:30 PM` → `18:30`, `6h30 chiều` → `18:30`,
 /// `12 AM` → `00:00`), or None when `t` has no AM/PM or sáng/trưa/chiều/tối/đêm.
-fn twelve_hour(t: &str) -> Option<String> {
+pub fn twelve_hour(t: &str) -> Option<String> {
     let lower = t.to_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();
     let (clock_part, marker) = match words.as_slice() {

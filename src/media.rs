@@ -119,14 +119,51 @@ impl Library {
 
     /// File names in the media folder close to `rel`, for "did you mean" hints.
     pub fn similar(&self, rel: &str) -> Option<String> {
+        // `media/de-an-06/x.ogg`: the media folder named once too often.
+        if let Some(rest) = rel.strip_prefix("media/")
+            && self.root.join(rest).is_file()
+        {
+            return Some(rest.to_string());
+        }
         let parent = Path::new(rel).parent().unwrap_or(Path::new(""));
         let dir = self.root.join(parent);
         let names: Vec<String> = std::fs::read_dir(dir)
-            .ok()?
-            .filter_map(|e| e.ok())
-            .map(|e| parent.join(e.file_name()).to_string_lossy().replace('\\', "/"))
-            .collect();
-        crate::diagnostic::did_you_mean(rel, names.iter().map(String::as_str)).map(str::to_string)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| parent.join(e.file_name()).to_string_lossy().replace('\\', "/"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(s) = crate::diagnostic::did_you_mean(rel, names.iter().map(String::as_str)) {
+            return Some(s.to_string());
+        }
+        // `vneid.ogg` for `de-an-06/vneid.ogg`: the same name in another folder.
+        let name = Path::new(rel).file_name()?.to_str()?.to_lowercase();
+        self.find_by_name(&name)
+    }
+
+    /// The first file called `name` (any case) in the media folder or its subfolders, a few
+    /// levels and a few thousand entries deep at most: a hint must stay cheap.
+    fn find_by_name(&self, name: &str) -> Option<String> {
+        let mut stack = vec![(self.root.clone(), 0)];
+        let mut seen = 0;
+        while let Some((dir, depth)) = stack.pop() {
+            for e in std::fs::read_dir(&dir).ok()?.filter_map(|e| e.ok()) {
+                seen += 1;
+                if seen > 5_000 {
+                    return None;
+                }
+                let path = e.path();
+                let Ok(kind) = e.file_type() else { continue };
+                if kind.is_dir() && depth < 3 {
+                    stack.push((path, depth + 1));
+                } else if kind.is_file() && e.file_name().to_string_lossy().to_lowercase() == name {
+                    let rel = path.strip_prefix(&self.root).ok()?;
+                    return Some(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        None
     }
 }
 

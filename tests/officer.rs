@@ -378,3 +378,331 @@ fn loaxa_new_writes_a_template_that_check_reads_and_never_overwrites() {
     let bad = loaxa(&["new", "x", "--at", "6:30 PM"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("18:30"));
 }
+
+/// One broadcast (lines 1–5) and then the officer's lines, from line 6 on.
+fn with(lines: &str) -> String {
+    format!(
+        "[[broadcast]]\nid = \"a\"\ntitle = \"Bản tin\"\naudio = [\"de-an-06/vneid-muc-2.ogg\"]\nchannels = [\"loudspeaker\"]\n{lines}\n"
+    )
+}
+
+/// What `check` must say about one officer's mistake: the first error's FILE:LINE, a part of
+/// its message and of its hint. None: the file is right and must load without an error.
+type Want = Option<(usize, &'static str, &'static str)>;
+
+/// Mistakes officers make, beyond tests/fixtures/invalid: each is reported on the right line,
+/// says what is wrong and how to fix it; the notations that are not mistakes load.
+#[test]
+fn officers_mistakes_are_reported_where_they_are_with_the_fix() {
+    let t = |s: &str| s.to_string();
+    let cases: Vec<(&str, String, Want)> = vec![
+        (
+            "misspelt key",
+            with("tittle = \"x\"\nat = \"06:30\""),
+            Some((6, "unknown key `tittle`", "did you mean `title`")),
+        ),
+        (
+            "capitalised key",
+            with("At = \"06:30\""),
+            Some((6, "unknown key `At`", "`at`")),
+        ),
+        ("hour 25", with("at = \"25h\""), Some((6, "hour 25", ""))),
+        ("minute 75", with("at = \"6h75\""), Some((6, "minute 75", ""))),
+        (
+            "12-hour AM",
+            with("at = \"06:30 AM\""),
+            Some((6, "12-hour time", "at = \"06:30\"")),
+        ),
+        (
+            "12-hour evening",
+            with("at = \"8h tối\""),
+            Some((6, "12-hour time", "at = \"20:00\"")),
+        ),
+        (
+            "hour as words",
+            with("at = \"6 giờ 30\""),
+            Some((6, "not a time", "6h30")),
+        ),
+        ("time as a number", with("at = 630"), Some((6, "`at` should be", ""))),
+        (
+            "two times in one text",
+            with("at = \"06:30; 17:30\""),
+            Some((6, "several times", "at = [\"06:30\", \"17:30\"]")),
+        ),
+        (
+            "day eight",
+            with("at = \"06:30\"\ndays = [\"T8\"]"),
+            Some((7, "`T8` is not a day", "t2…t7")),
+        ),
+        (
+            "two days in one text",
+            with("at = \"06:30\"\ndays = \"t2, t4\""),
+            Some((7, "several days", "days = [\"t2\", \"t4\"]")),
+        ),
+        (
+            "unknown level",
+            with("at = \"06:30\"\npriority = \"khan\""),
+            Some((7, "unknown priority `khan`", "khẩn cấp")),
+        ),
+        (
+            "channel in Vietnamese",
+            with("at = \"06:30\"").replace("[\"loudspeaker\"]", "[\"loa\"]"),
+            Some((5, "unknown channel `loa`", "")),
+        ),
+        (
+            "misspelt channel",
+            with("at = \"06:30\"\n[broadcast.post]\ntext = \"x\"")
+                .replace("[\"loudspeaker\"]", "[\"loudspeaker\", \"facebok\"]"),
+            Some((5, "unknown channel `facebok`", "facebook")),
+        ),
+        (
+            "no channels",
+            with("at = \"06:30\"").replace("[\"loudspeaker\"]", "[]"),
+            Some((5, "`channels` is empty", "")),
+        ),
+        (
+            "id with accents",
+            with("at = \"06:30\"").replace("id = \"a\"", "id = \"bản tin\""),
+            Some((2, "not a usable id", "")),
+        ),
+        (
+            "no title",
+            with("at = \"06:30\"").replace("title = \"Bản tin\"\n", ""),
+            Some((1, "missing `title`", "title = ")),
+        ),
+        (
+            "impossible date",
+            with("on = [\"31/02/2026 7h\"]"),
+            Some((6, "must be a date with a time", "")),
+        ),
+        (
+            "one-off without a time",
+            with("on = [\"01/12/2026\"]"),
+            Some((6, "must be a date with a time", "")),
+        ),
+        (
+            "one-off as a bare date",
+            with("on = [2026-12-01]"),
+            Some((6, "must be a date with a time", "")),
+        ),
+        (
+            "month 13",
+            with("at = \"06:30\"\nfrom = \"2026-13-01\""),
+            Some((7, "must be a plain date", "15/04/2024")),
+        ),
+        (
+            "holiday without a year",
+            with("at = \"06:30\"\nexcept = [\"30/4\"]"),
+            Some((7, "must be a plain date", "")),
+        ),
+        (
+            "dates the wrong way round",
+            with("at = \"06:30\"\nfrom = \"31/12/2026\"\nuntil = \"01/12/2026\""),
+            Some((8, "ends before it starts", "swap")),
+        ),
+        (
+            "repeat zero",
+            with("at = \"06:30\"\nrepeat = 0"),
+            Some((7, "`repeat` must be between", "")),
+        ),
+        (
+            "repeat as text",
+            with("at = \"06:30\"\nrepeat = \"2\""),
+            Some((7, "`repeat` should be", "")),
+        ),
+        (
+            "volume in percent",
+            with("at = \"06:30\"\nvolume = 80"),
+            Some((7, "`volume` must be between 0 and 1", "")),
+        ),
+        (
+            "negative gap",
+            with("at = \"06:30\"\ngap_seconds = -1"),
+            Some((7, "`gap_seconds` must be between", "")),
+        ),
+        (
+            "web address without https",
+            with("at = \"06:30\"\n[broadcast.post]\ntext = \"x\"\nlink = \"www.xa.gov.vn\"")
+                .replace("[\"loudspeaker\"]", "[\"loudspeaker\", \"web\"]"),
+            Some((9, "`link` must be a web address", "https://")),
+        ),
+        (
+            "post without text",
+            with("at = \"06:30\"\n[broadcast.post]\ntitle = \"x\"")
+                .replace("[\"loudspeaker\"]", "[\"loudspeaker\", \"web\"]"),
+            Some((7, "missing `text`", "")),
+        ),
+        (
+            "web channel without post",
+            with("at = \"06:30\"").replace("[\"loudspeaker\"]", "[\"loudspeaker\", \"web\"]"),
+            Some((5, "needs a [broadcast.post]", "")),
+        ),
+        (
+            "cron in words",
+            with("cron = \"6h30 hằng ngày\""),
+            Some((6, "cron", "")),
+        ),
+        (
+            "at and on together",
+            with("at = \"06:30\"\non = [\"01/12/2026 7h\"]"),
+            Some((7, "cannot be used together", "")),
+        ),
+        (
+            "never says when",
+            with(""),
+            Some((1, "never says when it airs", "at = ")),
+        ),
+        (
+            "days with a one-off",
+            with("on = [\"01/12/2026 7h\"]\ndays = [\"t2\"]"),
+            Some((7, "`days` only works together with `at`", "")),
+        ),
+        (
+            "plural table name",
+            t("[[broadcasts]]\nid = \"a\"\n"),
+            Some((1, "", "")),
+        ),
+        (
+            "Vietnamese table name",
+            t("[[ban-tin]]\nid = \"a\"\n"),
+            Some((1, "", "")),
+        ),
+        (
+            "bare text",
+            with("at = \"06:30\"").replace("title = \"Bản tin\"", "title = Bản tin"),
+            Some((3, "TOML syntax error", "double quotes")),
+        ),
+        (
+            "unclosed quote",
+            with("at = \"06:30").replace("title = \"Bản tin\"", "title = \"Bản tin"),
+            Some((3, "TOML syntax error", "quote is not closed")),
+        ),
+        (
+            "key twice",
+            with("at = \"06:30\"\nat = \"17:00\""),
+            Some((7, "TOML syntax error", "once per section")),
+        ),
+        (
+            "missing audio file with a space",
+            with("at = \"06:30\"").replace("de-an-06/vneid-muc-2.ogg", "ban tin.mp3"),
+            Some((4, "does not exist", "")),
+        ),
+        (
+            "wrong case in a file name",
+            with("at = \"06:30\"").replace("vneid-muc-2.ogg", "VNeID-muc-2.ogg"),
+            Some((4, "", "did you mean \"de-an-06/vneid-muc-2.ogg\"")),
+        ),
+        (
+            "folder left out",
+            with("at = \"06:30\"").replace("de-an-06/vneid-muc-2.ogg", "vneid-muc-2.ogg"),
+            Some((4, "", "de-an-06/vneid-muc-2.ogg")),
+        ),
+        (
+            "media/ written in front",
+            with("at = \"06:30\"").replace("de-an-06/", "media/de-an-06/"),
+            Some((4, "", "de-an-06/vneid-muc-2.ogg")),
+        ),
+        (
+            "normal bulletin at night",
+            with("at = \"22:30\""),
+            Some((6, "quiet hours", "")),
+        ),
+        (
+            "missing chime file",
+            with("at = \"06:30\"\nchime = \"chuong\""),
+            Some((7, "", "")),
+        ),
+        (
+            "chime as a number",
+            with("at = \"06:30\"\nchime = 1"),
+            Some((7, "`chime` should be", "")),
+        ),
+        // Right, in the notations officers use: these load.
+        ("6h30", with("at = \"6h30\""), None),
+        ("bare TOML time", with("at = 06:30"), None),
+        (
+            "days in Vietnamese",
+            with("at = \"06:30\"\ndays = [\"thứ hai\", \"thu tu\", \"T6\", \"cn\"]"),
+            None,
+        ),
+        (
+            "every day in Vietnamese",
+            with("at = \"06:30\"\ndays = \"hằng ngày\""),
+            None,
+        ),
+        (
+            "level in Vietnamese",
+            with("at = \"06:30\"\npriority = \"ưu tiên\""),
+            None,
+        ),
+        (
+            "dates day first",
+            with("at = \"06:30\"\nfrom = \"01/12/2026\"\nuntil = \"31.12.2026\"\nexcept = [\"25-12-2026\"]"),
+            None,
+        ),
+        (
+            "emergency at night",
+            with("at = \"22:30\"\npriority = \"khẩn cấp\""),
+            None,
+        ),
+        (
+            "one-off with 7h",
+            with("on = [\"01/12/2027 7h\", \"2027-12-02T17:05:00\"]"),
+            None,
+        ),
+        (
+            "channels as one text",
+            with("at = \"06:30\"").replace("[\"loudspeaker\"]", "\"loudspeaker\""),
+            None,
+        ),
+        ("trailing comma", with("at = [\"06:30\", \"17:00\",]"), None),
+        (
+            "Windows line ends",
+            with("at = \"06:30\"\ndays = [\"t2\"]").replace('\n', "\r\n"),
+            None,
+        ),
+        ("tabs", with("\tat = \"06:30\""), None),
+        (
+            "Notepad's byte-order mark",
+            format!("\u{feff}{}", with("at = \"06:30\"")),
+            None,
+        ),
+        ("no chime", with("at = \"06:30\"\nchime = false"), None),
+    ];
+    assert!(cases.len() >= 60, "{} cases", cases.len());
+    let mut failures = Vec::new();
+    for (what, text, want) in &cases {
+        let st = Station::new(&[("a.toml", text.as_str())]);
+        let loaded = st.load();
+        let first = loaded.diagnostics.iter().find(|d| d.is_error());
+        match (want, first) {
+            (None, None) => {}
+            (None, Some(d)) => failures.push(format!(
+                "{what}: unexpected {} {}",
+                loaded.sources.location(d),
+                d.message
+            )),
+            (Some(_), None) => failures.push(format!("{what}: no error")),
+            (Some((line, message, hint)), Some(d)) => {
+                let at = loaded.sources.location(d);
+                let got_hint = d.hint.clone().unwrap_or_default();
+                if !at.starts_with(&format!("schedules/a.toml:{line}:"))
+                    || !d.message.contains(message)
+                    || !got_hint.contains(hint)
+                {
+                    failures.push(format!(
+                        "{what}: wanted {line} `{message}` hint `{hint}`\n   got {at} `{}` hint `{got_hint}`",
+                        d.message
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}

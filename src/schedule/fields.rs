@@ -111,6 +111,17 @@ impl<'a, 'i> Fields<'a, 'i> {
         self.table.contains_key(key)
     }
 
+    /// True when some unknown key is `key` in other case or misspelt (`At`, `att`): the
+    /// unknown-key report names it with "did you mean", so a second error about `key` being
+    /// missing would only mislead. Known keys never count (the report is guaranteed).
+    pub fn has_misspelt(&self, key: &str) -> bool {
+        self.table.keys().any(|k| {
+            let k: &str = k.get_ref().as_ref();
+            !self.known.contains(&k)
+                && (k.eq_ignore_ascii_case(key) || (k.len() >= 3 && did_you_mean(k, [key]).is_some()))
+        })
+    }
+
     pub fn string(&mut self, cx: &mut Ctx, key: &'static str) -> Option<Sp<String>> {
         let v = self.raw(key)?;
         expect_str(cx, key, v)

@@ -417,6 +417,8 @@ fn read_rule(
         }
     }
     let rule = match given.first().copied() {
+        // `At = "06:30"`: the unknown key's own error says "did you mean `at`".
+        None if ["at", "cron", "on"].iter().any(|k| f.has_misspelt(k)) => return None,
         None => {
             cx.error(header.clone(), "this broadcast never says when it airs")
                 .label("no `at`, `cron` or `on`")
@@ -470,9 +472,11 @@ fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)>
             }
             Err(msg) => {
                 ok = false;
-                cx.error(s.span(), msg)
-                    .label("not a time of day")
-                    .hint("write 24-hour local time as \"HH:MM\" (or 6h30), e.g. \"06:15\" or \"17:10\"");
+                let hint = match crate::localtime::twelve_hour(s.get_ref()) {
+                    Some(h24) => format!("write at = \"{h24}\""),
+                    None => "write 24-hour local time as \"HH:MM\" (or 6h30), e.g. \"06:15\" or \"17:10\"".into(),
+                };
+                cx.error(s.span(), msg).label("not a time of day").hint(hint);
             }
         }
     }
@@ -592,11 +596,15 @@ fn read_cron(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)> 
 }
 
 fn read_on(cx: &mut Ctx, f: &mut Fields<'_, '_>, dates: &DateFilter) -> Option<(Rule, RuleSpans)> {
+    // Items that are not date-times are reported one by one; "empty" only when it is.
+    let written_empty = matches!(f.raw("on").map(|v| v.get_ref()), Some(DeValue::Array(a)) if a.is_empty());
     let list = f.datetimes(cx, "on")?;
     if list.is_empty() {
-        let span = f.key_span("on").unwrap_or(0..0);
-        cx.error(span, "`on` is an empty list")
-            .hint("list at least one date-time, e.g. on = [2024-05-19T07:00:00]");
+        if written_empty {
+            let span = f.key_span("on").unwrap_or(0..0);
+            cx.error(span, "`on` is an empty list")
+                .hint("list at least one date-time, e.g. on = [2024-05-19T07:00:00]");
+        }
         return None;
     }
     let mut ok = true;
