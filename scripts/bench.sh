@@ -79,3 +79,9 @@ echo "== memory over simulated days (issue #12)"
 cargo build --release --quiet --example memory_day
 target/release/examples/memory_day 72 | awk -F, 'NR<=2 || $1%12==0'
 target/release/examples/memory_day 24 unpruned | awk -F, 'NR<=2 || $1%12==0'
+
+echo
+echo "== redaction (issue #13)"
+cargo build --release --quiet --example redact_bench
+target/release/examples/redact_bench 9 200000
+target/release/examples/redact_bench 50 200000

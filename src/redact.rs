@@ -32,15 +32,14 @@ const MIN_LEN: usize = 4;
 /// A base64 core shorter than this is not matched (too likely to occur by chance).
 const MIN_BASE64_CORE: usize = 12;
 
-/// A set of secrets and the matcher for all their forms.
+/// The matcher for every form of a set of secrets.
 #[derive(Default)]
 pub struct Known {
-    secrets: Vec<String>,
     matcher: Option<AhoCorasick>,
 }
 
 impl Known {
-    pub fn new(secrets: Vec<String>) -> Known {
+    pub fn new(secrets: &[String]) -> Known {
         let mut patterns: Vec<String> = secrets.iter().flat_map(|s| forms(s)).collect();
         patterns.sort();
         patterns.dedup();
@@ -48,7 +47,7 @@ impl Known {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .ok();
-        Known { secrets, matcher }
+        Known { matcher }
     }
 
     /// The text with every secret, in every form, replaced by [`MARK`].
@@ -69,19 +68,45 @@ impl Known {
 
 static KNOWN: RwLock<Option<Arc<Known>>> = RwLock::new(None);
 
-/// Remembers a secret (and its forms) for every output from now on.
+/// Secrets loaded from the configuration (kept for the life of the process) and the newest
+/// tokens obtained at run time (Zalo rotates a pair a day: the spent ones are no secret any
+/// more, and keeping them all would slow every output a little more each day).
+static REMEMBERED: std::sync::Mutex<(Vec<String>, std::collections::VecDeque<String>)> =
+    std::sync::Mutex::new((Vec::new(), std::collections::VecDeque::new()));
+
+/// Run-time tokens kept: the current pair and a few before it.
+const OBTAINED_KEPT: usize = 8;
+
+/// Remembers a loaded secret (and its forms) for every output from now on.
 pub fn remember(secret: &str) {
+    add(secret, false);
+}
+
+/// Remembers a token obtained at run time; the oldest beyond [`OBTAINED_KEPT`] is forgotten.
+pub fn remember_obtained(secret: &str) {
+    add(secret, true);
+}
+
+fn add(secret: &str, obtained: bool) {
     let secret = secret.trim();
     if secret.len() < MIN_LEN {
         return;
     }
-    let mut guard = KNOWN.write().unwrap_or_else(|p| p.into_inner());
-    let mut secrets = guard.as_ref().map(|k| k.secrets.clone()).unwrap_or_default();
-    if secrets.iter().any(|s| s == secret) {
+    let mut lists = REMEMBERED.lock().unwrap_or_else(|p| p.into_inner());
+    let (loaded, runtime) = &mut *lists;
+    if loaded.iter().chain(runtime.iter()).any(|s| s == secret) {
         return;
     }
-    secrets.push(secret.to_string());
-    *guard = Some(Arc::new(Known::new(secrets)));
+    if obtained {
+        runtime.push_back(secret.to_string());
+        while runtime.len() > OBTAINED_KEPT {
+            runtime.pop_front();
+        }
+    } else {
+        loaded.push(secret.to_string());
+    }
+    let all: Vec<String> = loaded.iter().chain(runtime.iter()).cloned().collect();
+    *KNOWN.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(Known::new(&all)));
 }
 
 /// The text with every remembered secret, in every form, replaced by [`MARK`].
@@ -259,7 +284,7 @@ mod tests {
             after in "[ -~]{0,80}",
             which in 0usize..11,
         ) {
-            let known = Known::new(vec![secret.clone()]);
+            let known = Known::new(std::slice::from_ref(&secret));
             let form = &echoes(&user, &secret)[which];
             for body in [
                 format!("{before}{form}{after}"),
@@ -297,6 +322,20 @@ mod tests {
         let body = format!("{}zz-9f8e7d6c5b4a3928-zz tail", "x".repeat(290));
         let clipped = redact_and_clip(&body, 300);
         assert!(!clipped.contains("9f8e"), "{clipped}");
+    }
+
+    #[test]
+    fn only_the_newest_tokens_obtained_at_run_time_are_kept() {
+        for i in 0..20 {
+            remember_obtained(&format!("zalo-access-token-number-{i:04}-abcdef"));
+        }
+        assert_eq!(redact("zalo-access-token-number-0019-abcdef"), MARK);
+        assert_eq!(redact("zalo-access-token-number-0012-abcdef"), MARK);
+        assert_eq!(
+            redact("zalo-access-token-number-0000-abcdef"),
+            "zalo-access-token-number-0000-abcdef",
+            "a token rotated out long ago is forgotten"
+        );
     }
 
     #[test]

@@ -40,8 +40,8 @@ impl Tokens {
     /// Tokens obtained at run time are secrets like the configured ones: every output
     /// redacts them from the moment they are known.
     fn remember(&self) {
-        crate::redact::remember(&self.access_token);
-        crate::redact::remember(&self.refresh_token);
+        crate::redact::remember_obtained(&self.access_token);
+        crate::redact::remember_obtained(&self.refresh_token);
     }
 }
 
@@ -104,8 +104,8 @@ async fn refresh(ctx: &Ctx) -> Result<Tokens, Outcome> {
     let body = reply.json().unwrap_or(Value::Null);
     match (body["access_token"].as_str(), body["refresh_token"].as_str()) {
         (Some(a), Some(r)) => {
-            crate::redact::remember(a);
-            crate::redact::remember(r);
+            crate::redact::remember_obtained(a);
+            crate::redact::remember_obtained(r);
             let expires_in = body["expires_in"]
                 .as_str()
                 .and_then(|s| s.parse().ok())
