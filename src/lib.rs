@@ -18,6 +18,7 @@ pub mod diagnostic;
 pub mod failpoint;
 pub mod files;
 pub mod history;
+pub mod i18n;
 pub mod localtime;
 pub mod media;
 pub mod outbox;
