@@ -125,9 +125,9 @@ pub struct ReportArgs {
     /// Write to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Language of the labels.
-    #[arg(long, value_enum, default_value_t = crate::report::Lang::Vi)]
-    pub lang: crate::report::Lang,
+    /// Language of the labels (default: [station] language, then LOAXA_LANG, then LANG).
+    #[arg(long, value_enum)]
+    pub lang: Option<crate::report::Lang>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -118,6 +118,9 @@ impl Default for AudioConfig {
 pub struct Station {
     pub name: String,
     pub timezone: Tz,
+    /// `[station] language`: what people read (messages, the report) speaks it; None lets
+    /// `LOAXA_LANG`, then `LANG` decide (see [`crate::i18n::choose`]).
+    pub language: Option<crate::i18n::Lang>,
     /// Directories, already resolved against the config file's directory.
     pub schedules: PathBuf,
     pub media: PathBuf,
@@ -259,6 +262,7 @@ struct RawAudio {
 struct RawStation {
     name: String,
     timezone: Option<Spanned<String>>,
+    language: Option<Spanned<String>>,
     schedules: Option<String>,
     media: Option<String>,
     data: Option<String>,
@@ -359,6 +363,20 @@ impl Config {
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut errors = Vec::new();
 
+        let language = match &raw.station.language {
+            None => None,
+            Some(l) => match crate::i18n::Lang::parse(l.get_ref()) {
+                Some(lang) => Some(lang),
+                None => {
+                    errors.push(
+                        Diagnostic::error(file, l.span(), format!("unknown language `{}`", l.get_ref()))
+                            .with_label("not a language loaxa speaks")
+                            .with_hint("language = \"vi\" (tiếng Việt) or language = \"en\" (English)"),
+                    );
+                    None
+                }
+            },
+        };
         let timezone = match &raw.station.timezone {
             None => Tz::from_str(DEFAULT_TIMEZONE).unwrap_or(Tz::Asia__Ho_Chi_Minh),
             Some(tz) => Tz::from_str(tz.get_ref()).unwrap_or_else(|_| {
@@ -506,6 +524,7 @@ impl Config {
             path: path.to_path_buf(),
             station: Station {
                 name: raw.station.name,
+                language,
                 timezone,
                 schedules: dir(raw.station.schedules, "schedules"),
                 media: dir(raw.station.media, "media"),

@@ -40,12 +40,32 @@ impl Lang {
         }
     }
 
+    /// `vi`, `en`, and what `LANG` holds (`vi_VN.UTF-8`, `en_US`): the language part.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let code = s.trim().split(['_', '-', '.', '@']).next()?.to_ascii_lowercase();
+        match code.as_str() {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
     fn id(self) -> fluent_templates::LanguageIdentifier {
         match self {
             Lang::Vi => fluent_templates::langid!("vi"),
             Lang::En => fluent_templates::langid!("en"),
         }
     }
+}
+
+/// The language people are spoken to in: `[station] language` when the configuration sets
+/// it, then `LOAXA_LANG`, then `LANG`; English when none of them names a language loaxa
+/// speaks (`LANG=C` on a server), Vietnamese on a Vietnamese desktop.
+pub fn choose(configured: Option<Lang>) -> Lang {
+    configured
+        .or_else(|| std::env::var("LOAXA_LANG").ok().as_deref().and_then(Lang::parse))
+        .or_else(|| std::env::var("LANG").ok().as_deref().and_then(Lang::parse))
+        .unwrap_or(Lang::En)
 }
 
 /// The message `id` in `lang`, with named arguments; the id itself if there is no such
@@ -106,6 +126,16 @@ mod tests {
                 assert!(has(lang, id), "{id} does not load in {lang:?}");
             }
         }
+    }
+
+    #[test]
+    fn languages_are_read_as_people_and_systems_write_them() {
+        assert_eq!(Lang::parse("vi"), Some(Lang::Vi));
+        assert_eq!(Lang::parse("vi_VN.UTF-8"), Some(Lang::Vi));
+        assert_eq!(Lang::parse("en_US.utf8"), Some(Lang::En));
+        assert_eq!(Lang::parse("C"), None);
+        assert_eq!(Lang::parse("C.UTF-8"), None);
+        assert_eq!(choose(Some(Lang::Vi)), Lang::Vi, "the configuration comes first");
     }
 
     #[test]

@@ -286,7 +286,7 @@ fn station() -> (tempfile::TempDir, PathBuf) {
     let config = dir.path().join("loaxa.toml");
     std::fs::write(
         &config,
-        "[station]\nname = \"Đài truyền thanh xã Thử Nghiệm\"\nschedules = \"schedules\"\nmedia = \"media\"\ndata = \"var\"\n",
+        "[station]\nname = \"Đài truyền thanh xã Thử Nghiệm\"\nlanguage = \"vi\"\nschedules = \"schedules\"\nmedia = \"media\"\ndata = \"var\"\n",
     )
     .unwrap();
     (dir, config)
@@ -521,4 +521,66 @@ fn the_report_is_printed_to_stdout_without_out() {
     assert!(o.status.success());
     let s = String::from_utf8(o.stdout).unwrap();
     assert!(s.starts_with("<!DOCTYPE html>"));
+}
+
+/// The report speaks the station's language unless `--lang` says otherwise: `[station]
+/// language` first, then `LOAXA_LANG`, then `LANG` (issue #14).
+#[test]
+fn the_report_speaks_the_stations_language() {
+    let (dir, config) = station();
+    let h1 = |env: &[(&str, &str)], extra: &[&str]| {
+        let out = dir.path().join("r.html");
+        let mut c = loaxa();
+        c.args([
+            "--config",
+            config.to_str().unwrap(),
+            "report",
+            "--month",
+            "2024-05",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args(extra)
+        .env_remove("LOAXA_LANG")
+        .env_remove("LANG");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let page = std::fs::read_to_string(&out).unwrap();
+        if page.contains("<h1>Báo cáo kết quả phát thanh</h1>") {
+            "vi"
+        } else if page.contains("<h1>Broadcast report</h1>") {
+            "en"
+        } else {
+            "?"
+        }
+    };
+    assert_eq!(h1(&[("LANG", "en_US.UTF-8")], &[]), "vi", "the station says vi");
+    assert_eq!(h1(&[], &["--lang", "en"]), "en", "--lang wins");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("language = \"vi\"\n", "");
+    std::fs::write(&config, text).unwrap();
+    assert_eq!(
+        h1(&[("LOAXA_LANG", "vi"), ("LANG", "en_US.UTF-8")], &[]),
+        "vi",
+        "then LOAXA_LANG"
+    );
+    assert_eq!(h1(&[("LANG", "vi_VN.UTF-8")], &[]), "vi", "then LANG");
+    assert_eq!(h1(&[("LANG", "C")], &[]), "en", "English when nothing names a language");
+    let bad = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("[station]\n", "[station]\nlanguage = \"fr\"\n");
+    std::fs::write(&config, bad).unwrap();
+    let o = loaxa()
+        .args(["--config", config.to_str().unwrap(), "check"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("unknown language `fr`") && err.contains("language = \"vi\""),
+        "{err}"
+    );
 }

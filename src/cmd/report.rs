@@ -43,9 +43,12 @@ pub fn run(config_path: &Path, args: &ReportArgs) -> ExitCode {
         Err(e) => return usage(e.to_string()),
     };
     let mut bytes = Vec::new();
+    let lang = args
+        .lang
+        .unwrap_or_else(|| crate::i18n::choose(config.station.language));
     let written = match format {
-        ReportFormat::Html => bytes.write_all(report::html::render(&r, args.lang).as_bytes()),
-        ReportFormat::Csv => report::csv::write(&mut bytes, &r, args.lang),
+        ReportFormat::Html => bytes.write_all(report::html::render(&r, lang).as_bytes()),
+        ReportFormat::Csv => report::csv::write(&mut bytes, &r, lang),
     };
     if let Err(e) = written {
         return usage(format!("cannot render the report: {e}"));
