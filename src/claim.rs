@@ -33,7 +33,21 @@ pub fn alive(tag: &str) -> bool {
     if !std::path::Path::new("/proc/self/stat").exists() {
         return true;
     }
-    start_time(pid) == Some(start)
+    match start_time(pid) {
+        Some(t) => t == start,
+        // Not readable: gone, or hidden from this user (`hidepid`). Ask the kernel: only
+        // "no such process" is certain.
+        None => !no_such_process(pid),
+    }
+}
+
+fn no_such_process(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
 }
 
 /// Field 22 of `/proc/<pid>/stat`: when the process started, in clock ticks after boot.
