@@ -4,7 +4,7 @@
 //! Everything here is pure parsing and formatting, shared by the config loader, the schedule
 //! reader and the plan printer, so one spelling of "Thứ Hai" or "06:15" is accepted everywhere.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 
 /// Parses a time of day as officers write it: `06:15`, `6:15`, `06:15:30`, and the
 /// Vietnamese notations `6h30`, `6g30`, `06h30`, `17h05`, `6h` (24-hour clock). A 12-hour
@@ -131,6 +131,29 @@ pub fn parse_date_time(s: &str) -> Option<Result<NaiveDateTime, String>> {
         .or_else(|| t.split_once(char::is_whitespace))?;
     let date = parse_date(date)?;
     Some(parse_clock(time.trim()).map(|clock| date.and_time(clock)))
+}
+
+/// A date as officers read it: `19/05/2024`.
+pub fn show_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// A local date and time as officers read it: `19/05/2024 07:00` (seconds only when set).
+pub fn show_date_time(t: NaiveDateTime) -> String {
+    if t.second() == 0 {
+        t.format("%d/%m/%Y %H:%M").to_string()
+    } else {
+        t.format("%d/%m/%Y %H:%M:%S").to_string()
+    }
+}
+
+/// A time of day as officers read it: `21:30` (seconds only when set).
+pub fn show_time(t: NaiveTime) -> String {
+    if t.second() == 0 {
+        t.format("%H:%M").to_string()
+    } else {
+        t.format("%H:%M:%S").to_string()
+    }
 }
 
 /// A set of weekdays, as a bit mask (bit 0 = Monday).

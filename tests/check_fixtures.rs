@@ -221,7 +221,7 @@ audio = "chime.ogg"
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(
         w[0].message
-            .contains("`second` starts at 2024-06-03 06:00:10 while `first` is still playing"),
+            .contains("`second` starts at 03/06/2024 06:00:10 while `first` is still playing"),
         "{}",
         w[0].message
     );

@@ -354,7 +354,7 @@ fn read_dates(cx: &mut Ctx, f: &mut Fields<'_, '_>, campaign: &Campaign) -> Date
                 d.span(),
                 format!(
                     "{} is outside the broadcast's dates, so excluding it changes nothing",
-                    d.get_ref()
+                    crate::localtime::show_date(*d.get_ref())
                 ),
             )
             .hint("check the year of this date");
@@ -614,7 +614,10 @@ fn read_on(cx: &mut Ctx, f: &mut Fields<'_, '_>, dates: &DateFilter) -> Option<(
             ok = false;
             cx.error(
                 dt.span(),
-                format!("{day} is one of the `except` days, so this instant would never air"),
+                format!(
+                    "{} is one of the `except` days, so this instant would never air",
+                    crate::localtime::show_date(day)
+                ),
             )
             .label("excluded day")
             .hint("remove the instant, or remove the date from `except`");
@@ -637,7 +640,7 @@ fn read_on(cx: &mut Ctx, f: &mut Fields<'_, '_>, dates: &DateFilter) -> Option<(
 }
 
 fn opt_date(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_else(|| "…".into())
+    d.map(crate::localtime::show_date).unwrap_or_else(|| "…".into())
 }
 
 fn read_channels(config: &Config, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<Vec<String>> {
@@ -850,7 +853,7 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
                     if q.contains(*t) {
                         cx.error(
                             span.clone(),
-                            format!("{} is inside quiet hours ({q})", t.format("%H:%M:%S")),
+                            format!("{} is inside quiet hours ({q})", crate::localtime::show_time(*t)),
                         )
                         .label(format!("{} broadcast in quiet hours", b.priority))
                         .hint(quiet_hint.clone());
@@ -860,9 +863,12 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
             Rule::On(list) => {
                 for (dt, span) in list.iter().zip(spans) {
                     if q.contains(dt.time()) {
-                        cx.error(span.clone(), format!("{dt} is inside quiet hours ({q})"))
-                            .label(format!("{} broadcast in quiet hours", b.priority))
-                            .hint(quiet_hint.clone());
+                        cx.error(
+                            span.clone(),
+                            format!("{} is inside quiet hours ({q})", crate::localtime::show_date_time(*dt)),
+                        )
+                        .label(format!("{} broadcast in quiet hours", b.priority))
+                        .hint(quiet_hint.clone());
                     }
                 }
             }
@@ -872,7 +878,7 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
                         spans[0].clone(),
                         format!(
                             "this cron expression fires inside quiet hours ({q}), e.g. at {}",
-                            t.format("%H:%M:%S")
+                            crate::localtime::show_time(t)
                         ),
                     )
                     .label(format!("{} broadcast in quiet hours", b.priority))

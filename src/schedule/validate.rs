@@ -63,7 +63,7 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
         }
     }
     for ((_, _), (first, second, count)) in overlaps {
-        let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string();
+        let local = |t: DateTime<Utc>| crate::localtime::show_date_time(t.with_timezone(&tz).naive_local());
         out.push(
             Diagnostic::warning(
                 second.broadcast.origin.file,
@@ -119,7 +119,7 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
                 format!(
                     "the session starting with `{}` at {} runs {} minutes, over the {}-minute limit{}",
                     start.broadcast.id,
-                    start.at.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+                    crate::localtime::show_date_time(start.at.with_timezone(&tz).naive_local()),
                     (length.num_seconds() + 59) / 60,
                     config.policy.max_session_minutes,
                     times(count)
@@ -160,7 +160,8 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
                     last.broadcast.origin.file,
                     last.broadcast.origin.id_span.clone(),
                     format!(
-                        "{day} has {n} loudspeaker sessions, more than the {max} allowed{}",
+                        "{} has {n} loudspeaker sessions, more than the {max} allowed{}",
+                        crate::localtime::show_date(**day),
                         times(over.len())
                     ),
                 )
