@@ -90,6 +90,13 @@ pub fn to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
 /// date range (bounded, so an impossible rule ends the search instead of looping).
 pub fn first_matching(b: &Broadcast, tz: Tz, mut pred: impl FnMut(NaiveDateTime) -> bool) -> Option<NaiveDateTime> {
     const SEARCH_DAYS: i64 = 4 * 366 + 1;
+    // One-offs are their own list: a search window would miss an instant years ahead (a
+    // one-off for 2029 was "never airs" when searched from 2024).
+    if let Rule::On(list) = &b.rule {
+        let mut instants: Vec<NaiveDateTime> = list.iter().copied().filter(|t| b.dates.allows(t.date())).collect();
+        instants.sort();
+        return instants.into_iter().find(|t| pred(*t));
+    }
     let start_day = b
         .dates
         .from
