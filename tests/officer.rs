@@ -10,12 +10,7 @@ use common::Station;
 
 /// (weekday, HH:MM) of every occurrence `loaxa plan` lists in the week from Monday 2026-12-07.
 fn week(station: &Station) -> Vec<(Weekday, String)> {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
-        .arg("--config")
-        .arg(station.config_path())
-        .args(["plan", "--from", "2026-12-07", "--days", "7", "--json"])
-        .output()
-        .unwrap();
+    let out = station.loaxa(&["plan", "--from", "2026-12-07", "--days", "7", "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout)
         .unwrap()
@@ -122,12 +117,7 @@ fn a_schedule_saved_under_another_name_is_named() {
         ("cu.toml.bak", &text.replace("id = \"b\"", "id = \"d\"")),
         ("ghi-chu.txt", "notes"),
     ]);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
-        .arg("--config")
-        .arg(st.config_path())
-        .arg("check")
-        .output()
-        .unwrap();
+    let out = st.loaxa(&["check"]);
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -175,12 +165,7 @@ fn day_first_dates_and_bare_times_are_accepted() {
     }
     // The same forms on the command line.
     let st = Station::new(&[("a.toml", &plain("at = \"06:30\""))]);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
-        .arg("--config")
-        .arg(st.config_path())
-        .args(["plan", "--from", "07/12/2026", "--to", "08/12/2026 7h", "--json"])
-        .output()
-        .unwrap();
+    let out = st.loaxa(&["plan", "--from", "07/12/2026", "--to", "08/12/2026 7h", "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).lines().count(),
@@ -195,12 +180,7 @@ fn day_first_dates_and_bare_times_are_accepted() {
 #[test]
 fn past_one_offs_are_named_and_levels_read_in_vietnamese() {
     let check = |st: &Station| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
-            .arg("--config")
-            .arg(st.config_path())
-            .arg("check")
-            .output()
-            .unwrap();
+        let out = st.loaxa(&["check"]);
         (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
     };
     let st = Station::new(&[("a.toml", &plain("on = [\"01/12/2025 7h\"]"))]);
@@ -250,12 +230,7 @@ fn campaign_holidays_make_no_noise_and_errors_come_first() {
         "a.toml",
         &format!("{campaign}{fine}\n{}", wrong.replace("id = \"b\"", "id = \"x\"")),
     )]);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
-        .arg("--config")
-        .arg(st.config_path())
-        .arg("check")
-        .output()
-        .unwrap();
+    let out = st.loaxa(&["check"]);
     let text = String::from_utf8_lossy(&out.stderr);
     assert!(
         text.starts_with("error: this broadcast ends before it starts"),
@@ -319,15 +294,7 @@ fn a_broadcast_chooses_its_own_chime() {
 #[test]
 fn loaxa_new_writes_a_template_that_check_reads_and_never_overwrites() {
     let st = Station::new(&[]);
-    let loaxa = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
-            .arg("--config")
-            .arg(st.config_path())
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    let out = loaxa(&[
+    let out = st.loaxa(&[
         "new",
         "ban-tin-sang",
         "--at",
@@ -369,13 +336,13 @@ fn loaxa_new_writes_a_template_that_check_reads_and_never_overwrites() {
         .map(|(d, t)| (d, t.to_string()))
     );
     let before = std::fs::read(&path).unwrap();
-    let again = loaxa(&["new", "ban-tin-sang"]);
+    let again = st.loaxa(&["new", "ban-tin-sang"]);
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("never overwrites"));
     assert_eq!(std::fs::read(&path).unwrap(), before);
-    let bad = loaxa(&["new", "bản-tin"]);
+    let bad = st.loaxa(&["new", "bản-tin"]);
     assert_eq!(bad.status.code(), Some(2));
-    let bad = loaxa(&["new", "x", "--at", "6:30 PM"]);
+    let bad = st.loaxa(&["new", "x", "--at", "6:30 PM"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("18:30"));
 }
 

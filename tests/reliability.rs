@@ -19,6 +19,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use common::Rng;
 use common::audio::{Capture, segments, tone};
 use common::daemon::{TZ, fake_clock, free_port, sigterm, ureq_get};
 use common::mockapi::{self, Fault, MockApi};
@@ -35,22 +36,6 @@ fn seed() -> u64 {
     let s = env_or("LOAXA_SEED", Utc::now().timestamp_nanos_opt().unwrap_or(1) as u64);
     eprintln!("seed: LOAXA_SEED={s}");
     s
-}
-
-/// A small deterministic generator for kill times (the seed is printed to replay a run).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn millis(&mut self, lo: u64, hi: u64) -> Duration {
-        Duration::from_millis(lo + self.next() % (hi - lo))
-    }
 }
 
 const CHANNELS: [(&str, &str); 3] = [("tg", "telegram"), ("md", "mastodon"), ("wp", "wordpress")];

@@ -350,21 +350,13 @@ fn terminals_get_no_control_characters_and_no_panics() {
             "[[broadcast]]\nid = \"a\"\ntitle = \"{evil}\"\nat = \"06:00\"\naudio = [\"chime.ogg\"]\nchannels = [\"loudspeaker\"]\n"
         ),
     )]);
-    let loaxa = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
-            .arg("--config")
-            .arg(st.config_path())
-            .args(args)
-            .output()
-            .unwrap()
-    };
     let raw_controls = |bytes: &[u8]| {
         let text = String::from_utf8_lossy(bytes);
         text.chars()
             .filter(|c| (c.is_control() && *c != '\n' && *c != '\t') || ('\u{80}'..='\u{9f}').contains(c))
             .count()
     };
-    let plan = loaxa(&["plan", "--days", "2"]);
+    let plan = st.loaxa(&["plan", "--days", "2"]);
     assert!(plan.status.success(), "{plan:?}");
     assert!(String::from_utf8_lossy(&plan.stdout).contains("Tin"), "{plan:?}");
     assert_eq!(
@@ -383,7 +375,7 @@ fn terminals_get_no_control_characters_and_no_panics() {
         .unwrap();
     drop(store);
     for format in ["table", "csv"] {
-        let out = loaxa(&["history", "--format", format]);
+        let out = st.loaxa(&["history", "--format", format]);
         assert!(out.status.success(), "{out:?}");
         assert_eq!(
             raw_controls(&out.stdout),
@@ -398,7 +390,7 @@ fn terminals_get_no_control_characters_and_no_panics() {
         "[[broadcast]]\nid = \"b\"\ntitle = \"x\x1b[2J\nat = 1\n",
     )
     .unwrap();
-    let check = loaxa(&["check"]);
+    let check = st.loaxa(&["check"]);
     assert_eq!(check.status.code(), Some(1));
     let report = String::from_utf8_lossy(&check.stderr).to_string();
     assert!(report.contains("b.toml:3"), "{report}");
@@ -409,7 +401,7 @@ fn terminals_get_no_control_characters_and_no_panics() {
         &["check", "--days", "4294967295"],
         &["plan", "--from", "2026-01-01", "--to", "9999-12-31"],
     ] {
-        let out = loaxa(args);
+        let out = st.loaxa(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
         assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{args:?}");
     }

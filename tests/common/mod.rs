@@ -72,6 +72,40 @@ impl Station {
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
+
+    /// Runs the `loaxa` binary on this station's config and waits for it.
+    pub fn loaxa(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
+            .arg("--config")
+            .arg(self.config_path())
+            .args(args)
+            .output()
+            .expect("run loaxa")
+    }
+}
+
+/// A small deterministic generator (tests print the seed so a run can be replayed).
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    pub fn millis(&mut self, lo: u64, hi: u64) -> std::time::Duration {
+        std::time::Duration::from_millis(lo + self.next() % (hi - lo))
+    }
+
+    /// `len` characters drawn from `alphabet`.
+    pub fn text(&mut self, alphabet: &str, len: usize) -> String {
+        let chars: Vec<char> = alphabet.chars().collect();
+        (0..len)
+            .map(|_| chars[(self.next() % chars.len() as u64) as usize])
+            .collect()
+    }
 }
 pub mod audio;
 pub mod browser;
