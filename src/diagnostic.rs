@@ -183,7 +183,10 @@ impl Sources {
         } else {
             let _ = term::emit_to_io_write(&mut out, &render_config(), &self.files, &self.to_codespan(d));
         }
-        String::from_utf8_lossy(&out).into_owned()
+        // codespan writes the severity in English; it is the first word it writes.
+        let text = String::from_utf8_lossy(&out).into_owned();
+        let english = severity_word(d.severity, crate::i18n::Lang::En);
+        text.replacen(&english, &severity_word(d.severity, crate::i18n::current()), 1)
     }
 
     fn touches_long_line(&self, d: &Diagnostic) -> bool {
@@ -199,10 +202,7 @@ impl Sources {
     /// window of the line around the problem is quoted, so one bad line cannot flood the
     /// terminal or the daemon's log.
     fn render_excerpt(&self, d: &Diagnostic) -> String {
-        let kind = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let kind = severity_word(d.severity, crate::i18n::current());
         let (line, column) = self.line_column(d.file, d.span.start);
         let text = self.line_text(d.file, line);
         let total = text.chars().count();
@@ -224,16 +224,19 @@ impl Sources {
         );
         out += &format!("{line} │ {pre}{excerpt}{post}\n");
         out += &format!("{gutter} │ {}{} {}\n", " ".repeat(caret_at), "^".repeat(width), d.label);
-        out += &format!(
-            "{gutter} │ (line {line} is {total} characters long; showing columns {}–{to})\n",
-            from + 1
-        );
+        let shown = t!("diag-long-line", line = line, total = total, from = from + 1, to = to);
+        out += &format!("{gutter} │ ({shown})\n");
         for n in &d.notes {
             let (l, c) = self.line_column(n.file, n.span.start);
-            out += &format!("{gutter} = note: {}:{l}:{c}: {}\n", self.name(n.file), n.label);
+            out += &format!(
+                "{gutter} = {}: {}:{l}:{c}: {}\n",
+                t!("diag-note"),
+                self.name(n.file),
+                n.label
+            );
         }
         if let Some(hint) = &d.hint {
-            out += &format!("{gutter} = help: {hint}\n");
+            out += &format!("{gutter} = {}: {hint}\n", t!("diag-help"));
         }
         out + "\n"
     }
@@ -294,9 +297,18 @@ fn to_codespan(d: &Diagnostic, clamp: impl Fn(FileId, &Range<usize>) -> Range<us
         .with_message(&d.message)
         .with_labels(labels);
     if let Some(hint) = &d.hint {
-        out = out.with_notes(vec![format!("help: {hint}")]);
+        out = out.with_notes(vec![format!("{}: {hint}", t!("diag-help"))]);
     }
     out
+}
+
+/// `error` / `warning` in `lang`: the word that opens a diagnostic.
+fn severity_word(severity: Severity, lang: crate::i18n::Lang) -> String {
+    let id = match severity {
+        Severity::Error => "diag-error",
+        Severity::Warning => "diag-warning",
+    };
+    crate::i18n::text(lang, id, &[])
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {

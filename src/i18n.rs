@@ -3,10 +3,15 @@
 //! that both languages have the same ids, so a message can never exist in one language only.
 //!
 //! Identifiers a machine reads (JSON keys, event kinds, metric names) are not localised.
-//! Moved here so far: the monthly report. The rest of the messages follow (issue #14).
+//!
+//! The language is chosen once per process ([`set`], from the configuration and the
+//! environment, see [`choose`]) and read by [`t!`](crate::t) wherever a message is built, so a
+//! diagnostic deep in the schedule parser needs no language passed down to it.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use fluent_templates::{Loader, fluent_bundle::FluentValue};
 
@@ -68,23 +73,87 @@ pub fn choose(configured: Option<Lang>) -> Lang {
         .unwrap_or(Lang::En)
 }
 
+static CURRENT: AtomicU8 = AtomicU8::new(Lang::En as u8);
+
+thread_local! {
+    static SCOPED: Cell<Option<Lang>> = const { Cell::new(None) };
+}
+
+/// Sets the language of this process's messages (the binary does it once it knows).
+pub fn set(lang: Lang) {
+    CURRENT.store(lang as u8, Ordering::Relaxed);
+}
+
+/// The language messages are built in now: [`scoped`]'s on this thread, else [`set`]'s,
+/// else English (a library used without a choice, and the unit tests).
+pub fn current() -> Lang {
+    SCOPED.with(Cell::get).unwrap_or_else(|| {
+        if CURRENT.load(Ordering::Relaxed) == Lang::Vi as u8 {
+            Lang::Vi
+        } else {
+            Lang::En
+        }
+    })
+}
+
+/// Runs `f` with messages in `lang` on this thread only: tests render the same input in
+/// both languages side by side.
+pub fn scoped<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    let before = SCOPED.with(|s| s.replace(Some(lang)));
+    let out = f();
+    SCOPED.with(|s| s.set(before));
+    out
+}
+
+/// A message in the current language: `t!("check-unknown-key", key = k, what = w)`. Arguments are
+/// anything that displays; whole numbers reach Fluent as numbers, so a message can choose
+/// its plural form.
+#[macro_export]
+macro_rules! t {
+    ($id:literal) => {
+        $crate::i18n::text($crate::i18n::current(), $id, &[])
+    };
+    ($id:literal, $($name:ident = $value:expr),+ $(,)?) => {
+        $crate::i18n::text(
+            $crate::i18n::current(),
+            $id,
+            &[$((stringify!($name), ::std::string::ToString::to_string(&$value))),+],
+        )
+    };
+}
+
 /// The message `id` in `lang`, with named arguments; the id itself if there is no such
 /// message (a test keeps that from happening).
 pub fn text(lang: Lang, id: &str, args: &[(&'static str, String)]) -> String {
-    let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args
-        .iter()
-        .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
-        .collect();
+    let args: HashMap<Cow<'static, str>, FluentValue<'_>> =
+        args.iter().map(|(k, v)| (Cow::Borrowed(*k), value(v))).collect();
     LOCALES
         .try_lookup_with_args(&lang.id(), id, &args)
         .unwrap_or_else(|| id.to_string())
 }
 
+/// A whole number as a Fluent number (for plural selection), anything else as text.
+/// `06` stays text: it is a time or a day, not a count.
+fn value(v: &str) -> FluentValue<'static> {
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    let canonical = !digits.is_empty()
+        && digits.len() <= 15
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    match v.parse::<i64>() {
+        Ok(n) if canonical => FluentValue::from(n),
+        _ => FluentValue::from(v.to_string()),
+    }
+}
+
 /// Whether `lang` itself (not a fallback) has the message `id`.
 pub fn has(lang: Lang, id: &str) -> bool {
-    LOCALES
-        .lookup_no_default_fallback::<&str>(&lang.id(), id, None)
-        .is_some()
+    match LOCALES.lookup_single_language::<&str>(&lang.id(), id, None) {
+        Ok(_) => true,
+        // Formatting errors are the arguments this call did not pass: the message exists.
+        // (The error type is not exported; its variants differ in their text.)
+        Err(e) => e.to_string().starts_with("Fluent errors"),
+    }
 }
 
 #[cfg(test)]
@@ -126,6 +195,119 @@ mod tests {
                 assert!(has(lang, id), "{id} does not load in {lang:?}");
             }
         }
+    }
+
+    /// Every `t!("id")` in the source names a message both languages have.
+    #[test]
+    fn every_message_the_code_uses_exists() {
+        let (vi, en) = (ids(Lang::Vi), ids(Lang::En));
+        let mut used = 0;
+        let mut missing = Vec::new();
+        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (i, _) in text.match_indices("t!(\"") {
+                    // `format!("…")` ends in `t!(` too.
+                    if text[..i]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+                    {
+                        continue;
+                    }
+                    let rest = &text[i + 4..];
+                    let id = &rest[..rest.find('"').unwrap()];
+                    if id == "id" {
+                        continue; // this test's own pattern
+                    }
+                    used += 1;
+                    if !vi.contains(id) || !en.contains(id) {
+                        missing.push(format!("{}: {id}", path.display()));
+                        continue;
+                    }
+                    let given = call_arguments(&text[i + 2..]);
+                    for lang in Lang::ALL {
+                        for var in variables(lang, id) {
+                            if !given.contains(&var) {
+                                missing.push(format!("{}: {id} needs ${var} in {lang:?}", path.display()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(used > 0);
+        assert!(missing.is_empty(), "messages used but not defined: {missing:#?}");
+    }
+
+    /// The names given in a `t!(…)` call: `t!("id", a = x, b = f(y, z))` gives a, b.
+    fn call_arguments(call: &str) -> Vec<String> {
+        let (mut depth, mut in_str, mut escaped) = (0, false, false);
+        let mut parts = vec![String::new()];
+        for c in call.chars() {
+            if in_str {
+                in_str = !(c == '"' && !escaped);
+                escaped = c == '\\' && !escaped;
+                continue;
+            }
+            match c {
+                '"' => in_str = true,
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                ',' if depth == 1 => parts.push(String::new()),
+                _ if depth == 1 => parts.last_mut().unwrap().push(c),
+                _ => {}
+            }
+        }
+        parts
+            .iter()
+            .filter_map(|p| p.split_once(" = ").map(|(name, _)| name.trim().to_string()))
+            .collect()
+    }
+
+    /// The `$variables` a message uses in one language, from its file.
+    fn variables(lang: Lang, id: &str) -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang.code());
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let Some(line) = text.lines().find(|l| l.starts_with(&format!("{id} = "))) else {
+                continue;
+            };
+            for (i, _) in line.match_indices('$') {
+                let name: String = line[i + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                    .collect();
+                out.push(name);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn numbers_reach_fluent_as_numbers_and_times_as_text() {
+        assert!(matches!(value("2026"), FluentValue::Number(_)));
+        assert!(matches!(value("06"), FluentValue::String(_)));
+        assert!(matches!(value("6h30"), FluentValue::String(_)));
+        assert_eq!(
+            text(Lang::En, "report-title", &[("n", "2026".into())]),
+            "Broadcast report"
+        );
+        scoped(Lang::Vi, || assert_eq!(current(), Lang::Vi));
     }
 
     #[test]

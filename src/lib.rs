@@ -6,6 +6,8 @@
 //! tested without I/O.
 
 #[macro_use]
+pub mod i18n;
+#[macro_use]
 pub mod console;
 pub mod channels;
 pub mod claim;
@@ -18,7 +20,6 @@ pub mod diagnostic;
 pub mod failpoint;
 pub mod files;
 pub mod history;
-pub mod i18n;
 pub mod localtime;
 pub mod media;
 pub mod outbox;

@@ -12,21 +12,16 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 pub fn parse_clock(s: &str) -> Result<NaiveTime, String> {
     let t = s.trim();
     if let Some(h24) = twelve_hour(t) {
-        return Err(format!(
-            "`{s}` is a 12-hour time: write it on the 24-hour clock, \"{h24}\""
-        ));
+        return Err(t!("time-twelve-hour", text = s, h24 = h24));
     }
     if let Some(time) = vietnamese_clock(t) {
         return time;
     }
     let parts: Vec<&str> = t.split(':').collect();
     if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.is_empty() || p.len() > 2) {
-        return Err(format!("`{s}` is not a time: write HH:MM or HH:MM:SS, e.g. \"06:15\""));
+        return Err(t!("time-not-a-time", text = s));
     }
-    let num = |p: &str| {
-        p.parse::<u32>()
-            .map_err(|_| format!("`{s}` is not a time: use digits, e.g. \"06:15\""))
-    };
+    let num = |p: &str| p.parse::<u32>().map_err(|_| t!("time-not-digits", text = s));
     let h = num(parts[0])?;
     let m = num(parts[1])?;
     let sec = if parts.len() == 3 { num(parts[2])? } else { 0 };
@@ -35,17 +30,15 @@ pub fn parse_clock(s: &str) -> Result<NaiveTime, String> {
 
 fn clock(s: &str, h: u32, m: u32, sec: u32) -> Result<NaiveTime, String> {
     if h > 23 {
-        return Err(format!("hour {h} in `{s}` is out of range: hours go from 00 to 23"));
+        return Err(t!("time-hour-range", hour = h, text = s));
     }
     if m > 59 {
-        return Err(format!("minute {m} in `{s}` is out of range: minutes go from 00 to 59"));
+        return Err(t!("time-minute-range", minute = m, text = s));
     }
     if sec > 59 {
-        return Err(format!(
-            "second {sec} in `{s}` is out of range: seconds go from 00 to 59"
-        ));
+        return Err(t!("time-second-range", second = sec, text = s));
     }
-    NaiveTime::from_hms_opt(h, m, sec).ok_or_else(|| format!("`{s}` is not a valid time"))
+    NaiveTime::from_hms_opt(h, m, sec).ok_or_else(|| t!("time-invalid", text = s))
 }
 
 /// `6h30`, `6g30`, `6H`, `17h05`: hours, `h` or `g` (giờ), then minutes or nothing. None when
@@ -261,15 +254,11 @@ pub struct QuietHours {
 
 impl QuietHours {
     pub fn parse(s: &str) -> Result<QuietHours, String> {
-        let (a, b) = s
-            .split_once('-')
-            .ok_or_else(|| format!("`{s}` is not a time range: write START-END, e.g. \"21:00-05:00\""))?;
+        let (a, b) = s.split_once('-').ok_or_else(|| t!("time-not-a-range", text = s))?;
         let start = parse_clock(a)?;
         let end = parse_clock(b)?;
         if start == end {
-            return Err(format!(
-                "`{s}` starts and ends at the same time: the window would be empty"
-            ));
+            return Err(t!("time-empty-range", text = s));
         }
         Ok(QuietHours { start, end })
     }

@@ -17,21 +17,21 @@ use symphonia::core::probe::Hint;
 /// Why a media path is unusable. The text is written for station staff.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MediaError {
-    #[error("the path is empty")]
+    #[error("{}", t!("media-empty"))]
     Empty,
-    #[error("`{0}` is an absolute path; media paths are relative to the media folder")]
+    #[error("{}", t!("media-absolute", path = .0))]
     Absolute(String),
-    #[error("`{0}` uses `..` to leave the media folder")]
+    #[error("{}", t!("media-escapes", path = .0))]
     Escapes(String),
-    #[error("`{0}` is a link that points outside the media folder")]
+    #[error("{}", t!("media-symlink-out", path = .0))]
     SymlinkOut(String),
-    #[error("`{path}` does not exist in {media}")]
+    #[error("{}", t!("media-not-found", path = .path, media = .media))]
     NotFound { path: String, media: String },
-    #[error("`{0}` is not a regular file")]
+    #[error("{}", t!("media-not-a-file", path = .0))]
     NotAFile(String),
-    #[error("cannot read `{path}`: {reason}")]
+    #[error("{}", t!("media-unreadable", path = .path, why = .reason))]
     Unreadable { path: String, reason: String },
-    #[error("`{path}` is not playable audio: {reason}")]
+    #[error("{}", t!("media-not-audio", path = .path, why = .reason))]
     NotAudio { path: String, reason: String },
 }
 

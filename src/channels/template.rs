@@ -80,17 +80,20 @@ pub fn text_for(ch: &ChannelConfig, v: &Vars<'_>) -> Result<String, String> {
     if let Some(limit) = text_limit(ch.kind) {
         let n = text.chars().count();
         if n > limit {
-            return Err(format!(
-                "the post for channel `{}` is {n} characters; {} takes at most {limit}",
-                ch.name,
-                ch.kind.as_str()
+            return Err(t!(
+                "check-post-too-long",
+                channel = ch.name,
+                n = n,
+                kind = ch.kind.as_str(),
+                limit = limit
             ));
         }
     }
     if ch.kind == ChannelKind::Zalo && v.title.chars().count() > ZALO_TITLE_LIMIT {
-        return Err(format!(
-            "the title is {} characters; a Zalo article title takes at most {ZALO_TITLE_LIMIT}",
-            v.title.chars().count()
+        return Err(t!(
+            "check-zalo-title-too-long",
+            n = v.title.chars().count(),
+            limit = ZALO_TITLE_LIMIT
         ));
     }
     Ok(text)

@@ -25,7 +25,9 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// Loads the configuration, or prints why not and gives the exit code to stop with.
 pub fn load_config(path: &std::path::Path) -> Result<Config, ExitCode> {
-    Config::load(path).map_err(|e| {
+    // Until the file says otherwise, the environment chooses (its errors need a language too).
+    crate::i18n::set(crate::i18n::choose(None));
+    let config = Config::load(path).map_err(|e| {
         match &e {
             ConfigError::Read { path, source } if source.kind() == std::io::ErrorKind::NotFound => {
                 eprintln!("error: config file {} not found", path.display());
@@ -38,7 +40,9 @@ pub fn load_config(path: &std::path::Path) -> Result<Config, ExitCode> {
             }
         }
         ExitCode::from(EXIT_USAGE)
-    })
+    })?;
+    crate::i18n::set(crate::i18n::choose(config.station.language));
+    Ok(config)
 }
 
 /// Loads the schedules for a command that needs a valid set: on errors, prints the report

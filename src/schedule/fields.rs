@@ -129,17 +129,20 @@ impl<'a, 'i> Fields<'a, 'i> {
 
     pub fn required_string(&mut self, cx: &mut Ctx, key: &'static str, example: &str) -> Option<Sp<String>> {
         if !self.has(key) {
-            let what = self.what;
-            cx.error(self.header.clone(), format!("{what} is missing `{key}`"))
+            let what = self.shown();
+            cx.error(self.header.clone(), t!("check-missing-key", what = what, key = key))
                 .code("missing-key")
-                .label(format!("this {what} has no `{key}`"))
-                .hint(format!("add a line `{key} = {example}`"));
+                .label(t!("check-missing-key-label", what = what, key = key))
+                .hint(t!("check-missing-key-hint", key = key, example = example));
             return None;
         }
         let s = self.string(cx, key)?;
         if s.get_ref().trim().is_empty() {
-            cx.error(s.span(), format!("`{key}` is empty"))
-                .hint(format!("write something, e.g. {key} = {example}"));
+            cx.error(s.span(), t!("check-empty-value", key = key)).hint(t!(
+                "check-empty-value-hint",
+                key = key,
+                example = example
+            ));
             return None;
         }
         Some(s)
@@ -159,13 +162,7 @@ impl<'a, 'i> Fields<'a, 'i> {
                 Some(Spanned::new(v.span(), list))
             }
             other => {
-                wrong_type(
-                    cx,
-                    key,
-                    v.span(),
-                    other,
-                    "a string or a list of strings, e.g. [\"a\", \"b\"]",
-                );
+                wrong_type(cx, key, v.span(), other, &t!("check-want-strings"));
                 None
             }
         }
@@ -177,12 +174,12 @@ impl<'a, 'i> Fields<'a, 'i> {
             DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
                 Ok(n) => Some(Spanned::new(v.span(), n)),
                 Err(_) => {
-                    cx.error(v.span(), format!("`{key}` is too large"));
+                    cx.error(v.span(), t!("check-too-large", key = key));
                     None
                 }
             },
             other => {
-                wrong_type(cx, key, v.span(), other, "a whole number, e.g. 2");
+                wrong_type(cx, key, v.span(), other, &t!("check-want-integer"));
                 None
             }
         }
@@ -202,14 +199,14 @@ impl<'a, 'i> Fields<'a, 'i> {
                 .ok()
                 .filter(|f| f.is_finite()),
             other => {
-                wrong_type(cx, key, v.span(), other, "a number, e.g. 3");
+                wrong_type(cx, key, v.span(), other, &t!("check-want-number"));
                 return None;
             }
         };
         match n {
             Some(n) => Some(Spanned::new(v.span(), n)),
             None => {
-                cx.error(v.span(), format!("`{key}` is not a usable number"));
+                cx.error(v.span(), t!("check-bad-number", key = key));
                 None
             }
         }
@@ -245,15 +242,18 @@ impl<'a, 'i> Fields<'a, 'i> {
         match v.get_ref() {
             DeValue::Table(t) => Some((t, v.span())),
             other => {
-                wrong_type(
-                    cx,
-                    key,
-                    v.span(),
-                    other,
-                    &format!("a table, written [{key}] on its own line"),
-                );
+                wrong_type(cx, key, v.span(), other, &t!("check-want-table", key = key));
                 None
             }
+        }
+    }
+
+    /// What the table is called in a message: its header, or "a schedule file" in words.
+    fn shown(&self) -> String {
+        if self.what.starts_with('[') {
+            self.what.to_string()
+        } else {
+            t!("check-what-file")
         }
     }
 
@@ -268,13 +268,14 @@ impl<'a, 'i> Fields<'a, 'i> {
         unknown.sort_by_key(|k| k.span().start);
         for k in unknown {
             let name = k.get_ref().as_ref();
+            let what = self.shown();
             let hint = match did_you_mean(name, self.known.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("keys allowed in {}: {}", self.what, self.known.join(", ")),
+                Some(s) => t!("check-did-you-mean-key", key = s),
+                None => t!("check-keys-allowed", what = what, keys = self.known.join(", ")),
             };
-            cx.error(k.span(), format!("unknown key `{name}` in {}", self.what))
+            cx.error(k.span(), t!("check-unknown-key", key = name, what = what))
                 .code("unknown-key")
-                .label("not recognised")
+                .label(t!("check-unknown-key-label"))
                 .hint(hint);
         }
     }
@@ -291,7 +292,7 @@ fn expect_str(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<Sp<St
             )
         }),
         other => {
-            wrong_type(cx, key, v.span(), other, "text in double quotes, e.g. \"…\"");
+            wrong_type(cx, key, v.span(), other, &t!("check-want-text"));
             None
         }
     }
@@ -305,14 +306,14 @@ fn expect_date(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<Sp<N
         },
         DeValue::String(s) => crate::localtime::parse_date(s),
         other => {
-            wrong_type(cx, key, v.span(), other, "a date, e.g. 2024-04-15 or \"15/04/2024\"");
+            wrong_type(cx, key, v.span(), other, &t!("check-want-date"));
             return None;
         }
     };
     if parsed.is_none() {
-        cx.error(v.span(), format!("`{key}` must be a plain date"))
-            .label("not a date")
-            .hint("write the date without a time, as 2024-04-15 or \"15/04/2024\" (day first)");
+        cx.error(v.span(), t!("check-not-a-date", key = key))
+            .label(t!("check-not-a-date-label"))
+            .hint(t!("check-not-a-date-hint"));
     }
     parsed.map(|d| Spanned::new(v.span(), d))
 }
@@ -328,9 +329,9 @@ fn expect_datetime(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<
                 ))
                 .map(|(d, t)| d.and_time(t)),
             (Some(_), Some(_), Some(_)) => {
-                cx.error(v.span(), format!("`{key}` has a UTC offset"))
-                    .label("station-local times have no offset")
-                    .hint("all times are in the station's timezone: drop the offset, e.g. 2024-05-19T07:00:00");
+                cx.error(v.span(), t!("check-utc-offset", key = key))
+                    .label(t!("check-utc-offset-label"))
+                    .hint(t!("check-utc-offset-hint"));
                 return None;
             }
             _ => None,
@@ -339,46 +340,40 @@ fn expect_datetime(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<
             Some(Ok(t)) => Some(t),
             Some(Err(why)) => {
                 cx.error(v.span(), why)
-                    .label("not a time of day")
-                    .hint("write the date and a 24-hour time, e.g. \"19/05/2024 07:00\" or 2024-05-19T07:00:00");
+                    .label(t!("check-not-a-time"))
+                    .hint(t!("check-date-time-hint"));
                 return None;
             }
             None => None,
         },
         other => {
-            wrong_type(
-                cx,
-                key,
-                v.span(),
-                other,
-                "a local date and time, e.g. 2024-05-19T07:00:00",
-            );
+            wrong_type(cx, key, v.span(), other, &t!("check-want-date-time"));
             return None;
         }
     };
     if parsed.is_none() {
-        cx.error(v.span(), format!("`{key}` must be a date with a time"))
-            .label("not a date-time")
-            .hint("write the date and a time in station time, e.g. 2024-05-19T07:00:00 or \"19/05/2024 7h\"");
+        cx.error(v.span(), t!("check-not-a-date-time", key = key))
+            .label(t!("check-not-a-date-time-label"))
+            .hint(t!("check-not-a-date-time-hint"));
     }
     parsed.map(|d| Spanned::new(v.span(), d))
 }
 
 fn wrong_type(cx: &mut Ctx, key: &str, span: Range<usize>, got: &DeValue<'_>, want: &str) {
-    cx.error(span, format!("`{key}` should be {want}"))
+    cx.error(span, t!("check-wrong-type", key = key, want = want))
         .code("wrong-type")
-        .label(format!("this is {}", type_name(got)))
-        .hint(format!("write `{key}` as {want}"));
+        .label(t!("check-wrong-type-label", got = type_name(got)))
+        .hint(t!("check-wrong-type-hint", key = key, want = want));
 }
 
-fn type_name(v: &DeValue<'_>) -> &'static str {
+fn type_name(v: &DeValue<'_>) -> String {
     match v {
-        DeValue::String(_) => "text",
-        DeValue::Integer(_) => "a whole number",
-        DeValue::Float(_) => "a decimal number",
-        DeValue::Boolean(_) => "true/false",
-        DeValue::Datetime(_) => "a date/time",
-        DeValue::Array(_) => "a list",
-        DeValue::Table(_) => "a table",
+        DeValue::String(_) => t!("check-type-text"),
+        DeValue::Integer(_) => t!("check-type-integer"),
+        DeValue::Float(_) => t!("check-type-float"),
+        DeValue::Boolean(_) => t!("check-type-boolean"),
+        DeValue::Datetime(_) => t!("check-type-datetime"),
+        DeValue::Array(_) => t!("check-type-list"),
+        DeValue::Table(_) => t!("check-type-table"),
     }
 }

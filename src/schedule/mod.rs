@@ -43,6 +43,15 @@ impl Priority {
         }
     }
 
+    /// The level as people read it: `thông thường`, `ưu tiên`, `khẩn cấp` in Vietnamese.
+    pub fn label(self) -> String {
+        match self {
+            Priority::Normal => t!("priority-normal"),
+            Priority::Priority => t!("priority-priority"),
+            Priority::Emergency => t!("priority-emergency"),
+        }
+    }
+
     /// The Circular 39/2020 level, in English or Vietnamese (`thông thường`, `ưu tiên`,
     /// `khẩn cấp`, with or without diacritics, composed or decomposed).
     pub fn parse(s: &str) -> Option<Priority> {
@@ -206,7 +215,7 @@ impl Loaded {
 /// Why the schedules folder itself could not be read (as opposed to a mistake inside a file).
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read the schedules folder {path}: {source}")]
+    #[error("{}", t!("check-folder-unreadable", path = .path.display(), why = .source))]
     Folder {
         path: PathBuf,
         #[source]
@@ -244,11 +253,9 @@ pub fn load(config: &Config) -> Result<Loaded, LoadError> {
         let Some(fixed) = meant_as_schedule(&p) else { continue };
         let file = loaded.sources.add(&p, display_name(base, &p), String::new());
         loaded.diagnostics.push(
-            Diagnostic::warning(file, 0..0, "this file is not read: schedule files must end in `.toml`")
+            Diagnostic::warning(file, 0..0, t!("check-not-read"))
                 .with_code("not-read")
-                .with_hint(format!(
-                    "rename it to `{fixed}` to put its broadcasts on the air, or move it out of the schedules folder"
-                )),
+                .with_hint(t!("check-not-read-hint", fixed = fixed)),
         );
     }
     Ok(loaded)
@@ -296,18 +303,12 @@ pub fn load_from(
             Err(e) => {
                 let file = sources.add(&path, name, String::new());
                 let hint = match e.kind() {
-                    std::io::ErrorKind::FileTooLarge => {
-                        "a schedule file is a few kilobytes of text: is this the right file? Move it out of the schedules folder"
-                    }
-                    std::io::ErrorKind::InvalidInput => {
-                        "a schedule file must be an ordinary text file: remove this one from the schedules folder"
-                    }
-                    _ => {
-                        "check the file's permissions, and that it is inside the schedules folder (copy a file in rather than linking to one elsewhere)"
-                    }
+                    std::io::ErrorKind::FileTooLarge => t!("check-file-too-large-hint"),
+                    std::io::ErrorKind::InvalidInput => t!("check-file-not-regular-hint"),
+                    _ => t!("check-file-unreadable-hint"),
                 };
                 diagnostics.push(
-                    Diagnostic::error(file, 0..0, format!("cannot read this file: {e}"))
+                    Diagnostic::error(file, 0..0, t!("check-file-unreadable", why = e))
                         .with_code("unreadable")
                         .with_hint(hint),
                 );
@@ -326,10 +327,10 @@ pub fn load_from(
         set.files.push(ScheduleFile { path, name, sha256 });
         if let Some(at) = utf8_error {
             diagnostics.push(
-                Diagnostic::error(file, at..at + 1, "this file is not valid UTF-8 text")
+                Diagnostic::error(file, at..at + 1, t!("check-not-utf8"))
                     .with_code("not-utf8")
-                    .with_label("unreadable byte here")
-                    .with_hint("save the file as UTF-8 (in most editors: Save As… → Encoding: UTF-8)"),
+                    .with_label(t!("check-not-utf8-label"))
+                    .with_hint(t!("check-not-utf8-hint")),
             );
             continue;
         }

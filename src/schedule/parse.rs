@@ -83,9 +83,9 @@ pub fn parse_file(config: &Config, media: &mut Library, file: FileId, text: &str
 
     match top.raw("broadcast").map(|v| (v.get_ref(), v.span())) {
         None => {
-            cx.warning(root_span, "this file has no broadcasts")
-                .label("nothing here will air")
-                .hint("add a [[broadcast]] section, or move the file out of the schedules folder");
+            cx.warning(root_span, t!("check-no-broadcasts"))
+                .label(t!("check-no-broadcasts-label"))
+                .hint(t!("check-no-broadcasts-hint"));
         }
         Some((DeValue::Array(items), _)) => {
             for item in items.iter() {
@@ -98,19 +98,16 @@ pub fn parse_file(config: &Config, media: &mut Library, file: FileId, text: &str
                         }
                     }
                     _ => {
-                        cx.error(item.span(), "each broadcast must be a table")
-                            .hint("write each broadcast as a [[broadcast]] section");
+                        cx.error(item.span(), t!("check-broadcast-not-table"))
+                            .hint(t!("check-broadcast-not-table-hint"));
                     }
                 }
             }
         }
         Some((_, span)) => {
-            cx.error(
-                header_span(text, span),
-                "`broadcast` must be written with double brackets",
-            )
-            .label("a single table")
-            .hint("write [[broadcast]] (two brackets on each side), once before every broadcast");
+            cx.error(header_span(text, span), t!("check-single-brackets"))
+                .label(t!("check-single-brackets-label"))
+                .hint(t!("check-single-brackets-hint"));
         }
     }
     top.finish(&mut cx);
@@ -122,6 +119,7 @@ fn syntax_error(cx: &mut Ctx, text: &str, e: &toml::de::Error) {
     // Point at where reading stopped; a span running over several lines only confuses.
     let mut start = e.span().map_or(0, |s| s.start).min(text.len());
     let mut message = e.message().lines().next().unwrap_or("invalid TOML").trim().to_string();
+    let mut unclosed = false;
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line = &text[line_start..line_end];
@@ -131,7 +129,8 @@ fn syntax_error(cx: &mut Ctx, text: &str, e: &toml::de::Error) {
         let prev = &text[prev_start..line_start - 1];
         if prev.contains('[') && !prev.contains(']') && prev.contains('=') {
             start = line_start - 1;
-            message = "a list is not closed".into();
+            unclosed = true;
+            message = t!("check-list-not-closed");
         }
     }
     let end = text[start..]
@@ -146,36 +145,39 @@ fn syntax_error(cx: &mut Ctx, text: &str, e: &toml::de::Error) {
         .then(|| crate::localtime::parse_date(value))
         .flatten();
     let hint: String = if let Some(date) = day_first {
-        format!(
-            "a date written day first goes in double quotes: {key} = \"{value}\" (or without quotes as {})",
-            date.format("%Y-%m-%d")
+        t!(
+            "check-syntax-day-first-hint",
+            key = key,
+            value = value,
+            iso = date.format("%Y-%m-%d")
         )
     } else if value.starts_with('"') && value.contains('\\') {
-        format!(
-            "a backslash (\\) starts an escape in TOML: separate folders with /, e.g. {key} = {}",
-            value.replace('\\', "/")
+        t!(
+            "check-syntax-backslash-hint",
+            key = key,
+            fixed = value.replace('\\', "/")
         )
     } else if line.contains(['“', '”', '‘', '’']) {
-        "these are typographic quotes (from Word): use straight double quotes \" on both sides, e.g. title = \"Bản tin sáng\"".into()
+        t!("check-syntax-curly-quotes-hint")
     } else if message.contains("recurs") {
-        "lists or tables are nested far too deeply here; a schedule never needs more than a list inside a [[broadcast]]"
-            .into()
-    } else if message == "a list is not closed" {
-        "end the list with `]` on the same line, e.g. at = [\"06:15\", \"17:10\"]".into()
+        t!("check-syntax-too-deep-hint")
+    } else if unclosed {
+        t!("check-syntax-unclosed-list-hint")
     } else if message.contains("duplicate key") {
-        "each key may appear once per section; for several values use a list, e.g. at = [\"06:15\", \"17:10\"]".into()
+        t!("check-syntax-duplicate-key-hint")
     } else if line.matches('"').count() % 2 == 1 {
-        "a quote is not closed: text goes between two double quotes, e.g. title = \"Bản tin sáng\"".into()
+        t!("check-syntax-unclosed-quote-hint")
     } else if message.contains("quoted") || message.contains("invalid string") {
-        "text must be in double quotes, e.g. title = \"Bản tin sáng\"".into()
+        t!("check-syntax-unquoted-hint")
     } else if !line.contains('=') && !line.trim_start().starts_with('[') {
-        "each line is `key = value`, a [section] header, or a comment starting with #".into()
+        t!("check-syntax-line-shape-hint")
     } else {
-        "text needs double quotes, dates are written 2024-04-15, lists use [ ] with commas".into()
+        t!("check-syntax-generic-hint")
     };
-    cx.error(start..end, format!("TOML syntax error: {message}"))
+    // toml's own message is English and kept as it is: it names the exact token.
+    cx.error(start..end, t!("check-syntax", message = message))
         .code("toml-syntax")
-        .label("the file cannot be read past this point")
+        .label(t!("check-syntax-label"))
         .hint(hint);
 }
 
@@ -204,9 +206,12 @@ fn parse_campaign(cx: &mut Ctx, t: &DeTable<'_>, header: Range<usize>) -> Campai
     if let (Some(from), Some(until)) = (&c.from, &c.until)
         && until.get_ref() < from.get_ref()
     {
-        cx.error(until.span(), "the campaign ends before it starts")
-            .label(format!("`until` is before `from` ({})", from.get_ref()))
-            .hint("swap the two dates, or correct the year");
+        cx.error(until.span(), t!("check-campaign-inverted"))
+            .label(t!(
+                "check-until-before-from",
+                from = crate::localtime::show_date(*from.get_ref())
+            ))
+            .hint(t!("check-dates-inverted-hint"));
     }
     f.finish(cx);
     c
@@ -228,9 +233,9 @@ fn parse_broadcast(
     if let Some(id) = &id
         && !valid_id(id.get_ref())
     {
-        cx.error(id.span(), format!("`{}` is not a usable id", id.get_ref()))
-            .label("ids are short codes")
-            .hint("use lowercase letters, digits and dashes, e.g. id = \"vneid-muc-2\"");
+        cx.error(id.span(), t!("check-bad-id", id = id.get_ref()))
+            .label(t!("check-bad-id-label"))
+            .hint(t!("check-bad-id-hint"));
     }
     if let Some(id) = &id {
         ids.push((
@@ -260,24 +265,16 @@ fn parse_broadcast(
 
     let on_loudspeaker = channels.as_ref().is_some_and(|c| c.iter().any(|c| c == LOUDSPEAKER));
     if on_loudspeaker && !f_has_audio(&audio) && !t.contains_key("audio") {
-        cx.error(
-            header.clone(),
-            "this broadcast goes to the loudspeaker but has no `audio`",
-        )
-        .label("nothing to play")
-        .hint(
-            "add audio = [\"folder/file.mp3\"] (relative to the media folder), or remove \"loudspeaker\" from channels",
-        );
+        cx.error(header.clone(), t!("check-no-audio"))
+            .label(t!("check-nothing-to-play"))
+            .hint(t!("check-no-audio-hint"));
     }
     let web: Vec<&String> = channels.iter().flatten().filter(|c| *c != LOUDSPEAKER).collect();
     if !web.is_empty() && post.is_none() && !t.contains_key("post") {
         let span = channels_span.unwrap_or(header.clone());
-        cx.error(
-            span,
-            format!("channel `{}` needs a [broadcast.post] with the text to publish", web[0]),
-        )
-        .label("nothing to post")
-        .hint("add a [broadcast.post] section with at least text = \"…\" under this broadcast");
+        cx.error(span, t!("check-no-post", channel = web[0]))
+            .label(t!("check-no-post-label"))
+            .hint(t!("check-no-post-hint"));
     }
 
     let b = Broadcast {
@@ -338,9 +335,12 @@ fn read_dates(cx: &mut Ctx, f: &mut Fields<'_, '_>, campaign: &Campaign) -> Date
         && let (Some(a), Some(b)) = (&from, &until)
         && b.get_ref() < a.get_ref()
     {
-        cx.error(b.span(), "this broadcast ends before it starts")
-            .label(format!("`until` is before `from` ({})", a.get_ref()))
-            .hint("swap the two dates, or correct the year");
+        cx.error(b.span(), t!("check-broadcast-inverted"))
+            .label(t!(
+                "check-until-before-from",
+                from = crate::localtime::show_date(*a.get_ref())
+            ))
+            .hint(t!("check-dates-inverted-hint"));
     }
     let filter = DateFilter {
         from: from.as_ref().map(|d| *d.get_ref()),
@@ -352,12 +352,9 @@ fn read_dates(cx: &mut Ctx, f: &mut Fields<'_, '_>, campaign: &Campaign) -> Date
         if own_except && !filter.allows(*d.get_ref()) {
             cx.warning(
                 d.span(),
-                format!(
-                    "{} is outside the broadcast's dates, so excluding it changes nothing",
-                    crate::localtime::show_date(*d.get_ref())
-                ),
+                t!("check-except-outside", date = crate::localtime::show_date(*d.get_ref())),
             )
-            .hint("check the year of this date");
+            .hint(t!("check-except-outside-hint"));
         }
         days.push(*d.get_ref());
     }
@@ -372,11 +369,11 @@ fn read_priority(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Priority {
     };
     Priority::parse(p.get_ref()).unwrap_or_else(|| {
         let hint = match did_you_mean(p.get_ref(), ["normal", "priority", "emergency"]) {
-            Some(s) => format!("did you mean \"{s}\"?"),
-            None => "use \"normal\" (thông thường), \"priority\" (ưu tiên) or \"emergency\" (khẩn cấp), the levels of Circular 39/2020/TT-BTTTT".into(),
+            Some(s) => t!("check-did-you-mean", word = s),
+            None => t!("check-priority-hint"),
         };
-        cx.error(p.span(), format!("unknown priority `{}`", p.get_ref()))
-            .label("not a bulletin level")
+        cx.error(p.span(), t!("check-unknown-priority", priority = p.get_ref()))
+            .label(t!("check-unknown-priority-label"))
             .hint(hint);
         Priority::Normal
     })
@@ -394,19 +391,19 @@ fn read_rule(
     let given: Vec<&str> = ["at", "cron", "on"].into_iter().filter(|k| f.has(k)).collect();
     if given.len() > 1 {
         let span = f.key_span(given[1]).unwrap_or(header.clone());
-        cx.error(span, format!("`{}` and `{}` cannot be used together", given[0], given[1]))
-            .label("a second way of saying when")
-            .hint("give each broadcast one of `at` (with `days`), `cron` or `on`; split it into two broadcasts if you need both");
+        cx.error(span, t!("check-rule-conflict", first = given[0], second = given[1]))
+            .label(t!("check-rule-conflict-label"))
+            .hint(t!("check-rule-conflict-hint"));
     }
     if f.has("days") && !f.has("at") {
         let span = f.key_span("days").unwrap_or(header.clone());
         let d = cx
-            .error(span, "`days` only works together with `at`")
-            .label("no `at` times for these days");
+            .error(span, t!("check-days-without-at"))
+            .label(t!("check-days-without-at-label"));
         if f.has("cron") {
-            d.hint("put the days into the cron expression instead, e.g. cron = \"0 15 6 * * mon-fri\"");
+            d.hint(t!("check-days-with-cron-hint"));
         } else {
-            d.hint("add at = [\"06:15\"] with the times to air on these days");
+            d.hint(t!("check-days-without-at-hint"));
         }
     }
     // The alternatives and `days` count as read whatever happens below: a mistake in `at`
@@ -420,11 +417,9 @@ fn read_rule(
         // `At = "06:30"`: the unknown key's own error says "did you mean `at`".
         None if ["at", "cron", "on"].iter().any(|k| f.has_misspelt(k)) => return None,
         None => {
-            cx.error(header.clone(), "this broadcast never says when it airs")
-                .label("no `at`, `cron` or `on`")
-                .hint(
-                    "add at = [\"06:15\"] (daily times), cron = \"0 15 6 * * mon-fri\", or on = [2024-05-19T07:00:00]",
-                );
+            cx.error(header.clone(), t!("check-no-rule"))
+                .label(t!("check-no-rule-label"))
+                .hint(t!("check-no-rule-hint"));
             return None;
         }
         Some("at") => read_daily(cx, f)?,
@@ -443,8 +438,8 @@ fn read_rule(
 fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)> {
     let at = f.strings(cx, "at")?;
     if at.get_ref().is_empty() {
-        cx.error(at.span(), "`at` is an empty list")
-            .hint("list at least one time, e.g. at = [\"06:15\"]");
+        cx.error(at.span(), t!("check-empty-list", key = "at"))
+            .hint(t!("check-empty-at-hint"));
         return None;
     }
     let mut times: Vec<(NaiveTime, Range<usize>)> = Vec::new();
@@ -452,19 +447,19 @@ fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)>
     for s in at.get_ref() {
         if let Some(items) = several(s.get_ref()) {
             ok = false;
-            cx.error(s.span(), format!("`{}` is several times in one text", s.get_ref()))
+            cx.error(s.span(), t!("check-several-times", text = s.get_ref()))
                 .code("several-in-one")
-                .label("one item per time")
-                .hint(format!("write each time as its own item: at = [{items}]"));
+                .label(t!("check-several-times-label"))
+                .hint(t!("check-several-times-hint", items = items));
             continue;
         }
         match parse_clock(s.get_ref()) {
             Ok(t) => {
                 if let Some((_, first)) = times.iter().find(|(x, _)| *x == t) {
                     let first = first.clone();
-                    let d = Diagnostic::warning(cx.file, s.span(), format!("{} is listed twice", s.get_ref()))
-                        .with_note(cx.file, first, "first listed here")
-                        .with_hint("remove one of them: it airs once either way");
+                    let d = Diagnostic::warning(cx.file, s.span(), t!("check-time-twice", time = s.get_ref()))
+                        .with_note(cx.file, first, t!("check-first-listed-here"))
+                        .with_hint(t!("check-time-twice-hint"));
                     cx.diagnostics.push(d);
                 } else {
                     times.push((t, s.span()));
@@ -473,10 +468,10 @@ fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)>
             Err(msg) => {
                 ok = false;
                 let hint = match crate::localtime::twelve_hour(s.get_ref()) {
-                    Some(h24) => format!("write at = \"{h24}\""),
-                    None => "write 24-hour local time as \"HH:MM\" (or 6h30), e.g. \"06:15\" or \"17:10\"".into(),
+                    Some(h24) => t!("check-write-at", time = h24),
+                    None => t!("check-time-hint"),
                 };
-                cx.error(s.span(), msg).label("not a time of day").hint(hint);
+                cx.error(s.span(), msg).label(t!("check-not-a-time")).hint(hint);
             }
         }
     }
@@ -484,26 +479,26 @@ fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)>
         None => Weekdays::ALL,
         Some(list) => {
             if list.get_ref().is_empty() {
-                cx.error(list.span(), "`days` is an empty list")
-                    .hint("list days such as [\"mon\", \"fri\"], or remove `days` to air every day");
+                cx.error(list.span(), t!("check-empty-list", key = "days"))
+                    .hint(t!("check-empty-days-hint"));
                 ok = false;
             }
             let mut set = Weekdays::NONE;
             for w in list.get_ref() {
                 if let Some(items) = several(w.get_ref()) {
                     ok = false;
-                    cx.error(w.span(), format!("`{}` is several days in one text", w.get_ref()))
+                    cx.error(w.span(), t!("check-several-days", text = w.get_ref()))
                         .code("several-in-one")
-                        .label("one item per day")
-                        .hint(format!("use a list: days = [{items}]"));
+                        .label(t!("check-several-days-label"))
+                        .hint(t!("check-several-days-hint", items = items));
                     continue;
                 }
                 match Weekdays::parse_word(w.get_ref()) {
                     Some(d) => set = set.union(d),
                     None => {
                         ok = false;
-                        cx.error(w.span(), format!("`{}` is not a day", w.get_ref()))
-                            .label("unknown day")
+                        cx.error(w.span(), t!("check-not-a-day", word = w.get_ref()))
+                            .label(t!("check-not-a-day-label"))
                             .hint(day_hint(w.get_ref()));
                     }
                 }
@@ -555,8 +550,8 @@ fn day_hint(word: &str) -> String {
         .flatten()
         .and_then(|long| names.iter().find(|(l, _)| *l == long).map(|(_, short)| *short));
     match close {
-        Some(s) => format!("did you mean \"{s}\"?"),
-        None => "use mon…sun, t2…t7 (or thứ 2…thứ 7), cn (chủ nhật), daily, weekdays or weekends".into(),
+        Some(s) => t!("check-did-you-mean", word = s),
+        None => t!("check-day-hint"),
     }
 }
 
@@ -564,14 +559,9 @@ fn read_cron(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)> 
     let expr = f.string(cx, "cron")?;
     let fields = expr.get_ref().split_whitespace().count();
     if !(fields == 5 || fields == 6) {
-        cx.error(
-            expr.span(),
-            format!("a cron expression has 5 or 6 fields; this one has {fields}"),
-        )
-        .label("wrong number of fields")
-        .hint(
-            "write \"SEC MIN HOUR DAY MONTH WEEKDAY\" or \"MIN HOUR DAY MONTH WEEKDAY\", e.g. \"0 15 6 * * mon-fri\"",
-        );
+        cx.error(expr.span(), t!("check-cron-fields", fields = fields))
+            .label(t!("check-cron-fields-label"))
+            .hint(t!("check-cron-fields-hint"));
         return None;
     }
     let parser = CronParser::builder()
@@ -587,9 +577,9 @@ fn read_cron(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)> 
             vec![expr.span()],
         )),
         Err(e) => {
-            cx.error(expr.span(), format!("invalid cron expression: {e}"))
-                .label("cannot be understood")
-                .hint("fields are SEC MIN HOUR DAY MONTH WEEKDAY (seconds optional), e.g. \"0 15 6 * * mon-fri\" for 06:15:00 on weekdays");
+            cx.error(expr.span(), t!("check-bad-cron", why = e))
+                .label(t!("check-bad-cron-label"))
+                .hint(t!("check-bad-cron-hint"));
             None
         }
     }
@@ -602,8 +592,8 @@ fn read_on(cx: &mut Ctx, f: &mut Fields<'_, '_>, dates: &DateFilter) -> Option<(
     if list.is_empty() {
         if written_empty {
             let span = f.key_span("on").unwrap_or(0..0);
-            cx.error(span, "`on` is an empty list")
-                .hint("list at least one date-time, e.g. on = [2024-05-19T07:00:00]");
+            cx.error(span, t!("check-empty-list", key = "on"))
+                .hint(t!("check-empty-on-hint"));
         }
         return None;
     }
@@ -614,22 +604,19 @@ fn read_on(cx: &mut Ctx, f: &mut Fields<'_, '_>, dates: &DateFilter) -> Option<(
             ok = false;
             cx.error(
                 dt.span(),
-                format!(
-                    "{} is one of the `except` days, so this instant would never air",
-                    crate::localtime::show_date(day)
-                ),
+                t!("check-on-excluded", date = crate::localtime::show_date(day)),
             )
-            .label("excluded day")
-            .hint("remove the instant, or remove the date from `except`");
+            .label(t!("check-on-excluded-label"))
+            .hint(t!("check-on-excluded-hint"));
         } else if !dates.allows(day) {
             ok = false;
-            cx.error(dt.span(), "this instant is outside the broadcast's dates")
-                .label(format!(
-                    "dates run {} to {}",
-                    opt_date(dates.from),
-                    opt_date(dates.until)
+            cx.error(dt.span(), t!("check-on-outside"))
+                .label(t!(
+                    "check-on-outside-label",
+                    from = opt_date(dates.from),
+                    until = opt_date(dates.until)
                 ))
-                .hint("correct the date, or widen `from` / `until`");
+                .hint(t!("check-on-outside-hint"));
         }
     }
     if !ok {
@@ -648,8 +635,8 @@ fn read_channels(config: &Config, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Optio
         return (!f.has("channels")).then(|| vec![LOUDSPEAKER.to_string()]);
     };
     if list.get_ref().is_empty() {
-        cx.error(list.span(), "`channels` is empty, so this broadcast goes nowhere")
-            .hint("list where it goes, e.g. channels = [\"loudspeaker\"]");
+        cx.error(list.span(), t!("check-empty-channels"))
+            .hint(t!("check-empty-channels-hint"));
         return None;
     }
     let mut out: Vec<String> = Vec::new();
@@ -657,22 +644,23 @@ fn read_channels(config: &Config, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Optio
     for c in list.get_ref() {
         let name = c.get_ref();
         if out.contains(name) {
-            cx.warning(c.span(), format!("channel `{name}` is listed twice"))
-                .hint("remove one: it is used once either way");
+            cx.warning(c.span(), t!("check-channel-twice", channel = name))
+                .hint(t!("check-channel-twice-hint"));
             continue;
         }
         if !config.channel_names().any(|n| n == name) {
             ok = false;
             let hint = match did_you_mean(name, config.channel_names()) {
-                Some(s) => format!("did you mean \"{s}\"?"),
-                None => format!(
-                    "known channels: {}; a new one needs a [channels.{name}] section in {}",
-                    config.channel_names().collect::<Vec<_>>().join(", "),
-                    config.path.file_name().and_then(|n| n.to_str()).unwrap_or("loaxa.toml")
+                Some(s) => t!("check-did-you-mean", word = s),
+                None => t!(
+                    "check-unknown-channel-hint",
+                    known = config.channel_names().collect::<Vec<_>>().join(", "),
+                    channel = name,
+                    config = config.path.file_name().and_then(|n| n.to_str()).unwrap_or("loaxa.toml")
                 ),
             };
-            cx.error(c.span(), format!("unknown channel `{name}`"))
-                .label("not configured")
+            cx.error(c.span(), t!("check-unknown-channel", channel = name))
+                .label(t!("check-unknown-channel-label"))
                 .hint(hint);
             continue;
         }
@@ -684,8 +672,8 @@ fn read_channels(config: &Config, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Optio
 fn read_audio(media: &mut Library, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<Vec<AudioItem>> {
     let list = f.strings(cx, "audio")?;
     if list.get_ref().is_empty() {
-        cx.error(list.span(), "`audio` is an empty list")
-            .hint("list the files to play, e.g. audio = [\"de-an-06/vneid.ogg\"]");
+        cx.error(list.span(), t!("check-empty-list", key = "audio"))
+            .hint(t!("check-empty-audio-hint"));
         return None;
     }
     let mut out = Vec::new();
@@ -709,9 +697,9 @@ fn read_chime(config: &Config, media: &mut Library, cx: &mut Ctx, f: &mut Fields
     match v.get_ref() {
         DeValue::Boolean(true) => {
             if config.audio.chime.is_none() {
-                cx.warning(v.span(), "`chime = true`, but the station has no chime")
-                    .label("nothing to play")
-                    .hint("set chime = \"file.ogg\" here, or [audio] chime in loaxa.toml");
+                cx.warning(v.span(), t!("check-chime-none"))
+                    .label(t!("check-nothing-to-play"))
+                    .hint(t!("check-chime-none-hint"));
             }
             Chime::Station
         }
@@ -724,10 +712,10 @@ fn read_chime(config: &Config, media: &mut Library, cx: &mut Ctx, f: &mut Fields
             }
         },
         _ => {
-            cx.error(v.span(), "`chime` should be true, false or a file")
+            cx.error(v.span(), t!("check-chime-type"))
                 .code("wrong-type")
-                .label("not a chime")
-                .hint("chime = false (no chime), chime = true (the station's), or chime = \"chuong.ogg\" (in media/)");
+                .label(t!("check-chime-type-label"))
+                .hint(t!("check-chime-type-hint"));
             Chime::Station
         }
     }
@@ -739,33 +727,28 @@ fn media_error(media: &Library, cx: &mut Ctx, span: Range<usize>, rel: &str, e: 
     if rel.contains('\\') || rel.chars().any(char::is_control) {
         let fixed = rel.replace('\\', "/");
         let hint = if fixed.chars().any(char::is_control) {
-            "a backslash (\\) is not a folder separator here: use /, e.g. \"de-an-06/ban-tin.mp3\"".to_string()
+            t!("check-backslash-path-hint")
         } else {
-            format!("use / between folders: \"{fixed}\"")
+            t!("check-backslash-path-fixed", fixed = fixed)
         };
-        cx.error(span, "this path uses a backslash (\\)")
+        cx.error(span, t!("check-backslash-path"))
             .code("backslash-path")
-            .label("folders are separated by /")
+            .label(t!("check-backslash-path-label"))
             .hint(hint);
         return;
     }
     let hint = match e {
         MediaError::NotFound { .. } => match media.similar(rel) {
-            Some(s) => format!("did you mean \"{s}\"?"),
-            None => format!(
-                "put the file under {} or correct the name (paths are relative to the media folder)",
-                media.root().display()
-            ),
+            Some(s) => t!("check-did-you-mean", word = s),
+            None => t!("check-media-not-found-hint", folder = media.root().display()),
         },
         MediaError::Absolute(_) | MediaError::Escapes(_) | MediaError::SymlinkOut(_) => {
-            "copy the file into the media folder and name it relative to it, e.g. \"de-an-06/vneid.ogg\"".into()
+            t!("check-media-outside-hint")
         }
-        MediaError::NotAudio { .. } => {
-            "re-export the file as mp3, ogg, wav, flac or m4a and check that it plays".into()
-        }
-        _ => "check that the file exists and is readable".into(),
+        MediaError::NotAudio { .. } => t!("check-media-not-audio-hint"),
+        _ => t!("check-media-unreadable-hint"),
     };
-    cx.error(span, e.to_string()).label("unusable media file").hint(hint);
+    cx.error(span, e.to_string()).label(t!("check-media-label")).hint(hint);
 }
 
 fn read_repeat(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> u32 {
@@ -773,9 +756,9 @@ fn read_repeat(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> u32 {
         None => 1,
         Some(n) if (1..=MAX_REPEAT).contains(n.get_ref()) => *n.get_ref() as u32,
         Some(n) => {
-            cx.error(n.span(), format!("`repeat` must be between 1 and {MAX_REPEAT}"))
-                .label("out of range")
-                .hint("repeat = 2 plays the audio list twice; remove `repeat` to play it once");
+            cx.error(n.span(), t!("check-between", key = "repeat", min = 1, max = MAX_REPEAT))
+                .label(t!("check-out-of-range"))
+                .hint(t!("check-repeat-hint"));
             1
         }
     }
@@ -788,10 +771,10 @@ fn read_gap(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Duration {
         Some(n) => {
             cx.error(
                 n.span(),
-                format!("`gap_seconds` must be between 0 and {MAX_GAP_SECONDS}"),
+                t!("check-between", key = "gap_seconds", min = 0, max = MAX_GAP_SECONDS),
             )
-            .label("out of range")
-            .hint("the silence between repeats, in seconds, e.g. gap_seconds = 3");
+            .label(t!("check-out-of-range"))
+            .hint(t!("check-gap-hint"));
             Duration::ZERO
         }
     }
@@ -802,9 +785,9 @@ fn read_volume(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> f32 {
         None => 1.0,
         Some(v) if (0.0..=1.0).contains(v.get_ref()) => *v.get_ref() as f32,
         Some(v) => {
-            cx.error(v.span(), "`volume` must be between 0 and 1")
-                .label("out of range")
-                .hint("1 plays the file as it is, 0.5 at half amplitude; the master volume is [audio] volume");
+            cx.error(v.span(), t!("check-between", key = "volume", min = 0, max = 1))
+                .label(t!("check-out-of-range"))
+                .hint(t!("check-volume-hint"));
             1.0
         }
     }
@@ -818,9 +801,9 @@ fn read_post(media: &mut Library, cx: &mut Ctx, t: &DeTable<'_>, span: Range<usi
     if let Some(l) = &link
         && !(l.get_ref().starts_with("https://") || l.get_ref().starts_with("http://"))
     {
-        cx.error(l.span(), "`link` must be a web address")
-            .label("not a URL")
-            .hint("start it with https://, e.g. link = \"https://dichvucong.gov.vn\"");
+        cx.error(l.span(), t!("check-link"))
+            .label(t!("check-link-label"))
+            .hint(t!("check-link-hint"));
     }
     let image = f.string(cx, "image");
     if let Some(img) = &image
@@ -844,18 +827,21 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
         && b.on_loudspeaker()
         && let Some(q) = config.policy.quiet_hours
     {
-        let quiet_hint = format!(
-            "quiet hours are {q} ([policy] quiet_hours): move it outside them, or set priority = \"emergency\" if it cannot wait"
-        );
+        let quiet_hint = t!("check-quiet-hint", quiet = q);
+        let quiet_label = t!("check-quiet-label", priority = b.priority.label());
         match &b.rule {
             Rule::Daily { times, .. } => {
                 for (t, span) in times.iter().zip(spans) {
                     if q.contains(*t) {
                         cx.error(
                             span.clone(),
-                            format!("{} is inside quiet hours ({q})", crate::localtime::show_time(*t)),
+                            t!(
+                                "check-in-quiet-hours",
+                                when = crate::localtime::show_time(*t),
+                                quiet = q
+                            ),
                         )
-                        .label(format!("{} broadcast in quiet hours", b.priority))
+                        .label(quiet_label.clone())
                         .hint(quiet_hint.clone());
                     }
                 }
@@ -865,9 +851,13 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
                     if q.contains(dt.time()) {
                         cx.error(
                             span.clone(),
-                            format!("{} is inside quiet hours ({q})", crate::localtime::show_date_time(*dt)),
+                            t!(
+                                "check-in-quiet-hours",
+                                when = crate::localtime::show_date_time(*dt),
+                                quiet = q
+                            ),
                         )
-                        .label(format!("{} broadcast in quiet hours", b.priority))
+                        .label(quiet_label.clone())
                         .hint(quiet_hint.clone());
                     }
                 }
@@ -876,12 +866,13 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
                 if let Some(t) = cron_time_in(cron, q) {
                     cx.error(
                         spans[0].clone(),
-                        format!(
-                            "this cron expression fires inside quiet hours ({q}), e.g. at {}",
-                            crate::localtime::show_time(t)
+                        t!(
+                            "check-cron-in-quiet-hours",
+                            quiet = q,
+                            when = crate::localtime::show_time(t)
                         ),
                     )
-                    .label(format!("{} broadcast in quiet hours", b.priority))
+                    .label(quiet_label)
                     .hint(quiet_hint);
                 }
             }
@@ -892,12 +883,12 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
             Rule::Cron { .. } => spans[0].clone(),
             _ => b.origin.id_span.clone(),
         };
-        cx.error(span, "this broadcast never airs")
+        cx.error(span, t!("check-never-airs"))
             .label(match &b.rule {
-                Rule::Cron { .. } => "this cron expression never fires within the broadcast's dates",
-                _ => "no day between `from` and `until` matches `days` and `except`",
+                Rule::Cron { .. } => t!("check-never-airs-cron"),
+                _ => t!("check-never-airs-days"),
             })
-            .hint("check `days`, the day and month fields, `from`, `until` and `except`");
+            .hint(t!("check-never-airs-hint"));
     }
 }
 
@@ -945,8 +936,8 @@ fn check_posts(config: &Config, cx: &mut Ctx, b: &Broadcast, post: &Post, span: 
         };
         if let Err(msg) = crate::channels::template::text_for(ch, &vars) {
             cx.error(span.clone(), msg)
-                .label("too long for this channel")
-                .hint("shorten the text or title, or give the channel a shorter `template` in the config");
+                .label(t!("check-post-too-long-label"))
+                .hint(t!("check-post-too-long-hint"));
         }
     }
 }

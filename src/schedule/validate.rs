@@ -22,11 +22,11 @@ pub fn duplicate_ids(ids: &[(String, Origin)]) -> Vec<Diagnostic> {
     for (id, origin) in ids {
         if let Some(first) = seen.get(id.as_str()) {
             out.push(
-                Diagnostic::error(origin.file, origin.id_span.clone(), format!("duplicate id `{id}`"))
+                Diagnostic::error(origin.file, origin.id_span.clone(), t!("check-duplicate-id", id = id))
                     .with_code("duplicate-id")
-                    .with_label("used again here")
-                    .with_note(first.file, first.id_span.clone(), "first used here")
-                    .with_hint("ids must be unique across all schedule files: rename one, e.g. add -2"),
+                    .with_label(t!("check-duplicate-id-label"))
+                    .with_note(first.file, first.id_span.clone(), t!("check-first-used-here"))
+                    .with_hint(t!("check-duplicate-id-hint")),
             );
         } else {
             seen.insert(id, origin);
@@ -68,22 +68,22 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
             Diagnostic::warning(
                 second.broadcast.origin.file,
                 second.broadcast.origin.id_span.clone(),
-                format!(
-                    "`{}` starts at {} while `{}` is still playing (until {}){}",
-                    second.broadcast.id,
-                    local(second.at),
-                    first.broadcast.id,
-                    local(first.end()),
-                    times(count)
+                t!(
+                    "check-overlap",
+                    second = second.broadcast.id,
+                    at = local(second.at),
+                    first = first.broadcast.id,
+                    until = local(first.end()),
+                    times = times(count)
                 ),
             )
-            .with_label("overlaps on the loudspeaker")
+            .with_label(t!("check-overlap-label"))
             .with_note(
                 first.broadcast.origin.file,
                 first.broadcast.origin.id_span.clone(),
-                "still playing",
+                t!("check-still-playing"),
             )
-            .with_hint("the later one will wait its turn; move it so they do not collide"),
+            .with_hint(t!("check-overlap-hint")),
         );
     }
 
@@ -116,17 +116,17 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
             Diagnostic::warning(
                 start.broadcast.origin.file,
                 start.broadcast.origin.id_span.clone(),
-                format!(
-                    "the session starting with `{}` at {} runs {} minutes, over the {}-minute limit{}",
-                    start.broadcast.id,
-                    crate::localtime::show_date_time(start.at.with_timezone(&tz).naive_local()),
-                    (length.num_seconds() + 59) / 60,
-                    config.policy.max_session_minutes,
-                    times(count)
+                t!(
+                    "check-session-too-long",
+                    id = start.broadcast.id,
+                    at = crate::localtime::show_date_time(start.at.with_timezone(&tz).naive_local()),
+                    minutes = (length.num_seconds() + 59) / 60,
+                    max = config.policy.max_session_minutes,
+                    times = times(count)
                 ),
             )
-            .with_label("session too long")
-            .with_hint("spread the programmes over another session, or shorten them ([policy] max_session_minutes)"),
+            .with_label(t!("check-session-too-long-label"))
+            .with_hint(t!("check-session-too-long-hint")),
         );
     }
     // A one-off whose every instant is already past airs never again: most likely the year
@@ -140,15 +140,15 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
                 Diagnostic::warning(
                     b.origin.file,
                     b.origin.id_span.clone(),
-                    format!(
-                        "`{}` airs only at instants already past (the last: {})",
-                        b.id,
-                        last.format("%d/%m/%Y %H:%M")
+                    t!(
+                        "check-on-in-the-past",
+                        id = b.id,
+                        last = crate::localtime::show_date_time(*last)
                     ),
                 )
                 .with_code("on-in-the-past")
-                .with_label("will not air again")
-                .with_hint("check the year and the month of `on`; if it has aired, the broadcast can be removed"),
+                .with_label(t!("check-on-in-the-past-label"))
+                .with_hint(t!("check-on-in-the-past-hint")),
             );
         }
     }
@@ -159,14 +159,16 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
                 Diagnostic::warning(
                     last.broadcast.origin.file,
                     last.broadcast.origin.id_span.clone(),
-                    format!(
-                        "{} has {n} loudspeaker sessions, more than the {max} allowed{}",
-                        crate::localtime::show_date(**day),
-                        times(over.len())
+                    t!(
+                        "check-too-many-sessions",
+                        day = crate::localtime::show_date(**day),
+                        n = n,
+                        max = max,
+                        times = times(over.len())
                     ),
                 )
-                .with_label("starts a session over the limit")
-                .with_hint("group programmes into fewer sessions ([policy] max_sessions_per_day)"),
+                .with_label(t!("check-too-many-sessions-label"))
+                .with_hint(t!("check-too-many-sessions-hint")),
             );
         }
     }
@@ -175,7 +177,7 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
 
 fn times(count: usize) -> String {
     if count > 1 {
-        format!(" ({count} times in the checked period)")
+        t!("check-times-in-period", count = count)
     } else {
         String::new()
     }
