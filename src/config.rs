@@ -53,12 +53,7 @@ impl HttpConfig {
 
     /// The warning when the server is reachable from the network, else None.
     pub fn exposure_warning(&self) -> Option<String> {
-        self.exposed().then(|| {
-            format!(
-                "[http] listen = \"{}\" is reachable from the network: anyone who can reach it sees the dashboard, the status and the metrics; use \"127.0.0.1:8640\" and a reverse proxy for the public board",
-                self.listen
-            )
-        })
+        self.exposed().then(|| t!("config-exposed", listen = self.listen))
     }
 
     /// True when `listen` is not a loopback address: the server is reachable from the network.
@@ -310,13 +305,13 @@ struct RawChannel {
 /// Why the configuration could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path}: {source}")]
+    #[error("{}", t!("config-unreadable", path = .path.display(), why = .source))]
     Read {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("{} in {}", plural(.diagnostics.len(), "error"), .sources.name(0))]
+    #[error("{}", t!("config-errors", n = .diagnostics.len(), file = .sources.name(0)))]
     Invalid {
         sources: Sources,
         diagnostics: Vec<Diagnostic>,
@@ -331,6 +326,15 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// `[station] language` as the file says it, read before the file is validated: the
+/// report of its own mistakes is then in the station's language too. None when the file
+/// cannot be read or does not say.
+pub fn language_of(path: &Path) -> Option<crate::i18n::Lang> {
+    let bytes = crate::files::read_regular(path, crate::schedule::MAX_FILE_BYTES).ok()?;
+    let table: toml::Table = toml::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
+    crate::i18n::Lang::parse(table.get("station")?.get("language")?.as_str()?)
+}
+
 impl Config {
     /// Reads and validates `loaxa.toml`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -338,10 +342,7 @@ impl Config {
             String::from_utf8(b).map_err(|e| {
                 std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
-                    format!(
-                        "it is not UTF-8 text (byte {}); save it as UTF-8",
-                        e.utf8_error().valid_up_to()
-                    ),
+                    t!("config-not-utf8", byte = e.utf8_error().valid_up_to()),
                 )
             })
         });
@@ -369,9 +370,9 @@ impl Config {
                 Some(lang) => Some(lang),
                 None => {
                     errors.push(
-                        Diagnostic::error(file, l.span(), format!("unknown language `{}`", l.get_ref()))
-                            .with_label("not a language loaxa speaks")
-                            .with_hint("language = \"vi\" (tiếng Việt) or language = \"en\" (English)"),
+                        Diagnostic::error(file, l.span(), t!("config-unknown-language", language = l.get_ref()))
+                            .with_label(t!("config-unknown-language-label"))
+                            .with_hint(t!("config-unknown-language-hint")),
                     );
                     None
                 }
@@ -380,12 +381,12 @@ impl Config {
         let timezone = match &raw.station.timezone {
             None => Tz::from_str(DEFAULT_TIMEZONE).unwrap_or(Tz::Asia__Ho_Chi_Minh),
             Some(tz) => Tz::from_str(tz.get_ref()).unwrap_or_else(|_| {
-                let mut d = Diagnostic::error(file, tz.span(), format!("unknown timezone `{}`", tz.get_ref()))
-                    .with_label("not an IANA timezone name");
+                let mut d = Diagnostic::error(file, tz.span(), t!("config-unknown-timezone", timezone = tz.get_ref()))
+                    .with_label(t!("config-unknown-timezone-label"));
                 let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
                 d = match did_you_mean(tz.get_ref(), names) {
-                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-                    None => d.with_hint(format!("use an IANA name such as \"{DEFAULT_TIMEZONE}\"")),
+                    Some(s) => d.with_hint(t!("check-did-you-mean-key", key = s)),
+                    None => d.with_hint(t!("config-unknown-timezone-hint", example = DEFAULT_TIMEZONE)),
                 };
                 errors.push(d);
                 Tz::Asia__Ho_Chi_Minh
@@ -397,8 +398,8 @@ impl Config {
                 .map_err(|msg| {
                     errors.push(
                         Diagnostic::error(file, q.span(), msg)
-                            .with_label("invalid quiet hours")
-                            .with_hint("write the window as \"HH:MM-HH:MM\", e.g. \"21:00-05:00\""),
+                            .with_label(t!("config-quiet-hours-label"))
+                            .with_hint(t!("config-quiet-hours-hint")),
                     )
                 })
                 .ok()
@@ -409,19 +410,19 @@ impl Config {
         for (name, ch) in raw.channels {
             if name.get_ref() == LOUDSPEAKER {
                 errors.push(
-                    Diagnostic::error(
-                        file,
-                        name.span(),
-                        "`loudspeaker` is built in and cannot be configured here",
-                    )
-                    .with_hint("remove this [channels.loudspeaker] section; pick another name for a web channel"),
+                    Diagnostic::error(file, name.span(), t!("config-loudspeaker-builtin"))
+                        .with_hint(t!("config-loudspeaker-builtin-hint")),
                 );
                 continue;
             }
             if !valid_channel_name(name.get_ref()) {
                 errors.push(
-                    Diagnostic::error(file, name.span(), format!("invalid channel name `{}`", name.get_ref()))
-                        .with_hint("use lowercase letters, digits and dashes, e.g. [channels.facebook-xa]"),
+                    Diagnostic::error(
+                        file,
+                        name.span(),
+                        t!("config-bad-channel-name", channel = name.get_ref()),
+                    )
+                    .with_hint(t!("config-bad-channel-name-hint")),
                 );
                 continue;
             }
@@ -431,7 +432,7 @@ impl Config {
                 }
                 Err(msg) => errors.push(
                     Diagnostic::error(file, name.span(), format!("[channels.{}]: {msg}", name.get_ref()))
-                        .with_hint("see README.md, section \"Channels\", for the keys each kind needs"),
+                        .with_hint(t!("config-channel-hint")),
                 ),
             }
         }
@@ -439,11 +440,9 @@ impl Config {
         let grace_minutes = match &raw.policy.grace_minutes {
             Some(g) if *g.get_ref() > MAX_GRACE_MINUTES => {
                 errors.push(
-                    Diagnostic::error(file, g.span(), format!("`grace_minutes` is at most {MAX_GRACE_MINUTES}"))
-                        .with_label("too long")
-                        .with_hint(format!(
-                            "a programme this late is no longer the one scheduled: write a value from 0 to {MAX_GRACE_MINUTES} (the default is 10)"
-                        )),
+                    Diagnostic::error(file, g.span(), t!("config-grace-too-long", max = MAX_GRACE_MINUTES))
+                        .with_label(t!("config-too-long"))
+                        .with_hint(t!("config-grace-too-long-hint", max = MAX_GRACE_MINUTES)),
                 );
                 10
             }
@@ -457,9 +456,9 @@ impl Config {
                     || u.get_ref().contains(char::is_whitespace) =>
             {
                 errors.push(
-                    Diagnostic::error(file, u.span(), "`public_url` must be an http:// or https:// address")
-                        .with_label("not a web address")
-                        .with_hint("the address people use to reach the board, e.g. public_url = \"https://loa.xa-thu.gov.vn\""),
+                    Diagnostic::error(file, u.span(), t!("config-public-url"))
+                        .with_label(t!("check-link-label"))
+                        .with_hint(t!("config-public-url-hint")),
                 );
                 None
             }
@@ -471,8 +470,8 @@ impl Config {
         let volume = match &raw.audio.volume {
             Some(v) if !(0.0..=1.0).contains(v.get_ref()) => {
                 errors.push(
-                    Diagnostic::error(file, v.span(), "`volume` must be between 0 and 1")
-                        .with_hint("1 is full volume, 0.5 half; e.g. volume = 0.8"),
+                    Diagnostic::error(file, v.span(), t!("check-between", key = "volume", min = 0, max = 1))
+                        .with_hint(t!("config-volume-hint")),
                 );
                 defaults.volume
             }
@@ -482,8 +481,12 @@ impl Config {
         let preroll = match &raw.audio.preroll_seconds {
             Some(p) if !(0.0..=60.0).contains(p.get_ref()) => {
                 errors.push(
-                    Diagnostic::error(file, p.span(), "`preroll_seconds` must be between 0 and 60")
-                        .with_hint("a few seconds is enough to open the device and decode the files, e.g. 5"),
+                    Diagnostic::error(
+                        file,
+                        p.span(),
+                        t!("check-between", key = "preroll_seconds", min = 0, max = 60),
+                    )
+                    .with_hint(t!("config-preroll-hint")),
                 );
                 defaults.preroll
             }
@@ -497,10 +500,7 @@ impl Config {
             match library.resolve(c.get_ref()) {
                 Ok(_) => Some(c.get_ref().clone()),
                 Err(e) => {
-                    errors.push(
-                        Diagnostic::error(file, c.span(), e.to_string())
-                            .with_hint("name a file inside the media folder, e.g. chime = \"chime.ogg\""),
-                    );
+                    errors.push(Diagnostic::error(file, c.span(), e.to_string()).with_hint(t!("config-chime-hint")));
                     None
                 }
             }
@@ -560,11 +560,11 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
     let need = |v: &Option<String>, key: &str| -> Result<String, String> {
         v.clone()
             .filter(|s| !s.trim().is_empty())
-            .ok_or_else(|| format!("a {} channel needs `{key}`", kind.as_str()))
+            .ok_or_else(|| t!("config-channel-needs", kind = kind.as_str(), key = key))
     };
     let secret = |env: &Option<String>, file: &Option<String>, what: &str| -> Result<Option<SecretSource>, String> {
         match (env, file) {
-            (Some(_), Some(_)) => Err(format!("give the {what} as `{what}_env` or `{what}_file`, not both")),
+            (Some(_), Some(_)) => Err(t!("config-secret-twice", what = what)),
             (Some(e), None) => Ok(Some(SecretSource::Env(e.clone()))),
             (None, Some(f)) => Ok(Some(SecretSource::File(base.join(f)))),
             (None, None) => Ok(None),
@@ -573,10 +573,7 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
     let token = secret(&raw.token_env, &raw.token_file, "token")?;
     let app_secret = secret(&raw.secret_env, &raw.secret_file, "secret")?;
     if token.is_none() && kind != Board {
-        return Err(format!(
-            "a {} channel needs its token: set `token_env = \"VARIABLE\"` or `token_file = \"path\"` (never the token itself)",
-            kind.as_str()
-        ));
+        return Err(t!("config-channel-needs-token", kind = kind.as_str()));
     }
     let api_base = match kind {
         Facebook => raw
@@ -593,7 +590,7 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
         Board => String::new(),
     };
     if kind != Board && !(api_base.starts_with("https://") || api_base.starts_with("http://")) {
-        return Err(format!("`{api_base}` is not a web address: start it with https://"));
+        return Err(t!("config-not-web-address", address = api_base));
     }
     match kind {
         Facebook => drop(need(&raw.page_id, "page_id")?),
@@ -601,7 +598,7 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
         Zalo => {
             need(&raw.app_id, "app_id")?;
             if app_secret.is_none() {
-                return Err("a zalo channel needs the app secret: `secret_env` or `secret_file`".into());
+                return Err(t!("config-zalo-secret"));
             }
         }
         Wordpress => drop(need(&raw.username, "username")?),
@@ -610,9 +607,9 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
     if let Some(t) = &raw.template {
         let unknown = crate::channels::template::unknown_variables(t);
         if !unknown.is_empty() {
-            return Err(format!(
-                "the template uses {{{}}}; variables are {{title}} {{text}} {{link}} {{date}} {{time}} {{station}}",
-                unknown.join("}, {")
+            return Err(t!(
+                "config-template-unknown",
+                unknown = format!("{{{}}}", unknown.join("}, {"))
             ));
         }
     }
@@ -622,7 +619,7 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
         _ => 30.0,
     });
     if !(rate > 0.0 && rate <= 6000.0) {
-        return Err("`rate_per_minute` must be between 0 and 6000".into());
+        return Err(t!("check-between", key = "rate_per_minute", min = 0, max = 6000));
     }
     Ok(ChannelConfig {
         name: name.get_ref().clone(),
@@ -668,20 +665,28 @@ pub fn serde_error(file: FileId, text: &str, e: &toml::de::Error) -> Diagnostic 
     } else {
         span
     };
-    let mut d = Diagnostic::error(file, span, message.clone());
     // serde says: "unknown field `x`, expected one of `a`, `b`" or "unknown variant `x`, expected ..."
     let ticks: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     if (message.starts_with("unknown field") || message.starts_with("unknown variant")) && ticks.len() > 1 {
-        let choices = ticks[1..].iter().copied();
-        d = match did_you_mean(ticks[0], choices) {
-            Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-            None => d.with_hint(format!("expected one of: {}", ticks[1..].join(", "))),
+        let id = if message.starts_with("unknown field") {
+            t!("config-unknown-field", key = ticks[0])
+        } else {
+            t!("config-unknown-value", value = ticks[0])
         };
-        d.label = "not recognised".into();
+        let choices = ticks[1..].iter().copied();
+        let d = Diagnostic::error(file, span, id).with_label(t!("check-unknown-key-label"));
+        match did_you_mean(ticks[0], choices) {
+            Some(s) => d.with_hint(t!("check-did-you-mean-key", key = s)),
+            None => d.with_hint(t!("config-expected-one-of", choices = ticks[1..].join(", "))),
+        }
     } else if message.starts_with("missing field") {
-        d = d.with_hint(format!("add `{} = …` to this section", ticks.first().unwrap_or(&"?")));
+        let key = ticks.first().unwrap_or(&"?");
+        Diagnostic::error(file, span, t!("config-missing-field", key = key))
+            .with_hint(t!("config-missing-field-hint", key = key))
+    } else {
+        // toml's own words name the exact token; they are kept as they are.
+        Diagnostic::error(file, span, t!("config-invalid", message = message))
     }
-    d
 }
 
 #[cfg(test)]

@@ -35,6 +35,21 @@ macro_rules! showln {
     }};
 }
 
+/// `error: …` on stderr, the word in the people's language (`lỗi: …`).
+pub fn error(message: impl std::fmt::Display) {
+    errln!("{}: {message}", t!("diag-error"));
+}
+
+/// `warning: …` on stderr, the word in the people's language (`cảnh báo: …`).
+pub fn warning(message: impl std::fmt::Display) {
+    errln!("{}: {message}", t!("diag-warning"));
+}
+
+/// `help: …` on stderr, the word in the people's language (`gợi ý: …`).
+pub fn help(message: impl std::fmt::Display) {
+    errln!("{}: {message}", t!("diag-help"));
+}
+
 /// Read-only commands (`check`, `plan`, `history`, `verify`, `report`, `status`, `devices`)
 /// end quietly when their reader goes away (`loaxa verify | head -1`), as `cat` does, instead
 /// of panicking on the closed pipe. Commands that change state keep ignoring SIGPIPE so they

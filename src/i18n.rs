@@ -284,9 +284,13 @@ mod tests {
         let mut out = Vec::new();
         for entry in std::fs::read_dir(dir).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-            let Some(line) = text.lines().find(|l| l.starts_with(&format!("{id} = "))) else {
-                continue;
-            };
+            // The message's first line and its indented continuation lines.
+            let mut lines = text.lines().skip_while(|l| !l.starts_with(&format!("{id} = ")));
+            let Some(first) = lines.next() else { continue };
+            let line: String = std::iter::once(first)
+                .chain(lines.take_while(|l| l.starts_with(' ')))
+                .collect::<Vec<_>>()
+                .join("\n");
             for (i, _) in line.match_indices('$') {
                 let name: String = line[i + 1..]
                     .chars()

@@ -291,6 +291,15 @@ pub fn weekday_vi(d: Weekday) -> &'static str {
     }
 }
 
+/// A day as people read it in the current language: `Thứ Hai, 15/04/2024` or
+/// `Monday, 15/04/2024`.
+pub fn show_day(d: NaiveDate) -> String {
+    match crate::i18n::current() {
+        crate::i18n::Lang::Vi => date_vi(d),
+        crate::i18n::Lang::En => d.format("%A, %d/%m/%Y").to_string(),
+    }
+}
+
 /// A date as Vietnamese readers write it: `Thứ Hai, 15/04/2024`.
 pub fn date_vi(d: NaiveDate) -> String {
     format!("{}, {}", weekday_vi(d.weekday()), d.format("%d/%m/%Y"))

@@ -7,6 +7,8 @@ use loaxa::cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Commands that read no configuration (`devices`) speak what the environment says.
+    loaxa::i18n::set(loaxa::i18n::choose(None));
     if !matches!(cli.command, Command::Run(_) | Command::Post(_) | Command::Play(_)) {
         loaxa::console::end_quietly_on_closed_pipe();
     }

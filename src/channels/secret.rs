@@ -38,34 +38,32 @@ pub fn load(source: &SecretSource) -> Result<Secret, String> {
     match source {
         SecretSource::Env(var) => match std::env::var(var) {
             Ok(v) if !v.trim().is_empty() => Ok(Secret::loaded(v.trim())),
-            _ => Err(format!(
-                "the environment variable {var} is not set (it should hold the channel's token or secret)"
-            )),
+            _ => Err(t!("secret-env-missing", var = var)),
         },
         SecretSource::File(path) => read_file(path),
     }
 }
 
 fn read_file(path: &Path) -> Result<Secret, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read token file {}: {e}", path.display()))?;
+    let meta = std::fs::metadata(path).map_err(|e| t!("secret-file-unreadable", path = path.display(), why = e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = meta.permissions().mode();
         if mode & 0o077 != 0 {
-            return Err(format!(
-                "token file {} can be read by other users (mode {:o}); run `chmod 600 {}` so only loaxa's user can read it",
-                path.display(),
-                mode & 0o777,
-                path.display()
+            return Err(t!(
+                "secret-file-open",
+                path = path.display(),
+                mode = format!("{:o}", mode & 0o777)
             ));
         }
     }
     let _ = meta;
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read token file {}: {e}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| t!("secret-file-unreadable", path = path.display(), why = e))?;
     let v = text.trim();
     if v.is_empty() {
-        return Err(format!("token file {} is empty", path.display()));
+        return Err(t!("secret-file-empty", path = path.display()));
     }
     Ok(Secret::loaded(v))
 }

@@ -15,14 +15,14 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
         Err(code) => return code,
     };
     if let Some(w) = config.http.exposure_warning() {
-        eprintln!("warning: {w}");
+        crate::console::warning(w);
     }
     let tz = config.station.timezone;
     let start = match &args.from {
         Some(s) => match parse_local(s, tz) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: --from: {e}");
+                crate::console::error(format!("--from: {e}"));
                 return ExitCode::from(EXIT_USAGE);
             }
         },
@@ -34,14 +34,14 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
     let mut loaded = match schedule::load(&config) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("help: create the folder, or set `schedules = \"…\"` under [station] in the config");
+            crate::console::error(e);
+            crate::console::help(t!("cli-no-schedules-folder-hint"));
             return ExitCode::from(EXIT_USAGE);
         }
     };
     if !loaded.has_errors() {
         let Some(end) = start.checked_add_signed(Duration::days(i64::from(args.days))) else {
-            eprintln!("error: --days: the window ends after the last date loaxa can handle");
+            crate::console::error(t!("cli-days-too-far"));
             return ExitCode::from(EXIT_USAGE);
         };
         let window = start..end;
@@ -55,26 +55,22 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
         for src in ch.token.iter().chain(ch.app_secret.iter()) {
             if let Err(reason) = crate::channels::secret::load(src) {
                 secret_warnings += 1;
-                eprintln!(
-                    "warning: channel `{}`: {reason}; its posts will fail until it is set",
-                    ch.name
-                );
+                crate::console::warning(t!("cli-secret-missing", channel = ch.name, why = reason));
             }
         }
     }
-    use crate::config::plural;
-    let summary = format!(
-        "{}, {}: {}, {}",
-        plural(loaded.set.files.len(), "schedule file"),
-        plural(loaded.set.broadcasts.len(), "broadcast"),
-        plural(loaded.error_count(), "error"),
-        plural(loaded.warning_count() + secret_warnings, "warning")
+    let summary = t!(
+        "cli-check-summary",
+        files = loaded.set.files.len(),
+        broadcasts = loaded.set.broadcasts.len(),
+        errors = loaded.error_count(),
+        warnings = loaded.warning_count() + secret_warnings
     );
     if loaded.has_errors() {
-        eprintln!("error: {summary}. Fix the errors above; nothing from these files will be used until then.");
+        crate::console::error(t!("cli-check-failed", summary = summary));
         ExitCode::from(EXIT_INVALID)
     } else {
-        println!("ok: {summary}");
+        println!("{}: {summary}", t!("cli-ok"));
         ExitCode::SUCCESS
     }
 }

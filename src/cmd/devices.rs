@@ -8,17 +8,22 @@ use crate::playout::device;
 pub fn run() -> ExitCode {
     match device::list() {
         Ok(list) if list.is_empty() => {
-            eprintln!("no sound output devices found (is a sound card or ALSA configuration present?)");
+            crate::console::error(t!("cli-no-devices"));
             ExitCode::from(EXIT_INVALID)
         }
         Ok(list) => {
             for d in list {
-                println!("{}{}\t{}", d.name, if d.is_default { " (default)" } else { "" }, d.id);
+                let default = if d.is_default {
+                    t!("cli-device-default")
+                } else {
+                    String::new()
+                };
+                println!("{}{default}\t{}", d.name, d.id);
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::console::error(e);
             ExitCode::from(EXIT_INVALID)
         }
     }

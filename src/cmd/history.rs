@@ -17,7 +17,7 @@ pub fn run(config_path: &Path, args: &HistoryArgs) -> ExitCode {
     crate::channels::secret::remember_configured(&config);
     let tz = config.station.timezone;
     let usage = |msg: String| {
-        eprintln!("error: {msg}");
+        crate::console::error(msg);
         ExitCode::from(EXIT_USAGE)
     };
     let mut filter = Filter {
@@ -40,7 +40,7 @@ pub fn run(config_path: &Path, args: &HistoryArgs) -> ExitCode {
             Some(kind) => filter.kinds.push(kind),
             None => {
                 let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                return usage(format!("unknown event kind `{k}`; kinds are: {}", all.join(", ")));
+                return usage(t!("cli-unknown-kind", kind = k, kinds = all.join(", ")));
             }
         }
     }
@@ -75,6 +75,6 @@ pub fn run(config_path: &Path, args: &HistoryArgs) -> ExitCode {
     match result.and_then(|_| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => usage(format!("cannot write: {e}")),
+        Err(e) => usage(t!("cli-cannot-write-output", why = e)),
     }
 }

@@ -26,17 +26,17 @@ pub const EXIT_USAGE: u8 = 2;
 /// Loads the configuration, or prints why not and gives the exit code to stop with.
 pub fn load_config(path: &std::path::Path) -> Result<Config, ExitCode> {
     // Until the file says otherwise, the environment chooses (its errors need a language too).
-    crate::i18n::set(crate::i18n::choose(None));
+    crate::i18n::set(crate::i18n::choose(crate::config::language_of(path)));
     let config = Config::load(path).map_err(|e| {
         match &e {
             ConfigError::Read { path, source } if source.kind() == std::io::ErrorKind::NotFound => {
-                eprintln!("error: config file {} not found", path.display());
-                eprintln!("help: run loaxa in the station folder, or pass --config PATH/TO/loaxa.toml");
+                crate::console::error(t!("cli-config-not-found", path = path.display()));
+                crate::console::help(t!("cli-config-not-found-hint"));
             }
-            ConfigError::Read { .. } => eprintln!("error: {e}"),
+            ConfigError::Read { .. } => crate::console::error(e),
             ConfigError::Invalid { sources, diagnostics } => {
                 sources.emit_all(diagnostics);
-                eprintln!("error: the configuration is invalid ({e}); nothing was loaded");
+                crate::console::error(t!("cli-config-invalid", why = e));
             }
         }
         ExitCode::from(EXIT_USAGE)
@@ -46,18 +46,15 @@ pub fn load_config(path: &std::path::Path) -> Result<Config, ExitCode> {
 }
 
 /// Loads the schedules for a command that needs a valid set: on errors, prints the report
-/// with `refusal` and gives the exit code to stop with.
-pub fn load_valid_schedules(config: &Config, refusal: &str) -> Result<crate::schedule::ScheduleSet, ExitCode> {
+/// and gives the exit code to stop with.
+pub fn load_valid_schedules(config: &Config) -> Result<crate::schedule::ScheduleSet, ExitCode> {
     let loaded = crate::schedule::load(config).map_err(|e| {
-        eprintln!("error: {e}");
+        crate::console::error(e);
         ExitCode::from(EXIT_USAGE)
     })?;
     if loaded.has_errors() {
         loaded.sources.emit_all(&loaded.diagnostics);
-        eprintln!(
-            "error: {} errors in the schedules; {refusal} (`loaxa check` shows them again)",
-            loaded.error_count()
-        );
+        crate::console::error(t!("cli-schedules-invalid", n = loaded.error_count()));
         return Err(ExitCode::from(EXIT_INVALID));
     }
     Ok(loaded.set)
@@ -75,8 +72,6 @@ pub fn parse_local(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     match crate::localtime::parse_date_time(s) {
         Some(Ok(dt)) => Ok(crate::plan::to_utc(tz, dt)),
         Some(Err(why)) => Err(why),
-        None => Err(format!(
-            "`{s}` is not a date or date-time: write 2024-04-15, 15/04/2024, 2024-04-15T06:00 or \"15/04/2024 6h\""
-        )),
+        None => Err(t!("cli-not-a-date", text = s)),
     }
 }

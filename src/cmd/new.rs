@@ -17,7 +17,7 @@ pub fn run(config_path: &Path, args: &NewArgs) -> ExitCode {
     let text = match template(args) {
         Ok(t) => t,
         Err(e) => {
-            errln!("error: {e}");
+            crate::console::error(e);
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -26,21 +26,18 @@ pub fn run(config_path: &Path, args: &NewArgs) -> ExitCode {
     let written = file.and_then(|mut f| f.write_all(text.as_bytes()).and_then(|_| f.sync_all()));
     match written {
         Ok(()) => {
-            outln!("written: {}", path.display());
-            outln!("next: fill in the title, the audio file and the post text, then run `loaxa check`");
+            outln!("{}", t!("cli-new-written", path = path.display()));
+            outln!("{}", t!("cli-new-next"));
             ExitCode::SUCCESS
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            errln!(
-                "error: {} already exists; loaxa new never overwrites a file",
-                path.display()
-            );
-            errln!("help: choose another id, or edit that file");
+            crate::console::error(t!("cli-new-exists", path = path.display()));
+            crate::console::help(t!("cli-new-exists-hint"));
             ExitCode::from(EXIT_INVALID)
         }
         Err(e) => {
-            errln!("error: cannot write {}: {e}", path.display());
-            errln!("help: check that the schedules folder ([station] schedules) exists and can be written");
+            crate::console::error(t!("cli-cannot-write", path = path.display(), why = e));
+            crate::console::help(t!("cli-new-cannot-write-hint"));
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -53,9 +50,7 @@ pub fn template(args: &NewArgs) -> Result<String, String> {
         && id.len() <= 80
         && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
     if !id_ok {
-        return Err(format!(
-            "`{id}` cannot be an id: use letters without accents, digits, - and _, e.g. ban-tin-sang"
-        ));
+        return Err(t!("cli-new-bad-id", id = id));
     }
     let mut times = Vec::new();
     for t in args.at.split(',').map(str::trim).filter(|t| !t.is_empty()) {
@@ -71,7 +66,7 @@ pub fn template(args: &NewArgs) -> Result<String, String> {
             let mut words = Vec::new();
             for d in list.split(',').map(str::trim).filter(|d| !d.is_empty()) {
                 if Weekdays::parse_word(d).is_none() {
-                    return Err(format!("--days: `{d}` is not a day; use t2…t7, cn, or mon…sun"));
+                    return Err(t!("cli-new-bad-day", day = d));
                 }
                 words.push(format!("\"{d}\""));
             }

@@ -10,8 +10,9 @@ use serde::Serialize;
 
 use super::{EXIT_USAGE, load_config, parse_local};
 use crate::cli::PlanArgs;
-use crate::localtime::date_vi;
+use crate::localtime::show_day;
 use crate::plan::{Occurrence, occurrences};
+use crate::schedule::Priority;
 
 pub fn run(config_path: &Path, args: &PlanArgs) -> ExitCode {
     let config = match load_config(config_path) {
@@ -22,11 +23,11 @@ pub fn run(config_path: &Path, args: &PlanArgs) -> ExitCode {
     let window = match window(args, tz) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::console::error(e);
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let set = match super::load_valid_schedules(&config, "fix them first") {
+    let set = match super::load_valid_schedules(&config) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -44,7 +45,7 @@ pub fn run(config_path: &Path, args: &PlanArgs) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: cannot write the plan: {e}");
+            crate::console::error(t!("cli-plan-cannot-write", why = e));
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -59,16 +60,13 @@ fn window(args: &PlanArgs, tz: Tz) -> Result<(DateTime<Utc>, DateTime<Utc>), Str
         Some(s) => parse_local(s, tz).map_err(|e| format!("--to: {e}"))?,
         None => from
             .checked_add_signed(Duration::days(i64::from(args.days)))
-            .ok_or("--days: the window ends after the last date loaxa can handle")?,
+            .ok_or_else(|| t!("cli-days-too-far"))?,
     };
     if to <= from {
-        return Err("--to must be after --from".into());
+        return Err(t!("cli-to-before-from"));
     }
     if to - from > Duration::days(crate::cli::MAX_DAYS) {
-        return Err(format!(
-            "the window is longer than {} days: give a shorter one",
-            crate::cli::MAX_DAYS
-        ));
+        return Err(t!("cli-window-too-long", days = crate::cli::MAX_DAYS));
     }
     Ok((from, to))
 }
@@ -109,14 +107,28 @@ fn write_table(
     window: &(DateTime<Utc>, DateTime<Utc>),
 ) -> std::io::Result<()> {
     let fmt = |t: DateTime<Utc>| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string();
-    writeln!(
-        out,
-        "Plan from {} to {} ({}): {} occurrences",
-        fmt(window.0),
-        fmt(window.1),
-        tz.name(),
-        occ.len()
-    )?;
+    let heading = t!(
+        "cli-plan-heading",
+        from = fmt(window.0),
+        to = fmt(window.1),
+        timezone = tz.name(),
+        n = occ.len()
+    );
+    writeln!(out, "{heading}")?;
+    let columns = [
+        t!("cli-plan-time"),
+        t!("cli-plan-priority"),
+        t!("cli-plan-length"),
+        t!("cli-plan-id"),
+        t!("cli-plan-channels"),
+        t!("cli-plan-title"),
+    ];
+    let level_width = [Priority::Normal, Priority::Priority, Priority::Emergency]
+        .iter()
+        .map(|p| p.label().chars().count())
+        .chain([columns[1].chars().count()])
+        .max()
+        .unwrap_or(9);
     let id_width = occ.iter().map(|o| o.broadcast.id.len()).max().unwrap_or(2).max(2);
     let ch_width = occ
         .iter()
@@ -130,20 +142,20 @@ fn write_table(
         if day != Some(local.date_naive()) {
             day = Some(local.date_naive());
             writeln!(out)?;
-            writeln!(out, "{}", date_vi(local.date_naive()))?;
+            writeln!(out, "{}", show_day(local.date_naive()))?;
             writeln!(
                 out,
-                "  {:<8}  {:<9}  {:>8}  {:<id_width$}  {:<ch_width$}  title",
-                "time", "priority", "length", "id", "channels"
+                "  {:<8}  {:<level_width$}  {:>8}  {:<id_width$}  {:<ch_width$}  {}",
+                columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]
             )?;
         }
         let b = o.broadcast;
         let secs = b.duration().as_secs_f64().round() as u64;
         writeln!(
             out,
-            "  {}  {:<9}  {:>8}  {:<id_width$}  {:<ch_width$}  {}",
+            "  {}  {:<level_width$}  {:>8}  {:<id_width$}  {:<ch_width$}  {}",
             local.format("%H:%M:%S"),
-            b.priority.as_str(),
+            b.priority.label(),
             format!("{}:{:02}", secs / 60, secs % 60),
             b.id,
             b.channels.join(","),
@@ -151,7 +163,7 @@ fn write_table(
         )?;
     }
     if occ.is_empty() {
-        writeln!(out, "\nNothing airs in this window.")?;
+        writeln!(out, "\n{}", t!("cli-plan-nothing"))?;
     }
     Ok(())
 }

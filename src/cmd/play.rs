@@ -22,7 +22,7 @@ pub fn run(config_path: &Path, args: &PlayArgs) -> ExitCode {
     };
     let volume = args.volume.unwrap_or(audio.volume);
     if !(0.0..=1.0).contains(&volume) {
-        errln!("error: --volume must be between 0 and 1");
+        crate::console::error(t!("check-between", key = "--volume", min = 0, max = 1));
         return ExitCode::from(EXIT_USAGE);
     }
     let device = args.device.clone().unwrap_or(audio.device.clone());
@@ -34,24 +34,32 @@ pub fn run(config_path: &Path, args: &PlayArgs) -> ExitCode {
     };
     let mut programme = Programme::of_files("play@now", &args.files, volume);
     programme.title = "loaxa play".into();
-    errln!("playing {} file(s) on `{device}` at volume {volume}", args.files.len());
+    errln!(
+        "{}",
+        t!(
+            "cli-play-playing",
+            n = args.files.len(),
+            device = device,
+            volume = volume
+        )
+    );
     let (engine, mut events) = Engine::start(settings);
     engine.submit(programme);
     let mut code = ExitCode::from(EXIT_INVALID);
     while let Some(e) = events.blocking_recv() {
         match e {
             PlayoutEvent::Started { lateness_ms, .. } => {
-                errln!("started (handed to the device {lateness_ms} ms after the request)")
+                errln!("{}", t!("cli-play-started", ms = lateness_ms))
             }
-            PlayoutEvent::DeviceError { reason } => errln!("device error: {reason}"),
+            PlayoutEvent::DeviceError { reason } => errln!("{}", t!("cli-play-device-error", why = reason)),
             PlayoutEvent::DeviceReady => {}
             PlayoutEvent::Finished { .. } => {
-                errln!("finished");
+                errln!("{}", t!("cli-play-finished"));
                 code = ExitCode::SUCCESS;
                 break;
             }
             PlayoutEvent::Failed { reason, .. } => {
-                errln!("error: {reason}");
+                crate::console::error(reason);
                 break;
             }
             PlayoutEvent::Interrupted { .. } => break,

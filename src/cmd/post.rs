@@ -25,37 +25,31 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
         Err(code) => return code,
     };
     let usage = |msg: String| {
-        errln!("error: {msg}");
+        crate::console::error(msg);
         ExitCode::from(EXIT_USAGE)
     };
-    let set = match super::load_valid_schedules(&config, "fix them first") {
+    let set = match super::load_valid_schedules(&config) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let Some(b) = set.get(&args.id) else {
         let ids = set.broadcasts.iter().map(|b| b.id.as_str());
         let hint = crate::diagnostic::did_you_mean(&args.id, ids)
-            .map(|s| format!(" (did you mean `{s}`?)"))
+            .map(|s| format!(" ({})", t!("check-did-you-mean-key", key = s)))
             .unwrap_or_default();
-        return usage(format!("no broadcast with id `{}`{hint}", args.id));
+        return usage(t!("post-no-broadcast", id = args.id, hint = hint));
     };
     let names: Vec<&String> = match &args.channel {
         Some(c) if config.channels.contains_key(c) => {
             vec![config.channels.get_key_value(c).map(|(k, _)| k).unwrap_or(c)]
         }
         Some(c) => {
-            return usage(format!(
-                "no channel `{c}` in {} (`loudspeaker` is not posted to)",
-                config.path.display()
-            ));
+            return usage(t!("post-no-channel", channel = c, config = config.path.display()));
         }
         None => b.channels.iter().filter(|c| *c != LOUDSPEAKER).collect(),
     };
     if names.is_empty() {
-        return usage(format!(
-            "broadcast `{}` lists no web channel; name one with --channel",
-            b.id
-        ));
+        return usage(t!("post-no-web-channel", id = b.id));
     }
     let at = Utc::now()
         .duration_trunc(chrono::Duration::seconds(1))
@@ -89,7 +83,7 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
         .build()
     {
         Ok(r) => r,
-        Err(e) => return usage(format!("cannot start: {e}")),
+        Err(e) => return usage(t!("post-cannot-start", why = e)),
     };
     let campaign = b.campaign.clone();
     let b_id = b.id.clone();
@@ -120,7 +114,7 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
             let ctx = match Ctx::new(&ch, tz, &station, &data) {
                 Ok(c) => Arc::new(c.with_media(&media)),
                 Err(e) => {
-                    errln!("{}: not sent: {e}", ch.name);
+                    errln!("{}", t!("post-not-sent", channel = ch.name, why = e));
                     ok = false;
                     continue;
                 }
@@ -129,14 +123,11 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
             let (d, note) = match earlier(&outbox, &b_id, &ch.name, args_again, tz) {
                 Earlier::None => (d, Some(json!({ "manual": true }))),
                 Earlier::Resume(old) => {
-                    outln!(
-                        "{}: an earlier attempt was stopped while sending; the platform is checked before any resend",
-                        ch.name
-                    );
+                    outln!("{}", t!("post-resume", channel = ch.name));
                     (old, None)
                 }
                 Earlier::Refuse(why) => {
-                    errln!("{}: not posted: {why}", ch.name);
+                    errln!("{}", t!("post-not-posted", channel = ch.name, why = why));
                     ok = false;
                     continue;
                 }
@@ -145,7 +136,7 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
             if let Some(note) = note
                 && let Err(e) = outbox::queue_noted(&outbox, &history, d.clone(), campaign.clone(), note).await
             {
-                errln!("{}: not queued: {e}", ch.name);
+                errln!("{}", t!("post-not-queued", channel = ch.name, why = e));
                 ok = false;
                 continue;
             }
@@ -171,18 +162,27 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
             let _ = task.await;
             match row.state {
                 State::Succeeded => outln!(
-                    "{}: posted ({}{})",
-                    ch.name,
-                    row.remote_id.unwrap_or_default(),
-                    row.url.map(|u| format!(", {u}")).unwrap_or_default()
+                    "{}",
+                    t!(
+                        "post-posted",
+                        channel = ch.name,
+                        remote = format!(
+                            "{}{}",
+                            row.remote_id.unwrap_or_default(),
+                            row.url.map(|u| format!(", {u}")).unwrap_or_default()
+                        )
+                    )
                 ),
                 State::Pending => {
                     ok = false;
                     outln!(
-                        "{}: not yet: {}; the daemon retries at {}",
-                        ch.name,
-                        row.last_error.unwrap_or_default(),
-                        row.next_attempt_at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
+                        "{}",
+                        t!(
+                            "post-not-yet",
+                            channel = ch.name,
+                            why = row.last_error.unwrap_or_default(),
+                            at = row.next_attempt_at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
+                        )
                     );
                 }
                 s => {
@@ -219,7 +219,7 @@ fn earlier(outbox: &Outbox, id: &str, channel: &str, again: bool, tz: Tz) -> Ear
     let since = Utc::now() - chrono::Duration::hours(EARLIER_WINDOW_HOURS);
     let rows = match outbox.rows_of(id, channel, since) {
         Ok(r) => r,
-        Err(e) => return Earlier::Refuse(format!("cannot read the outbox: {e}")),
+        Err(e) => return Earlier::Refuse(t!("post-outbox-unreadable", why = e)),
     };
     let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string();
     let again_hint = format!("`loaxa post {id} --channel {channel} --again`");
@@ -233,21 +233,24 @@ fn earlier(outbox: &Outbox, id: &str, channel: &str, again: bool, tz: Tz) -> Ear
                     .and_then(crate::claim::pid)
                     .map(|p| format!(" (pid {p})"))
                     .unwrap_or_default();
-                return Earlier::Refuse(format!(
-                    "the post for {when} is being sent right now by another loaxa{who}; wait for it (`loaxa history --id {id}`)"
-                ));
+                return Earlier::Refuse(t!("post-refuse-sending", when = when, who = who, id = id));
             }
             State::Pending if r.check_first && !again => return Earlier::Resume(r.delivery.clone()),
             State::Unconfirmed if !again => {
-                return Earlier::Refuse(format!(
-                    "the attempt for {when} may have created the post already ({}). Look on the platform; if the post is not there, run {again_hint}",
-                    r.last_error.as_deref().unwrap_or("its answer was lost")
+                let why = r.last_error.clone().unwrap_or_else(|| t!("post-answer-lost"));
+                return Earlier::Refuse(t!(
+                    "post-refuse-unconfirmed",
+                    when = when,
+                    why = why,
+                    again = again_hint
                 ));
             }
             State::Pending if !again => {
-                return Earlier::Refuse(format!(
-                    "the post for {when} waits for a retry at {}; loaxa sends it then. To post another one now, run {again_hint}",
-                    local(r.next_attempt_at)
+                return Earlier::Refuse(t!(
+                    "post-refuse-pending",
+                    when = when,
+                    retry = local(r.next_attempt_at),
+                    again = again_hint
                 ));
             }
             State::Unconfirmed | State::Pending => return Earlier::Again(r.state.as_str()),

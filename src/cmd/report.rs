@@ -17,7 +17,7 @@ pub fn run(config_path: &Path, args: &ReportArgs) -> ExitCode {
     crate::channels::secret::remember_configured(&config);
     let tz = config.station.timezone;
     let usage = |msg: String| {
-        eprintln!("error: {msg}");
+        crate::console::error(msg);
         ExitCode::from(EXIT_USAGE)
     };
     let period = match (&args.month, &args.from, &args.to) {
@@ -51,11 +51,11 @@ pub fn run(config_path: &Path, args: &ReportArgs) -> ExitCode {
         ReportFormat::Csv => report::csv::write(&mut bytes, &r, lang),
     };
     if let Err(e) = written {
-        return usage(format!("cannot render the report: {e}"));
+        return usage(t!("cli-report-cannot-render", why = e));
     }
     let saved = match &args.out {
         // Written whole to a temporary file and renamed: a failed write never leaves half a report.
-        Some(out) => write_atomically(out, &bytes).map_err(|e| format!("cannot write {}: {e}", out.display())),
+        Some(out) => write_atomically(out, &bytes).map_err(|e| t!("cli-cannot-write", path = out.display(), why = e)),
         None => std::io::stdout()
             .lock()
             .write_all(&bytes)
@@ -66,31 +66,35 @@ pub fn run(config_path: &Path, args: &ReportArgs) -> ExitCode {
                     Err(e)
                 }
             })
-            .map_err(|e| format!("cannot write: {e}")),
+            .map_err(|e| t!("cli-cannot-write-output", why = e)),
     };
     if let Err(e) = saved {
         return usage(e);
     }
     let t = &r.tally;
     if let Some(out) = &args.out {
+        let airings = t.by_channel.get(crate::config::LOUDSPEAKER).map_or(0, |c| c.scheduled);
         eprintln!(
-            "wrote {}: {} – {}, {} airings, {} posts, {} failures",
-            out.display(),
-            report::date_text(r.period.first_day),
-            report::date_text(r.period.last_day),
-            t.by_channel.get(crate::config::LOUDSPEAKER).map_or(0, |c| c.scheduled),
-            t.total.scheduled - t.by_channel.get(crate::config::LOUDSPEAKER).map_or(0, |c| c.scheduled),
-            t.failures.len()
+            "{}",
+            t!(
+                "cli-report-wrote",
+                path = out.display(),
+                first = report::date_text(r.period.first_day),
+                last = report::date_text(r.period.last_day),
+                airings = airings,
+                posts = t.total.scheduled - airings,
+                failures = t.failures.len()
+            )
         );
     }
     match (&r.integrity.first_break, &r.integrity.head) {
         (Some(b), _) => {
-            eprintln!("BROKEN: the history has been altered: {b}");
-            eprintln!("the report says so on its first page; run `loaxa verify` for details");
+            eprintln!("{}", t!("cli-report-broken", why = b));
+            eprintln!("{}", t!("cli-report-broken-hint"));
             ExitCode::from(EXIT_INVALID)
         }
         (None, Some(h)) => {
-            eprintln!("history verified, head {h}");
+            eprintln!("{}", t!("cli-report-verified", head = h));
             ExitCode::SUCCESS
         }
         (None, None) => ExitCode::SUCCESS,

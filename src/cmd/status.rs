@@ -14,7 +14,7 @@ pub fn run(config_path: &Path) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
-            errln!("error: {e}");
+            crate::console::error(e);
             return ExitCode::from(EXIT_INVALID);
         }
     };
@@ -29,8 +29,8 @@ pub fn run(config_path: &Path) -> ExitCode {
     let s = match body {
         Ok(s) => s,
         Err(e) => {
-            errln!("error: the daemon does not answer at {url}: {e}");
-            errln!("help: is `loaxa run` running with this config? (systemctl status loaxa)");
+            crate::console::error(t!("status-no-answer", url = url, why = e));
+            crate::console::help(t!("status-no-answer-hint"));
             return ExitCode::from(EXIT_INVALID);
         }
     };
@@ -41,60 +41,80 @@ pub fn run(config_path: &Path) -> ExitCode {
     );
     match s["now_playing"].as_object() {
         Some(p) => showln!(
-            "on air: {} (since {})",
-            p["title"].as_str().unwrap_or(""),
-            p["since"].as_str().unwrap_or("")
+            "{}",
+            t!(
+                "status-on-air",
+                title = p["title"].as_str().unwrap_or(""),
+                since = p["since"].as_str().unwrap_or("")
+            )
         ),
-        None => showln!("on air: nothing"),
+        None => showln!("{}", t!("status-on-air-nothing")),
     }
     let d = &s["device"];
     match d["state"].as_str() {
         Some("failing") => showln!(
-            "LOUDSPEAKER: sound device `{}` FAILING since {}: {}",
-            d["name"].as_str().unwrap_or(""),
-            d["since"].as_str().unwrap_or(""),
-            d["reason"].as_str().unwrap_or("")
+            "{}",
+            t!(
+                "status-device-failing",
+                device = d["name"].as_str().unwrap_or(""),
+                since = d["since"].as_str().unwrap_or(""),
+                why = d["reason"].as_str().unwrap_or("")
+            )
         ),
         Some(state) => showln!(
-            "loudspeaker: sound device `{}` {state}",
-            d["name"].as_str().unwrap_or("")
+            "{}",
+            t!(
+                "status-device",
+                device = d["name"].as_str().unwrap_or(""),
+                state = state
+            )
         ),
         None => {}
     }
     let h = &s["history"];
     if h["ok"] == false {
         showln!(
-            "HISTORY DEGRADED since {}: {} ({} events waiting, {} in the spill file)",
-            h["since"].as_str().unwrap_or(""),
-            h["error"].as_str().unwrap_or(""),
-            h["waiting"],
-            h["spilled"]
+            "{}",
+            t!(
+                "status-history-degraded",
+                since = h["since"].as_str().unwrap_or(""),
+                why = h["error"].as_str().unwrap_or(""),
+                waiting = h["waiting"],
+                spilled = h["spilled"]
+            )
         );
     }
     if h["chain"]["ok"] == false {
-        showln!("HISTORY CHAIN BROKEN: {}", h["chain"]["break"].as_str().unwrap_or(""));
+        showln!(
+            "{}",
+            t!("status-chain-broken", why = h["chain"]["break"].as_str().unwrap_or(""))
+        );
     }
-    showln!("next:");
+    showln!("{}", t!("status-next"));
     for n in s["next"].as_array().into_iter().flatten().take(5) {
         showln!(
-            "  {}  in {:>6} s  {}  {}",
+            "  {}  {:>12}  {}  {}",
             n["at"].as_str().unwrap_or(""),
-            n["in_seconds"],
+            t!("status-in-seconds", seconds = n["in_seconds"]),
             n["id"].as_str().unwrap_or(""),
             n["title"].as_str().unwrap_or("")
         );
     }
     let o = &s["outbox"];
     showln!(
-        "outbox: {} pending, {} unconfirmed, {} failed, {} posted",
-        o["pending"],
-        o["unconfirmed"],
-        o["failed"],
-        o["succeeded"]
+        "{}",
+        t!(
+            "status-outbox",
+            pending = o["pending"],
+            unconfirmed = o["unconfirmed"],
+            failed = o["failed"],
+            posted = o["succeeded"]
+        )
     );
     for u in o["unconfirmed_items"].as_array().into_iter().flatten() {
         showln!(
-            "  UNCONFIRMED {} {} → {}: {}",
+            "  {} {} {} → {}: {}",
+            t!("status-unconfirmed"),
             u["scheduled_at"].as_str().unwrap_or(""),
             u["id"].as_str().unwrap_or(""),
             u["channel"].as_str().unwrap_or(""),
@@ -103,32 +123,42 @@ pub fn run(config_path: &Path) -> ExitCode {
     }
     let sch = &s["schedule"];
     showln!(
-        "schedules: {} broadcasts, loaded {}",
-        sch["broadcasts"],
-        sch["loaded_at"].as_str().unwrap_or("")
+        "{}",
+        t!(
+            "status-schedules",
+            n = sch["broadcasts"],
+            at = sch["loaded_at"].as_str().unwrap_or("")
+        )
     );
     if sch["source"] == "last_good" {
         showln!(
-            "SCHEDULES: the folder is invalid; airing the last set that loaded (saved {})",
-            sch["last_good_saved_at"].as_str().unwrap_or("")
+            "{}",
+            t!(
+                "status-last-good",
+                saved = sch["last_good_saved_at"].as_str().unwrap_or("")
+            )
         );
     }
     if sch["hot_reload"]["active"] == false {
         showln!(
-            "hot reload inactive: {}",
-            sch["hot_reload"]["reason"].as_str().unwrap_or("")
+            "{}",
+            t!(
+                "status-reload-inactive",
+                why = sch["hot_reload"]["reason"].as_str().unwrap_or("")
+            )
         );
     }
     if let Some(r) = sch["rejected_edit"].as_object() {
         showln!(
-            "REJECTED EDIT at {}:\n{}",
-            r["at"].as_str().unwrap_or(""),
+            "{}:\n{}",
+            t!("status-rejected", at = r["at"].as_str().unwrap_or("")),
             r["report"].as_str().unwrap_or("")
         );
     }
     for e in s["last_errors"].as_array().into_iter().flatten().take(5) {
         showln!(
-            "error {}: {}",
+            "{} {}: {}",
+            t!("diag-error"),
             e["at"].as_str().unwrap_or(""),
             e["error"].as_str().unwrap_or("")
         );

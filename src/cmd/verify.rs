@@ -16,14 +16,14 @@ pub fn run(config_path: &Path, args: &VerifyArgs) -> ExitCode {
     let published = match args.head.as_deref().map(parse_head).transpose() {
         Ok(h) => h,
         Err(e) => {
-            eprintln!("error: --head: {e}");
+            crate::console::error(format!("--head: {e}"));
             return ExitCode::from(EXIT_USAGE);
         }
     };
     let path = Store::path_in(&config.station.data);
     if !path.exists() {
-        eprintln!("error: there is no history at {}", path.display());
-        eprintln!("help: check [station] data in the config; loaxa creates the history when it first runs");
+        crate::console::error(t!("cli-no-history", path = path.display()));
+        crate::console::help(t!("cli-no-history-hint"));
         return ExitCode::from(EXIT_USAGE);
     }
     // Past this point anything that stops the walk is damage: a file that is not a database, a
@@ -33,26 +33,26 @@ pub fn run(config_path: &Path, args: &VerifyArgs) -> ExitCode {
     let report = match report {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("BROKEN: the history cannot be read to the end: {e}");
+            errln!("{}", t!("cli-verify-unreadable", why = e));
             return ExitCode::from(EXIT_INVALID);
         }
     };
     match (&report.first_break, &report.head) {
         (Some(b), _) => {
-            eprintln!("BROKEN: {b}");
-            eprintln!("first broken event: {}", b.seq());
+            errln!("{}", t!("cli-verify-broken", why = b));
+            errln!("{}", t!("cli-verify-first-broken", seq = b.seq()));
             if let Some(h) = &report.head {
-                eprintln!("last event in the file: {h}");
+                errln!("{}", t!("cli-verify-last", head = h));
             }
             ExitCode::from(EXIT_INVALID)
         }
         (None, Some(head)) => {
-            println!("ok: {} events, chain intact", report.events);
-            println!("head: {head}");
+            println!("{}", t!("cli-verify-ok", n = report.events));
+            println!("{}", t!("cli-verify-head", head = head));
             ExitCode::SUCCESS
         }
         (None, None) => {
-            println!("ok: the history is empty");
+            println!("{}", t!("cli-verify-empty"));
             ExitCode::SUCCESS
         }
     }

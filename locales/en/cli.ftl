@@ -1,0 +1,123 @@
+
+## Command-line output (src/cmd)
+
+cli-config-not-found = config file { $path } not found
+cli-config-not-found-hint = run loaxa in the station folder, or pass --config PATH/TO/loaxa.toml
+cli-config-invalid = the configuration is invalid ({ $why }); nothing was loaded
+cli-schedules-invalid = { $n ->
+            [one] 1 error
+           *[other] { $n } errors
+    } in the schedules; fix them first (`loaxa check` shows them again)
+cli-not-a-date = `{ $text }` is not a date or date-time: write 2024-04-15, 15/04/2024, 2024-04-15T06:00 or "15/04/2024 6h"
+cli-no-schedules-folder-hint = create the folder, or set `schedules = "…"` under [station] in the config
+cli-days-too-far = --days: the window ends after the last date loaxa can handle
+cli-secret-missing = channel `{ $channel }`: { $why }; its posts will fail until it is set
+cli-check-summary = { $files ->
+            [one] 1 schedule file
+           *[other] { $files } schedule files
+    }, { $broadcasts ->
+            [one] 1 broadcast
+           *[other] { $broadcasts } broadcasts
+    }: { $errors ->
+            [one] 1 error
+           *[other] { $errors } errors
+    }, { $warnings ->
+            [one] 1 warning
+           *[other] { $warnings } warnings
+    }
+cli-check-failed = { $summary }. Fix the errors above; nothing from these files will be used until then.
+cli-ok = ok
+cli-new-written = written: { $path }
+cli-new-next = next: fill in the title, the audio file and the post text, then run `loaxa check`
+cli-new-exists = { $path } already exists; loaxa new never overwrites a file
+cli-new-exists-hint = choose another id, or edit that file
+cli-cannot-write = cannot write { $path }: { $why }
+cli-new-cannot-write-hint = check that the schedules folder ([station] schedules) exists and can be written
+cli-new-bad-id = `{ $id }` cannot be an id: use letters without accents, digits, - and _, e.g. ban-tin-sang
+cli-new-bad-day = --days: `{ $day }` is not a day; use t2…t7, cn, or mon…sun
+cli-plan-cannot-write = cannot write the plan: { $why }
+cli-to-before-from = --to must be after --from
+cli-window-too-long = the window is longer than { $days } days: give a shorter one
+cli-plan-heading = Plan from { $from } to { $to } ({ $timezone }): { $n ->
+            [one] 1 occurrence
+           *[other] { $n } occurrences
+    }
+cli-plan-time = time
+cli-plan-priority = priority
+cli-plan-length = length
+cli-plan-id = id
+cli-plan-channels = channels
+cli-plan-title = title
+cli-plan-nothing = Nothing airs in this window.
+cli-no-history = there is no history at { $path }
+cli-no-history-hint = check [station] data in the config; loaxa creates the history when it first runs
+cli-verify-unreadable = BROKEN: the history cannot be read to the end: { $why }
+cli-verify-broken = BROKEN: { $why }
+cli-verify-first-broken = first broken event: { $seq }
+cli-verify-last = last event in the file: { $head }
+cli-verify-ok = ok: { $n ->
+            [one] 1 event
+           *[other] { $n } events
+    }, chain intact
+cli-verify-head = head: { $head }
+cli-verify-empty = ok: the history is empty
+secret-env-missing = the environment variable { $var } is not set (it should hold the channel's token or secret)
+secret-file-unreadable = cannot read token file { $path }: { $why }
+secret-file-open = token file { $path } can be read by other users (mode { $mode }); run `chmod 600 { $path }` so only loaxa's user can read it
+secret-file-empty = token file { $path } is empty
+
+## loaxa status
+
+status-no-answer = the daemon does not answer at { $url }: { $why }
+status-no-answer-hint = is `loaxa run` running with this config? (systemctl status loaxa)
+status-on-air = on air: { $title } (since { $since })
+status-on-air-nothing = on air: nothing
+status-device-failing = LOUDSPEAKER: sound device `{ $device }` FAILING since { $since }: { $why }
+status-device = loudspeaker: sound device `{ $device }` { $state }
+status-history-degraded = HISTORY DEGRADED since { $since }: { $why } ({ $waiting } events waiting, { $spilled } in the spill file)
+status-chain-broken = HISTORY CHAIN BROKEN: { $why }
+status-next = next:
+status-in-seconds = in { $seconds } s
+status-outbox = outbox: { $pending } pending, { $unconfirmed } unconfirmed, { $failed } failed, { $posted } posted
+status-unconfirmed = UNCONFIRMED
+status-schedules = schedules: { $n ->
+            [one] 1 broadcast
+           *[other] { $n } broadcasts
+    }, loaded { $at }
+status-last-good = SCHEDULES: the folder is invalid; airing the last set that loaded (saved { $saved })
+status-reload-inactive = hot reload inactive: { $why }
+status-rejected = REJECTED EDIT at { $at }
+cli-unknown-kind = unknown event kind `{ $kind }`; kinds are: { $kinds }
+cli-cannot-write-output = cannot write: { $why }
+cli-report-cannot-render = cannot render the report: { $why }
+cli-report-wrote = wrote { $path }: { $first } – { $last }, { $airings } airings, { $posts } posts, { $failures } failures
+cli-report-broken = BROKEN: the history has been altered: { $why }
+cli-report-broken-hint = the report says so on its first page; run `loaxa verify` for details
+cli-report-verified = history verified, head { $head }
+cli-play-playing = playing { $n ->
+            [one] 1 file
+           *[other] { $n } files
+    } on `{ $device }` at volume { $volume }
+cli-play-started = started (handed to the device { $ms } ms after the request)
+cli-play-device-error = device error: { $why }
+cli-play-finished = finished
+cli-no-devices = no sound output devices found (is a sound card or ALSA configuration present?)
+cli-device-default = {" "}(default)
+
+## loaxa post
+
+post-no-broadcast = no broadcast with id `{ $id }`{ $hint }
+post-no-channel = no channel `{ $channel }` in { $config } (`loudspeaker` is not posted to)
+post-no-web-channel = broadcast `{ $id }` lists no web channel; name one with --channel
+post-cannot-start = cannot start: { $why }
+post-not-sent = { $channel }: not sent: { $why }
+post-resume = { $channel }: an earlier attempt was stopped while sending; the platform is checked before any resend
+post-not-posted = { $channel }: not posted: { $why }
+post-not-queued = { $channel }: not queued: { $why }
+post-posted = { $channel }: posted ({ $remote })
+post-not-yet = { $channel }: not yet: { $why }; the daemon retries at { $at }
+post-outbox-unreadable = cannot read the outbox: { $why }
+post-refuse-sending = the post for { $when } is being sent right now by another loaxa{ $who }; wait for it (`loaxa history --id { $id }`)
+post-answer-lost = its answer was lost
+post-refuse-unconfirmed = the attempt for { $when } may have created the post already ({ $why }). Look on the platform; if the post is not there, run { $again }
+post-refuse-pending = the post for { $when } waits for a retry at { $retry }; loaxa sends it then. To post another one now, run { $again }

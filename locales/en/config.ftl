@@ -1,0 +1,43 @@
+
+## The station configuration (src/config.rs)
+
+config-exposed = [http] listen = "{ $listen }" is reachable from the network: anyone who can reach it sees the dashboard, the status and the metrics; use "127.0.0.1:8640" and a reverse proxy for the public board
+config-unreadable = cannot read config file { $path }: { $why }
+config-errors = { $n ->
+            [one] 1 error
+           *[other] { $n } errors
+    } in { $file }
+config-not-utf8 = it is not UTF-8 text (byte { $byte }); save it as UTF-8
+config-unknown-language = unknown language `{ $language }`
+config-unknown-language-label = not a language loaxa speaks
+config-unknown-language-hint = language = "vi" (tiếng Việt) or language = "en" (English)
+config-unknown-timezone = unknown timezone `{ $timezone }`
+config-unknown-timezone-label = not an IANA timezone name
+config-unknown-timezone-hint = use an IANA name such as "{ $example }"
+config-quiet-hours-label = invalid quiet hours
+config-quiet-hours-hint = write the window as "HH:MM-HH:MM", e.g. "21:00-05:00"
+config-loudspeaker-builtin = `loudspeaker` is built in and cannot be configured here
+config-loudspeaker-builtin-hint = remove this [channels.loudspeaker] section; pick another name for a web channel
+config-bad-channel-name = invalid channel name `{ $channel }`
+config-bad-channel-name-hint = use lowercase letters, digits and dashes, e.g. [channels.facebook-xa]
+config-channel-hint = see README.md, section "Channels", for the keys each kind needs
+config-grace-too-long = `grace_minutes` is at most { $max }
+config-too-long = too long
+config-grace-too-long-hint = a programme this late is no longer the one scheduled: write a value from 0 to { $max } (the default is 10)
+config-public-url = `public_url` must be an http:// or https:// address
+config-public-url-hint = the address people use to reach the board, e.g. public_url = "https://loa.xa-thu.gov.vn"
+config-volume-hint = 1 is full volume, 0.5 half; e.g. volume = 0.8
+config-preroll-hint = a few seconds is enough to open the device and decode the files, e.g. 5
+config-chime-hint = name a file inside the media folder, e.g. chime = "chime.ogg"
+config-channel-needs = a { $kind } channel needs `{ $key }`
+config-secret-twice = give the { $what } as `{ $what }_env` or `{ $what }_file`, not both
+config-channel-needs-token = a { $kind } channel needs its token: set `token_env = "VARIABLE"` or `token_file = "path"` (never the token itself)
+config-not-web-address = `{ $address }` is not a web address: start it with https://
+config-zalo-secret = a zalo channel needs the app secret: `secret_env` or `secret_file`
+config-template-unknown = the template uses { $unknown }; variables are {"{"}title{"}"} {"{"}text{"}"} {"{"}link{"}"} {"{"}date{"}"} {"{"}time{"}"} {"{"}station{"}"}
+config-unknown-field = unknown field `{ $key }`
+config-unknown-value = unknown value `{ $value }`
+config-expected-one-of = expected one of: { $choices }
+config-missing-field = missing field `{ $key }`
+config-missing-field-hint = add `{ $key } = …` to this section
+config-invalid = { $message }

@@ -1,0 +1,101 @@
+
+## Command-line output (src/cmd)
+
+cli-config-not-found = không tìm thấy tệp cấu hình { $path }
+cli-config-not-found-hint = chạy loaxa trong thư mục của đài, hoặc ghi --config DUONG/DAN/loaxa.toml
+cli-config-invalid = cấu hình không hợp lệ ({ $why }); chưa nạp gì cả
+cli-schedules-invalid = lịch phát có { $n } lỗi; hãy sửa trước (`loaxa check` hiện lại các lỗi)
+cli-not-a-date = `{ $text }` không phải ngày hay ngày giờ: hãy viết 15/04/2024, "15/04/2024 6h", 2024-04-15 hoặc 2024-04-15T06:00
+cli-no-schedules-folder-hint = tạo thư mục đó, hoặc ghi `schedules = "…"` trong phần [station] của cấu hình
+cli-days-too-far = --days: khoảng thời gian kết thúc sau ngày cuối cùng loaxa xử lý được
+cli-secret-missing = kênh `{ $channel }`: { $why }; bài đăng lên kênh này sẽ lỗi cho đến khi đặt xong
+cli-check-summary = { $files } tệp lịch phát, { $broadcasts } bản tin: { $errors } lỗi, { $warnings } cảnh báo
+cli-check-failed = { $summary }. Hãy sửa các lỗi ở trên; chưa sửa xong thì không dùng gì từ các tệp này.
+cli-ok = tốt
+cli-new-written = đã tạo: { $path }
+cli-new-next = tiếp theo: điền tiêu đề, tệp âm thanh và nội dung bài đăng, rồi chạy `loaxa check`
+cli-new-exists = { $path } đã có; loaxa new không bao giờ ghi đè tệp
+cli-new-exists-hint = chọn mã khác, hoặc sửa tệp đó
+cli-cannot-write = không ghi được { $path }: { $why }
+cli-new-cannot-write-hint = kiểm tra thư mục lịch phát ([station] schedules) có tồn tại và ghi được không
+cli-new-bad-id = `{ $id }` không dùng làm mã được: chỉ dùng chữ không dấu, chữ số, - và _, ví dụ ban-tin-sang
+cli-new-bad-day = --days: `{ $day }` không phải ngày trong tuần; dùng t2…t7, cn, hoặc mon…sun
+cli-plan-cannot-write = không ghi được lịch: { $why }
+cli-to-before-from = --to phải sau --from
+cli-window-too-long = khoảng thời gian dài hơn { $days } ngày: hãy chọn khoảng ngắn hơn
+cli-plan-heading = Lịch phát từ { $from } đến { $to } ({ $timezone }): { $n } lượt phát
+cli-plan-time = giờ
+cli-plan-priority = mức
+cli-plan-length = độ dài
+cli-plan-id = mã
+cli-plan-channels = kênh
+cli-plan-title = tiêu đề
+cli-plan-nothing = Không có gì được phát trong khoảng thời gian này.
+cli-no-history = không có sổ lịch sử tại { $path }
+cli-no-history-hint = kiểm tra [station] data trong cấu hình; loaxa tạo sổ lịch sử khi chạy lần đầu
+cli-verify-unreadable = HỎNG: không đọc được sổ lịch sử đến cuối: { $why }
+cli-verify-broken = HỎNG: { $why }
+cli-verify-first-broken = sự kiện hỏng đầu tiên: { $seq }
+cli-verify-last = sự kiện cuối cùng trong tệp: { $head }
+cli-verify-ok = tốt: { $n } sự kiện, chuỗi liên kết nguyên vẹn
+cli-verify-head = mắt xích cuối: { $head }
+cli-verify-empty = tốt: sổ lịch sử còn trống
+secret-env-missing = biến môi trường { $var } chưa được đặt (biến này phải chứa mã truy cập hoặc khoá bí mật của kênh)
+secret-file-unreadable = không đọc được tệp mã truy cập { $path }: { $why }
+secret-file-open = tệp mã truy cập { $path } người dùng khác cũng đọc được (quyền { $mode }); hãy chạy `chmod 600 { $path }` để chỉ người dùng của loaxa đọc được
+secret-file-empty = tệp mã truy cập { $path } trống
+
+## loaxa status
+
+status-no-answer = chương trình loaxa không trả lời tại { $url }: { $why }
+status-no-answer-hint = `loaxa run` có đang chạy với cấu hình này không? (systemctl status loaxa)
+status-on-air = đang phát: { $title } (từ { $since })
+status-on-air-nothing = đang phát: không có gì
+status-device-failing = LOA: thiết bị âm thanh `{ $device }` BỊ LỖI từ { $since }: { $why }
+status-device = loa: thiết bị âm thanh `{ $device }` { $state ->
+            [ready] sẵn sàng
+            [idle] đang nghỉ
+            [playing] đang phát
+           *[other] { $state }
+    }
+status-history-degraded = SỔ LỊCH SỬ GẶP SỰ CỐ từ { $since }: { $why } ({ $waiting } sự kiện đang chờ ghi, { $spilled } trong tệp dự phòng)
+status-chain-broken = CHUỖI LIÊN KẾT SỔ LỊCH SỬ BỊ ĐỨT: { $why }
+status-next = sắp phát:
+status-in-seconds = sau { $seconds } giây
+status-outbox = bài chờ đăng: { $pending } đang chờ, { $unconfirmed } chưa xác nhận, { $failed } lỗi, { $posted } đã đăng
+status-unconfirmed = CHƯA XÁC NHẬN
+status-schedules = lịch phát: { $n } bản tin, nạp lúc { $at }
+status-last-good = LỊCH PHÁT: thư mục đang có lỗi; đài phát theo bộ lịch hợp lệ gần nhất (lưu lúc { $saved })
+status-reload-inactive = tự nạp lại lịch đang tắt: { $why }
+status-rejected = BẢN SỬA BỊ TỪ CHỐI lúc { $at }
+cli-unknown-kind = không có loại sự kiện `{ $kind }`; các loại là: { $kinds }
+cli-cannot-write-output = không ghi được: { $why }
+cli-report-cannot-render = không tạo được báo cáo: { $why }
+cli-report-wrote = đã ghi { $path }: { $first } – { $last }, { $airings } lượt phát, { $posts } bài đăng, { $failures } lỗi
+cli-report-broken = HỎNG: sổ lịch sử đã bị sửa đổi: { $why }
+cli-report-broken-hint = báo cáo ghi rõ điều này ở trang đầu; chạy `loaxa verify` để xem chi tiết
+cli-report-verified = sổ lịch sử đã được kiểm tra, mắt xích cuối { $head }
+cli-play-playing = đang phát { $n } tệp trên `{ $device }`, âm lượng { $volume }
+cli-play-started = đã bắt đầu (chuyển cho thiết bị { $ms } ms sau khi yêu cầu)
+cli-play-device-error = lỗi thiết bị: { $why }
+cli-play-finished = đã phát xong
+cli-no-devices = không tìm thấy thiết bị phát âm thanh nào (máy có card âm thanh hoặc cấu hình ALSA không?)
+cli-device-default = {" "}(mặc định)
+
+## loaxa post
+
+post-no-broadcast = không có bản tin mã `{ $id }`{ $hint }
+post-no-channel = không có kênh `{ $channel }` trong { $config } (không đăng bài lên `loudspeaker`)
+post-no-web-channel = bản tin `{ $id }` không có kênh web nào; hãy chỉ định bằng --channel
+post-cannot-start = không khởi động được: { $why }
+post-not-sent = { $channel }: chưa gửi: { $why }
+post-resume = { $channel }: lần gửi trước bị dừng giữa chừng; loaxa kiểm tra trên nền tảng trước khi gửi lại
+post-not-posted = { $channel }: chưa đăng: { $why }
+post-not-queued = { $channel }: chưa đưa vào hàng chờ: { $why }
+post-posted = { $channel }: đã đăng ({ $remote })
+post-not-yet = { $channel }: chưa đăng được: { $why }; loaxa sẽ thử lại lúc { $at }
+post-outbox-unreadable = không đọc được hàng chờ đăng bài: { $why }
+post-refuse-sending = bài đăng lúc { $when } đang được một loaxa khác gửi{ $who }; hãy chờ (`loaxa history --id { $id }`)
+post-answer-lost = câu trả lời bị mất
+post-refuse-unconfirmed = lần gửi lúc { $when } có thể đã đăng bài rồi ({ $why }). Hãy xem trên nền tảng; nếu chưa có bài thì chạy { $again }
+post-refuse-pending = bài đăng lúc { $when } đang chờ thử lại lúc { $retry }; đến lúc đó loaxa sẽ gửi. Muốn đăng thêm một bài ngay bây giờ thì chạy { $again }

@@ -1,0 +1,40 @@
+
+## The station configuration (src/config.rs)
+
+config-exposed = [http] listen = "{ $listen }" truy cập được từ mạng: ai vào được địa chỉ này đều xem được bảng điều khiển, trạng thái và số liệu; hãy dùng "127.0.0.1:8640" và một reverse proxy cho trang tin công khai
+config-unreadable = không đọc được tệp cấu hình { $path }: { $why }
+config-errors = { $n } lỗi trong { $file }
+config-not-utf8 = tệp không phải chữ mã UTF-8 (byte { $byte }); hãy lưu lại với mã UTF-8
+config-unknown-language = không có ngôn ngữ `{ $language }`
+config-unknown-language-label = loaxa không nói ngôn ngữ này
+config-unknown-language-hint = language = "vi" (tiếng Việt) hoặc language = "en" (tiếng Anh)
+config-unknown-timezone = không có múi giờ `{ $timezone }`
+config-unknown-timezone-label = không phải tên múi giờ IANA
+config-unknown-timezone-hint = dùng tên múi giờ IANA, ví dụ "{ $example }"
+config-quiet-hours-label = giờ yên tĩnh không hợp lệ
+config-quiet-hours-hint = viết khoảng giờ dạng "GG:PP-GG:PP", ví dụ "21:00-05:00"
+config-loudspeaker-builtin = `loudspeaker` (loa) có sẵn, không cấu hình ở đây được
+config-loudspeaker-builtin-hint = xoá phần [channels.loudspeaker] này; đặt tên khác cho kênh web
+config-bad-channel-name = tên kênh `{ $channel }` không hợp lệ
+config-bad-channel-name-hint = dùng chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ [channels.facebook-xa]
+config-channel-hint = xem README.md, mục "Channels", để biết mỗi loại kênh cần những mục nào
+config-grace-too-long = `grace_minutes` tối đa là { $max }
+config-too-long = quá dài
+config-grace-too-long-hint = chương trình trễ đến vậy không còn đúng lịch nữa: hãy ghi từ 0 đến { $max } (mặc định là 10)
+config-public-url = `public_url` phải là địa chỉ http:// hoặc https://
+config-public-url-hint = địa chỉ người dân dùng để xem trang tin, ví dụ public_url = "https://loa.xa-thu.gov.vn"
+config-volume-hint = 1 là âm lượng đầy đủ, 0.5 là một nửa; ví dụ volume = 0.8
+config-preroll-hint = vài giây là đủ để mở thiết bị âm thanh và giải mã tệp, ví dụ 5
+config-chime-hint = ghi tên một tệp trong thư mục media, ví dụ chime = "chime.ogg"
+config-channel-needs = kênh { $kind } cần có `{ $key }`
+config-secret-twice = chỉ ghi { $what } bằng một trong hai cách `{ $what }_env` hoặc `{ $what }_file`, không ghi cả hai
+config-channel-needs-token = kênh { $kind } cần mã truy cập (token): ghi `token_env = "TEN_BIEN"` hoặc `token_file = "duong/dan"` (không bao giờ ghi chính mã đó)
+config-not-web-address = `{ $address }` không phải địa chỉ web: hãy bắt đầu bằng https://
+config-zalo-secret = kênh zalo cần khoá bí mật của ứng dụng: `secret_env` hoặc `secret_file`
+config-template-unknown = mẫu bài đăng dùng { $unknown }; các biến có sẵn là {"{"}title{"}"} {"{"}text{"}"} {"{"}link{"}"} {"{"}date{"}"} {"{"}time{"}"} {"{"}station{"}"}
+config-unknown-field = mục `{ $key }` không có
+config-unknown-value = giá trị `{ $value }` không có
+config-expected-one-of = cần một trong: { $choices }
+config-missing-field = thiếu mục `{ $key }`
+config-missing-field-hint = thêm `{ $key } = …` vào phần này
+config-invalid = cấu hình viết sai: { $message }
