@@ -252,7 +252,7 @@ mod tests {
         let mut parts = vec![String::new()];
         for c in call.chars() {
             if in_str {
-                in_str = !(c == '"' && !escaped);
+                in_str = c != '"' || escaped;
                 escaped = c == '\\' && !escaped;
                 continue;
             }
