@@ -127,12 +127,18 @@ async fn guard_response(req: axum::extract::Request, next: axum::middleware::Nex
     let resp = next.run(req).await;
     let (mut parts, body) = resp.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE_BYTES).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "the page is too large\n").into_response();
+        return (StatusCode::INTERNAL_SERVER_ERROR, format!("{}\n", t!("http-too-large"))).into_response();
     };
     let body = match std::str::from_utf8(&bytes) {
         Ok(text) => crate::redact::redact(text).into_bytes(),
         // Nothing served is binary; refuse rather than pass unchecked bytes.
-        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "the page cannot be shown\n").into_response(),
+        Err(_) => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("{}\n", t!("http-cannot-show")),
+            )
+                .into_response();
+        }
     };
     parts.headers.remove(header::CONTENT_LENGTH);
     let h = &mut parts.headers;
@@ -174,7 +180,7 @@ async fn dashboard(State(s): State<Arc<Shared>>) -> Response {
             .into_response(),
         Err(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
-            "the dashboard cannot be built right now\n",
+            format!("{}\n", t!("http-no-dashboard")),
         )
             .into_response(),
     }
@@ -203,7 +209,7 @@ fn board_channel(s: &Shared, name: &str) -> bool {
 
 async fn board_page(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> Response {
     if !board_channel(&s, &name) {
-        return (StatusCode::NOT_FOUND, "no such board\n").into_response();
+        return (StatusCode::NOT_FOUND, format!("{}\n", t!("http-no-board"))).into_response();
     }
     let s2 = s.clone();
     let n2 = name.clone();
@@ -217,7 +223,11 @@ async fn board_page(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> R
             board::render_html(&s.config.station.name, &name, &posts, s.config.station.timezone),
         )
             .into_response(),
-        _ => (StatusCode::SERVICE_UNAVAILABLE, "the board cannot be read right now\n").into_response(),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{}\n", t!("http-board-unreadable")),
+        )
+            .into_response(),
     }
 }
 
@@ -226,7 +236,7 @@ const BOARD_CACHE: &str = "public, max-age=60";
 
 async fn board_feed(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> Response {
     if !board_channel(&s, &name) {
-        return (StatusCode::NOT_FOUND, "no such board\n").into_response();
+        return (StatusCode::NOT_FOUND, format!("{}\n", t!("http-no-board"))).into_response();
     }
     // Never the request's Host header: any client could make the feed link elsewhere.
     let base = s.config.http.base_url();
@@ -242,6 +252,10 @@ async fn board_feed(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> R
             board::render_atom(&s.config.station.name, &name, &base, &posts),
         )
             .into_response(),
-        _ => (StatusCode::SERVICE_UNAVAILABLE, "the board cannot be read right now\n").into_response(),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{}\n", t!("http-board-unreadable")),
+        )
+            .into_response(),
     }
 }

@@ -89,9 +89,9 @@ pub fn write(data: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Why the copy cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum LastGoodError {
-    #[error("no schedule set has ever loaded on this station")]
+    #[error("{}", t!("last-good-none"))]
     None,
-    #[error("the saved copy {path} is damaged: {reason}")]
+    #[error("{}", t!("last-good-damaged", path = .path.display(), why = .reason))]
     Damaged { path: PathBuf, reason: String },
 }
 
@@ -113,10 +113,10 @@ pub fn load(config: &Config) -> Result<LastGood, LastGoodError> {
     let mut files = Vec::new();
     for f in snapshot.files {
         if hex(&Sha256::digest(f.text.as_bytes())) != f.sha256 {
-            return Err(damaged(format!("{} does not match its SHA-256", f.name)));
+            return Err(damaged(t!("last-good-hash", file = f.name)));
         }
         if f.file.is_empty() || f.file.contains('/') {
-            return Err(damaged(format!("{} has no valid file name", f.name)));
+            return Err(damaged(t!("last-good-name", file = f.name)));
         }
         files.push((config.station.schedules.join(&f.file), f.name, Ok(f.text.into_bytes())));
     }

@@ -18,9 +18,9 @@ pub struct InstanceLock {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
-    #[error("another loaxa is running on the data folder {data}{}", pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
+    #[error("{}", t!("lock-held", data = .data.display(), pid = .pid.map(|p| format!(" (pid {p})")).unwrap_or_default()))]
     Held { data: PathBuf, pid: Option<u32> },
-    #[error("cannot lock the data folder {data}: {source}")]
+    #[error("{}", t!("lock-failed", data = .data.display(), why = .source))]
     Io {
         data: PathBuf,
         #[source]

@@ -55,11 +55,9 @@ pub fn run(config_path: &Path, accept_history_reset: bool) -> ExitCode {
     let lock = match lock::acquire(&config.station.data) {
         Ok(l) => l,
         Err(e) => {
-            errln!("error: {e}");
+            crate::console::error(&e);
             if matches!(e, lock::LockError::Held { .. }) {
-                errln!(
-                    "help: stop the other one first (`systemctl stop loaxa`), or give this configuration its own [station] data folder"
-                );
+                crate::console::help(t!("daemon-lock-held-hint"));
             }
             return ExitCode::from(EXIT_USAGE);
         }
@@ -80,7 +78,7 @@ pub fn run(config_path: &Path, accept_history_reset: bool) -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            errln!("error: cannot start the runtime: {e}");
+            crate::console::error(t!("daemon-no-runtime", why = e));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -97,12 +95,11 @@ fn warn_if_readable(data: &Path) {
         if let Ok(m) = std::fs::metadata(&p)
             && m.permissions().mode() & 0o077 != 0
         {
-            errln!(
-                "warning: {} can be read by other users (mode {:o}); it holds the station's record and tokens: chmod go-rwx {}",
-                p.display(),
-                m.permissions().mode() & 0o777,
-                p.display()
-            );
+            crate::console::warning(t!(
+                "daemon-data-readable",
+                path = p.display(),
+                mode = format!("{:o}", m.permissions().mode() & 0o777)
+            ));
         }
     }
 }
@@ -135,13 +132,13 @@ fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
             if std::io::stderr().is_terminal() {
                 loaded.sources.emit_all(&loaded.diagnostics);
             } else {
-                errln!("error: the schedules are invalid: {}", rejected.0);
+                crate::console::error(t!("daemon-schedules-invalid", places = rejected.0));
             }
-            let why = format!("{} errors in the schedules", loaded.error_count());
+            let why = t!("daemon-schedule-errors", n = loaded.error_count());
             (Some(rejected), why)
         }
         Err(e) => {
-            errln!("error: {e}");
+            crate::console::error(&e);
             let why = e.to_string();
             let event = Event::new(Kind::ScheduleRejected, json!({ "errors": 1, "reason": why }));
             (Some((why.clone(), event)), why)
@@ -150,17 +147,14 @@ fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
     match last_good::load(config) {
         Ok(good) => {
             let saved = good.saved_at.with_timezone(&config.station.timezone);
-            errln!(
-                "warning: {why}; loaxa runs the last set that loaded, saved at {} ({} broadcasts). \
-                 Fix the files (`loaxa check` shows the errors again): the fixed set goes on air as soon as it is saved",
-                saved.format("%d/%m/%Y %H:%M:%S"),
-                good.loaded.set.broadcasts.len()
-            );
+            crate::console::warning(t!(
+                "daemon-last-good",
+                why = why,
+                saved = saved.format("%d/%m/%Y %H:%M:%S"),
+                n = good.loaded.set.broadcasts.len()
+            ));
             if good.loaded.has_errors() {
-                errln!(
-                    "warning: {} broadcasts of that set no longer validate (media removed?) and are left out:",
-                    good.loaded.error_count()
-                );
+                crate::console::warning(t!("daemon-last-good-partly", n = good.loaded.error_count()));
                 good.loaded.sources.emit_all(&good.loaded.diagnostics);
             }
             Ok(Initial {
@@ -170,8 +164,8 @@ fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
             })
         }
         Err(e) => {
-            errln!("error: {why}; loaxa will not start: {e}, so there is nothing to fall back on");
-            errln!("help: fix the files (`loaxa check` shows the errors again), then start loaxa again");
+            crate::console::error(t!("daemon-no-fallback", why = why, reason = e));
+            crate::console::help(t!("daemon-no-fallback-hint"));
             Err(ExitCode::from(EXIT_INVALID))
         }
     }
@@ -184,18 +178,15 @@ fn history_standing(config: &Config, accept: bool) -> Result<Standing, ExitCode>
     let standing = match guard::standing(data, &Store::path_in(data), config.station.timezone) {
         Ok(s) => s,
         Err(e) => {
-            errln!("error: {e}");
+            crate::console::error(&e);
             return Err(ExitCode::from(EXIT_USAGE));
         }
     };
     if let Standing::RolledBack { why, .. } = &standing
         && !accept
     {
-        errln!("error: {why}. loaxa will not start on it");
-        errln!(
-            "help: put back the newest history.db if you have it; otherwise start once with `loaxa run --accept-history-reset` \
-             (recorded in the history; posts that may already have gone out are held as unconfirmed, not sent again)"
-        );
+        crate::console::error(t!("daemon-rolled-back", why = why));
+        crate::console::help(t!("daemon-rolled-back-hint"));
         return Err(ExitCode::from(EXIT_USAGE));
     }
     Ok(standing)
@@ -210,17 +201,17 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     let (history, recovered_spill) = match History::start_daemon(&Store::path_in(&data), &data, tz) {
         Ok(h) => h,
         Err(e) => {
-            errln!("error: {e}");
+            crate::console::error(&e);
             return ExitCode::from(EXIT_USAGE);
         }
     };
     if recovered_spill > 0 {
-        outln!("  {recovered_spill} events kept in the spill file by the last run were written into the history");
+        outln!("  {}", t!("daemon-spill-recovered", n = recovered_spill));
     }
     let outbox = match Outbox::open(&data, tz) {
         Ok(o) => Arc::new(o),
         Err(e) => {
-            errln!("error: {e}");
+            crate::console::error(&e);
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -291,14 +282,11 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     if source == Source::Files {
         reload::keep_as_last_good(&shared, &loaded).await;
     } else {
-        shared.error("the schedules folder is invalid: the last set that loaded is on the air");
+        shared.error(t!("daemon-status-last-good"));
     }
     let recovered = outbox.recover().map(|r| r.len()).unwrap_or(0);
     if recovered > 0 {
-        tracing::warn!(
-            rows = recovered,
-            "posts were being sent when loaxa stopped; they are checked before any resend"
-        );
+        tracing::warn!(rows = recovered, "{}", t!("daemon-recovered-sending"));
     }
 
     // The loudspeaker line.
@@ -334,12 +322,8 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
                 workers.push((ch.name.clone(), stop, tokio::spawn(async move { w.run(s).await })));
             }
             Err(reason) => {
-                tracing::error!(
-                    channel = ch.name,
-                    reason,
-                    "channel disabled: its posts wait in the outbox"
-                );
-                shared.error(format!("channel {}: {reason}", ch.name));
+                tracing::error!(channel = ch.name, reason, "{}", t!("daemon-channel-disabled"));
+                shared.error(t!("daemon-channel-problem", channel = ch.name, why = reason));
                 shared
                     .channel_problems
                     .lock()
@@ -353,10 +337,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     let listener = match tokio::net::TcpListener::bind(&shared.config.http.listen).await {
         Ok(l) => l,
         Err(e) => {
-            errln!(
-                "error: cannot listen on {}: {e} (set [http] listen)",
-                shared.config.http.listen
-            );
+            crate::console::error(t!("daemon-cannot-listen", listen = shared.config.http.listen, why = e));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -389,19 +370,20 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
             return Some("the loudspeaker line".to_string());
         }
         if !history.is_alive() {
-            return Some("the history writer".to_string());
+            return Some(t!("daemon-part-history"));
         }
         workers
             .iter()
             .find(|(_, _, w)| w.is_finished())
-            .map(|(name, _, _)| format!("the worker of channel {name}"))
+            .map(|(name, _, _)| t!("daemon-part-worker", channel = name))
     })
     .await;
     match &failed {
-        None => tracing::info!("stopping"),
+        None => tracing::info!("{}", t!("daemon-stopping")),
         Some(what) => {
-            tracing::error!("internal failure: {what} stopped on its own; loaxa stops so that systemd starts it again");
-            errln!("error: internal failure: {what} stopped on its own; loaxa stops so that systemd starts it again");
+            let line = t!("daemon-internal-failure", part = what);
+            tracing::error!("{line}");
+            crate::console::error(line);
         }
     }
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
@@ -437,7 +419,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
         return ExitCode::from(EXIT_SOFTWARE);
     }
     if unwritten > 0 {
-        errln!("error: {unwritten} history events could not be written");
+        crate::console::error(t!("daemon-unwritten", n = unwritten));
         return ExitCode::from(EXIT_INVALID);
     }
     ExitCode::SUCCESS
@@ -454,7 +436,7 @@ async fn accept_reset(
     why: &str,
 ) {
     let tz = config.station.timezone;
-    tracing::warn!("{why}; running on it as told (--accept-history-reset)");
+    tracing::warn!("{}", t!("daemon-reset-accepted", why = why));
     let _ = history
         .record(Event::new(
             Kind::HistoryReset,
@@ -466,9 +448,9 @@ async fn accept_reset(
             }),
         ))
         .await;
-    let reason = format!(
-        "the history was reset to an older copy; this post may already have gone out before {} (check the platform, then `loaxa post` it if it did not)",
-        anchor.heartbeat.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
+    let reason = t!(
+        "daemon-reset-unconfirmed",
+        before = anchor.heartbeat.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
     );
     match outbox.hold_after_reset(anchor.heartbeat, &reason) {
         Ok(rows) => {
@@ -483,7 +465,7 @@ async fn accept_reset(
                 let _ = history.record(e).await;
             }
         }
-        Err(e) => tracing::error!(error = e, "cannot hold the outbox after the history reset"),
+        Err(e) => tracing::error!(error = e, "{}", t!("daemon-reset-hold-failed")),
     }
 }
 
@@ -530,15 +512,17 @@ async fn record_playout(shared: Arc<Shared>, mut events: tokio::sync::mpsc::Unbo
                 c.failed.fetch_add(1, Ordering::Relaxed);
                 // The one line an operator reads about it, in the station's time.
                 let what = match &programme {
-                    Some(p) => format!(
-                        "{} ({}, {}) was not played: {reason}",
-                        p.title,
-                        p.broadcast_id,
-                        p.scheduled_at
+                    Some(p) => t!(
+                        "daemon-not-played",
+                        title = p.title,
+                        id = p.broadcast_id,
+                        at = p
+                            .scheduled_at
                             .with_timezone(&shared.config.station.timezone)
-                            .format("%d/%m/%Y %H:%M:%S")
+                            .format("%d/%m/%Y %H:%M:%S"),
+                        why = reason
                     ),
-                    None => format!("{key} was not played: {reason}"),
+                    None => t!("daemon-not-played-key", key = key, why = reason),
                 };
                 tracing::error!("{what}");
                 shared.error(what);
@@ -549,7 +533,11 @@ async fn record_playout(shared: Arc<Shared>, mut events: tokio::sync::mpsc::Unbo
                 *shared.now_playing.lock().unwrap_or_else(|p| p.into_inner()) = None;
             }
             PlayoutEvent::DeviceError { reason } => {
-                shared.error(format!("sound device `{}`: {reason}", shared.config.audio.device));
+                shared.error(t!(
+                    "daemon-device-problem",
+                    device = shared.config.audio.device,
+                    why = reason
+                ));
                 shared
                     .device
                     .lock()
@@ -587,10 +575,7 @@ async fn housekeeping(wake: Arc<Notify>, outbox: Arc<Outbox>) -> Option<tokio_cr
             if let Ok(Ok(released)) = tokio::task::spawn_blocking(move || outbox.recover()).await
                 && !released.is_empty()
             {
-                tracing::warn!(
-                    rows = released.len(),
-                    "posts left sending by a loaxa that stopped are checked before any resend"
-                );
+                tracing::warn!(rows = released.len(), "{}", t!("daemon-recovered-sending"));
             }
             w.notify_waiters();
         })
@@ -650,7 +635,7 @@ async fn wait_for_stop(reloader: &reload::Reloader, dead: impl Fn() -> Option<St
             _ = term.recv() => return None,
             _ = int.recv() => return None,
             _ = hup.recv() => {
-                tracing::info!("SIGHUP: reloading the schedules");
+                tracing::info!("{}", t!("daemon-sighup"));
                 reloader.request();
             }
             _ = vitals.tick() => if let Some(what) = dead() { return Some(what) },
@@ -665,45 +650,57 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
     let now = Utc::now();
     outln!("loaxa {} — {}", env!("CARGO_PKG_VERSION"), shared.config.station.name);
     outln!(
-        "  {} schedule files, {} broadcasts; timezone {}",
-        set.files.len(),
-        set.broadcasts.len(),
-        tz.name()
+        "  {}",
+        t!(
+            "daemon-summary-set",
+            files = set.files.len(),
+            broadcasts = set.broadcasts.len(),
+            timezone = tz.name()
+        )
     );
-    outln!("  status: http://{addr}/status");
+    outln!(
+        "  {}",
+        t!("daemon-summary-status", url = format!("http://{addr}/status"))
+    );
     if let Some(w) = shared.config.http.exposure_warning() {
-        outln!("  WARNING: {w}");
+        outln!("  {}: {w}", t!("daemon-summary-warning"));
         tracing::warn!("{w}");
     }
     let device = &shared.config.audio.device;
     match crate::playout::device::find(device) {
-        Ok(()) => outln!("  loudspeaker: sound device `{device}` found (opened for each programme)"),
-        Err(e) => outln!("  loudspeaker: sound device `{device}` PROBLEM: {e} (see `loaxa devices`)"),
+        Ok(()) => outln!("  {}", t!("daemon-summary-device", device = device)),
+        Err(e) => outln!("  {}", t!("daemon-summary-device-problem", device = device, why = e)),
     }
     {
         let st = shared.schedule.lock().unwrap_or_else(|p| p.into_inner());
         if let Source::LastGood(t) = st.source {
             outln!(
-                "  SCHEDULES: the folder is invalid; airing the last set that loaded (saved {})",
-                t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
+                "  {}",
+                t!(
+                    "status-last-good",
+                    saved = t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
+                )
             );
         }
     }
     let next = crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz);
-    outln!("  next:");
+    outln!("  {}", t!("status-next"));
     for o in next.iter().take(5) {
         let secs = (o.at - now).num_seconds();
         outln!(
-            "    {}  in {}h{:02}m  {}  {}",
+            "    {}  {}  {}  {}",
             o.at.with_timezone(&tz).format("%d/%m %H:%M:%S"),
-            secs / 3600,
-            secs % 3600 / 60,
+            t!(
+                "daemon-summary-in",
+                hours = secs / 3600,
+                minutes = format!("{:02}", secs % 3600 / 60)
+            ),
             o.broadcast.id,
             o.broadcast.channels.join(",")
         );
     }
     if next.is_empty() {
-        outln!("    nothing in the next 7 days");
+        outln!("    {}", t!("daemon-summary-nothing"));
     }
     let problems = shared
         .channel_problems
@@ -712,8 +709,8 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
         .clone();
     for ch in shared.config.channels.keys() {
         match problems.get(ch) {
-            Some(p) => outln!("  channel {ch}: DISABLED: {p}"),
-            None => outln!("  channel {ch}: ready"),
+            Some(p) => outln!("  {}", t!("daemon-summary-channel-off", channel = ch, why = p)),
+            None => outln!("  {}", t!("daemon-summary-channel-ready", channel = ch)),
         }
     }
 }

@@ -129,8 +129,9 @@ pub async fn keep_as_last_good(shared: &Shared, loaded: &Loaded) {
         Err(e) => Err(e),
     };
     if let Err(e) = saved {
-        tracing::error!(error = %e, "cannot keep a copy of the schedules for a restart");
-        shared.error(format!("cannot keep a copy of the schedules for a restart: {e}"));
+        let line = t!("reload-cannot-keep", why = e);
+        tracing::error!("{line}");
+        shared.error(line);
     }
 }
 
@@ -141,17 +142,17 @@ pub async fn reload(shared: &Arc<Shared>) {
     let loaded = match loaded {
         Ok(Ok(l)) => l,
         Ok(Err(e)) => {
-            shared.error(format!("schedule reload: {e}"));
+            shared.error(t!("reload-failed", why = e));
             return;
         }
         Err(e) => {
-            shared.error(format!("schedule reload: {e}"));
+            shared.error(t!("reload-failed", why = e));
             return;
         }
     };
     if loaded.has_errors() {
         let (report, event) = rejection(&loaded);
-        tracing::error!("the edited schedules are invalid ({report}); the previous set keeps running");
+        tracing::error!("{}", t!("reload-rejected", places = report));
         shared.counters.rejected_reloads.fetch_add(1, Ordering::Relaxed);
         shared.schedule.lock().unwrap_or_else(|p| p.into_inner()).rejected = Some((Utc::now(), report));
         let _ = shared.history.record(event).await;
@@ -166,7 +167,7 @@ pub async fn reload(shared: &Arc<Shared>) {
     if !fallback && added.is_empty() && removed.is_empty() && changed.is_empty() && old.files == loaded.set.files {
         return;
     }
-    tracing::info!(?added, ?removed, ?changed, "schedules reloaded");
+    tracing::info!(?added, ?removed, ?changed, "{}", t!("reload-done"));
     keep_as_last_good(shared, &loaded).await;
     let event = loaded_event(&loaded.set, Some(&old));
     {
@@ -245,7 +246,7 @@ pub fn spawn(shared: Arc<Shared>) -> Reloader {
     };
     let dir = shared.config.station.schedules.clone();
     let mut watcher = notify::recommended_watcher(handler)
-        .map_err(|e| tracing::error!(error = %e, "cannot watch the schedules folder; it is rescanned every {} s", RESCAN.as_secs()))
+        .map_err(|e| tracing::error!(error = %e, "{}", t!("reload-no-watcher", seconds = RESCAN.as_secs())))
         .ok();
     let arm = move |w: &mut Option<notify::RecommendedWatcher>, shared: &Shared| {
         let armed = match w.as_mut() {
@@ -253,15 +254,16 @@ pub fn spawn(shared: Arc<Shared>) -> Reloader {
                 let _ = w.unwatch(&dir);
                 w.watch(&dir, RecursiveMode::NonRecursive).map_err(|e| e.to_string())
             }
-            None => Err("the system refused a watcher".to_string()),
+            None => Err(t!("reload-watcher-refused")),
         };
         let mut st = shared.schedule.lock().unwrap_or_else(|p| p.into_inner());
         st.watching = match &armed {
             Ok(()) => None,
-            Err(e) => Some(format!(
-                "cannot watch {}: {e}; edits are picked up by a rescan every {} s",
-                dir.display(),
-                RESCAN.as_secs()
+            Err(e) => Some(t!(
+                "reload-cannot-watch",
+                path = dir.display(),
+                why = e,
+                seconds = RESCAN.as_secs()
             )),
         };
         armed.is_ok()
@@ -294,7 +296,7 @@ pub fn spawn(shared: Arc<Shared>) -> Reloader {
                         // Replaced (or gone, or back): the old watch is dead; arm a new one.
                         seen_folder = now_folder;
                         if arm(&mut watcher, &shared) {
-                            tracing::info!("the schedules folder was replaced; watching the new one");
+                            tracing::info!("{}", t!("reload-folder-replaced"));
                         }
                     }
                     let d = dir.clone();

@@ -57,14 +57,13 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         && t < boot - MAX_LOOKBACK
     {
         let away = human_span(boot - t);
-        tracing::warn!(
-            last_seen = %t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S"),
-            "loaxa was not running for {away}; only the last day is checked for missed programmes"
+        let line = t!(
+            "sched-long-away",
+            away = away,
+            since = t.with_timezone(&tz).format("%d/%m/%Y %H:%M")
         );
-        shared.error(format!(
-            "loaxa was not running for {away} (since {}); only the last day is checked for missed programmes",
-            t.with_timezone(&tz).format("%d/%m/%Y %H:%M")
-        ));
+        tracing::warn!("{line}");
+        shared.error(line);
     }
     let mut window_start = last_seen
         .map(|t| t.max(boot - MAX_LOOKBACK))
@@ -114,7 +113,7 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
                     missed(&shared, o, now, gap()).await;
                 } else {
                     if o.at < now {
-                        tracing::warn!(key, late_s = (now - o.at).num_seconds(), "playing late (within grace)");
+                        tracing::warn!(key, late_s = (now - o.at).num_seconds(), "{}", t!("sched-playing-late"));
                     }
                     to_build.push(*o);
                 }
@@ -243,16 +242,16 @@ async fn build_programmes(
 async fn clock_jumped(shared: &Arc<Shared>, from: DateTime<Utc>, to: DateTime<Utc>) {
     let tz = shared.config.station.timezone;
     let jump = to - from;
-    let what = format!(
-        "the wall clock jumped {} {} (from {} to {}); re-planning from the new time",
-        if jump > chrono::Duration::zero() {
+    let what = t!(
+        "sched-clock-jumped",
+        direction = if jump > chrono::Duration::zero() {
             "forward"
         } else {
             "back"
         },
-        human_span(jump.abs()),
-        from.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S"),
-        to.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S"),
+        span = human_span(jump.abs()),
+        from = from.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S"),
+        to = to.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
     );
     tracing::warn!(jump_ms = jump.num_milliseconds(), "{what}");
     shared.error(what);
@@ -271,22 +270,21 @@ async fn clock_jumped(shared: &Arc<Shared>, from: DateTime<Utc>, to: DateTime<Ut
 pub fn human_span(d: chrono::Duration) -> String {
     let s = d.num_seconds().abs();
     if s < 120 {
-        return format!("{s} s");
+        return t!("span-seconds", s = s);
     }
     if s < 7200 {
-        return format!("{} min", (s + 30) / 60);
+        return t!("span-minutes", m = (s + 30) / 60);
     }
     if s < 86_400 {
-        return format!("{} h {} min", s / 3600, s % 3600 / 60);
+        return t!("span-hours", h = s / 3600, m = s % 3600 / 60);
     }
     let hours = (s + 1800) / 3600;
     let (days, h) = (hours / 24, hours % 24);
-    let days = if days == 1 {
-        "1 day".to_string()
+    if h == 0 {
+        t!("span-days", d = days)
     } else {
-        format!("{days} days")
-    };
-    if h == 0 { days } else { format!("{days} {h} h") }
+        t!("span-days-hours", d = days, h = h)
+    }
 }
 
 /// Occurrence keys end in `@YYYY-MM-DDTHH:MM:SSZ`.
@@ -373,10 +371,10 @@ async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> Seeded
         }
     }
     for (key, started) in open {
-        tracing::warn!(key, "was on air when loaxa stopped: recorded interrupted");
+        tracing::warn!(key, "{}", t!("sched-was-on-air"));
         let mut details = started.details_json();
         if let serde_json::Value::Object(m) = &mut details {
-            m.insert("reason".into(), json!("loaxa stopped during playback"));
+            m.insert("reason".into(), json!(t!("sched-stopped-during-playback")));
             m.insert("by".into(), json!("restart"));
         }
         let mut e = Event::new(Kind::PlayoutInterrupted, details);
@@ -397,27 +395,29 @@ fn gap_reason(shared: &Shared, o: &Occurrence<'_>, now: DateTime<Utc>, gap: Gap)
     let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string();
     let grace = shared.config.policy.grace_minutes;
     match gap {
-        Gap::Jump { from, to } => format!(
-            "not played: the clock jumped forward {} (from {} to {}) over {}, and the grace period ({grace} min) had passed",
-            human_span(to - from),
-            local(from),
-            local(to),
-            local(o.at)
+        Gap::Jump { from, to } => t!(
+            "sched-gap-jump",
+            span = human_span(to - from),
+            from = local(from),
+            to = local(to),
+            at = local(o.at),
+            grace = grace
         ),
-        Gap::Down { last_seen } => format!(
-            "not played: loaxa was not running at {}{} and the grace period ({grace} min) had passed by {}",
-            local(o.at),
-            last_seen
-                .map(|t| format!(" (last seen running at {})", local(t)))
+        Gap::Down { last_seen } => t!(
+            "sched-gap-down",
+            at = local(o.at),
+            seen = last_seen
+                .map(|t| t!("sched-last-seen", at = local(t)))
                 .unwrap_or_default(),
-            now.with_timezone(&tz).format("%H:%M:%S")
+            grace = grace,
+            now = now.with_timezone(&tz).format("%H:%M:%S")
         ),
     }
 }
 
 async fn missed(shared: &Arc<Shared>, o: &Occurrence<'_>, now: DateTime<Utc>, gap: Gap) {
     let tz = shared.config.station.timezone;
-    let reason = gap_reason(shared, o, now, gap);
+    let reason = t!("sched-not-played", why = gap_reason(shared, o, now, gap));
     tracing::warn!(
         broadcast = o.broadcast.id,
         at = %o.at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S"),
@@ -439,10 +439,7 @@ async fn skip_posts(shared: &Arc<Shared>, ledger: &mut Ledger, o: &Occurrence<'_
         if !shared.config.channels.contains_key(ch) || !ledger.post(&o.broadcast.id, ch, o.at) {
             continue;
         }
-        let reason = format!(
-            "{}; a post this late is not sent ([policy] post_missed = true sends it anyway)",
-            gap_reason(shared, o, Utc::now(), gap).replacen("not played", "not posted", 1)
-        );
+        let reason = t!("sched-not-posted", why = gap_reason(shared, o, Utc::now(), gap));
         let e = Event::new(Kind::PostSkipped, json!({ "reason": reason }))
             .for_occurrence(o)
             .channel(ch.clone());
@@ -469,7 +466,7 @@ async fn queue_posts(shared: &Arc<Shared>, o: &Occurrence<'_>, ledger: &mut Ledg
         match outbox::delivery(&shared.config, o.broadcast, o.at, cfg) {
             Ok(d) => {
                 if let Err(e) = outbox::queue(&shared.outbox, &shared.history, d, o.broadcast.campaign.clone()).await {
-                    tracing::error!(key, channel = ch, error = e, "cannot queue the post");
+                    tracing::error!(key, channel = ch, error = e, "{}", t!("sched-cannot-queue"));
                     shared.error(format!("{key} → {ch}: {e}"));
                     ledger.unpost(&o.broadcast.id, ch, o.at);
                     all = false;

@@ -90,8 +90,9 @@ pub fn standing(data: &Path, path: &Path, tz: chrono_tz::Tz) -> Result<Standing,
     let anchor = match read_anchor(data) {
         Ok(a) => a,
         Err(e) => {
-            tracing::warn!("{e}; the history cannot be compared with it this time");
-            errln!("warning: {e}; the history cannot be compared with it this time");
+            let line = t!("guard-anchor-unreadable", why = e);
+            tracing::warn!("{line}");
+            crate::console::warning(line);
             None
         }
     };
@@ -108,14 +109,7 @@ pub fn standing(data: &Path, path: &Path, tz: chrono_tz::Tz) -> Result<Standing,
     let store = match Store::open_read_only(path, tz) {
         Ok(s) => s,
         Err(StoreError::Missing(_)) => {
-            return rolled(
-                None,
-                format!(
-                    "{} is missing, but loaxa had recorded {} events in it",
-                    path.display(),
-                    anchor.seq
-                ),
-            );
+            return rolled(None, t!("guard-missing", path = path.display(), n = anchor.seq));
         }
         Err(e) => return Err(e.to_string()),
     };
@@ -127,21 +121,14 @@ pub fn standing(data: &Path, path: &Path, tz: chrono_tz::Tz) -> Result<Standing,
         .map_err(|e| e.to_string())?;
     match at_anchor {
         Some(h) if h == anchor.hash => Ok(Standing::Intact(anchor)),
-        Some(_) => rolled(
-            head,
-            format!(
-                "{} is not the history loaxa was writing: its event {} differs from the one recorded",
-                path.display(),
-                anchor.seq
-            ),
-        ),
+        Some(_) => rolled(head, t!("guard-replaced", path = path.display(), seq = anchor.seq)),
         None => rolled(
             head.clone(),
-            format!(
-                "{} ends at event {}, but loaxa had recorded {} events: it is an older copy (a restored backup?)",
-                path.display(),
-                head.map_or(0, |h| h.seq),
-                anchor.seq
+            t!(
+                "guard-older",
+                path = path.display(),
+                seq = head.map_or(0, |h| h.seq),
+                n = anchor.seq
             ),
         ),
     }
@@ -233,7 +220,7 @@ pub fn write_spill(store: &mut Store, data: &Path) -> usize {
         Ok(Some(s)) => s,
         Ok(None) => return 0,
         Err(e) => {
-            tracing::error!(error = %e, "cannot read the history spill file; it is left for the next start");
+            tracing::error!(error = %e, "{}", t!("guard-spill-unreadable"));
             return 0;
         }
     };
@@ -260,16 +247,12 @@ pub fn write_spill(store: &mut Store, data: &Path) -> usize {
     ));
     match store.append(&todo) {
         Ok(_) => {
-            tracing::warn!(
-                events = n,
-                torn,
-                "events kept in the spill file by the last run are now in the history"
-            );
+            tracing::warn!(events = n, torn, "{}", t!("guard-spill-written"));
             let _ = std::fs::remove_file(spill_path(data));
             n
         }
         Err(e) => {
-            tracing::error!(error = %e, "the spill file cannot be written into the history yet; it is kept");
+            tracing::error!(error = %e, "{}", t!("guard-spill-kept"));
             0
         }
     }

@@ -1,0 +1,122 @@
+
+## The daemon: start-up, its summary and its lines in the journal (src/daemon)
+
+daemon-lock-held-hint = stop the other one first (`systemctl stop loaxa`), or give this configuration its own [station] data folder
+daemon-no-runtime = cannot start the runtime: { $why }
+daemon-data-readable = { $path } can be read by other users (mode { $mode }); it holds the station's record and tokens: chmod go-rwx { $path }
+daemon-schedules-invalid = the schedules are invalid: { $places }
+daemon-schedule-errors = { $n ->
+            [one] 1 error
+           *[other] { $n } errors
+    } in the schedules
+daemon-last-good = { $why }; loaxa runs the last set that loaded, saved at { $saved } ({ $n ->
+            [one] 1 broadcast
+           *[other] { $n } broadcasts
+    }). Fix the files (`loaxa check` shows the errors again): the fixed set goes on air as soon as it is saved
+daemon-last-good-partly = { $n ->
+            [one] 1 broadcast
+           *[other] { $n } broadcasts
+    } of that set no longer validate (media removed?) and are left out:
+daemon-no-fallback = { $why }; loaxa will not start: { $reason }, so there is nothing to fall back on
+daemon-no-fallback-hint = fix the files (`loaxa check` shows the errors again), then start loaxa again
+daemon-rolled-back = { $why }. loaxa will not start on it
+daemon-rolled-back-hint = put back the newest history.db if you have it; otherwise start once with `loaxa run --accept-history-reset` (recorded in the history; posts that may already have gone out are held as unconfirmed, not sent again)
+daemon-spill-recovered = { $n ->
+            [one] 1 event
+           *[other] { $n } events
+    } kept in the spill file by the last run were written into the history
+daemon-status-last-good = the schedules folder is invalid: the last set that loaded is on the air
+daemon-recovered-sending = posts were being sent when loaxa stopped; they are checked before any resend
+daemon-channel-disabled = channel disabled: its posts wait in the outbox
+daemon-channel-problem = channel { $channel }: { $why }
+daemon-cannot-listen = cannot listen on { $listen }: { $why } (set [http] listen)
+daemon-part-history = the history writer
+daemon-part-worker = the worker of channel { $channel }
+daemon-stopping = stopping
+daemon-internal-failure = internal failure: { $part } stopped on its own; loaxa stops so that systemd starts it again
+daemon-unwritten = { $n ->
+            [one] 1 history event
+           *[other] { $n } history events
+    } could not be written
+daemon-reset-accepted = { $why }; running on it as told (--accept-history-reset)
+daemon-reset-unconfirmed = the history was reset to an older copy; this post may already have gone out before { $before } (check the platform, then `loaxa post` it if it did not)
+daemon-reset-hold-failed = cannot hold the outbox after the history reset
+daemon-not-played = { $title } ({ $id }, { $at }) was not played: { $why }
+daemon-not-played-key = { $key } was not played: { $why }
+daemon-device-problem = sound device `{ $device }`: { $why }
+daemon-sighup = SIGHUP: reloading the schedules
+daemon-summary-set = { $files ->
+            [one] 1 schedule file
+           *[other] { $files } schedule files
+    }, { $broadcasts ->
+            [one] 1 broadcast
+           *[other] { $broadcasts } broadcasts
+    }; timezone { $timezone }
+daemon-summary-status = status: { $url }
+daemon-summary-warning = WARNING
+daemon-summary-device = loudspeaker: sound device `{ $device }` found (opened for each programme)
+daemon-summary-device-problem = loudspeaker: sound device `{ $device }` PROBLEM: { $why } (see `loaxa devices`)
+daemon-summary-in = in { $hours }h{ $minutes }m
+daemon-summary-nothing = nothing in the next 7 days
+daemon-summary-channel-off = channel { $channel }: DISABLED: { $why }
+daemon-summary-channel-ready = channel { $channel }: ready
+
+## The scheduler (src/daemon/scheduler.rs)
+
+sched-long-away = loaxa was not running for { $away } (since { $since }); only the last day is checked for missed programmes
+sched-playing-late = playing late (within grace)
+sched-clock-jumped = the wall clock jumped { $direction } { $span } (from { $from } to { $to }); re-planning from the new time
+sched-was-on-air = was on air when loaxa stopped: recorded interrupted
+sched-stopped-during-playback = loaxa stopped during playback
+sched-gap-jump = the clock jumped forward { $span } (from { $from } to { $to }) over { $at }, and the grace period ({ $grace } min) had passed
+sched-gap-down = loaxa was not running at { $at }{ $seen } and the grace period ({ $grace } min) had passed by { $now }
+sched-last-seen = {" "}(last seen running at { $at })
+sched-not-played = not played: { $why }
+sched-not-posted = not posted: { $why }; a post this late is not sent ([policy] post_missed = true sends it anyway)
+sched-cannot-queue = cannot queue the post
+
+## Reloading the schedules (src/daemon/reload.rs)
+
+reload-cannot-keep = cannot keep a copy of the schedules for a restart: { $why }
+reload-failed = schedule reload: { $why }
+reload-rejected = the edited schedules are invalid ({ $places }); the previous set keeps running
+reload-done = schedules reloaded
+reload-no-watcher = cannot watch the schedules folder; it is rescanned every { $seconds } s
+reload-watcher-refused = the system refused a watcher
+reload-cannot-watch = cannot watch { $path }: { $why }; edits are picked up by a rescan every { $seconds } s
+reload-folder-replaced = the schedules folder was replaced; watching the new one
+last-good-none = no schedule set has ever loaded on this station
+last-good-damaged = the saved copy { $path } is damaged: { $why }
+last-good-hash = { $file } does not match its SHA-256
+last-good-name = { $file } has no valid file name
+lock-held = another loaxa is running on the data folder { $data }{ $pid }
+lock-failed = cannot lock the data folder { $data }: { $why }
+span-seconds = { $s } s
+span-minutes = { $m } min
+span-hours = { $h } h { $m } min
+span-days = { $d ->
+            [one] 1 day
+           *[other] { $d } days
+    }
+span-days-hours = { $d ->
+            [one] 1 day
+           *[other] { $d } days
+    } { $h } h
+
+## Guarding the history (src/history/guard.rs)
+
+guard-anchor-unreadable = { $why }; the history cannot be compared with it this time
+guard-missing = { $path } is missing, but loaxa had recorded { $n } events in it
+guard-replaced = { $path } is not the history loaxa was writing: its event { $seq } differs from the one recorded
+guard-older = { $path } ends at event { $seq }, but loaxa had recorded { $n } events: it is an older copy (a restored backup?)
+guard-spill-unreadable = cannot read the history spill file; it is left for the next start
+guard-spill-written = events kept in the spill file by the last run are now in the history
+guard-spill-kept = the spill file cannot be written into the history yet; it is kept
+
+## HTTP answers people read (src/daemon/http.rs)
+
+http-too-large = the page is too large
+http-cannot-show = the page cannot be shown
+http-no-dashboard = the dashboard cannot be built right now
+http-no-board = no such board
+http-board-unreadable = the board cannot be read right now

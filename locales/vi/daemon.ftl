@@ -1,0 +1,98 @@
+
+## The daemon: start-up, its summary and its lines in the journal (src/daemon)
+
+daemon-lock-held-hint = hãy dừng chương trình kia trước (`systemctl stop loaxa`), hoặc cho cấu hình này một thư mục [station] data riêng
+daemon-no-runtime = không khởi động được bộ chạy: { $why }
+daemon-data-readable = người dùng khác đọc được { $path } (quyền { $mode }); nơi này chứa sổ lịch sử và mã truy cập của đài: chmod go-rwx { $path }
+daemon-schedules-invalid = lịch phát có lỗi: { $places }
+daemon-schedule-errors = lịch phát có { $n } lỗi
+daemon-last-good = { $why }; loaxa phát theo bộ lịch hợp lệ gần nhất, lưu lúc { $saved } ({ $n } bản tin). Hãy sửa các tệp (`loaxa check` hiện lại các lỗi): lưu xong bản đã sửa là được phát ngay
+daemon-last-good-partly = { $n } bản tin trong bộ lịch đó không còn hợp lệ (tệp âm thanh bị xoá?) nên bị bỏ ra:
+daemon-no-fallback = { $why }; loaxa không khởi động: { $reason }, nên không có bộ lịch nào để dùng thay
+daemon-no-fallback-hint = hãy sửa các tệp (`loaxa check` hiện lại các lỗi), rồi khởi động lại loaxa
+daemon-rolled-back = { $why }. loaxa không khởi động trên sổ này
+daemon-rolled-back-hint = hãy chép lại bản history.db mới nhất nếu còn; nếu không, khởi động một lần bằng `loaxa run --accept-history-reset` (việc này được ghi vào sổ; các bài có thể đã đăng được giữ ở trạng thái chưa xác nhận, không gửi lại)
+daemon-spill-recovered = { $n } sự kiện lần chạy trước giữ trong tệp dự phòng đã được ghi vào sổ lịch sử
+daemon-status-last-good = thư mục lịch phát có lỗi: đài đang phát theo bộ lịch hợp lệ gần nhất
+daemon-recovered-sending = có bài đang gửi dở khi loaxa dừng; loaxa kiểm tra trên nền tảng trước khi gửi lại
+daemon-channel-disabled = kênh bị tắt: các bài đăng của kênh nằm chờ trong hàng đợi
+daemon-channel-problem = kênh { $channel }: { $why }
+daemon-cannot-listen = không mở được cổng { $listen }: { $why } (đặt [http] listen)
+daemon-part-history = bộ ghi sổ lịch sử
+daemon-part-worker = bộ gửi bài của kênh { $channel }
+daemon-stopping = đang dừng
+daemon-internal-failure = lỗi bên trong: { $part } tự dừng; loaxa dừng để systemd khởi động lại
+daemon-unwritten = không ghi được { $n } sự kiện vào sổ lịch sử
+daemon-reset-accepted = { $why }; vẫn chạy theo lệnh (--accept-history-reset)
+daemon-reset-unconfirmed = sổ lịch sử đã bị thay bằng bản cũ hơn; bài này có thể đã được đăng trước { $before } (hãy xem trên nền tảng, nếu chưa có thì đăng bằng `loaxa post`)
+daemon-reset-hold-failed = không giữ được hàng chờ đăng bài sau khi sổ lịch sử bị thay
+daemon-not-played = { $title } ({ $id }, { $at }) không được phát: { $why }
+daemon-not-played-key = { $key } không được phát: { $why }
+daemon-device-problem = thiết bị âm thanh `{ $device }`: { $why }
+daemon-sighup = SIGHUP: nạp lại lịch phát
+daemon-summary-set = { $files } tệp lịch phát, { $broadcasts } bản tin; múi giờ { $timezone }
+daemon-summary-status = trạng thái: { $url }
+daemon-summary-warning = CẢNH BÁO
+daemon-summary-device = loa: đã thấy thiết bị âm thanh `{ $device }` (mở lại cho mỗi chương trình)
+daemon-summary-device-problem = loa: thiết bị âm thanh `{ $device }` CÓ VẤN ĐỀ: { $why } (xem `loaxa devices`)
+daemon-summary-in = sau { $hours } giờ { $minutes } phút
+daemon-summary-nothing = không có gì trong 7 ngày tới
+daemon-summary-channel-off = kênh { $channel }: ĐÃ TẮT: { $why }
+daemon-summary-channel-ready = kênh { $channel }: sẵn sàng
+
+## The scheduler (src/daemon/scheduler.rs)
+
+sched-long-away = loaxa đã không chạy trong { $away } (từ { $since }); chỉ kiểm tra các chương trình bị lỡ trong ngày gần nhất
+sched-playing-late = phát muộn (vẫn trong thời gian cho phép)
+sched-clock-jumped = đồng hồ hệ thống { $direction ->
+            [forward] nhảy tới
+           *[other] lùi lại
+    } { $span } (từ { $from } đến { $to }); lập lại lịch theo giờ mới
+sched-was-on-air = đang phát thì loaxa dừng: ghi là bị ngắt
+sched-stopped-during-playback = loaxa dừng khi đang phát
+sched-gap-jump = đồng hồ nhảy tới { $span } (từ { $from } đến { $to }) qua mốc { $at }, và đã quá thời gian cho phép ({ $grace } phút)
+sched-gap-down = loaxa không chạy lúc { $at }{ $seen } và đến { $now } đã quá thời gian cho phép ({ $grace } phút)
+sched-last-seen = {" "}(lần cuối còn chạy lúc { $at })
+sched-not-played = không phát: { $why }
+sched-not-posted = không đăng: { $why }; bài muộn như vậy không được gửi ([policy] post_missed = true thì vẫn gửi)
+sched-cannot-queue = không đưa được bài vào hàng chờ
+
+## Reloading the schedules (src/daemon/reload.rs)
+
+reload-cannot-keep = không lưu được bản sao lịch phát để dùng khi khởi động lại: { $why }
+reload-failed = nạp lại lịch phát: { $why }
+reload-rejected = lịch phát vừa sửa có lỗi ({ $places }); bộ lịch trước vẫn tiếp tục chạy
+reload-done = đã nạp lại lịch phát
+reload-no-watcher = không theo dõi được thư mục lịch phát; loaxa quét lại thư mục mỗi { $seconds } giây
+reload-watcher-refused = hệ thống không cho theo dõi thư mục
+reload-cannot-watch = không theo dõi được { $path }: { $why }; các thay đổi sẽ được nhận khi quét lại mỗi { $seconds } giây
+reload-folder-replaced = thư mục lịch phát đã được thay; theo dõi thư mục mới
+last-good-none = đài này chưa từng nạp được bộ lịch phát nào
+last-good-damaged = bản lưu { $path } bị hỏng: { $why }
+last-good-hash = { $file } không khớp mã SHA-256 của nó
+last-good-name = { $file } không có tên tệp hợp lệ
+lock-held = một loaxa khác đang chạy trên thư mục dữ liệu { $data }{ $pid }
+lock-failed = không khoá được thư mục dữ liệu { $data }: { $why }
+span-seconds = { $s } giây
+span-minutes = { $m } phút
+span-hours = { $h } giờ { $m } phút
+span-days = { $d } ngày
+span-days-hours = { $d } ngày { $h } giờ
+
+## Guarding the history (src/history/guard.rs)
+
+guard-anchor-unreadable = { $why }; lần này không đối chiếu được sổ lịch sử với nó
+guard-missing = không thấy { $path }, trong khi loaxa đã ghi { $n } sự kiện vào đó
+guard-replaced = { $path } không phải sổ lịch sử loaxa đang ghi: sự kiện số { $seq } khác với bản đã ghi nhận
+guard-older = { $path } dừng ở sự kiện số { $seq }, trong khi loaxa đã ghi { $n } sự kiện: đây là bản cũ hơn (chép lại từ bản sao lưu?)
+guard-spill-unreadable = không đọc được tệp dự phòng của sổ lịch sử; để lại cho lần khởi động sau
+guard-spill-written = các sự kiện lần chạy trước giữ trong tệp dự phòng nay đã vào sổ lịch sử
+guard-spill-kept = chưa ghi được tệp dự phòng vào sổ lịch sử; tệp vẫn được giữ
+
+## HTTP answers people read (src/daemon/http.rs)
+
+http-too-large = trang quá lớn
+http-cannot-show = không hiện được trang này
+http-no-dashboard = lúc này chưa dựng được bảng điều khiển
+http-no-board = không có trang tin này
+http-board-unreadable = lúc này chưa đọc được trang tin
