@@ -51,15 +51,15 @@ impl Stage {
         }
     }
 
-    fn label(self) -> &'static str {
+    fn label(self) -> String {
         match self {
-            Stage::Upcoming => "Sắp phát",
-            Stage::Playing => "Đang phát",
-            Stage::Done => "Đã phát",
-            Stage::Late => "Muộn",
-            Stage::Missed => "Bỏ lỡ",
-            Stage::Failed => "Lỗi",
-            Stage::Interrupted => "Bị ngắt",
+            Stage::Upcoming => t!("dash-stage-upcoming"),
+            Stage::Playing => t!("dash-stage-playing"),
+            Stage::Done => t!("dash-stage-done"),
+            Stage::Late => t!("dash-stage-late"),
+            Stage::Missed => t!("dash-stage-missed"),
+            Stage::Failed => t!("dash-stage-failed"),
+            Stage::Interrupted => t!("dash-stage-interrupted"),
         }
     }
 }
@@ -240,7 +240,7 @@ pub fn snapshot(s: &Shared) -> Snapshot {
                 } else if kinds.iter().all(|k| matches!(k, Some(Kind::PostSucceeded))) {
                     (Stage::Done, String::new())
                 } else {
-                    (Stage::Late, "đang đăng".into())
+                    (Stage::Late, t!("dash-note-posting"))
                 }
             } else {
                 match air.get(&key) {
@@ -250,7 +250,7 @@ pub fn snapshot(s: &Shared) -> Snapshot {
                         (
                             Stage::Playing,
                             if late > LATE_AFTER_MS {
-                                format!("muộn {} giây", late / 1000)
+                                t!("dash-note-late", seconds = late / 1000)
                             } else {
                                 String::new()
                             },
@@ -261,20 +261,20 @@ pub fn snapshot(s: &Shared) -> Snapshot {
                     Some((Kind::PlayoutInterrupted, d)) => (Stage::Interrupted, describe(d)),
                     Some((Kind::PlayoutWaiting, d)) => (
                         Stage::Late,
-                        format!(
-                            "đang chờ sau {}",
-                            d.get("behind").and_then(Value::as_str).unwrap_or("chương trình khác")
-                        ),
+                        match d.get("behind").and_then(Value::as_str) {
+                            Some(behind) => t!("dash-note-waiting", behind = behind),
+                            None => t!("dash-note-waiting-other"),
+                        },
                     ),
                     _ if o.at > now => (Stage::Upcoming, String::new()),
-                    _ if o.at > now - grace => (Stage::Late, "chưa phát".into()),
-                    _ => (Stage::Missed, "chưa được ghi nhận".into()),
+                    _ if o.at > now - grace => (Stage::Late, t!("dash-note-not-yet")),
+                    _ => (Stage::Missed, t!("dash-note-unrecorded")),
                 }
             };
             // A programme that started late and played says so.
             let (stage, note) = match (stage, lateness.get(&key)) {
                 (Stage::Done, Some(late)) if *late > LATE_AFTER_MS => {
-                    (Stage::Late, format!("phát muộn {} giây", late / 1000))
+                    (Stage::Late, t!("dash-note-played-late", seconds = late / 1000))
                 }
                 other => (other.0, note),
             };
@@ -404,33 +404,39 @@ fn day_time(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string()
 }
 
-fn outbox_label(state: &str) -> &'static str {
+fn outbox_label(state: &str) -> String {
     match state {
-        "posted" | "succeeded" => "Đã đăng",
-        "failed" => "Lỗi",
-        "unconfirmed" => "Chưa xác nhận",
-        "skipped" => "Không đăng (đã lỡ giờ)",
-        "sending" => "Đang gửi",
-        "upcoming" => "Chưa đến giờ",
-        _ => "Đang chờ",
+        "posted" | "succeeded" => t!("dash-post-posted"),
+        "failed" => t!("dash-post-failed"),
+        "unconfirmed" => t!("dash-post-unconfirmed"),
+        "skipped" => t!("dash-post-skipped"),
+        "sending" => t!("dash-post-sending"),
+        "upcoming" => t!("dash-post-upcoming"),
+        _ => t!("dash-post-waiting"),
     }
 }
 
 /// The three levels of Circular 39/2020/TT-BTTTT, as the office names them.
-fn priority_label(p: &str) -> &str {
-    match p {
-        "normal" => "Thông thường",
-        "priority" => "Ưu tiên",
-        "emergency" => "Khẩn cấp",
-        other => other,
+fn priority_label(p: &str) -> String {
+    match crate::schedule::Priority::parse(p) {
+        Some(level) => capitalise(&level.label()),
+        None => p.to_string(),
     }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn in_words(secs: i64) -> String {
     match secs {
-        s if s < 60 => format!("{s} giây"),
-        s if s < 3600 => format!("{} phút {} giây", s / 60, s % 60),
-        s => format!("{} giờ {} phút", s / 3600, (s % 3600) / 60),
+        s if s < 60 => t!("dash-span-seconds", s = s),
+        s if s < 3600 => t!("dash-span-minutes", m = s / 60, s = s % 60),
+        s => t!("dash-span-hours", h = s / 3600, m = (s % 3600) / 60),
     }
 }
 
@@ -439,7 +445,7 @@ pub fn render(s: &Snapshot) -> String {
     let tz = s.tz;
     html! {
         (DOCTYPE)
-        html lang="vi" {
+        html lang=(crate::i18n::current().code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -451,7 +457,7 @@ pub fn render(s: &Snapshot) -> String {
                 header {
                     h1 { (s.station) }
                     div #clock data-utc=(crate::history::event::utc_text(s.now)) {
-                        (day_time(s.now, tz)) " (" (tz.name()) ") · chạy từ " (day_time(s.started_at, tz))
+                        (day_time(s.now, tz)) " (" (tz.name()) ") · " (t!("dash-running-since", since = day_time(s.started_at, tz)))
                     }
                 }
                 main {
@@ -471,32 +477,32 @@ fn on_air(s: &Snapshot) -> Markup {
     let tz = s.tz;
     html! {
         section #now {
-            h2 { "Đang phát" }
+            h2 { (t!("dash-stage-playing")) }
             @match &s.playing {
                 Some((key, title, since)) => p.onair #now-playing data-key=(key) {
-                    span.badge.playing { "Đang phát" } " " (title)
-                    br; span.muted { "từ " (time(*since, tz)) " · " (in_words((s.now - *since).num_seconds().max(0))) }
+                    span.badge.playing { (t!("dash-stage-playing")) } " " (title)
+                    br; span.muted { (t!("dash-since", since = time(*since, tz))) " · " (in_words((s.now - *since).num_seconds().max(0))) }
                 },
-                None => p #now-playing.muted data-key="" { "Loa đang nghỉ." },
+                None => p #now-playing.muted data-key="" { (t!("dash-idle")) },
             }
             @match &s.device.failing {
                 Some((since, reason)) => div #device.alert data-state="failing" {
-                    p { strong { "Thiết bị âm thanh “" (s.device_name) "” không mở được" } " từ " (day_time(*since, tz)) ": " (reason) }
-                    p { "Các chương trình đến giờ sẽ không phát được. Kiểm tra dây loa, bộ khuếch đại và `loaxa devices`." }
+                    p { strong { (t!("dash-device-failing", device = s.device_name)) } " " (t!("dash-since", since = day_time(*since, tz))) ": " (reason) }
+                    p { (t!("dash-device-failing-help")) }
                 },
                 None => p #device.muted data-state=(s.device.state()) {
-                    "Thiết bị âm thanh: “" (s.device_name) "”"
-                    @if let Some(t) = s.device.last_ok { " · mở tốt lần cuối lúc " (day_time(t, tz)) }
-                    @else { " · chưa dùng từ khi khởi động" }
+                    (t!("dash-device", device = s.device_name))
+                    @if let Some(t) = s.device.last_ok { " · " (t!("dash-device-last-ok", at = day_time(t, tz))) }
+                    @else { " · " (t!("dash-device-unused")) }
                 },
             }
-            h2 { "Tiếp theo" }
+            h2 { (t!("dash-next")) }
             @match &s.next {
                 Some((at, id, title)) => p #next data-id=(id) {
                     strong { (time(*at, tz)) } " " (title)
-                    span.muted { " · " (at.with_timezone(&tz).format("%d/%m")) ", còn " (in_words((*at - s.now).num_seconds().max(0))) }
+                    span.muted { " · " (at.with_timezone(&tz).format("%d/%m")) ", " (t!("dash-in", span = in_words((*at - s.now).num_seconds().max(0)))) }
                 },
-                None => p #next.muted { "Không có chương trình nào trong 7 ngày tới." },
+                None => p #next.muted { (t!("dash-nothing-next")) },
             }
         }
     }
@@ -506,10 +512,10 @@ fn schedule_state(s: &Snapshot) -> Markup {
     let tz = s.tz;
     html! {
         section #schedule data-rejected=(s.rejected.is_some()) {
-            h2 { "Lịch phát" }
-            p { (s.broadcasts) " bản tin từ " (s.schedule_files.len()) " tệp, nạp lúc " (day_time(s.schedule_loaded_at, tz)) }
+            h2 { (t!("dash-schedules")) }
+            p { (t!("dash-schedules-loaded", broadcasts = s.broadcasts, files = s.schedule_files.len(), at = day_time(s.schedule_loaded_at, tz))) }
             table {
-                thead { tr { th { "Tệp" } th { "SHA-256" } } }
+                thead { tr { th { (t!("dash-file")) } th { "SHA-256" } } }
                 tbody {
                     @for (name, sha) in &s.schedule_files {
                         tr { td { (name) } td.muted { code { (sha.get(..12).unwrap_or(sha)) "…" } } }
@@ -518,41 +524,41 @@ fn schedule_state(s: &Snapshot) -> Markup {
             }
             @if let Some(saved) = s.last_good {
                 div #last-good.alert {
-                    p { strong { "Các tệp lịch đang có lỗi" } ": loa đang phát theo bộ lịch tốt gần nhất (lưu lúc " (day_time(saved, tz)) "). Sửa lỗi và lưu lại, lịch mới sẽ chạy ngay." }
+                    p { strong { (t!("dash-last-good")) } ": " (t!("dash-last-good-detail", saved = day_time(saved, tz))) }
                 }
             }
             @if let Some(why) = &s.exposed {
-                p #exposed.alert { strong { "Trang này mở cho cả mạng" } ": " (why) }
+                p #exposed.alert { strong { (t!("dash-exposed")) } ": " (why) }
             }
             @if let Some(why) = &s.watching {
-                p #hot-reload.alert data-active="false" { "Không theo dõi được thư mục lịch: " (why) }
+                p #hot-reload.alert data-active="false" { (t!("dash-not-watching")) ": " (why) }
             }
             @if let Some((at, report)) = &s.rejected {
                 div #rejected.alert {
-                    p { strong { "Bản sửa lịch lúc " (day_time(*at, tz)) " bị từ chối" } ": lịch cũ vẫn đang chạy. Chạy " code { "loaxa check" } " trên máy của đài để xem chi tiết từng lỗi, sửa rồi lưu lại." }
+                    p { strong { (t!("dash-rejected", at = day_time(*at, tz))) } ": " (t!("dash-rejected-detail")) }
                     pre { (report) }
                 }
             }
             @if !s.channel_problems.is_empty() {
                 div #channel-problems.alert {
-                    p { strong { "Kênh chưa hoạt động" } }
+                    p { strong { (t!("dash-channels-down")) } }
                     ul { @for (ch, why) in &s.channel_problems { li data-channel=(ch) { strong { (ch) } ": " (why) } } }
                 }
             }
             @if let Some(o) = &s.outage {
                 div #history-outage.alert {
-                    p { strong { "Không ghi được nhật ký" } " từ " (day_time(o.since, tz)) ": " (o.error) }
-                    p { (o.waiting) " sự kiện đang chờ (" (o.spilled) " đã lưu vào tệp dự phòng); loa vẫn phát. Giải phóng ổ đĩa, loaxa sẽ tự ghi lại." }
+                    p { strong { (t!("dash-history-down")) } " " (t!("dash-since", since = day_time(o.since, tz))) ": " (o.error) }
+                    p { (t!("dash-history-down-detail", waiting = o.waiting, spilled = o.spilled)) }
                 }
             }
             @match &s.chain.broken {
-                Some(b) => p #chain.alert data-ok="false" { strong { "Chuỗi nhật ký bị hỏng" } ": " (b) },
+                Some(b) => p #chain.alert data-ok="false" { strong { (t!("dash-chain-broken")) } ": " (b) },
                 None => p #chain.muted data-ok="true" {
-                    "Chuỗi nhật ký: đã kiểm tra " (s.chain.verified_to) " / " (s.chain.head) " sự kiện, toàn vẹn."
+                    (t!("dash-chain-ok", verified = s.chain.verified_to, head = s.chain.head))
                 },
             }
             @if let Some(e) = &s.history_error {
-                p.alert { "Không đọc được nhật ký: " (e) }
+                p.alert { (t!("dash-history-unreadable")) ": " (e) }
             }
         }
     }
@@ -562,12 +568,12 @@ fn today(s: &Snapshot) -> Markup {
     let tz = s.tz;
     html! {
         section #today.wide {
-            h2 { "Lịch hôm nay, " (s.now.with_timezone(&tz).format("%d/%m/%Y")) " (" (s.today.len()) ")" }
+            h2 { (t!("dash-today", date = s.now.with_timezone(&tz).format("%d/%m/%Y"))) " (" (s.today.len()) ")" }
             @if s.today.is_empty() {
-                p.muted { "Hôm nay không có chương trình nào." }
+                p.muted { (t!("dash-today-nothing")) }
             } @else {
                 table {
-                    thead { tr { th { "Giờ" } th { "Bản tin" } th { "Mức" } th { "Trạng thái" } th { "Kênh" } th { "Ghi chú" } } }
+                    thead { tr { th { (t!("dash-col-time")) } th { (t!("dash-col-broadcast")) } th { (t!("dash-col-level")) } th { (t!("dash-col-state")) } th { (t!("dash-col-channels")) } th { (t!("dash-col-note")) } } }
                     tbody {
                         @for l in &s.today {
                             tr.current[l.stage == Stage::Playing] data-key=(l.key) data-state=(l.stage.as_str()) {
@@ -594,17 +600,17 @@ fn outbox(s: &Snapshot) -> Markup {
     let tz = s.tz;
     html! {
         section #outbox {
-            h2 { "Hàng đợi đăng bài" }
+            h2 { (t!("dash-outbox")) }
             p {
                 @for (st, n) in &s.outbox_counts {
                     span class=(format!("badge {}", st.as_str())) data-state=(st.as_str()) data-count=(n) { (outbox_label(st.as_str())) ": " (n) } " "
                 }
             }
             @if s.outbox.is_empty() {
-                p.muted { "Không có bài nào đang chờ hay lỗi." }
+                p.muted { (t!("dash-outbox-empty")) }
             } @else {
                 table {
-                    thead { tr { th { "Kênh" } th { "Bản tin" } th { "Giờ theo lịch" } th { "Trạng thái" } th { "Lần thử" } th { "Lý do" } } }
+                    thead { tr { th { (t!("dash-col-channel")) } th { (t!("dash-col-broadcast")) } th { (t!("dash-col-scheduled")) } th { (t!("dash-col-state")) } th { (t!("dash-col-attempts")) } th { (t!("dash-col-reason")) } } }
                     tbody {
                         @for r in &s.outbox {
                             tr data-state=(r.state.as_str()) data-channel=(r.delivery.channel) {
@@ -614,7 +620,7 @@ fn outbox(s: &Snapshot) -> Markup {
                                 td {
                                     span class=(format!("badge {}", r.state.as_str())) { (outbox_label(r.state.as_str())) }
                                     @if r.state == State::Pending && r.next_attempt_at > s.now {
-                                        br; small.muted { "thử lại lúc " (time(r.next_attempt_at, tz)) }
+                                        br; small.muted { (t!("dash-retry-at", at = time(r.next_attempt_at, tz))) }
                                     }
                                 }
                                 td { (r.attempts) }
@@ -630,16 +636,17 @@ fn outbox(s: &Snapshot) -> Markup {
 
 fn failures(s: &Snapshot) -> Markup {
     let tz = s.tz;
-    let kind_label = |k: &str| crate::report::Lang::Vi.labels().kind(k);
+    let labels = crate::i18n::current().labels();
+    let kind_label = |k: &str| labels.kind(k);
     html! {
         section #failures {
-            h2 { "Sự cố gần đây" }
+            h2 { (t!("dash-failures")) }
             @if s.failures.is_empty() && s.daemon_errors.is_empty() {
-                p.muted { "Không có sự cố nào trong 2 ngày qua." }
+                p.muted { (t!("dash-failures-none")) }
             }
             @if !s.failures.is_empty() {
                 table {
-                    thead { tr { th { "Lúc" } th { "Sự việc" } th { "Bản tin → kênh" } th { "Lý do" } } }
+                    thead { tr { th { (t!("dash-col-at")) } th { (t!("dash-col-event")) } th { (t!("dash-col-target")) } th { (t!("dash-col-reason")) } } }
                     tbody {
                         @for f in &s.failures {
                             tr data-kind=(f.kind) {
@@ -653,7 +660,7 @@ fn failures(s: &Snapshot) -> Markup {
                 }
             }
             @if !s.daemon_errors.is_empty() {
-                h2 { "Thông báo của loaxa" }
+                h2 { (t!("dash-daemon-errors")) }
                 ul #daemon-errors { @for (at, e) in &s.daemon_errors { li { (time(*at, tz)) " " (e) } } }
             }
         }
