@@ -24,17 +24,42 @@ fn text(b: &[u8]) -> String {
 
 #[test]
 fn shipped_example_passes_check() {
-    let out = loaxa(&["--config", &shipped(), "check", "--from", "2026-11-30"]);
+    // The shipped station speaks Vietnamese, whatever the machine's locale.
+    let out = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .args(["--config", &shipped(), "check", "--from", "2026-11-30"])
+        .env("LANG", "C")
+        .env("LOAXA_LANG", "en")
+        .output()
+        .expect("run loaxa");
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("tốt: 3 tệp lịch phát, 6 bản tin: 0 lỗi"), "{stdout}");
+    // The shipped channels name token variables a test machine does not set: warned, not failed.
+    let err = text(&out.stderr);
+    assert!(
+        err.is_empty() || err.contains("cảnh báo: kênh `facebook`: biến môi trường LOAXA_FACEBOOK_TOKEN chưa được đặt"),
+        "{err}"
+    );
+
+    // The same station set to English, on a server whose locale names no language.
+    let en = Station::shipped("en");
+    let out = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(en.config_path())
+        .args(["check", "--from", "2026-11-30"])
+        .env("LANG", "C")
+        .output()
+        .expect("run loaxa");
     assert!(out.status.success(), "stderr: {}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
         stdout.starts_with("ok: 3 schedule files, 6 broadcasts: 0 errors"),
         "{stdout}"
     );
-    // The shipped channels name token variables a test machine does not set: warned, not failed.
     let err = text(&out.stderr);
     assert!(
-        err.is_empty() || err.contains("LOAXA_FACEBOOK_TOKEN is not set"),
+        err.is_empty()
+            || err.contains("warning: channel `facebook`: the environment variable LOAXA_FACEBOOK_TOKEN is not set"),
         "{err}"
     );
 }
@@ -99,11 +124,20 @@ fn plan_table_is_grouped_by_vietnamese_day() {
     let s = text(&out.stdout);
     assert!(s.contains("Thứ Hai, 30/11/2026"), "{s}");
     assert!(s.contains("Thứ Ba, 01/12/2026"), "{s}");
-    assert!(s.contains("17:05:00  priority"), "{s}");
+    assert!(s.contains("17:05:00  ưu tiên"), "{s}");
+    assert!(s.contains("giờ       mức"), "the columns are named in Vietnamese: {s}");
     assert!(
-        !s.contains("06:00:00  normal        0:30  kiem-soat"),
+        !s.contains("06:00:00  thông thường      0:30  kiem-soat"),
         "window starts at noon: {s}"
     );
+    assert!(s.contains(": 6 lượt phát"), "{s}");
+
+    let en = Station::shipped("en");
+    let out = en.loaxa(&["plan", "--from", "2026-11-30T12:00", "--to", "2026-12-01T12:00"]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("Monday, 30/11/2026"), "{s}");
+    assert!(s.contains("17:05:00  priority"), "{s}");
     assert!(s.contains(": 6 occurrences"), "{s}");
 }
 

@@ -57,6 +57,27 @@ impl Station {
         Station { dir }
     }
 
+    /// The shipped station (its configuration, schedules and media) speaking `language`:
+    /// the same files, read from the repository, with only `[station] language` changed.
+    pub fn shipped(language: &str) -> Station {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = repo();
+        let config = std::fs::read_to_string(repo.join("loaxa.toml"))
+            .expect("shipped config")
+            .replace("language = \"vi\"", &format!("language = \"{language}\""))
+            .replace(
+                "schedules = \"schedules\"",
+                &format!("schedules = \"{}\"", repo.join("schedules").display()),
+            )
+            .replace(
+                "media = \"media\"",
+                &format!("media = \"{}\"", repo.join("media").display()),
+            );
+        assert!(config.contains(&format!("language = \"{language}\"")));
+        std::fs::write(dir.path().join("loaxa.toml"), config).expect("write config");
+        Station { dir }
+    }
+
     pub fn config_path(&self) -> PathBuf {
         self.dir.path().join("loaxa.toml")
     }
