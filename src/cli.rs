@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::{Resettable, StyledStr};
+use clap::{Arg, ArgAction, Args, FromArgMatches, Parser, Subcommand};
 
 const ABOUT: &str = "loaxa, the commune loudspeaker: plays scheduled bulletins on the loudspeaker line, \
 posts them to the station's web and social channels, and records what went out.";
@@ -15,6 +16,79 @@ Typical use:
 
 Exit codes: 0 success, 1 invalid schedules, 2 usage or configuration error.
 Schedule file reference: see README.md, section \"Schedule files\".";
+
+/// Parses the command line, with `--help` in the people's language.
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The command line as clap knows it, every text a person reads taken from the Fluent
+/// files (`locales/*/help.ftl`): `help-SUB` (a subcommand's line), `help-SUB-long` (its
+/// full text), `help-SUB-after` (examples), `help-SUB-arg-ARG` (an option). The doc
+/// comments below stay for readers of the code; a test checks every text has its message.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let cmd = localise(Cli::command(), "help");
+    cmd.disable_version_flag(true).arg(
+        Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(ArgAction::Version)
+            .help(t!("help-flag-version"))
+            .help_heading(t!("help-heading-options")),
+    )
+}
+
+fn localise(cmd: clap::Command, prefix: &str) -> clap::Command {
+    let lang = crate::i18n::current();
+    // A text the Fluent files have, or none (clap then shows nothing there).
+    let text = |id: String| match crate::i18n::has(lang, &id) {
+        true => Resettable::Value(StyledStr::from(crate::i18n::text(lang, &id, &[]))),
+        false => Resettable::Reset,
+    };
+    let template = format!(
+        "{{about-with-newline}}\n{}: {{usage}}\n\n{{all-args}}{{after-help}}",
+        t!("help-heading-usage")
+    );
+    let mut cmd = cmd
+        .about(text(prefix.to_string()))
+        .long_about(text(format!("{prefix}-long")))
+        .after_help(text(format!("{prefix}-after")))
+        .help_template(template)
+        .subcommand_help_heading(t!("help-heading-commands"))
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .mut_args(|a| {
+            let id = format!("{prefix}-arg-{}", a.get_id());
+            let heading = if a.is_positional() {
+                t!("help-heading-arguments")
+            } else {
+                t!("help-heading-options")
+            };
+            // The texts name the values and the defaults themselves, in their language.
+            let takes_values = a.get_action().takes_values();
+            a.help(text(id.clone()))
+                .long_help(text(format!("{id}-long")))
+                .help_heading(heading)
+                .hide_possible_values(takes_values)
+                .hide_default_value(takes_values)
+        })
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help(t!("help-flag-help"))
+                .help_heading(t!("help-heading-options")),
+        );
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in names {
+        let sub_prefix = format!("{prefix}-{name}");
+        cmd = cmd.mut_subcommand(&name, |s| localise(s, &sub_prefix));
+    }
+    cmd
+}
 
 #[derive(Debug, Parser)]
 #[command(name = "loaxa", version, about = ABOUT, long_about = None, after_help = AFTER_HELP)]
@@ -277,4 +351,64 @@ pub struct PlanArgs {
     /// One JSON object per line: at, id, title, priority, channels, audio, duration_s.
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, has, scoped};
+
+    /// Every subcommand and option has its help text in both languages: a new option
+    /// without one would show no help at all.
+    #[test]
+    fn every_help_text_exists_in_both_languages() {
+        use clap::CommandFactory;
+        let root = Cli::command();
+        let mut wanted = vec!["help".to_string(), "help-arg-config".to_string()];
+        for sub in root.get_subcommands() {
+            let name = sub.get_name();
+            wanted.push(format!("help-{name}"));
+            for a in sub.get_arguments() {
+                wanted.push(format!("help-{name}-arg-{}", a.get_id()));
+            }
+        }
+        for lang in Lang::ALL {
+            let missing: Vec<_> = wanted.iter().filter(|id| !has(lang, id)).collect();
+            assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
+        }
+    }
+
+    #[test]
+    fn help_is_written_in_the_chosen_language() {
+        for (lang, words) in [
+            (
+                Lang::Vi,
+                ["Cách dùng", "Các lệnh", "Kiểm tra cấu hình", "Xem hướng dẫn"],
+            ),
+            (
+                Lang::En,
+                ["Usage", "Commands", "Validate the configuration", "Print help"],
+            ),
+        ] {
+            let help = scoped(lang, || {
+                command().debug_assert();
+                command().render_long_help().to_string()
+            });
+            for w in words {
+                assert!(help.contains(w), "{lang:?}: {w:?} not in\n{help}");
+            }
+            let check = scoped(lang, || {
+                let mut cmd = command();
+                cmd.build();
+                let sub = cmd.find_subcommand_mut("check").unwrap();
+                sub.render_long_help().to_string()
+            });
+            let expect = if lang == Lang::Vi {
+                "Số ngày, kể từ hôm nay"
+            } else {
+                "How many days"
+            };
+            assert!(check.contains(expect), "{lang:?}:\n{check}");
+        }
+    }
 }

@@ -2,13 +2,13 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use loaxa::cli::{Cli, Command};
+use loaxa::cli::Command;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    // Commands that read no configuration (`devices`) speak what the environment says.
-    loaxa::i18n::set(loaxa::i18n::choose(None));
+    // `--help` is read before any configuration is loaded: the configuration the command
+    // line names (or ./loaxa.toml) says the language, then the environment.
+    loaxa::i18n::set(loaxa::i18n::choose(loaxa::config::language_of(&config_argument())));
+    let cli = loaxa::cli::parse();
     if !matches!(cli.command, Command::Run(_) | Command::Post(_) | Command::Play(_)) {
         loaxa::console::end_quietly_on_closed_pipe();
     }
@@ -28,6 +28,23 @@ fn main() -> ExitCode {
         Command::Verify(args) => loaxa::cmd::verify::run(&cli.config, args),
         Command::Report(args) => loaxa::cmd::report::run(&cli.config, args),
     }
+}
+
+/// `--config PATH`, `-c PATH` or `--config=PATH` as given, else `loaxa.toml`: read before
+/// clap parses, so `--help` can speak the station's language.
+fn config_argument() -> std::path::PathBuf {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    for (i, a) in args.iter().enumerate() {
+        if let Some(v) = a.to_str().and_then(|a| a.strip_prefix("--config=")) {
+            return v.into();
+        }
+        if (a == "--config" || a == "-c")
+            && let Some(v) = args.get(i + 1)
+        {
+            return v.into();
+        }
+    }
+    "loaxa.toml".into()
 }
 
 fn init_logging(format: loaxa::cli::LogFormat) {

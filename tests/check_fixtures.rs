@@ -42,6 +42,50 @@ fn expectation(text: &str) -> Expect {
     }
 }
 
+/// Every fixture, rendered in Vietnamese and in English: the same problems at the same
+/// places, every text in its language (issue #14).
+#[test]
+fn each_fixture_is_explained_in_both_languages() {
+    let mut failures = Vec::new();
+    let mut rendered = 0;
+    for folder in ["tests/fixtures/invalid", "tests/fixtures/valid"] {
+        let dir = common::repo().join(folder);
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let mut names: Vec<_> = entries
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".toml"))
+            .collect();
+        names.sort();
+        for name in &names {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            let station = Station::new(&[(name.as_str(), text.as_str())]);
+            if let Err(why) = common::says_the_same_in_both_languages(&station) {
+                failures.push(format!("{folder}/{name}: {why}"));
+            }
+            // As a person sees it: the quoted line, the caret and the hint, in each language.
+            for (lang, error, help) in [
+                (loaxa::i18n::Lang::Vi, "lỗi", "gợi ý"),
+                (loaxa::i18n::Lang::En, "error", "help"),
+            ] {
+                loaxa::i18n::scoped(lang, || {
+                    let loaded = station.load();
+                    for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
+                        let shown = loaded.sources.render(d, false);
+                        rendered += 1;
+                        if !shown.starts_with(&format!("{error}: "))
+                            || (d.hint.is_some() && !shown.contains(&format!("{help}: ")))
+                        {
+                            failures.push(format!("{folder}/{name} ({lang:?}):\n{shown}"));
+                        }
+                    }
+                });
+            }
+        }
+    }
+    assert!(rendered >= 60, "only {rendered} diagnostics rendered");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn each_invalid_fixture_reports_its_error_at_the_right_place() {
     let dir = common::repo().join("tests/fixtures/invalid");
@@ -57,7 +101,7 @@ fn each_invalid_fixture_reports_its_error_at_the_right_place() {
         let text = std::fs::read_to_string(dir.join(name)).unwrap();
         let want = expectation(&text);
         let station = Station::new(&[(name.as_str(), text.as_str())]);
-        let loaded = station.load();
+        let loaded = loaxa::i18n::scoped(loaxa::i18n::Lang::En, || station.load());
         let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
         let found = errors.iter().find(|d| {
             let (line, column) = loaded.sources.line_column(d.file, d.span.start);

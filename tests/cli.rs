@@ -196,12 +196,39 @@ fn config_errors_exit_2() {
 
 #[test]
 fn help_and_version() {
-    let out = loaxa(&["--help"]);
+    // In the station folder (the shipped loaxa.toml says `vi`), help is in Vietnamese.
+    let out = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--help")
+        .current_dir(common::repo())
+        .env("LANG", "C")
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let s = text(&out.stdout);
-    for word in ["check", "plan", "--config", "Exit codes"] {
+    for word in [
+        "check",
+        "plan",
+        "--config",
+        "Mã thoát",
+        "Cách dùng",
+        "Kiểm tra cấu hình",
+    ] {
         assert!(s.contains(word), "--help lacks {word}: {s}");
     }
+    // The configuration named on the command line decides, before it is even parsed.
+    let en = Station::shipped("en");
+    for args in [
+        vec!["--config", en.config_path().to_str().unwrap(), "check", "--help"],
+        vec!["check", "--help", "-c", en.config_path().to_str().unwrap()],
+    ] {
+        let out = loaxa(&args);
+        let s = text(&out.stdout);
+        for word in ["Usage", "Validate the configuration", "How many days"] {
+            assert!(s.contains(word), "{args:?} lacks {word}: {s}");
+        }
+    }
+    let out = loaxa(&["--config", en.config_path().to_str().unwrap(), "--help"]);
+    assert!(text(&out.stdout).contains("Exit codes"));
     let out = loaxa(&["--version"]);
     assert_eq!(text(&out.stdout).trim(), format!("loaxa {}", env!("CARGO_PKG_VERSION")));
 }

@@ -323,7 +323,8 @@ fn the_dashboard_shows_the_day_in_chromium_and_holds_no_secret() {
         schedule("sang", &at(3), "tone.wav", ""),
         schedule("sau", &at(150), "tone.wav", "")
     );
-    let st = Station::new(&format!("{}/hook", server.uri()), &plan);
+    // The station's people read Vietnamese: so does its dashboard.
+    let st = Station::new(&format!("{}/hook", server.uri()), &plan).speaking("vi");
     let mut child = st.start();
     st.wait_for("post_succeeded", Some("sang"), 20);
     // A broken edit: rejected, shown with its errors; the old set keeps running.

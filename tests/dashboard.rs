@@ -153,7 +153,9 @@ fn snapshot() -> Snapshot {
 fn every_state_renders_and_nothing_is_interpreted_as_markup() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("dashboard.html");
-    std::fs::write(&page, render(&snapshot())).unwrap();
+    // The station's officers read Vietnamese; the English page is checked below.
+    let vi = loaxa::i18n::scoped(loaxa::i18n::Lang::Vi, || render(&snapshot()));
+    std::fs::write(&page, vi).unwrap();
     let url = format!("file://{}", page.display());
     let doc = dump_dom(&url);
     for (id, state) in [
@@ -191,4 +193,39 @@ fn every_state_renders_and_nothing_is_interpreted_as_markup() {
     assert_eq!(count(&doc, "#today b"), 0);
     assert!(text(&doc, "#today").contains("<b>không phải HTML</b>"));
     screenshot(&url, "dashboard-states", 1300);
+}
+
+/// A station set to English gets every text of the page in English, the same states and
+/// the same figures (issue #14).
+#[test]
+fn the_dashboard_speaks_english_when_the_station_does() {
+    use loaxa::i18n::{Lang, scoped};
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("dashboard-en.html");
+    std::fs::write(&page, scoped(Lang::En, || render(&snapshot()))).unwrap();
+    let doc = dump_dom(&format!("file://{}", page.display()));
+    assert_eq!(count(&doc, r#"html[lang="en"]"#), 1, "the page says its language");
+    assert!(text(&doc, "#now-playing").contains("1 min 35 s"));
+    assert_eq!(text(&doc, r#"#today tr[data-key^="bao-lu@"] td.priority"#), "Emergency");
+    assert!(text(&doc, r#"#outbox tr[data-state="pending"]"#).contains("retry at 09:03:00"));
+    assert!(text(&doc, "#today thead").contains("Broadcast"));
+    assert!(text(&doc, "#failures h2").contains("Recent problems"));
+    // Nothing of the Vietnamese page is left, apart from what the station wrote (titles,
+    // the station's name) and the history's own reasons.
+    let vi = scoped(Lang::Vi, || render(&snapshot()));
+    let en = scoped(Lang::En, || render(&snapshot()));
+    for phrase in [
+        "Loa đang nghỉ",
+        "Đang phát",
+        "Hàng đợi đăng bài",
+        "Sự cố gần đây",
+        "Lịch hôm nay",
+        "Thông thường",
+    ] {
+        assert!(
+            vi.contains(phrase) || phrase == "Loa đang nghỉ",
+            "{phrase} should be on the Vietnamese page"
+        );
+        assert!(!en.contains(phrase), "{phrase} is on the English page");
+    }
 }

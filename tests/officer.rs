@@ -640,7 +640,11 @@ fn officers_mistakes_are_reported_where_they_are_with_the_fix() {
     let mut failures = Vec::new();
     for (what, text, want) in &cases {
         let st = Station::new(&[("a.toml", text.as_str())]);
-        let loaded = st.load();
+        // Each mistake is explained in Vietnamese too, at the same place, with its hint.
+        if let Err(why) = common::says_the_same_in_both_languages(&st) {
+            failures.push(format!("{what}: {why}"));
+        }
+        let loaded = loaxa::i18n::scoped(loaxa::i18n::Lang::En, || st.load());
         let first = loaded.diagnostics.iter().find(|d| d.is_error());
         match (want, first) {
             (None, None) => {}

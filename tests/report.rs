@@ -309,7 +309,7 @@ fn csv_holds_the_same_tables() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("history verified, head 29:"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("sổ lịch sử đã được kiểm tra, mắt xích cuối 29:"));
     let bytes = std::fs::read(&out).unwrap();
     assert!(
         bytes.starts_with("\u{feff}".as_bytes()),
@@ -474,7 +474,7 @@ fn a_tampered_history_is_called_out_in_the_report() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1), "a broken chain exits 1");
-    assert!(String::from_utf8_lossy(&o.stderr).contains("BROKEN"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("HỎNG: sổ lịch sử đã bị sửa đổi"));
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(
         page.contains("NHẬT KÝ ĐÃ BỊ THAY ĐỔI"),

@@ -574,10 +574,12 @@ fn a_two_day_forward_clock_step_is_bounded_and_says_why() {
 fn a_dead_sound_device_is_named_everywhere_with_local_times() {
     let rt = runtime();
     let server = rt.block_on(webhook());
+    // As the station's officers read it: in Vietnamese, everywhere.
     let st = Station::new(
         &format!("{}/hook", server.uri()),
         &schedule("a", &at(4), "tone.wav", ""),
-    );
+    )
+    .speaking("vi");
     let config = std::fs::read_to_string(st.path().join("loaxa.toml"))
         .unwrap()
         .replace("[audio]\n", "[audio]\ndevice = \"loa-hong\"\n");
@@ -595,7 +597,7 @@ fn a_dead_sound_device_is_named_everywhere_with_local_times() {
     assert_eq!(s["device"]["state"], "failing", "{s:#}");
     let out = loaxa(&st, &["status"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("loa-hong") && text.contains("FAILING"), "{text}");
+    assert!(text.contains("loa-hong") && text.contains("BỊ LỖI"), "{text}");
     let board = st.get("/");
     assert!(
         board.contains("loa-hong") && board.contains("không mở được"),
@@ -613,7 +615,7 @@ fn a_dead_sound_device_is_named_everywhere_with_local_times() {
             .format("%d/%m/%Y %H:%M:%S")
             .to_string();
     assert_eq!(
-        log.lines().filter(|l| l.contains("was not played")).count(),
+        log.lines().filter(|l| l.contains("không được phát")).count(),
         1,
         "the final failure is logged once: {log}"
     );
@@ -633,7 +635,8 @@ fn a_forged_event_is_caught_by_the_running_daemon() {
     let st = Station::new(
         &format!("{}/hook", server.uri()),
         &schedule("a", &at(600), "tone.wav", ""),
-    );
+    )
+    .speaking("vi");
     let mut child = st.start();
     st.wait_for("schedule_loaded", None, 10);
     assert!(

@@ -55,7 +55,7 @@ impl Station {
         std::fs::write(
             dir.path().join("loaxa.toml"),
             format!(
-                "[station]\nname = \"Đài xã Thử\"\n[audio]\npreroll_seconds = 1\n[http]\nlisten = \"127.0.0.1:{port}\"\n\
+                "[station]\nname = \"Đài xã Thử\"\nlanguage = \"en\"\n[audio]\npreroll_seconds = 1\n[http]\nlisten = \"127.0.0.1:{port}\"\n\
                  [channels.hook]\nkind = \"webhook\"\nurl = \"{webhook}\"\ntoken_file = \"secret\"\n"
             ),
         )
@@ -63,6 +63,15 @@ impl Station {
         std::fs::create_dir(dir.path().join("schedules")).unwrap();
         std::fs::write(dir.path().join("schedules/main.toml"), schedule).unwrap();
         Station { dir, capture, port }
+    }
+
+    /// The same station speaking `language` (`vi`, `en`) to the people who read it.
+    pub fn speaking(self, language: &str) -> Station {
+        let path = self.dir.path().join("loaxa.toml");
+        let config = std::fs::read_to_string(&path).unwrap();
+        let config = config.replace("language = \"en\"", &format!("language = \"{language}\""));
+        std::fs::write(&path, config).unwrap();
+        self
     }
 
     pub fn path(&self) -> &Path {

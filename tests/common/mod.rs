@@ -132,3 +132,76 @@ pub mod audio;
 pub mod browser;
 pub mod daemon;
 pub mod mockapi;
+
+/// Letters only Vietnamese writes: a message holding one is in Vietnamese.
+const VIETNAMESE: &str = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ";
+
+/// Loads the station's schedules once in each language and checks that `check` says the
+/// same things in both: the same problems at the same places, every message, label and hint
+/// present in both, the Vietnamese one in Vietnamese, none of them a bare message id (what
+/// a message missing from one language would show). Gives what is wrong, if anything.
+pub fn says_the_same_in_both_languages(station: &Station) -> Result<(), String> {
+    use loaxa::i18n::{Lang, scoped};
+    let vi = scoped(Lang::Vi, || station.load());
+    let en = scoped(Lang::En, || station.load());
+    if vi.diagnostics.len() != en.diagnostics.len() {
+        return Err(format!(
+            "{} diagnostics in Vietnamese, {} in English",
+            vi.diagnostics.len(),
+            en.diagnostics.len()
+        ));
+    }
+    let is_id = |s: &str| {
+        let s = s.trim();
+        s.contains('-')
+            && !s.contains(' ')
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_' || c.is_ascii_digit())
+    };
+    let vietnamese = |s: &str| s.to_lowercase().chars().any(|c| VIETNAMESE.contains(c));
+    for (v, e) in vi.diagnostics.iter().zip(&en.diagnostics) {
+        let place = en.sources.location(e);
+        if vi.sources.location(v) != place || v.severity != e.severity || v.code != e.code {
+            return Err(format!(
+                "{place}: `{}` and `{}` are not the same problem",
+                e.message, v.message
+            ));
+        }
+        let pairs = [
+            ("message", Some(v.message.as_str()), Some(e.message.as_str())),
+            (
+                "label",
+                Some(v.label.as_str()).filter(|l| !l.is_empty()),
+                Some(e.label.as_str()).filter(|l| !l.is_empty()),
+            ),
+            ("hint", v.hint.as_deref(), e.hint.as_deref()),
+        ];
+        for (what, v, e) in pairs {
+            match (v, e) {
+                (None, None) => {}
+                (Some(v), Some(e)) => {
+                    if is_id(v) || is_id(e) {
+                        return Err(format!("{place}: the {what} is a bare id: `{v}` / `{e}`"));
+                    }
+                    if !vietnamese(v) {
+                        return Err(format!("{place}: the Vietnamese {what} is not Vietnamese: `{v}`"));
+                    }
+                    if v == e {
+                        return Err(format!("{place}: the {what} is the same in both languages: `{v}`"));
+                    }
+                }
+                (v, e) => {
+                    return Err(format!(
+                        "{place}: the {what} is `{v:?}` in Vietnamese, `{e:?}` in English"
+                    ));
+                }
+            }
+        }
+        for n in &v.notes {
+            if !vietnamese(&n.label) {
+                return Err(format!("{place}: the Vietnamese note is not Vietnamese: `{}`", n.label));
+            }
+        }
+    }
+    Ok(())
+}

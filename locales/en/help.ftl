@@ -1,0 +1,120 @@
+## `loaxa --help` and each subcommand's help (src/cli.rs)
+
+help = loaxa, the commune loudspeaker: plays scheduled bulletins on the loudspeaker line, posts them to the station's web and social channels, and records what went out.
+help-after =
+    Typical use:
+      loaxa check                 validate loaxa.toml and every file in schedules/
+      loaxa plan --days 2         show what airs today and tomorrow
+      loaxa plan --from 2024-05-01 --to 2024-06-01 --json > may.jsonl
+
+    Exit codes: 0 success, 1 invalid schedules, 2 usage or configuration error.
+    Schedule file reference: see README.md, section "Schedule files".
+help-arg-config = The station configuration file (default: loaxa.toml). Relative folders in it (schedules, media, data) are resolved against the folder this file is in.
+help-flag-help = Print help (see more with '--help')
+help-flag-version = Print version
+help-heading-usage = Usage
+help-heading-commands = Commands
+help-heading-arguments = Arguments
+help-heading-options = Options
+
+help-run = Run the daemon: play and post everything on schedule, reload edited schedules, record everything in the history, serve /status, /metrics and the board on [http] listen.
+help-run-long =
+    Run the daemon: play and post everything on schedule, reload edited schedules, record everything in the history, serve /status, /metrics and the board on [http] listen.
+
+    With invalid schedule files it airs the last set that loaded (and says so); it refuses only when no set ever loaded, when another loaxa runs on the same data folder, or when the history is missing or older than the one it last wrote. SIGHUP reloads; SIGTERM or SIGINT stops cleanly.
+help-run-arg-log_format = Log format: text (human-readable, the default) or json (one JSON object per line, for journald and log shippers).
+help-run-arg-accept_history_reset = Run on a history that is missing or older than the one loaxa last wrote (a restored backup), starting from it. Recorded in the history; posts that may already have gone out are held as unconfirmed rather than sent again.
+
+help-status = Ask the running daemon how it is: what plays, what comes next, the outbox, errors.
+
+help-check = Validate the configuration and all schedule files, reporting every problem.
+help-check-long =
+    Validate the configuration and all schedule files, reporting every problem.
+
+    Each error names FILE:LINE:COLUMN, quotes the line and says how to fix it. Warnings (programmes that overlap on the loudspeaker, sessions that run too long) do not fail the check. Overlaps are looked for in the days starting today (see --days).
+help-check-arg-days = How many days, starting today, to plan when looking for overlaps and long sessions (1 to 3660; default 28).
+help-check-arg-from = Plan overlaps from this date instead of today (15/04/2024 or 2024-04-15).
+
+help-plan = Print the occurrences in a time window: what airs, when, where and for how long.
+help-plan-long =
+    Print the occurrences in a time window: what airs, when, where and for how long.
+
+    The window is [--from, --to). Dates and times are in the station's timezone; a bare date means 00:00 that day.
+help-plan-arg-from = Start of the window: DATE (15/04/2024 or 2024-04-15) or DATETIME ("15/04/2024 6h" or 2024-04-15T06:00), station time. Defaults to now.
+help-plan-arg-days = Length of the window in days (1 to 3660; default 1).
+help-plan-arg-to = End of the window (exclusive): DATE or DATETIME, station time.
+help-plan-arg-json = One JSON object per line: at, id, title, priority, channels, audio, duration_s.
+
+help-history = Show what went out and when, from the history database (<data>/history.db).
+help-history-long =
+    Show what went out and when, from the history database (<data>/history.db).
+
+    Filters combine. Times are station time; a bare date means 00:00. Readers never disturb the running daemon.
+help-history-arg-from = Only events at or after this DATE or DATETIME.
+help-history-arg-to = Only events before this DATE or DATETIME.
+help-history-arg-id = Only this broadcast id.
+help-history-arg-channel = Only this channel (e.g. facebook); loudspeaker events have no channel.
+help-history-arg-kind = Only these event kinds (repeatable), e.g. playout_started, post_failed.
+help-history-arg-status = Only outcomes of this class: ok, failed, missed, unconfirmed or interrupted.
+help-history-arg-campaign = Only this campaign (its name, as in [campaign] name).
+help-history-arg-format = Output format: table (the default), csv or json. CSV carries a UTF-8 byte-order mark so spreadsheets show Vietnamese text.
+help-history-arg-summary = Count outcomes per broadcast and per channel instead of listing events.
+
+help-play = Play audio files on the loudspeaker line now, to test it.
+help-play-long =
+    Play audio files on the loudspeaker line now, to test it.
+
+    Files play in order through the configured device (or --device). Exits non-zero with the reason if a file cannot be decoded or the device cannot be opened.
+help-play-arg-files = Audio files (mp3, ogg, wav, flac, m4a), played in order.
+help-play-arg-device = Output device name (see `loaxa devices`); default: [audio] device, else the system default.
+help-play-arg-volume = Volume from 0 to 1; default: [audio] volume.
+
+help-post = Post a broadcast's [broadcast.post] to its web and social channels now.
+help-post-long =
+    Post a broadcast's [broadcast.post] to its web and social channels now.
+
+    The post goes through the outbox like the daemon's: written down before any call, retried only where that is safe, and recorded in the history. `--dry-run` prints the exact HTTP requests instead, with secrets redacted, and sends nothing.
+help-post-arg-id = The broadcast's id, as in its schedule file.
+help-post-arg-channel = Only this channel (default: every web channel the broadcast lists).
+help-post-arg-dry_run = Print the HTTP requests (secrets redacted) and send nothing.
+help-post-arg-again = Post even though an attempt in the last 24 hours may have created the post already (it is unconfirmed, or waits for a retry). Recorded in the history.
+
+help-new = Write a new schedule file to fill in: one broadcast, every key explained in Vietnamese.
+help-new-long =
+    Write a new schedule file to fill in: one broadcast, every key explained in Vietnamese.
+
+    The file is `<schedules>/ID.toml`; an existing file is never overwritten. Fill in the title, the audio file and the post, then run `loaxa check`.
+help-new-after =
+    Examples:
+      loaxa new ban-tin-sang --at 06:30 --days t2,t4,t6
+      loaxa new thong-bao-dvc --at 6h30,17h --title "Dịch vụ công trực tuyến"
+help-new-arg-id = The broadcast's id, also the file's name: letters, digits, `-`, `_`.
+help-new-arg-at = When it airs: times separated by commas, e.g. 06:30,17:00 (or 6h30,17h); default 06:30.
+help-new-arg-days = Which days, separated by commas, e.g. t2,t4,t6 or mon,wed,fri (default: every day).
+help-new-arg-title = The bulletin's title.
+
+help-devices = List the sound output devices; put one's name in [audio] device.
+
+help-verify = Check that the history is complete and untouched, and print its head (SEQ:HASH).
+help-verify-long =
+    Check that the history is complete and untouched, and print its head (SEQ:HASH).
+
+    Walks the hash chain and names the first broken event: an edited, deleted, inserted or reordered row. Write the head into the monthly report; later, `--head SEQ:HASH` also detects events cut off the end. Exits 1 on any break.
+help-verify-arg-head = A head published earlier (as printed by verify): also fail if the history no longer reaches it.
+
+help-report = Write the office's report for a period: counts per campaign, broadcast and channel, airtime, lateness, every failure with its reason, and the history's verified head.
+help-report-long =
+    Write the office's report for a period: counts per campaign, broadcast and channel, airtime, lateness, every failure with its reason, and the history's verified head.
+
+    HTML (one self-contained file, charts included, prints on A4) or CSV (the same tables, for spreadsheets). Built from the history alone; a broken history chain is printed in the report and makes the command exit 1.
+help-report-after =
+    Examples:
+      loaxa report --month 2024-05 --out bao-cao-05-2024.html
+      loaxa report --from 01/05/2024 --to 15/05/2024 --format csv --out nua-dau-thang-5.csv
+      loaxa report --month 2024-05 --lang en > may-2024.html
+help-report-arg-month = The month to report on: 2024-05 (or 05/2024), station time.
+help-report-arg-from = First day of the period: 01/05/2024 (or 2024-05-01).
+help-report-arg-to = Last day of the period, included.
+help-report-arg-format = html or csv; default: from --out's extension, else html.
+help-report-arg-out = Write to this file instead of standard output.
+help-report-arg-lang = Language of the labels: vi or en (default: [station] language, then LOAXA_LANG, then LANG).

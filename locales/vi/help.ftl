@@ -1,0 +1,120 @@
+## `loaxa --help` and each subcommand's help (src/cli.rs)
+
+help = loaxa, loa truyền thanh xã: phát các bản tin theo lịch trên đường dây loa, đăng bài lên các kênh web và mạng xã hội của đài, và ghi lại những gì đã phát, đã đăng.
+help-after =
+    Cách dùng thường gặp:
+      loaxa check                 kiểm tra loaxa.toml và mọi tệp trong schedules/
+      loaxa plan --days 2         xem lịch phát hôm nay và ngày mai
+      loaxa plan --from 01/05/2024 --to 01/06/2024 --json > thang-5.jsonl
+
+    Mã thoát: 0 thành công, 1 lịch phát có lỗi, 2 sai lệnh hoặc sai cấu hình.
+    Cách viết tệp lịch phát: xem README.md, mục "Hướng dẫn nhanh cho cán bộ văn hoá".
+help-arg-config = Tệp cấu hình của đài (mặc định: loaxa.toml). Các thư mục ghi trong đó (schedules, media, data) tính từ thư mục chứa tệp này.
+help-flag-help = Xem hướng dẫn (ghi '--help' để xem đầy đủ)
+help-flag-version = Xem phiên bản
+help-heading-usage = Cách dùng
+help-heading-commands = Các lệnh
+help-heading-arguments = Tham số
+help-heading-options = Tuỳ chọn
+
+help-run = Chạy chương trình của đài: phát và đăng mọi thứ đúng lịch, tự nạp lại lịch đã sửa, ghi mọi việc vào sổ lịch sử, mở /status, /metrics và trang tin ở [http] listen.
+help-run-long =
+    Chạy chương trình của đài: phát và đăng mọi thứ đúng lịch, tự nạp lại lịch đã sửa, ghi mọi việc vào sổ lịch sử, mở /status, /metrics và trang tin ở [http] listen.
+
+    Nếu các tệp lịch có lỗi, loaxa phát theo bộ lịch hợp lệ gần nhất (và báo rõ); loaxa chỉ từ chối chạy khi chưa từng nạp được bộ lịch nào, khi một loaxa khác đang chạy trên cùng thư mục dữ liệu, hoặc khi sổ lịch sử bị mất hay cũ hơn sổ loaxa ghi lần cuối. SIGHUP để nạp lại; SIGTERM hoặc SIGINT để dừng gọn gàng.
+help-run-arg-log_format = Dạng nhật ký: text (chữ cho người đọc, mặc định) hoặc json (mỗi dòng một đối tượng JSON, cho journald và các công cụ thu nhật ký).
+help-run-arg-accept_history_reset = Chạy trên sổ lịch sử bị mất hoặc cũ hơn sổ loaxa ghi lần cuối (bản sao lưu chép lại), tiếp tục từ đó. Việc này được ghi vào sổ; các bài có thể đã đăng được giữ ở trạng thái chưa xác nhận, không gửi lại.
+
+help-status = Hỏi chương trình đang chạy: đang phát gì, sắp phát gì, hàng chờ đăng bài, các lỗi.
+
+help-check = Kiểm tra cấu hình và mọi tệp lịch phát, báo tất cả các lỗi.
+help-check-long =
+    Kiểm tra cấu hình và mọi tệp lịch phát, báo tất cả các lỗi.
+
+    Mỗi lỗi ghi TỆP:DÒNG:CỘT, trích dòng đó và gợi ý cách sửa. Cảnh báo (chương trình trùng giờ trên loa, buổi phát quá dài) không làm kiểm tra thất bại. Việc trùng giờ được dò trong các ngày kể từ hôm nay (xem --days).
+help-check-arg-days = Số ngày, kể từ hôm nay, dùng để dò trùng giờ và buổi phát quá dài (1 đến 3660; mặc định 28).
+help-check-arg-from = Dò trùng giờ từ ngày này thay vì hôm nay (15/04/2024 hoặc 2024-04-15).
+
+help-plan = In các lượt phát trong một khoảng thời gian: phát gì, lúc nào, ở đâu và bao lâu.
+help-plan-long =
+    In các lượt phát trong một khoảng thời gian: phát gì, lúc nào, ở đâu và bao lâu.
+
+    Khoảng thời gian là [--from, --to). Ngày giờ tính theo múi giờ của đài; chỉ ghi ngày nghĩa là 00:00 ngày đó.
+help-plan-arg-from = Đầu khoảng thời gian: NGÀY (15/04/2024 hoặc 2024-04-15) hoặc NGÀY GIỜ ("15/04/2024 6h" hoặc 2024-04-15T06:00), giờ của đài. Mặc định là bây giờ.
+help-plan-arg-days = Độ dài khoảng thời gian, tính bằng ngày (1 đến 3660; mặc định 1).
+help-plan-arg-to = Cuối khoảng thời gian (không tính mốc này): NGÀY hoặc NGÀY GIỜ, giờ của đài.
+help-plan-arg-json = Mỗi dòng một đối tượng JSON: at, id, title, priority, channels, audio, duration_s.
+
+help-history = Xem những gì đã phát, đã đăng và lúc nào, từ sổ lịch sử (<data>/history.db).
+help-history-long =
+    Xem những gì đã phát, đã đăng và lúc nào, từ sổ lịch sử (<data>/history.db).
+
+    Các bộ lọc kết hợp với nhau. Giờ là giờ của đài; chỉ ghi ngày nghĩa là 00:00. Việc đọc sổ không làm phiền chương trình đang chạy.
+help-history-arg-from = Chỉ các sự kiện từ NGÀY hoặc NGÀY GIỜ này trở đi.
+help-history-arg-to = Chỉ các sự kiện trước NGÀY hoặc NGÀY GIỜ này.
+help-history-arg-id = Chỉ bản tin có mã này.
+help-history-arg-channel = Chỉ kênh này (ví dụ facebook); sự kiện trên loa không có kênh.
+help-history-arg-kind = Chỉ các loại sự kiện này (ghi nhiều lần được), ví dụ playout_started, post_failed.
+help-history-arg-status = Chỉ các kết quả thuộc nhóm này: ok, failed, missed, unconfirmed hoặc interrupted.
+help-history-arg-campaign = Chỉ chiến dịch này (tên như trong [campaign] name).
+help-history-arg-format = Dạng kết quả: table (bảng, mặc định), csv hoặc json. Tệp CSV có dấu BOM UTF-8 để bảng tính hiện đúng tiếng Việt.
+help-history-arg-summary = Đếm kết quả theo từng bản tin và từng kênh thay vì liệt kê sự kiện.
+
+help-play = Phát ngay các tệp âm thanh trên đường dây loa, để thử loa.
+help-play-long =
+    Phát ngay các tệp âm thanh trên đường dây loa, để thử loa.
+
+    Các tệp phát lần lượt qua thiết bị đã cấu hình (hoặc --device). Nếu tệp không giải mã được hoặc không mở được thiết bị thì thoát với mã khác 0 và nêu lý do.
+help-play-arg-files = Các tệp âm thanh (mp3, ogg, wav, flac, m4a), phát theo thứ tự.
+help-play-arg-device = Tên thiết bị phát (xem `loaxa devices`); mặc định: [audio] device, nếu không có thì thiết bị mặc định của hệ thống.
+help-play-arg-volume = Âm lượng từ 0 đến 1; mặc định: [audio] volume.
+
+help-post = Đăng ngay phần [broadcast.post] của một bản tin lên các kênh web và mạng xã hội của nó.
+help-post-long =
+    Đăng ngay phần [broadcast.post] của một bản tin lên các kênh web và mạng xã hội của nó.
+
+    Bài đi qua hàng chờ như của chương trình chạy: được ghi lại trước khi gửi, chỉ thử lại khi an toàn, và ghi vào sổ lịch sử. `--dry-run` chỉ in ra đúng các yêu cầu HTTP sẽ gửi, đã che mã bí mật, và không gửi gì.
+help-post-arg-id = Mã của bản tin, như trong tệp lịch phát.
+help-post-arg-channel = Chỉ kênh này (mặc định: mọi kênh web bản tin ghi).
+help-post-arg-dry_run = In các yêu cầu HTTP (đã che mã bí mật) và không gửi gì.
+help-post-arg-again = Vẫn đăng dù một lần gửi trong 24 giờ qua có thể đã đăng bài rồi (bài chưa xác nhận, hoặc đang chờ thử lại). Việc này được ghi vào sổ.
+
+help-new = Tạo một tệp lịch phát mới để điền: một bản tin, mỗi mục có giải thích bằng tiếng Việt.
+help-new-long =
+    Tạo một tệp lịch phát mới để điền: một bản tin, mỗi mục có giải thích bằng tiếng Việt.
+
+    Tệp là `<schedules>/MÃ.toml`; không bao giờ ghi đè tệp đã có. Điền tiêu đề, tệp âm thanh và bài đăng, rồi chạy `loaxa check`.
+help-new-after =
+    Ví dụ:
+      loaxa new ban-tin-sang --at 06:30 --days t2,t4,t6
+      loaxa new thong-bao-dvc --at 6h30,17h --title "Dịch vụ công trực tuyến"
+help-new-arg-id = Mã bản tin, cũng là tên tệp: chữ không dấu, chữ số, `-`, `_`.
+help-new-arg-at = Giờ phát: các giờ cách nhau bằng dấu phẩy, ví dụ 06:30,17:00 (hoặc 6h30,17h); mặc định 06:30.
+help-new-arg-days = Những ngày phát, cách nhau bằng dấu phẩy, ví dụ t2,t4,t6 hoặc mon,wed,fri (mặc định: mọi ngày).
+help-new-arg-title = Tiêu đề bản tin.
+
+help-devices = Liệt kê các thiết bị phát âm thanh; ghi tên thiết bị cần dùng vào [audio] device.
+
+help-verify = Kiểm tra sổ lịch sử còn đầy đủ và nguyên vẹn, và in mắt xích cuối (SỐ:MÃ BĂM).
+help-verify-long =
+    Kiểm tra sổ lịch sử còn đầy đủ và nguyên vẹn, và in mắt xích cuối (SỐ:MÃ BĂM).
+
+    Lần theo chuỗi mã băm và chỉ ra sự kiện hỏng đầu tiên: một dòng bị sửa, xoá, chèn thêm hoặc đổi thứ tự. Ghi mắt xích cuối vào báo cáo tháng; về sau, `--head SỐ:MÃ` còn phát hiện được các sự kiện bị cắt mất ở cuối. Thoát với mã 1 khi có bất kỳ chỗ đứt nào.
+help-verify-arg-head = Mắt xích cuối đã công bố trước đây (như verify in ra): báo lỗi nếu sổ lịch sử không còn chạm tới nó.
+
+help-report = Lập báo cáo cho văn phòng trong một khoảng thời gian: số lượt theo chiến dịch, bản tin và kênh, thời lượng phát, độ trễ, từng sự cố kèm lý do, và mắt xích cuối đã kiểm tra của sổ lịch sử.
+help-report-long =
+    Lập báo cáo cho văn phòng trong một khoảng thời gian: số lượt theo chiến dịch, bản tin và kênh, thời lượng phát, độ trễ, từng sự cố kèm lý do, và mắt xích cuối đã kiểm tra của sổ lịch sử.
+
+    HTML (một tệp trọn vẹn, có biểu đồ, in được trên giấy A4) hoặc CSV (cùng các bảng đó, cho bảng tính). Chỉ lập từ sổ lịch sử; nếu chuỗi liên kết bị đứt thì báo cáo ghi rõ và lệnh thoát với mã 1.
+help-report-after =
+    Ví dụ:
+      loaxa report --month 2024-05 --out bao-cao-05-2024.html
+      loaxa report --from 01/05/2024 --to 15/05/2024 --format csv --out nua-dau-thang-5.csv
+      loaxa report --month 2024-05 --lang en > may-2024.html
+help-report-arg-month = Tháng cần báo cáo: 05/2024 (hoặc 2024-05), giờ của đài.
+help-report-arg-from = Ngày đầu của khoảng thời gian: 01/05/2024 (hoặc 2024-05-01).
+help-report-arg-to = Ngày cuối của khoảng thời gian, có tính ngày này.
+help-report-arg-format = html hoặc csv; mặc định: theo đuôi tệp của --out, nếu không thì html.
+help-report-arg-out = Ghi vào tệp này thay vì in ra màn hình.
+help-report-arg-lang = Ngôn ngữ của báo cáo: vi hoặc en (mặc định: [station] language, rồi LOAXA_LANG, rồi LANG).
