@@ -666,7 +666,7 @@ fn a_forged_event_is_caught_by_the_running_daemon() {
         s["history"]["chain"]["break"]
             .as_str()
             .unwrap_or_default()
-            .contains(&format!("event {}", head + 1)),
+            .contains(&format!("sự kiện {}", head + 1)),
         "{s:#}"
     );
     assert!(st.get("/metrics").contains("loaxa_history_chain_ok 0"));

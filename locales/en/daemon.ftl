@@ -120,3 +120,12 @@ http-cannot-show = the page cannot be shown
 http-no-dashboard = the dashboard cannot be built right now
 http-no-board = no such board
 http-board-unreadable = the board cannot be read right now
+
+## Breaks in the history chain (src/history/verify.rs)
+
+break-edited = event { $seq } was modified: its contents no longer match its hash
+break-deleted-one = event { $seq } is missing: it was deleted
+break-deleted = events { $from } to { $to } are missing: they were deleted
+break-relinked = event { $seq } does not follow event { $before }: rows were inserted, deleted and renumbered, or reordered
+break-truncated = the history ends at event { $last }, but the published head is event { $head }: events were cut off the end
+break-head-mismatch = event { $seq } has a different hash than the published head: the history was rewritten

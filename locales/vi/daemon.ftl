@@ -96,3 +96,12 @@ http-cannot-show = không hiện được trang này
 http-no-dashboard = lúc này chưa dựng được bảng điều khiển
 http-no-board = không có trang tin này
 http-board-unreadable = lúc này chưa đọc được trang tin
+
+## Breaks in the history chain (src/history/verify.rs)
+
+break-edited = sự kiện { $seq } đã bị sửa: nội dung không còn khớp mã băm của nó
+break-deleted-one = thiếu sự kiện { $seq }: sự kiện đã bị xoá
+break-deleted = thiếu các sự kiện từ { $from } đến { $to }: chúng đã bị xoá
+break-relinked = sự kiện { $seq } không nối tiếp sự kiện { $before }: có dòng bị chèn thêm, bị xoá rồi đánh số lại, hoặc bị đổi thứ tự
+break-truncated = sổ lịch sử dừng ở sự kiện { $last }, nhưng mắt xích cuối đã công bố là sự kiện { $head }: các sự kiện cuối đã bị cắt mất
+break-head-mismatch = sự kiện { $seq } có mã băm khác với mắt xích cuối đã công bố: sổ lịch sử đã bị viết lại

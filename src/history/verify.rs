@@ -36,26 +36,12 @@ impl Break {
 impl std::fmt::Display for Break {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Break::Edited { seq } => write!(f, "event {seq} was modified: its contents no longer match its hash"),
-            Break::Deleted { from, to } if from == to => write!(f, "event {from} is missing: it was deleted"),
-            Break::Deleted { from, to } => write!(f, "events {from} to {to} are missing: they were deleted"),
-            Break::Relinked { seq } => write!(
-                f,
-                "event {seq} does not follow event {}: rows were inserted, deleted and renumbered, or reordered",
-                seq - 1
-            ),
-            Break::Truncated { last, head } => {
-                write!(
-                    f,
-                    "the history ends at event {last}, but the published head is event {head}: events were cut off the end"
-                )
-            }
-            Break::HeadMismatch { seq } => {
-                write!(
-                    f,
-                    "event {seq} has a different hash than the published head: the history was rewritten"
-                )
-            }
+            Break::Edited { seq } => f.write_str(&t!("break-edited", seq = seq)),
+            Break::Deleted { from, to } if from == to => f.write_str(&t!("break-deleted-one", seq = from)),
+            Break::Deleted { from, to } => f.write_str(&t!("break-deleted", from = from, to = to)),
+            Break::Relinked { seq } => f.write_str(&t!("break-relinked", seq = seq, before = seq - 1)),
+            Break::Truncated { last, head } => f.write_str(&t!("break-truncated", last = last, head = head)),
+            Break::HeadMismatch { seq } => f.write_str(&t!("break-head-mismatch", seq = seq)),
         }
     }
 }
