@@ -1,0 +1,167 @@
+//! The shipped station, run as a station runs it: every surface a person reads speaks
+//! Vietnamese (`[station] language = "vi"`), and the same station set to English speaks
+//! English everywhere, on a server whose locale names no language (`LANG=C`). Issue #14.
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::audio::Capture;
+use common::daemon::{Station, free_port, sigterm};
+
+/// The shipped configuration, schedules and media in a temporary station folder: only the
+/// language, the HTTP port and the paths differ.
+fn shipped(language: &str) -> Station {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = common::repo();
+    let port = free_port();
+    let config = std::fs::read_to_string(repo.join("loaxa.toml"))
+        .unwrap()
+        .replace("language = \"vi\"", &format!("language = \"{language}\""))
+        .replace(
+            "schedules = \"schedules\"",
+            &format!("schedules = \"{}\"", repo.join("schedules").display()),
+        )
+        .replace(
+            "media = \"media\"",
+            &format!("media = \"{}\"", repo.join("media").display()),
+        );
+    assert!(
+        !config.contains("[http]"),
+        "the shipped config now sets [http]: adapt this test"
+    );
+    let config = format!("{config}\n[http]\nlisten = \"127.0.0.1:{port}\"\n");
+    std::fs::write(dir.path().join("loaxa.toml"), config).unwrap();
+    Station {
+        dir,
+        capture: Capture::new(),
+        port,
+    }
+}
+
+fn loaxa(st: &Station, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.path().join("loaxa.toml"))
+        .args(args)
+        .env("LANG", "C")
+        .env_remove("LOAXA_LANG")
+        .output()
+        .unwrap();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// What each surface must say, in one language.
+struct Words {
+    language: &'static str,
+    check: &'static str,
+    plan: &'static str,
+    summary: &'static [&'static str],
+    status: &'static [&'static str],
+    dashboard: &'static [&'static str],
+    report: &'static str,
+    help: &'static str,
+}
+
+#[test]
+fn the_shipped_station_speaks_its_language_on_every_surface() {
+    for words in [
+        Words {
+            language: "vi",
+            check: "tốt: 3 tệp lịch phát, 6 bản tin",
+            plan: "lượt phát",
+            summary: &[
+                "3 tệp lịch phát, 6 bản tin; múi giờ",
+                "trạng thái: http://",
+                "sắp phát:",
+                "kênh facebook: ĐÃ TẮT",
+            ],
+            status: &["đang phát:", "lịch phát: 6 bản tin", "bài chờ đăng:"],
+            dashboard: &[
+                r#"<html lang="vi">"#,
+                "Lịch phát",
+                "Hàng đợi đăng bài",
+                "Kênh chưa hoạt động",
+            ],
+            report: "Báo cáo kết quả phát thanh",
+            help: "Cách dùng",
+        },
+        Words {
+            language: "en",
+            check: "ok: 3 schedule files, 6 broadcasts",
+            plan: "occurrences",
+            summary: &[
+                "3 schedule files, 6 broadcasts; timezone",
+                "status: http://",
+                "next:",
+                "channel facebook: DISABLED",
+            ],
+            status: &["on air:", "schedules: 6 broadcasts", "outbox:"],
+            dashboard: &[
+                r#"<html lang="en">"#,
+                "Schedules",
+                "Posts queue",
+                "Channels not working",
+            ],
+            report: "Broadcast report",
+            help: "Usage",
+        },
+    ] {
+        let lang = words.language;
+        let st = shipped(lang);
+        let check = loaxa(&st, &["check", "--from", "2026-11-30"]);
+        assert!(check.contains(words.check), "{lang}: {check}");
+        let plan = loaxa(&st, &["plan", "--from", "2026-11-30"]);
+        assert!(plan.contains(words.plan), "{lang}: {plan}");
+        let help = loaxa(&st, &["--help"]);
+        assert!(help.contains(words.help), "{lang}: {help}");
+
+        let summary = st.path().join("summary.txt");
+        let mut child = st
+            .command()
+            .env("LANG", "C")
+            .env_remove("LOAXA_LANG")
+            .stdout(std::fs::File::create(&summary).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        st.wait_for("schedule_loaded", None, 15);
+        let status = loaxa(&st, &["status"]);
+        for w in words.status {
+            assert!(status.contains(w), "{lang}: `{w}` not in status:\n{status}");
+        }
+        let page = st.get("/");
+        for w in words.dashboard {
+            assert!(page.contains(w), "{lang}: `{w}` not on the dashboard");
+        }
+        // The machine-readable surfaces stay the same in every language.
+        let json = st.get("/status");
+        assert!(
+            json.contains("\"now_playing\"") && json.contains("\"outbox\""),
+            "{json}"
+        );
+        assert!(st.get("/metrics").contains("loaxa_"));
+        assert!(sigterm(&mut child).success());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let summary = loop {
+            let s = std::fs::read_to_string(&summary).unwrap();
+            if words.summary.iter().all(|w| s.contains(w)) || Instant::now() > deadline {
+                break s;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        for w in words.summary {
+            assert!(
+                summary.contains(w),
+                "{lang}: `{w}` not in the start-up summary:\n{summary}"
+            );
+        }
+        let report = loaxa(&st, &["report", "--month", "2026-11"]);
+        assert!(report.contains(words.report), "{lang}: {report:.500}");
+    }
+}
