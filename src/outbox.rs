@@ -388,10 +388,7 @@ impl Outbox {
 /// The delivery for one broadcast occurrence on one channel: the post rendered with the
 /// channel's template. Fails when the post does not fit the platform.
 pub fn delivery(config: &Config, b: &Broadcast, at: DateTime<Utc>, ch: &ChannelConfig) -> Result<Delivery, String> {
-    let post = b
-        .post
-        .as_ref()
-        .ok_or_else(|| format!("broadcast `{}` has no [broadcast.post]", b.id))?;
+    let post = b.post.as_ref().ok_or_else(|| t!("post-no-post", id = b.id))?;
     let title = template::title(post, &b.title).to_string();
     let vars = template::Vars {
         title: &title,
@@ -601,10 +598,10 @@ impl Worker {
                 Some(found) => (found, false),
                 None => (
                     Outcome::Unknown {
-                        reason: format!(
-                            "an earlier attempt may have reached {} before loaxa stopped, and {} offers no way to check",
-                            d.channel,
-                            self.ctx.cfg.kind.as_str()
+                        reason: t!(
+                            "post-cannot-check",
+                            channel = d.channel,
+                            kind = self.ctx.cfg.kind.as_str()
                         ),
                     },
                     true,
@@ -628,14 +625,14 @@ impl Worker {
                 match found {
                     Some(Outcome::Retry { .. }) if dedupes => (
                         Outcome::Retry {
-                            reason: format!("{reason} (safe to repeat: the platform recognises repeats)"),
+                            reason: t!("post-safe-to-repeat", why = reason),
                             after: None,
                         },
                         true,
                     ),
                     Some(Outcome::Retry { .. }) => (
                         Outcome::Retry {
-                            reason: format!("{reason} (checked: not created)"),
+                            reason: t!("post-checked-not-created", why = reason),
                             after: None,
                         },
                         false,
@@ -655,13 +652,10 @@ impl Worker {
         // Out of attempts: failed, unless an earlier attempt may have created the post.
         let outcome = match outcome {
             Outcome::Retry { reason, .. } if r.attempts >= max && maybe_sent => Outcome::Unknown {
-                reason: format!(
-                    "gave up after {} attempts, and an earlier one may have created the post: {reason}",
-                    r.attempts
-                ),
+                reason: t!("post-gave-up-maybe-sent", attempts = r.attempts, why = reason),
             },
             Outcome::Retry { reason, .. } if r.attempts >= max => Outcome::Failed {
-                reason: format!("gave up after {} attempts: {reason}", r.attempts),
+                reason: t!("post-gave-up", attempts = r.attempts, why = reason),
             },
             o => o,
         };

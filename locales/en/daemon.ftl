@@ -129,3 +129,56 @@ break-deleted = events { $from } to { $to } are missing: they were deleted
 break-relinked = event { $seq } does not follow event { $before }: rows were inserted, deleted and renumbered, or reordered
 break-truncated = the history ends at event { $last }, but the published head is event { $head }: events were cut off the end
 break-head-mismatch = event { $seq } has a different hash than the published head: the history was rewritten
+
+## Why a post did not go out (src/channels, src/outbox.rs): kept in the history
+
+post-cannot-connect = cannot connect: { $why }
+post-timeout = no answer before the timeout: { $why }
+post-failed-after-sending = the connection failed after sending: { $why }
+post-cannot-read = cannot read { $path }: { $why }
+post-rate-limited = { $platform }: rate limited (429)
+post-not-authorised = { $platform }: not authorised ({ $status }): { $answer }
+post-server-error = { $platform }: server error { $status }: { $answer }
+post-http-error = { $platform }: HTTP { $status }: { $answer }
+post-no-id = { $platform } answered { $status } without a post id: { $answer }
+post-no-message = no message
+post-platform-error = { $platform } error { $code }: { $message }
+post-facebook-token = { $why } (the Page access token has expired or is invalid: renew it)
+post-facebook-not-found = not found among the page's recent posts
+post-rate-limited-why = { $platform }: rate limited: { $why }
+post-unreadable-answer = { $platform } answered { $status } without a readable body: { $answer }
+post-webhook-answered = webhook answered { $status }: { $answer }
+post-webhook-refused = webhook refused the message ({ $status }): { $answer }
+post-wordpress-not-yet = no post with this slug yet
+post-zalo-refresh-lost = Zalo token refresh got no answer ({ $why }); the refresh token may be spent: check the OA's tokens
+post-zalo-refresh-refused = Zalo refused the token refresh: { $why }
+post-zalo-unconfirmed = the article was created but not confirmed: { $why }
+post-zalo-token-invalid = Zalo error -216: the access token is invalid even after a refresh
+post-zalo-no-token = Zalo accepted the article without a token to verify it
+post-zalo-token-expired = the article was created but the token expired before verification (token { $token })
+post-zalo-no-id = Zalo verified the article without giving its id (token { $token })
+post-zalo-no-code = Zalo answered without an error code: { $answer }
+post-cannot-check = an earlier attempt may have reached { $channel } before loaxa stopped, and { $kind } offers no way to check
+post-safe-to-repeat = { $why } (safe to repeat: the platform recognises repeats)
+post-checked-not-created = { $why } (checked: not created)
+post-gave-up-maybe-sent = gave up after { $attempts } attempts, and an earlier one may have created the post: { $why }
+post-gave-up = gave up after { $attempts } attempts: { $why }
+post-no-post = broadcast `{ $id }` has no [broadcast.post]
+playout-device-failed = the sound device failed during playback: { $why }
+playout-stalled = playback stalled: still running { $seconds } s after its audio should have ended; the sound device was reopened
+
+## Playing audio (src/playout)
+
+playout-no-device = no sound device for { $seconds } s after the scheduled time: { $why }
+playout-device-unavailable = device unavailable
+playout-file-missing = audio file { $path } is missing
+playout-file-unreadable = cannot open audio file { $path }: { $why }
+playout-file-empty = audio file { $path } is empty
+playout-cannot-decode = { $path } cannot be decoded: { $why }
+playout-no-audio = { $path } holds no audio
+playout-damaged = { $path } is damaged: only { $decoded } s of its { $announced } s decode
+device-no-default = no default output device
+device-cannot-list = cannot list output devices: { $why }
+device-not-found = no output device named `{ $name }` (see `loaxa devices`)
+device-cannot-use = cannot use output device `{ $name }`: { $why }
+device-cannot-open = cannot open output device `{ $name }`: { $why }

@@ -105,3 +105,56 @@ break-deleted = thiếu các sự kiện từ { $from } đến { $to }: chúng �
 break-relinked = sự kiện { $seq } không nối tiếp sự kiện { $before }: có dòng bị chèn thêm, bị xoá rồi đánh số lại, hoặc bị đổi thứ tự
 break-truncated = sổ lịch sử dừng ở sự kiện { $last }, nhưng mắt xích cuối đã công bố là sự kiện { $head }: các sự kiện cuối đã bị cắt mất
 break-head-mismatch = sự kiện { $seq } có mã băm khác với mắt xích cuối đã công bố: sổ lịch sử đã bị viết lại
+
+## Why a post did not go out (src/channels, src/outbox.rs): kept in the history
+
+post-cannot-connect = không kết nối được: { $why }
+post-timeout = hết thời gian chờ mà không có trả lời: { $why }
+post-failed-after-sending = kết nối bị đứt sau khi đã gửi: { $why }
+post-cannot-read = không đọc được { $path }: { $why }
+post-rate-limited = { $platform }: gửi quá nhanh, bị giới hạn (429)
+post-not-authorised = { $platform }: không được phép ({ $status }): { $answer }
+post-server-error = { $platform }: máy chủ lỗi { $status }: { $answer }
+post-http-error = { $platform }: HTTP { $status }: { $answer }
+post-no-id = { $platform } trả lời { $status } mà không có mã bài: { $answer }
+post-no-message = không có lời giải thích
+post-platform-error = { $platform } báo lỗi { $code }: { $message }
+post-facebook-token = { $why } (mã truy cập của Trang đã hết hạn hoặc không hợp lệ: hãy cấp lại)
+post-facebook-not-found = không thấy trong các bài mới của Trang
+post-rate-limited-why = { $platform }: gửi quá nhanh, bị giới hạn: { $why }
+post-unreadable-answer = { $platform } trả lời { $status } nhưng không đọc được nội dung: { $answer }
+post-webhook-answered = webhook trả lời { $status }: { $answer }
+post-webhook-refused = webhook từ chối tin ({ $status }): { $answer }
+post-wordpress-not-yet = chưa có bài nào mang đường dẫn này
+post-zalo-refresh-lost = làm mới mã truy cập Zalo không có trả lời ({ $why }); mã làm mới có thể đã bị dùng: hãy kiểm tra mã của OA
+post-zalo-refresh-refused = Zalo từ chối làm mới mã truy cập: { $why }
+post-zalo-unconfirmed = bài viết đã được tạo nhưng chưa được xác nhận: { $why }
+post-zalo-token-invalid = Zalo báo lỗi -216: mã truy cập vẫn không hợp lệ dù đã làm mới
+post-zalo-no-token = Zalo nhận bài viết nhưng không trả mã để xác nhận
+post-zalo-token-expired = bài viết đã được tạo nhưng mã hết hạn trước khi xác nhận (mã { $token })
+post-zalo-no-id = Zalo xác nhận bài viết mà không cho biết mã bài (mã { $token })
+post-zalo-no-code = Zalo trả lời mà không có mã lỗi: { $answer }
+post-cannot-check = một lần gửi trước có thể đã đến { $channel } trước khi loaxa dừng, mà { $kind } không có cách nào để kiểm tra
+post-safe-to-repeat = { $why } (gửi lại an toàn: nền tảng nhận ra bài trùng)
+post-checked-not-created = { $why } (đã kiểm tra: bài chưa được tạo)
+post-gave-up-maybe-sent = thôi không gửi sau { $attempts } lần thử, và một lần trước có thể đã đăng được bài: { $why }
+post-gave-up = thôi không gửi sau { $attempts } lần thử: { $why }
+post-no-post = bản tin `{ $id }` không có phần [broadcast.post]
+playout-device-failed = thiết bị âm thanh lỗi khi đang phát: { $why }
+playout-stalled = phát bị treo: vẫn chạy { $seconds } giây sau khi âm thanh lẽ ra đã hết; thiết bị âm thanh đã được mở lại
+
+## Playing audio (src/playout)
+
+playout-no-device = không có thiết bị âm thanh trong { $seconds } giây sau giờ phát: { $why }
+playout-device-unavailable = thiết bị không dùng được
+playout-file-missing = không có tệp âm thanh { $path }
+playout-file-unreadable = không mở được tệp âm thanh { $path }: { $why }
+playout-file-empty = tệp âm thanh { $path } trống
+playout-cannot-decode = không giải mã được { $path }: { $why }
+playout-no-audio = { $path } không chứa âm thanh
+playout-damaged = { $path } bị hỏng: chỉ giải mã được { $decoded } trong { $announced } giây
+device-no-default = không có thiết bị phát mặc định
+device-cannot-list = không liệt kê được các thiết bị phát: { $why }
+device-not-found = không có thiết bị phát tên `{ $name }` (xem `loaxa devices`)
+device-cannot-use = không dùng được thiết bị phát `{ $name }`: { $why }
+device-cannot-open = không mở được thiết bị phát `{ $name }`: { $why }

@@ -53,10 +53,11 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
                 remote_id: id,
             },
             None => Outcome::Unknown {
-                reason: format!(
-                    "Facebook answered {} without a post id: {}",
-                    reply.status,
-                    reply.snippet()
+                reason: t!(
+                    "post-no-id",
+                    platform = "Facebook",
+                    status = reply.status,
+                    answer = reply.snippet()
                 ),
             },
         };
@@ -66,10 +67,20 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
     };
     let code = err["code"].as_i64().unwrap_or(0);
     let sub = err["error_subcode"].as_i64().unwrap_or(0);
-    let message = err["message"].as_str().unwrap_or("no message");
-    let reason = format!(
-        "Facebook error {code}{}: {message}",
-        if sub != 0 { format!("/{sub}") } else { String::new() }
+    let message = err["message"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| t!("post-no-message"));
+    let code_text = if sub != 0 {
+        format!("{code}/{sub}")
+    } else {
+        code.to_string()
+    };
+    let reason = t!(
+        "post-platform-error",
+        platform = "Facebook",
+        code = code_text,
+        message = message
     );
     match (code, sub) {
         (4 | 17 | 32 | 613 | 80001, _) | (368, 1390008) => Outcome::Retry {
@@ -77,7 +88,7 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
             after: reply.retry_after(),
         },
         (190, _) => Outcome::Failed {
-            reason: format!("{reason} (the Page access token has expired or is invalid: renew it)"),
+            reason: t!("post-facebook-token", why = reason),
         },
         // A 5xx that carries a Graph error is still ambiguous: a 500 has been seen to create the post.
         _ if reply.status >= 500 => Outcome::Unknown { reason },
@@ -104,7 +115,7 @@ pub async fn find(ctx: &Ctx, d: &Delivery) -> Option<Outcome> {
             url: Some(format!("https://www.facebook.com/{id}")),
         },
         None => Outcome::Retry {
-            reason: "not found among the page's recent posts".into(),
+            reason: t!("post-facebook-not-found"),
             after: None,
         },
     })

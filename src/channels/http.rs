@@ -177,7 +177,7 @@ pub async fn send(ctx: &Ctx, call: &Call) -> Result<Reply, NoReply> {
                 })
                 .await
                 .unwrap_or_else(|e| Err(std::io::Error::other(e)))
-                .map_err(|e| NoReply::NotSent(format!("cannot read {}: {e}", path.display())))?;
+                .map_err(|e| NoReply::NotSent(t!("post-cannot-read", path = path.display(), why = e)))?;
                 let name = path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -213,11 +213,11 @@ fn classify(e: reqwest::Error) -> NoReply {
     let timeout = e.is_timeout();
     let msg = crate::redact::redact(&error_chain(&e.without_url()));
     if connect && !timeout {
-        NoReply::NotSent(format!("cannot connect: {msg}"))
+        NoReply::NotSent(t!("post-cannot-connect", why = msg))
     } else if timeout {
-        NoReply::Unknown(format!("no answer before the timeout: {msg}"))
+        NoReply::Unknown(t!("post-timeout", why = msg))
     } else {
-        NoReply::Unknown(format!("the connection failed after sending: {msg}"))
+        NoReply::Unknown(t!("post-failed-after-sending", why = msg))
     }
 }
 
@@ -236,17 +236,32 @@ pub fn generic(reply: &Reply, what: &str) -> super::Outcome {
     use super::Outcome;
     match reply.status {
         429 => Outcome::Retry {
-            reason: format!("{what}: rate limited (429)"),
+            reason: t!("post-rate-limited", platform = what),
             after: reply.retry_after(),
         },
         401 | 403 => Outcome::Failed {
-            reason: format!("{what}: not authorised ({}): {}", reply.status, reply.snippet()),
+            reason: t!(
+                "post-not-authorised",
+                platform = what,
+                status = reply.status,
+                answer = reply.snippet()
+            ),
         },
         500..=599 => Outcome::Unknown {
-            reason: format!("{what}: server error {}: {}", reply.status, reply.snippet()),
+            reason: t!(
+                "post-server-error",
+                platform = what,
+                status = reply.status,
+                answer = reply.snippet()
+            ),
         },
         _ => Outcome::Failed {
-            reason: format!("{what}: HTTP {}: {}", reply.status, reply.snippet()),
+            reason: t!(
+                "post-http-error",
+                platform = what,
+                status = reply.status,
+                answer = reply.snippet()
+            ),
         },
     }
 }

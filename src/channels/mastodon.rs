@@ -30,7 +30,12 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
                 url: body.as_ref().and_then(|b| b["url"].as_str()).map(str::to_string),
             },
             None => Outcome::Unknown {
-                reason: format!("Mastodon answered {} without a status id", reply.status),
+                reason: t!(
+                    "post-no-id",
+                    platform = "Mastodon",
+                    status = reply.status,
+                    answer = reply.snippet()
+                ),
             },
         };
     }
@@ -41,14 +46,24 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
         .unwrap_or_else(|| reply.snippet());
     match reply.status {
         429 => Outcome::Retry {
-            reason: format!("Mastodon: rate limited: {message}"),
+            reason: t!("post-rate-limited-why", platform = "Mastodon", why = message),
             after: reply.retry_after().or_else(|| reset_in(&reply)),
         },
         500..=599 => Outcome::Unknown {
-            reason: format!("Mastodon: server error {}: {message}", reply.status),
+            reason: t!(
+                "post-server-error",
+                platform = "Mastodon",
+                status = reply.status,
+                answer = message
+            ),
         },
         s => Outcome::Failed {
-            reason: format!("Mastodon error {s}: {message}"),
+            reason: t!(
+                "post-platform-error",
+                platform = "Mastodon",
+                code = s,
+                message = message
+            ),
         },
     }
 }

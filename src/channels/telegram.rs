@@ -41,10 +41,11 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
     let Some(body) = reply.json() else {
         return match reply.status {
             200..=299 | 500..=599 => Outcome::Unknown {
-                reason: format!(
-                    "Telegram answered {} without a readable body: {}",
-                    reply.status,
-                    reply.snippet()
+                reason: t!(
+                    "post-unreadable-answer",
+                    platform = "Telegram",
+                    status = reply.status,
+                    answer = reply.snippet()
                 ),
             },
             _ => http::generic(&reply, "Telegram"),
@@ -62,13 +63,26 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
                 }
             }
             None => Outcome::Unknown {
-                reason: "Telegram said ok but gave no message_id".into(),
+                reason: t!(
+                    "post-no-id",
+                    platform = "Telegram",
+                    status = reply.status,
+                    answer = reply.snippet()
+                ),
             },
         };
     }
     let code = body["error_code"].as_i64().unwrap_or(i64::from(reply.status));
-    let description = body["description"].as_str().unwrap_or("no description").to_string();
-    let reason = format!("Telegram error {code}: {description}");
+    let description = body["description"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| t!("post-no-message"));
+    let reason = t!(
+        "post-platform-error",
+        platform = "Telegram",
+        code = code,
+        message = description
+    );
     match code {
         429 => Outcome::Retry {
             reason,

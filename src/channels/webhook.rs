@@ -68,11 +68,11 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
         },
         // Receivers dedupe by webhook-id, so every failure that is not a refusal may be retried.
         Ok(r) if r.status == 429 || r.status == 408 || r.status >= 500 => Outcome::Retry {
-            reason: format!("webhook answered {}: {}", r.status, r.snippet()),
+            reason: t!("post-webhook-answered", status = r.status, answer = r.snippet()),
             after: r.retry_after(),
         },
         Ok(r) => Outcome::Failed {
-            reason: format!("webhook refused the message ({}): {}", r.status, r.snippet()),
+            reason: t!("post-webhook-refused", status = r.status, answer = r.snippet()),
         },
         Err(NoReply::NotSent(reason) | NoReply::Unknown(reason)) => Outcome::Retry { reason, after: None },
     }

@@ -41,16 +41,26 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
                 url: body.as_ref().and_then(|b| b["link"].as_str()).map(str::to_string),
             },
             None => Outcome::Unknown {
-                reason: format!("WordPress answered {} without a post id", reply.status),
+                reason: t!(
+                    "post-no-id",
+                    platform = "WordPress",
+                    status = reply.status,
+                    answer = reply.snippet()
+                ),
             },
         };
     }
     match body.as_ref().and_then(|b| b["message"].as_str()) {
         Some(message) if reply.status < 500 && reply.status != 429 => Outcome::Failed {
-            reason: format!(
-                "WordPress error {} ({}): {message}",
-                reply.status,
-                body.as_ref().and_then(|b| b["code"].as_str()).unwrap_or("?")
+            reason: t!(
+                "post-platform-error",
+                platform = "WordPress",
+                code = format!(
+                    "{} ({})",
+                    reply.status,
+                    body.as_ref().and_then(|b| b["code"].as_str()).unwrap_or("?")
+                ),
+                message = message
             ),
         },
         _ => http::generic(&reply, "WordPress"),
@@ -77,7 +87,7 @@ pub async fn find(ctx: &Ctx, d: &Delivery) -> Option<Outcome> {
             url: p["link"].as_str().map(str::to_string),
         },
         None => Outcome::Retry {
-            reason: "no post with this slug yet".into(),
+            reason: t!("post-wordpress-not-yet"),
             after: None,
         },
     })

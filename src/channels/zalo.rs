@@ -95,9 +95,7 @@ async fn refresh(ctx: &Ctx) -> Result<Tokens, Outcome> {
         // A refresh that may have happened has used up the refresh token: the operator must look.
         Err(NoReply::Unknown(reason)) => {
             return Err(Outcome::Failed {
-                reason: format!(
-                    "Zalo token refresh got no answer ({reason}); the refresh token may be spent: check the OA's tokens"
-                ),
+                reason: t!("post-zalo-refresh-lost", why = reason),
             });
         }
     };
@@ -120,12 +118,13 @@ async fn refresh(ctx: &Ctx) -> Result<Tokens, Outcome> {
             Ok(t)
         }
         _ => Err(Outcome::Failed {
-            reason: format!(
-                "Zalo refused the token refresh: {}",
-                body["error_description"]
+            reason: t!(
+                "post-zalo-refresh-refused",
+                why = body["error_description"]
                     .as_str()
                     .or(body["message"].as_str())
-                    .unwrap_or("no reason given")
+                    .map(str::to_string)
+                    .unwrap_or_else(|| t!("post-no-message"))
             ),
         }),
     }
@@ -170,7 +169,7 @@ async fn api(ctx: &Ctx, token: &str, path: &str, payload: Value, created: bool) 
     let unknown = |reason: String| {
         if created {
             Outcome::Unknown {
-                reason: format!("the article was created but not confirmed: {reason}"),
+                reason: t!("post-zalo-unconfirmed", why = reason),
             }
         } else {
             Outcome::Unknown { reason }
@@ -188,24 +187,28 @@ async fn api(ctx: &Ctx, token: &str, path: &str, payload: Value, created: bool) 
         });
     }
     let Some(body) = reply.json() else {
-        return Err(unknown(format!(
-            "Zalo answered with unreadable JSON: {}",
-            reply.snippet()
+        return Err(unknown(t!(
+            "post-unreadable-answer",
+            platform = "Zalo",
+            status = reply.status,
+            answer = reply.snippet()
         )));
     };
     match body["error"].as_i64() {
         Some(0) => Ok(Some(body)),
         Some(-216) => Ok(None),
         Some(code) => Err(Outcome::Failed {
-            reason: format!(
-                "Zalo error {code}: {}",
-                body["message"].as_str().unwrap_or("no message")
+            reason: t!(
+                "post-platform-error",
+                platform = "Zalo",
+                code = code,
+                message = body["message"]
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| t!("post-no-message"))
             ),
         }),
-        None => Err(unknown(format!(
-            "Zalo answered without an error code: {}",
-            reply.snippet()
-        ))),
+        None => Err(unknown(t!("post-zalo-no-code", answer = reply.snippet()))),
     }
 }
 
@@ -227,7 +230,7 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
             }
             Ok(None) => {
                 return Outcome::Failed {
-                    reason: "Zalo error -216: the access token is invalid even after a refresh".into(),
+                    reason: t!("post-zalo-token-invalid"),
                 };
             }
             Err(o) => return o,
@@ -235,7 +238,7 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
     };
     let Some(article_token) = created["data"]["token"].as_str() else {
         return Outcome::Unknown {
-            reason: "Zalo accepted the article without a token to verify it".into(),
+            reason: t!("post-zalo-no-token"),
         };
     };
     let verified = match api(
@@ -250,16 +253,14 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
         Ok(Some(body)) => body,
         Ok(None) => {
             return Outcome::Unknown {
-                reason: format!(
-                    "the article was created but the token expired before verification (token {article_token})"
-                ),
+                reason: t!("post-zalo-token-expired", token = article_token),
             };
         }
         Err(o) => return o,
     };
     let Some(id) = verified["data"]["id"].as_str().map(str::to_string) else {
         return Outcome::Unknown {
-            reason: format!("Zalo verified the article without giving its id (token {article_token})"),
+            reason: t!("post-zalo-no-id", token = article_token),
         };
     };
     if ctx.cfg.broadcast {

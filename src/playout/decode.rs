@@ -23,13 +23,13 @@ pub fn open(path: &Path, root: Option<&Path>) -> Result<Opened, String> {
         None => crate::files::open_regular(path),
     };
     let (file, meta) = opened.map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("audio file {} is missing", path.display()),
-        _ => format!("cannot open audio file {}: {e}", path.display()),
+        std::io::ErrorKind::NotFound => t!("playout-file-missing", path = path.display()),
+        _ => t!("playout-file-unreadable", path = path.display(), why = e),
     })?;
     if meta.len() == 0 {
-        return Err(format!("audio file {} is empty", path.display()));
+        return Err(t!("playout-file-empty", path = path.display()));
     }
-    Decoder::try_from(file).map_err(|e| format!("{} cannot be decoded: {e}", path.display()))
+    Decoder::try_from(file).map_err(|e| t!("playout-cannot-decode", path = path.display(), why = e))
 }
 
 /// Decodes the whole file, checking it yields audio all the way to the length its header
@@ -40,17 +40,17 @@ pub fn check(path: &Path, root: Option<&Path>) -> Result<Duration, String> {
     let rate = u64::from(decoder.sample_rate().get());
     let samples = decoder.count() as u64;
     if samples == 0 {
-        return Err(format!("{} holds no audio", path.display()));
+        return Err(t!("playout-no-audio", path = path.display()));
     }
     let decoded = Duration::from_secs_f64(samples as f64 / (channels * rate) as f64);
     if let Ok(announced) = crate::media::probe_duration(path)
         && decoded.as_secs_f64() < announced.as_secs_f64() * 0.9 - 0.5
     {
-        return Err(format!(
-            "{} is damaged: only {:.1} s of its {:.1} s decode",
-            path.display(),
-            decoded.as_secs_f64(),
-            announced.as_secs_f64()
+        return Err(t!(
+            "playout-damaged",
+            path = path.display(),
+            decoded = format!("{:.1}", decoded.as_secs_f64()),
+            announced = format!("{:.1}", announced.as_secs_f64())
         ));
     }
     Ok(decoded)

@@ -23,9 +23,7 @@ pub fn list() -> Result<Vec<DeviceInfo>, String> {
         .default_output_device()
         .and_then(|d| d.id().ok())
         .map(|i| i.to_string());
-    let devices = host
-        .output_devices()
-        .map_err(|e| format!("cannot list output devices: {e}"))?;
+    let devices = host.output_devices().map_err(|e| t!("device-cannot-list", why = e))?;
     let mut list: Vec<DeviceInfo> = devices
         .map(|d| {
             let id = d.id().map(|i| i.to_string()).unwrap_or_default();
@@ -63,17 +61,16 @@ pub fn find(name: &str) -> Result<(), String> {
 fn lookup(name: &str) -> Result<rodio::cpal::Device, String> {
     let host = rodio::cpal::default_host();
     if name == "default" {
-        host.default_output_device()
-            .ok_or_else(|| "no default output device".to_string())
+        host.default_output_device().ok_or_else(|| t!("device-no-default"))
     } else {
         host.output_devices()
-            .map_err(|e| format!("cannot list output devices: {e}"))?
+            .map_err(|e| t!("device-cannot-list", why = e))?
             .find(|d| {
                 d.description().is_ok_and(|x| x.name() == name)
                     || d.id()
                         .is_ok_and(|i| i.to_string() == name || i.to_string().ends_with(&format!(":{name}")))
             })
-            .ok_or_else(|| format!("no output device named `{name}` (see `loaxa devices`)"))
+            .ok_or_else(|| t!("device-not-found", name = name))
     }
 }
 
@@ -82,10 +79,10 @@ fn lookup(name: &str) -> Result<rodio::cpal::Device, String> {
 pub fn open(name: &str, on_error: impl FnMut(rodio::CpalError) + Send + 'static) -> Result<MixerDeviceSink, String> {
     let device = lookup(name)?;
     let mut sink = DeviceSinkBuilder::from_device(device)
-        .map_err(|e| format!("cannot use output device `{name}`: {e}"))?
+        .map_err(|e| t!("device-cannot-use", name = name, why = e))?
         .with_error_callback(on_error)
         .open_stream()
-        .map_err(|e| format!("cannot open output device `{name}`: {e}"))?;
+        .map_err(|e| t!("device-cannot-open", name = name, why = e))?;
     sink.log_on_drop(false);
     Ok(sink)
 }

@@ -297,7 +297,7 @@ impl Line {
                 if let Some(on_air) = self.on_air.take() {
                     self.emit(PlayoutEvent::Failed {
                         key: on_air.programme.key,
-                        reason: format!("the sound device failed during playback: {reason}"),
+                        reason: t!("playout-device-failed", why = reason),
                     });
                 }
                 self.device_retry = Some((Instant::now() + Duration::from_millis(500), Duration::from_millis(500)));
@@ -438,12 +438,13 @@ impl Line {
         for key in expired {
             self.queue.take(&key);
             self.prepared.remove(&key);
-            let reason = format!(
-                "no sound device for {} s after the scheduled time: {}",
-                self.settings.give_up.as_secs(),
-                self.device_problem
+            let reason = t!(
+                "playout-no-device",
+                seconds = self.settings.give_up.as_secs(),
+                why = self
+                    .device_problem
                     .clone()
-                    .unwrap_or_else(|| "device unavailable".into())
+                    .unwrap_or_else(|| t!("playout-device-unavailable"))
             );
             self.emit(PlayoutEvent::Failed { key, reason });
         }
@@ -529,10 +530,7 @@ impl Line {
             self.sink = None;
             self.emit(PlayoutEvent::Failed {
                 key: on_air.programme.key,
-                reason: format!(
-                    "playback stalled: still running {} s after its audio should have ended; the sound device was reopened",
-                    STALL_MARGIN.as_secs()
-                ),
+                reason: t!("playout-stalled", seconds = STALL_MARGIN.as_secs()),
             });
         }
     }
