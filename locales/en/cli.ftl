@@ -121,3 +121,23 @@ post-refuse-sending = the post for { $when } is being sent right now by another 
 post-answer-lost = its answer was lost
 post-refuse-unconfirmed = the attempt for { $when } may have created the post already ({ $why }). Look on the platform; if the post is not there, run { $again }
 post-refuse-pending = the post for { $when } waits for a retry at { $retry }; loaxa sends it then. To post another one now, run { $again }
+
+## loaxa history
+
+history-col-seq = seq
+history-col-time = time
+history-col-kind = kind
+history-col-broadcast = broadcast
+history-col-scheduled = scheduled
+history-col-channel = channel
+history-col-details = details
+history-summary-loudspeaker = Loudspeaker, per broadcast:
+history-col-started = started
+history-col-played = played
+history-col-failed = failed
+history-col-interrupted = interrupted
+history-col-missed = missed
+history-col-attempts = attempts
+history-col-posted = posted
+history-col-unconfirmed = unconfirmed
+history-summary-posts = Posts, per channel:

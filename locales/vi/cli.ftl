@@ -99,3 +99,23 @@ post-refuse-sending = bài đăng lúc { $when } đang được một loaxa khá
 post-answer-lost = câu trả lời bị mất
 post-refuse-unconfirmed = lần gửi lúc { $when } có thể đã đăng bài rồi ({ $why }). Hãy xem trên nền tảng; nếu chưa có bài thì chạy { $again }
 post-refuse-pending = bài đăng lúc { $when } đang chờ thử lại lúc { $retry }; đến lúc đó loaxa sẽ gửi. Muốn đăng thêm một bài ngay bây giờ thì chạy { $again }
+
+## loaxa history
+
+history-col-seq = số
+history-col-time = lúc
+history-col-kind = sự kiện
+history-col-broadcast = bản tin
+history-col-scheduled = giờ theo lịch
+history-col-channel = kênh
+history-col-details = chi tiết
+history-summary-loudspeaker = Trên loa, theo bản tin:
+history-col-started = bắt đầu
+history-col-played = phát xong
+history-col-failed = lỗi
+history-col-interrupted = bị ngắt
+history-col-missed = bỏ lỡ
+history-col-attempts = lần gửi
+history-col-posted = đã đăng
+history-col-unconfirmed = chưa x.nhận
+history-summary-posts = Bài đăng, theo kênh:

@@ -196,6 +196,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     // Taken first: the scheduler plans from here, so a clock step while the history opens or
     // the device is probed cannot move the start of the plan past an occurrence.
     let boot = Utc::now();
+    let boot_mono = std::time::Instant::now();
     let tz = config.station.timezone;
     let data = config.station.data.clone();
     let (history, recovered_spill) = match History::start_daemon(&Store::path_in(&data), &data, tz) {
@@ -270,6 +271,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
         outbox: outbox.clone(),
         history: history.clone(),
         started_at: boot,
+        started_mono: boot_mono,
         last_heartbeat,
         reset_floor: match &standing {
             Standing::RolledBack { anchor, .. } => Some(anchor.heartbeat),

@@ -75,7 +75,10 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
     window_start = window_start.max(floor);
     let mut prints = Fingerprints::default();
     let mut jumps: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
-    let mut last = (Utc::now(), Instant::now());
+    // From the start, not from this task's first run: a step while the history opened, the
+    // summary was printed or the task waited for a thread is a step all the same (under load
+    // one used to fall between the two and a programme was recorded as missed while down).
+    let mut last = (boot, shared.started_mono);
     loop {
         crate::failpoint::hit("scheduler");
         let now = Utc::now();

@@ -69,6 +69,9 @@ pub struct Shared {
     pub outbox: Arc<Outbox>,
     pub history: History,
     pub started_at: DateTime<Utc>,
+    /// The monotonic instant taken with `started_at`: the scheduler measures clock steps from
+    /// the start, so a step before its first tick is seen as one.
+    pub started_mono: std::time::Instant,
     /// The previous run's last heartbeat (from the history's anchor), if any.
     pub last_heartbeat: Option<DateTime<Utc>>,
     /// After `--accept-history-reset`: nothing due before this is played or posted again (the

@@ -247,8 +247,14 @@ fn local_short(text: &Option<String>, store: &Store) -> String {
 pub fn write_table(out: &mut impl Write, store: &Store, rows: &[StoredEvent]) -> std::io::Result<()> {
     writeln!(
         out,
-        "{:>6}  {:<19}  {:<19}  {:<24}  {:<14}  {:<10}  details",
-        "seq", "time", "kind", "broadcast", "scheduled", "channel"
+        "{:>6}  {:<19}  {:<19}  {:<24}  {:<14}  {:<10}  {}",
+        t!("history-col-seq"),
+        t!("history-col-time"),
+        t!("history-col-kind"),
+        t!("history-col-broadcast"),
+        t!("history-col-scheduled"),
+        t!("history-col-channel"),
+        t!("history-col-details")
     )?;
     for e in rows {
         let time = DateTime::parse_from_rfc3339(&e.at_local)
@@ -364,11 +370,16 @@ pub fn write_json(out: &mut impl Write, rows: &[StoredEvent]) -> std::io::Result
 }
 
 pub fn write_summary(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
-    writeln!(out, "Loudspeaker, per broadcast:")?;
+    writeln!(out, "{}", t!("history-summary-loudspeaker"))?;
     writeln!(
         out,
         "  {:<32} {:>8} {:>8} {:>8} {:>12} {:>8}",
-        "broadcast", "started", "played", "failed", "interrupted", "missed"
+        t!("history-col-broadcast"),
+        t!("history-col-started"),
+        t!("history-col-played"),
+        t!("history-col-failed"),
+        t!("history-col-interrupted"),
+        t!("history-col-missed")
     )?;
     for (id, c) in &s.by_broadcast {
         writeln!(
@@ -377,11 +388,15 @@ pub fn write_summary(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
             id, c.started, c.ok, c.failed, c.interrupted, c.missed
         )?;
     }
-    writeln!(out, "\nPosts, per channel:")?;
+    writeln!(out, "\n{}", t!("history-summary-posts"))?;
     writeln!(
         out,
         "  {:<32} {:>8} {:>8} {:>8} {:>12}",
-        "channel", "attempts", "posted", "failed", "unconfirmed"
+        t!("history-col-channel"),
+        t!("history-col-attempts"),
+        t!("history-col-posted"),
+        t!("history-col-failed"),
+        t!("history-col-unconfirmed")
     )?;
     for (ch, c) in &s.by_channel {
         writeln!(
