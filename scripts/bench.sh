@@ -24,6 +24,13 @@ for args in "check --from 2026-12-01" "plan --from 2026-12-01 --days 30 --json";
 done
 
 echo
+echo "== messages (issue #14)"
+cargo run --release --quiet --example i18n_bench -- 200000
+hyperfine --warmup 1 --runs 10 \
+  -n "check, English" "env LOAXA_LANG=en $bin --config $cfg check --from 2026-12-01 2>/dev/null" \
+  -n "check, Vietnamese" "env LOAXA_LANG=vi $bin --config $cfg check --from 2026-12-01 2>/dev/null"
+
+echo
 echo "== history (issue #3)"
 cargo build --release --quiet --example history_load
 hl=target/release/examples/history_load
