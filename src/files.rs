@@ -52,7 +52,7 @@ pub fn resolve_inside(root: &Path, path: &Path) -> std::io::Result<PathBuf> {
     if !resolved.starts_with(&root) {
         return Err(Error::new(
             ErrorKind::PermissionDenied,
-            format!("it leads outside {} (a link?)", root.display()),
+            t!("files-outside", folder = root.display()),
         ));
     }
     Ok(resolved)

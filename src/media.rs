@@ -172,7 +172,7 @@ impl Library {
 pub fn probe_duration(path: &Path) -> Result<Duration, String> {
     let (file, meta) = crate::files::open_regular(path).map_err(|e| e.to_string())?;
     if meta.len() == 0 {
-        return Err("the file is empty".into());
+        return Err(t!("media-file-empty"));
     }
     let mss = MediaSourceStream::new(Box::new(file), Default::default());
     let mut hint = Hint::new();
@@ -181,17 +181,14 @@ pub fn probe_duration(path: &Path) -> Result<Duration, String> {
     }
     let probed = symphonia::default::get_probe()
         .format(&hint, mss, &FormatOptions::default(), &MetadataOptions::default())
-        .map_err(|e| format!("unrecognised format ({e})"))?;
+        .map_err(|e| t!("media-unrecognised", why = e))?;
     let mut format = probed.format;
-    let track = format
-        .default_track()
-        .ok_or_else(|| "no audio track".to_string())?
-        .clone();
+    let track = format.default_track().ok_or_else(|| t!("media-no-track"))?.clone();
     let params = &track.codec_params;
     symphonia::default::get_codecs()
         .make(params, &Default::default())
-        .map_err(|e| format!("unsupported codec ({e})"))?;
-    let rate = params.sample_rate.ok_or_else(|| "no sample rate".to_string())?;
+        .map_err(|e| t!("media-codec", why = e))?;
+    let rate = params.sample_rate.ok_or_else(|| t!("media-no-rate"))?;
     let tb = params.time_base;
     let frames = match params.n_frames {
         Some(n) => n,

@@ -138,7 +138,7 @@ impl Outbox {
         if crate::history::store::rescue_deleted_wal(&conn, &self.path) {
             match connect(&self.path) {
                 Ok(c) => *conn = c,
-                Err(e) => tracing::error!(error = e, "cannot reopen the outbox"),
+                Err(e) => tracing::error!(error = e, "{}", t!("log-outbox-reopen-failed")),
             }
         }
         conn
@@ -155,7 +155,7 @@ impl Outbox {
                  VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?4, ?4)",
                 params![b, s, c, now, serde_json::to_string(d).unwrap_or_default()],
             )
-            .map_err(|e| format!("cannot write the outbox: {e}"))?;
+            .map_err(|e| t!("outbox-unwritable", why = e))?;
         Ok(n == 1)
     }
 
@@ -229,7 +229,7 @@ impl Outbox {
                     utc_text(Utc::now())
                 ],
             )
-            .map_err(|e| format!("cannot update the outbox: {e}"))?;
+            .map_err(|e| t!("outbox-unupdatable", why = e))?;
         Ok(())
     }
 
@@ -728,7 +728,8 @@ impl Worker {
                         channel = d.channel,
                         error = e,
                         retry_in_ms = wait.as_millis() as u64,
-                        "cannot record the outcome in the outbox; trying again"
+                        "{}",
+                        t!("log-outcome-unrecorded")
                     );
                     tokio::time::sleep(wait).await;
                     wait = (wait * 2).min(Duration::from_secs(30));
@@ -740,20 +741,23 @@ impl Worker {
                 channel = d.channel,
                 id = d.broadcast_id,
                 remote = remote.as_deref(),
-                "posted"
+                "{}",
+                t!("log-posted")
             ),
             State::Pending => tracing::warn!(
                 channel = d.channel,
                 id = d.broadcast_id,
                 error = error.as_deref(),
-                "post will be retried"
+                "{}",
+                t!("log-post-retry")
             ),
             _ => tracing::error!(
                 channel = d.channel,
                 id = d.broadcast_id,
                 state = state.as_str(),
                 error = error.as_deref(),
-                "post did not go out"
+                "{}",
+                t!("log-post-failed")
             ),
         }
         let _ = self.history.record(event).await;

@@ -52,7 +52,7 @@ pub fn publish(data: &Path, d: &Delivery) -> Result<String, String> {
             utc_text(Utc::now())
         ],
     )
-    .map_err(|e| format!("cannot store the board post: {e}"))?;
+    .map_err(|e| t!("board-unwritable", why = e))?;
     Ok(id)
 }
 
@@ -67,7 +67,7 @@ pub async fn send(ctx: &Ctx, d: &Delivery) -> Outcome {
         },
         Ok(Err(reason)) => Outcome::Retry { reason, after: None },
         Err(e) => Outcome::Retry {
-            reason: format!("board task failed: {e}"),
+            reason: t!("board-task-failed", why = e),
             after: None,
         },
     }

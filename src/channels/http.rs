@@ -191,9 +191,9 @@ pub async fn send(ctx: &Ctx, call: &Call) -> Result<Reply, NoReply> {
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
     let body = resp.text().await.map_err(|e| {
-        NoReply::Unknown(format!(
-            "the answer could not be read: {}",
-            crate::redact::redact(&e.without_url().to_string())
+        NoReply::Unknown(t!(
+            "post-answer-unreadable",
+            why = crate::redact::redact(&e.without_url().to_string())
         ))
     })?;
     Ok(Reply { status, headers, body })

@@ -113,7 +113,7 @@ impl Ctx {
             .connect_timeout(Duration::from_secs(10))
             .user_agent(concat!("loaxa/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+            .map_err(|e| t!("post-no-client", why = e))?;
         Ok(Ctx {
             cfg: cfg.clone(),
             client,
@@ -194,7 +194,7 @@ pub async fn find(ctx: &Ctx, d: &Delivery) -> Option<Outcome> {
         // Mastodon remembers the Idempotency-Key, webhook receivers dedupe by webhook-id, and the
         // board is local: repeating is safe.
         ChannelKind::Mastodon | ChannelKind::Webhook | ChannelKind::Board => Some(Outcome::Retry {
-            reason: "the platform deduplicates repeats".into(),
+            reason: t!("post-platform-dedupes"),
             after: None,
         }),
         ChannelKind::Telegram | ChannelKind::Zalo => None,

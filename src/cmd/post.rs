@@ -104,10 +104,7 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
         if let Ok(released) = outbox.recover()
             && !released.is_empty()
         {
-            tracing::warn!(
-                rows = released.len(),
-                "posts left sending by a stopped loaxa are checked again"
-            );
+            tracing::warn!(rows = released.len(), "{}", t!("daemon-recovered-sending"));
         }
         let mut ok = true;
         for (ch, d) in deliveries {

@@ -23,7 +23,7 @@ pub fn run(config_path: &Path, args: &ReportArgs) -> ExitCode {
     let period = match (&args.month, &args.from, &args.to) {
         (Some(m), _, _) => Period::month(m, tz),
         (None, Some(f), Some(t)) => parse_day(f).and_then(|f| Period::days(f, parse_day(t)?, tz)),
-        _ => Err("say which period: --month 2024-05, or --from 2024-05-01 --to 2024-05-31".into()),
+        _ => Err(t!("report-which-period")),
     };
     let period = match period {
         Ok(p) => p,

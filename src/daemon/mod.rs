@@ -366,10 +366,10 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     // start loaxa again, and the restart catches up on what fell due.
     let failed = wait_for_stop(&reloader, || {
         if sched.is_finished() {
-            return Some("the scheduler".to_string());
+            return Some(t!("daemon-part-scheduler"));
         }
         if events_task.is_finished() {
-            return Some("the loudspeaker line".to_string());
+            return Some(t!("daemon-part-line"));
         }
         if !history.is_alive() {
             return Some(t!("daemon-part-history"));

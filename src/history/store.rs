@@ -84,24 +84,20 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error(
-        "{path} is not a SQLite database (or is damaged): {reason}. It was left untouched; restore it from a backup or move it aside"
-    )]
+    #[error("{}", t!("store-corrupt", path = .path.display(), why = .reason))]
     Corrupt { path: PathBuf, reason: String },
-    #[error(
-        "{path} is a database of another program, not a loaxa history. It was left untouched; set [station] data to another folder"
-    )]
+    #[error("{}", t!("store-foreign", path = .path.display()))]
     Foreign { path: PathBuf },
-    #[error("{path} was written by a newer loaxa (schema {found}, this one knows {known}); upgrade loaxa")]
+    #[error("{}", t!("store-too-new", path = .path.display(), found = .found, known = .known))]
     TooNew { path: PathBuf, found: i64, known: i64 },
-    #[error("no history at {0} yet")]
+    #[error("{}", t!("store-missing", path = .0.display()))]
     Missing(PathBuf),
     /// The open file is no longer the one at its path (deleted or replaced while open).
     #[error("{0}")]
     Lost(String),
-    #[error("history database error: {0}")]
+    #[error("{}", t!("store-sqlite", why = .0))]
     Sqlite(#[from] rusqlite::Error),
-    #[error("cannot create the data folder {path}: {source}")]
+    #[error("{}", t!("store-folder", path = .path.display(), why = .source))]
     Folder {
         path: PathBuf,
         #[source]
@@ -425,7 +421,7 @@ pub fn rescue_deleted_wal(conn: &Connection, path: &Path) -> bool {
         return false;
     }
     if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
-        tracing::error!(error = %e, "cannot copy the deleted journal into the history");
+        tracing::error!(error = %e, "{}", t!("log-wal-copy-failed"));
     }
     true
 }

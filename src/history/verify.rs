@@ -56,14 +56,11 @@ pub struct Report {
 
 /// Parses a published head, `SEQ:HASH`.
 pub fn parse_head(s: &str) -> Result<Head, String> {
-    let (seq, hash) = s
-        .trim()
-        .split_once(':')
-        .ok_or("write the head as SEQ:HASH, as `loaxa verify` prints it")?;
-    let seq: i64 = seq.parse().map_err(|_| format!("`{seq}` is not a sequence number"))?;
+    let (seq, hash) = s.trim().split_once(':').ok_or_else(|| t!("head-shape"))?;
+    let seq: i64 = seq.parse().map_err(|_| t!("head-not-a-number", text = seq))?;
     let hash = hash.to_ascii_lowercase();
     if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err("the hash must be 64 hexadecimal digits".into());
+        return Err(t!("head-hash"));
     }
     Ok(Head { seq, hash })
 }

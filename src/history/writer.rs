@@ -231,10 +231,10 @@ impl History {
 }
 
 fn writer_gone(kind: Kind) -> Receipt {
-    tracing::error!(kind = kind.as_str(), "history writer has stopped; event not recorded");
+    tracing::error!(kind = kind.as_str(), "{}", t!("log-writer-stopped"));
     Receipt::Pending {
         backlog: usize::MAX,
-        error: "the history writer has stopped".into(),
+        error: t!("log-writer-stopped-short"),
     }
 }
 
@@ -338,7 +338,8 @@ impl Writer {
                         tracing::error!(
                             unwritten = self.backlog.len(),
                             spilled = self.spilled,
-                            "history closed with events unwritten"
+                            "{}",
+                            t!("log-history-closed-unwritten")
                         );
                     }
                     return;
@@ -406,7 +407,7 @@ impl Writer {
                     self.after_commit(last);
                 }
                 if let Some((since, _, _)) = self.outage.take() {
-                    tracing::info!(events = self.backlog.len(), since = %since, "history backlog written");
+                    tracing::info!(events = self.backlog.len(), since = %since, "{}", t!("log-backlog-written"));
                 }
                 for ((_, reply), head) in self.backlog.drain(..).zip(heads) {
                     if let Some(reply) = reply {
@@ -429,12 +430,12 @@ impl Writer {
                 self.spill_backlog();
                 match &mut self.outage {
                     None => {
-                        tracing::error!(error = %error, backlog = self.backlog.len(), "cannot write the history; keeping events in memory and retrying");
+                        tracing::error!(error = %error, backlog = self.backlog.len(), "{}", t!("log-history-unwritable"));
                         self.outage = Some((Utc::now(), error.clone(), 0));
                     }
                     Some((_, _, tries)) => {
                         *tries += 1;
-                        tracing::warn!(error = %error, backlog = self.backlog.len(), "history still cannot be written");
+                        tracing::warn!(error = %error, backlog = self.backlog.len(), "{}", t!("log-history-still-unwritable"));
                     }
                 }
                 self.show_outage();
@@ -469,9 +470,9 @@ impl Writer {
             Ok(()) => self.spilled = self.backlog.len(),
             Err(e) => {
                 // The last resort: the journal keeps each event as a line an operator can replay.
-                tracing::error!(error = %e, "cannot write the history spill file either; the events follow in the log");
+                tracing::error!(error = %e, "{}", t!("log-spill-unwritable"));
                 for ev in &todo {
-                    tracing::error!(event = %guard::to_line(ev), "unwritten history event");
+                    tracing::error!(event = %guard::to_line(ev), "{}", t!("log-unwritten-event"));
                 }
             }
         }
@@ -509,7 +510,7 @@ impl Writer {
             heartbeat: Utc::now(),
         };
         if let Err(e) = guard::write_anchor(&g.data, &anchor) {
-            tracing::warn!(error = %e, "cannot update the history anchor");
+            tracing::warn!(error = %e, "{}", t!("log-anchor-unwritable"));
         }
     }
 
@@ -522,13 +523,10 @@ impl Writer {
         if g.lost.is_some() || !super::store::rescue_deleted_wal(self.store.connection(), &g.path) {
             return;
         }
-        tracing::warn!(
-            "the history's journal was deleted; its events were copied into {} and the history reopened",
-            g.path.display()
-        );
+        tracing::warn!("{}", t!("log-wal-rescued", path = g.path.display()));
         match Store::open(&g.path, self.store.timezone()) {
             Ok(s) => self.store = s,
-            Err(e) => tracing::error!(error = %e, "cannot reopen the history"),
+            Err(e) => tracing::error!(error = %e, "{}", t!("log-history-reopen-failed")),
         }
     }
 
@@ -577,7 +575,7 @@ impl Writer {
                 g.last_pass = Some(Utc::now());
             }
             Ok(_) => g.verified_to = g.verified_to.max(g.walker.verified_to()),
-            Err(e) => tracing::warn!(error = %e, "cannot verify the history chain"),
+            Err(e) => tracing::warn!(error = %e, "{}", t!("log-chain-unverifiable")),
         }
         if let Ok(mut c) = self.chain.lock() {
             c.verified_to = g.verified_to;
@@ -589,7 +587,7 @@ impl Writer {
             && !g.reported_break
         {
             g.reported_break = true;
-            tracing::error!(seq = b.seq(), "the history chain is broken: {b}");
+            tracing::error!(seq = b.seq(), "{}", t!("log-chain-broken", why = b));
         }
         self.write_anchor(head);
     }

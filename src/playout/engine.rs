@@ -118,7 +118,7 @@ impl Engine {
             .spawn(move || line.run(rx))
             .ok();
         if thread.is_none() {
-            tracing::error!("cannot start the playout thread");
+            tracing::error!("{}", t!("log-no-playout-thread"));
         }
         (Engine { tx, thread }, events_rx)
     }
@@ -254,7 +254,7 @@ impl Line {
                     tracing::info!(key, "programme queued");
                     self.emit(PlayoutEvent::Queued { key });
                 } else {
-                    tracing::info!(key, "programme already accepted; not queued twice");
+                    tracing::info!(key, "{}", t!("log-already-queued"));
                 }
             }
             Msg::Shutdown { cut } => {
@@ -272,7 +272,7 @@ impl Line {
                 if let Some(on_air) = self.on_air.as_ref().filter(|o| o.token == token) {
                     let p = &on_air.programme;
                     let lateness_ms = (at - p.scheduled_at).num_milliseconds();
-                    tracing::info!(key = p.key, lateness_ms, "programme on air");
+                    tracing::info!(key = p.key, lateness_ms, "{}", t!("log-on-air"));
                     self.emit(PlayoutEvent::Started {
                         key: p.key.clone(),
                         scheduled_at: p.scheduled_at,
@@ -291,7 +291,7 @@ impl Line {
                 }
             }
             Msg::DeviceError(reason) => {
-                tracing::error!(reason, "sound device error");
+                tracing::error!(reason, "{}", t!("log-device-error"));
                 self.sink = None;
                 self.emit(PlayoutEvent::DeviceError { reason: reason.clone() });
                 if let Some(on_air) = self.on_air.take() {
@@ -330,7 +330,7 @@ impl Line {
         let Some(on_air) = self.on_air.take() else { return };
         on_air.player.stop();
         let replay = self.settings.after_interrupt == AfterInterrupt::Replay;
-        tracing::warn!(key = on_air.programme.key, by, replay, "emergency cuts in");
+        tracing::warn!(key = on_air.programme.key, by, replay, "{}", t!("log-emergency"));
         self.emit(PlayoutEvent::Interrupted {
             key: on_air.programme.key.clone(),
             by,
@@ -368,7 +368,7 @@ impl Line {
                     }
                 }
                 Err(reason) => {
-                    tracing::error!(key = p.key, reason, "programme cannot play");
+                    tracing::error!(key = p.key, reason, "{}", t!("log-cannot-play"));
                     self.queue.take(&p.key);
                     self.emit(PlayoutEvent::Failed { key: p.key, reason });
                 }
@@ -392,7 +392,7 @@ impl Line {
             Ok(sink) => {
                 let _ = self.alsa_noise();
                 if self.device_problem.take().is_some() {
-                    tracing::info!(device = self.settings.device, "sound device available again");
+                    tracing::info!(device = self.settings.device, "{}", t!("log-device-back"));
                 }
                 self.emit(PlayoutEvent::DeviceReady);
                 self.sink = Some(sink);
@@ -408,7 +408,7 @@ impl Line {
                 });
                 self.device_retry = Some((Instant::now() + backoff, backoff));
                 if self.device_problem.as_deref() != Some(reason.as_str()) {
-                    tracing::error!(reason, "cannot open the sound device; retrying");
+                    tracing::error!(reason, "{}", t!("log-device-retry"));
                     self.emit(PlayoutEvent::DeviceError { reason: reason.clone() });
                     self.device_problem = Some(reason);
                 }
@@ -458,11 +458,7 @@ impl Line {
         };
         if let Some(on_air) = &self.on_air {
             if next.scheduled_at <= now && self.waiting_reported.insert(next.key.clone()) {
-                tracing::info!(
-                    key = next.key,
-                    behind = on_air.programme.key,
-                    "programme waits for the line"
-                );
+                tracing::info!(key = next.key, behind = on_air.programme.key, "{}", t!("log-waits"));
                 self.emit(PlayoutEvent::Waiting {
                     key: next.key.clone(),
                     behind: on_air.programme.key.clone(),

@@ -32,19 +32,19 @@ pub struct Period {
 impl Period {
     pub fn days(first_day: NaiveDate, last_day: NaiveDate, tz: Tz) -> Result<Period, String> {
         if last_day < first_day {
-            return Err(format!(
-                "the period ends ({}) before it starts ({})",
-                last_day.format("%d/%m/%Y"),
-                first_day.format("%d/%m/%Y")
+            return Err(t!(
+                "report-period-inverted",
+                last = last_day.format("%d/%m/%Y"),
+                first = first_day.format("%d/%m/%Y")
             ));
         }
         let midnight = |d: NaiveDate| {
             tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
                 .earliest()
                 .map(|t| t.with_timezone(&Utc))
-                .ok_or_else(|| format!("{d} has no midnight in {}", tz.name()))
+                .ok_or_else(|| t!("report-no-midnight", day = d.format("%d/%m/%Y"), timezone = tz.name()))
         };
-        let next = last_day.succ_opt().ok_or("the period ends too far in the future")?;
+        let next = last_day.succ_opt().ok_or_else(|| t!("report-too-far"))?;
         Ok(Period {
             first_day,
             last_day,
@@ -60,13 +60,12 @@ impl Period {
             .split_once('-')
             .or_else(|| s.split_once('/').map(|(m, y)| (y, m)))
             .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)));
-        let (y, m) = parsed.ok_or_else(|| format!("`{s}` is not a month; write it as 2024-05 (or 05/2024)"))?;
-        let first = NaiveDate::from_ymd_opt(y, m, 1)
-            .ok_or_else(|| format!("`{s}` is not a month; the month must be 01 to 12"))?;
+        let (y, m) = parsed.ok_or_else(|| t!("report-not-a-month", text = s))?;
+        let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(|| t!("report-month-range", text = s))?;
         let last = first
             .checked_add_months(chrono::Months::new(1))
             .and_then(|d| d.pred_opt())
-            .ok_or("the month is out of range")?;
+            .ok_or_else(|| t!("report-month-out-of-range"))?;
         Period::days(first, last, tz)
     }
 
