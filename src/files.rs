@@ -97,18 +97,18 @@ fn too_large(size: u64, limit: u64) -> Error {
 fn not_regular(meta: &Metadata) -> String {
     use std::os::unix::fs::FileTypeExt;
     let t = meta.file_type();
-    let what = if t.is_fifo() {
-        "a named pipe (FIFO)"
+    let kind = if t.is_fifo() {
+        "fifo"
     } else if t.is_char_device() || t.is_block_device() {
-        "a device"
+        "device"
     } else if t.is_socket() {
-        "a socket"
+        "socket"
     } else if t.is_dir() {
-        "a folder"
+        "folder"
     } else {
-        "not a regular file"
+        "other"
     };
-    format!("it is {what}, not a regular file")
+    t!("files-not-regular", kind = kind)
 }
 
 #[cfg(test)]

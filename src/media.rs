@@ -210,7 +210,7 @@ pub fn probe_duration(path: &Path) -> Result<Duration, String> {
         }
     };
     if frames == 0 {
-        return Err("the file holds no audio".into());
+        return Err(t!("media-no-audio"));
     }
     let secs = match tb {
         Some(tb) if params.n_frames.is_none() => {

@@ -487,9 +487,10 @@ fn a_tampered_history_is_called_out_in_the_report() {
 fn bad_periods_get_a_clear_error() {
     let (_dir, config) = station();
     for (args, expect) in [
-        (vec!["--month", "2024-13"], "01 to 12"),
-        (vec!["--month", "tháng 5"], "2024-05"),
-        (vec!["--from", "2024-05-10", "--to", "2024-05-01"], "before it starts"),
+        // The station speaks Vietnamese.
+        (vec!["--month", "2024-13"], "tháng phải từ 01 đến 12"),
+        (vec!["--month", "tháng 5"], "hãy viết 05/2024"),
+        (vec!["--from", "2024-05-10", "--to", "2024-05-01"], "trước khi bắt đầu"),
         (vec!["--from", "10/05/2024"], "--to"),
     ] {
         let o = loaxa()

@@ -246,3 +246,11 @@ media-no-track = no audio track
 media-codec = unsupported codec ({ $why })
 media-no-rate = no sample rate
 files-outside = it leads outside { $folder } (a link?)
+files-not-regular = it is { $kind ->
+            [fifo] a named pipe (FIFO)
+            [device] a device
+            [socket] a socket
+            [folder] a folder
+           *[other] something else
+    }, not a regular file
+media-no-audio = the file holds no audio

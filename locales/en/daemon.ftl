@@ -228,3 +228,4 @@ post-platform-dedupes = the platform deduplicates repeats
 post-no-client = cannot build the HTTP client: { $why }
 board-unwritable = cannot store the board post: { $why }
 board-task-failed = board task failed: { $why }
+log-history-limit = cannot limit history size

@@ -246,3 +246,11 @@ media-no-track = không có rãnh âm thanh
 media-codec = không hỗ trợ bộ mã hoá này ({ $why })
 media-no-rate = không có tần số lấy mẫu
 files-outside = đường dẫn dẫn ra ngoài { $folder } (một liên kết?)
+files-not-regular = đây là { $kind ->
+            [fifo] một ống dẫn có tên (FIFO)
+            [device] một thiết bị
+            [socket] một socket
+            [folder] một thư mục
+           *[other] một thứ khác
+    }, không phải tệp bình thường
+media-no-audio = tệp không chứa âm thanh

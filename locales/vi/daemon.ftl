@@ -204,3 +204,4 @@ post-platform-dedupes = nền tảng tự bỏ bài trùng
 post-no-client = không tạo được bộ gửi HTTP: { $why }
 board-unwritable = không lưu được bài trên trang tin: { $why }
 board-task-failed = việc đăng lên trang tin bị lỗi: { $why }
+log-history-limit = không giới hạn được dung lượng sổ lịch sử

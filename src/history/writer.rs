@@ -357,7 +357,7 @@ impl Writer {
             }
             Command::LimitPages(pages, reply) => {
                 if let Err(e) = self.store.limit_pages(pages) {
-                    tracing::warn!(error = %e, "cannot limit history size");
+                    tracing::warn!(error = %e, "{}", t!("log-history-limit"));
                 }
                 let _ = reply.send(());
             }
