@@ -498,3 +498,90 @@ fn a_named_device_is_listed_and_can_be_chosen() {
     assert_tones(&segments(&capture.named_wav()), &[(700.0, 0.3)]);
     assert!(!capture.wav().exists(), "the default device stayed silent");
 }
+
+/// A 1 kHz sine at `rate` Hz with `channels` channels (the same tone in each).
+fn tone_at(path: &Path, rate: u32, channels: u16, seconds: f32) {
+    let spec = hound::WavSpec {
+        channels,
+        sample_rate: rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for i in 0..(seconds * rate as f32) as usize {
+        let x = 0.5 * (2.0 * std::f32::consts::PI * 1000.0 * i as f32 / rate as f32).sin();
+        for _ in 0..channels {
+            w.write_sample((x * i16::MAX as f32) as i16).unwrap();
+        }
+    }
+    w.finalize().unwrap();
+}
+
+/// Issue #19, finding 1: the first ~11 ms of every programme played at the wrong speed (rodio's
+/// mixer set its converter up for the player's empty queue, 48 kHz mono, for the first 512
+/// samples), a click and a chirp at each start. Through the real stack, for sources at 8, 16,
+/// 22.05, 44.1 and 48 kHz, mono and stereo: the first 10 ms already have the source's pitch
+/// and level, and no sample jumps further than the sine itself does.
+#[test]
+fn programmes_start_at_their_own_pitch_from_the_first_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for (rate, channels) in [
+        (8_000, 1),
+        (16_000, 1),
+        (22_050, 2),
+        (44_100, 1),
+        (44_100, 2),
+        (48_000, 2),
+    ] {
+        let capture = Capture::new();
+        let path = dir.path().join(format!("tone-{rate}-{channels}.wav"));
+        tone_at(&path, rate, channels, 0.3);
+        let out = loaxa(&capture, &["play", path.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut r = hound::WavReader::open(capture.wav()).unwrap();
+        let left: Vec<f32> = r
+            .samples::<i16>()
+            .step_by(2)
+            .map(|s| s.unwrap() as f32 / i16::MAX as f32)
+            .collect();
+        let Some(start) = left.iter().position(|x| x.abs() > 0.02) else {
+            failures.push(format!("{rate} Hz × {channels}: nothing played"));
+            continue;
+        };
+        // Back to the zero crossing the tone starts from.
+        let start = start.saturating_sub(3);
+        let window =
+            |from: usize, len: usize| &left[(start + from).min(left.len())..(start + from + len).min(left.len())];
+        let freq = |w: &[f32]| {
+            let crossings = w.windows(2).filter(|p| (p[0] < 0.0) != (p[1] < 0.0)).count();
+            crossings as f32 / 2.0 / (w.len() as f32 / 44_100.0)
+        };
+        let peak = |w: &[f32]| w.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+        let first = window(0, 441); // 10 ms
+        let later = window(4410, 441); // 100–110 ms
+        let (f0, f1) = (freq(first), freq(later));
+        // A click is a step larger than the steady tone ever makes (how large depends on how
+        // the source's rate is converted to the device's: measured from 60 ms to 250 ms).
+        let step = |w: &[f32]| w.windows(2).map(|p| (p[1] - p[0]).abs()).fold(0.0f32, f32::max);
+        let (jump, steady) = (step(window(0, 2205)), step(window(2646, 8379)));
+        if (f0 - 1000.0).abs() > 150.0 || (f1 - 1000.0).abs() > 100.0 {
+            failures.push(format!(
+                "{rate} Hz × {channels}: {f0:.0} Hz in the first 10 ms, {f1:.0} Hz later"
+            ));
+        }
+        if (peak(first) - peak(later)).abs() > 0.08 {
+            failures.push(format!(
+                "{rate} Hz × {channels}: level {:.2} in the first 10 ms, {:.2} later",
+                peak(first),
+                peak(later)
+            ));
+        }
+        if jump > steady * 1.1 + 0.01 {
+            failures.push(format!(
+                "{rate} Hz × {channels}: a step of {jump:.3} in the first 50 ms, {steady:.3} in the steady tone (a click)"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -479,7 +479,12 @@ impl Line {
         wait_until(at);
         self.next_token += 1;
         let token = self.next_token;
-        let player = Player::connect_new(sink.mixer());
+        // Connected to the mixer only once the queue holds the programme: the mixer sets its
+        // converter up from the source's format when the source is added, and an empty queue
+        // reports its placeholder (48 kHz mono) for the first 512 samples. Those were the
+        // programme's first ~11 ms, played at the wrong speed: a chirp and a click at every
+        // start (issue #19).
+        let (player, queue) = Player::new();
         player.set_volume(programme.volume);
         let silence_format = (ChannelCount::MIN, SampleRate::new(44_100).unwrap_or(SampleRate::MIN));
         let mut first = true;
@@ -506,6 +511,7 @@ impl Line {
         player.append(EmptyCallback::new(Box::new(move || {
             let _ = tx.send(Msg::Ended { token });
         })));
+        sink.mixer().add(queue);
         self.waiting_reported.remove(&key);
         self.on_air = Some(OnAir {
             programme,
