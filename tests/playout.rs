@@ -332,6 +332,26 @@ fn an_emergency_cuts_in_and_the_interrupted_programme_is_replayed() {
         (got[2].freq - 440.0).abs() < 25.0 && (got[2].seconds - 120.0).abs() < 0.1,
         "replayed whole: {got:#?}"
     );
+    // Issue #19: the interrupted programme fades out in a few milliseconds instead of being
+    // cut mid-wave. The tones step at most 0.031 (440 Hz) and 0.071 (1 kHz) a sample at this
+    // level; a cut drops the line by up to 0.5 in one sample.
+    let mut r = hound::WavReader::open(capture.wav()).unwrap();
+    let left: Vec<f32> = r
+        .samples::<i16>()
+        .step_by(2)
+        .map(|s| s.unwrap() as f32 / i16::MAX as f32)
+        .collect();
+    let (at, step) = left
+        .windows(2)
+        .map(|p| (p[1] - p[0]).abs())
+        .enumerate()
+        .fold((0, 0.0f32), |m, (i, d)| if d > m.1 { (i, d) } else { m });
+    assert!(
+        step < 0.12,
+        "a click of {step:.3} at {:.3} s (the cut-in is at {:.3} s)",
+        at as f32 / 44_100.0,
+        got[0].seconds
+    );
 }
 
 #[test]

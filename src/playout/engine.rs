@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use rodio::source::{EmptyCallback, Zero};
+
+use super::fade::{FADE, Fade, FadeOut};
 use rodio::{ChannelCount, MixerDeviceSink, Player, SampleRate, Source};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
@@ -147,8 +149,19 @@ struct OnAir {
     programme: Programme,
     token: u64,
     player: Player,
+    fade: Fade,
     since: Instant,
     expected: Duration,
+}
+
+impl OnAir {
+    /// Off the line in a few milliseconds' fade, not a cut (no click). The player is let go
+    /// without stopping its source: the fade ends it.
+    fn fade_out(self) -> Programme {
+        self.fade.now();
+        self.player.detach();
+        self.programme
+    }
 }
 
 /// How far ahead of a start the thread stops sleeping and starts watching the clock closely.
@@ -260,9 +273,11 @@ impl Line {
             Msg::Shutdown { cut } => {
                 self.stopping = true;
                 if cut && let Some(on_air) = self.on_air.take() {
-                    on_air.player.stop();
+                    let programme = on_air.fade_out();
+                    // The device closes when the line stops: let the fade reach it first.
+                    std::thread::sleep(FADE * 3);
                     self.emit(PlayoutEvent::Interrupted {
-                        key: on_air.programme.key,
+                        key: programme.key,
                         by: "shutdown".into(),
                         replay: false,
                     });
@@ -328,16 +343,16 @@ impl Line {
         }
         let by = next.key.clone();
         let Some(on_air) = self.on_air.take() else { return };
-        on_air.player.stop();
+        let programme = on_air.fade_out();
         let replay = self.settings.after_interrupt == AfterInterrupt::Replay;
-        tracing::warn!(key = on_air.programme.key, by, replay, "{}", t!("log-emergency"));
+        tracing::warn!(key = programme.key, by, replay, "{}", t!("log-emergency"));
         self.emit(PlayoutEvent::Interrupted {
-            key: on_air.programme.key.clone(),
+            key: programme.key.clone(),
             by,
             replay,
         });
         if replay {
-            self.queue.requeue(on_air.programme);
+            self.queue.requeue(programme);
         }
     }
 
@@ -485,6 +500,7 @@ impl Line {
         // programme's first ~11 ms, played at the wrong speed: a chirp and a click at every
         // start (issue #19).
         let (player, queue) = Player::new();
+        let fade = Fade::default();
         player.set_volume(programme.volume);
         let silence_format = (ChannelCount::MIN, SampleRate::new(44_100).unwrap_or(SampleRate::MIN));
         let mut first = true;
@@ -511,12 +527,13 @@ impl Line {
         player.append(EmptyCallback::new(Box::new(move || {
             let _ = tx.send(Msg::Ended { token });
         })));
-        sink.mixer().add(queue);
+        sink.mixer().add(FadeOut::new(queue, fade.clone()));
         self.waiting_reported.remove(&key);
         self.on_air = Some(OnAir {
             programme,
             token,
             player,
+            fade,
             since: Instant::now(),
             expected: prepared.expected,
         });

@@ -4,11 +4,13 @@
 //! - [`queue`]: who takes the line next (pure);
 //! - [`decode`]: checking and opening files at pre-roll;
 //! - [`device`]: listing and opening sound devices;
+//! - [`fade`]: taking a programme off the line without a click;
 //! - [`engine`]: the thread that owns the device and starts programmes on the second.
 
 pub mod decode;
 pub mod device;
 pub mod engine;
+pub mod fade;
 pub mod programme;
 pub mod queue;
 pub mod record;
