@@ -29,15 +29,21 @@ pub fn parse() -> Cli {
 /// comments below stay for readers of the code; a test checks every text has its message.
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
-    let cmd = localise(Cli::command(), "help");
-    cmd.disable_version_flag(true).arg(
-        Arg::new("version")
-            .short('V')
-            .long("version")
-            .action(ArgAction::Version)
-            .help(t!("help-flag-version"))
-            .help_heading(t!("help-heading-options")),
-    )
+    // `loaxa help COMMAND` as well as `loaxa COMMAND --help`: clap makes the `help`
+    // subcommand when the command is built, so its line is set after.
+    let mut cmd = localise(Cli::command(), "help")
+        .disable_help_subcommand(false)
+        .disable_version_flag(true)
+        .arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(t!("help-flag-version"))
+                .help_heading(t!("help-heading-options")),
+        );
+    cmd.build();
+    cmd.mut_subcommand("help", |h| h.about(t!("help-help")))
 }
 
 fn localise(cmd: clap::Command, prefix: &str) -> clap::Command {

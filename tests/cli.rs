@@ -229,6 +229,14 @@ fn help_and_version() {
     }
     let out = loaxa(&["--config", en.config_path().to_str().unwrap(), "--help"]);
     assert!(text(&out.stdout).contains("Exit codes"));
+    // `loaxa help COMMAND`, as the README says, in the station's language.
+    let out = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .args(["help", "check"])
+        .current_dir(common::repo())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("Kiểm tra cấu hình"), "{}", text(&out.stdout));
     let out = loaxa(&["--version"]);
     assert_eq!(text(&out.stdout).trim(), format!("loaxa {}", env!("CARGO_PKG_VERSION")));
 }

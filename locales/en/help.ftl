@@ -118,3 +118,4 @@ help-report-arg-to = Last day of the period, included.
 help-report-arg-format = html or csv; default: from --out's extension, else html.
 help-report-arg-out = Write to this file instead of standard output.
 help-report-arg-lang = Language of the labels: vi or en (default: [station] language, then LOAXA_LANG, then LANG).
+help-help = Print this message or the help of the given command

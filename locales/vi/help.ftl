@@ -118,3 +118,4 @@ help-report-arg-to = Ngày cuối của khoảng thời gian, có tính ngày n�
 help-report-arg-format = html hoặc csv; mặc định: theo đuôi tệp của --out, nếu không thì html.
 help-report-arg-out = Ghi vào tệp này thay vì in ra màn hình.
 help-report-arg-lang = Ngôn ngữ của báo cáo: vi hoặc en (mặc định: [station] language, rồi LOAXA_LANG, rồi LANG).
+help-help = Xem hướng dẫn này, hoặc hướng dẫn của một lệnh
