@@ -295,3 +295,83 @@ fn long_sessions_are_warned_about() {
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(w[0].message.contains("over the 45-minute limit"), "{}", w[0].message);
 }
+
+/// Issue #19: a set of thousands of broadcasts used to give one warning per overlapping pair
+/// (3.7 MB of warnings for 10,000). Now one per broadcast that starts too early, with how
+/// often and behind how many others, and past 100 of them a count of the rest.
+#[test]
+fn overlap_warnings_are_one_per_broadcast_and_bounded() {
+    // 13.5 s of audio every 5 s: each programme starts while the one before still plays.
+    let mut text = String::new();
+    for i in 0..130 {
+        let t = chrono::NaiveTime::from_hms_opt(6, 0, 0).unwrap() + chrono::Duration::seconds(5 * i);
+        text += &format!(
+            "[[broadcast]]\nid = \"b{i:03}\"\ntitle = \"B\"\nat = \"{}\"\naudio = \"mot-cua/kiem-soat-thu-tuc.ogg\"\n\n",
+            t.format("%H:%M:%S")
+        );
+    }
+    // `late` starts behind `mon` on Mondays and behind `tue` on Tuesdays.
+    let days = r#"
+[[broadcast]]
+id = "late"
+title = "L"
+at = "07:00:10"
+audio = "chime.ogg"
+
+[[broadcast]]
+id = "mon"
+title = "M"
+at = "07:00:00"
+days = ["mon"]
+audio = "mot-cua/kiem-soat-thu-tuc.ogg"
+
+[[broadcast]]
+id = "tue"
+title = "T"
+at = "07:00:00"
+days = ["tue"]
+audio = "mot-cua/kiem-soat-thu-tuc.ogg"
+"#;
+    let station = Station::new(&[("a.toml", days), ("o.toml", &text)]);
+    let config = station.config();
+    let loaded = station.load();
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    let start = loaxa::plan::to_utc(config.station.timezone, "2024-06-03T00:00:00".parse().unwrap());
+    let w = loaxa::i18n::scoped(loaxa::i18n::Lang::En, || {
+        loaxa::schedule::lint(&config, &loaded.set, start..start + chrono::Duration::days(7))
+    });
+    let (more, overlaps): (Vec<_>, Vec<_>) = w
+        .iter()
+        .filter(|d| d.message.contains("still playing"))
+        .partition(|d| d.code == "overlaps-not-shown");
+    assert_eq!(overlaps.len(), loaxa::schedule::validate::MAX_SHOWN, "{w:#?}");
+    // In file order: a.toml first.
+    assert!(
+        overlaps[0]
+            .message
+            .contains("`late` starts at 03/06/2024 07:00:10 while `mon` is still playing")
+            && overlaps[0].message.contains("behind 2 different programmes")
+            && overlaps[0].message.contains("2 times"),
+        "{}",
+        overlaps[0].message
+    );
+    assert!(
+        overlaps[1]
+            .message
+            .contains("`b001` starts at 03/06/2024 06:00:05 while `b000` is still playing")
+            && overlaps[1].message.contains("7 times")
+            && !overlaps[1].message.contains("different"),
+        "{}",
+        overlaps[1].message
+    );
+    // 129 of the 130 start too early, and `late`: 100 shown, 30 counted.
+    assert_eq!(more.len(), 1, "{w:#?}");
+    assert!(more[0].message.contains("30 more broadcasts"), "{}", more[0].message);
+    assert_eq!(loaded.sources.name(more[0].file), "schedules/o.toml");
+    let (line, _) = loaded.sources.line_column(more[0].file, more[0].span.start);
+    assert_eq!(
+        line,
+        1 + 6 * 100 + 1,
+        "it points at the first broadcast not shown (b100)"
+    );
+}

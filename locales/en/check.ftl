@@ -254,3 +254,9 @@ files-not-regular = it is { $kind ->
            *[other] something else
     }, not a regular file
 media-no-audio = the file holds no audio
+check-overlap-others = {" "}(behind { $others } different programmes)
+check-overlap-more = { $n ->
+            [one] 1 more broadcast starts
+           *[other] { $n } more broadcasts start
+    } while another is still playing; their warnings are not shown one by one
+check-overlap-more-hint = `loaxa plan` shows when each one airs; fix the ones above first, then run `loaxa check` again

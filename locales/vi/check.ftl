@@ -254,3 +254,6 @@ files-not-regular = đây là { $kind ->
            *[other] một thứ khác
     }, không phải tệp bình thường
 media-no-audio = tệp không chứa âm thanh
+check-overlap-others = {" "}(sau { $others } chương trình khác nhau)
+check-overlap-more = còn { $n } bản tin khác bắt đầu khi chương trình khác vẫn đang phát; không liệt kê từng cảnh báo
+check-overlap-more-hint = `loaxa plan` cho biết giờ phát của từng bản tin; hãy sửa các bản tin ở trên trước, rồi chạy lại `loaxa check`
