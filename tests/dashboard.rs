@@ -229,3 +229,51 @@ fn the_dashboard_speaks_english_when_the_station_does() {
         assert!(!en.contains(phrase), "{phrase} is on the English page");
     }
 }
+
+/// Issue #19: a province-size set puts thousands of occurrences on one day; the page lists
+/// the 200 around now and the first 100 outbox rows, and says how many it leaves out.
+#[test]
+fn a_day_of_thousands_shows_the_part_around_now() {
+    use loaxa::daemon::dashboard::{OUTBOX_SHOWN, TODAY_SHOWN};
+    let mut s = snapshot();
+    let template = s.today[0].clone();
+    let day = s.now - Duration::hours(9);
+    s.today = (0..5000)
+        .map(|i| {
+            let at = day + Duration::seconds(i * 17);
+            let mut l = template.clone();
+            l.at = at;
+            l.key = format!("x{i}@{}", at.format("%Y-%m-%dT%H:%M:%SZ"));
+            l.id = format!("x{i}");
+            l.stage = if at < s.now { Stage::Done } else { Stage::Upcoming };
+            l
+        })
+        .collect();
+    let row = s.outbox[0].clone();
+    s.outbox = (0..300).map(|_| row.clone()).collect();
+    let page = loaxa::i18n::scoped(loaxa::i18n::Lang::En, || render(&s));
+    assert!(page.len() < 400_000, "{} bytes", page.len());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.html");
+    std::fs::write(&path, &page).unwrap();
+    let doc = dump_dom(&format!("file://{}", path.display()));
+    assert_eq!(count(&doc, "#today tbody tr"), TODAY_SHOWN);
+    // 9 h of 17 s steps before now: 1906 earlier; a quarter of the shown lines before now.
+    let before = (9 * 3600_usize).div_ceil(17);
+    let earlier = before - TODAY_SHOWN / 4;
+    assert_eq!(count(&doc, &format!(r#"#today-more[data-earlier="{earlier}"]"#)), 1);
+    assert_eq!(
+        count(
+            &doc,
+            &format!(r#"#today-more[data-later="{}"]"#, 5000 - earlier - TODAY_SHOWN)
+        ),
+        1
+    );
+    assert_eq!(
+        count(&doc, r#"#today tbody tr[data-state="done"]"#),
+        TODAY_SHOWN / 4,
+        "a quarter of the list is before now"
+    );
+    assert_eq!(count(&doc, "#outbox tbody tr"), OUTBOX_SHOWN);
+    assert!(text(&doc, "#outbox-more").contains("200 more rows"));
+}

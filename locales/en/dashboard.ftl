@@ -78,3 +78,5 @@ dash-retry-at = retry at { $at }
 dash-failures = Recent problems
 dash-failures-none = No problem in the last 2 days.
 dash-daemon-errors = Messages from loaxa
+dash-today-more = { $earlier } earlier and { $later } later occurrences are not listed here; `loaxa plan` shows the whole day.
+dash-outbox-more = and { $n } more rows, counted above

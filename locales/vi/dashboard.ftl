@@ -72,3 +72,5 @@ dash-retry-at = thử lại lúc { $at }
 dash-failures = Sự cố gần đây
 dash-failures-none = Không có sự cố nào trong 2 ngày qua.
 dash-daemon-errors = Thông báo của loaxa
+dash-today-more = { $earlier } lượt phát trước và { $later } lượt phát sau không liệt kê ở đây; `loaxa plan` cho xem cả ngày.
+dash-outbox-more = và { $n } dòng nữa, đã tính trong các con số ở trên

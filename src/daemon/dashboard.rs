@@ -65,6 +65,7 @@ impl Stage {
 }
 
 /// One line of today's plan.
+#[derive(Clone, Debug)]
 pub struct Line {
     pub at: DateTime<Utc>,
     pub key: String,
@@ -564,18 +565,46 @@ fn schedule_state(s: &Snapshot) -> Markup {
     }
 }
 
+/// Lines of today's plan the page shows: those around now. A province's set can put
+/// thousands on one day, and a page of every one of them weighed 32 MB (issue #19).
+pub const TODAY_SHOWN: usize = 200;
+/// Outbox rows the page shows; the counts above the table cover them all.
+pub const OUTBOX_SHOWN: usize = 100;
+
+/// The part of today's plan shown: a quarter of it before now, the rest from now on.
+fn today_window(s: &Snapshot) -> std::ops::Range<usize> {
+    let len = s.today.len();
+    if len <= TODAY_SHOWN {
+        return 0..len;
+    }
+    let now = s
+        .today
+        .iter()
+        .position(|l| l.stage == Stage::Playing || l.at >= s.now)
+        .unwrap_or(len);
+    let start = now.saturating_sub(TODAY_SHOWN / 4).min(len - TODAY_SHOWN);
+    start..start + TODAY_SHOWN
+}
+
 fn today(s: &Snapshot) -> Markup {
     let tz = s.tz;
+    let shown = today_window(s);
+    let (earlier, later) = (shown.start, s.today.len() - shown.end);
     html! {
         section #today.wide {
             h2 { (t!("dash-today", date = s.now.with_timezone(&tz).format("%d/%m/%Y"))) " (" (s.today.len()) ")" }
             @if s.today.is_empty() {
                 p.muted { (t!("dash-today-nothing")) }
             } @else {
+                @if earlier + later > 0 {
+                    p #today-more.muted data-earlier=(earlier) data-later=(later) {
+                        (t!("dash-today-more", earlier = earlier, later = later))
+                    }
+                }
                 table {
                     thead { tr { th { (t!("dash-col-time")) } th { (t!("dash-col-broadcast")) } th { (t!("dash-col-level")) } th { (t!("dash-col-state")) } th { (t!("dash-col-channels")) } th { (t!("dash-col-note")) } } }
                     tbody {
-                        @for l in &s.today {
+                        @for l in &s.today[shown.clone()] {
                             tr.current[l.stage == Stage::Playing] data-key=(l.key) data-state=(l.stage.as_str()) {
                                 td { (time(l.at, tz)) }
                                 td { (l.title) br; small.muted { (l.id) } }
@@ -612,7 +641,7 @@ fn outbox(s: &Snapshot) -> Markup {
                 table {
                     thead { tr { th { (t!("dash-col-channel")) } th { (t!("dash-col-broadcast")) } th { (t!("dash-col-scheduled")) } th { (t!("dash-col-state")) } th { (t!("dash-col-attempts")) } th { (t!("dash-col-reason")) } } }
                     tbody {
-                        @for r in &s.outbox {
+                        @for r in s.outbox.iter().take(OUTBOX_SHOWN) {
                             tr data-state=(r.state.as_str()) data-channel=(r.delivery.channel) {
                                 td { (r.delivery.channel) }
                                 td { (r.delivery.broadcast_id) }
@@ -627,6 +656,11 @@ fn outbox(s: &Snapshot) -> Markup {
                                 td { (r.last_error.as_deref().unwrap_or("")) }
                             }
                         }
+                    }
+                }
+                @if s.outbox.len() > OUTBOX_SHOWN {
+                    p #outbox-more.muted data-more=(s.outbox.len() - OUTBOX_SHOWN) {
+                        (t!("dash-outbox-more", n = s.outbox.len() - OUTBOX_SHOWN))
                     }
                 }
             }
