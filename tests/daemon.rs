@@ -406,3 +406,51 @@ fn raw_request(port: u16, req: &str) -> String {
     s.read_to_string(&mut out).unwrap();
     out
 }
+
+/// Issue #19: eight viewers opening the dashboard at once used to cost eight builds of the
+/// page (and eight pages in memory). They now share one built page for a second.
+#[test]
+fn viewers_at_once_share_one_dashboard_build() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("a", &at(600), "tone.wav", ""),
+    );
+    let mut child = st.start();
+    st.wait_for("schedule_loaded", None, 15);
+    let builds = |st: &Station| -> u64 {
+        st.get("/metrics")
+            .lines()
+            .find_map(|l| l.strip_prefix("loaxa_dashboard_builds_total "))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("the metric is exported")
+    };
+    assert_eq!(builds(&st), 0);
+    let url = format!("http://127.0.0.1:{}/", st.port);
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+    let pages: Vec<String> = (0..8)
+        .map(|_| {
+            let (url, barrier) = (url.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                ureq_get(&url).unwrap()
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    assert!(
+        pages.iter().all(|p| p.contains("Đài xã Thử")),
+        "every viewer got the page"
+    );
+    let n = builds(&st);
+    assert!((1..8).contains(&n), "8 viewers at once: {n} builds");
+    // A viewer a while later gets a fresh page.
+    std::thread::sleep(Duration::from_millis(1200));
+    st.get("/");
+    assert_eq!(builds(&st), n + 1);
+    assert!(sigterm(&mut child).success());
+    eprintln!("dashboard: 8 viewers at once, {n} build(s)");
+}

@@ -160,8 +160,34 @@ async fn guard_response(req: axum::extract::Request, next: axum::middleware::Nex
     Response::from_parts(parts, axum::body::Body::from(body))
 }
 
+/// How long a built dashboard is served to every viewer: eight viewers cost one build (and
+/// one page in memory), not eight (issue #19). The page refreshes itself every few seconds.
+const DASHBOARD_FRESH: std::time::Duration = std::time::Duration::from_secs(1);
+
 async fn dashboard(State(s): State<Arc<Shared>>) -> Response {
-    let page = tokio::task::spawn_blocking(move || super::dashboard::render(&super::dashboard::snapshot(&s))).await;
+    // Held while building: viewers arriving meanwhile wait for this page instead of building
+    // their own.
+    let mut cached = s.dashboard.lock().await;
+    let page = match cached.as_ref() {
+        Some((at, page)) if at.elapsed() < DASHBOARD_FRESH => Ok(page.clone()),
+        _ => {
+            let shared = s.clone();
+            let built = tokio::task::spawn_blocking(move || {
+                shared
+                    .counters
+                    .dashboard_builds
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                super::dashboard::render(&super::dashboard::snapshot(&shared))
+            })
+            .await;
+            built.map(|page| {
+                let page = axum::body::Bytes::from(page);
+                *cached = Some((std::time::Instant::now(), page.clone()));
+                page
+            })
+        }
+    };
+    drop(cached);
     match page {
         Ok(page) => (
             [

@@ -255,6 +255,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
         .collect();
     let broadcasts = loaded.set.broadcasts.len();
     let shared = Arc::new(Shared {
+        dashboard: Default::default(),
         schedule: Mutex::new(ScheduleState {
             loaded_at: Utc::now(),
             files,

@@ -26,6 +26,7 @@ pub struct Counters {
     pub starts: AtomicU64,
     pub reloads: AtomicU64,
     pub rejected_reloads: AtomicU64,
+    pub dashboard_builds: AtomicU64,
 }
 
 /// The schedule set in use and what became of the last edit.
@@ -60,6 +61,8 @@ impl Source {
 
 pub struct Shared {
     pub config: Config,
+    /// The dashboard page last built, and when: viewers within a second share it.
+    pub dashboard: tokio::sync::Mutex<Option<(std::time::Instant, axum::body::Bytes)>>,
     pub set: RwLock<Arc<ScheduleSet>>,
     pub schedule: Mutex<ScheduleState>,
     pub programmes: Mutex<HashMap<String, Programme>>,
@@ -238,6 +241,12 @@ impl Shared {
         let mut metric = |name: &str, kind: &str, help: &str, value: String| {
             out += &format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n");
         };
+        metric(
+            "loaxa_dashboard_builds_total",
+            "counter",
+            "Dashboard pages built (viewers within a second share one).",
+            g(&c.dashboard_builds).to_string(),
+        );
         metric(
             "loaxa_playouts_finished_total",
             "counter",
