@@ -14,19 +14,8 @@ use common::daemon::{Station, free_port, sigterm};
 /// language, the HTTP port and the paths differ.
 fn shipped(language: &str) -> Station {
     let dir = tempfile::tempdir().unwrap();
-    let repo = common::repo();
     let port = free_port();
-    let config = std::fs::read_to_string(repo.join("loaxa.toml"))
-        .unwrap()
-        .replace("language = \"vi\"", &format!("language = \"{language}\""))
-        .replace(
-            "schedules = \"schedules\"",
-            &format!("schedules = \"{}\"", repo.join("schedules").display()),
-        )
-        .replace(
-            "media = \"media\"",
-            &format!("media = \"{}\"", repo.join("media").display()),
-        );
+    let config = common::shipped_config(language);
     assert!(
         !config.contains("[http]"),
         "the shipped config now sets [http]: adapt this test"

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use chrono::Utc;
-use common::audio::{Capture, assert_tones, segments, tone};
+use common::audio::{Capture, assert_tones, left_channel, segments, tone, tone_at};
 use loaxa::config::AfterInterrupt;
 use loaxa::playout::{Engine, EngineSettings, PlayoutEvent, Programme, Segment, programme};
 use loaxa::schedule::Priority;
@@ -335,12 +335,7 @@ fn an_emergency_cuts_in_and_the_interrupted_programme_is_replayed() {
     // Issue #19: the interrupted programme fades out in a few milliseconds instead of being
     // cut mid-wave. The tones step at most 0.031 (440 Hz) and 0.071 (1 kHz) a sample at this
     // level; a cut drops the line by up to 0.5 in one sample.
-    let mut r = hound::WavReader::open(capture.wav()).unwrap();
-    let left: Vec<f32> = r
-        .samples::<i16>()
-        .step_by(2)
-        .map(|s| s.unwrap() as f32 / i16::MAX as f32)
-        .collect();
+    let left = left_channel(&capture.wav());
     let (at, step) = left
         .windows(2)
         .map(|p| (p[1] - p[0]).abs())
@@ -519,24 +514,6 @@ fn a_named_device_is_listed_and_can_be_chosen() {
     assert!(!capture.wav().exists(), "the default device stayed silent");
 }
 
-/// A 1 kHz sine at `rate` Hz with `channels` channels (the same tone in each).
-fn tone_at(path: &Path, rate: u32, channels: u16, seconds: f32) {
-    let spec = hound::WavSpec {
-        channels,
-        sample_rate: rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..(seconds * rate as f32) as usize {
-        let x = 0.5 * (2.0 * std::f32::consts::PI * 1000.0 * i as f32 / rate as f32).sin();
-        for _ in 0..channels {
-            w.write_sample((x * i16::MAX as f32) as i16).unwrap();
-        }
-    }
-    w.finalize().unwrap();
-}
-
 /// Issue #19, finding 1: the first ~11 ms of every programme played at the wrong speed (rodio's
 /// mixer set its converter up for the player's empty queue, 48 kHz mono, for the first 512
 /// samples), a click and a chirp at each start. Through the real stack, for sources at 8, 16,
@@ -556,15 +533,10 @@ fn programmes_start_at_their_own_pitch_from_the_first_sample() {
     ] {
         let capture = Capture::new();
         let path = dir.path().join(format!("tone-{rate}-{channels}.wav"));
-        tone_at(&path, rate, channels, 0.3);
+        tone_at(&path, 1000.0, 0.3, 0.5, rate, channels);
         let out = loaxa(&capture, &["play", path.to_str().unwrap()]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let mut r = hound::WavReader::open(capture.wav()).unwrap();
-        let left: Vec<f32> = r
-            .samples::<i16>()
-            .step_by(2)
-            .map(|s| s.unwrap() as f32 / i16::MAX as f32)
-            .collect();
+        let left = left_channel(&capture.wav());
         let Some(start) = left.iter().position(|x| x.abs() > 0.02) else {
             failures.push(format!("{rate} Hz × {channels}: nothing played"));
             continue;

@@ -55,19 +55,36 @@ pcm.loa_thu {{
 
 /// A mono 16-bit sine tone at 44.1 kHz.
 pub fn tone(path: &Path, freq: f32, seconds: f32, amplitude: f32) {
+    tone_at(path, freq, seconds, amplitude, 44_100, 1);
+}
+
+/// A 16-bit sine tone at `rate` Hz, the same in each of `channels` channels.
+pub fn tone_at(path: &Path, freq: f32, seconds: f32, amplitude: f32, rate: u32, channels: u16) {
     let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 44_100,
+        channels,
+        sample_rate: rate,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
     let mut w = hound::WavWriter::create(path, spec).expect("create wav");
-    let n = (seconds * 44_100.0) as usize;
-    for i in 0..n {
-        let x = amplitude * (2.0 * PI * freq * i as f32 / 44_100.0).sin();
-        w.write_sample((x * i16::MAX as f32) as i16).expect("write sample");
+    for i in 0..(seconds * rate as f32) as usize {
+        let x = amplitude * (2.0 * PI * freq * i as f32 / rate as f32).sin();
+        for _ in 0..channels {
+            w.write_sample((x * i16::MAX as f32) as i16).expect("write sample");
+        }
     }
     w.finalize().expect("finalize wav");
+}
+
+/// The left channel of a capture (44.1 kHz, 16-bit stereo), as samples from -1 to 1.
+pub fn left_channel(path: &Path) -> Vec<f32> {
+    let mut r = hound::WavReader::open(path).expect("captured WAV readable");
+    let spec = r.spec();
+    assert_eq!((spec.channels, spec.sample_rate, spec.bits_per_sample), (2, 44_100, 16));
+    r.samples::<i16>()
+        .step_by(2)
+        .map(|s| s.expect("sample") as f32 / i16::MAX as f32)
+        .collect()
 }
 
 /// A stretch of sound in a capture: its frequency, length and RMS level.
@@ -83,14 +100,7 @@ const WINDOW: usize = 882; // 20 ms at 44.1 kHz
 /// Splits a captured WAV (left channel) into tones: windows of 20 ms with sound, merged while
 /// their frequency (from zero crossings) stays within 15 %.
 pub fn segments(path: &Path) -> Vec<Segment> {
-    let mut r = hound::WavReader::open(path).expect("captured WAV readable");
-    let spec = r.spec();
-    assert_eq!((spec.channels, spec.sample_rate, spec.bits_per_sample), (2, 44_100, 16));
-    let left: Vec<f32> = r
-        .samples::<i16>()
-        .step_by(2)
-        .map(|s| s.expect("sample") as f32 / i16::MAX as f32)
-        .collect();
+    let left = left_channel(path);
     let mut out: Vec<Segment> = Vec::new();
     let mut in_sound = false;
     for w in left.chunks(WINDOW) {

@@ -35,6 +35,25 @@ secret_env = "LOAXA_TEST_ZALO_APP_SECRET"
 kind = "board"
 "#;
 
+/// The shipped `loaxa.toml` set to `language`, its schedules and media named by absolute
+/// path so the copy can live in any folder.
+pub fn shipped_config(language: &str) -> String {
+    let repo = repo();
+    let config = std::fs::read_to_string(repo.join("loaxa.toml"))
+        .expect("shipped config")
+        .replace("language = \"vi\"", &format!("language = \"{language}\""))
+        .replace(
+            "schedules = \"schedules\"",
+            &format!("schedules = \"{}\"", repo.join("schedules").display()),
+        )
+        .replace(
+            "media = \"media\"",
+            &format!("media = \"{}\"", repo.join("media").display()),
+        );
+    assert!(config.contains(&format!("language = \"{language}\"")));
+    config
+}
+
 /// A station folder with the given schedule files. Media comes from the repository.
 pub struct Station {
     pub dir: tempfile::TempDir,
@@ -61,20 +80,7 @@ impl Station {
     /// the same files, read from the repository, with only `[station] language` changed.
     pub fn shipped(language: &str) -> Station {
         let dir = tempfile::tempdir().expect("tempdir");
-        let repo = repo();
-        let config = std::fs::read_to_string(repo.join("loaxa.toml"))
-            .expect("shipped config")
-            .replace("language = \"vi\"", &format!("language = \"{language}\""))
-            .replace(
-                "schedules = \"schedules\"",
-                &format!("schedules = \"{}\"", repo.join("schedules").display()),
-            )
-            .replace(
-                "media = \"media\"",
-                &format!("media = \"{}\"", repo.join("media").display()),
-            );
-        assert!(config.contains(&format!("language = \"{language}\"")));
-        std::fs::write(dir.path().join("loaxa.toml"), config).expect("write config");
+        std::fs::write(dir.path().join("loaxa.toml"), shipped_config(language)).expect("write config");
         Station { dir }
     }
 
