@@ -136,7 +136,14 @@ pub struct Policy {
     /// Off by default: a stale "tomorrow morning" notice is worse than none. Either way the
     /// history records what became of each post.
     pub post_missed: bool,
+    /// After loaxa was away (or the clock stepped over programmes), at most this many late
+    /// programmes air back to back, the most urgent and then the newest first; the others are
+    /// recorded missed. A line that replays an hour of programmes is no longer a schedule.
+    pub catch_up: u32,
 }
+
+/// The default `catch_up`.
+pub const DEFAULT_CATCH_UP: u32 = 3;
 
 /// The largest `grace_minutes`: a programme more than an hour late is no longer the programme
 /// the office scheduled, and a larger window would replay hours after an outage.
@@ -272,6 +279,7 @@ struct RawPolicy {
     max_sessions_per_day: Option<u32>,
     grace_minutes: Option<Spanned<u32>>,
     post_missed: Option<bool>,
+    catch_up: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -537,6 +545,7 @@ impl Config {
                 max_sessions_per_day: raw.policy.max_sessions_per_day,
                 grace_minutes,
                 post_missed: raw.policy.post_missed.unwrap_or(false),
+                catch_up: raw.policy.catch_up.unwrap_or(DEFAULT_CATCH_UP),
             },
             channels,
             audio,

@@ -252,17 +252,121 @@ fn a_first_start_does_not_call_the_past_missed() {
     let server = rt.block_on(webhook());
     let st = Station::new(
         &format!("{}/hook", server.uri()),
-        &schedule("cu", &at(-3 * 3600), "tone.wav", ""),
+        &format!(
+            "{}{}{}",
+            schedule("cu", &at(-3 * 3600), "tone.wav", ""),
+            // Within the grace before the first start (issue #21: a brand-new station played
+            // these back to back, minutes late).
+            schedule("vua", &at(-90), "tone.wav", ""),
+            schedule("ngay", &at(-2), "tone.wav", "priority = \"emergency\"\n")
+        ),
     );
     let mut child = st.start();
     st.wait_for("schedule_loaded", None, 10);
-    std::thread::sleep(Duration::from_secs(2));
+    std::thread::sleep(Duration::from_secs(3));
     assert!(sigterm(&mut child).success());
     let kinds = st.kinds();
     assert!(
-        !kinds.iter().any(|k| k.starts_with("playout_")),
+        !kinds
+            .iter()
+            .any(|k| k.starts_with("playout_") || k.starts_with("post_")),
         "nothing was due since loaxa began: {kinds:#?}"
     );
+    assert_eq!(posts(&server, &rt), 0);
+}
+
+/// The history of a station that ran until `minutes` ago.
+fn last_ran(st: &Station, minutes: i64) {
+    let mut store = Store::open(&Store::path_in(&st.path().join("var")), TZ).unwrap();
+    let ago = |m: i64| Utc::now() - chrono::Duration::minutes(m);
+    store
+        .append(&[
+            Event::new(Kind::DaemonStarted, json!({})).at(ago(minutes + 10)),
+            Event::new(Kind::DaemonStopped, json!({"reason": "signal"})).at(ago(minutes)),
+        ])
+        .unwrap();
+}
+
+#[test]
+fn after_an_outage_only_a_few_late_programmes_air_and_the_rest_are_missed_with_the_reason() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    // Eight programmes fell due in the last eight minutes while loaxa was down; one of the
+    // oldest is a priority bulletin.
+    let mut files = String::new();
+    for m in 1..=8 {
+        let extra = if m == 7 { "priority = \"priority\"\n" } else { "" };
+        files += &schedule(&format!("m{m}"), &at(-60 * m), "tone.wav", extra);
+    }
+    let st = Station::new(&format!("{}/hook", server.uri()), &files);
+    last_ran(&st, 30);
+    let mut child = st.start();
+    for id in ["m7", "m1", "m2"] {
+        st.wait_for("playout_finished", Some(id), 20);
+    }
+    for id in ["m3", "m4", "m5", "m6", "m8"] {
+        let missed = st.wait_for("playout_missed", Some(id), 5);
+        let reason = missed.details_json()["reason"].as_str().unwrap().to_string();
+        assert!(
+            reason.contains("not running") && reason.contains("at most 3 play") && reason.contains("catch_up"),
+            "{id}: {reason}"
+        );
+    }
+    // Within the grace, the posts of all eight still go out: only the loudspeaker is bounded.
+    for m in 1..=8 {
+        st.wait_for("post_succeeded", Some(&format!("m{m}")), 20);
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(sigterm(&mut child).success());
+    let events = st.events();
+    let started: Vec<&str> = events
+        .iter()
+        .filter(|e| e.kind == "playout_started")
+        .filter_map(|e| e.broadcast_id.as_deref())
+        .collect();
+    // The priority bulletin first, then the newest two in the order they were scheduled.
+    assert_eq!(started, ["m7", "m2", "m1"], "{:#?}", st.kinds());
+}
+
+/// Peak memory of a daemon that finds `late` programmes due at once after an outage and may
+/// play `catch_up` of them back to back: read once the first one is on air.
+fn peak_kb_after_burst(late: i64, catch_up: u32) -> u64 {
+    let mut files = String::new();
+    for i in 1..=late {
+        files += &schedule(&format!("b{i}"), &at(-5 * i), "long.ogg", "");
+    }
+    let st = Station::new("http://127.0.0.1:9/hook", &files);
+    std::fs::copy(
+        common::repo().join("media/de-an-06/vneid-muc-2.ogg"),
+        st.path().join("media/long.ogg"),
+    )
+    .unwrap();
+    let config = st.path().join("loaxa.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}[policy]\ncatch_up = {catch_up}\n")).unwrap();
+    last_ran(&st, 20);
+    let mut child = st.start();
+    st.wait_for("playout_started", None, 30);
+    std::thread::sleep(Duration::from_secs(2));
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    assert!(sigterm(&mut child).success());
+    kb
+}
+
+#[test]
+fn a_long_catch_up_prepares_only_the_next_programmes() {
+    // An operator who lets all 60 replay: the line still prepares only the next ones, so peak
+    // memory is that of a single late programme, not sixty Vorbis decoders (before issue #21's
+    // fix: 63 MB against 39 MB).
+    let one = peak_kb_after_burst(60, 1);
+    let sixty = peak_kb_after_burst(60, 60);
+    eprintln!("catch-up burst: peak RSS {one} kB playing 1 late programme, {sixty} kB with 60 queued");
+    assert!(sixty < one + 8 * 1024, "60 late: {sixty} kB, 1 late: {one} kB");
 }
 
 #[test]

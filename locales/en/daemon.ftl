@@ -229,3 +229,15 @@ post-no-client = cannot build the HTTP client: { $why }
 board-unwritable = cannot store the board post: { $why }
 board-task-failed = board task failed: { $why }
 log-history-limit = cannot limit history size
+sched-first-start = first start on this station: { $n ->
+    [one] the programme
+   *[other] the { $n } programmes
+} due in the grace period before { $at } { $n ->
+    [one] is
+   *[other] are
+} not played, posted or recorded (loaxa was not running this station yet)
+sched-gap-burst-down = loaxa was not running when it fell due{ $seen }
+sched-burst = not played: { $why }, and more programmes fell due meanwhile than play back to back after an outage; at most { $max ->
+    [one] one plays
+   *[other] { $max } play
+} ([policy] catch_up), emergencies first, then priority, then the newest

@@ -65,13 +65,23 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         tracing::warn!("{line}");
         shared.error(line);
     }
-    let mut window_start = last_seen
-        .map(|t| t.max(boot - MAX_LOOKBACK))
-        .unwrap_or(boot - grace)
-        .min(boot - grace);
+    // A first start plans from the start itself: before it there was no station on this line,
+    // so what fell due in the grace before it is neither played nor called missed (a station
+    // set up at 17:02 must not air the 16:55 and 17:00 programmes back to back).
+    let mut window_start = match last_seen {
+        Some(t) => t.max(boot - MAX_LOOKBACK).min(boot - grace),
+        None => {
+            before_first_start(&shared, boot, grace);
+            boot
+        }
+    };
     // After a history reset, nothing before the old run's last heartbeat comes back: the
-    // history that knew what went out is gone.
-    let floor = shared.reset_floor.unwrap_or(DateTime::<Utc>::MIN_UTC);
+    // history that knew what went out is gone. On a first start, nothing before the start.
+    let floor = match (shared.reset_floor, last_seen) {
+        (Some(t), _) => t,
+        (None, None) => boot,
+        (None, Some(_)) => DateTime::<Utc>::MIN_UTC,
+    };
     window_start = window_start.max(floor);
     let mut prints = Fingerprints::default();
     let mut jumps: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
@@ -101,8 +111,8 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         // failing): the next window reaches back to it, so none is dropped.
         let mut unqueued: Option<DateTime<Utc>> = None;
         let mut to_build = Vec::new();
+        let mut late = Vec::new();
         for o in &occ {
-            let key = o.key();
             let stale = o.at < now - grace;
             let gap = || {
                 jumps
@@ -116,9 +126,10 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
                     missed(&shared, o, now, gap()).await;
                 } else {
                     if o.at < now {
-                        tracing::warn!(key, late_s = (now - o.at).num_seconds(), "{}", t!("sched-playing-late"));
+                        late.push((*o, gap()));
+                    } else {
+                        to_build.push(*o);
                     }
-                    to_build.push(*o);
                 }
             }
             if o.at <= now {
@@ -128,6 +139,19 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
                     unqueued = unqueued.or(Some(o.at));
                 }
             }
+        }
+        let (catch_up, too_many) = bound_catch_up(late, shared.config.policy.catch_up as usize);
+        for (o, gap) in too_many {
+            missed_in_burst(&shared, &o, gap).await;
+        }
+        for o in catch_up {
+            tracing::warn!(
+                key = o.key(),
+                late_s = (now - o.at).num_seconds(),
+                "{}",
+                t!("sched-playing-late")
+            );
+            to_build.push(o);
         }
         if !to_build.is_empty() {
             // Hashing the audio files reads them: off the runtime, so a slow or hostile file
@@ -215,6 +239,40 @@ impl Ledger {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Splits the programmes found late at once into those that air back to back (at most `max`:
+/// emergencies first, then priority, then the newest) and those recorded missed.
+fn bound_catch_up<'a, G>(
+    mut late: Vec<(Occurrence<'a>, G)>,
+    max: usize,
+) -> (Vec<Occurrence<'a>>, Vec<(Occurrence<'a>, G)>) {
+    late.sort_by(|(a, _), (b, _)| {
+        (b.broadcast.priority, b.at, &b.broadcast.id).cmp(&(a.broadcast.priority, a.at, &a.broadcast.id))
+    });
+    let missed = late.split_off(max.min(late.len()));
+    let mut play: Vec<Occurrence<'a>> = late.into_iter().map(|(o, _)| o).collect();
+    play.sort_by_key(|o| o.at);
+    (play, missed)
+}
+
+/// Says in the journal what a first start leaves behind: the loudspeaker programmes that fell
+/// due in the grace before it (not played, not posted, not recorded: loaxa was not yet the
+/// station's).
+fn before_first_start(shared: &Shared, boot: DateTime<Utc>, grace: chrono::Duration) {
+    let set = shared.set();
+    let n = plan::occurrences(&set.broadcasts, boot - grace..boot, shared.config.station.timezone).len();
+    if n > 0 {
+        let tz = shared.config.station.timezone;
+        tracing::info!(
+            "{}",
+            t!(
+                "sched-first-start",
+                n = n,
+                at = boot.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
+            )
+        );
     }
 }
 
@@ -433,6 +491,35 @@ async fn missed(shared: &Arc<Shared>, o: &Occurrence<'_>, now: DateTime<Utc>, ga
         o.at.with_timezone(&tz).format("%d/%m/%Y %H:%M")
     ));
     let e = Event::new(Kind::PlayoutMissed, json!({ "reason": reason })).for_occurrence(o);
+    record(&shared.history, e).await;
+}
+
+/// Records a late programme left out of a catch-up burst, with the reason.
+async fn missed_in_burst(shared: &Arc<Shared>, o: &Occurrence<'_>, gap: Gap) {
+    let now = Utc::now();
+    let why = match gap {
+        Gap::Jump { .. } => gap_reason(shared, o, now, gap),
+        Gap::Down { last_seen } => t!(
+            "sched-gap-burst-down",
+            seen = last_seen
+                .map(|t| t!(
+                    "sched-last-seen",
+                    at = t
+                        .with_timezone(&shared.config.station.timezone)
+                        .format("%d/%m/%Y %H:%M:%S")
+                ))
+                .unwrap_or_default()
+        ),
+    };
+    let reason = t!("sched-burst", why = why, max = shared.config.policy.catch_up);
+    tracing::warn!(broadcast = o.broadcast.id, "missed: {reason}");
+    shared.counters.missed.fetch_add(1, Ordering::Relaxed);
+    shared.error(format!("{}: {reason}", o.key()));
+    let e = Event::new(
+        Kind::PlayoutMissed,
+        json!({ "reason": reason, "catch_up": shared.config.policy.catch_up }),
+    )
+    .for_occurrence(o);
     record(&shared.history, e).await;
 }
 

@@ -170,6 +170,8 @@ const LEAD: Duration = Duration::from_millis(30);
 const SPIN: Duration = Duration::from_millis(1);
 /// Longest sleep between wall-clock checks.
 const MAX_NAP: Duration = Duration::from_millis(250);
+/// How many programmes waiting for the line are prepared (files checked, decoders open) at once.
+const PREPARED_AHEAD: usize = 2;
 /// A programme that runs this much longer than its audio has stalled (device gone quiet).
 const STALL_MARGIN: Duration = Duration::from_secs(30);
 
@@ -332,6 +334,7 @@ impl Line {
         if self.on_air.is_none() && self.queue.is_empty() && self.sink.is_some() {
             // Close the device between programmes: an idle open stream keeps running.
             self.sink = None;
+            give_back_memory();
         }
     }
 
@@ -362,10 +365,13 @@ impl Line {
         let horizon = now
             + chrono::Duration::from_std(self.settings.preroll).unwrap_or_default()
             + chrono::Duration::from_std(LEAD).unwrap_or_default();
+        // Only the next few in line: after an outage dozens can be due at once, and decoding
+        // them all at once left tens of MB in the allocator for the rest of the run (issue #21).
         let todo: Vec<Programme> = self
             .queue
             .ranked_due_by(horizon)
             .into_iter()
+            .take(PREPARED_AHEAD)
             .filter(|p| !self.prepared.contains_key(&p.key))
             .cloned()
             .collect();
@@ -576,6 +582,16 @@ fn prepare(p: &Programme) -> Result<Prepared, String> {
         }
     }
     Ok(Prepared { sources, expected })
+}
+
+/// Hands memory freed after a run of programmes back to the system: glibc otherwise keeps a
+/// burst's decode buffers in its arenas, and the daemon's RSS stays at its peak for days.
+fn give_back_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks glibc's own arenas, under their locks.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Waits for a wall-clock instant: sleeps most of the way, then spins the last stretch.
