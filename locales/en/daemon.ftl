@@ -180,7 +180,6 @@ playout-damaged = { $path } is damaged: only { $decoded } s of its { $announced 
 device-no-default = no default output device
 device-cannot-list = cannot list output devices: { $why }
 device-not-found = no output device named `{ $name }` (see `loaxa devices`)
-device-cannot-use = cannot use output device `{ $name }`: { $why }
 device-cannot-open = cannot open output device `{ $name }`: { $why }
 
 ## The history writer, the playout line and the outbox in the journal

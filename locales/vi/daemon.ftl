@@ -156,7 +156,6 @@ playout-damaged = { $path } bị hỏng: chỉ giải mã được { $decoded } 
 device-no-default = không có thiết bị phát mặc định
 device-cannot-list = không liệt kê được các thiết bị phát: { $why }
 device-not-found = không có thiết bị phát tên `{ $name }` (xem `loaxa devices`)
-device-cannot-use = không dùng được thiết bị phát `{ $name }`: { $why }
 device-cannot-open = không mở được thiết bị phát `{ $name }`: { $why }
 
 ## The history writer, the playout line and the outbox in the journal

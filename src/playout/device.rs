@@ -4,8 +4,10 @@
 //! keeps the output stream running (rodio #299). Errors the device reports while open (an
 //! unplugged USB card, a vanished PCM) arrive through cpal's error callback and are passed on.
 
+use rodio::DeviceTrait;
 use rodio::cpal::traits::HostTrait;
-use rodio::{DeviceSinkBuilder, DeviceTrait, MixerDeviceSink};
+
+use super::output::Output;
 
 /// An output device as `loaxa devices` shows it.
 #[derive(Clone, Debug)]
@@ -76,13 +78,7 @@ fn lookup(name: &str) -> Result<rodio::cpal::Device, String> {
 
 /// Opens the named device (`"default"` for the system default), reporting later device errors
 /// through `on_error`.
-pub fn open(name: &str, on_error: impl FnMut(rodio::CpalError) + Send + 'static) -> Result<MixerDeviceSink, String> {
+pub fn open(name: &str, on_error: impl FnMut(rodio::cpal::Error) + Send + 'static) -> Result<Output, String> {
     let device = lookup(name)?;
-    let mut sink = DeviceSinkBuilder::from_device(device)
-        .map_err(|e| t!("device-cannot-use", name = name, why = e))?
-        .with_error_callback(on_error)
-        .open_stream()
-        .map_err(|e| t!("device-cannot-open", name = name, why = e))?;
-    sink.log_on_drop(false);
-    Ok(sink)
+    Output::open(&device, on_error).map_err(|e| t!("device-cannot-open", name = name, why = e))
 }

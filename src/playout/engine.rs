@@ -2,10 +2,11 @@
 //!
 //! Async code submits [`Programme`]s and receives [`PlayoutEvent`]s. The thread pre-rolls each
 //! programme a few seconds ahead (opens the device, decodes every file once, opens the
-//! decoders that will play), then waits for the scheduled instant on the wall clock, finishing
-//! with a short spin so the first sample reaches the mixer on time. It measures lateness as
-//! the moment the device pulled the first sample. Waits are re-checked against the wall clock
-//! at least every 250 ms, so a clock step is noticed instead of slept through.
+//! decoders that will play), then hands it to the open output [`HANDOVER`] before its instant;
+//! the audio callback starts it on the frame the device will play at that instant (see
+//! [`super::output`]). Lateness is that frame's predicted play-out time, what a listener hears;
+//! the moment the callback pulled it is reported beside. Waits are re-checked against the
+//! wall clock at least every 250 ms, so a clock step is noticed instead of slept through.
 //!
 //! tokio-cron-scheduler is not used here: it polls every 500 ms and its one-shot jobs fire up to
 //! a second early. It suits housekeeping, not starting audio on the second.
@@ -18,11 +19,12 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use rodio::source::{EmptyCallback, Zero};
 
-use super::fade::{FADE, Fade, FadeOut};
-use rodio::{ChannelCount, MixerDeviceSink, Player, SampleRate, Source};
+use super::fade::{Fade, FadeOut};
+use rodio::{ChannelCount, Player, SampleRate, Source};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::decode::{self, Opened};
+use super::output::{Output, Start, Started};
 use super::programme::{Programme, Segment};
 use super::queue::{Queue, interrupts};
 use crate::config::AfterInterrupt;
@@ -64,11 +66,14 @@ pub enum PlayoutEvent {
     Prerolled {
         key: String,
     },
+    /// `started_at` is when the device plays the first frame (predicted from its clock), and
+    /// `lateness_ms` is measured from it; `pulled_at` is when the audio callback pulled it.
     Started {
         key: String,
         scheduled_at: DateTime<Utc>,
         started_at: DateTime<Utc>,
         lateness_ms: i64,
+        pulled_at: DateTime<Utc>,
     },
     Finished {
         key: String,
@@ -93,7 +98,7 @@ pub enum PlayoutEvent {
 enum Msg {
     Submit(Programme),
     Shutdown { cut: bool },
-    FirstSample { token: u64, at: DateTime<Utc> },
+    FirstSample { token: u64, started: Started },
     Ended { token: u64 },
     DeviceError(String),
 }
@@ -155,6 +160,13 @@ struct OnAir {
 }
 
 impl OnAir {
+    /// Lets the programme go without stopping it: the caller triggers the fade (at the frame
+    /// another programme starts).
+    fn release(self) -> (Programme, Fade) {
+        self.player.detach();
+        (self.programme, self.fade)
+    }
+
     /// Off the line in a few milliseconds' fade, not a cut (no click). The player is let go
     /// without stopping its source: the fade ends it.
     fn fade_out(self) -> Programme {
@@ -164,12 +176,15 @@ impl OnAir {
     }
 }
 
-/// How far ahead of a start the thread stops sleeping and starts watching the clock closely.
-const LEAD: Duration = Duration::from_millis(30);
-/// The last stretch before a start is spun, not slept.
-const SPIN: Duration = Duration::from_millis(1);
+/// How long before its instant a programme is handed to the output. The audio callback fills
+/// the device a buffer (two periods, ~46 ms) ahead, so the hand-over must come before that, with
+/// room for a late thread wake-up on a loaded machine.
+pub const HANDOVER: Duration = Duration::from_millis(400);
 /// Longest sleep between wall-clock checks.
 const MAX_NAP: Duration = Duration::from_millis(250);
+/// A programme's last samples leave the device this long after the callback pulled them (two
+/// periods of ~23 ms, with margin): the device stays open that long after it.
+const TAIL: Duration = Duration::from_millis(200);
 /// How many programmes waiting for the line are prepared (files checked, decoders open) at once.
 const PREPARED_AHEAD: usize = 2;
 /// A programme that runs this much longer than its audio has stalled (device gone quiet).
@@ -181,7 +196,7 @@ struct Line {
     tx: mpsc::Sender<Msg>,
     queue: Queue,
     prepared: HashMap<String, Prepared>,
-    sink: Option<MixerDeviceSink>,
+    output: Option<Output>,
     device_retry: Option<(Instant, Duration)>,
     device_problem: Option<String>,
     on_air: Option<OnAir>,
@@ -190,6 +205,8 @@ struct Line {
     stopping: bool,
     /// Pre-roll stopped early to start a programme; continue on the next tick without napping.
     pending_preroll: bool,
+    /// Since when nothing has been on air or waiting, with the device still open.
+    idle_since: Option<Instant>,
 }
 
 impl Line {
@@ -200,7 +217,7 @@ impl Line {
             tx,
             queue: Queue::default(),
             prepared: HashMap::new(),
-            sink: None,
+            output: None,
             device_retry: None,
             device_problem: None,
             on_air: None,
@@ -208,6 +225,7 @@ impl Line {
             waiting_reported: HashSet::new(),
             stopping: false,
             pending_preroll: false,
+            idle_since: None,
         }
     }
 
@@ -235,7 +253,11 @@ impl Line {
                 break;
             }
         }
-        self.sink = None;
+        if self.output.is_some() {
+            // The end of the last programme is still in the device's buffer.
+            std::thread::sleep(TAIL);
+        }
+        self.output = None;
         tracing::info!("playout stopped");
     }
 
@@ -253,10 +275,13 @@ impl Line {
             .into_iter()
             .filter(|t| *t > now)
             .min()
-            .map(|t| (t - now).to_std().unwrap_or_default().saturating_sub(LEAD));
+            .map(|t| (t - now).to_std().unwrap_or_default().saturating_sub(HANDOVER));
         let mut nap = until.unwrap_or(MAX_NAP).min(MAX_NAP);
         if let Some((at, _)) = self.device_retry {
             nap = nap.min(at.saturating_duration_since(Instant::now()));
+        }
+        if let Some(since) = self.idle_since {
+            nap = nap.min((since + TAIL).saturating_duration_since(Instant::now()));
         }
         nap
     }
@@ -275,9 +300,8 @@ impl Line {
             Msg::Shutdown { cut } => {
                 self.stopping = true;
                 if cut && let Some(on_air) = self.on_air.take() {
+                    // The device closes when the line stops, after the fade has reached it.
                     let programme = on_air.fade_out();
-                    // The device closes when the line stops: let the fade reach it first.
-                    std::thread::sleep(FADE * 3);
                     self.emit(PlayoutEvent::Interrupted {
                         key: programme.key,
                         by: "shutdown".into(),
@@ -285,16 +309,18 @@ impl Line {
                     });
                 }
             }
-            Msg::FirstSample { token, at } => {
+            Msg::FirstSample { token, started } => {
                 if let Some(on_air) = self.on_air.as_ref().filter(|o| o.token == token) {
                     let p = &on_air.programme;
-                    let lateness_ms = (at - p.scheduled_at).num_milliseconds();
-                    tracing::info!(key = p.key, lateness_ms, "{}", t!("log-on-air"));
+                    let lateness_ms = (started.heard - p.scheduled_at).num_milliseconds();
+                    let pull_ms = (started.pulled - p.scheduled_at).num_milliseconds();
+                    tracing::info!(key = p.key, lateness_ms, pull_ms, "{}", t!("log-on-air"));
                     self.emit(PlayoutEvent::Started {
                         key: p.key.clone(),
                         scheduled_at: p.scheduled_at,
-                        started_at: at,
+                        started_at: started.heard,
                         lateness_ms,
+                        pulled_at: started.pulled,
                     });
                 }
             }
@@ -309,7 +335,7 @@ impl Line {
             }
             Msg::DeviceError(reason) => {
                 tracing::error!(reason, "{}", t!("log-device-error"));
-                self.sink = None;
+                self.output = None;
                 self.emit(PlayoutEvent::DeviceError { reason: reason.clone() });
                 if let Some(on_air) = self.on_air.take() {
                     self.emit(PlayoutEvent::Failed {
@@ -331,40 +357,56 @@ impl Line {
             self.start_next();
         }
         self.watch_for_stall();
-        if self.on_air.is_none() && self.queue.is_empty() && self.sink.is_some() {
-            // Close the device between programmes: an idle open stream keeps running.
-            self.sink = None;
-            give_back_memory();
+        if self.on_air.is_some() || !self.queue.is_empty() {
+            self.idle_since = None;
+        } else if self.output.is_some() {
+            // Close the device between programmes (an idle open stream keeps running), once the
+            // last programme's tail has left the device's buffer.
+            let since = *self.idle_since.get_or_insert_with(Instant::now);
+            if since.elapsed() >= TAIL {
+                self.output = None;
+                self.idle_since = None;
+                give_back_memory();
+            }
         }
     }
 
+    /// An emergency due within the hand-over takes the line: it is handed to the output with
+    /// the programme on air, which fades out on the frame the emergency starts.
     fn cut_in_for_emergency(&mut self, now: DateTime<Utc>) {
         let Some(on_air) = &self.on_air else { return };
-        let Some(next) = self.queue.next_due(now) else { return };
+        let Some(next) = self.queue.next_due(now + handover()) else {
+            return;
+        };
         if !interrupts(on_air.programme.priority, next.priority) {
+            return;
+        }
+        if !self.prepared.contains_key(&next.key) || self.output.is_none() {
+            // Not ready yet (pre-roll runs first on this tick): the programme keeps the line.
             return;
         }
         let by = next.key.clone();
         let Some(on_air) = self.on_air.take() else { return };
-        let programme = on_air.fade_out();
+        let (programme, fade) = on_air.release();
         let replay = self.settings.after_interrupt == AfterInterrupt::Replay;
         tracing::warn!(key = programme.key, by, replay, "{}", t!("log-emergency"));
         self.emit(PlayoutEvent::Interrupted {
             key: programme.key.clone(),
-            by,
+            by: by.clone(),
             replay,
         });
         if replay {
             self.queue.requeue(programme);
+        }
+        if !self.start(&by, Some(fade.clone())) {
+            fade.now();
         }
     }
 
     /// Checks files and opens decoders and the device for everything due within the pre-roll.
     fn preroll(&mut self, now: DateTime<Utc>) {
         self.pending_preroll = false;
-        let horizon = now
-            + chrono::Duration::from_std(self.settings.preroll).unwrap_or_default()
-            + chrono::Duration::from_std(LEAD).unwrap_or_default();
+        let horizon = now + chrono::Duration::from_std(self.settings.preroll).unwrap_or_default() + handover();
         // Only the next few in line: after an outage dozens can be due at once, and decoding
         // them all at once left tens of MB in the allocator for the rest of the run (issue #21).
         let todo: Vec<Programme> = self
@@ -377,7 +419,7 @@ impl Line {
             .collect();
         let idle_line = self.on_air.is_none();
         for p in todo {
-            let due_now = p.scheduled_at <= now + chrono::Duration::from_std(LEAD).unwrap_or_default();
+            let due_now = p.scheduled_at <= now + handover();
             match prepare(&p) {
                 Ok(prepared) => {
                     self.prepared.insert(p.key.clone(), prepared);
@@ -395,7 +437,7 @@ impl Line {
                 }
             }
         }
-        if self.sink.is_none() && self.queue.due_by(horizon).next().is_some() {
+        if self.output.is_none() && self.queue.due_by(horizon).next().is_some() {
             self.open_device();
         }
     }
@@ -410,13 +452,13 @@ impl Line {
         match super::device::open(&self.settings.device, move |e| {
             let _ = tx.send(Msg::DeviceError(e.to_string()));
         }) {
-            Ok(sink) => {
+            Ok(output) => {
                 let _ = self.alsa_noise();
                 if self.device_problem.take().is_some() {
                     tracing::info!(device = self.settings.device, "{}", t!("log-device-back"));
                 }
                 self.emit(PlayoutEvent::DeviceReady);
-                self.sink = Some(sink);
+                self.output = Some(output);
                 self.device_retry = None;
             }
             Err(reason) => {
@@ -451,7 +493,7 @@ impl Line {
     }
 
     fn give_up_without_device(&mut self, now: DateTime<Utc>) {
-        if self.sink.is_some() {
+        if self.output.is_some() {
             return;
         }
         let limit = now - chrono::Duration::from_std(self.settings.give_up).unwrap_or_default();
@@ -473,8 +515,7 @@ impl Line {
 
     fn start_next(&mut self) {
         let now = Utc::now();
-        let lead = chrono::Duration::from_std(LEAD).unwrap_or_default();
-        let Some(next) = self.queue.next_due(now + lead) else {
+        let Some(next) = self.queue.next_due(now + handover()) else {
             return;
         };
         if let Some(on_air) = &self.on_air {
@@ -488,16 +529,22 @@ impl Line {
             return;
         }
         let key = next.key.clone();
-        let at = next.scheduled_at;
-        if self.sink.is_none() {
+        self.start(&key, None);
+    }
+
+    /// Hands a prepared programme to the output for its instant (`cut` fades on its first
+    /// frame). False when it could not be handed over yet (no device, not prepared).
+    fn start(&mut self, key: &str, cut: Option<Fade>) -> bool {
+        if self.output.is_none() {
             self.open_device();
         }
-        let Some(sink) = &self.sink else { return };
-        let Some(prepared) = self.prepared.remove(&key) else {
-            return;
+        let Some(output) = &self.output else { return false };
+        let Some(prepared) = self.prepared.remove(key) else {
+            return false;
         };
-        let Some(programme) = self.queue.take(&key) else { return };
-        wait_until(at);
+        let Some(programme) = self.queue.take(key) else {
+            return false;
+        };
         self.next_token += 1;
         let token = self.next_token;
         // Connected to the mixer only once the queue holds the programme: the mixer sets its
@@ -509,7 +556,6 @@ impl Line {
         let fade = Fade::default();
         player.set_volume(programme.volume);
         let silence_format = (ChannelCount::MIN, SampleRate::new(44_100).unwrap_or(SampleRate::MIN));
-        let mut first = true;
         for (segment, source) in programme.segments.iter().zip(prepared.sources) {
             let source: Box<dyn Source + Send> = match (segment, source) {
                 (Segment::Audio(_), Some(decoder)) => Box::new(decoder),
@@ -519,30 +565,35 @@ impl Line {
                 }
                 (Segment::Audio(_), None) => continue,
             };
-            if first {
-                first = false;
-                let tx = self.tx.clone();
-                player.append(FirstSample::new(source, move |at| {
-                    let _ = tx.send(Msg::FirstSample { token, at });
-                }));
-            } else {
-                player.append(source);
-            }
+            player.append(source);
         }
         let tx = self.tx.clone();
         player.append(EmptyCallback::new(Box::new(move || {
             let _ = tx.send(Msg::Ended { token });
         })));
-        sink.mixer().add(FadeOut::new(queue, fade.clone()));
-        self.waiting_reported.remove(&key);
+        // The instant on the monotonic clock, taken now (at most the hand-over before it): a
+        // wall-clock step from here on does not move the start.
+        let left = (programme.scheduled_at - Utc::now()).to_std().unwrap_or_default();
+        let tx = self.tx.clone();
+        output.start(Start {
+            at: Instant::now() + left,
+            source: Box::new(FadeOut::new(queue, fade.clone())),
+            fade: fade.clone(),
+            cut,
+            on_start: Box::new(move |started| {
+                let _ = tx.send(Msg::FirstSample { token, started });
+            }),
+        });
+        self.waiting_reported.remove(key);
         self.on_air = Some(OnAir {
             programme,
             token,
             player,
             fade,
             since: Instant::now(),
-            expected: prepared.expected,
+            expected: prepared.expected + left,
         });
+        true
     }
 
     fn watch_for_stall(&mut self) {
@@ -552,7 +603,7 @@ impl Line {
             .is_some_and(|o| o.since.elapsed() > o.expected + STALL_MARGIN);
         if stalled && let Some(on_air) = self.on_air.take() {
             on_air.player.stop();
-            self.sink = None;
+            self.output = None;
             self.emit(PlayoutEvent::Failed {
                 key: on_air.programme.key,
                 reason: t!("playout-stalled", seconds = STALL_MARGIN.as_secs()),
@@ -594,59 +645,7 @@ fn give_back_memory() {
     }
 }
 
-/// Waits for a wall-clock instant: sleeps most of the way, then spins the last stretch.
-fn wait_until(t: DateTime<Utc>) {
-    loop {
-        let left = t - Utc::now();
-        let Ok(left) = left.to_std() else { return };
-        if left.is_zero() {
-            return;
-        }
-        // Sleep wake-ups run late by a few ms on a loaded machine: spin the last stretch.
-        if left > SPIN {
-            std::thread::sleep((left - SPIN).min(MAX_NAP));
-        } else {
-            std::hint::spin_loop();
-        }
-    }
-}
-
-/// A source that reports the wall-clock moment the device pulls its first sample.
-struct FirstSample<F: FnMut(DateTime<Utc>)> {
-    inner: Box<dyn Source + Send>,
-    on_first: Option<F>,
-}
-
-impl<F: FnMut(DateTime<Utc>)> FirstSample<F> {
-    fn new(inner: Box<dyn Source + Send>, on_first: F) -> Self {
-        FirstSample {
-            inner,
-            on_first: Some(on_first),
-        }
-    }
-}
-
-impl<F: FnMut(DateTime<Utc>)> Iterator for FirstSample<F> {
-    type Item = rodio::Sample;
-    fn next(&mut self) -> Option<rodio::Sample> {
-        if let Some(mut f) = self.on_first.take() {
-            f(Utc::now());
-        }
-        self.inner.next()
-    }
-}
-
-impl<F: FnMut(DateTime<Utc>)> Source for FirstSample<F> {
-    fn current_span_len(&self) -> Option<usize> {
-        self.inner.current_span_len()
-    }
-    fn channels(&self) -> ChannelCount {
-        self.inner.channels()
-    }
-    fn sample_rate(&self) -> SampleRate {
-        self.inner.sample_rate()
-    }
-    fn total_duration(&self) -> Option<Duration> {
-        self.inner.total_duration()
-    }
+/// [`HANDOVER`] as a span of the wall clock.
+fn handover() -> chrono::Duration {
+    chrono::Duration::from_std(HANDOVER).unwrap_or_default()
 }

@@ -23,6 +23,11 @@ impl Fade {
     pub fn now(&self) {
         self.0.store(true, Ordering::Relaxed);
     }
+
+    /// Whether the fade was asked for.
+    pub fn asked(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
 }
 
 /// A source that fades to silence and ends once its [`Fade`] asks.

@@ -11,6 +11,7 @@ pub mod decode;
 pub mod device;
 pub mod engine;
 pub mod fade;
+pub mod output;
 pub mod programme;
 pub mod queue;
 pub mod record;

@@ -18,10 +18,16 @@ pub fn history_event(e: &PlayoutEvent, programme: Option<&Programme>) -> Option<
             scheduled_at,
             started_at,
             lateness_ms,
+            pulled_at,
             ..
         } => (
             Kind::PlayoutStarted,
-            json!({ "scheduled_at": utc_text(*scheduled_at), "started_at": utc_text(*started_at), "lateness_ms": lateness_ms }),
+            json!({
+                "scheduled_at": utc_text(*scheduled_at),
+                "started_at": utc_text(*started_at),
+                "lateness_ms": lateness_ms,
+                "pulled_at": utc_text(*pulled_at),
+            }),
         ),
         PlayoutEvent::Finished { at, .. } => (Kind::PlayoutFinished, json!({ "finished_at": utc_text(*at) })),
         PlayoutEvent::Failed { reason, .. } => (Kind::PlayoutFailed, json!({ "reason": reason })),
@@ -63,6 +69,7 @@ mod tests {
                 scheduled_at: p.scheduled_at,
                 started_at: p.scheduled_at + chrono::Duration::milliseconds(3),
                 lateness_ms: 3,
+                pulled_at: p.scheduled_at - chrono::Duration::milliseconds(40),
             },
             Some(&p),
         )

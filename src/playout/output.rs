@@ -1,0 +1,159 @@
+//! The open loudspeaker line: a cpal output stream around rodio's mixer that starts each
+//! programme on the output frame whose predicted play-out time reaches the programme's instant.
+//!
+//! rodio's own `MixerDeviceSink` drops cpal's callback timestamps, so a programme could only be
+//! added to the mixer when a thread woke up, and was then heard behind everything the device had
+//! buffered: 55–85 ms late on a paced device, more under load (issues #19 and #21). Here the
+//! engine hands a programme over a few hundred milliseconds early. Each audio callback knows,
+//! from cpal's timestamps, when the first frame it writes will leave the device; it maps that
+//! onto the monotonic clock and opens the gate at the first frame at or after the instant. How
+//! late the engine thread woke no longer matters, and a wall-clock step after the hand-over
+//! does not move the start.
+
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use rodio::cpal::traits::{DeviceTrait, StreamTrait};
+use rodio::cpal::{self, BufferSize, FromSample, OutputCallbackInfo, SampleFormat, SizedSample, StreamConfig};
+use rodio::mixer::{Mixer, MixerSource};
+use rodio::{ChannelCount, SampleRate, Source};
+
+use super::fade::Fade;
+
+/// When a programme's first frame went out.
+#[derive(Clone, Copy, Debug)]
+pub struct Started {
+    /// When the sound device is predicted to play it (cpal's playback timestamp): what a
+    /// listener hears, and the lateness loaxa reports.
+    pub heard: DateTime<Utc>,
+    /// When the audio callback pulled it from the mixer (the figure reported before #21).
+    pub pulled: DateTime<Utc>,
+}
+
+/// A programme waiting behind the gate.
+pub struct Start {
+    /// The first frame plays at this instant of the monotonic clock (at once if it has passed).
+    pub at: Instant,
+    pub source: Box<dyn Source + Send>,
+    /// Its own fade: a programme cut off before its first frame never starts.
+    pub fade: Fade,
+    /// The programme it cuts into fades out from the same frame.
+    pub cut: Option<Fade>,
+    /// Called on the audio thread at the first frame: keep it short.
+    pub on_start: Box<dyn FnOnce(Started) + Send>,
+}
+
+/// An open output: the stream runs until this is dropped.
+pub struct Output {
+    _stream: cpal::Stream,
+    starts: mpsc::Sender<Start>,
+    /// The device's period, as opened.
+    pub period: Duration,
+}
+
+impl Output {
+    /// Opens `device` with its default format and a period of 20 ms (short, for an emergency
+    /// that arrives unannounced), reporting later errors through `on_error`.
+    pub fn open(device: &cpal::Device, on_error: impl FnMut(cpal::Error) + Send + 'static) -> Result<Output, String> {
+        let supported = device.default_output_config().map_err(|e| e.to_string())?;
+        let channels = supported.channels().max(1);
+        let rate = supported.sample_rate().max(1);
+        // Exactly 20 ms, not a power of two: ALSA's rate converter (a `plug` at 48 kHz over a
+        // 44.1 kHz card) rounds each period to whole frames, and 1024 frames at 48 kHz made
+        // 940.8 at 44.1 kHz: programmes played 0.08 % fast. 20 ms is whole at every usual rate.
+        let frames = (rate / 50).max(64);
+        let config = StreamConfig {
+            channels,
+            sample_rate: rate,
+            buffer_size: BufferSize::Fixed(frames),
+        };
+        let (mixer, source) = rodio::mixer::mixer(
+            ChannelCount::new(channels).unwrap_or(ChannelCount::MIN),
+            SampleRate::new(rate).unwrap_or(SampleRate::MIN),
+        );
+        let (starts, pending) = mpsc::channel();
+        let gate = Gate {
+            mixer,
+            source,
+            pending,
+            waiting: Vec::new(),
+            channels: usize::from(channels),
+            rate,
+        };
+        macro_rules! build {
+            ($($format:ident => $t:ty),+) => {
+                match supported.sample_format() {
+                    $(SampleFormat::$format => device.build_output_stream::<$t, _, _>(config, gate.callback::<$t>(), on_error, None),)+
+                    other => return Err(format!("sample format {other} is not supported")),
+                }
+            };
+        }
+        let stream = build!(F32 => f32, F64 => f64, I16 => i16, I32 => i32, U16 => u16, U32 => u32, I8 => i8, U8 => u8)
+            .map_err(|e| e.to_string())?;
+        stream.play().map_err(|e| e.to_string())?;
+        Ok(Output {
+            _stream: stream,
+            starts,
+            period: Duration::from_secs_f64(f64::from(frames) / f64::from(rate)),
+        })
+    }
+
+    /// Hands a programme to the gate.
+    pub fn start(&self, start: Start) {
+        let _ = self.starts.send(start);
+    }
+}
+
+/// The audio callback's state.
+struct Gate {
+    mixer: Mixer,
+    source: MixerSource,
+    pending: mpsc::Receiver<Start>,
+    waiting: Vec<Start>,
+    channels: usize,
+    rate: u32,
+}
+
+impl Gate {
+    fn callback<T: SizedSample + FromSample<f32>>(
+        mut self,
+    ) -> impl FnMut(&mut [T], &OutputCallbackInfo) + Send + 'static {
+        move |data: &mut [T], info: &OutputCallbackInfo| {
+            let (mono, wall) = (Instant::now(), Utc::now());
+            let ts = info.timestamp();
+            // How far ahead of this callback its first frame will be played.
+            let ahead = ts.playback.saturating_duration_since(ts.callback);
+            let first = mono + ahead;
+            self.waiting.extend(self.pending.try_iter());
+            self.waiting.retain(|s| !s.fade.asked());
+            let frames = data.len() / self.channels.max(1);
+            // Which frame of this buffer each waiting programme opens at (past instants: the
+            // first), the earliest first.
+            let frame_of = |s: &Start| {
+                (s.at.saturating_duration_since(first).as_secs_f64() * f64::from(self.rate)).ceil() as usize
+            };
+            self.waiting.sort_by_key(|s| s.at);
+            for (i, frame) in data.chunks_mut(self.channels.max(1)).enumerate() {
+                while let Some(s) = self.waiting.first()
+                    && frame_of(s) <= i
+                    && i < frames
+                {
+                    let s = self.waiting.remove(0);
+                    if let Some(fade) = &s.cut {
+                        fade.now();
+                    }
+                    // Added between two frames: the mixer takes new sources at a frame's first
+                    // sample, so this one starts exactly here.
+                    self.mixer.add(s.source);
+                    let offset = ahead + Duration::from_secs_f64(i as f64 / f64::from(self.rate));
+                    let heard = wall + chrono::Duration::from_std(offset).unwrap_or_default();
+                    (s.on_start)(Started { heard, pulled: wall });
+                }
+                for x in frame {
+                    *x = T::from_sample(self.source.next().unwrap_or(0.0));
+                }
+            }
+        }
+    }
+}
