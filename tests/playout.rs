@@ -9,7 +9,9 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use chrono::Utc;
+use chrono::DateTime;
 use common::audio::{Capture, assert_tones, left_channel, segments, tone, tone_at};
+use common::paced::{Heard, PacedDevice};
 use loaxa::config::AfterInterrupt;
 use loaxa::playout::{Engine, EngineSettings, PlayoutEvent, Programme, Segment, programme};
 use loaxa::schedule::Priority;
@@ -71,7 +73,18 @@ fn print_events(
 ) {
     while let Some(e) = events.blocking_recv() {
         let line = match &e {
-            PlayoutEvent::Started { key, lateness_ms, .. } => format!("Started {key} {lateness_ms}"),
+            PlayoutEvent::Started {
+                key,
+                lateness_ms,
+                scheduled_at,
+                started_at,
+                pulled_at,
+            } => format!(
+                "Started {key} {lateness_ms} {} {} {}",
+                scheduled_at.to_rfc3339(),
+                started_at.to_rfc3339(),
+                pulled_at.to_rfc3339()
+            ),
             PlayoutEvent::Finished { key, .. } => format!("Finished {key}"),
             PlayoutEvent::Failed { key, reason } => format!("Failed {key} {reason}"),
             PlayoutEvent::Interrupted { key, by, replay } => format!("Interrupted {key} {by} {replay}"),
@@ -576,4 +589,198 @@ fn programmes_start_at_their_own_pitch_from_the_first_sample() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// On a paced device (tests/common/paced.rs): what a listener hears, and when.
+
+/// Runs a scenario in a child process on the paced device; returns its events and what the
+/// device played.
+fn paced_scenario(name: &str, files: &[(&str, f32, f32)]) -> (Vec<String>, Heard) {
+    let device = PacedDevice::start();
+    let dir = device.dir.path().to_path_buf();
+    for (file, freq, seconds) in files {
+        tone(&dir.join(file), *freq, *seconds, 0.5);
+    }
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .env("ALSA_CONFIG_PATH", device.config())
+        .env("LOAXA_SCENARIO_DIR", &dir)
+        .output()
+        .unwrap();
+    // The tail of the last programme.
+    std::thread::sleep(Duration::from_millis(300));
+    let heard = device.finish();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "scenario {name} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("EVENT "))
+        .map(str::to_string)
+        .collect();
+    (events, heard)
+}
+
+/// `(key, scheduled, reported start)` of every `Started` event.
+fn starts(events: &[String]) -> Vec<(String, DateTime<Utc>, DateTime<Utc>)> {
+    let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+    events
+        .iter()
+        .filter_map(|e| e.strip_prefix("Started "))
+        .map(|e| {
+            let f: Vec<&str> = e.split(' ').collect();
+            (f[0].to_string(), t(f[2]), t(f[3]))
+        })
+        .collect()
+}
+
+fn ms(d: chrono::Duration) -> f64 {
+    d.num_microseconds().unwrap_or(0) as f64 / 1000.0
+}
+
+/// Issues #19 and #21: heard at the instant, not when a thread woke. Four programmes a
+/// second apart; each is found in what the paced device played, and its audible start is
+/// compared with its instant and with the start loaxa reported.
+#[test]
+fn on_a_paced_device_each_programme_is_heard_at_its_instant() {
+    let (events, heard) = paced_scenario("scenario_paced_starts", &[("t.wav", 1000.0, 0.3)]);
+    let starts = starts(&events);
+    assert_eq!(starts.len(), 4, "{events:?}");
+    let mut report = vec![format!("{} underruns", heard.underruns)];
+    let mut audible = Vec::new();
+    for (key, scheduled, reported) in &starts {
+        let from = heard.frame_at(*scheduled - chrono::Duration::milliseconds(200));
+        let onset = heard.onset(from, 0.02).unwrap_or_else(|| panic!("{key} never heard"));
+        let at = heard.time_of(onset);
+        audible.push(ms(at - *scheduled));
+        report.push(format!(
+            "{key}: heard {:+.1} ms after its instant, reported {:+.1} ms",
+            ms(at - *scheduled),
+            ms(*reported - *scheduled)
+        ));
+        // The first 10 ms already at the tone's pitch (no wrong-speed burst).
+        let f = heard.freq(onset.saturating_sub(2), 441);
+        assert!((f - 1000.0).abs() < 150.0, "{key}: first 10 ms at {f} Hz");
+    }
+    eprintln!("paced starts: {report:?}");
+    // Every start is heard the same time after its instant: the device's own buffer, which
+    // ALSA cannot see here (the FIFO and the file plugin's, about 80 ms), and nothing that
+    // depends on when a thread woke. Before issue #21 the spread was the wake-up jitter.
+    let (lo, hi) = audible.iter().fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(*x), b.max(*x)));
+    assert!(hi - lo <= 6.0, "spread {:.1} ms: {report:#?}", hi - lo);
+    assert!((-3.0..=150.0).contains(&lo), "{report:#?}");
+}
+
+#[test]
+fn scenario_paced_starts() {
+    let Some(dir) = scenario_dir() else { return };
+    let mut s = settings();
+    s.preroll = Duration::from_millis(500);
+    let (engine, mut events) = Engine::start(s);
+    let first = Utc::now() + chrono::Duration::milliseconds(1200);
+    for i in 0..4 {
+        let mut p = programme(&format!("t{i}"), Priority::Normal, vec![Segment::Audio(dir.join("t.wav"))], 1.0);
+        p.scheduled_at = first + chrono::Duration::milliseconds(1000 * i);
+        engine.submit(p);
+    }
+    let mut finished = 0;
+    print_events(&mut events, |e| {
+        if matches!(e, PlayoutEvent::Finished { .. }) {
+            finished += 1;
+        }
+        finished < 4
+    });
+    engine.shutdown(false);
+}
+
+/// Issue #19, point 2: an emergency cut-in measured where it is heard. A programme plays; an
+/// emergency announced a second ahead must be heard at its instant with the programme gone
+/// within the fade, and one that arrives unannounced within about a device period.
+#[test]
+fn on_a_paced_device_an_emergency_cuts_in_on_time() {
+    let (events, heard) = paced_scenario(
+        "scenario_paced_cut_in",
+        &[("long.wav", 440.0, 6.0), ("alarm.wav", 1000.0, 0.5)],
+    );
+    let starts = starts(&events);
+    let submitted: Vec<DateTime<Utc>> = events
+        .iter()
+        .filter_map(|e| e.strip_prefix("Submitted "))
+        .map(|t| DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&Utc))
+        .collect();
+    let find = |key: &str| starts.iter().find(|s| s.0 == key).unwrap_or_else(|| panic!("{key}: {events:?}")).clone();
+    // The device's hidden buffer, from the first programme's start: heard minus reported.
+    let (_, _, long_reported) = find("long");
+    let long_heard = heard.time_of(
+        heard
+            .onset(heard.frame_at(long_reported - chrono::Duration::milliseconds(200)), 0.02)
+            .expect("long heard"),
+    );
+    let hidden = long_heard - long_reported;
+    let mut report = vec![format!("device buffer ALSA cannot see: {:.1} ms", ms(hidden))];
+    for (key, announced) in [("announced", true), ("unannounced", false)] {
+        let (_, scheduled, _) = find(key);
+        // Unannounced: due when it was submitted.
+        let instant = if announced { scheduled } else { submitted[0] };
+        let from = heard.frame_at(instant - chrono::Duration::milliseconds(100));
+        // The alarm's pitch: the first 5 ms window at 1 kHz.
+        let onset = (from..heard.left.len().saturating_sub(220))
+            .step_by(22)
+            .find(|&i| (heard.freq(i, 220) - 1000.0).abs() < 200.0)
+            .unwrap_or_else(|| panic!("{key} never heard"));
+        let delay = ms(heard.time_of(onset) - hidden - instant);
+        // The programme it cut: 440 Hz gone within the fade and a window after the alarm began.
+        let after = onset + 44_100 * 3 / 100;
+        let rest = heard.freq(after, 441);
+        report.push(format!("{key}: alarm heard {delay:+.1} ms after its instant; 30 ms later {rest:.0} Hz"));
+        // Announced: on the instant (5 ms windows find the pitch). Unannounced: the next period
+        // (20 ms) after pre-roll checked the file; the tight figures are in the benchmark.
+        let bound = if announced { 8.0 } else { 150.0 };
+        assert!((-6.0..=bound).contains(&delay), "{report:#?} {events:?}");
+        assert!((rest - 1000.0).abs() < 150.0, "{report:#?}");
+    }
+    eprintln!("paced cut-in: {report:?}");
+}
+
+#[test]
+fn scenario_paced_cut_in() {
+    let Some(dir) = scenario_dir() else { return };
+    let mut s = settings();
+    s.preroll = Duration::from_millis(500);
+    s.after_interrupt = AfterInterrupt::Drop;
+    let (engine, mut events) = Engine::start(s);
+    let t0 = Utc::now() + chrono::Duration::milliseconds(1000);
+    let mut long = programme("long", Priority::Normal, vec![Segment::Audio(dir.join("long.wav"))], 1.0);
+    long.scheduled_at = t0;
+    engine.submit(long);
+    let mut alarm = programme("announced", Priority::Emergency, vec![Segment::Audio(dir.join("alarm.wav"))], 1.0);
+    alarm.scheduled_at = t0 + chrono::Duration::milliseconds(1500);
+    engine.submit(alarm);
+    let mut second = programme("long2", Priority::Normal, vec![Segment::Audio(dir.join("long.wav"))], 1.0);
+    second.scheduled_at = t0 + chrono::Duration::milliseconds(2500);
+    engine.submit(second);
+    let mut sent = false;
+    let mut finished = 0;
+    print_events(&mut events, |e| {
+        if let PlayoutEvent::Started { key, .. } = e
+            && key == "long2"
+            && !sent
+        {
+            sent = true;
+            std::thread::sleep(Duration::from_millis(700));
+            let mut p = programme("unannounced", Priority::Emergency, vec![Segment::Audio(dir.join("alarm.wav"))], 1.0);
+            p.scheduled_at = Utc::now();
+            println!("EVENT Submitted {}", p.scheduled_at.to_rfc3339());
+            engine.submit(p);
+        }
+        if matches!(e, PlayoutEvent::Finished { key, .. } if key == "unannounced") {
+            finished += 1;
+        }
+        finished < 1
+    });
+    engine.shutdown(true);
 }

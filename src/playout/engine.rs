@@ -350,8 +350,10 @@ impl Line {
 
     fn tick(&mut self) {
         let now = Utc::now();
-        self.cut_in_for_emergency(now);
+        // Pre-roll first: an emergency that arrives unannounced is prepared (emergencies rank
+        // first) and cuts in on this same tick.
         self.preroll(now);
+        self.cut_in_for_emergency(now);
         self.give_up_without_device(now);
         if !self.stopping {
             self.start_next();

@@ -138,6 +138,7 @@ pub mod audio;
 pub mod browser;
 pub mod daemon;
 pub mod mockapi;
+pub mod paced;
 
 /// Letters only Vietnamese writes: a message holding one is in Vietnamese.
 const VIETNAMESE: &str = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ";
