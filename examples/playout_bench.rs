@@ -5,6 +5,15 @@
 //! tokio-cron-scheduler one-shot jobs, plus a cron job every second. Lateness is the wall-clock
 //! time of the first sample pulled by the device (engine) or of the job running (scheduler),
 //! minus the scheduled instant. `scripts/bench.sh` runs it while two busy loops load both cores.
+//!
+//! `playout_bench paced N INTERVAL_MS CUTS` plays the same starts on a paced device (a FIFO
+//! drained in real time, tests/common/paced.rs) and reports, beside the engine's figures, when
+//! each start was heard; then CUTS emergencies that arrive unannounced while a programme plays,
+//! and how long each took to be heard.
+
+#[path = "../tests/common/paced.rs"]
+#[allow(dead_code)]
+mod paced;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -32,6 +41,12 @@ async fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("idle") {
         return idle(&args[2], args[3].parse().unwrap()).await;
+    }
+    if args.get(1).map(String::as_str) == Some("paced") {
+        let n = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(60);
+        let interval = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(250);
+        let cuts = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(20);
+        return paced_run(n, Duration::from_millis(interval), cuts).await;
     }
     let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(120);
     let interval = Duration::from_millis(args.get(2).and_then(|s| s.parse().ok()).unwrap_or(250));
@@ -194,4 +209,126 @@ fn cpu_seconds() -> f64 {
     let ticks: f64 = fields.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)
         + fields.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
     ticks / 100.0
+}
+
+fn ms(d: chrono::Duration) -> f64 {
+    d.num_microseconds().unwrap_or(0) as f64 / 1000.0
+}
+
+/// Starts and cut-ins on the paced device, with when each was heard.
+async fn paced_run(n: usize, interval: Duration, cuts: usize) {
+    let device = paced::PacedDevice::start();
+    // SAFETY: set before anything in this process has touched ALSA or spawned a thread of ours
+    // that reads the environment.
+    unsafe { std::env::set_var("ALSA_CONFIG_PATH", device.config()) };
+    let dir = device.dir.path().to_path_buf();
+    let tone = dir.join("blip.wav");
+    write_tone(&tone);
+    let long = dir.join("long.wav");
+    write_long(&long, 440.0, 2.0);
+    let (engine, mut events) = Engine::start(EngineSettings {
+        device: "default".into(),
+        preroll: Duration::from_secs(1),
+        after_interrupt: AfterInterrupt::Drop,
+        give_up: Duration::from_secs(5),
+    });
+    let first: DateTime<Utc> = Utc::now() + chrono::Duration::seconds(2);
+    for i in 0..n {
+        let mut p = Programme::of_files(&format!("p{i}"), std::slice::from_ref(&tone), 1.0);
+        p.scheduled_at = first + chrono::Duration::from_std(interval * i as u32).unwrap();
+        engine.submit(p);
+    }
+    let mut started = Vec::new();
+    let mut done = 0;
+    while let Some(e) = events.recv().await {
+        match e {
+            PlayoutEvent::Started {
+                scheduled_at,
+                started_at,
+                pulled_at,
+                ..
+            } => started.push((scheduled_at, started_at, pulled_at)),
+            PlayoutEvent::Finished { .. } | PlayoutEvent::Failed { .. } => {
+                done += 1;
+                if done == n {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    // Unannounced emergencies, each 600 ms into a 2 s programme.
+    let mut submitted = Vec::new();
+    for i in 0..cuts {
+        let mut p = Programme::of_files(&format!("long{i}"), std::slice::from_ref(&long), 1.0);
+        p.scheduled_at = Utc::now() + chrono::Duration::milliseconds(1500);
+        let at = p.scheduled_at;
+        engine.submit(p);
+        tokio::time::sleep((at - Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(600)).await;
+        let mut alarm = Programme::of_files(&format!("alarm{i}"), std::slice::from_ref(&tone), 1.0);
+        alarm.priority = loaxa::schedule::Priority::Emergency;
+        alarm.scheduled_at = Utc::now();
+        submitted.push(alarm.scheduled_at);
+        engine.submit(alarm);
+        tokio::time::sleep(Duration::from_millis(900)).await;
+    }
+    engine.shutdown(false);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let heard = device.finish();
+    let mut device_ms = Vec::new();
+    let mut pull_ms = Vec::new();
+    let mut audible_ms = Vec::new();
+    for (scheduled, at, pulled) in &started {
+        device_ms.push(ms(*at - *scheduled));
+        pull_ms.push(ms(*pulled - *scheduled));
+        if let Some(onset) = heard.onset(heard.frame_at(*scheduled - chrono::Duration::milliseconds(50)), 0.02) {
+            audible_ms.push(ms(heard.time_of(onset) - *scheduled));
+        }
+    }
+    // What the device buffers without telling ALSA (the FIFO and the file plugin): the smallest
+    // audible lateness. The rest is loaxa's.
+    let hidden = audible_ms.iter().copied().fold(f64::MAX, f64::min);
+    let mut cut_ms = Vec::new();
+    for at in &submitted {
+        let from = heard.frame_at(*at);
+        // The alarm's 1 kHz displaces the programme's 440 Hz: the first 5 ms window at 1 kHz.
+        if let Some(i) = (from..heard.left.len().saturating_sub(220))
+            .step_by(11)
+            .find(|&i| (heard.freq(i, 220) - 1000.0).abs() < 150.0)
+        {
+            cut_ms.push(ms(heard.time_of(i) - *at) - hidden);
+        }
+    }
+    println!(
+        "paced device: {} underruns; its own hidden buffer {hidden:.1} ms (subtracted below)",
+        heard.underruns
+    );
+    stats("start, device clock (reported lateness)", device_ms);
+    stats("start, pulled by the callback", pull_ms);
+    let spread: Vec<f64> = audible_ms.iter().map(|x| x - hidden).collect();
+    stats("start, heard on the paced device", spread);
+    stats("unannounced emergency, submit to heard", cut_ms);
+}
+
+/// `seconds` of `freq`, mono 16-bit 44.1 kHz.
+fn write_long(path: &std::path::Path, freq: f32, seconds: f32) {
+    let n = (44_100.0 * seconds) as u32;
+    let mut b = Vec::new();
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&(36 + n * 2).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.extend_from_slice(&44_100u32.to_le_bytes());
+    b.extend_from_slice(&88_200u32.to_le_bytes());
+    b.extend_from_slice(&2u16.to_le_bytes());
+    b.extend_from_slice(&16u16.to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&(n * 2).to_le_bytes());
+    for i in 0..n {
+        let x = (0.3 * (2.0 * std::f32::consts::PI * freq * i as f32 / 44_100.0).sin() * 32767.0) as i16;
+        b.extend_from_slice(&x.to_le_bytes());
+    }
+    std::fs::write(path, b).unwrap();
 }

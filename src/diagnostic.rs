@@ -150,19 +150,30 @@ impl Sources {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, file: FileId, offset: usize) -> (usize, usize) {
+        use codespan_reporting::files::Files;
         let text = self.text(file);
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let column = text[line_start..offset].chars().count() + 1;
-        (line, column)
+        // codespan's line index (a binary search over line starts it keeps per file): scanning
+        // from the file's start for every warning made `check` quadratic (issue #21). The shown
+        // text has the same bytes at the same places, so its lines are the read text's lines.
+        let line = self.files.line_index(file, offset).unwrap_or(0);
+        let line_start = self.files.line_range(file, line).map_or(0, |r| r.start).min(offset);
+        let column = text.get(line_start..offset).map_or(0, |s| s.chars().count()) + 1;
+        (line + 1, column)
     }
 
     /// The full text of the 1-based line.
     pub fn line_text(&self, file: FileId, line: usize) -> &str {
-        let shown = self.files.get(file).map(|f| f.source().as_str()).unwrap_or("");
-        shown.lines().nth(line.saturating_sub(1)).unwrap_or("")
+        use codespan_reporting::files::Files;
+        let Ok(shown) = self.files.get(file).map(|f| f.source().as_str()) else {
+            return "";
+        };
+        let Ok(range) = self.files.line_range(file, line.saturating_sub(1)) else {
+            return "";
+        };
+        let text = shown.get(range).unwrap_or("");
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        text.strip_suffix('\r').unwrap_or(text)
     }
 
     /// `FILE:LINE:COLUMN` of a diagnostic.

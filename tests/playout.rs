@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use chrono::Utc;
 use chrono::DateTime;
+use chrono::Utc;
 use common::audio::{Capture, assert_tones, left_channel, segments, tone, tone_at};
 use common::paced::{Heard, PacedDevice};
 use loaxa::config::AfterInterrupt;
@@ -670,7 +670,9 @@ fn on_a_paced_device_each_programme_is_heard_at_its_instant() {
     // Every start is heard the same time after its instant: the device's own buffer, which
     // ALSA cannot see here (the FIFO and the file plugin's, about 80 ms), and nothing that
     // depends on when a thread woke. Before issue #21 the spread was the wake-up jitter.
-    let (lo, hi) = audible.iter().fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(*x), b.max(*x)));
+    let (lo, hi) = audible
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(*x), b.max(*x)));
     assert!(hi - lo <= 6.0, "spread {:.1} ms: {report:#?}", hi - lo);
     assert!((-3.0..=150.0).contains(&lo), "{report:#?}");
 }
@@ -683,7 +685,12 @@ fn scenario_paced_starts() {
     let (engine, mut events) = Engine::start(s);
     let first = Utc::now() + chrono::Duration::milliseconds(1200);
     for i in 0..4 {
-        let mut p = programme(&format!("t{i}"), Priority::Normal, vec![Segment::Audio(dir.join("t.wav"))], 1.0);
+        let mut p = programme(
+            &format!("t{i}"),
+            Priority::Normal,
+            vec![Segment::Audio(dir.join("t.wav"))],
+            1.0,
+        );
         p.scheduled_at = first + chrono::Duration::milliseconds(1000 * i);
         engine.submit(p);
     }
@@ -712,12 +719,21 @@ fn on_a_paced_device_an_emergency_cuts_in_on_time() {
         .filter_map(|e| e.strip_prefix("Submitted "))
         .map(|t| DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&Utc))
         .collect();
-    let find = |key: &str| starts.iter().find(|s| s.0 == key).unwrap_or_else(|| panic!("{key}: {events:?}")).clone();
+    let find = |key: &str| {
+        starts
+            .iter()
+            .find(|s| s.0 == key)
+            .unwrap_or_else(|| panic!("{key}: {events:?}"))
+            .clone()
+    };
     // The device's hidden buffer, from the first programme's start: heard minus reported.
     let (_, _, long_reported) = find("long");
     let long_heard = heard.time_of(
         heard
-            .onset(heard.frame_at(long_reported - chrono::Duration::milliseconds(200)), 0.02)
+            .onset(
+                heard.frame_at(long_reported - chrono::Duration::milliseconds(200)),
+                0.02,
+            )
             .expect("long heard"),
     );
     let hidden = long_heard - long_reported;
@@ -736,7 +752,9 @@ fn on_a_paced_device_an_emergency_cuts_in_on_time() {
         // The programme it cut: 440 Hz gone within the fade and a window after the alarm began.
         let after = onset + 44_100 * 3 / 100;
         let rest = heard.freq(after, 441);
-        report.push(format!("{key}: alarm heard {delay:+.1} ms after its instant; 30 ms later {rest:.0} Hz"));
+        report.push(format!(
+            "{key}: alarm heard {delay:+.1} ms after its instant; 30 ms later {rest:.0} Hz"
+        ));
         // Announced: on the instant (5 ms windows find the pitch). Unannounced: the next period
         // (20 ms) after pre-roll checked the file; the tight figures are in the benchmark.
         let bound = if announced { 8.0 } else { 150.0 };
@@ -754,13 +772,28 @@ fn scenario_paced_cut_in() {
     s.after_interrupt = AfterInterrupt::Drop;
     let (engine, mut events) = Engine::start(s);
     let t0 = Utc::now() + chrono::Duration::milliseconds(1000);
-    let mut long = programme("long", Priority::Normal, vec![Segment::Audio(dir.join("long.wav"))], 1.0);
+    let mut long = programme(
+        "long",
+        Priority::Normal,
+        vec![Segment::Audio(dir.join("long.wav"))],
+        1.0,
+    );
     long.scheduled_at = t0;
     engine.submit(long);
-    let mut alarm = programme("announced", Priority::Emergency, vec![Segment::Audio(dir.join("alarm.wav"))], 1.0);
+    let mut alarm = programme(
+        "announced",
+        Priority::Emergency,
+        vec![Segment::Audio(dir.join("alarm.wav"))],
+        1.0,
+    );
     alarm.scheduled_at = t0 + chrono::Duration::milliseconds(1500);
     engine.submit(alarm);
-    let mut second = programme("long2", Priority::Normal, vec![Segment::Audio(dir.join("long.wav"))], 1.0);
+    let mut second = programme(
+        "long2",
+        Priority::Normal,
+        vec![Segment::Audio(dir.join("long.wav"))],
+        1.0,
+    );
     second.scheduled_at = t0 + chrono::Duration::milliseconds(2500);
     engine.submit(second);
     let mut sent = false;
@@ -772,7 +805,12 @@ fn scenario_paced_cut_in() {
         {
             sent = true;
             std::thread::sleep(Duration::from_millis(700));
-            let mut p = programme("unannounced", Priority::Emergency, vec![Segment::Audio(dir.join("alarm.wav"))], 1.0);
+            let mut p = programme(
+                "unannounced",
+                Priority::Emergency,
+                vec![Segment::Audio(dir.join("alarm.wav"))],
+                1.0,
+            );
             p.scheduled_at = Utc::now();
             println!("EVENT Submitted {}", p.scheduled_at.to_rfc3339());
             engine.submit(p);

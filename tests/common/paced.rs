@@ -154,7 +154,11 @@ impl Heard {
 
     /// The first frame from `from` on whose left sample reaches `level`.
     pub fn onset(&self, from: usize, level: f32) -> Option<usize> {
-        self.left.iter().skip(from).position(|x| x.abs() >= level).map(|i| i + from)
+        self.left
+            .iter()
+            .skip(from)
+            .position(|x| x.abs() >= level)
+            .map(|i| i + from)
     }
 
     /// The dominant frequency of the left channel over `len` frames from `from` (zero crossings).
