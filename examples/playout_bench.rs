@@ -12,7 +12,6 @@
 //! and how long each took to be heard.
 
 #[path = "../tests/common/paced.rs"]
-#[allow(dead_code)]
 mod paced;
 
 use std::sync::{Arc, Mutex};
