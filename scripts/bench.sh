@@ -71,6 +71,10 @@ export ALSA_CONFIG_PATH="$out/null-asound.conf"
 sh -c 'while :; do :; done' & l1=$!
 sh -c 'while :; do :; done' & l2=$!
 target/release/examples/playout_bench 150 250
+unset ALSA_CONFIG_PATH
+# The same starts on a paced device (a FIFO drained in real time), and unannounced cut-ins.
+target/release/examples/playout_bench paced 150 250 20
+export ALSA_CONFIG_PATH="$out/null-asound.conf"
 kill $l1 $l2
 cargo run --release --quiet --example gen_load -- "$out/idle-station" 10 100
 target/release/examples/playout_bench idle "$out/idle-station/loaxa.toml" 60
