@@ -9,6 +9,7 @@
 pub mod i18n;
 #[macro_use]
 pub mod console;
+pub mod agenda;
 pub mod channels;
 pub mod claim;
 pub mod cli;
@@ -22,6 +23,7 @@ pub mod files;
 pub mod history;
 pub mod localtime;
 pub mod media;
+pub mod memory;
 pub mod outbox;
 pub mod plan;
 pub mod playout;

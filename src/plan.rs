@@ -57,14 +57,31 @@ pub fn occurrences<'a>(broadcasts: &'a [Broadcast], window: Range<DateTime<Utc>>
             true
         });
     }
-    out.sort_by(|a, b| {
+    sort(&mut out);
+    out
+}
+
+/// The planning order: by instant, then priority (emergency first), then id.
+pub fn sort(occurrences: &mut [Occurrence<'_>]) {
+    occurrences.sort_by(|a, b| {
         (a.at, Reverse(a.broadcast.priority), &a.broadcast.id).cmp(&(
             b.at,
             Reverse(b.broadcast.priority),
             &b.broadcast.id,
         ))
     });
-    out
+}
+
+/// `b`'s earliest instant in `window`.
+pub fn first_in(b: &Broadcast, window: Range<DateTime<Utc>>, tz: Tz) -> Option<DateTime<Utc>> {
+    let mut first: Option<DateTime<Utc>> = None;
+    // A list of one-offs is in the order written; rules yield their instants in order.
+    let whole_list = matches!(b.rule, Rule::On(_));
+    for_each_instant(b, &window, tz, &mut |at| {
+        first = Some(first.map_or(at, |f| f.min(at)));
+        whole_list
+    });
+    first
 }
 
 /// Converts a station-local date-time to UTC. An ambiguous time (clocks going back) is the

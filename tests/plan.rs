@@ -69,7 +69,7 @@ fn cron(id: &str, expr: &str) -> Broadcast {
         id,
         Rule::Cron {
             expr: expr.into(),
-            cron: Box::new(parser.parse(expr).unwrap()),
+            cron: std::sync::Arc::new(parser.parse(expr).unwrap()),
         },
     )
 }
@@ -361,5 +361,32 @@ proptest! {
         let mut parts: Vec<_> = occurrences(&set, a..b, TZ).iter().map(key).collect();
         parts.extend(occurrences(&set, b..c, TZ).iter().map(key));
         prop_assert_eq!(whole, parts);
+    }
+
+    /// The scheduler's agenda (issue #19) answers every window exactly as planning it from
+    /// scratch does: windows that overlap (the last seconds asked again), jump ahead by days,
+    /// or span weeks.
+    #[test]
+    fn the_agenda_plans_what_planning_from_scratch_plans(
+        mut set in prop::collection::vec(arb_broadcast(), 1..6),
+        a in 0i64..30 * 86_400,
+        steps in prop::collection::vec((0i64..3 * 86_400, 1i64..2 * 86_400, 0i64..600), 1..12),
+    ) {
+        for (i, b) in set.iter_mut().enumerate() {
+            b.id = format!("b{i}");
+        }
+        let base = local("2024-02-15T00:00:00");
+        let mut start = base + chrono::Duration::seconds(a);
+        let mut agenda = loaxa::agenda::Agenda::new(&set, start, TZ);
+        let key = |o: &loaxa::plan::Occurrence<'_>| (o.at, o.broadcast.id.clone());
+        for (advance, length, back) in steps {
+            // The next window starts later, but up to ten minutes before the last one ended.
+            let end = start + chrono::Duration::seconds(length);
+            let expected: Vec<_> = occurrences(&set, start..end, TZ).iter().map(key).collect();
+            let got: Vec<_> = agenda.window(&set, start..end).iter().map(key).collect();
+            prop_assert_eq!(got, expected, "window {}..{}", start, end);
+            start = (start + chrono::Duration::seconds(advance)).max(end - chrono::Duration::seconds(back));
+            prop_assert!(agenda.covers(start));
+        }
     }
 }

@@ -254,6 +254,13 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
         .map(|f| (f.name.clone(), f.sha256.clone()))
         .collect();
     let broadcasts = loaded.set.broadcasts.len();
+    // The snapshot needs the files' texts; the set itself then moves into `shared` and the rest
+    // is freed before the daemon settles (a copy of the set, made while the parse's leftovers
+    // were still live, kept 100 MB of half-used pages at 100,000 broadcasts).
+    let snapshot = (source == Source::Files).then(|| last_good::snapshot(&loaded));
+    let set = loaded.set;
+    drop((loaded.sources, loaded.diagnostics));
+    crate::memory::give_back();
     let shared = Arc::new(Shared {
         dashboard: Default::default(),
         schedule: Mutex::new(ScheduleState {
@@ -264,7 +271,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
             source,
             watching: None,
         }),
-        set: RwLock::new(Arc::new(loaded.set.clone())),
+        set: RwLock::new(Arc::new(set)),
         programmes: Mutex::new(HashMap::new()),
         now_playing: Mutex::new(None),
         errors: Mutex::new(Default::default()),
@@ -282,11 +289,11 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
         device: Mutex::new(state::Device::default()),
         config,
     });
-    if source == Source::Files {
-        reload::keep_as_last_good(&shared, &loaded).await;
-    } else {
-        shared.error(t!("daemon-status-last-good"));
+    match snapshot {
+        Some(snapshot) => reload::keep_snapshot(&shared, snapshot).await,
+        None => shared.error(t!("daemon-status-last-good")),
     }
+    crate::memory::give_back();
     let recovered = outbox.recover().map(|r| r.len()).unwrap_or(0);
     if recovered > 0 {
         tracing::warn!(rows = recovered, "{}", t!("daemon-recovered-sending"));

@@ -121,8 +121,13 @@ pub fn rejection(loaded: &Loaded) -> (String, Event) {
 /// Keeps a copy of a set that loaded whole, for a start with broken files (see
 /// [`super::last_good`]). A failure to save is shown, never fatal.
 pub async fn keep_as_last_good(shared: &Shared, loaded: &Loaded) {
+    keep_snapshot(shared, super::last_good::snapshot(loaded)).await;
+}
+
+/// Writes a snapshot taken by [`super::last_good::snapshot`].
+pub async fn keep_snapshot(shared: &Shared, snapshot: Result<Vec<u8>, std::io::Error>) {
     let data = shared.config.station.data.clone();
-    let saved = match super::last_good::snapshot(loaded) {
+    let saved = match snapshot {
         Ok(bytes) => tokio::task::spawn_blocking(move || super::last_good::write(&data, &bytes))
             .await
             .unwrap_or_else(|e| Err(std::io::Error::other(e))),
@@ -184,6 +189,9 @@ pub async fn reload(shared: &Arc<Shared>) {
         st.source = Source::Files;
     }
     *shared.set.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(loaded.set);
+    drop(old);
+    // Parsing left the files' texts and syntax trees behind.
+    crate::memory::give_back();
     shared.counters.reloads.fetch_add(1, Ordering::Relaxed);
     let _ = shared.history.record(event).await;
 }

@@ -18,6 +18,7 @@ use serde_json::json;
 use tokio::sync::Notify;
 
 use super::state::Shared;
+use crate::agenda::Agenda;
 use crate::history::event::{Event, Fingerprints, Kind, OccurrenceKey};
 use crate::history::query::{self, Filter};
 use crate::history::{History, Store};
@@ -89,6 +90,9 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
     // summary was printed or the task waited for a thread is a step all the same (under load
     // one used to fall between the two and a programme was recorded as missed while down).
     let mut last = (boot, shared.started_mono);
+    // The set the agenda was built for (held, so a new set can never share its address).
+    let mut agenda: Option<(Arc<crate::schedule::ScheduleSet>, Agenda)> = None;
+    let mut last_forget = Instant::now();
     loop {
         crate::failpoint::hit("scheduler");
         let now = Utc::now();
@@ -106,7 +110,19 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         last = (now, Instant::now());
         let set = shared.set();
         let window_end = now + lookahead;
-        let occ = plan::occurrences(&set.broadcasts, window_start..window_end, tz);
+        // From the agenda while the set is the same and the window does not reach back past
+        // what it remembers; otherwise (start, reload, clock step back, posts to retry) a new
+        // agenda from this window's start.
+        let reuse = agenda
+            .as_ref()
+            .is_some_and(|(s, a)| Arc::ptr_eq(s, &set) && a.covers(window_start));
+        if !reuse {
+            agenda = Some((set.clone(), Agenda::new(&set.broadcasts, window_start, tz)));
+        }
+        let occ = match agenda.as_mut() {
+            Some((_, a)) => a.window(&set.broadcasts, window_start..window_end),
+            None => plan::occurrences(&set.broadcasts, window_start..window_end, tz),
+        };
         // The oldest occurrence whose posts could not be queued (the outbox's disk is full or
         // failing): the next window reaches back to it, so none is dropped.
         let mut unqueued: Option<DateTime<Utc>> = None;
@@ -178,12 +194,17 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
             window_start = window_start.min(t.max(horizon));
         }
         window_start = window_start.max(floor);
-        ledger.forget_before(horizon);
-        jumps.retain(|(_, to)| *to > horizon);
-        forget_programmes(
-            &mut shared.programmes.lock().unwrap_or_else(|p| p.into_inner()),
-            horizon,
-        );
+        // Once a minute: remembering a minute longer is harmless, and walking days of
+        // occurrences every second is not (issue #19).
+        if last_forget.elapsed() >= Duration::from_secs(60) {
+            last_forget = Instant::now();
+            ledger.forget_before(horizon);
+            jumps.retain(|(_, to)| *to > horizon);
+            forget_programmes(
+                &mut shared.programmes.lock().unwrap_or_else(|p| p.into_inner()),
+                horizon,
+            );
+        }
         tokio::select! {
             _ = stop.notified() => return,
             _ = tokio::time::sleep(Duration::from_millis(1000)) => {}

@@ -368,7 +368,7 @@ impl Line {
             if since.elapsed() >= TAIL {
                 self.output = None;
                 self.idle_since = None;
-                give_back_memory();
+                crate::memory::give_back();
             }
         }
     }
@@ -635,16 +635,6 @@ fn prepare(p: &Programme) -> Result<Prepared, String> {
         }
     }
     Ok(Prepared { sources, expected })
-}
-
-/// Hands memory freed after a run of programmes back to the system: glibc otherwise keeps a
-/// burst's decode buffers in its arenas, and the daemon's RSS stays at its peak for days.
-fn give_back_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks glibc's own arenas, under their locks.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 /// [`HANDOVER`] as a span of the wall clock.

@@ -77,7 +77,11 @@ pub enum Rule {
     /// `at` times on `days`.
     Daily { times: Vec<NaiveTime>, days: Weekdays },
     /// A cron expression, evaluated in the station's timezone.
-    Cron { expr: String, cron: Box<croner::Cron> },
+    /// The pattern is shared by every broadcast with the same expression (see `parse`).
+    Cron {
+        expr: String,
+        cron: std::sync::Arc<croner::Cron>,
+    },
     /// One-off local date-times.
     On(Vec<NaiveDateTime>),
 }

@@ -3,7 +3,9 @@
 //! Every check that concerns a single broadcast lives here, next to the spans it points at:
 //! times, days, cron, date ranges, quiet hours, audio files, channels and the post.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveTime};
@@ -555,6 +557,28 @@ fn day_hint(word: &str) -> String {
     }
 }
 
+/// One parsed pattern per distinct expression, shared: croner keeps a byte for every year it
+/// can name (about 5 KB a pattern), and a large set repeats a few patterns thousands of times
+/// (100,000 broadcasts held 100 MB of patterns). Weak, so patterns no set uses are freed.
+fn shared_cron(expr: &str) -> Result<Arc<croner::Cron>, croner::errors::CronError> {
+    static PATTERNS: Mutex<Option<HashMap<String, Weak<croner::Cron>>>> = Mutex::new(None);
+    let mut guard = PATTERNS.lock().unwrap_or_else(|p| p.into_inner());
+    let patterns = guard.get_or_insert_with(HashMap::new);
+    if let Some(cron) = patterns.get(expr).and_then(Weak::upgrade) {
+        return Ok(cron);
+    }
+    let parser = CronParser::builder()
+        .seconds(Seconds::Optional)
+        .year(Year::Disallowed)
+        .build();
+    let cron = Arc::new(parser.parse(expr)?);
+    if patterns.len() >= 1024 && patterns.len().is_power_of_two() {
+        patterns.retain(|_, p| p.strong_count() > 0);
+    }
+    patterns.insert(expr.to_string(), Arc::downgrade(&cron));
+    Ok(cron)
+}
+
 fn read_cron(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)> {
     let expr = f.string(cx, "cron")?;
     let fields = expr.get_ref().split_whitespace().count();
@@ -564,15 +588,11 @@ fn read_cron(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)> 
             .hint(t!("check-cron-fields-hint"));
         return None;
     }
-    let parser = CronParser::builder()
-        .seconds(Seconds::Optional)
-        .year(Year::Disallowed)
-        .build();
-    match parser.parse(expr.get_ref()) {
+    match shared_cron(expr.get_ref()) {
         Ok(cron) => Some((
             Rule::Cron {
                 expr: expr.get_ref().clone(),
-                cron: Box::new(cron),
+                cron,
             },
             vec![expr.span()],
         )),
