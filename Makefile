@@ -8,7 +8,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # Vietnamese glyphs (the report and the dashboard are checked in the browser).
 DEPS := ca-certificates curl gcc libc6-dev pkg-config libasound2-dev
 TEST_DEPS := libfaketime chromium fonts-dejavu-core
-BENCH_DEPS := hyperfine time
+BENCH_DEPS := hyperfine time bc
 
 .PHONY: run test lint bench soak deps
 

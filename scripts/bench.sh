@@ -96,3 +96,26 @@ echo "== redaction (issue #13)"
 cargo build --release --quiet --example redact_bench
 target/release/examples/redact_bench 9 200000
 target/release/examples/redact_bench 50 200000
+
+echo
+echo "== at scale: 100,000 broadcasts (issues #19, #21)"
+cargo run --release --quiet --example gen_load -- "$out/station100k" 1000 100
+big="$out/station100k/loaxa.toml"
+/usr/bin/time -f "check, 100,000 broadcasts: %e s, peak %M KiB" $bin --config "$big" check >"$out/check100k.txt" 2>&1 || true
+tail -1 "$out/check100k.txt"; echo "output: $(head -n -1 "$out/check100k.txt" | wc -c) bytes"
+cargo run --release --quiet --example set_memory -- "$big"
+# The daemon on it: idle CPU and RSS, then 8 dashboard clients at once.
+rm -rf "$out/station100k/var"
+ALSA_CONFIG_PATH="$out/null-asound.conf" $bin --config "$big" run >"$out/daemon100k.log" 2>&1 &
+pid=$!
+sleep 25
+t0=$(awk '{print $14+$15}' "/proc/$pid/stat"); sleep 30; t1=$(awk '{print $14+$15}' "/proc/$pid/stat")
+r0=$(awk '/VmRSS/{print $2}' "/proc/$pid/status")
+echo "idle: CPU $(echo "scale=2; ($t1-$t0)/30" | bc) % of a core; RSS $r0 KiB"
+clients=""
+for i in 1 2 3 4 5 6 7 8; do
+  curl -s -o /dev/null -w "dashboard: %{size_download} bytes in %{time_total} s\n" http://127.0.0.1:8640/ & clients="$clients $!"
+done
+wait $clients
+echo "after 8 dashboard clients: RSS $(awk '/VmRSS/{print $2}' "/proc/$pid/status") KiB"
+kill -TERM $pid; wait $pid || true
