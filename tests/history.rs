@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use chrono_tz::Tz;
 use loaxa::history::query::{self, Filter};
-use loaxa::history::verify::{Break, parse_head, verify};
+use loaxa::history::verify::{Break, Walker, parse_head, verify};
 use loaxa::history::{Event, History, Kind, OccurrenceKey, Receipt, Status, Store, StoreError};
 use rusqlite::Connection;
 use serde_json::json;
@@ -586,5 +586,110 @@ fn verify_exits_1_on_every_kind_of_damage() {
         "history: verify exits 1 on {} kinds of damage: {}",
         seen.len(),
         seen.join(", ")
+    );
+}
+
+/// Issue #21: a long history is walked as two halves on two threads. Every kind of break, in
+/// either half and where they join, is found exactly where the one-thread walk of the daemon
+/// (`Walker`) finds it.
+#[test]
+fn a_long_history_walked_in_halves_finds_each_break_where_one_walk_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 30_000;
+    let original = filled(dir.path(), n);
+    let head = verify(&Store::open_read_only(&original, TZ).unwrap(), None)
+        .unwrap()
+        .head
+        .unwrap();
+    // The halves meet between 15,000 and 15,001.
+    let cases: [(&str, &str, Option<Break>); 9] = [
+        ("intact", "", None),
+        (
+            "edited low",
+            "UPDATE events SET details = '{}' WHERE seq = 7",
+            Some(Break::Edited { seq: 7 }),
+        ),
+        (
+            "edited high",
+            "UPDATE events SET details = '{}' WHERE seq = 29000",
+            Some(Break::Edited { seq: 29_000 }),
+        ),
+        (
+            "edited in both",
+            "UPDATE events SET details = '{}' WHERE seq IN (20000, 9)",
+            Some(Break::Edited { seq: 9 }),
+        ),
+        (
+            "last of the lower half deleted",
+            "DELETE FROM events WHERE seq = 15000",
+            Some(Break::Deleted {
+                from: 15_000,
+                to: 15_000,
+            }),
+        ),
+        (
+            "first of the upper half deleted",
+            "DELETE FROM events WHERE seq = 15001",
+            Some(Break::Deleted {
+                from: 15_001,
+                to: 15_001,
+            }),
+        ),
+        (
+            "deleted across the join",
+            "DELETE FROM events WHERE seq BETWEEN 14999 AND 15002",
+            Some(Break::Deleted {
+                from: 14_999,
+                to: 15_002,
+            }),
+        ),
+        (
+            "swapped across the join",
+            "UPDATE events SET seq = 100000 WHERE seq = 15000; UPDATE events SET seq = 15000 WHERE seq = 15001; UPDATE events SET seq = 15001 WHERE seq = 100000;",
+            Some(Break::Relinked { seq: 15_000 }),
+        ),
+        (
+            "first row deleted",
+            "DELETE FROM events WHERE seq = 1",
+            Some(Break::Deleted { from: 1, to: 1 }),
+        ),
+    ];
+    for (name, sql, want) in cases {
+        let path = dir.path().join(format!("{}.db", name.replace(' ', "-")));
+        std::fs::copy(&original, &path).unwrap();
+        if !sql.is_empty() {
+            tamper(&path, sql);
+        }
+        let store = Store::open_read_only(&path, TZ).unwrap();
+        let report = verify(&store, None).unwrap();
+        assert_eq!(report.first_break, want, "{name}");
+        // The daemon's one-thread walk agrees.
+        let mut walker = Walker::default();
+        while walker.broken.is_none() && walker.step(store.connection(), 5_000).unwrap() > 0 {}
+        assert_eq!(walker.broken, want, "{name}: the one-thread walk");
+        if name == "intact" {
+            assert_eq!(report.events, n as i64);
+            assert_eq!(report.head.as_ref(), Some(&head));
+        }
+    }
+    // A published head in the upper half: matched, rewritten, cut off.
+    let store = Store::open_read_only(&original, TZ).unwrap();
+    let at = |seq: i64, hash: &str| parse_head(&format!("{seq}:{hash}")).unwrap();
+    assert_eq!(verify(&store, Some(&head)).unwrap().first_break, None);
+    assert_eq!(
+        verify(&store, Some(&at(20_000, &"ab".repeat(32)))).unwrap().first_break,
+        Some(Break::HeadMismatch { seq: 20_000 })
+    );
+    let cut = dir.path().join("cut.db");
+    std::fs::copy(&original, &cut).unwrap();
+    tamper(&cut, "DELETE FROM events WHERE seq > 29990");
+    assert_eq!(
+        verify(&Store::open_read_only(&cut, TZ).unwrap(), Some(&head))
+            .unwrap()
+            .first_break,
+        Some(Break::Truncated {
+            last: 29_990,
+            head: 30_000
+        })
     );
 }

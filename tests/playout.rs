@@ -824,7 +824,14 @@ fn scenario_paced_cut_in() {
 }
 
 /// The sources of the paced rate test: (rate, channels).
-const RATES: [(u32, u16); 6] = [(8_000, 1), (16_000, 1), (22_050, 2), (44_100, 1), (44_100, 2), (48_000, 2)];
+const RATES: [(u32, u16); 6] = [
+    (8_000, 1),
+    (16_000, 1),
+    (22_050, 2),
+    (44_100, 1),
+    (44_100, 2),
+    (48_000, 2),
+];
 
 /// Issue #19, done-when: on the paced device too, programmes at every usual rate, mono and
 /// stereo, start at their own pitch and level from the first sample, without a click, and
@@ -834,7 +841,14 @@ fn on_a_paced_device_every_rate_starts_clean_and_on_time() {
     let device = PacedDevice::start();
     let dir = device.dir.path().to_path_buf();
     for (rate, channels) in RATES {
-        tone_at(&dir.join(format!("t-{rate}-{channels}.wav")), 1000.0, 0.3, 0.5, rate, channels);
+        tone_at(
+            &dir.join(format!("t-{rate}-{channels}.wav")),
+            1000.0,
+            0.3,
+            0.5,
+            rate,
+            channels,
+        );
     }
     let out = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "scenario_paced_rates", "--nocapture", "--test-threads=1"])
@@ -845,8 +859,16 @@ fn on_a_paced_device_every_rate_starts_clean_and_on_time() {
     std::thread::sleep(Duration::from_millis(300));
     let heard = device.finish();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    let events: Vec<String> = stdout.lines().filter_map(|l| l.strip_prefix("EVENT ")).map(str::to_string).collect();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events: Vec<String> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("EVENT "))
+        .map(str::to_string)
+        .collect();
     let starts = starts(&events);
     assert_eq!(starts.len(), RATES.len(), "{events:?}");
     let mut failures = Vec::new();
@@ -859,7 +881,9 @@ fn on_a_paced_device_every_rate_starts_clean_and_on_time() {
         audible.push(ms(heard.time_of(onset) - *scheduled));
         // Back to the zero crossing the tone starts from.
         let start = onset.saturating_sub(3);
-        let w = |from: usize, len: usize| &heard.left[(start + from).min(heard.left.len())..(start + from + len).min(heard.left.len())];
+        let w = |from: usize, len: usize| {
+            &heard.left[(start + from).min(heard.left.len())..(start + from + len).min(heard.left.len())]
+        };
         let peak = |w: &[f32]| w.iter().fold(0.0f32, |m, x| m.max(x.abs()));
         let step = |w: &[f32]| w.windows(2).map(|p| (p[1] - p[0]).abs()).fold(0.0f32, f32::max);
         let (f0, f1) = (heard.freq(start, 441), heard.freq(start + 4410, 441));
@@ -867,16 +891,27 @@ fn on_a_paced_device_every_rate_starts_clean_and_on_time() {
             failures.push(format!("{key}: {f0:.0} Hz in the first 10 ms, {f1:.0} Hz later"));
         }
         if (peak(w(0, 441)) - peak(w(4410, 441))).abs() > 0.08 {
-            failures.push(format!("{key}: level {:.2} first, {:.2} later", peak(w(0, 441)), peak(w(4410, 441))));
+            failures.push(format!(
+                "{key}: level {:.2} first, {:.2} later",
+                peak(w(0, 441)),
+                peak(w(4410, 441))
+            ));
         }
         let (jump, steady) = (step(w(0, 2205)), step(w(2646, 8379)));
         if jump > steady * 1.1 + 0.01 {
-            failures.push(format!("{key}: a step of {jump:.3} in the first 50 ms, {steady:.3} steady (a click)"));
+            failures.push(format!(
+                "{key}: a step of {jump:.3} in the first 50 ms, {steady:.3} steady (a click)"
+            ));
         }
     }
-    let (lo, hi) = audible.iter().fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(*x), b.max(*x)));
+    let (lo, hi) = audible
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(*x), b.max(*x)));
     if hi - lo > 6.0 {
-        failures.push(format!("heard {audible:?} ms after their instants: spread {:.1} ms", hi - lo));
+        failures.push(format!(
+            "heard {audible:?} ms after their instants: spread {:.1} ms",
+            hi - lo
+        ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     eprintln!("paced rates: heard {audible:?} ms after their instants");
@@ -891,7 +926,12 @@ fn scenario_paced_rates() {
     let first = Utc::now() + chrono::Duration::milliseconds(1200);
     for (i, (rate, channels)) in RATES.iter().enumerate() {
         let file = dir.join(format!("t-{rate}-{channels}.wav"));
-        let mut p = programme(&format!("t-{rate}-{channels}"), Priority::Normal, vec![Segment::Audio(file)], 1.0);
+        let mut p = programme(
+            &format!("t-{rate}-{channels}"),
+            Priority::Normal,
+            vec![Segment::Audio(file)],
+            1.0,
+        );
         p.scheduled_at = first + chrono::Duration::milliseconds(600 * i as i64);
         engine.submit(p);
     }

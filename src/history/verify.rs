@@ -66,14 +66,10 @@ pub fn parse_head(s: &str) -> Result<Head, String> {
 }
 
 /// Checks one row against the one before it: its number, its link and its own hash. Returns
-/// the row's number and hash, and the break it shows, if any. Column values are borrowed, so
-/// a walk allocates nothing per row.
-fn check_row(
-    r: &rusqlite::Row<'_>,
-    expected_seq: i64,
-    prev: &[u8; 32],
-    buf: &mut Vec<u8>,
-) -> rusqlite::Result<(i64, [u8; 32], Option<Break>)> {
+/// the row's number, its link (`prev_hash`), its hash, and the break it shows, if any. Without
+/// `before` (the first row of a stretch), the number and the link are the caller's to check.
+/// Column values are borrowed, so a walk allocates nothing per row.
+fn check_row(r: &rusqlite::Row<'_>, before: Option<(i64, &[u8; 32])>, buf: &mut Vec<u8>) -> rusqlite::Result<Checked> {
     let text = |i: usize| -> rusqlite::Result<Option<&str>> { Ok(r.get_ref(i)?.as_str_or_null()?) };
     let seq: i64 = r.get(0)?;
     let columns = [
@@ -88,57 +84,145 @@ fn check_row(
     ];
     let prev_hash = unhex(text(9)?.unwrap_or(""));
     let hash = unhex(text(10)?.unwrap_or(""));
-    let broken = if seq > expected_seq {
-        Some(Break::Deleted {
+    let broken = match before {
+        Some((expected_seq, _)) if seq > expected_seq => Some(Break::Deleted {
             from: expected_seq,
             to: seq - 1,
-        })
-    } else if prev_hash != *prev {
-        Some(Break::Relinked { seq })
-    } else if chain_hash(&prev_hash, seq, &columns, buf) != hash {
-        Some(Break::Edited { seq })
-    } else {
-        None
+        }),
+        Some((_, prev)) if prev_hash != *prev => Some(Break::Relinked { seq }),
+        _ if chain_hash(&prev_hash, seq, &columns, buf) != hash => Some(Break::Edited { seq }),
+        _ => None,
     };
-    Ok((seq, hash, broken))
+    Ok(Checked {
+        seq,
+        prev_hash,
+        hash,
+        broken,
+    })
 }
 
-/// Walks the whole chain in order, stopping at the first break.
-pub fn verify(store: &Store, published: Option<&Head>) -> Result<Report, StoreError> {
-    let conn = store.connection();
-    // One read transaction: the walk sees one consistent snapshot while the daemon appends.
-    let tx = conn.unchecked_transaction()?;
-    let mut stmt = tx.prepare(&format!("SELECT {} FROM events ORDER BY seq", StoredEvent::COLUMNS))?;
-    let mut rows = stmt.query([])?;
-    let mut expected_seq = 1i64;
-    let mut prev = unhex(GENESIS);
-    let mut events = 0i64;
-    let mut first_break = None;
-    let mut last: Option<(i64, [u8; 32])> = None;
-    let mut published_seen = false;
-    let mut buf = Vec::with_capacity(1024);
+/// One row, checked.
+struct Checked {
+    seq: i64,
+    prev_hash: [u8; 32],
+    hash: [u8; 32],
+    broken: Option<Break>,
+}
+
+/// A stretch of the chain, walked on its own.
+#[derive(Default)]
+struct Stretch {
+    events: i64,
+    /// The first row's number and link, for the caller to check against the row before it.
+    first: Option<(i64, [u8; 32])>,
+    /// The last row's number and hash.
+    last: Option<(i64, [u8; 32])>,
+    /// The first break inside the stretch (a published head that does not match counts).
+    first_break: Option<Break>,
+    published_seen: bool,
+}
+
+/// Walks the rows `range` in order.
+fn walk(
+    conn: &rusqlite::Connection,
+    range: std::ops::RangeInclusive<i64>,
+    published: Option<&Head>,
+) -> Result<Stretch, StoreError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM events WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
+        StoredEvent::COLUMNS
+    ))?;
+    let mut rows = stmt.query([range.start(), range.end()])?;
     let published_hash = published.map(|p| unhex(&p.hash));
+    let mut buf = Vec::with_capacity(1024);
+    let mut out = Stretch::default();
     while let Some(r) = rows.next()? {
-        let (seq, hash, broken) = check_row(r, expected_seq, &prev, &mut buf)?;
-        events += 1;
-        if first_break.is_none() {
-            first_break = broken;
+        let before = out.last.as_ref().map(|(seq, hash)| (seq + 1, hash));
+        let Checked {
+            seq,
+            prev_hash,
+            hash,
+            broken,
+        } = check_row(r, before, &mut buf)?;
+        out.events += 1;
+        out.first.get_or_insert((seq, prev_hash));
+        if out.first_break.is_none() {
+            out.first_break = broken;
         }
         if let (Some(p), Some(ph)) = (published, &published_hash)
             && p.seq == seq
         {
-            published_seen = true;
-            if *ph != hash && first_break.is_none() {
-                first_break = Some(Break::HeadMismatch { seq });
+            out.published_seen = true;
+            if *ph != hash && out.first_break.is_none() {
+                out.first_break = Some(Break::HeadMismatch { seq });
             }
         }
-        expected_seq = seq + 1;
-        prev = hash;
-        last = Some((seq, hash));
+        out.last = Some((seq, hash));
     }
+    Ok(out)
+}
+
+/// The break, if any, where a stretch starting with `first` joins the one that ended with
+/// `last` (`None`: the chain's start, after the genesis hash).
+fn join(last: Option<(i64, [u8; 32])>, first: Option<(i64, [u8; 32])>) -> Option<Break> {
+    let (seq, prev_hash) = first?;
+    let (expected, prev) = last.map_or((1, unhex(GENESIS)), |(s, h)| (s + 1, h));
+    if seq > expected {
+        Some(Break::Deleted {
+            from: expected,
+            to: seq - 1,
+        })
+    } else if prev_hash != prev {
+        Some(Break::Relinked { seq })
+    } else {
+        None
+    }
+}
+
+/// Below this many rows the walk stays on one thread.
+const SPLIT_ABOVE: i64 = 20_000;
+
+/// Walks the whole chain, finding the first break. Each row carries its own link, so a long
+/// history is walked as two halves on two threads (two read-only connections, each in one
+/// statement's snapshot, bounded by the first one's last row) and the halves are joined:
+/// a million events in half the time (issue #21).
+pub fn verify(store: &Store, published: Option<&Head>) -> Result<Report, StoreError> {
+    let conn = store.connection();
+    // One read transaction: the walk sees one consistent snapshot while the daemon appends.
+    let tx = conn.unchecked_transaction()?;
+    let (lo, hi): (Option<i64>, Option<i64>) = tx.query_row("SELECT min(seq), max(seq) FROM events", [], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    let (lo, hi) = (lo.unwrap_or(1), hi.unwrap_or(0));
+    let second = conn
+        .path()
+        .filter(|p| !p.is_empty() && hi - lo > SPLIT_ABOVE)
+        .and_then(|p| rusqlite::Connection::open_with_flags(p, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok());
+    let (a, b) = match second {
+        Some(other) => {
+            let mid = lo + (hi - lo) / 2;
+            std::thread::scope(|s| {
+                let upper = s.spawn(move || walk(&other, mid + 1..=hi, published));
+                let lower = walk(&tx, lo..=mid, published);
+                // A panic in the walk is a bug, not a verdict on the history: say so.
+                let upper = upper
+                    .join()
+                    .unwrap_or_else(|_| Err(StoreError::Lost("the verification thread stopped".into())));
+                (lower, upper)
+            })
+        }
+        None => (walk(&tx, lo..=hi, published), Ok(Stretch::default())),
+    };
+    let (a, b) = (a?, b?);
+    tx.finish()?;
+    let mut first_break = join(None, a.first)
+        .or(a.first_break)
+        .or_else(|| join(a.last, b.first))
+        .or(b.first_break);
+    let last = b.last.or(a.last);
     let head = last.map(|(seq, h)| Head { seq, hash: hex(&h) });
     if let Some(p) = published
-        && !published_seen
+        && !(a.published_seen || b.published_seen)
         && first_break.is_none()
     {
         let last = head.as_ref().map_or(0, |h| h.seq);
@@ -148,11 +232,8 @@ pub fn verify(store: &Store, published: Option<&Head>) -> Result<Report, StoreEr
             Break::Deleted { from: p.seq, to: p.seq }
         });
     }
-    drop(rows);
-    drop(stmt);
-    tx.finish()?;
     Ok(Report {
-        events,
+        events: a.events + b.events,
         head,
         first_break,
     })
@@ -197,7 +278,7 @@ impl Walker {
         let mut buf = Vec::with_capacity(1024);
         let mut n = 0;
         while let Some(r) = rows.next()? {
-            let (seq, hash, broken) = check_row(r, self.next_seq, &self.prev, &mut buf)?;
+            let Checked { seq, hash, broken, .. } = check_row(r, Some((self.next_seq, &self.prev)), &mut buf)?;
             n += 1;
             self.broken = broken;
             if self.broken.is_some() {
