@@ -779,3 +779,43 @@ fn a_history_others_can_read_is_warned_about() {
     }
     assert!(text.contains("chmod go-rwx"), "{text}");
 }
+
+/// Issue #21: a sound device whose open never returns (here the ALSA `file` plugin writing into
+/// a FIFO nobody reads; PulseAudio and USB cards stall the same way) froze the playout thread:
+/// the programme was never reported and SIGTERM waited forever for that thread. The open now
+/// runs beside the line and gives up after a few seconds: the failure is reported and recorded,
+/// and the daemon still stops when asked.
+#[test]
+fn a_sound_device_that_hangs_when_opened_is_reported_and_loaxa_still_stops() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("treo", &at(3), "tone.wav", ""),
+    );
+    let fifo = st.path().join("nobody-reads.fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a plain mkfifo on a path the test owns.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    std::fs::write(
+        st.capture.config(),
+        format!(
+            "pcm.!default {{\n  type plug\n  slave {{ pcm {{ type file; slave.pcm {{ type null }}; file \"{}\"; format \"raw\" }}; format S16_LE; rate 44100; channels 2 }}\n}}\n",
+            fifo.display()
+        ),
+    )
+    .unwrap();
+    let mut child = st.start();
+    let error = st.wait_for("device_error", None, 30);
+    let reason = error.details_json()["reason"].as_str().unwrap().to_string();
+    assert!(reason.contains("did not open"), "{reason}");
+    // The post does not wait for the loudspeaker.
+    st.wait_for("post_succeeded", Some("treo"), 20);
+    let t = Instant::now();
+    assert!(sigterm(&mut child).success(), "stopped cleanly");
+    assert!(t.elapsed() < Duration::from_secs(15), "SIGTERM took {:?}", t.elapsed());
+    eprintln!(
+        "reliability: unattended: a device that hangs on open: reported ({reason}); SIGTERM obeyed in {} ms",
+        t.elapsed().as_millis()
+    );
+}

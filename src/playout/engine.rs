@@ -97,14 +97,23 @@ pub enum PlayoutEvent {
 
 enum Msg {
     Submit(Programme),
-    Shutdown { cut: bool },
-    FirstSample { token: u64, started: Started },
-    Ended { token: u64 },
+    Shutdown {
+        cut: bool,
+    },
+    FirstSample {
+        token: u64,
+        started: Started,
+    },
+    Ended {
+        token: u64,
+    },
     DeviceError(String),
+    /// The device open started on its own thread has returned.
+    Opened(Result<Output, String>),
 }
 
 thread_local! {
-    /// ALSA's messages on the engine thread (alsa-lib's handler is per thread).
+    /// ALSA's messages on the thread that opens the device (alsa-lib's handler is per thread).
     static ALSA_MESSAGES: std::cell::RefCell<Option<std::rc::Rc<std::cell::RefCell<alsa::Output>>>> =
         const { std::cell::RefCell::new(None) };
 }
@@ -182,6 +191,8 @@ impl OnAir {
 pub const HANDOVER: Duration = Duration::from_millis(400);
 /// Longest sleep between wall-clock checks.
 const MAX_NAP: Duration = Duration::from_millis(250);
+/// An open that has not returned after this long is reported as a device problem.
+const OPEN_LIMIT: Duration = Duration::from_secs(5);
 /// A programme's last samples leave the device this long after the callback pulled them (two
 /// periods of ~23 ms, with margin): the device stays open that long after it.
 const TAIL: Duration = Duration::from_millis(200);
@@ -207,6 +218,9 @@ struct Line {
     pending_preroll: bool,
     /// Since when nothing has been on air or waiting, with the device still open.
     idle_since: Option<Instant>,
+    /// A device open under way on its own thread: since when, and whether it was reported as
+    /// taking too long.
+    opening: Option<(Instant, bool)>,
 }
 
 impl Line {
@@ -226,6 +240,7 @@ impl Line {
             stopping: false,
             pending_preroll: false,
             idle_since: None,
+            opening: None,
         }
     }
 
@@ -234,10 +249,6 @@ impl Line {
     }
 
     fn run(mut self, rx: mpsc::Receiver<Msg>) {
-        // ALSA's own messages ("ALSA lib pcm.c:…") would go raw to stderr, several lines per
-        // retry; on this thread (where the device is opened) they are caught instead and
-        // folded into one line of the failure's reason.
-        ALSA_MESSAGES.set(alsa::Output::local_error_handler().ok());
         loop {
             match rx.recv_timeout(self.nap(Utc::now())) {
                 Ok(msg) => self.handle(msg),
@@ -282,6 +293,9 @@ impl Line {
         }
         if let Some(since) = self.idle_since {
             nap = nap.min((since + TAIL).saturating_duration_since(Instant::now()));
+        }
+        if let Some((since, false)) = self.opening {
+            nap = nap.min((since + OPEN_LIMIT).saturating_duration_since(Instant::now()));
         }
         nap
     }
@@ -333,6 +347,7 @@ impl Line {
                     });
                 }
             }
+            Msg::Opened(result) => self.opened(result),
             Msg::DeviceError(reason) => {
                 tracing::error!(reason, "{}", t!("log-device-error"));
                 self.output = None;
@@ -354,6 +369,7 @@ impl Line {
         // first) and cuts in on this same tick.
         self.preroll(now);
         self.cut_in_for_emergency(now);
+        self.watch_the_open();
         self.give_up_without_device(now);
         if !self.stopping {
             self.start_next();
@@ -444,18 +460,46 @@ impl Line {
         }
     }
 
+    /// Opens the device on a thread of its own: an open can hang (a stalled USB card, a sound
+    /// server that does not answer, a FIFO nobody reads), and on this thread it froze the line
+    /// and made SIGTERM wait forever (issue #21). The result comes back as a message; an open
+    /// that takes longer than [`OPEN_LIMIT`] is reported (see [`Line::watch_the_open`]).
     fn open_device(&mut self) {
+        if self.opening.is_some() {
+            return;
+        }
         if let Some((at, _)) = self.device_retry
             && Instant::now() < at
         {
             return;
         }
-        let tx = self.tx.clone();
-        match super::device::open(&self.settings.device, move |e| {
-            let _ = tx.send(Msg::DeviceError(e.to_string()));
-        }) {
+        let (tx, name) = (self.tx.clone(), self.settings.device.clone());
+        let spawned = std::thread::Builder::new()
+            .name("loaxa-device-open".into())
+            .spawn(move || {
+                // ALSA's messages ("ALSA lib pcm.c:…") are caught on this thread and folded into the
+                // reason instead of going raw to stderr.
+                ALSA_MESSAGES.set(alsa::Output::local_error_handler().ok());
+                let errors = tx.clone();
+                let result = super::device::open(&name, move |e| {
+                    let _ = errors.send(Msg::DeviceError(e.to_string()));
+                });
+                let result = result.map_err(|reason| match alsa_noise() {
+                    Some(noise) => format!("{reason} (ALSA: {noise})"),
+                    None => reason,
+                });
+                let _ = tx.send(Msg::Opened(result));
+            });
+        match spawned {
+            Ok(_) => self.opening = Some((Instant::now(), false)),
+            Err(e) => self.device_failed(e.to_string()),
+        }
+    }
+
+    fn opened(&mut self, result: Result<Output, String>) {
+        self.opening = None;
+        match result {
             Ok(output) => {
-                let _ = self.alsa_noise();
                 if self.device_problem.take().is_some() {
                     tracing::info!(device = self.settings.device, "{}", t!("log-device-back"));
                 }
@@ -463,39 +507,40 @@ impl Line {
                 self.output = Some(output);
                 self.device_retry = None;
             }
-            Err(reason) => {
-                let reason = match self.alsa_noise() {
-                    Some(noise) => format!("{reason} (ALSA: {noise})"),
-                    None => reason,
-                };
-                let backoff = self.device_retry.map_or(Duration::from_millis(500), |(_, b)| {
-                    (b * 2).min(Duration::from_secs(10))
-                });
-                self.device_retry = Some((Instant::now() + backoff, backoff));
-                if self.device_problem.as_deref() != Some(reason.as_str()) {
-                    tracing::error!(reason, "{}", t!("log-device-retry"));
-                    self.emit(PlayoutEvent::DeviceError { reason: reason.clone() });
-                    self.device_problem = Some(reason);
-                }
-            }
+            Err(reason) => self.device_failed(reason),
         }
     }
 
-    /// What ALSA said since the last call, as one line; the buffer starts again empty.
-    fn alsa_noise(&mut self) -> Option<String> {
-        let text = ALSA_MESSAGES.with_borrow(|o| o.as_ref().map(|o| o.borrow().to_string()))?;
-        if text.trim().is_empty() {
-            return None;
+    /// Reports an open that is taking too long, once; the line keeps waiting for it and does
+    /// not start another.
+    fn watch_the_open(&mut self) {
+        if let Some((since, reported)) = &mut self.opening
+            && !*reported
+            && since.elapsed() >= OPEN_LIMIT
+        {
+            *reported = true;
+            self.device_failed(t!("playout-device-hung", seconds = OPEN_LIMIT.as_secs()));
         }
-        // A fresh buffer: the crate's way to empty it.
-        ALSA_MESSAGES.set(alsa::Output::local_error_handler().ok());
-        let mut lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        lines.dedup();
-        Some(lines.join(" | "))
+    }
+
+    /// The device could not be opened: retried with a growing pause, reported when the reason
+    /// changes.
+    fn device_failed(&mut self, reason: String) {
+        let backoff = self.device_retry.map_or(Duration::from_millis(500), |(_, b)| {
+            (b * 2).min(Duration::from_secs(10))
+        });
+        self.device_retry = Some((Instant::now() + backoff, backoff));
+        if self.device_problem.as_deref() != Some(reason.as_str()) {
+            tracing::error!(reason, "{}", t!("log-device-retry"));
+            self.emit(PlayoutEvent::DeviceError { reason: reason.clone() });
+            self.device_problem = Some(reason);
+        }
     }
 
     fn give_up_without_device(&mut self, now: DateTime<Utc>) {
-        if self.output.is_some() {
+        // Not while an open is under way and not yet overdue: a programme that fell due while
+        // loaxa was down is already past the limit when the device starts opening.
+        if self.output.is_some() || matches!(self.opening, Some((_, false))) {
             return;
         }
         let limit = now - chrono::Duration::from_std(self.settings.give_up).unwrap_or_default();
@@ -612,6 +657,21 @@ impl Line {
             });
         }
     }
+}
+
+/// What ALSA said on this thread since the last call, as one line; the buffer starts again
+/// empty. ALSA's own messages ("ALSA lib pcm.c:…") would go raw to stderr, several lines per
+/// retry; on the thread that opens the device they are caught and folded into the reason.
+fn alsa_noise() -> Option<String> {
+    let text = ALSA_MESSAGES.with_borrow(|o| o.as_ref().map(|o| o.borrow().to_string()))?;
+    if text.trim().is_empty() {
+        return None;
+    }
+    // A fresh buffer: the crate's way to empty it.
+    ALSA_MESSAGES.set(alsa::Output::local_error_handler().ok());
+    let mut lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    lines.dedup();
+    Some(lines.join(" | "))
 }
 
 /// Decodes every file once and opens the decoders that will play.
