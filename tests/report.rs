@@ -339,6 +339,22 @@ fn csv_holds_the_same_tables() {
     );
     let failures = rows.iter().filter(|r| r.len() == 7 && r[0].parse::<i64>().is_ok());
     assert_eq!(failures.count(), 8);
+    // Issue #20: in every table (a titled block after the station's details), each row is as
+    // wide as its header; the per-bulletin rows had a title the header lacked, and in
+    // LibreOffice every number sat under the wrong heading.
+    let blocks: Vec<&[Vec<String>]> = rows.split(|r| r.iter().all(String::is_empty)).skip(1).collect();
+    assert!(blocks.len() >= 6, "{blocks:#?}");
+    for block in blocks.iter().filter(|b| b.len() > 2) {
+        let (title, header) = (&block[0][0], &block[1]);
+        for row in &block[2..] {
+            assert_eq!(row.len(), header.len(), "{title}: header {header:?}, row {row:?}");
+        }
+    }
+    let bulletins = blocks
+        .iter()
+        .find(|b| b[0][0] == "Theo bản tin")
+        .expect("the per-bulletin table");
+    assert_eq!(bulletins[1][..3], ["Bản tin", "Tiêu đề", "Chiến dịch"]);
 }
 
 #[test]

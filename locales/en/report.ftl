@@ -22,6 +22,7 @@ report-by-broadcast = By broadcast
 report-by-channel = By channel
 report-campaign = Campaign
 report-broadcast = Broadcast
+report-bulletin-title = Title
 report-channel = Channel
 report-total = Total
 report-loudspeaker = Loudspeaker

@@ -22,6 +22,7 @@ report-by-broadcast = Theo bản tin
 report-by-channel = Theo kênh
 report-campaign = Chiến dịch
 report-broadcast = Bản tin
+report-bulletin-title = Tiêu đề
 report-channel = Kênh
 report-total = Tổng cộng
 report-loudspeaker = Loa truyền thanh

@@ -33,40 +33,38 @@ pub fn write(out: &mut impl Write, r: &Report, lang: Lang) -> std::io::Result<()
     }
     w.write_record([""])?;
 
-    let header = |first: &str, extra: Option<&str>| -> Vec<String> {
-        let mut h = vec![first.to_string()];
-        h.extend(extra.map(str::to_string));
+    // The leading columns of a table (name, and for bulletins their title and campaign), then
+    // the counts: a header and its rows are built from the same list, so they stay as wide.
+    let header = |leading: &[&str]| -> Vec<String> {
+        let mut h: Vec<String> = leading.iter().map(|s| s.to_string()).collect();
         h.extend(count_columns().map(|c| column_label(l, c).to_string()));
         h
     };
-    let row = |first: &str, extra: Option<&str>, c: &Counts| -> Vec<String> {
-        let mut r = vec![first.to_string()];
-        r.extend(extra.map(str::to_string));
+    let row = |leading: &[&str], c: &Counts| -> Vec<String> {
+        let mut r: Vec<String> = leading.iter().map(|s| s.to_string()).collect();
         r.extend(count_columns().map(|col| column_value(c, col).to_string()));
         r
     };
 
     w.write_record([l.by_campaign])?;
-    w.write_record(header(l.campaign, None))?;
+    w.write_record(header(&[l.campaign]))?;
     for (k, c) in &t.by_campaign {
-        w.write_record(row(k, None, c))?;
+        w.write_record(row(&[k], c))?;
     }
-    w.write_record(row(l.total, None, &t.total))?;
+    w.write_record(row(&[l.total], &t.total))?;
     w.write_record([""])?;
 
     w.write_record([l.by_broadcast])?;
-    w.write_record(header(l.broadcast, Some(l.campaign)))?;
+    w.write_record(header(&[l.broadcast, l.bulletin_title, l.campaign]))?;
     for (id, (title, campaign, c)) in &t.by_broadcast {
-        let mut r = row(id, Some(campaign), c);
-        r.insert(1, title.clone());
-        w.write_record(r)?;
+        w.write_record(row(&[id, title, campaign], c))?;
     }
     w.write_record([""])?;
 
     w.write_record([l.by_channel])?;
-    w.write_record(header(l.channel, None))?;
+    w.write_record(header(&[l.channel]))?;
     for (ch, c) in &t.by_channel {
-        w.write_record(row(&l.channel_name(ch), None, c))?;
+        w.write_record(row(&[&l.channel_name(ch)], c))?;
     }
     w.write_record([""])?;
 

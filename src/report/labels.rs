@@ -69,6 +69,7 @@ labels! {
     by_channel,
     campaign,
     broadcast,
+    bulletin_title,
     channel,
     total,
     loudspeaker,
