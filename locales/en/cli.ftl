@@ -11,7 +11,7 @@ cli-schedules-invalid = { $n ->
 cli-not-a-date = `{ $text }` is not a date or date-time: write 2024-04-15, 15/04/2024, 2024-04-15T06:00 or "15/04/2024 6h"
 cli-no-schedules-folder-hint = create the folder, or set `schedules = "…"` under [station] in the config
 cli-days-too-far = --days: the window ends after the last date loaxa can handle
-cli-secret-missing = channel `{ $channel }`: { $why }; its posts will fail until it is set
+cli-secret-missing = channel `{ $channel }`: { $why }; its posts wait in the outbox until it is set and loaxa is restarted
 cli-check-summary = { $files ->
             [one] 1 schedule file
            *[other] { $files } schedule files

@@ -4,7 +4,7 @@ help = loaxa, the commune loudspeaker: plays scheduled bulletins on the loudspea
 help-after =
     Typical use:
       loaxa check                 validate loaxa.toml and every file in schedules/
-      loaxa plan --days 2         show what airs today and tomorrow
+      loaxa plan --days 2         show what airs in the next 48 hours
       loaxa plan --from 2024-05-01 --to 2024-06-01 --json > may.jsonl
 
     Exit codes: 0 success, 1 invalid schedules, 2 usage or configuration error.

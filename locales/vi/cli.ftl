@@ -8,7 +8,7 @@ cli-schedules-invalid = lịch phát có { $n } lỗi; hãy sửa trước (`loa
 cli-not-a-date = `{ $text }` không phải ngày hay ngày giờ: hãy viết 15/04/2024, "15/04/2024 6h", 2024-04-15 hoặc 2024-04-15T06:00
 cli-no-schedules-folder-hint = tạo thư mục đó, hoặc ghi `schedules = "…"` trong phần [station] của cấu hình
 cli-days-too-far = --days: khoảng thời gian kết thúc sau ngày cuối cùng loaxa xử lý được
-cli-secret-missing = kênh `{ $channel }`: { $why }; bài đăng lên kênh này sẽ lỗi cho đến khi đặt xong
+cli-secret-missing = kênh `{ $channel }`: { $why }; bài đăng lên kênh này chờ trong hàng đợi cho đến khi đặt xong và khởi động lại loaxa
 cli-check-summary = { $files } tệp lịch phát, { $broadcasts } bản tin: { $errors } lỗi, { $warnings } cảnh báo
 cli-check-failed = { $summary }. Hãy sửa các lỗi ở trên; chưa sửa xong thì không dùng gì từ các tệp này.
 cli-ok = tốt

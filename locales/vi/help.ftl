@@ -4,7 +4,7 @@ help = loaxa, loa truyền thanh xã: phát các bản tin theo lịch trên đ�
 help-after =
     Cách dùng thường gặp:
       loaxa check                 kiểm tra loaxa.toml và mọi tệp trong schedules/
-      loaxa plan --days 2         xem lịch phát hôm nay và ngày mai
+      loaxa plan --days 2         xem lịch phát trong 48 giờ tới
       loaxa plan --from 01/05/2024 --to 01/06/2024 --json > thang-5.jsonl
 
     Mã thoát: 0 thành công, 1 lịch phát có lỗi, 2 sai lệnh hoặc sai cấu hình.
