@@ -35,19 +35,53 @@ macro_rules! showln {
     }};
 }
 
+/// Set once by the daemon under `--log-format json`: then every line it writes, the start-up
+/// summary and the refusals included, goes out as a JSON log record (issue #20).
+static JSON_LOGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes [`say`], [`error`], [`warning`] and [`help`] write JSON log records.
+pub fn log_as_json() {
+    JSON_LOGS.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn json_logs() -> bool {
+    JSON_LOGS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A line for the operator on stdout (the daemon's start-up summary), or an info record.
+pub fn say(line: impl std::fmt::Display) {
+    if json_logs() {
+        tracing::info!(target: "loaxa::summary", "{line}");
+    } else {
+        outln!("{line}");
+    }
+}
+
 /// `error: …` on stderr, the word in the people's language (`lỗi: …`).
 pub fn error(message: impl std::fmt::Display) {
-    errln!("{}: {message}", t!("diag-error"));
+    if json_logs() {
+        tracing::error!("{message}");
+    } else {
+        errln!("{}: {message}", t!("diag-error"));
+    }
 }
 
 /// `warning: …` on stderr, the word in the people's language (`cảnh báo: …`).
 pub fn warning(message: impl std::fmt::Display) {
-    errln!("{}: {message}", t!("diag-warning"));
+    if json_logs() {
+        tracing::warn!("{message}");
+    } else {
+        errln!("{}: {message}", t!("diag-warning"));
+    }
 }
 
 /// `help: …` on stderr, the word in the people's language (`gợi ý: …`).
 pub fn help(message: impl std::fmt::Display) {
-    errln!("{}: {message}", t!("diag-help"));
+    if json_logs() {
+        tracing::info!("{message}");
+    } else {
+        errln!("{}: {message}", t!("diag-help"));
+    }
 }
 
 /// Read-only commands (`check`, `plan`, `history`, `verify`, `report`, `status`, `devices`)

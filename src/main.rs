@@ -57,11 +57,16 @@ fn init_logging(format: loaxa::cli::LogFormat) {
         // Every line passes the redaction layer: a platform that echoes a token in an error
         // body cannot put it in the journal.
         .with_writer(|| loaxa::redact::Redacting(std::io::stderr()))
+        // Colour only for a person at a terminal: a file, a pipe or the journal gets plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         // On a failed write the library says so with `eprintln!`, which panics when stderr is
         // what failed (a full disk, journald gone) and takes the logging thread with it.
         .log_internal_errors(false);
     match format {
-        loaxa::cli::LogFormat::Json => builder.json().init(),
+        loaxa::cli::LogFormat::Json => {
+            builder.json().init();
+            loaxa::console::log_as_json();
+        }
         loaxa::cli::LogFormat::Text => builder.init(),
     }
 }

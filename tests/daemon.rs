@@ -558,3 +558,48 @@ fn viewers_at_once_share_one_dashboard_build() {
     assert!(sigterm(&mut child).success());
     eprintln!("dashboard: 8 viewers at once, {n} build(s)");
 }
+
+/// Issue #20: with `--log-format json` every line the daemon writes is JSON (the start-up
+/// summary was 23 lines of plain text), and logs written to a pipe carry no colour codes.
+#[test]
+fn logs_to_a_pipe_are_plain_and_json_logs_are_json_throughout() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("sang", &at(3), "tone.wav", ""),
+    );
+    for json in [false, true] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_loaxa"));
+        cmd.arg("--config").arg(st.path().join("loaxa.toml")).arg("run");
+        if json {
+            cmd.args(["--log-format", "json"]);
+        }
+        let mut child = cmd
+            .env("ALSA_CONFIG_PATH", st.capture.config())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        st.wait_for("schedule_loaded", None, 10);
+        std::thread::sleep(Duration::from_secs(1));
+        assert!(sigterm(&mut child).success());
+        let out = child.wait_with_output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!text.contains('\u{1b}'), "colour codes in a pipe:\n{text}");
+        assert!(text.lines().count() > 5, "{text}");
+        if json {
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                assert!(
+                    serde_json::from_str::<serde_json::Value>(line).is_ok_and(|v| v.is_object()),
+                    "not JSON: {line}"
+                );
+            }
+            assert!(text.contains("Đài xã Thử"), "the summary is there: {text}");
+        }
+    }
+}

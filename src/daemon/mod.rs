@@ -655,11 +655,16 @@ async fn wait_for_stop(reloader: &reload::Reloader, dead: impl Fn() -> Option<St
 
 /// What an operator sees when loaxa starts.
 fn summary(shared: &Arc<Shared>, addr: &str) {
+    use crate::console::say;
     let tz = shared.config.station.timezone;
     let set = shared.set();
     let now = Utc::now();
-    outln!("loaxa {} — {}", env!("CARGO_PKG_VERSION"), shared.config.station.name);
-    outln!(
+    say(format!(
+        "loaxa {} — {}",
+        env!("CARGO_PKG_VERSION"),
+        shared.config.station.name
+    ));
+    say(format!(
         "  {}",
         t!(
             "daemon-summary-set",
@@ -667,37 +672,40 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
             broadcasts = set.broadcasts.len(),
             timezone = tz.name()
         )
-    );
-    outln!(
+    ));
+    say(format!(
         "  {}",
         t!("daemon-summary-status", url = format!("http://{addr}/status"))
-    );
+    ));
     if let Some(w) = shared.config.http.exposure_warning() {
-        outln!("  {}: {w}", t!("daemon-summary-warning"));
+        say(format!("  {}: {w}", t!("daemon-summary-warning")));
         tracing::warn!("{w}");
     }
     let device = &shared.config.audio.device;
     match crate::playout::device::find(device) {
-        Ok(()) => outln!("  {}", t!("daemon-summary-device", device = device)),
-        Err(e) => outln!("  {}", t!("daemon-summary-device-problem", device = device, why = e)),
+        Ok(()) => say(format!("  {}", t!("daemon-summary-device", device = device))),
+        Err(e) => say(format!(
+            "  {}",
+            t!("daemon-summary-device-problem", device = device, why = e)
+        )),
     }
     {
         let st = shared.schedule.lock().unwrap_or_else(|p| p.into_inner());
         if let Source::LastGood(t) = st.source {
-            outln!(
+            say(format!(
                 "  {}",
                 t!(
                     "status-last-good",
                     saved = t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
                 )
-            );
+            ));
         }
     }
     let next = crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz);
-    outln!("  {}", t!("status-next"));
+    say(format!("  {}", t!("status-next")));
     for o in next.iter().take(5) {
         let secs = (o.at - now).num_seconds();
-        outln!(
+        say(format!(
             "    {}  {}  {}  {}",
             o.at.with_timezone(&tz).format("%d/%m %H:%M:%S"),
             t!(
@@ -707,10 +715,10 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
             ),
             o.broadcast.id,
             o.broadcast.channels.join(",")
-        );
+        ));
     }
     if next.is_empty() {
-        outln!("    {}", t!("daemon-summary-nothing"));
+        say(format!("    {}", t!("daemon-summary-nothing")));
     }
     let problems = shared
         .channel_problems
@@ -719,8 +727,8 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
         .clone();
     for ch in shared.config.channels.keys() {
         match problems.get(ch) {
-            Some(p) => outln!("  {}", t!("daemon-summary-channel-off", channel = ch, why = p)),
-            None => outln!("  {}", t!("daemon-summary-channel-ready", channel = ch)),
+            Some(p) => say(format!("  {}", t!("daemon-summary-channel-off", channel = ch, why = p))),
+            None => say(format!("  {}", t!("daemon-summary-channel-ready", channel = ch))),
         }
     }
 }
