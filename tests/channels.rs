@@ -524,8 +524,16 @@ async fn board_publishes_once_and_renders_page_and_feed() {
     assert_eq!(posts.len(), 1);
     let html = channels::board::render_html("Đài xã", "ch", &posts, TZ);
     assert!(html.contains("Kích hoạt tài khoản định danh điện tử mức 2") && html.contains("lang=\"vi\""));
-    let atom = channels::board::render_atom("Đài xã", "ch", "http://127.0.0.1:8640", &posts);
+    let now = chrono::Utc::now();
+    let atom = channels::board::render_atom("Đài xã", "ch", "https://loa.xa-thu.gov.vn", &posts, now);
     assert!(atom.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">") && atom.contains("<entry>"));
+    // Issue #20, RFC 4287 §4.1.1: a feed names its author (no entry does here); links come
+    // from the public address; an empty feed is updated now, not on 1 January 1970.
+    assert!(atom.contains("<author><name>Đài xã</name></author>"), "{atom}");
+    assert!(atom.contains("href=\"https://loa.xa-thu.gov.vn/board/ch/feed.xml\""), "{atom}");
+    let empty = channels::board::render_atom("Đài xã", "ch", "https://loa.xa-thu.gov.vn", &[], now);
+    assert!(!empty.contains("1970"), "{empty}");
+    assert!(empty.contains(&format!("<updated>{}", now.format("%Y-%m-%dT%H:%M"))), "{empty}");
 }
 
 // ------------------------------------------------------------------ the outbox, end to end

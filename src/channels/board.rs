@@ -143,9 +143,10 @@ pub fn render_html(station: &str, channel: &str, posts: &[BoardPost], tz: chrono
     )
 }
 
-/// The Atom feed of the same posts.
-pub fn render_atom(station: &str, channel: &str, base_url: &str, posts: &[BoardPost]) -> String {
-    let updated = posts.first().map(|p| p.published_at).unwrap_or_default();
+/// The Atom feed of the same posts. The station is the feed's author (RFC 4287 §4.1.1: a feed
+/// names one unless every entry does); a feed with no post yet was last updated `now`.
+pub fn render_atom(station: &str, channel: &str, base_url: &str, posts: &[BoardPost], now: DateTime<Utc>) -> String {
+    let updated = posts.first().map_or(now, |p| p.published_at);
     let mut entries = String::new();
     for p in posts {
         entries += &format!(
@@ -160,7 +161,7 @@ pub fn render_atom(station: &str, channel: &str, base_url: &str, posts: &[BoardP
     }
     format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><id>urn:loaxa:board:{c}</id><title>{s}</title><updated>{u}</updated>\
-<link rel=\"self\" href=\"{b}/board/{c}/feed.xml\"/>\n{entries}</feed>\n",
+<author><name>{s}</name></author><link rel=\"self\" href=\"{b}/board/{c}/feed.xml\"/><link rel=\"alternate\" type=\"text/html\" href=\"{b}/board/{c}\"/>\n{entries}</feed>\n",
         c = escape(channel),
         s = escape(station),
         u = utc_text(updated),

@@ -275,7 +275,7 @@ async fn board_feed(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> R
                 (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
                 (header::CACHE_CONTROL, BOARD_CACHE),
             ],
-            board::render_atom(&s.config.station.name, &name, &base, &posts),
+            board::render_atom(&s.config.station.name, &name, &base, &posts, chrono::Utc::now()),
         )
             .into_response(),
         _ => (
