@@ -530,10 +530,16 @@ async fn board_publishes_once_and_renders_page_and_feed() {
     // Issue #20, RFC 4287 §4.1.1: a feed names its author (no entry does here); links come
     // from the public address; an empty feed is updated now, not on 1 January 1970.
     assert!(atom.contains("<author><name>Đài xã</name></author>"), "{atom}");
-    assert!(atom.contains("href=\"https://loa.xa-thu.gov.vn/board/ch/feed.xml\""), "{atom}");
+    assert!(
+        atom.contains("href=\"https://loa.xa-thu.gov.vn/board/ch/feed.xml\""),
+        "{atom}"
+    );
     let empty = channels::board::render_atom("Đài xã", "ch", "https://loa.xa-thu.gov.vn", &[], now);
     assert!(!empty.contains("1970"), "{empty}");
-    assert!(empty.contains(&format!("<updated>{}", now.format("%Y-%m-%dT%H:%M"))), "{empty}");
+    assert!(
+        empty.contains(&format!("<updated>{}", now.format("%Y-%m-%dT%H:%M"))),
+        "{empty}"
+    );
 }
 
 // ------------------------------------------------------------------ the outbox, end to end
@@ -1253,4 +1259,59 @@ async fn a_killed_loaxa_post_is_resolved_by_the_next_without_a_second_post() {
     let rows = outbox.list(None).unwrap();
     assert_eq!(rows.len(), 1, "one row: the killed attempt's, now settled");
     assert_eq!(rows[0].state, State::Succeeded);
+}
+
+/// Issue #20: on WordPress and the board the link appeared twice (once in the text from the
+/// default template, once as the anchor the channel adds), and lines wrapped in the schedule
+/// file stayed broken mid-sentence. Paragraphs now join their wrapped lines as Markdown does.
+#[test]
+fn wordpress_and_the_board_show_the_link_once_and_join_wrapped_lines() {
+    use loaxa::channels::template::{Vars, default_template, render};
+    use loaxa::config::ChannelKind;
+    let written = "Bà con mang căn cước công dân\nđến Công an xã để kích hoạt VNeID.\n\nHạn chót: 30/6.";
+    let joined = "<p>Bà con mang căn cước công dân đến Công an xã để kích hoạt VNeID.</p><p>Hạn chót: 30/6.</p>";
+    let d0 = delivery("");
+    let vars = |kind| {
+        render(
+            default_template(kind),
+            &Vars {
+                title: &d0.title,
+                text: written,
+                link: "https://vneid.gov.vn",
+                at: d0.scheduled_at,
+                tz: TZ,
+                station: "Đài xã",
+            },
+        )
+    };
+    let s = Setup::new("kind = \"wordpress\"\nusername = \"bientap\"\nurl = \"http://127.0.0.1:9\"");
+    let d = Delivery {
+        text: vars(ChannelKind::Wordpress),
+        ..delivery("")
+    };
+    let call = channels::wordpress::call(&s.ctx(), &d);
+    let loaxa::channels::http::Body::Json(body) = &call.body else {
+        panic!("JSON body")
+    };
+    let content = body["content"].as_str().unwrap();
+    assert_eq!(
+        content.matches("vneid.gov.vn").count(),
+        2,
+        "one link (href and text): {content}"
+    );
+    assert!(content.starts_with(joined), "{content}");
+    let post = channels::board::BoardPost {
+        id: "x".into(),
+        title: d.title.clone(),
+        text: vars(ChannelKind::Board),
+        link: Some("https://vneid.gov.vn".into()),
+        published_at: d.scheduled_at,
+    };
+    let html = channels::board::render_html("Đài xã", "ch", &[post], TZ);
+    assert_eq!(
+        html.matches("vneid.gov.vn").count(),
+        2,
+        "one link (href and text): {html}"
+    );
+    assert!(html.contains(joined), "{html}");
 }

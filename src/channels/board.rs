@@ -113,11 +113,8 @@ pub fn render_html(station: &str, channel: &str, posts: &[BoardPost], tz: chrono
     let mut items = String::new();
     for p in posts {
         let when = p.published_at.with_timezone(&tz).format("%d/%m/%Y %H:%M");
-        let paragraphs: String = p
-            .text
-            .split("\n\n")
-            .filter(|x| !x.trim().is_empty())
-            .map(|x| format!("<p>{}</p>", escape(x.trim()).replace('\n', "<br>")))
+        let paragraphs: String = super::template::paragraphs(&p.text)
+            .map(|x| format!("<p>{}</p>", escape(&x)))
             .collect();
         let link = p
             .link

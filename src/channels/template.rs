@@ -22,14 +22,33 @@ pub struct Vars<'a> {
 }
 
 pub const DEFAULT_TEMPLATE: &str = "{title}\n\n{text}\n\n{link}";
-/// For platforms that show the title on its own (WordPress, Zalo, the board).
+/// For platforms that show the title on its own (Zalo).
 pub const DEFAULT_TEMPLATE_TITLED: &str = "{text}\n\n{link}";
+/// For pages that show the title and make the link an anchor of their own (WordPress, the
+/// board): the link in the text too showed it twice (issue #20).
+pub const DEFAULT_TEMPLATE_PAGE: &str = "{text}";
 
 pub fn default_template(kind: ChannelKind) -> &'static str {
     match kind {
-        ChannelKind::Wordpress | ChannelKind::Zalo | ChannelKind::Board => DEFAULT_TEMPLATE_TITLED,
+        ChannelKind::Wordpress | ChannelKind::Board => DEFAULT_TEMPLATE_PAGE,
+        ChannelKind::Zalo => DEFAULT_TEMPLATE_TITLED,
         _ => DEFAULT_TEMPLATE,
     }
+}
+
+/// A text's paragraphs for a web page: blank lines separate them, and the lines of one
+/// paragraph are joined with a space, as Markdown does, so a sentence wrapped in the schedule
+/// file is not broken on the page.
+pub fn paragraphs(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split("\n\n")
+        .map(|p| {
+            p.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|p| !p.is_empty())
 }
 
 /// The most characters each platform takes in the main text.

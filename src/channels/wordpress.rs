@@ -94,9 +94,8 @@ pub async fn find(ctx: &Ctx, d: &Delivery) -> Option<Outcome> {
 }
 
 fn html_paragraphs(text: &str) -> String {
-    text.split("\n\n")
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| format!("<p>{}</p>", escape(p.trim()).replace('\n', "<br>")))
+    super::template::paragraphs(text)
+        .map(|p| format!("<p>{}</p>", escape(&p)))
         .collect()
 }
 
