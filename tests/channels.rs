@@ -244,18 +244,32 @@ async fn telegram_send_message_and_send_audio() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(format!("/bot{TOKEN}/sendMessage")))
-        .and(body_partial_json(json!({"chat_id": "@loaxa_tienphong", "text": TEXT})))
+        .and(body_partial_json(
+            json!({"chat_id": "@loaxa_tienphong", "text": TEXT, "link_preview_options": {"is_disabled": false}}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(
             json!({"ok": true, "result": {"message_id": 42, "chat": {"id": -100123, "username": "loaxa_tienphong", "type": "channel"}, "date": 1716077700, "text": TEXT}}),
         ))
         .expect(1)
         .mount(&server)
         .await;
+    // Issue #20: the shipped bulletins are OGG/Vorbis, which the Bot API takes neither as
+    // sendAudio (MP3/M4A) nor as sendVoice (OGG/Opus): they go as a document.
     Mock::given(method("POST"))
-        .and(path(format!("/bot{TOKEN}/sendAudio")))
-        .and(BodyHas("name=\"audio\"; filename=\"vneid-muc-2.ogg\""))
+        .and(path(format!("/bot{TOKEN}/sendDocument")))
+        .and(BodyHas("name=\"document\"; filename=\"vneid-muc-2.ogg\""))
         .and(BodyHas("name=\"caption\""))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true, "result": {"message_id": 43}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // A bulletin with an image goes as a photo with the text as its caption.
+    Mock::given(method("POST"))
+        .and(path(format!("/bot{TOKEN}/sendPhoto")))
+        .and(BodyHas("name=\"photo\"; filename=\"vneid.png\""))
+        .and(BodyHas("name=\"caption\""))
+        .and(BodyHas("name=\"chat_id\""))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true, "result": {"message_id": 44}})))
         .expect(1)
         .mount(&server)
         .await;
@@ -271,6 +285,15 @@ async fn telegram_send_message_and_send_audio() {
             remote_id: "42".into(),
             url: Some("https://t.me/loaxa_tienphong/42".into())
         }
+    );
+    let pictured = Delivery {
+        image: Some(common::repo().join("media/images/vneid.png")),
+        ..delivery(TEXT)
+    };
+    let out = channels::send(&s.ctx(), &pictured).await;
+    assert!(
+        matches!(out, Outcome::Posted { ref remote_id, .. } if remote_id == "44"),
+        "{out:?}"
     );
     let s = Setup::new(&format!("{keys}\nattach_audio = true"));
     let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
