@@ -204,6 +204,8 @@ pub struct ChannelConfig {
     /// Zalo's app secret.
     pub app_secret: Option<SecretSource>,
     pub attach_audio: bool,
+    /// Zalo: the picture at the top of each article (an address Zalo can fetch).
+    pub cover_url: Option<String>,
     pub broadcast: bool,
     pub status: String,
     pub visibility: String,
@@ -299,6 +301,7 @@ struct RawChannel {
     secret_env: Option<String>,
     secret_file: Option<String>,
     attach_audio: Option<bool>,
+    cover_url: Option<String>,
     broadcast: Option<bool>,
     status: Option<String>,
     visibility: Option<String>,
@@ -609,6 +612,11 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
             if app_secret.is_none() {
                 return Err(t!("config-zalo-secret"));
             }
+            if let Some(u) = &raw.cover_url
+                && !(u.starts_with("https://") || u.starts_with("http://"))
+            {
+                return Err(t!("config-not-web-address", address = u));
+            }
         }
         Wordpress => drop(need(&raw.username, "username")?),
         _ => {}
@@ -647,6 +655,7 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
         token,
         app_secret,
         attach_audio: raw.attach_audio.unwrap_or(false),
+        cover_url: raw.cover_url,
         broadcast: raw.broadcast.unwrap_or(false),
         status: raw.status.unwrap_or_else(|| "publish".into()),
         visibility: raw.visibility.unwrap_or_else(|| "public".into()),

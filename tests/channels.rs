@@ -506,7 +506,7 @@ async fn zalo_refreshes_stores_the_new_pair_creates_and_verifies() {
         .mount(&server)
         .await;
     let s = Setup::new(&format!(
-        "kind = \"zalo\"\napp_id = \"5555\"\nsecret_file = \"secret\"\napi_base = \"{0}\"\noauth_base = \"{0}\"",
+        "kind = \"zalo\"\napp_id = \"5555\"\nsecret_file = \"secret\"\napi_base = \"{0}\"\noauth_base = \"{0}\"\ncover_url = \"https://xatienphong.gov.vn/anh/loa-xa.jpg\"",
         server.uri()
     ));
     let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
@@ -531,6 +531,12 @@ async fn zalo_refreshes_stores_the_new_pair_creates_and_verifies() {
     let v: Value = serde_json::from_slice(&create.body).unwrap();
     assert_eq!(v["title"], "Kích hoạt tài khoản định danh điện tử mức 2");
     assert_eq!(v["body"][0]["content"], TEXT);
+    // Issue #20: the official SDK's example always sends a cover; without one Zalo very likely
+    // refuses the article.
+    assert_eq!(
+        v["cover"],
+        json!({"cover_type": "photo", "photo_url": "https://xatienphong.gov.vn/anh/loa-xa.jpg", "status": "show"})
+    );
 }
 
 // ------------------------------------------------------------------ board

@@ -129,3 +129,4 @@ report-month-out-of-range = tháng nằm ngoài giới hạn
 head-shape = hãy viết mắt xích cuối dạng SỐ:MÃ, như `loaxa verify` in ra
 head-not-a-number = `{ $text }` không phải số thứ tự
 head-hash = mã băm phải gồm 64 chữ số thập lục phân
+cli-zalo-no-cover = kênh `{ $channel }`: chưa có `cover_url`; Zalo nhiều khả năng từ chối bài viết không có ảnh bìa: thêm cover_url = "https://…/anh.jpg" (địa chỉ Zalo tải được)

@@ -139,7 +139,7 @@ async fn access_token(ctx: &Ctx) -> Result<String, Outcome> {
 
 fn article(ctx: &Ctx, d: &Delivery) -> Value {
     let body = vec![json!({"type": "text", "content": d.text})];
-    json!({
+    let mut a = json!({
         "type": "normal",
         "title": d.title,
         "author": clip(&ctx.station, 50),
@@ -147,7 +147,13 @@ fn article(ctx: &Ctx, d: &Delivery) -> Value {
         "body": body,
         "status": "show",
         "comment": "show",
-    })
+    });
+    // The official SDK's example always sends a cover, and Zalo very likely refuses an article
+    // without one (issue #20). It must be an address Zalo can fetch: the station's picture.
+    if let Some(url) = &ctx.cfg.cover_url {
+        a["cover"] = json!({"cover_type": "photo", "photo_url": url, "status": "show"});
+    }
+    a
 }
 
 /// The calls, as `--dry-run` shows them (the access token is obtained first).

@@ -50,13 +50,17 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
     }
     loaded.sources.emit_all(&loaded.diagnostics);
     // Secrets are read at run time, but a missing one is better learnt now.
-    let mut secret_warnings = 0;
+    let mut channel_warnings = 0;
     for ch in config.channels.values() {
         for src in ch.token.iter().chain(ch.app_secret.iter()) {
             if let Err(reason) = crate::channels::secret::load(src) {
-                secret_warnings += 1;
+                channel_warnings += 1;
                 crate::console::warning(t!("cli-secret-missing", channel = ch.name, why = reason));
             }
+        }
+        if ch.kind == crate::config::ChannelKind::Zalo && ch.cover_url.is_none() {
+            channel_warnings += 1;
+            crate::console::warning(t!("cli-zalo-no-cover", channel = ch.name));
         }
     }
     let summary = t!(
@@ -64,7 +68,7 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
         files = loaded.set.files.len(),
         broadcasts = loaded.set.broadcasts.len(),
         errors = loaded.error_count(),
-        warnings = loaded.warning_count() + secret_warnings
+        warnings = loaded.warning_count() + channel_warnings
     );
     if loaded.has_errors() {
         crate::console::error(t!("cli-check-failed", summary = summary));
