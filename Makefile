@@ -7,7 +7,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # builds against. The tests also need libfaketime (clock steps) and Chromium with a font that has
 # Vietnamese glyphs (the report and the dashboard are checked in the browser).
 DEPS := ca-certificates curl gcc libc6-dev pkg-config libasound2-dev
-TEST_DEPS := libfaketime chromium fonts-dejavu-core
+TEST_DEPS := libfaketime chromium fonts-dejavu-core prometheus
 BENCH_DEPS := hyperfine time bc
 
 .PHONY: run test lint bench soak deps

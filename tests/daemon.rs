@@ -603,3 +603,45 @@ fn logs_to_a_pipe_are_plain_and_json_logs_are_json_throughout() {
         }
     }
 }
+
+/// Issue #20: `/metrics` as a real Prometheus reads it. `promtool check metrics` (Debian's
+/// `prometheus` package, installed by `make test`) exited 3 on `loaxa_playout_lateness_ms_sum`
+/// and `_max`: reserved suffixes and a unit that is not the base unit.
+#[test]
+fn metrics_pass_promtool() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("sang", &at(3), "tone.wav", ""),
+    );
+    let mut child = st.start();
+    st.wait_for("playout_finished", Some("sang"), 20);
+    let metrics = st.get("/metrics");
+    assert!(sigterm(&mut child).success());
+    let mut check = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("promtool (Debian package prometheus; make test installs it)");
+    use std::io::Write as _;
+    check.stdin.take().unwrap().write_all(metrics.as_bytes()).unwrap();
+    let out = check.wait_with_output().unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && said.trim().is_empty(),
+        "promtool: {said}\n{metrics}"
+    );
+    // The lateness is a summary in seconds, and its count is the starts measured.
+    assert!(
+        metrics.contains("# TYPE loaxa_playout_lateness_seconds summary"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("loaxa_playout_lateness_seconds_count 1"), "{metrics}");
+}

@@ -277,17 +277,24 @@ impl Shared {
             "Programme starts measured.",
             g(&c.starts).to_string(),
         );
-        metric(
-            "loaxa_playout_lateness_ms_sum",
-            "counter",
-            "Sum of start lateness in milliseconds.",
-            c.lateness_ms_sum.load(Ordering::Relaxed).to_string(),
+        // Prometheus' shapes (promtool checks them): a summary in seconds, without quantiles,
+        // and the largest as a gauge of its own.
+        let seconds = |ms: i64| format!("{}", ms as f64 / 1000.0);
+        out += &format!(
+            "# HELP loaxa_playout_lateness_seconds Start lateness: when the device plays a programme's first frame, after its instant.\n\
+             # TYPE loaxa_playout_lateness_seconds summary\n\
+             loaxa_playout_lateness_seconds_sum {}\nloaxa_playout_lateness_seconds_count {}\n",
+            seconds(c.lateness_ms_sum.load(Ordering::Relaxed)),
+            g(&c.starts)
         );
+        let mut metric = |name: &str, kind: &str, help: &str, value: String| {
+            out += &format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n");
+        };
         metric(
-            "loaxa_playout_lateness_ms_max",
+            "loaxa_playout_lateness_max_seconds",
             "gauge",
-            "Largest start lateness seen, milliseconds.",
-            c.lateness_ms_max.load(Ordering::Relaxed).to_string(),
+            "Largest start lateness seen since loaxa started.",
+            seconds(c.lateness_ms_max.load(Ordering::Relaxed)),
         );
         metric(
             "loaxa_outbox_pending",
