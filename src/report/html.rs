@@ -91,7 +91,7 @@ figcaption { font-weight: 600; margin-bottom: 1mm; }
 svg { width: 100%; height: auto; }
 .legend span { display: inline-block; margin-right: 4mm; font-size: 8.5pt; }
 .legend i { display: inline-block; width: 3mm; height: 3mm; margin-right: 1mm; vertical-align: middle; }
-.reason { word-break: break-word; }
+.reason { overflow-wrap: anywhere; }
 footer { margin-top: 6mm; font-size: 8.5pt; color: #444; }
 @media print { a { color: inherit; text-decoration: none; } }
 "#;
