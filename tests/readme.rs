@@ -44,3 +44,66 @@ fn every_schedule_example_in_the_readme_loads() {
         assert!(!loaded.set.broadcasts.is_empty());
     }
 }
+
+/// Issue #20: the README's `loaxa …` command lines run as written, on a copy of the shipped
+/// station with a month of history (the ones that need root, systemd or /etc are left out).
+#[test]
+fn every_offline_command_in_the_readme_runs() {
+    use loaxa::history::{Event, Kind, Store};
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    let mut commands = Vec::new();
+    let mut in_sh = false;
+    for line in readme.lines() {
+        match line.trim_end() {
+            "```sh" => in_sh = true,
+            "```" => in_sh = false,
+            l if in_sh && l.starts_with("loaxa ") && !l.contains("/etc/") => commands.push(l.to_string()),
+            _ => {}
+        }
+    }
+    assert!(commands.len() >= 8, "{commands:#?}");
+    // The shipped station, in a folder of its own (`loaxa new` writes into it).
+    let dir = tempfile::tempdir().unwrap();
+    let repo = common::repo();
+    let config = std::fs::read_to_string(repo.join("loaxa.toml")).unwrap().replace(
+        "media = \"media\"",
+        &format!("media = \"{}\"", repo.join("media").display()),
+    );
+    std::fs::write(dir.path().join("loaxa.toml"), config).unwrap();
+    std::fs::create_dir(dir.path().join("schedules")).unwrap();
+    for f in std::fs::read_dir(repo.join("schedules")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, dir.path().join("schedules").join(f.file_name().unwrap())).unwrap();
+    }
+    // May 2024, as the examples ask for it.
+    let tz = chrono_tz::Tz::Asia__Ho_Chi_Minh;
+    let mut store = Store::open(&Store::path_in(&dir.path().join("var")), tz).unwrap();
+    let may = |d: u32| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2024, 5, d, 0, 15, 0).unwrap();
+    store
+        .append(&[
+            Event::new(Kind::DaemonStarted, serde_json::json!({})).at(may(1)),
+            Event::new(Kind::PostFailed, serde_json::json!({"reason": "token expired"}))
+                .at(may(2))
+                .channel("facebook"),
+            Event::new(Kind::DaemonStopped, serde_json::json!({"reason": "signal"})).at(may(20)),
+        ])
+        .unwrap();
+    drop(store);
+    let bin = env!("CARGO_BIN_EXE_loaxa");
+    for command in &commands {
+        let line = format!("{bin}{}", &command["loaxa".len()..]);
+        let out = std::process::Command::new("sh")
+            .args(["-c", &line])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "README: `{command}` failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(dir.path().join("schedules/ban-tin-sang.toml").exists());
+    assert!(dir.path().join("bao-cao-05-2024.html").exists() && dir.path().join("half-may.html").exists());
+}
