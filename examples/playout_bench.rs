@@ -52,7 +52,8 @@ async fn main() {
     let dir = std::env::temp_dir().join("loaxa-playout-bench");
     std::fs::create_dir_all(&dir).unwrap();
     let tone = dir.join("blip.wav");
-    write_tone(&tone);
+    // 50 ms of 1 kHz.
+    write_tone(&tone, 1000.0, 0.05);
 
     let first: DateTime<Utc> = Utc::now() + chrono::Duration::seconds(3);
     let instants: Vec<DateTime<Utc>> = (0..n)
@@ -131,29 +132,6 @@ async fn main() {
     );
 }
 
-/// 50 ms of 1 kHz, mono 16-bit 44.1 kHz.
-fn write_tone(path: &std::path::Path) {
-    let n = 2205u32;
-    let mut b = Vec::new();
-    b.extend_from_slice(b"RIFF");
-    b.extend_from_slice(&(36 + n * 2).to_le_bytes());
-    b.extend_from_slice(b"WAVEfmt ");
-    b.extend_from_slice(&16u32.to_le_bytes());
-    b.extend_from_slice(&1u16.to_le_bytes());
-    b.extend_from_slice(&1u16.to_le_bytes());
-    b.extend_from_slice(&44_100u32.to_le_bytes());
-    b.extend_from_slice(&88_200u32.to_le_bytes());
-    b.extend_from_slice(&2u16.to_le_bytes());
-    b.extend_from_slice(&16u16.to_le_bytes());
-    b.extend_from_slice(b"data");
-    b.extend_from_slice(&(n * 2).to_le_bytes());
-    for i in 0..n {
-        let x = (0.3 * (2.0 * std::f32::consts::PI * 1000.0 * i as f32 / 44_100.0).sin() * 32767.0) as i16;
-        b.extend_from_slice(&x.to_le_bytes());
-    }
-    std::fs::write(path, b).unwrap();
-}
-
 /// `idle CONFIG SECONDS`: load a station's schedules, queue the next 24 hours of loudspeaker
 /// programmes on the engine (none due within the window), then measure RSS and CPU while idle.
 async fn idle(config: &str, seconds: u64) {
@@ -222,9 +200,10 @@ async fn paced_run(n: usize, interval: Duration, cuts: usize) {
     unsafe { std::env::set_var("ALSA_CONFIG_PATH", device.config()) };
     let dir = device.dir.path().to_path_buf();
     let tone = dir.join("blip.wav");
-    write_tone(&tone);
+    // 50 ms of 1 kHz.
+    write_tone(&tone, 1000.0, 0.05);
     let long = dir.join("long.wav");
-    write_long(&long, 440.0, 2.0);
+    write_tone(&long, 440.0, 2.0);
     let (engine, mut events) = Engine::start(EngineSettings {
         device: "default".into(),
         preroll: Duration::from_secs(1),
@@ -305,7 +284,7 @@ async fn paced_run(n: usize, interval: Duration, cuts: usize) {
 }
 
 /// `seconds` of `freq`, mono 16-bit 44.1 kHz.
-fn write_long(path: &std::path::Path, freq: f32, seconds: f32) {
+fn write_tone(path: &std::path::Path, freq: f32, seconds: f32) {
     let n = (44_100.0 * seconds) as u32;
     let mut b = Vec::new();
     b.extend_from_slice(b"RIFF");

@@ -10,7 +10,6 @@ use chrono::Utc;
 use common::audio::{segments, tone};
 use common::daemon::*;
 use loaxa::history::store::StoredEvent;
-use loaxa::history::{Event, Kind, Store};
 use serde_json::json;
 
 #[test]
@@ -203,15 +202,7 @@ fn a_restart_after_a_gap_plays_late_within_grace_and_records_missed_after() {
         ),
     );
     // The previous run stopped half an hour ago.
-    let mut store = Store::open(&Store::path_in(&st.path().join("var")), TZ).unwrap();
-    let ago = |m: i64| Utc::now() - chrono::Duration::minutes(m);
-    store
-        .append(&[
-            Event::new(Kind::DaemonStarted, json!({})).at(ago(40)),
-            Event::new(Kind::DaemonStopped, json!({"reason": "signal"})).at(ago(30)),
-        ])
-        .unwrap();
-    drop(store);
+    last_ran(&st, 30);
     let mut child = st.start();
     let late = st.wait_for("playout_started", Some("tre"), 20);
     let lateness = late.details_json()["lateness_ms"].as_i64().unwrap();
@@ -273,18 +264,6 @@ fn a_first_start_does_not_call_the_past_missed() {
         "nothing was due since loaxa began: {kinds:#?}"
     );
     assert_eq!(posts(&server, &rt), 0);
-}
-
-/// The history of a station that ran until `minutes` ago.
-fn last_ran(st: &Station, minutes: i64) {
-    let mut store = Store::open(&Store::path_in(&st.path().join("var")), TZ).unwrap();
-    let ago = |m: i64| Utc::now() - chrono::Duration::minutes(m);
-    store
-        .append(&[
-            Event::new(Kind::DaemonStarted, json!({})).at(ago(minutes + 10)),
-            Event::new(Kind::DaemonStopped, json!({"reason": "signal"})).at(ago(minutes)),
-        ])
-        .unwrap();
 }
 
 #[test]

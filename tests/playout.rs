@@ -469,20 +469,14 @@ fn a_start_is_never_early_and_its_lateness_is_measured() {
     assert!(started.iter().all(|ms| (0..2000).contains(ms)), "{started:?}");
 }
 
-#[test]
-fn scenario_timed() {
-    let Some(dir) = scenario_dir() else { return };
+/// Plays `programmes` on an engine with this pre-roll, printing its events, until each has
+/// finished: the body of the timed scenarios below.
+fn play_in_order(preroll: Duration, programmes: Vec<Programme>) {
     let mut s = settings();
-    s.preroll = Duration::from_millis(200);
+    s.preroll = preroll;
     let (engine, mut events) = Engine::start(s);
-    for i in 0..3 {
-        let mut p = programme(
-            &format!("t{i}"),
-            Priority::Normal,
-            vec![Segment::Audio(dir.join("t.wav"))],
-            1.0,
-        );
-        p.scheduled_at = Utc::now() + chrono::Duration::milliseconds(400 + 400 * i);
+    let n = programmes.len();
+    for p in programmes {
         engine.submit(p);
     }
     let mut finished = 0;
@@ -490,9 +484,34 @@ fn scenario_timed() {
         if matches!(e, PlayoutEvent::Finished { .. }) {
             finished += 1;
         }
-        finished < 3
+        finished < n
     });
     engine.shutdown(false);
+}
+
+/// A normal programme of one file at `at`.
+fn timed(key: &str, file: PathBuf, at: chrono::DateTime<Utc>) -> Programme {
+    let mut p = programme(key, Priority::Normal, vec![Segment::Audio(file)], 1.0);
+    p.scheduled_at = at;
+    p
+}
+
+#[test]
+fn scenario_timed() {
+    let Some(dir) = scenario_dir() else { return };
+    let now = Utc::now();
+    play_in_order(
+        Duration::from_millis(200),
+        (0..3)
+            .map(|i| {
+                timed(
+                    &format!("t{i}"),
+                    dir.join("t.wav"),
+                    now + chrono::Duration::milliseconds(400 + 400 * i),
+                )
+            })
+            .collect(),
+    );
 }
 
 #[test]
@@ -527,6 +546,42 @@ fn a_named_device_is_listed_and_can_be_chosen() {
     assert!(!capture.wav().exists(), "the default device stayed silent");
 }
 
+/// What is wrong with the start of a 1 kHz tone heard from `onset` on (44.1 kHz samples): not
+/// at its pitch or level in the first 10 ms, or a step larger than the steady tone ever makes
+/// in the first 50 ms (a click; how large depends on how the source's rate is converted to
+/// the device's, so it is measured from 60 ms to 250 ms).
+fn start_faults(left: &[f32], onset: usize, label: &str) -> Vec<String> {
+    // Back to the zero crossing the tone starts from.
+    let start = onset.saturating_sub(3);
+    let window = |from: usize, len: usize| &left[(start + from).min(left.len())..(start + from + len).min(left.len())];
+    let freq = |w: &[f32]| {
+        let crossings = w.windows(2).filter(|p| (p[0] < 0.0) != (p[1] < 0.0)).count();
+        crossings as f32 / 2.0 / (w.len().max(1) as f32 / 44_100.0)
+    };
+    let peak = |w: &[f32]| w.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+    let step = |w: &[f32]| w.windows(2).map(|p| (p[1] - p[0]).abs()).fold(0.0f32, f32::max);
+    let (first, later) = (window(0, 441), window(4410, 441)); // 0–10 ms, 100–110 ms
+    let (f0, f1) = (freq(first), freq(later));
+    let (jump, steady) = (step(window(0, 2205)), step(window(2646, 8379)));
+    let mut faults = Vec::new();
+    if (f0 - 1000.0).abs() > 150.0 || (f1 - 1000.0).abs() > 100.0 {
+        faults.push(format!("{label}: {f0:.0} Hz in the first 10 ms, {f1:.0} Hz later"));
+    }
+    if (peak(first) - peak(later)).abs() > 0.08 {
+        faults.push(format!(
+            "{label}: level {:.2} in the first 10 ms, {:.2} later",
+            peak(first),
+            peak(later)
+        ));
+    }
+    if jump > steady * 1.1 + 0.01 {
+        faults.push(format!(
+            "{label}: a step of {jump:.3} in the first 50 ms, {steady:.3} in the steady tone (a click)"
+        ));
+    }
+    faults
+}
+
 /// Issue #19, finding 1: the first ~11 ms of every programme played at the wrong speed (rodio's
 /// mixer set its converter up for the player's empty queue, 48 kHz mono, for the first 512
 /// samples), a click and a chirp at each start. Through the real stack, for sources at 8, 16,
@@ -550,43 +605,11 @@ fn programmes_start_at_their_own_pitch_from_the_first_sample() {
         let out = loaxa(&capture, &["play", path.to_str().unwrap()]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let left = left_channel(&capture.wav());
-        let Some(start) = left.iter().position(|x| x.abs() > 0.02) else {
+        let Some(onset) = left.iter().position(|x| x.abs() > 0.02) else {
             failures.push(format!("{rate} Hz × {channels}: nothing played"));
             continue;
         };
-        // Back to the zero crossing the tone starts from.
-        let start = start.saturating_sub(3);
-        let window =
-            |from: usize, len: usize| &left[(start + from).min(left.len())..(start + from + len).min(left.len())];
-        let freq = |w: &[f32]| {
-            let crossings = w.windows(2).filter(|p| (p[0] < 0.0) != (p[1] < 0.0)).count();
-            crossings as f32 / 2.0 / (w.len() as f32 / 44_100.0)
-        };
-        let peak = |w: &[f32]| w.iter().fold(0.0f32, |m, x| m.max(x.abs()));
-        let first = window(0, 441); // 10 ms
-        let later = window(4410, 441); // 100–110 ms
-        let (f0, f1) = (freq(first), freq(later));
-        // A click is a step larger than the steady tone ever makes (how large depends on how
-        // the source's rate is converted to the device's: measured from 60 ms to 250 ms).
-        let step = |w: &[f32]| w.windows(2).map(|p| (p[1] - p[0]).abs()).fold(0.0f32, f32::max);
-        let (jump, steady) = (step(window(0, 2205)), step(window(2646, 8379)));
-        if (f0 - 1000.0).abs() > 150.0 || (f1 - 1000.0).abs() > 100.0 {
-            failures.push(format!(
-                "{rate} Hz × {channels}: {f0:.0} Hz in the first 10 ms, {f1:.0} Hz later"
-            ));
-        }
-        if (peak(first) - peak(later)).abs() > 0.08 {
-            failures.push(format!(
-                "{rate} Hz × {channels}: level {:.2} in the first 10 ms, {:.2} later",
-                peak(first),
-                peak(later)
-            ));
-        }
-        if jump > steady * 1.1 + 0.01 {
-            failures.push(format!(
-                "{rate} Hz × {channels}: a step of {jump:.3} in the first 50 ms, {steady:.3} in the steady tone (a click)"
-            ));
-        }
+        failures.extend(start_faults(&left, onset, &format!("{rate} Hz × {channels}")));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -594,14 +617,12 @@ fn programmes_start_at_their_own_pitch_from_the_first_sample() {
 // ---------------------------------------------------------------------------------------------
 // On a paced device (tests/common/paced.rs): what a listener hears, and when.
 
-/// Runs a scenario in a child process on the paced device; returns its events and what the
-/// device played.
-fn paced_scenario(name: &str, files: &[(&str, f32, f32)]) -> (Vec<String>, Heard) {
+/// Runs a scenario in a child process on the paced device, after `prepare` has written its
+/// files into the scenario folder; returns its events and what the device played.
+fn paced_scenario(name: &str, prepare: impl FnOnce(&Path)) -> (Vec<String>, Heard) {
     let device = PacedDevice::start();
     let dir = device.dir.path().to_path_buf();
-    for (file, freq, seconds) in files {
-        tone(&dir.join(file), *freq, *seconds, 0.5);
-    }
+    prepare(&dir);
     let out = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", name, "--nocapture", "--test-threads=1"])
         .env("ALSA_CONFIG_PATH", device.config())
@@ -647,7 +668,9 @@ fn ms(d: chrono::Duration) -> f64 {
 /// compared with its instant and with the start loaxa reported.
 #[test]
 fn on_a_paced_device_each_programme_is_heard_at_its_instant() {
-    let (events, heard) = paced_scenario("scenario_paced_starts", &[("t.wav", 1000.0, 0.3)]);
+    let (events, heard) = paced_scenario("scenario_paced_starts", |dir| {
+        tone(&dir.join("t.wav"), 1000.0, 0.3, 0.5)
+    });
     let starts = starts(&events);
     assert_eq!(starts.len(), 4, "{events:?}");
     let mut report = vec![format!("{} underruns", heard.underruns)];
@@ -680,28 +703,19 @@ fn on_a_paced_device_each_programme_is_heard_at_its_instant() {
 #[test]
 fn scenario_paced_starts() {
     let Some(dir) = scenario_dir() else { return };
-    let mut s = settings();
-    s.preroll = Duration::from_millis(500);
-    let (engine, mut events) = Engine::start(s);
     let first = Utc::now() + chrono::Duration::milliseconds(1200);
-    for i in 0..4 {
-        let mut p = programme(
-            &format!("t{i}"),
-            Priority::Normal,
-            vec![Segment::Audio(dir.join("t.wav"))],
-            1.0,
-        );
-        p.scheduled_at = first + chrono::Duration::milliseconds(1000 * i);
-        engine.submit(p);
-    }
-    let mut finished = 0;
-    print_events(&mut events, |e| {
-        if matches!(e, PlayoutEvent::Finished { .. }) {
-            finished += 1;
-        }
-        finished < 4
-    });
-    engine.shutdown(false);
+    play_in_order(
+        Duration::from_millis(500),
+        (0..4)
+            .map(|i| {
+                timed(
+                    &format!("t{i}"),
+                    dir.join("t.wav"),
+                    first + chrono::Duration::milliseconds(1000 * i),
+                )
+            })
+            .collect(),
+    );
 }
 
 /// Issue #19, point 2: an emergency cut-in measured where it is heard. A programme plays; an
@@ -709,10 +723,10 @@ fn scenario_paced_starts() {
 /// within the fade, and one that arrives unannounced within about a device period.
 #[test]
 fn on_a_paced_device_an_emergency_cuts_in_on_time() {
-    let (events, heard) = paced_scenario(
-        "scenario_paced_cut_in",
-        &[("long.wav", 440.0, 6.0), ("alarm.wav", 1000.0, 0.5)],
-    );
+    let (events, heard) = paced_scenario("scenario_paced_cut_in", |dir| {
+        tone(&dir.join("long.wav"), 440.0, 6.0, 0.5);
+        tone(&dir.join("alarm.wav"), 1000.0, 0.5, 0.5);
+    });
     let starts = starts(&events);
     let submitted: Vec<DateTime<Utc>> = events
         .iter()
@@ -838,37 +852,18 @@ const RATES: [(u32, u16); 6] = [
 /// each is heard the same time after its instant.
 #[test]
 fn on_a_paced_device_every_rate_starts_clean_and_on_time() {
-    let device = PacedDevice::start();
-    let dir = device.dir.path().to_path_buf();
-    for (rate, channels) in RATES {
-        tone_at(
-            &dir.join(format!("t-{rate}-{channels}.wav")),
-            1000.0,
-            0.3,
-            0.5,
-            rate,
-            channels,
-        );
-    }
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "scenario_paced_rates", "--nocapture", "--test-threads=1"])
-        .env("ALSA_CONFIG_PATH", device.config())
-        .env("LOAXA_SCENARIO_DIR", &dir)
-        .output()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
-    let heard = device.finish();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let events: Vec<String> = stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("EVENT "))
-        .map(str::to_string)
-        .collect();
+    let (events, heard) = paced_scenario("scenario_paced_rates", |dir| {
+        for (rate, channels) in RATES {
+            tone_at(
+                &dir.join(format!("t-{rate}-{channels}.wav")),
+                1000.0,
+                0.3,
+                0.5,
+                rate,
+                channels,
+            );
+        }
+    });
     let starts = starts(&events);
     assert_eq!(starts.len(), RATES.len(), "{events:?}");
     let mut failures = Vec::new();
@@ -879,30 +874,7 @@ fn on_a_paced_device_every_rate_starts_clean_and_on_time() {
             continue;
         };
         audible.push(ms(heard.time_of(onset) - *scheduled));
-        // Back to the zero crossing the tone starts from.
-        let start = onset.saturating_sub(3);
-        let w = |from: usize, len: usize| {
-            &heard.left[(start + from).min(heard.left.len())..(start + from + len).min(heard.left.len())]
-        };
-        let peak = |w: &[f32]| w.iter().fold(0.0f32, |m, x| m.max(x.abs()));
-        let step = |w: &[f32]| w.windows(2).map(|p| (p[1] - p[0]).abs()).fold(0.0f32, f32::max);
-        let (f0, f1) = (heard.freq(start, 441), heard.freq(start + 4410, 441));
-        if (f0 - 1000.0).abs() > 150.0 || (f1 - 1000.0).abs() > 100.0 {
-            failures.push(format!("{key}: {f0:.0} Hz in the first 10 ms, {f1:.0} Hz later"));
-        }
-        if (peak(w(0, 441)) - peak(w(4410, 441))).abs() > 0.08 {
-            failures.push(format!(
-                "{key}: level {:.2} first, {:.2} later",
-                peak(w(0, 441)),
-                peak(w(4410, 441))
-            ));
-        }
-        let (jump, steady) = (step(w(0, 2205)), step(w(2646, 8379)));
-        if jump > steady * 1.1 + 0.01 {
-            failures.push(format!(
-                "{key}: a step of {jump:.3} in the first 50 ms, {steady:.3} steady (a click)"
-            ));
-        }
+        failures.extend(start_faults(&heard.left, onset, key));
     }
     let (lo, hi) = audible
         .iter()
@@ -920,27 +892,17 @@ fn on_a_paced_device_every_rate_starts_clean_and_on_time() {
 #[test]
 fn scenario_paced_rates() {
     let Some(dir) = scenario_dir() else { return };
-    let mut s = settings();
-    s.preroll = Duration::from_millis(500);
-    let (engine, mut events) = Engine::start(s);
     let first = Utc::now() + chrono::Duration::milliseconds(1200);
-    for (i, (rate, channels)) in RATES.iter().enumerate() {
-        let file = dir.join(format!("t-{rate}-{channels}.wav"));
-        let mut p = programme(
-            &format!("t-{rate}-{channels}"),
-            Priority::Normal,
-            vec![Segment::Audio(file)],
-            1.0,
-        );
-        p.scheduled_at = first + chrono::Duration::milliseconds(600 * i as i64);
-        engine.submit(p);
-    }
-    let mut finished = 0;
-    print_events(&mut events, |e| {
-        if matches!(e, PlayoutEvent::Finished { .. }) {
-            finished += 1;
-        }
-        finished < RATES.len()
-    });
-    engine.shutdown(false);
+    play_in_order(
+        Duration::from_millis(500),
+        RATES
+            .iter()
+            .enumerate()
+            .map(|(i, (rate, channels))| {
+                let name = format!("t-{rate}-{channels}");
+                let at = first + chrono::Duration::milliseconds(600 * i as i64);
+                timed(&name, dir.join(format!("{name}.wav")), at)
+            })
+            .collect(),
+    );
 }

@@ -152,3 +152,4 @@ head-shape = write the head as SEQ:HASH, as `loaxa verify` prints it
 head-not-a-number = `{ $text }` is not a sequence number
 head-hash = the hash must be 64 hexadecimal digits
 cli-zalo-no-cover = channel `{ $channel }`: no `cover_url`; Zalo very likely refuses an article without a cover picture: add cover_url = "https://…/picture.jpg" (an address Zalo can fetch)
+verify-thread-stopped = the verification stopped half-way (a fault in loaxa, not in the history): run loaxa verify again

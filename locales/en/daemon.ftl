@@ -241,3 +241,4 @@ sched-burst = not played: { $why }, and more programmes fell due meanwhile than 
    *[other] { $max } play
 } ([policy] catch_up), emergencies first, then priority, then the newest
 playout-device-hung = the sound device did not open within { $seconds } s: it is not answering (a stalled sound card or sound server); loaxa keeps waiting for it and will play once it opens
+device-format-unsupported = the device only takes samples as { $format }, which loaxa cannot write

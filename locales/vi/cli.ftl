@@ -130,3 +130,4 @@ head-shape = hãy viết mắt xích cuối dạng SỐ:MÃ, như `loaxa verify`
 head-not-a-number = `{ $text }` không phải số thứ tự
 head-hash = mã băm phải gồm 64 chữ số thập lục phân
 cli-zalo-no-cover = kênh `{ $channel }`: chưa có `cover_url`; Zalo nhiều khả năng từ chối bài viết không có ảnh bìa: thêm cover_url = "https://…/anh.jpg" (địa chỉ Zalo tải được)
+verify-thread-stopped = việc kiểm tra dừng giữa chừng (lỗi của loaxa, không phải của sổ lịch sử): chạy lại loaxa verify

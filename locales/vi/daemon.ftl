@@ -208,3 +208,4 @@ sched-first-start = lần chạy đầu tiên của đài này: { $n } chương 
 sched-gap-burst-down = loaxa không chạy khi chương trình đến giờ{ $seen }
 sched-burst = không phát: { $why }, và trong lúc đó có nhiều chương trình đến giờ hơn số được phát nối tiếp sau khi gián đoạn; chỉ phát tối đa { $max } chương trình ([policy] catch_up), khẩn cấp trước, rồi ưu tiên, rồi chương trình mới nhất
 playout-device-hung = thiết bị phát không mở được trong { $seconds } giây: thiết bị không phản hồi (card âm thanh hoặc máy chủ âm thanh bị treo); loaxa vẫn chờ và sẽ phát ngay khi thiết bị mở được
+device-format-unsupported = thiết bị chỉ nhận mẫu âm thanh dạng { $format }, loaxa không ghi được dạng này

@@ -113,16 +113,11 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         // From the agenda while the set is the same and the window does not reach back past
         // what it remembers; otherwise (start, reload, clock step back, posts to retry) a new
         // agenda from this window's start.
-        let reuse = agenda
-            .as_ref()
-            .is_some_and(|(s, a)| Arc::ptr_eq(s, &set) && a.covers(window_start));
-        if !reuse {
-            agenda = Some((set.clone(), Agenda::new(&set.broadcasts, window_start, tz)));
-        }
-        let occ = match agenda.as_mut() {
-            Some((_, a)) => a.window(&set.broadcasts, window_start..window_end),
-            None => plan::occurrences(&set.broadcasts, window_start..window_end, tz),
+        let (_, current) = match agenda.take() {
+            Some((s, a)) if Arc::ptr_eq(&s, &set) && a.covers(window_start) => agenda.insert((s, a)),
+            _ => agenda.insert((set.clone(), Agenda::new(&set.broadcasts, window_start, tz))),
         };
+        let occ = current.window(&set.broadcasts, window_start..window_end);
         // The oldest occurrence whose posts could not be queued (the outbox's disk is full or
         // failing): the next window reaches back to it, so none is dropped.
         let mut unqueued: Option<DateTime<Utc>> = None;

@@ -207,7 +207,7 @@ pub fn verify(store: &Store, published: Option<&Head>) -> Result<Report, StoreEr
                 // A panic in the walk is a bug, not a verdict on the history: say so.
                 let upper = upper
                     .join()
-                    .unwrap_or_else(|_| Err(StoreError::Lost("the verification thread stopped".into())));
+                    .unwrap_or_else(|_| Err(StoreError::Lost(t!("verify-thread-stopped"))));
                 (lower, upper)
             })
         }

@@ -85,7 +85,7 @@ impl Output {
             ($($format:ident => $t:ty),+) => {
                 match supported.sample_format() {
                     $(SampleFormat::$format => device.build_output_stream::<$t, _, _>(config, gate.callback::<$t>(), on_error, None),)+
-                    other => return Err(format!("sample format {other} is not supported")),
+                    other => return Err(t!("device-format-unsupported", format = other.to_string())),
                 }
             };
         }
@@ -127,7 +127,6 @@ impl Gate {
             let first = mono + ahead;
             self.waiting.extend(self.pending.try_iter());
             self.waiting.retain(|s| !s.fade.asked());
-            let frames = data.len() / self.channels.max(1);
             // Which frame of this buffer each waiting programme opens at (past instants: the
             // first), the earliest first.
             let frame_of = |s: &Start| {
@@ -137,7 +136,6 @@ impl Gate {
             for (i, frame) in data.chunks_mut(self.channels.max(1)).enumerate() {
                 while let Some(s) = self.waiting.first()
                     && frame_of(s) <= i
-                    && i < frames
                 {
                     let s = self.waiting.remove(0);
                     if let Some(fade) = &s.cut {

@@ -170,6 +170,19 @@ pub fn sigterm(child: &mut Child) -> std::process::ExitStatus {
     }
 }
 
+/// Gives the station the history of a run that stopped `minutes` ago (after ten minutes).
+pub fn last_ran(st: &Station, minutes: i64) {
+    use loaxa::history::{Event, Kind};
+    let mut store = Store::open(&Store::path_in(&st.path().join("var")), TZ).unwrap();
+    let ago = |m: i64| Utc::now() - chrono::Duration::minutes(m);
+    store
+        .append(&[
+            Event::new(Kind::DaemonStarted, serde_json::json!({})).at(ago(minutes + 10)),
+            Event::new(Kind::DaemonStopped, serde_json::json!({"reason": "signal"})).at(ago(minutes)),
+        ])
+        .unwrap();
+}
+
 pub fn schedule(id: &str, on: &str, audio: &str, extra: &str) -> String {
     format!(
         "[[broadcast]]\nid = \"{id}\"\ntitle = \"Bản tin {id}\"\non = [{on}]\naudio = [\"{audio}\"]\nchannels = [\"loudspeaker\", \"hook\"]\n{extra}[broadcast.post]\ntext = \"Nội dung {id}\"\n\n"
