@@ -5,9 +5,12 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 # Debian packages: a C toolchain and pkg-config for -sys crates, and the ALSA headers rodio
 # builds against. The tests also need libfaketime (clock steps) and Chromium with a font that has
-# Vietnamese glyphs (the report and the dashboard are checked in the browser).
+# Vietnamese glyphs (the report and the dashboard are checked in the browser), promtool for
+# /metrics, a PulseAudio server with ALSA's pulse plugin (playout on a desktop), poppler's
+# pdftotext (the printed report) and Java for the W3C Nu HTML Checker (scripts/vnu.sh).
 DEPS := ca-certificates curl gcc libc6-dev pkg-config libasound2-dev
-TEST_DEPS := libfaketime chromium fonts-dejavu-core prometheus
+TEST_DEPS := libfaketime chromium fonts-dejavu-core prometheus pulseaudio pulseaudio-utils libasound2-plugins \
+  poppler-utils default-jre-headless
 BENCH_DEPS := hyperfine time bc
 
 .PHONY: run test lint bench soak deps
@@ -25,6 +28,7 @@ run: deps
 ## Every test: unit, schedule fixtures, planning properties and end-to-end runs of the binary.
 test: deps
 	@scripts/deps.sh $(TEST_DEPS)
+	@scripts/vnu.sh
 	cargo test --all-targets
 
 ## The long reliability campaigns recorded in docs/reliability.md: 50 SIGKILLs, ten minutes of

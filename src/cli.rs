@@ -164,8 +164,8 @@ Examples:
   loaxa new thong-bao-dvc --at 6h30,17h --title \"Dịch vụ công trực tuyến\"")]
     New(NewArgs),
 
-    /// List the sound output devices; put one's name in [audio] device.
-    Devices,
+    /// List the sound output devices that open; put one's name in [audio] device.
+    Devices(DevicesArgs),
 
     /// Check that the history is complete and untouched, and print its head (SEQ:HASH).
     ///
@@ -252,6 +252,13 @@ pub enum Format {
     Table,
     Csv,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DevicesArgs {
+    /// Also list the devices that do not open, each with the reason.
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

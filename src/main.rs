@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         Command::Play(args) => loaxa::cmd::play::run(&cli.config, args),
         Command::Post(args) => loaxa::cmd::post::run(&cli.config, args),
         Command::New(args) => loaxa::cmd::new::run(&cli.config, args),
-        Command::Devices => loaxa::cmd::devices::run(),
+        Command::Devices(args) => loaxa::cmd::devices::run(args),
         Command::Verify(args) => loaxa::cmd::verify::run(&cli.config, args),
         Command::Report(args) => loaxa::cmd::report::run(&cli.config, args),
     }

@@ -564,6 +564,18 @@ async fn board_publishes_once_and_renders_page_and_feed() {
         "{atom}"
     );
     let empty = channels::board::render_atom("Đài xã", "ch", "https://loa.xa-thu.gov.vn", &[], now);
+    // The W3C Nu checker finds no error in the page, empty or not.
+    let dir = tempfile::tempdir().unwrap();
+    for (name, page) in [
+        ("board.html", html.clone()),
+        (
+            "board-empty.html",
+            channels::board::render_html("Đài xã", "ch", &[], TZ),
+        ),
+    ] {
+        let errors = common::vnu::errors(dir.path(), name, &page);
+        assert!(errors.is_empty(), "{name}:\n{}", errors.join("\n"));
+    }
     assert!(!empty.contains("1970"), "{empty}");
     assert!(
         empty.contains(&format!("<updated>{}", now.format("%Y-%m-%dT%H:%M"))),

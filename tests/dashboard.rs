@@ -277,3 +277,15 @@ fn a_day_of_thousands_shows_the_part_around_now() {
     assert_eq!(count(&doc, "#outbox tbody tr"), OUTBOX_SHOWN);
     assert!(text(&doc, "#outbox-more").contains("200 more rows"));
 }
+
+/// Issue #20: the W3C Nu checker finds no error in the dashboard, in either language.
+#[test]
+fn the_dashboard_passes_the_nu_checker() {
+    use loaxa::i18n::{Lang, scoped};
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, name) in [(Lang::Vi, "dashboard-vi.html"), (Lang::En, "dashboard-en.html")] {
+        let page = scoped(lang, || render(&snapshot()));
+        let errors = common::vnu::errors(dir.path(), name, &page);
+        assert!(errors.is_empty(), "{name}:\n{}", errors.join("\n"));
+    }
+}

@@ -538,6 +538,18 @@ fn a_named_device_is_listed_and_can_be_chosen() {
     let out = loaxa(&capture, &["devices"]);
     let list = String::from_utf8_lossy(&out.stdout);
     assert!(list.contains("loa_thu"), "{list}");
+    // Listing tries each device: the file plugin writes a WAV header, and no sound.
+    for wav in [capture.wav(), capture.named_wav()] {
+        if wav.exists() {
+            assert_eq!(
+                hound::WavReader::open(&wav).unwrap().len(),
+                0,
+                "{} has sound",
+                wav.display()
+            );
+            std::fs::remove_file(wav).unwrap();
+        }
+    }
     let t = capture.dir.path().join("t.wav");
     tone(&t, 700.0, 0.3, 0.5);
     let out = loaxa(&capture, &["play", "--device", "loa_thu", &t.display().to_string()]);

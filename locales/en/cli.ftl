@@ -153,3 +153,8 @@ head-not-a-number = `{ $text }` is not a sequence number
 head-hash = the hash must be 64 hexadecimal digits
 cli-zalo-no-cover = channel `{ $channel }`: no `cover_url`; Zalo very likely refuses an article without a cover picture: add cover_url = "https://…/picture.jpg" (an address Zalo can fetch)
 verify-thread-stopped = the verification stopped half-way (a fault in loaxa, not in the history): run loaxa verify again
+cli-play-finished-glitches = finished, with { $count } passing device problems (underruns or a busy sound server: each can be a short gap in the sound)
+cli-device-does-not-open = does not open: { $why }
+cli-default-device-fails = the system's default sound device does not open (name one that opens in [audio] device, or use --device). Reason: { $why }
+cli-no-device-opens = none of the { $count } sound devices this machine offers opens (see `loaxa devices --all` for the reasons; is the sound card connected, or the sound server running?)
+cli-device-busy = {" "}(in use: open already, by the daemon or another program)

@@ -242,3 +242,7 @@ sched-burst = not played: { $why }, and more programmes fell due meanwhile than 
 } ([policy] catch_up), emergencies first, then priority, then the newest
 playout-device-hung = the sound device did not open within { $seconds } s: it is not answering (a stalled sound card or sound server); loaxa keeps waiting for it and will play once it opens
 device-format-unsupported = the device only takes samples as { $format }, which loaxa cannot write
+log-device-glitch = the sound device had a passing problem and plays on (an underrun or a busy sound server); each can be a short gap in the sound
+log-finished-with-glitches = programme finished, with { $count } passing device problems (each can be a short gap in the sound)
+playout-device-silent = the sound device stopped taking audio for { $seconds } s; it was closed and is being opened again
+device-no-sound-server = no PulseAudio or PipeWire server answers, so `{ $name }` cannot be reached (is the desktop session running? PULSE_SERVER can name the server)

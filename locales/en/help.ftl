@@ -93,7 +93,8 @@ help-new-arg-at = When it airs: times separated by commas, e.g. 06:30,17:00 (or 
 help-new-arg-days = Which days, separated by commas, e.g. t2,t4,t6 or mon,wed,fri (default: every day).
 help-new-arg-title = The bulletin's title.
 
-help-devices = List the sound output devices; put one's name in [audio] device.
+help-devices = List the sound output devices that open; put one's name in [audio] device.
+help-devices-arg-all = Also list the devices that do not open, each with the reason.
 
 help-verify = Check that the history is complete and untouched, and print its head (SEQ:HASH).
 help-verify-long =

@@ -131,3 +131,8 @@ head-not-a-number = `{ $text }` không phải số thứ tự
 head-hash = mã băm phải gồm 64 chữ số thập lục phân
 cli-zalo-no-cover = kênh `{ $channel }`: chưa có `cover_url`; Zalo nhiều khả năng từ chối bài viết không có ảnh bìa: thêm cover_url = "https://…/anh.jpg" (địa chỉ Zalo tải được)
 verify-thread-stopped = việc kiểm tra dừng giữa chừng (lỗi của loaxa, không phải của sổ lịch sử): chạy lại loaxa verify
+cli-play-finished-glitches = đã phát xong, thiết bị trục trặc thoáng qua { $count } lần (thiếu dữ liệu hoặc máy chủ âm thanh bận: mỗi lần có thể là một quãng ngắt tiếng)
+cli-device-does-not-open = không mở được: { $why }
+cli-default-device-fails = thiết bị âm thanh mặc định của hệ thống không mở được (ghi tên một thiết bị mở được vào [audio] device, hoặc dùng --device). Lý do: { $why }
+cli-no-device-opens = không thiết bị nào trong { $count } thiết bị âm thanh của máy mở được (xem lý do bằng `loaxa devices --all`; card âm thanh đã cắm chưa, máy chủ âm thanh có chạy không?)
+cli-device-busy = {" "}(đang dùng: đã được mở, bởi trình chạy nền hoặc chương trình khác)

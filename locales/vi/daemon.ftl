@@ -209,3 +209,7 @@ sched-gap-burst-down = loaxa không chạy khi chương trình đến giờ{ $se
 sched-burst = không phát: { $why }, và trong lúc đó có nhiều chương trình đến giờ hơn số được phát nối tiếp sau khi gián đoạn; chỉ phát tối đa { $max } chương trình ([policy] catch_up), khẩn cấp trước, rồi ưu tiên, rồi chương trình mới nhất
 playout-device-hung = thiết bị phát không mở được trong { $seconds } giây: thiết bị không phản hồi (card âm thanh hoặc máy chủ âm thanh bị treo); loaxa vẫn chờ và sẽ phát ngay khi thiết bị mở được
 device-format-unsupported = thiết bị chỉ nhận mẫu âm thanh dạng { $format }, loaxa không ghi được dạng này
+log-device-glitch = thiết bị âm thanh gặp trục trặc thoáng qua và vẫn phát tiếp (thiếu dữ liệu hoặc máy chủ âm thanh bận); mỗi lần có thể là một quãng ngắt tiếng
+log-finished-with-glitches = đã phát xong, thiết bị trục trặc thoáng qua { $count } lần (mỗi lần có thể là một quãng ngắt tiếng)
+playout-device-silent = thiết bị âm thanh ngừng nhận âm thanh trong { $seconds } giây; đã đóng và đang mở lại
+device-no-sound-server = không có máy chủ âm thanh PulseAudio hoặc PipeWire nào trả lời nên không dùng được `{ $name }` (phiên làm việc trên máy tính có đang chạy không? có thể chỉ định máy chủ bằng PULSE_SERVER)

@@ -93,7 +93,8 @@ help-new-arg-at = Giờ phát: các giờ cách nhau bằng dấu phẩy, ví d�
 help-new-arg-days = Những ngày phát, cách nhau bằng dấu phẩy, ví dụ t2,t4,t6 hoặc mon,wed,fri (mặc định: mọi ngày).
 help-new-arg-title = Tiêu đề bản tin.
 
-help-devices = Liệt kê các thiết bị phát âm thanh; ghi tên thiết bị cần dùng vào [audio] device.
+help-devices = Liệt kê các thiết bị phát âm thanh mở được; ghi tên thiết bị cần dùng vào [audio] device.
+help-devices-arg-all = Liệt kê cả các thiết bị không mở được, kèm lý do.
 
 help-verify = Kiểm tra sổ lịch sử còn đầy đủ và nguyên vẹn, và in mắt xích cuối (SỐ:MÃ BĂM).
 help-verify-long =

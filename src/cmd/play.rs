@@ -53,8 +53,13 @@ pub fn run(config_path: &Path, args: &PlayArgs) -> ExitCode {
             }
             PlayoutEvent::DeviceError { reason } => errln!("{}", t!("cli-play-device-error", why = reason)),
             PlayoutEvent::DeviceReady => {}
-            PlayoutEvent::Finished { .. } => {
+            PlayoutEvent::Finished { glitches: 0, .. } => {
                 errln!("{}", t!("cli-play-finished"));
+                code = ExitCode::SUCCESS;
+                break;
+            }
+            PlayoutEvent::Finished { glitches, .. } => {
+                errln!("{}", t!("cli-play-finished-glitches", count = glitches));
                 code = ExitCode::SUCCESS;
                 break;
             }

@@ -514,8 +514,9 @@ async fn record_playout(shared: Arc<Shared>, mut events: tokio::sync::mpsc::Unbo
                 let title = programme.as_ref().map(|p| p.title.clone()).unwrap_or_default();
                 *shared.now_playing.lock().unwrap_or_else(|p| p.into_inner()) = Some((key.clone(), title, *started_at));
             }
-            PlayoutEvent::Finished { .. } => {
+            PlayoutEvent::Finished { glitches, .. } => {
                 c.played.fetch_add(1, Ordering::Relaxed);
+                c.device_glitches.fetch_add(u64::from(*glitches), Ordering::Relaxed);
                 *shared.now_playing.lock().unwrap_or_else(|p| p.into_inner()) = None;
             }
             PlayoutEvent::Failed { key, reason } => {

@@ -20,6 +20,8 @@ pub struct Counters {
     pub played: AtomicU64,
     pub failed: AtomicU64,
     pub interrupted: AtomicU64,
+    /// Passing device trouble (underruns, a busy sound server) during programmes.
+    pub device_glitches: AtomicU64,
     pub missed: AtomicU64,
     pub lateness_ms_sum: AtomicI64,
     pub lateness_ms_max: AtomicI64,
@@ -264,6 +266,12 @@ impl Shared {
             "counter",
             "Programmes cut off.",
             g(&c.interrupted).to_string(),
+        );
+        metric(
+            "loaxa_sound_device_glitches_total",
+            "counter",
+            "Passing sound device problems during programmes (underruns, a busy sound server); each can be a short gap.",
+            g(&c.device_glitches).to_string(),
         );
         metric(
             "loaxa_playouts_missed_total",

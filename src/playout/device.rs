@@ -5,6 +5,7 @@
 //! unplugged USB card, a vanished PCM) arrive through cpal's error callback and are passed on.
 
 use rodio::DeviceTrait;
+use rodio::cpal;
 use rodio::cpal::traits::HostTrait;
 
 use super::output::Output;
@@ -16,43 +17,100 @@ pub struct DeviceInfo {
     pub name: String,
     pub id: String,
     pub is_default: bool,
+    /// Why it does not open, if it does not.
+    pub problem: Option<String>,
+    /// It is open already (the daemon plays on it): it works, and cannot be tried now.
+    pub busy: bool,
 }
 
-/// Every output device the sound system offers.
+impl DeviceInfo {
+    fn tried(name: String, id: String, is_default: bool, device: Option<&cpal::Device>) -> DeviceInfo {
+        let tried = match device {
+            Some(d) => probe(d),
+            None => Err(cpal::ErrorKind::DeviceNotAvailable.into()),
+        };
+        let busy = tried.as_ref().is_err_and(|e| e.kind() == cpal::ErrorKind::DeviceBusy);
+        DeviceInfo {
+            name,
+            id,
+            is_default,
+            problem: tried.err().filter(|_| !busy).map(|e| e.to_string()),
+            busy,
+        }
+    }
+}
+
+/// Every output device the sound system offers, each tried: ALSA hints at every plugin its
+/// configuration knows (JACK, OSS, rate converters with no card under them), and most of them
+/// do not open on a given machine. Where a PulseAudio (or PipeWire) server answers, its sinks
+/// are listed too, as `pulseaudio:SINK`.
 pub fn list() -> Result<Vec<DeviceInfo>, String> {
-    let host = rodio::cpal::default_host();
-    let default_id = host
-        .default_output_device()
-        .and_then(|d| d.id().ok())
-        .map(|i| i.to_string());
-    let devices = host.output_devices().map_err(|e| t!("device-cannot-list", why = e))?;
-    let mut list: Vec<DeviceInfo> = devices
-        .map(|d| {
-            let id = d.id().map(|i| i.to_string()).unwrap_or_default();
-            DeviceInfo {
-                name: d
-                    .description()
-                    .map(|x| x.name().to_string())
-                    .unwrap_or_else(|_| id.clone()),
-                is_default: default_id.as_deref() == Some(id.as_str()),
-                id,
-            }
-        })
-        .collect();
-    // The default PCM is often not among the hinted devices; show it anyway.
-    if let Some(id) = default_id
-        && !list.iter().any(|d| d.is_default)
-    {
+    // ALSA's own messages ("ALSA lib pcm_oss.c: … Cannot open device /dev/dsp") would go raw to
+    // stderr for each plugin that fails; the reason is in the error anyway.
+    let _quiet = alsa::Output::local_error_handler().ok();
+    let server = pulse();
+    // Where `default` plays through the server (see `lookup`), the server's default sink is
+    // the default, and ALSA's `default` and `pulse` plugins are not listed: they are the same.
+    let via_server = server.is_some() && alsa_default_is_pulse("default");
+    let mut list = Vec::new();
+    if let Some(host) = &server {
+        list.extend(described(host, via_server)?);
+    }
+    let host = alsa()?;
+    for mut d in described(&host, !via_server)? {
+        if via_server && (d.id == "alsa:default" || d.id == "alsa:pulse") {
+            continue;
+        }
+        // ALSA does not always hint at its default PCM: show it anyway.
+        d.is_default &= !via_server;
+        list.push(d);
+    }
+    if !via_server && !list.iter().any(|d| d.is_default) {
+        let device = host.default_output_device();
         list.insert(
             0,
-            DeviceInfo {
-                name: "default".into(),
-                id,
-                is_default: true,
-            },
+            DeviceInfo::tried("default".into(), "alsa:default".into(), true, device.as_ref()),
         );
     }
     Ok(list)
+}
+
+/// A host's output devices, each tried; `has_default` marks the host's default among them.
+fn described(host: &cpal::Host, has_default: bool) -> Result<Vec<DeviceInfo>, String> {
+    let default_id = host
+        .default_output_device()
+        .and_then(|d| d.id().ok())
+        .map(|i| i.to_string())
+        .filter(|_| has_default);
+    let devices = host.output_devices().map_err(|e| t!("device-cannot-list", why = e))?;
+    Ok(devices
+        .map(|d| {
+            let id = d.id().map(|i| i.to_string()).unwrap_or_default();
+            let name = d
+                .description()
+                .map(|x| x.name().to_string())
+                .unwrap_or_else(|_| id.clone());
+            let is_default = default_id.as_deref() == Some(id.as_str());
+            DeviceInfo::tried(name, id, is_default, Some(&d))
+        })
+        .collect())
+}
+
+/// Opens a device's stream as a programme would and closes it again, without playing.
+fn probe(device: &rodio::cpal::Device) -> Result<(), cpal::Error> {
+    let supported = device.default_output_config()?;
+    let config = super::output::stream_config(&supported);
+    let stream = device.build_output_stream_raw(
+        config,
+        supported.sample_format(),
+        |data: &mut rodio::cpal::Data, _: &rodio::cpal::OutputCallbackInfo| {
+            data.bytes_mut().fill(0);
+        },
+        |_| {},
+        None,
+    )?;
+    drop(stream);
+    Ok(())
 }
 
 /// Whether the named device exists, without opening it (for the start-up summary).
@@ -60,20 +118,78 @@ pub fn find(name: &str) -> Result<(), String> {
     lookup(name).map(|_| ())
 }
 
-fn lookup(name: &str) -> Result<rodio::cpal::Device, String> {
-    let host = rodio::cpal::default_host();
+/// The device a name in `[audio] device` or `--device` means.
+///
+/// On a desktop the ALSA default is the `pulse` plugin, which fails `snd_pcm_avail_delay`
+/// with EIO whenever the server has no timing for a fresh stream (alsa-plugins#65); after an
+/// underrun it never recovers, and the line goes silent. There `default` (and `pulse`) play
+/// through cpal's own PulseAudio client instead, which PipeWire's PulseAudio server answers too.
+/// A box without a sound server, and every other name, goes through ALSA.
+fn lookup(name: &str) -> Result<cpal::Device, String> {
+    if name.starts_with("pulseaudio:") {
+        let host = pulse().ok_or_else(|| t!("device-no-sound-server", name = name))?;
+        return find_in(&host, name);
+    }
+    if (name == "pulse" || name == "default")
+        && alsa_default_is_pulse(name)
+        && let Some(host) = pulse()
+    {
+        return host.default_output_device().ok_or_else(|| t!("device-no-default"));
+    }
+    let host = alsa()?;
     if name == "default" {
         host.default_output_device().ok_or_else(|| t!("device-no-default"))
     } else {
-        host.output_devices()
-            .map_err(|e| t!("device-cannot-list", why = e))?
-            .find(|d| {
-                d.description().is_ok_and(|x| x.name() == name)
-                    || d.id()
-                        .is_ok_and(|i| i.to_string() == name || i.to_string().ends_with(&format!(":{name}")))
-            })
-            .ok_or_else(|| t!("device-not-found", name = name))
+        find_in(&host, name)
     }
+}
+
+fn find_in(host: &cpal::Host, name: &str) -> Result<cpal::Device, String> {
+    host.output_devices()
+        .map_err(|e| t!("device-cannot-list", why = e))?
+        .find(|d| {
+            d.description().is_ok_and(|x| x.name() == name)
+                || d.id()
+                    .is_ok_and(|i| i.to_string() == name || i.to_string().ends_with(&format!(":{name}")))
+        })
+        .ok_or_else(|| t!("device-not-found", name = name))
+}
+
+fn alsa() -> Result<cpal::Host, String> {
+    cpal::host_from_id(cpal::HostId::Alsa).map_err(|e| t!("device-cannot-list", why = e))
+}
+
+/// cpal's PulseAudio client, if a server answers (PULSE_SERVER, or the session's socket).
+fn pulse() -> Option<cpal::Host> {
+    if !cpal::available_hosts().contains(&cpal::HostId::PulseAudio) {
+        return None;
+    }
+    cpal::host_from_id(cpal::HostId::PulseAudio).ok()
+}
+
+/// Whether the ALSA PCM `name` is the `pulse` plugin: opened without blocking and asked its
+/// type, the way `aplay -v` shows it.
+fn alsa_default_is_pulse(name: &str) -> bool {
+    let Ok(pcm) = alsa::PCM::new(name, alsa::Direction::Playback, true) else {
+        return false;
+    };
+    let Ok(mut out) = alsa::Output::buffer_open() else {
+        return false;
+    };
+    pcm.dump(&mut out).is_ok() && out.to_string().contains("PulseAudio")
+}
+
+/// Whether cpal keeps the stream running after this error, so the programme plays on: an
+/// underrun, a busy or rerouted device, or an error the backend reports in passing. The
+/// `pulse` plugin, a desktop's ALSA default, fails `snd_pcm_avail_delay` with EIO until the
+/// sound server has sent its first timing (alsa-plugins#65), and underruns whenever the server
+/// is starved. A stream that stops for good is caught by the engine's watch on the callback.
+pub fn is_passing(e: &rodio::cpal::Error) -> bool {
+    use rodio::cpal::ErrorKind::*;
+    matches!(
+        e.kind(),
+        Xrun | BackendError | DeviceBusy | DeviceChanged | RealtimeDenied
+    )
 }
 
 /// Opens the named device (`"default"` for the system default), reporting later device errors

@@ -78,6 +78,9 @@ pub enum PlayoutEvent {
     Finished {
         key: String,
         at: DateTime<Utc>,
+        /// How many times the device reported trouble it recovered from (an underrun, a sound
+        /// server's passing error) while this programme played: each may be an audible gap.
+        glitches: u32,
     },
     Failed {
         key: String,
@@ -108,6 +111,8 @@ enum Msg {
         token: u64,
     },
     DeviceError(String),
+    /// Trouble the device recovered from by itself: the stream keeps running.
+    DeviceGlitch(String),
     /// The device open started on its own thread has returned.
     Opened(Result<Output, String>),
 }
@@ -166,6 +171,7 @@ struct OnAir {
     fade: Fade,
     since: Instant,
     expected: Duration,
+    glitches: u32,
 }
 
 impl OnAir {
@@ -200,6 +206,12 @@ const TAIL: Duration = Duration::from_millis(200);
 const PREPARED_AHEAD: usize = 2;
 /// A programme that runs this much longer than its audio has stalled (device gone quiet).
 const STALL_MARGIN: Duration = Duration::from_secs(30);
+/// An open device whose audio callback has not run for this long has stopped (cpal goes on
+/// retrying some errors for ever): it is closed and opened again. Ten periods of a loaded
+/// sound server are well inside it.
+const DEVICE_SILENT_LIMIT: Duration = Duration::from_secs(2);
+/// Passing device trouble is logged at most this often; the rest is counted.
+const GLITCH_LOG_EVERY: Duration = Duration::from_secs(10);
 
 struct Line {
     settings: EngineSettings,
@@ -221,6 +233,8 @@ struct Line {
     /// A device open under way on its own thread: since when, and whether it was reported as
     /// taking too long.
     opening: Option<(Instant, bool)>,
+    /// When passing device trouble was last logged, and how much came since.
+    glitch_log: Option<(Instant, u32)>,
 }
 
 impl Line {
@@ -241,6 +255,7 @@ impl Line {
             pending_preroll: false,
             idle_since: None,
             opening: None,
+            glitch_log: None,
         }
     }
 
@@ -340,14 +355,26 @@ impl Line {
             }
             Msg::Ended { token } => {
                 if let Some(on_air) = self.on_air.take_if(|o| o.token == token) {
-                    tracing::info!(key = on_air.programme.key, "programme finished");
+                    let glitches = on_air.glitches;
+                    if glitches > 0 {
+                        tracing::warn!(
+                            key = on_air.programme.key,
+                            glitches,
+                            "{}",
+                            t!("log-finished-with-glitches", count = glitches)
+                        );
+                    } else {
+                        tracing::info!(key = on_air.programme.key, "programme finished");
+                    }
                     self.emit(PlayoutEvent::Finished {
                         key: on_air.programme.key,
                         at: Utc::now(),
+                        glitches,
                     });
                 }
             }
             Msg::Opened(result) => self.opened(result),
+            Msg::DeviceGlitch(reason) => self.glitch(reason),
             Msg::DeviceError(reason) => {
                 tracing::error!(reason, "{}", t!("log-device-error"));
                 self.output = None;
@@ -374,6 +401,7 @@ impl Line {
         if !self.stopping {
             self.start_next();
         }
+        self.watch_the_device();
         self.watch_for_stall();
         if self.on_air.is_some() || !self.queue.is_empty() {
             self.idle_since = None;
@@ -482,7 +510,11 @@ impl Line {
                 ALSA_MESSAGES.set(alsa::Output::local_error_handler().ok());
                 let errors = tx.clone();
                 let result = super::device::open(&name, move |e| {
-                    let _ = errors.send(Msg::DeviceError(e.to_string()));
+                    let _ = errors.send(if super::device::is_passing(&e) {
+                        Msg::DeviceGlitch(e.to_string())
+                    } else {
+                        Msg::DeviceError(e.to_string())
+                    });
                 });
                 let result = result.map_err(|reason| match alsa_noise() {
                     Some(noise) => format!("{reason} (ALSA: {noise})"),
@@ -639,8 +671,38 @@ impl Line {
             fade,
             since: Instant::now(),
             expected: prepared.expected + left,
+            glitches: 0,
         });
         true
+    }
+
+    /// Trouble the stream recovered from: counted against the programme on air, logged at most
+    /// every [`GLITCH_LOG_EVERY`].
+    fn glitch(&mut self, reason: String) {
+        if let Some(on_air) = &mut self.on_air {
+            on_air.glitches += 1;
+        }
+        match &mut self.glitch_log {
+            Some((at, since)) if at.elapsed() < GLITCH_LOG_EVERY => *since += 1,
+            _ => {
+                let more = self.glitch_log.map_or(0, |(_, n)| n);
+                tracing::warn!(reason, more, "{}", t!("log-device-glitch"));
+                self.glitch_log = Some((Instant::now(), 0));
+            }
+        }
+    }
+
+    /// An open device that has stopped taking audio is treated as failed: closed, the
+    /// programme on air failed, and opened again.
+    fn watch_the_device(&mut self) {
+        if self
+            .output
+            .as_ref()
+            .is_some_and(|o| o.silent_for() >= DEVICE_SILENT_LIMIT)
+        {
+            let seconds = DEVICE_SILENT_LIMIT.as_secs();
+            self.handle(Msg::DeviceError(t!("playout-device-silent", seconds = seconds)));
+        }
     }
 
     fn watch_for_stall(&mut self) {

@@ -10,6 +10,8 @@
 //! late the engine thread woke no longer matters, and a wall-clock step after the hand-over
 //! does not move the start.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -50,6 +52,9 @@ pub struct Output {
     starts: mpsc::Sender<Start>,
     /// The device's period, as opened.
     pub period: Duration,
+    opened: Instant,
+    /// Milliseconds from `opened` to the audio callback's last run.
+    heartbeat: Arc<AtomicU64>,
 }
 
 impl Output {
@@ -57,23 +62,17 @@ impl Output {
     /// that arrives unannounced), reporting later errors through `on_error`.
     pub fn open(device: &cpal::Device, on_error: impl FnMut(cpal::Error) + Send + 'static) -> Result<Output, String> {
         let supported = device.default_output_config().map_err(|e| e.to_string())?;
-        let channels = supported.channels().max(1);
-        let rate = supported.sample_rate().max(1);
-        // Exactly 20 ms, not a power of two: ALSA's rate converter (a `plug` at 48 kHz over a
-        // 44.1 kHz card) rounds each period to whole frames, and 1024 frames at 48 kHz made
-        // 940.8 at 44.1 kHz: programmes played 0.08 % fast. 20 ms is whole at every usual rate.
-        let frames = (rate / 50).max(64);
-        let config = StreamConfig {
-            channels,
-            sample_rate: rate,
-            buffer_size: BufferSize::Fixed(frames),
-        };
+        let config = stream_config(&supported);
+        let (channels, rate, frames) = (config.channels, config.sample_rate, period_frames(config.sample_rate));
         let (mixer, source) = rodio::mixer::mixer(
             ChannelCount::new(channels).unwrap_or(ChannelCount::MIN),
             SampleRate::new(rate).unwrap_or(SampleRate::MIN),
         );
         let (starts, pending) = mpsc::channel();
+        let (opened, heartbeat) = (Instant::now(), Arc::new(AtomicU64::new(0)));
         let gate = Gate {
+            opened,
+            heartbeat: heartbeat.clone(),
             mixer,
             source,
             pending,
@@ -96,7 +95,17 @@ impl Output {
             _stream: stream,
             starts,
             period: Duration::from_secs_f64(f64::from(frames) / f64::from(rate)),
+            opened,
+            heartbeat,
         })
+    }
+
+    /// How long since the device last took audio (since the open, if it never has). cpal keeps
+    /// a stream running through the errors it can recover from; this tells a stream that
+    /// recovers from one that has stopped for good.
+    pub fn silent_for(&self) -> Duration {
+        let last = self.opened + Duration::from_millis(self.heartbeat.load(Ordering::Relaxed));
+        last.elapsed()
     }
 
     /// Hands a programme to the gate.
@@ -105,8 +114,27 @@ impl Output {
     }
 }
 
+/// The stream loaxa opens on a device: its default format, with a period of 20 ms.
+pub fn stream_config(supported: &cpal::SupportedStreamConfig) -> StreamConfig {
+    let rate = supported.sample_rate().max(1);
+    // Exactly 20 ms, not a power of two: ALSA's rate converter (a `plug` at 48 kHz over a
+    // 44.1 kHz card) rounds each period to whole frames, and 1024 frames at 48 kHz made
+    // 940.8 at 44.1 kHz: programmes played 0.08 % fast. 20 ms is whole at every usual rate.
+    StreamConfig {
+        channels: supported.channels().max(1),
+        sample_rate: rate,
+        buffer_size: BufferSize::Fixed(period_frames(rate)),
+    }
+}
+
+fn period_frames(rate: u32) -> u32 {
+    (rate / 50).max(64)
+}
+
 /// The audio callback's state.
 struct Gate {
+    opened: Instant,
+    heartbeat: Arc<AtomicU64>,
     mixer: Mixer,
     source: MixerSource,
     pending: mpsc::Receiver<Start>,
@@ -121,6 +149,9 @@ impl Gate {
     ) -> impl FnMut(&mut [T], &OutputCallbackInfo) + Send + 'static {
         move |data: &mut [T], info: &OutputCallbackInfo| {
             let (mono, wall) = (Instant::now(), Utc::now());
+            let beat = mono.saturating_duration_since(self.opened).as_millis();
+            self.heartbeat
+                .store(u64::try_from(beat).unwrap_or(u64::MAX), Ordering::Relaxed);
             let ts = info.timestamp();
             // How far ahead of this callback its first frame will be played.
             let ahead = ts.playback.saturating_duration_since(ts.callback);

@@ -29,7 +29,13 @@ pub fn history_event(e: &PlayoutEvent, programme: Option<&Programme>) -> Option<
                 "pulled_at": utc_text(*pulled_at),
             }),
         ),
-        PlayoutEvent::Finished { at, .. } => (Kind::PlayoutFinished, json!({ "finished_at": utc_text(*at) })),
+        PlayoutEvent::Finished { at, glitches, .. } => {
+            let mut body = json!({ "finished_at": utc_text(*at) });
+            if *glitches > 0 {
+                body["device_glitches"] = json!(glitches);
+            }
+            (Kind::PlayoutFinished, body)
+        }
         PlayoutEvent::Failed { reason, .. } => (Kind::PlayoutFailed, json!({ "reason": reason })),
         PlayoutEvent::Interrupted { by, replay, .. } => (
             Kind::PlayoutInterrupted,

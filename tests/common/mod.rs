@@ -139,6 +139,8 @@ pub mod browser;
 pub mod daemon;
 pub mod mockapi;
 pub mod paced;
+pub mod pulse;
+pub mod vnu;
 
 /// Letters only Vietnamese writes: a message holding one is in Vietnamese.
 const VIETNAMESE: &str = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ";
