@@ -12,8 +12,11 @@ DEPS := ca-certificates curl gcc libc6-dev pkg-config libasound2-dev
 TEST_DEPS := libfaketime chromium fonts-dejavu-core prometheus pulseaudio pulseaudio-utils libasound2-plugins \
   poppler-utils default-jre-headless
 BENCH_DEPS := hyperfine time bc
+# The package: dpkg-dev lets cargo-deb find the shared-library dependencies; installing it and
+# checking the unit needs adduser and systemd-analyze.
+DEB_DEPS := dpkg-dev adduser systemd
 
-.PHONY: run test lint bench soak deps
+.PHONY: run test lint bench soak deps deb test-deb
 
 deps:
 	@scripts/deps.sh $(DEPS)
@@ -50,3 +53,12 @@ lint: deps
 bench: deps
 	@scripts/deps.sh $(BENCH_DEPS)
 	scripts/bench.sh
+
+## The Debian package, in target/debian/ (cargo-deb, installed if missing).
+deb: deps
+	@scripts/deps.sh $(DEB_DEPS)
+	scripts/deb.sh
+
+## Installs the package on this machine, checks it as the loaxa user, and purges it again.
+test-deb: deb
+	scripts/test-deb.sh
