@@ -7,10 +7,11 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # builds against. The tests also need libfaketime (clock steps) and Chromium with a font that has
 # Vietnamese glyphs (the report and the dashboard are checked in the browser), promtool for
 # /metrics, a PulseAudio server with ALSA's pulse plugin (playout on a desktop), poppler's
-# pdftotext (the printed report) and Java for the W3C Nu HTML Checker (scripts/vnu.sh).
+# pdftotext (the printed report), Java for the W3C Nu HTML Checker (scripts/vnu.sh) and jing
+# for the Atom feed's RELAX NG schema.
 DEPS := ca-certificates curl gcc libc6-dev pkg-config libasound2-dev
 TEST_DEPS := libfaketime chromium fonts-dejavu-core prometheus pulseaudio pulseaudio-utils libasound2-plugins \
-  poppler-utils default-jre-headless
+  poppler-utils default-jre-headless jing
 BENCH_DEPS := hyperfine time bc
 # The package: dpkg-dev lets cargo-deb find the shared-library dependencies; installing it and
 # checking the unit needs adduser and systemd-analyze.

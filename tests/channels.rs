@@ -576,6 +576,22 @@ async fn board_publishes_once_and_renders_page_and_feed() {
         let errors = common::vnu::errors(dir.path(), name, &page);
         assert!(errors.is_empty(), "{name}:\n{}", errors.join("\n"));
     }
+    // RFC 4287 as RELAX NG (tests/fixtures/schemas/atom.rnc), checked by Debian's jing.
+    for (name, feed) in [("feed.xml", &atom), ("feed-empty.xml", &empty)] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, feed).unwrap();
+        let o = std::process::Command::new("jing")
+            .arg("-c")
+            .arg(common::repo().join("tests/fixtures/schemas/atom.rnc"))
+            .arg(&file)
+            .output()
+            .expect("jing (Debian package jing; `make test` installs it)");
+        let said = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            o.status.success() && said.trim().is_empty(),
+            "{name} is not valid Atom:\n{said}\n{feed}"
+        );
+    }
     assert!(!empty.contains("1970"), "{empty}");
     assert!(
         empty.contains(&format!("<updated>{}", now.format("%Y-%m-%dT%H:%M"))),
