@@ -12,7 +12,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 DEPS := ca-certificates curl gcc libc6-dev pkg-config libasound2-dev
 TEST_DEPS := libfaketime chromium fonts-dejavu-core prometheus pulseaudio pulseaudio-utils libasound2-plugins \
   poppler-utils default-jre-headless jing
-BENCH_DEPS := hyperfine time bc
+BENCH_DEPS := hyperfine time bc libfaketime
 # The package: dpkg-dev lets cargo-deb find the shared-library dependencies; installing it and
 # checking the unit needs adduser and systemd-analyze.
 DEB_DEPS := dpkg-dev adduser systemd

@@ -14,6 +14,8 @@ fn main() {
     let with_sources = heap();
     let set = loaded.set;
     drop((loaded.sources, loaded.diagnostics));
+    // As the daemon does once its agenda is built: the parsed cron patterns go.
+    loaxa::schedule::cron::forget_parsed();
     let set_only = heap();
     let n = set.broadcasts.len().max(1);
     println!(

@@ -166,7 +166,10 @@ fn for_each_instant(b: &Broadcast, window: &Range<DateTime<Utc>>, tz: Tz, f: &mu
                 }
             }
         }
-        Rule::Cron { cron, .. } => {
+        Rule::Cron(expr) => {
+            let Ok(cron) = expr.pattern() else {
+                return;
+            };
             let mut start = window.start;
             if let Some(from) = b.dates.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
                 start = start.max(to_utc(tz, from));

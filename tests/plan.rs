@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use croner::parser::{CronParser, Seconds, Year};
 use loaxa::localtime::Weekdays;
 use loaxa::plan::{occurrences, to_utc};
 use loaxa::schedule::{AudioItem, Broadcast, DateFilter, Origin, Priority, Rule};
@@ -61,17 +60,7 @@ fn daily(id: &str, at: &[&str], days: &str) -> Broadcast {
 }
 
 fn cron(id: &str, expr: &str) -> Broadcast {
-    let parser = CronParser::builder()
-        .seconds(Seconds::Optional)
-        .year(Year::Disallowed)
-        .build();
-    broadcast(
-        id,
-        Rule::Cron {
-            expr: expr.into(),
-            cron: std::sync::Arc::new(parser.parse(expr).unwrap()),
-        },
-    )
+    broadcast(id, Rule::Cron(loaxa::schedule::cron::CronExpr::new(expr).unwrap()))
 }
 
 /// The local "YYYY-MM-DD HH:MM:SS" of each occurrence.
@@ -387,6 +376,66 @@ proptest! {
             prop_assert_eq!(got, expected, "window {}..{}", start, end);
             start = (start + chrono::Duration::seconds(advance)).max(end - chrono::Duration::seconds(back));
             prop_assert!(agenda.covers(start));
+        }
+    }
+
+    /// A reload carries the agenda over (issue #19): broadcasts kept, changed, removed, added
+    /// and reordered, and every window after it is what planning the new set from scratch gives.
+    #[test]
+    fn a_carried_over_agenda_plans_what_the_new_set_plans(
+        mut old in prop::collection::vec(arb_broadcast(), 1..6),
+        replacements in prop::collection::vec(arb_broadcast(), 0..4),
+        edits in prop::collection::vec((0usize..8, 0u8..3), 0..6),
+        a in 0i64..30 * 86_400,
+        before in prop::collection::vec((0i64..86_400, 1i64..86_400), 1..4),
+        after in prop::collection::vec((0i64..86_400, 1i64..86_400), 1..4),
+    ) {
+        for (i, b) in old.iter_mut().enumerate() {
+            b.id = format!("b{i}");
+        }
+        // The new set: each edit replaces a broadcast's timing (same id), removes one, or
+        // adds a new one; then the order is reversed.
+        let mut new = old.clone();
+        let mut spare = replacements.into_iter();
+        let mut added = 0;
+        for (at, kind) in edits {
+            match (kind, spare.next()) {
+                (0, Some(r)) if !new.is_empty() => {
+                    let i = at % new.len();
+                    new[i].rule = r.rule;
+                    new[i].dates = r.dates;
+                }
+                (1, _) if new.len() > 1 => {
+                    new.remove(at % new.len());
+                }
+                (_, Some(mut r)) => {
+                    r.id = format!("new{added}");
+                    added += 1;
+                    new.push(r);
+                }
+                _ => {}
+            }
+        }
+        new.reverse();
+        let key = |o: &loaxa::plan::Occurrence<'_>| (o.at, o.broadcast.id.clone());
+        let base = local("2024-02-15T00:00:00");
+        let mut start = base + chrono::Duration::seconds(a);
+        let mut agenda = loaxa::agenda::Agenda::new(&old, start, TZ);
+        let mut end = start;
+        for (advance, length) in before {
+            end = start + chrono::Duration::seconds(length);
+            agenda.window(&old, start..end);
+            start = (start + chrono::Duration::seconds(advance)).min(end);
+        }
+        let mut agenda = agenda.carry_over(&old, &new);
+        // The first window after the reload reaches back to the last one's start.
+        for (advance, length) in after {
+            let window_end = end.max(start) + chrono::Duration::seconds(length);
+            let expected: Vec<_> = occurrences(&new, start..window_end, TZ).iter().map(key).collect();
+            let got: Vec<_> = agenda.window(&new, start..window_end).iter().map(key).collect();
+            prop_assert_eq!(got, expected, "window {}..{}", start, window_end);
+            end = window_end;
+            start = (start + chrono::Duration::seconds(advance)).min(end);
         }
     }
 }

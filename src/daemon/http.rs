@@ -177,7 +177,8 @@ async fn dashboard(State(s): State<Arc<Shared>>) -> Response {
                     .counters
                     .dashboard_builds
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                super::dashboard::render(&super::dashboard::snapshot(&shared))
+                // The snapshot (a week of occurrences) is freed before the memory is handed back.
+                crate::schedule::cron::planning_all(|| super::dashboard::render(&super::dashboard::snapshot(&shared)))
             })
             .await;
             built.map(|page| {

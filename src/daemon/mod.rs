@@ -116,7 +116,10 @@ struct Initial {
 /// after a power cut does not keep the station off the air. Only with no good set ever does
 /// loaxa refuse to start (there is nothing to air).
 fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
-    let folder = schedule::load(config);
+    // On a thread of its own, so the parse's allocations fill an arena of their own (see
+    // `memory::settled`).
+    let folder = std::thread::scope(|s| s.spawn(|| schedule::load(config)).join())
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     let (rejected, why) = match folder {
         Ok(loaded) if !loaded.has_errors() => {
             return Ok(Initial {
@@ -258,9 +261,8 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     // is freed before the daemon settles (a copy of the set, made while the parse's leftovers
     // were still live, kept 100 MB of half-used pages at 100,000 broadcasts).
     let snapshot = (source == Source::Files).then(|| last_good::snapshot(&loaded));
-    let set = loaded.set;
     drop((loaded.sources, loaded.diagnostics));
-    crate::memory::give_back();
+    let set = crate::memory::settled(loaded.set);
     let shared = Arc::new(Shared {
         dashboard: Default::default(),
         schedule: Mutex::new(ScheduleState {
@@ -702,7 +704,9 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
             ));
         }
     }
-    let next = crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz);
+    let next = crate::schedule::cron::planning_all(|| {
+        crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz)
+    });
     say(format!("  {}", t!("status-next")));
     for o in next.iter().take(5) {
         let secs = (o.at - now).num_seconds();

@@ -54,7 +54,7 @@ fn fingerprint(b: &Broadcast) -> String {
 fn rule_text(b: &Broadcast) -> String {
     match &b.rule {
         schedule::Rule::Daily { times, days } => format!("{times:?} {days:?}"),
-        schedule::Rule::Cron { expr, .. } => expr.clone(),
+        schedule::Rule::Cron(expr) => expr.as_str().to_string(),
         schedule::Rule::On(list) => format!("{list:?}"),
     }
 }
@@ -188,9 +188,12 @@ pub async fn reload(shared: &Arc<Shared>) {
         st.rejected = None;
         st.source = Source::Files;
     }
-    *shared.set.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(loaded.set);
+    // Parsing left the files' texts and syntax trees behind; the set is copied out of the
+    // parse thread's arena (see `memory::settled`).
+    drop((loaded.sources, loaded.diagnostics));
+    let set = crate::memory::settled(loaded.set);
+    *shared.set.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(set);
     drop(old);
-    // Parsing left the files' texts and syntax trees behind.
     crate::memory::give_back();
     shared.counters.reloads.fetch_add(1, Ordering::Relaxed);
     let _ = shared.history.record(event).await;

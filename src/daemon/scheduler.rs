@@ -110,12 +110,25 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         last = (now, Instant::now());
         let set = shared.set();
         let window_end = now + lookahead;
-        // From the agenda while the set is the same and the window does not reach back past
-        // what it remembers; otherwise (start, reload, clock step back, posts to retry) a new
+        // From the agenda while the window does not reach back past what it remembers, carried
+        // over to a reloaded set; otherwise (start, clock step back, posts to retry) a new
         // agenda from this window's start.
         let (_, current) = match agenda.take() {
             Some((s, a)) if Arc::ptr_eq(&s, &set) && a.covers(window_start) => agenda.insert((s, a)),
-            _ => agenda.insert((set.clone(), Agenda::new(&set.broadcasts, window_start, tz))),
+            // A reload: what did not change is carried over.
+            Some((old, a)) if a.covers(window_start) => {
+                let carried = a.carry_over(&old.broadcasts, &set.broadcasts);
+                crate::schedule::cron::forget_parsed();
+                crate::memory::give_back();
+                agenda.insert((set.clone(), carried))
+            }
+            _ => {
+                let built = Agenda::new(&set.broadcasts, window_start, tz);
+                // Building it parsed every cron pattern of the set; an idle daemon keeps none.
+                crate::schedule::cron::forget_parsed();
+                crate::memory::give_back();
+                agenda.insert((set.clone(), built))
+            }
         };
         let occ = current.window(&set.broadcasts, window_start..window_end);
         // The oldest occurrence whose posts could not be queued (the outbox's disk is full or
@@ -195,6 +208,7 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
             last_forget = Instant::now();
             ledger.forget_before(horizon);
             jumps.retain(|(_, to)| *to > horizon);
+            crate::schedule::cron::forget_parsed();
             forget_programmes(
                 &mut shared.programmes.lock().unwrap_or_else(|p| p.into_inner()),
                 horizon,
@@ -278,7 +292,9 @@ fn bound_catch_up<'a, G>(
 /// station's).
 fn before_first_start(shared: &Shared, boot: DateTime<Utc>, grace: chrono::Duration) {
     let set = shared.set();
-    let n = plan::occurrences(&set.broadcasts, boot - grace..boot, shared.config.station.timezone).len();
+    let n = crate::schedule::cron::planning_all(|| {
+        plan::occurrences(&set.broadcasts, boot - grace..boot, shared.config.station.timezone).len()
+    });
     if n > 0 {
         let tz = shared.config.station.timezone;
         tracing::info!(

@@ -140,20 +140,22 @@ impl Shared {
         let now = Utc::now();
         let local = |t: DateTime<Utc>| t.with_timezone(&tz).to_rfc3339();
         let set = self.set();
-        let next: Vec<Value> = crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(2), tz)
-            .iter()
-            .take(10)
-            .map(|o| {
-                json!({
-                    "at": local(o.at),
-                    "in_seconds": (o.at - now).num_seconds(),
-                    "id": o.broadcast.id,
-                    "title": o.broadcast.title,
-                    "priority": o.broadcast.priority.as_str(),
-                    "channels": o.broadcast.channels,
+        let next: Vec<Value> = crate::schedule::cron::planning_all(|| {
+            crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(2), tz)
+                .iter()
+                .take(10)
+                .map(|o| {
+                    json!({
+                        "at": local(o.at),
+                        "in_seconds": (o.at - now).num_seconds(),
+                        "id": o.broadcast.id,
+                        "title": o.broadcast.title,
+                        "priority": o.broadcast.priority.as_str(),
+                        "channels": o.broadcast.channels,
+                    })
                 })
-            })
-            .collect();
+                .collect()
+        });
         let playing = self.now_playing.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let count = |s| self.outbox.count(s).unwrap_or(0);
         let unconfirmed: Vec<Value> = self

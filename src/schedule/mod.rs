@@ -5,6 +5,7 @@
 //! diagnostic for the whole set, so `loaxa check` and the daemon's reload show the same report.
 //! A set with any error must not be used: the caller keeps the previous one.
 
+pub mod cron;
 mod fields;
 mod parse;
 pub mod validate;
@@ -72,16 +73,12 @@ impl std::fmt::Display for Priority {
 }
 
 /// When a broadcast airs, before the date filter is applied.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Rule {
     /// `at` times on `days`.
     Daily { times: Vec<NaiveTime>, days: Weekdays },
     /// A cron expression, evaluated in the station's timezone.
-    /// The pattern is shared by every broadcast with the same expression (see `parse`).
-    Cron {
-        expr: String,
-        cron: std::sync::Arc<croner::Cron>,
-    },
+    Cron(cron::CronExpr),
     /// One-off local date-times.
     On(Vec<NaiveDateTime>),
 }

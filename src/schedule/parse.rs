@@ -3,13 +3,10 @@
 //! Every check that concerns a single broadcast lives here, next to the spans it points at:
 //! times, days, cron, date ranges, quiet hours, audio files, channels and the post.
 
-use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveTime};
-use croner::parser::{CronParser, Seconds, Year};
 use toml::de::{DeTable, DeValue};
 
 use super::fields::{Ctx, Decorate, Fields, Sp};
@@ -557,28 +554,6 @@ fn day_hint(word: &str) -> String {
     }
 }
 
-/// One parsed pattern per distinct expression, shared: croner keeps a byte for every year it
-/// can name (about 5 KB a pattern), and a large set repeats a few patterns thousands of times
-/// (100,000 broadcasts held 100 MB of patterns). Weak, so patterns no set uses are freed.
-fn shared_cron(expr: &str) -> Result<Arc<croner::Cron>, croner::errors::CronError> {
-    static PATTERNS: Mutex<Option<HashMap<String, Weak<croner::Cron>>>> = Mutex::new(None);
-    let mut guard = PATTERNS.lock().unwrap_or_else(|p| p.into_inner());
-    let patterns = guard.get_or_insert_with(HashMap::new);
-    if let Some(cron) = patterns.get(expr).and_then(Weak::upgrade) {
-        return Ok(cron);
-    }
-    let parser = CronParser::builder()
-        .seconds(Seconds::Optional)
-        .year(Year::Disallowed)
-        .build();
-    let cron = Arc::new(parser.parse(expr)?);
-    if patterns.len() >= 1024 && patterns.len().is_power_of_two() {
-        patterns.retain(|_, p| p.strong_count() > 0);
-    }
-    patterns.insert(expr.to_string(), Arc::downgrade(&cron));
-    Ok(cron)
-}
-
 fn read_cron(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)> {
     let expr = f.string(cx, "cron")?;
     let fields = expr.get_ref().split_whitespace().count();
@@ -588,14 +563,8 @@ fn read_cron(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)> 
             .hint(t!("check-cron-fields-hint"));
         return None;
     }
-    match shared_cron(expr.get_ref()) {
-        Ok(cron) => Some((
-            Rule::Cron {
-                expr: expr.get_ref().clone(),
-                cron,
-            },
-            vec![expr.span()],
-        )),
+    match super::cron::CronExpr::new(expr.get_ref()) {
+        Ok(cron) => Some((Rule::Cron(cron), vec![expr.span()])),
         Err(e) => {
             cx.error(expr.span(), t!("check-bad-cron", why = e))
                 .label(t!("check-bad-cron-label"))
@@ -882,8 +851,8 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
                     }
                 }
             }
-            Rule::Cron { cron, .. } => {
-                if let Some(t) = cron_time_in(cron, q) {
+            Rule::Cron(cron) => {
+                if let Some(t) = cron.pattern().ok().and_then(|c| cron_time_in(&c, q)) {
                     cx.error(
                         spans[0].clone(),
                         t!(
@@ -900,12 +869,12 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
     }
     if plan::first_matching(b, tz, |_| true).is_none() {
         let span = match &b.rule {
-            Rule::Cron { .. } => spans[0].clone(),
+            Rule::Cron(_) => spans[0].clone(),
             _ => b.origin.id_span.clone(),
         };
         cx.error(span, t!("check-never-airs"))
             .label(match &b.rule {
-                Rule::Cron { .. } => t!("check-never-airs-cron"),
+                Rule::Cron(_) => t!("check-never-airs-cron"),
                 _ => t!("check-never-airs-days"),
             })
             .hint(t!("check-never-airs-hint"));
