@@ -154,6 +154,22 @@ pub enum Command {
     /// exact HTTP requests instead, with secrets redacted, and sends nothing.
     Post(PostArgs),
 
+    /// Air a broadcast now, through the running daemon (an emergency cuts in).
+    ///
+    /// The programme is the one the daemon would build for the broadcast at this second, at its
+    /// own level or --priority; its posts go through the outbox unless --no-post. The action is
+    /// recorded in the history with your Unix user. Needs the running daemon and membership of
+    /// its group (`loaxa`).
+    Now(NowArgs),
+
+    /// Stop what is on air, through the running daemon.
+    ///
+    /// Recorded as interrupted by you, and not replayed; what waits for the line goes on.
+    Stop,
+
+    /// Show what is on air and what waits for the line, from the running daemon.
+    Queue,
+
     /// Write a new schedule file to fill in: one broadcast, every key explained in Vietnamese.
     ///
     /// The file is `<schedules>/ID.toml`; an existing file is never overwritten. Fill in the
@@ -307,6 +323,18 @@ pub struct PostArgs {
     /// (it is unconfirmed, or waits for a retry). Recorded in the history.
     #[arg(long)]
     pub again: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NowArgs {
+    /// The broadcast's id, as in its schedule file.
+    pub id: String,
+    /// Air it at this level instead of its own: normal, priority or emergency.
+    #[arg(long, value_name = "LEVEL")]
+    pub priority: Option<String>,
+    /// Air it without posting to its web and social channels.
+    #[arg(long)]
+    pub no_post: bool,
 }
 
 #[derive(Debug, Args)]

@@ -79,6 +79,23 @@ help-post-arg-channel = Only this channel (default: every web channel the broadc
 help-post-arg-dry_run = Print the HTTP requests (secrets redacted) and send nothing.
 help-post-arg-again = Post even though an attempt in the last 24 hours may have created the post already (it is unconfirmed, or waits for a retry). Recorded in the history.
 
+help-now = Air a broadcast now, through the running daemon (an emergency cuts in).
+help-now-long =
+    Air a broadcast now, through the running daemon (an emergency cuts in).
+
+    The programme is the one the daemon would build for the broadcast at this second, at its own level or --priority; its posts go through the outbox unless --no-post. The action is recorded in the history with your Unix user. Needs the running daemon and membership of its group (`loaxa`).
+help-now-arg-id = The broadcast's id, as in its schedule file.
+help-now-arg-priority = Air it at this level instead of its own: normal, priority or emergency.
+help-now-arg-no_post = Air it without posting to its web and social channels.
+
+help-stop = Stop what is on air, through the running daemon.
+help-stop-long =
+    Stop what is on air, through the running daemon.
+
+    Recorded as interrupted by you, and not replayed; what waits for the line goes on.
+
+help-queue = Show what is on air and what waits for the line, from the running daemon.
+
 help-new = Write a new schedule file to fill in: one broadcast, every key explained in Vietnamese.
 help-new-long =
     Write a new schedule file to fill in: one broadcast, every key explained in Vietnamese.

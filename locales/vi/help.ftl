@@ -79,6 +79,23 @@ help-post-arg-channel = Chỉ kênh này (mặc định: mọi kênh web bản t
 help-post-arg-dry_run = In các yêu cầu HTTP (đã che mã bí mật) và không gửi gì.
 help-post-arg-again = Vẫn đăng dù một lần gửi trong 24 giờ qua có thể đã đăng bài rồi (bài chưa xác nhận, hoặc đang chờ thử lại). Việc này được ghi vào sổ.
 
+help-now = Phát ngay một bản tin qua trình chạy nền đang chạy (bản tin khẩn cấp ngắt ngang chương trình đang phát).
+help-now-long =
+    Phát ngay một bản tin qua trình chạy nền đang chạy (bản tin khẩn cấp ngắt ngang chương trình đang phát).
+
+    Chương trình được dựng đúng như trình chạy nền dựng cho bản tin vào giây này, ở mức của chính nó hoặc mức --priority; bài đăng đi qua hàng đợi như thường, trừ khi có --no-post. Thao tác được ghi vào sổ lịch sử kèm tên người dùng Unix của bạn. Cần trình chạy nền đang chạy và bạn thuộc nhóm của nó (`loaxa`).
+help-now-arg-id = Mã bản tin, như trong tệp lịch phát.
+help-now-arg-priority = Phát ở mức này thay cho mức của bản tin: normal (thông thường), priority (ưu tiên) hoặc emergency (khẩn cấp).
+help-now-arg-no_post = Phát mà không đăng lên các kênh web và mạng xã hội.
+
+help-stop = Dừng chương trình đang phát, qua trình chạy nền đang chạy.
+help-stop-long =
+    Dừng chương trình đang phát, qua trình chạy nền đang chạy.
+
+    Được ghi là bị bạn ngắt và không phát lại; các chương trình đang chờ vẫn phát như lịch.
+
+help-queue = Xem chương trình đang phát và các chương trình đang chờ, từ trình chạy nền đang chạy.
+
 help-new = Tạo một tệp lịch phát mới để điền: một bản tin, mỗi mục có giải thích bằng tiếng Việt.
 help-new-long =
     Tạo một tệp lịch phát mới để điền: một bản tin, mỗi mục có giải thích bằng tiếng Việt.

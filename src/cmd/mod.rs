@@ -1,6 +1,7 @@
 //! The subcommands. Each returns the process exit code; `main` only dispatches.
 
 pub mod check;
+pub mod control;
 pub mod devices;
 pub mod history;
 pub mod new;

@@ -7,6 +7,7 @@
 //! - [`http`]: the status server and the public board;
 //! - [`dashboard`]: the office's live view at `/`.
 
+pub mod control;
 pub mod dashboard;
 pub mod http;
 pub mod last_good;
@@ -367,6 +368,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
         scheduler_stop.clone(),
     ));
     let reloader = reload::spawn(shared.clone());
+    let control = tokio::spawn(control::serve(shared.clone(), engine.clone(), wake.clone()));
 
     summary(&shared, &addr);
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
@@ -399,6 +401,9 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
         }
     }
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
+    // No operator command once stopping; the socket goes with the process.
+    control.abort();
+    let _ = std::fs::remove_file(control::socket_path(&shared.config.station.data));
     scheduler_stop.notify_one();
     let _ = sched.await;
     drop(reloader);

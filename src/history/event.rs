@@ -46,6 +46,9 @@ pub enum Kind {
     DeviceError,
     /// Events that waited in memory (disk full, I/O error) were written once the disk recovered.
     HistoryRecovered,
+    /// An operator acted through the control socket (`loaxa now`, `loaxa stop`): what, on
+    /// what, and who (the Unix user the kernel vouches for).
+    OperatorAction,
 }
 
 impl Kind {
@@ -71,6 +74,7 @@ impl Kind {
         Kind::ClockJumped,
         Kind::DeviceError,
         Kind::HistoryRecovered,
+        Kind::OperatorAction,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -96,6 +100,7 @@ impl Kind {
             Kind::ClockJumped => "clock_jumped",
             Kind::DeviceError => "device_error",
             Kind::HistoryRecovered => "history_recovered",
+            Kind::OperatorAction => "operator_action",
         }
     }
 

@@ -98,8 +98,35 @@ pub enum PlayoutEvent {
     DeviceReady,
 }
 
+/// A programme on the line, as an operator sees it (`loaxa queue`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lined {
+    pub key: String,
+    pub title: String,
+    pub priority: crate::schedule::Priority,
+    pub scheduled_at: DateTime<Utc>,
+}
+
+impl Lined {
+    fn of(p: &Programme) -> Lined {
+        Lined {
+            key: p.key.clone(),
+            title: p.title.clone(),
+            priority: p.priority,
+            scheduled_at: p.scheduled_at,
+        }
+    }
+}
+
 enum Msg {
     Submit(Programme),
+    /// An operator stops what is on air (`by` names them); the queue goes on.
+    Stop {
+        by: String,
+        reply: mpsc::Sender<Option<String>>,
+    },
+    /// What is on air and what waits, for an operator.
+    Lineup(mpsc::Sender<(Option<Lined>, Vec<Lined>)>),
     Shutdown {
         cut: bool,
     },
@@ -147,6 +174,23 @@ impl Engine {
     /// Queues a programme for its scheduled instant (now or in the past means at once).
     pub fn submit(&self, p: Programme) {
         let _ = self.tx.send(Msg::Submit(p));
+    }
+
+    /// Stops the programme on air, if any (recorded as interrupted `by` an operator, not
+    /// replayed); returns its key. The programmes waiting go on as planned.
+    pub fn stop(&self, by: &str) -> Option<String> {
+        let (reply, answer) = mpsc::channel();
+        self.tx.send(Msg::Stop { by: by.into(), reply }).ok()?;
+        answer.recv_timeout(Duration::from_secs(2)).ok().flatten()
+    }
+
+    /// What is on air, and what waits for the line in the order it will play.
+    pub fn lineup(&self) -> (Option<Lined>, Vec<Lined>) {
+        let (reply, answer) = mpsc::channel();
+        if self.tx.send(Msg::Lineup(reply)).is_err() {
+            return (None, Vec::new());
+        }
+        answer.recv_timeout(Duration::from_secs(2)).unwrap_or_default()
     }
 
     /// Stops taking work; `cut` stops the programme on air, otherwise it finishes first.
@@ -325,6 +369,24 @@ impl Line {
                 } else {
                     tracing::info!(key, "{}", t!("log-already-queued"));
                 }
+            }
+            Msg::Stop { by, reply } => {
+                let stopped = self.on_air.take().map(|on_air| {
+                    let programme = on_air.fade_out();
+                    tracing::info!(key = programme.key, by, "{}", t!("log-stopped-by-operator"));
+                    self.emit(PlayoutEvent::Interrupted {
+                        key: programme.key.clone(),
+                        by,
+                        replay: false,
+                    });
+                    programme.key
+                });
+                let _ = reply.send(stopped);
+            }
+            Msg::Lineup(reply) => {
+                let on_air = self.on_air.as_ref().map(|o| Lined::of(&o.programme));
+                let waiting = self.queue.lineup().into_iter().map(Lined::of).collect();
+                let _ = reply.send((on_air, waiting));
             }
             Msg::Shutdown { cut } => {
                 self.stopping = true;

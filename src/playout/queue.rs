@@ -85,6 +85,14 @@ impl Queue {
         self.waiting.is_empty()
     }
 
+    /// Every waiting programme, in the order the line will take them once due: by instant,
+    /// then rank.
+    pub fn lineup(&self) -> Vec<&Programme> {
+        let mut all: Vec<&Programme> = self.waiting.iter().collect();
+        all.sort_by(|a, b| a.scheduled_at.cmp(&b.scheduled_at).then_with(|| rank(b).cmp(&rank(a))));
+        all
+    }
+
     pub fn keys(&self) -> Vec<String> {
         self.waiting.iter().map(|p| p.key.clone()).collect()
     }

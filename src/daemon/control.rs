@@ -1,0 +1,341 @@
+//! The control socket: operators tell a running daemon to air a broadcast now, to stop what is
+//! on air, or to show the line (`loaxa now`, `loaxa stop`, `loaxa queue`), without editing a
+//! schedule file (issue #17).
+//!
+//! A Unix socket in the data folder, mode 0660: being able to open it (the `loaxa` user, or its
+//! group) is the permission to operate, and the kernel tells who is on the other end
+//! (`SO_PEERCRED`), so every action is recorded with its Unix user. One JSON request per line,
+//! one JSON answer per line, with a protocol version. Nothing here goes around the single
+//! playout line, the outbox or the history: `now` builds the programme the scheduler would,
+//! hands it to the same engine and queues its posts in the same outbox.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::Notify;
+
+use super::state::Shared;
+use crate::history::{Event, Kind};
+use crate::outbox;
+use crate::plan::Occurrence;
+use crate::playout::Engine;
+use crate::playout::engine::Lined;
+use crate::schedule::Priority;
+
+/// The protocol's version: a client and a daemon that disagree say so instead of guessing.
+pub const VERSION: u32 = 1;
+
+/// The socket's place in the data folder.
+pub fn socket_path(data: &Path) -> PathBuf {
+    data.join("control.sock")
+}
+
+/// What an operator asks.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case")]
+pub enum Request {
+    /// Air the broadcast `id` now, at its own level or `priority`; post it unless `post` is false.
+    Now {
+        id: String,
+        priority: Option<String>,
+        post: bool,
+    },
+    /// Stop what is on air.
+    Stop,
+    /// What is on air and what waits.
+    Queue,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Envelope {
+    pub v: u32,
+    #[serde(flatten)]
+    pub request: Request,
+}
+
+/// A programme on the line, as the answer carries it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct LineEntry {
+    pub key: String,
+    pub title: String,
+    pub priority: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The daemon's answer: `ok`, or `error` in the station's language.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Answer {
+    pub v: u32,
+    pub ok: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// `now`: the occurrence key it airs under. `stop`: what was stopped (none: nothing was on air).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `now`: the channels its posts were queued for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub posted: Vec<String>,
+    /// `queue`: on air, then waiting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_air: Option<LineEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiting: Vec<LineEntry>,
+}
+
+impl Answer {
+    fn ok() -> Answer {
+        Answer {
+            v: VERSION,
+            ok: true,
+            ..Answer::default()
+        }
+    }
+
+    fn error(e: impl Into<String>) -> Answer {
+        Answer {
+            v: VERSION,
+            error: Some(e.into()),
+            ..Answer::default()
+        }
+    }
+}
+
+/// Who is asking, as the kernel says.
+struct Operator {
+    uid: u32,
+    name: String,
+}
+
+/// Listens on the socket until the daemon stops. A socket that cannot be made is reported and
+/// the daemon goes on without it: scheduled airing does not depend on it.
+pub async fn serve(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: Arc<Notify>) {
+    let path = socket_path(&shared.config.station.data);
+    // A socket left by a daemon that was killed: the data folder's lock says no other runs.
+    let _ = std::fs::remove_file(&path);
+    let listener = match UnixListener::bind(&path) {
+        Ok(l) => l,
+        Err(e) => {
+            let line = t!("control-cannot-listen", path = path.display(), why = e);
+            tracing::error!("{line}");
+            shared.error(line);
+            return;
+        }
+    };
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Err(e) = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o660)) {
+            tracing::warn!(error = %e, "{}", t!("control-cannot-listen", path = path.display(), why = e));
+        }
+    }
+    tracing::info!(path = %path.display(), "{}", t!("control-listening"));
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let (shared, engine, wake) = (shared.clone(), engine.clone(), wake.clone());
+        tokio::spawn(async move {
+            let _ = serve_one(stream, &shared, &engine, &wake).await;
+        });
+    }
+}
+
+/// One connection: one request, one answer. Requests are handled one at a time across all
+/// connections, so two operators' commands never interleave.
+async fn serve_one(
+    stream: UnixStream,
+    shared: &Arc<Shared>,
+    engine: &Arc<Mutex<Option<Engine>>>,
+    wake: &Arc<Notify>,
+) -> std::io::Result<()> {
+    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let operator = match stream.peer_cred() {
+        Ok(c) => Operator {
+            uid: c.uid(),
+            name: user_name(c.uid()),
+        },
+        Err(_) => Operator {
+            uid: u32::MAX,
+            name: "?".into(),
+        },
+    };
+    let (read, mut write) = stream.into_split();
+    let mut line = String::new();
+    // A request is a few hundred bytes: a client that sends more is not a loaxa client.
+    let mut reader = BufReader::new(tokio::io::AsyncReadExt::take(read, 64 * 1024));
+    reader.read_line(&mut line).await?;
+    let answer = match serde_json::from_str::<Envelope>(&line) {
+        Ok(e) if e.v != VERSION => Answer::error(t!("control-version", theirs = e.v, ours = VERSION)),
+        Ok(e) => {
+            let _turn = ONE_AT_A_TIME.lock().await;
+            handle(e.request, &operator, shared, engine, wake).await
+        }
+        Err(e) => Answer::error(t!("control-bad-request", why = e)),
+    };
+    let mut out = serde_json::to_vec(&answer).unwrap_or_default();
+    out.push(b'\n');
+    write.write_all(&out).await
+}
+
+async fn handle(
+    request: Request,
+    op: &Operator,
+    shared: &Arc<Shared>,
+    engine: &Arc<Mutex<Option<Engine>>>,
+    wake: &Arc<Notify>,
+) -> Answer {
+    match request {
+        Request::Now { id, priority, post } => now(shared, engine, wake, op, &id, priority.as_deref(), post).await,
+        Request::Stop => {
+            let by = format!("operator:{}", op.name);
+            let stopped = on_engine(engine, move |e| e.stop(&by)).await.flatten();
+            record(shared, op, json!({ "action": "stop", "key": stopped })).await;
+            Answer {
+                key: stopped,
+                ..Answer::ok()
+            }
+        }
+        Request::Queue => {
+            let (on_air, waiting) = on_engine(engine, |e| e.lineup()).await.unwrap_or_default();
+            let entry = |l: Lined| LineEntry {
+                key: l.key,
+                title: l.title,
+                priority: l.priority.as_str().into(),
+                at: l.scheduled_at,
+            };
+            Answer {
+                on_air: on_air.map(entry),
+                waiting: waiting.into_iter().map(entry).collect(),
+                ..Answer::ok()
+            }
+        }
+    }
+}
+
+/// Airs broadcast `id` now: the programme the scheduler would build for an occurrence at this
+/// second, at `priority` if given, and its posts unless `post` is false.
+async fn now(
+    shared: &Arc<Shared>,
+    engine: &Arc<Mutex<Option<Engine>>>,
+    wake: &Arc<Notify>,
+    op: &Operator,
+    id: &str,
+    priority: Option<&str>,
+    post: bool,
+) -> Answer {
+    let set = shared.set();
+    let Some(broadcast) = set.get(id) else {
+        let ids = set.broadcasts.iter().map(|b| b.id.as_str());
+        return Answer::error(match crate::diagnostic::did_you_mean(id, ids) {
+            Some(near) => t!("control-no-broadcast-near", id = id, near = near),
+            None => t!("control-no-broadcast", id = id),
+        });
+    };
+    let priority = match priority.map(|p| (p, Priority::parse(p))) {
+        None => None,
+        Some((_, Some(p))) => Some(p),
+        Some((p, None)) => return Answer::error(t!("control-bad-priority", given = p)),
+    };
+    if !broadcast.on_loudspeaker() {
+        return Answer::error(t!("control-not-on-loudspeaker", id = id));
+    }
+    let mut b = broadcast.clone();
+    if let Some(p) = priority {
+        b.priority = p;
+    }
+    // Now, not on the next second: an emergency must not wait. (The key, `id@instant`, shows
+    // the second.)
+    let at = Utc::now();
+    let (audio, media) = (shared.config.audio.clone(), shared.config.station.media.clone());
+    let built = tokio::task::spawn_blocking(move || {
+        let o = Occurrence { at, broadcast: &b };
+        let p = crate::playout::Programme::for_occurrence(&o, &audio, &media, &mut Default::default());
+        (p, b)
+    })
+    .await;
+    let Ok((programme, b)) = built else {
+        return Answer::error(t!("control-internal"));
+    };
+    let key = programme.key.clone();
+    record(
+        shared,
+        op,
+        json!({ "action": "now", "id": id, "key": key, "priority": b.priority.as_str(), "post": post }),
+    )
+    .await;
+    shared
+        .programmes
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(key.clone(), programme.clone());
+    if on_engine(engine, move |e| e.submit(programme)).await.is_none() {
+        return Answer::error(t!("control-no-line"));
+    }
+    let mut posted = Vec::new();
+    if post {
+        let o = Occurrence { at, broadcast: &b };
+        for ch in b.channels.iter().filter(|c| *c != crate::config::LOUDSPEAKER) {
+            let Some(cfg) = shared.config.channels.get(ch) else {
+                continue;
+            };
+            match outbox::delivery(&shared.config, &b, at, cfg) {
+                Ok(d) => match outbox::queue(&shared.outbox, &shared.history, d, b.campaign.clone()).await {
+                    Ok(_) => posted.push(ch.clone()),
+                    Err(e) => shared.error(format!("{key} → {ch}: {e}")),
+                },
+                Err(reason) => {
+                    let e = Event::new(Kind::PostFailed, json!({ "reason": reason }))
+                        .for_occurrence(&o)
+                        .channel(ch.clone());
+                    let _ = shared.history.record(e).await;
+                }
+            }
+        }
+        wake.notify_waiters();
+    }
+    Answer {
+        key: Some(key),
+        posted,
+        ..Answer::ok()
+    }
+}
+
+/// Runs `f` on the engine off the runtime (the engine answers over a channel); `None` when the
+/// line is gone (the daemon is stopping).
+async fn on_engine<T: Send + 'static>(
+    engine: &Arc<Mutex<Option<Engine>>>,
+    f: impl FnOnce(&Engine) -> T + Send + 'static,
+) -> Option<T> {
+    let engine = engine.clone();
+    tokio::task::spawn_blocking(move || engine.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(f))
+        .await
+        .ok()
+        .flatten()
+}
+
+async fn record(shared: &Shared, op: &Operator, mut details: serde_json::Value) {
+    details["user"] = json!(op.name);
+    details["uid"] = json!(op.uid);
+    let _ = shared.history.record(Event::new(Kind::OperatorAction, details)).await;
+}
+
+/// The login name of `uid` (from the system's user database), or the number.
+fn user_name(uid: u32) -> String {
+    let mut buf = vec![0u8; 4096];
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: getpwuid_r writes into `pwd` and `buf`, both owned here and large enough (it
+    // says ERANGE otherwise); `found` is null or points at `pwd`.
+    let rc = unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr().cast(), buf.len(), &mut found) };
+    if rc != 0 || found.is_null() || pwd.pw_name.is_null() {
+        return uid.to_string();
+    }
+    // SAFETY: pw_name points into `buf`, NUL-terminated by getpwuid_r.
+    unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) }
+        .to_string_lossy()
+        .into_owned()
+}

@@ -1,0 +1,255 @@
+//! Operator controls through the running daemon's control socket (issue #17): `loaxa now`,
+//! `loaxa stop`, `loaxa queue`, against a real daemon on the test sound card.
+
+mod common;
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use common::audio::tone;
+use common::daemon::*;
+use common::paced::PacedDevice;
+
+fn loaxa(st: &Station, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.path().join("loaxa.toml"))
+        .args(args)
+        .env("LOAXA_LANG", "en")
+        .output()
+        .unwrap()
+}
+
+fn said(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn details(e: &loaxa::history::store::StoredEvent) -> serde_json::Value {
+    serde_json::from_str(&e.details).unwrap()
+}
+
+fn whoami() -> String {
+    String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout)
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+fn socket_ready(st: &Station) {
+    let sock = st.path().join("var/control.sock");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !sock.exists() {
+        assert!(Instant::now() < deadline, "no control socket");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The storm warning: an emergency aired with `loaxa now` while a normal programme plays cuts
+/// in at once, the interrupted programme is replayed after it, its post goes out, and the
+/// history says who did it.
+#[test]
+fn now_airs_an_emergency_over_a_programme_and_records_who() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let far = "2030-01-01T06:00:00";
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &(schedule("sang", &format!("\"{}\"", at(3)), "long.wav", "")
+            + &schedule("bao-lu", &format!("\"{far}\""), "alarm.wav", "priority = \"normal\"\n")),
+    );
+    tone(&st.path().join("media/long.wav"), 440.0, 4.0, 0.5);
+    tone(&st.path().join("media/alarm.wav"), 880.0, 1.0, 0.5);
+    // A device that plays in real time, so the programme is still on air when the command comes.
+    let paced = PacedDevice::start();
+    let mut child = st.command().env("ALSA_CONFIG_PATH", paced.config()).spawn().unwrap();
+    socket_ready(&st);
+    st.wait_for("playout_started", Some("sang"), 20);
+    std::thread::sleep(Duration::from_millis(500));
+
+    let asked = Utc::now();
+    let o = loaxa(&st, &["now", "bao-lu", "--priority", "khẩn cấp"]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains("on the line now: bao-lu@"), "{}", said(&o));
+    let started = st.wait_for("playout_started", Some("bao-lu"), 10);
+    let heard: DateTime<Utc> = details(&started)["started_at"].as_str().unwrap().parse().unwrap();
+    let after = (heard - asked).num_milliseconds();
+    assert!(after < 500, "the emergency went on air {after} ms after the command");
+    st.wait_for("playout_finished", Some("bao-lu"), 10);
+    // The normal programme was cut off, and plays again after the emergency.
+    let interrupted = st.wait_for("playout_interrupted", Some("sang"), 10);
+    assert!(details(&interrupted)["by"].as_str().unwrap().starts_with("bao-lu@"));
+    st.wait_for("playout_finished", Some("sang"), 20);
+    let action = st.wait_for("operator_action", None, 5);
+    let d = details(&action);
+    assert_eq!((d["action"].as_str(), d["id"].as_str()), (Some("now"), Some("bao-lu")));
+    assert_eq!(d["priority"], "emergency");
+    assert_eq!(d["user"], whoami());
+    // Its post, once.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while posts(&server, &rt) < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(posts(&server, &rt), 2, "sang's post and bao-lu's");
+    assert!(sigterm(&mut child).success());
+    let heard = paced.finish();
+    // Heard, in 20 ms windows: the programme, the alarm, the programme again from its start.
+    let window = (common::paced::RATE / 50) as usize;
+    let what = |from: usize| {
+        let w = &heard.left[from..(from + window).min(heard.left.len())];
+        let rms = (w.iter().map(|x| x * x).sum::<f32>() / w.len().max(1) as f32).sqrt();
+        let f = heard.freq(from, window);
+        if rms < 0.1 {
+            "other"
+        } else if (f - 880.0).abs() < 60.0 {
+            "alarm"
+        } else if (f - 440.0).abs() < 50.0 {
+            "programme"
+        } else {
+            "other"
+        }
+    };
+    let windows: Vec<&str> = (0..heard.left.len() / window).map(|i| what(i * window)).collect();
+    // Runs of at least 60 ms: a window that straddles the 8 ms cross-fade reads as either.
+    let mut runs: Vec<&str> = Vec::new();
+    for chunk in windows.chunk_by(|a, b| a == b) {
+        if chunk[0] != "other" && chunk.len() >= 3 && runs.last() != Some(&chunk[0]) {
+            runs.push(chunk[0]);
+        }
+    }
+    assert_eq!(runs, ["programme", "alarm", "programme"]);
+    // On the loudspeaker within 500 ms of the command (what a listener hears, not what the
+    // daemon reports).
+    let from = heard.frame_at(asked);
+    let first = (from / window..heard.left.len() / window)
+        .map(|i| i * window)
+        .find(|&f| what(f) == "alarm")
+        .expect("the alarm was heard");
+    let delay = (heard.time_of(first) - asked).num_milliseconds();
+    eprintln!("command to alarm heard: {delay} ms");
+    assert!(delay < 500, "the alarm was heard {delay} ms after the command");
+}
+
+/// `loaxa stop` ends what is on air (recorded as the operator's interruption, not replayed);
+/// `loaxa queue` shows the line; a bad id or level is refused with a reason.
+#[test]
+fn stop_and_queue_through_the_socket() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("dai", &format!("\"{}\"", at(3)), "long.wav", ""),
+    );
+    tone(&st.path().join("media/long.wav"), 440.0, 30.0, 0.5);
+    let mut child = st.start();
+    socket_ready(&st);
+    st.wait_for("playout_started", Some("dai"), 20);
+
+    let o = loaxa(&st, &["queue"]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(
+        said(&o).contains("on air:") && said(&o).contains("dai@"),
+        "{}",
+        said(&o)
+    );
+
+    let o = loaxa(&st, &["now", "da"]);
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(said(&o).contains("did you mean `dai`"), "{}", said(&o));
+    let o = loaxa(&st, &["now", "dai", "--priority", "urgent"]);
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(said(&o).contains("is not a level"), "{}", said(&o));
+
+    let o = loaxa(&st, &["stop"]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains("stopped: dai@"), "{}", said(&o));
+    let e = st.wait_for("playout_interrupted", Some("dai"), 5);
+    assert_eq!(details(&e)["by"], format!("operator:{}", whoami()));
+    let o = loaxa(&st, &["stop"]);
+    assert!(said(&o).contains("nothing is on air"), "{}", said(&o));
+    // Not replayed: nothing else of `dai` starts.
+    std::thread::sleep(Duration::from_secs(2));
+    let starts = st.events().iter().filter(|e| e.kind == "playout_started").count();
+    assert_eq!(starts, 1);
+    let actions: Vec<String> = st
+        .events()
+        .iter()
+        .filter(|e| e.kind == "operator_action")
+        .map(|e| details(e)["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(actions, ["stop", "stop"]);
+
+    // The socket: the daemon's user and group only.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(st.path().join("var/control.sock"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o660);
+    assert!(sigterm(&mut child).success());
+    assert!(
+        !st.path().join("var/control.sock").exists(),
+        "the socket outlived the daemon"
+    );
+}
+
+/// Without a running daemon the command says so and how to start it.
+#[test]
+fn without_the_daemon_the_command_says_how_to_start_it() {
+    let st = Station::new(
+        "http://127.0.0.1:9/hook",
+        &schedule("dai", "\"2030-01-01T06:00:00\"", "long.wav", ""),
+    );
+    tone(&st.path().join("media/long.wav"), 440.0, 1.0, 0.5);
+    let o = loaxa(&st, &["now", "dai"]);
+    assert_eq!(o.status.code(), Some(2), "{}", said(&o));
+    assert!(
+        said(&o).contains("the daemon is not running") && said(&o).contains("systemctl start loaxa"),
+        "{}",
+        said(&o)
+    );
+}
+
+/// Another user, who cannot reach the data folder, is refused by the kernel and told how to get
+/// the right. Needs root to run a command as `nobody`; elsewhere it checks nothing.
+#[test]
+fn another_user_is_refused() {
+    if !Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+    {
+        eprintln!("not root: cannot run as another user here");
+        return;
+    }
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("dai", "\"2030-01-01T06:00:00\"", "long.wav", ""),
+    );
+    tone(&st.path().join("media/long.wav"), 440.0, 1.0, 0.5);
+    use std::os::unix::fs::PermissionsExt;
+    // `nobody` may read the configuration, not the data folder (loaxa makes it 0700).
+    std::fs::set_permissions(st.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(st.path().join("loaxa.toml"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut child = st.start();
+    socket_ready(&st);
+    let o = Command::new("runuser")
+        .args(["-u", "nobody", "--"])
+        .arg(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.path().join("loaxa.toml"))
+        .args(["now", "dai"])
+        .env("LOAXA_LANG", "en")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", said(&o));
+    assert!(said(&o).contains("you may not operate this station"), "{}", said(&o));
+    assert!(sigterm(&mut child).success());
+    assert!(st.events().iter().all(|e| e.kind != "operator_action"));
+}
