@@ -328,7 +328,15 @@ pub struct PostArgs {
 #[derive(Debug, Args)]
 pub struct NowArgs {
     /// The broadcast's id, as in its schedule file.
-    pub id: String,
+    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    pub id: Option<String>,
+    /// Air an audio file of the media folder instead, as a programme of its own (with the
+    /// station's chimes; nothing is posted).
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<String>,
+    /// The title the history and the dashboard show for --file (default: the file's name).
+    #[arg(long, value_name = "TEXT", requires = "file")]
+    pub title: Option<String>,
     /// Air it at this level instead of its own: normal, priority or emergency.
     #[arg(long, value_name = "LEVEL")]
     pub priority: Option<String>,

@@ -197,6 +197,58 @@ fn stop_and_queue_through_the_socket() {
     );
 }
 
+/// `now --file` airs a recording of the media folder as a programme of its own; a file outside
+/// the media folder is refused.
+#[test]
+fn now_airs_a_file_of_the_media_folder() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("dai", "\"2030-01-01T06:00:00\"", "long.wav", ""),
+    );
+    tone(&st.path().join("media/long.wav"), 440.0, 1.0, 0.5);
+    tone(&st.path().join("media/thong-bao.wav"), 660.0, 0.5, 0.5);
+    let mut child = st.start();
+    socket_ready(&st);
+    for outside in ["../loaxa.toml", "/etc/passwd", "khong-co.wav"] {
+        let o = loaxa(&st, &["now", "--file", outside]);
+        assert_eq!(o.status.code(), Some(1), "{outside}: {}", said(&o));
+        assert!(
+            said(&o).contains("must be an audio file inside the media folder"),
+            "{}",
+            said(&o)
+        );
+    }
+    let o = loaxa(
+        &st,
+        &[
+            "now",
+            "--file",
+            "thong-bao.wav",
+            "--title",
+            "Thông báo họp",
+            "--priority",
+            "priority",
+        ],
+    );
+    assert!(o.status.success(), "{}", said(&o));
+    let done = st.wait_for("playout_finished", Some("now:thong-bao"), 10);
+    assert!(done.scheduled_at.is_some());
+    let started = st.wait_for("playout_started", Some("now:thong-bao"), 1);
+    assert_eq!(details(&started)["title"], "Thông báo họp");
+    let actions: Vec<serde_json::Value> = st
+        .events()
+        .iter()
+        .filter(|e| e.kind == "operator_action")
+        .map(details)
+        .collect();
+    assert_eq!(actions.len(), 1, "refusals are not actions: {actions:?}");
+    assert_eq!(actions[0]["file"], "thong-bao.wav");
+    assert!(sigterm(&mut child).success());
+    assert_eq!(posts(&server, &rt), 0, "a file has nothing to post");
+}
+
 /// Without a running daemon the command says so and how to start it.
 #[test]
 fn without_the_daemon_the_command_says_how_to_start_it() {

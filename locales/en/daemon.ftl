@@ -257,3 +257,4 @@ control-bad-priority = `{ $given }` is not a level: use normal, priority or emer
 control-not-on-loudspeaker = broadcast `{ $id }` is not on the loudspeaker (its `channels` do not include "loudspeaker"): nothing to air
 control-no-line = the loudspeaker line is stopping: nothing can be aired now
 control-internal = the programme could not be prepared (an internal error; see the daemon's log)
+control-bad-file = `{ $file }` cannot be aired: it must be an audio file inside the media folder { $media } ({ $why })

@@ -224,3 +224,4 @@ control-bad-priority = `{ $given }` không phải mức phát: dùng thông thư
 control-not-on-loudspeaker = bản tin `{ $id }` không phát trên loa (mục `channels` không có "loudspeaker"): không có gì để phát
 control-no-line = đường phát loa đang dừng: không thể phát lúc này
 control-internal = không chuẩn bị được chương trình (lỗi nội bộ; xem nhật ký của trình chạy nền)
+control-bad-file = không phát được `{ $file }`: tệp phải là tệp âm thanh nằm trong thư mục media { $media } ({ $why })

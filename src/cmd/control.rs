@@ -15,6 +15,8 @@ use crate::daemon::control::{Answer, Envelope, LineEntry, Request, VERSION, sock
 pub fn now(config_path: &Path, args: &NowArgs) -> ExitCode {
     let request = Request::Now {
         id: args.id.clone(),
+        file: args.file.clone(),
+        title: args.title.clone(),
         priority: args.priority.clone(),
         post: !args.no_post,
     };

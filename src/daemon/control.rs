@@ -41,7 +41,12 @@ pub fn socket_path(data: &Path) -> PathBuf {
 pub enum Request {
     /// Air the broadcast `id` now, at its own level or `priority`; post it unless `post` is false.
     Now {
-        id: String,
+        id: Option<String>,
+        /// Instead of a broadcast: a file of the media folder, titled `title`.
+        #[serde(default)]
+        file: Option<String>,
+        #[serde(default)]
+        title: Option<String>,
         priority: Option<String>,
         post: bool,
     },
@@ -189,7 +194,24 @@ async fn handle(
     wake: &Arc<Notify>,
 ) -> Answer {
     match request {
-        Request::Now { id, priority, post } => now(shared, engine, wake, op, &id, priority.as_deref(), post).await,
+        Request::Now {
+            id,
+            file,
+            title,
+            priority,
+            post,
+        } => {
+            let priority = match priority.as_deref().map(|p| (p, Priority::parse(p))) {
+                None => None,
+                Some((_, Some(p))) => Some(p),
+                Some((p, None)) => return Answer::error(t!("control-bad-priority", given = p)),
+            };
+            match (id, file) {
+                (_, Some(file)) => now_file(shared, engine, op, &file, title, priority).await,
+                (Some(id), None) => now(shared, engine, wake, op, &id, priority, post).await,
+                (None, None) => Answer::error(t!("control-bad-request", why = "now: no id and no file")),
+            }
+        }
         Request::Stop => {
             let by = format!("operator:{}", op.name);
             let stopped = on_engine(engine, move |e| e.stop(&by)).await.flatten();
@@ -224,7 +246,7 @@ async fn now(
     wake: &Arc<Notify>,
     op: &Operator,
     id: &str,
-    priority: Option<&str>,
+    priority: Option<Priority>,
     post: bool,
 ) -> Answer {
     let set = shared.set();
@@ -234,11 +256,6 @@ async fn now(
             Some(near) => t!("control-no-broadcast-near", id = id, near = near),
             None => t!("control-no-broadcast", id = id),
         });
-    };
-    let priority = match priority.map(|p| (p, Priority::parse(p))) {
-        None => None,
-        Some((_, Some(p))) => Some(p),
-        Some((p, None)) => return Answer::error(t!("control-bad-priority", given = p)),
     };
     if !broadcast.on_loudspeaker() {
         return Answer::error(t!("control-not-on-loudspeaker", id = id));
@@ -300,6 +317,76 @@ async fn now(
     Answer {
         key: Some(key),
         posted,
+        ..Answer::ok()
+    }
+}
+
+/// Airs a file of the media folder now, between the station's chimes: an announcement recorded
+/// a minute ago. It is checked to lie inside the media folder (no `..`, no link out of it), and
+/// nothing is posted (there is no text).
+async fn now_file(
+    shared: &Arc<Shared>,
+    engine: &Arc<Mutex<Option<Engine>>>,
+    op: &Operator,
+    file: &str,
+    title: Option<String>,
+    priority: Option<Priority>,
+) -> Answer {
+    let media = shared.config.station.media.clone();
+    let path = media.join(file);
+    if let Err(e) = crate::files::open_inside(&media, &path) {
+        return Answer::error(t!("control-bad-file", file = file, media = media.display(), why = e));
+    }
+    let stem = std::path::Path::new(file)
+        .file_stem()
+        .map_or_else(|| file.to_string(), |s| s.to_string_lossy().into_owned());
+    let id = format!("now:{stem}");
+    let title = title.unwrap_or_else(|| stem.clone());
+    let priority = priority.unwrap_or(Priority::Normal);
+    let at = Utc::now();
+    let audio = shared.config.audio.clone();
+    let sha256 = {
+        let (media, path) = (media.clone(), path.clone());
+        tokio::task::spawn_blocking(move || crate::history::event::Fingerprints::default().sha256(&media, &path))
+            .await
+            .ok()
+            .flatten()
+    };
+    let key = crate::plan::key(&id, at);
+    let programme = crate::playout::Programme {
+        key: key.clone(),
+        broadcast_id: id.clone(),
+        title: title.clone(),
+        priority,
+        scheduled_at: at,
+        segments: crate::playout::programme::segments(
+            audio.chime.as_ref().map(|c| media.join(c)),
+            std::slice::from_ref(&path),
+            1,
+            std::time::Duration::ZERO,
+            audio.closing_chime.as_ref().map(|c| media.join(c)),
+        ),
+        volume: audio.volume,
+        campaign: None,
+        record: json!({ "title": title, "priority": priority.as_str(), "audio": [{ "path": file, "sha256": sha256 }] }),
+        root: Some(media),
+    };
+    record(
+        shared,
+        op,
+        json!({ "action": "now", "file": file, "title": title, "key": key, "priority": priority.as_str(), "post": false }),
+    )
+    .await;
+    shared
+        .programmes
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(key.clone(), programme.clone());
+    if on_engine(engine, move |e| e.submit(programme)).await.is_none() {
+        return Answer::error(t!("control-no-line"));
+    }
+    Answer {
+        key: Some(key),
         ..Answer::ok()
     }
 }
