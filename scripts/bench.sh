@@ -123,3 +123,9 @@ done
 wait $clients
 echo "after 8 dashboard clients: RSS $(awk '/VmRSS/{print $2}' "/proc/$pid/status") KiB"
 kill -TERM $pid; wait $pid || true
+
+echo
+echo "== operator: \`loaxa now\` of an emergency over a playing programme, on the paced device (issue #17)"
+for i in 1 2 3 4 5; do
+  cargo test --release --quiet --test operator now_airs_an_emergency -- --nocapture 2>&1 | grep "command to alarm heard" || true
+done
