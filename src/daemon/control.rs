@@ -139,8 +139,14 @@ pub async fn serve(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake
     }
     tracing::info!(path = %path.display(), "{}", t!("control-listening"));
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, say: not a reason to spin, nor to stop listening.
+            Err(e) => {
+                tracing::warn!(error = %e, "{}", t!("control-accept-failed"));
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                continue;
+            }
         };
         let (shared, engine, wake) = (shared.clone(), engine.clone(), wake.clone());
         tokio::spawn(async move {
@@ -172,7 +178,10 @@ async fn serve_one(
     let mut line = String::new();
     // A request is a few hundred bytes: a client that sends more is not a loaxa client.
     let mut reader = BufReader::new(tokio::io::AsyncReadExt::take(read, 64 * 1024));
-    reader.read_line(&mut line).await?;
+    // A client that connects and says nothing is let go.
+    tokio::time::timeout(std::time::Duration::from_secs(10), reader.read_line(&mut line))
+        .await
+        .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))??;
     let answer = match serde_json::from_str::<Envelope>(&line) {
         Ok(e) if e.v != VERSION => Answer::error(t!("control-version", theirs = e.v, ours = VERSION)),
         Ok(e) => {
