@@ -40,6 +40,17 @@ fn whoami() -> String {
         .to_string()
 }
 
+/// A station with one broadcast, `dai`, due years from now: nothing airs unless asked.
+fn quiet_station(rt: &tokio::runtime::Runtime) -> (wiremock::MockServer, Station) {
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("dai", "\"2030-01-01T06:00:00\"", "long.wav", ""),
+    );
+    tone(&st.path().join("media/long.wav"), 440.0, 1.0, 0.5);
+    (server, st)
+}
+
 fn socket_ready(st: &Station) {
     let sock = st.path().join("var/control.sock");
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -202,12 +213,7 @@ fn stop_and_queue_through_the_socket() {
 #[test]
 fn now_airs_a_file_of_the_media_folder() {
     let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("dai", "\"2030-01-01T06:00:00\"", "long.wav", ""),
-    );
-    tone(&st.path().join("media/long.wav"), 440.0, 1.0, 0.5);
+    let (server, st) = quiet_station(&rt);
     tone(&st.path().join("media/thong-bao.wav"), 660.0, 0.5, 0.5);
     let mut child = st.start();
     socket_ready(&st);
@@ -279,12 +285,7 @@ fn another_user_is_refused() {
         return;
     }
     let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("dai", "\"2030-01-01T06:00:00\"", "long.wav", ""),
-    );
-    tone(&st.path().join("media/long.wav"), 440.0, 1.0, 0.5);
+    let (_server, st) = quiet_station(&rt);
     use std::os::unix::fs::PermissionsExt;
     // `nobody` may read the configuration, not the data folder (loaxa makes it 0700).
     std::fs::set_permissions(st.path(), std::fs::Permissions::from_mode(0o755)).unwrap();

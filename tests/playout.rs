@@ -603,14 +603,7 @@ fn start_faults(left: &[f32], onset: usize, label: &str) -> Vec<String> {
 fn programmes_start_at_their_own_pitch_from_the_first_sample() {
     let dir = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
-    for (rate, channels) in [
-        (8_000, 1),
-        (16_000, 1),
-        (22_050, 2),
-        (44_100, 1),
-        (44_100, 2),
-        (48_000, 2),
-    ] {
+    for (rate, channels) in RATES {
         let capture = Capture::new();
         let path = dir.path().join(format!("tone-{rate}-{channels}.wav"));
         tone_at(&path, 1000.0, 0.3, 0.5, rate, channels);
@@ -849,7 +842,7 @@ fn scenario_paced_cut_in() {
     engine.shutdown(true);
 }
 
-/// The sources of the paced rate test: (rate, channels).
+/// The sources of the rate tests, on the capture and the paced device: (rate, channels).
 const RATES: [(u32, u16); 6] = [
     (8_000, 1),
     (16_000, 1),

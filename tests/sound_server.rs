@@ -16,14 +16,17 @@ use std::time::Duration;
 use common::audio::{segments, tone};
 use common::pulse::Pulse;
 
-fn loaxa(pulse: &Pulse, args: &[&str]) -> Output {
+/// loaxa as a program of the desktop `pulse` serves, with no station configuration.
+fn loaxa_cmd(pulse: &Pulse) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_loaxa"));
     pulse.client(&mut cmd);
     cmd.args(["--config", "/nonexistent/loaxa.toml"])
-        .env("LOAXA_LANG", "en")
-        .args(args)
-        .output()
-        .expect("run loaxa")
+        .env("LOAXA_LANG", "en");
+    cmd
+}
+
+fn loaxa(pulse: &Pulse, args: &[&str]) -> Output {
+    loaxa_cmd(pulse).args(args).output().expect("run loaxa")
 }
 
 fn said(out: &Output) -> String {
@@ -158,20 +161,10 @@ fn a_stream_that_stops_taking_audio_is_closed() {
     tone(&t, 440.0, 2.0, 0.5);
     let running = Arc::new(AtomicBool::new(true));
     let starver = starve(&pulse, running.clone());
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_loaxa"));
-    pulse.client(&mut cmd);
     let begun = std::time::Instant::now();
-    let out = cmd
+    let out = loaxa_cmd(&pulse)
         .env("ALSA_CONFIG_PATH", &conf)
-        .env("LOAXA_LANG", "en")
-        .args([
-            "--config",
-            "/nonexistent/loaxa.toml",
-            "play",
-            "--device",
-            "loa",
-            t.to_str().unwrap(),
-        ])
+        .args(["play", "--device", "loa", t.to_str().unwrap()])
         .output()
         .unwrap();
     let took = begun.elapsed();

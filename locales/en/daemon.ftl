@@ -259,3 +259,4 @@ control-no-line = the loudspeaker line is stopping: nothing can be aired now
 control-internal = the programme could not be prepared (an internal error; see the daemon's log)
 control-bad-file = `{ $file }` cannot be aired: it must be an audio file inside the media folder { $media } ({ $why })
 control-accept-failed = the control socket could not take a connection; trying again
+control-now-what = `now` needs a broadcast id or --file

@@ -226,3 +226,4 @@ control-no-line = đường phát loa đang dừng: không thể phát lúc này
 control-internal = không chuẩn bị được chương trình (lỗi nội bộ; xem nhật ký của trình chạy nền)
 control-bad-file = không phát được `{ $file }`: tệp phải là tệp âm thanh nằm trong thư mục media { $media } ({ $why })
 control-accept-failed = cổng điều khiển không nhận được kết nối; đang thử lại
+control-now-what = lệnh `now` cần mã bản tin hoặc --file

@@ -218,7 +218,7 @@ async fn handle(
             match (id, file) {
                 (_, Some(file)) => now_file(shared, engine, op, &file, title, priority).await,
                 (Some(id), None) => now(shared, engine, wake, op, &id, priority, post).await,
-                (None, None) => Answer::error(t!("control-bad-request", why = "now: no id and no file")),
+                (None, None) => Answer::error(t!("control-now-what")),
             }
         }
         Request::Stop => {
@@ -293,13 +293,8 @@ async fn now(
         json!({ "action": "now", "id": id, "key": key, "priority": b.priority.as_str(), "post": post }),
     )
     .await;
-    shared
-        .programmes
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(key.clone(), programme.clone());
-    if on_engine(engine, move |e| e.submit(programme)).await.is_none() {
-        return Answer::error(t!("control-no-line"));
+    if let Err(refused) = hand_over(shared, engine, programme).await {
+        return refused;
     }
     let mut posted = Vec::new();
     if post {
@@ -386,17 +381,30 @@ async fn now_file(
         json!({ "action": "now", "file": file, "title": title, "key": key, "priority": priority.as_str(), "post": false }),
     )
     .await;
-    shared
-        .programmes
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(key.clone(), programme.clone());
-    if on_engine(engine, move |e| e.submit(programme)).await.is_none() {
-        return Answer::error(t!("control-no-line"));
+    if let Err(refused) = hand_over(shared, engine, programme).await {
+        return refused;
     }
     Answer {
         key: Some(key),
         ..Answer::ok()
+    }
+}
+
+/// Gives the programme to the loudspeaker line, known to the history's recorder as a
+/// scheduled one is; an answer saying why when the line is gone.
+async fn hand_over(
+    shared: &Shared,
+    engine: &Arc<Mutex<Option<Engine>>>,
+    programme: crate::playout::Programme,
+) -> Result<(), Answer> {
+    shared
+        .programmes
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(programme.key.clone(), programme.clone());
+    match on_engine(engine, move |e| e.submit(programme)).await {
+        Some(()) => Ok(()),
+        None => Err(Answer::error(t!("control-no-line"))),
     }
 }
 
