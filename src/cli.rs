@@ -164,8 +164,17 @@ pub enum Command {
 
     /// Stop what is on air, through the running daemon.
     ///
-    /// Recorded as interrupted by you, and not replayed; what waits for the line goes on.
+    /// The line goes quiet: the programme is recorded as interrupted by you and not replayed,
+    /// and what had fallen due behind it is held back too (each named, and recorded as yours).
+    /// What is scheduled later airs at its time. To go on to the next programme instead, use
+    /// `loaxa skip`.
     Stop,
+
+    /// Stop what is on air and go on to the next programme due, through the running daemon.
+    ///
+    /// The programme is recorded as interrupted by you and not replayed; the next one due
+    /// starts at once.
+    Skip,
 
     /// Show what is on air and what waits for the line, from the running daemon.
     Queue,

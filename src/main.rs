@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Post(args) => loaxa::cmd::post::run(&cli.config, args),
         Command::Now(args) => loaxa::cmd::control::now(&cli.config, args),
         Command::Stop => loaxa::cmd::control::stop(&cli.config),
+        Command::Skip => loaxa::cmd::control::skip(&cli.config),
         Command::Queue => loaxa::cmd::control::queue(&cli.config),
         Command::New(args) => loaxa::cmd::new::run(&cli.config, args),
         Command::Devices(args) => loaxa::cmd::devices::run(args),

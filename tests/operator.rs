@@ -151,19 +151,22 @@ fn now_airs_an_emergency_over_a_programme_and_records_who() {
 fn stop_and_queue_through_the_socket() {
     let rt = runtime();
     let server = rt.block_on(webhook());
+    let when = format!("\"{}\"", at(3));
     let st = Station::new(
         &format!("{}/hook", server.uri()),
-        &schedule("dai", &format!("\"{}\"", at(3)), "long.wav", ""),
+        &(schedule("dai", &when, "long.wav", "") + &schedule("ke", &when, "short.wav", "")),
     );
     tone(&st.path().join("media/long.wav"), 440.0, 30.0, 0.5);
+    tone(&st.path().join("media/short.wav"), 660.0, 1.0, 0.5);
     let mut child = st.start();
     socket_ready(&st);
     st.wait_for("playout_started", Some("dai"), 20);
+    st.wait_for("playout_waiting", Some("ke"), 5);
 
     let o = loaxa(&st, &["queue"]);
     assert!(o.status.success(), "{}", said(&o));
     assert!(
-        said(&o).contains("on air:") && said(&o).contains("dai@"),
+        said(&o).contains("on air:") && said(&o).contains("dai@") && said(&o).contains("ke@"),
         "{}",
         said(&o)
     );
@@ -175,14 +178,20 @@ fn stop_and_queue_through_the_socket() {
     assert_eq!(o.status.code(), Some(1), "{}", said(&o));
     assert!(said(&o).contains("is not a level"), "{}", said(&o));
 
+    // `stop` silences the line: what had fallen due behind the programme is held back too,
+    // each named in the answer and recorded as the operator's, none dropped silently.
     let o = loaxa(&st, &["stop"]);
     assert!(o.status.success(), "{}", said(&o));
     assert!(said(&o).contains("stopped: dai@"), "{}", said(&o));
+    assert!(said(&o).contains("held back, not aired: ke@"), "{}", said(&o));
     let e = st.wait_for("playout_interrupted", Some("dai"), 5);
     assert_eq!(details(&e)["by"], format!("operator:{}", whoami()));
+    let e = st.wait_for("playout_interrupted", Some("ke"), 5);
+    assert_eq!(details(&e)["by"], format!("operator:{}", whoami()));
+    assert_eq!(details(&e)["replay"], false);
     let o = loaxa(&st, &["stop"]);
     assert!(said(&o).contains("nothing is on air"), "{}", said(&o));
-    // Not replayed: nothing else of `dai` starts.
+    // Not replayed, and `ke` not started: the line stays quiet.
     std::thread::sleep(Duration::from_secs(2));
     let starts = st.events().iter().filter(|e| e.kind == "playout_started").count();
     assert_eq!(starts, 1);
@@ -206,6 +215,94 @@ fn stop_and_queue_through_the_socket() {
         !st.path().join("var/control.sock").exists(),
         "the socket outlived the daemon"
     );
+}
+
+/// `skip` stops what is on air and the next programme due takes the line at once.
+#[test]
+fn skip_moves_on_to_the_next_programme() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let when = format!("\"{}\"", at(3));
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &(schedule("dai", &when, "long.wav", "") + &schedule("ke", &when, "short.wav", "")),
+    );
+    tone(&st.path().join("media/long.wav"), 440.0, 30.0, 0.5);
+    tone(&st.path().join("media/short.wav"), 660.0, 1.0, 0.5);
+    let mut child = st.start();
+    socket_ready(&st);
+    st.wait_for("playout_started", Some("dai"), 20);
+    st.wait_for("playout_waiting", Some("ke"), 5);
+    let o = loaxa(&st, &["skip"]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains("skipped: dai@"), "{}", said(&o));
+    assert!(said(&o).contains("next: ke@"), "{}", said(&o));
+    let e = st.wait_for("playout_interrupted", Some("dai"), 5);
+    assert_eq!(details(&e)["by"], format!("operator:{}", whoami()));
+    st.wait_for("playout_finished", Some("ke"), 10);
+    let o = loaxa(&st, &["skip"]);
+    assert!(said(&o).contains("nothing is on air"), "{}", said(&o));
+    let actions: Vec<String> = st
+        .events()
+        .iter()
+        .filter(|e| e.kind == "operator_action")
+        .map(|e| details(e)["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(actions, ["skip", "skip"]);
+    assert!(sigterm(&mut child).success());
+}
+
+/// Commands from several terminals at once are taken one at a time: every one is answered,
+/// each accepted one airs exactly once and is recorded once, the line never carries two
+/// programmes, and a second `now` of a broadcast in the same second is refused, not dropped.
+#[test]
+fn concurrent_commands_are_serialised() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let later = "\"2030-01-01T06:00:00\"";
+    let ids = ["a1", "a2", "a3", "a4"];
+    let schedules: String = ids.iter().map(|id| schedule(id, later, "short.wav", "")).collect();
+    let st = Station::new(&format!("{}/hook", server.uri()), &schedules);
+    tone(&st.path().join("media/short.wav"), 660.0, 0.3, 0.5);
+    let mut child = st.start();
+    socket_ready(&st);
+    let asks: Vec<&str> = ids.iter().copied().chain(["a1", "a1", "a1"]).collect();
+    let outputs: Vec<Output> = std::thread::scope(|s| {
+        let handles: Vec<_> = asks
+            .iter()
+            .map(|id| s.spawn(|| loaxa(&st, &["now", id, "--no-post"])))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let accepted = outputs.iter().filter(|o| o.status.success()).count();
+    for o in outputs.iter().filter(|o| !o.status.success()) {
+        assert_eq!(o.status.code(), Some(1), "{}", said(o));
+        assert!(said(o).contains("already on the line"), "{}", said(o));
+    }
+    assert!(accepted >= ids.len(), "{accepted} accepted");
+    // Every accepted command airs once.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while st.events().iter().filter(|e| e.kind == "playout_finished").count() < accepted {
+        assert!(Instant::now() < deadline, "{:?}", st.kinds());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    let events = st.events();
+    let count = |kind: &str| events.iter().filter(|e| e.kind == kind).count();
+    assert_eq!(count("operator_action"), accepted);
+    assert_eq!(count("playout_started"), accepted);
+    assert_eq!(count("playout_finished"), accepted);
+    // One programme at a time: starts and ends alternate.
+    let line: Vec<&str> = events
+        .iter()
+        .filter(|e| e.kind == "playout_started" || e.kind == "playout_finished")
+        .map(|e| e.kind.as_str())
+        .collect();
+    for pair in line.chunks(2) {
+        assert_eq!(pair, ["playout_started", "playout_finished"], "{line:?}");
+    }
+    assert!(sigterm(&mut child).success());
+    assert_eq!(posts(&server, &rt), 0);
 }
 
 /// `now --file` airs a recording of the media folder as a programme of its own; a file outside

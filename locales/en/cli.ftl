@@ -168,3 +168,7 @@ cli-queue-waiting = waiting for the line: { $count }
 cli-daemon-not-running = the daemon is not running for this station (no control socket at { $path }): start it with `sudo systemctl start loaxa`, or `loaxa run`
 cli-control-denied = you may not operate this station ({ $path } refused you): join the daemon's group with `sudo adduser { $user } loaxa`, then log in again
 cli-control-failed = cannot talk to the daemon at { $path }: { $why }
+cli-held = held back, not aired: { $keys }
+cli-skipped = skipped: { $key } (recorded as interrupted by you)
+cli-next = next: { $key }
+cli-nothing-next = nothing else is due: the line is quiet until the next programme

@@ -260,3 +260,5 @@ control-internal = the programme could not be prepared (an internal error; see t
 control-bad-file = `{ $file }` cannot be aired: it must be an audio file inside the media folder { $media } ({ $why })
 control-accept-failed = the control socket could not take a connection; trying again
 control-now-what = `now` needs a broadcast id or --file
+log-held-by-operator = held back by an operator: it will not air
+control-already-on-line = { $key } is already on the line (this broadcast was asked for this second): see `loaxa queue`

@@ -227,3 +227,5 @@ control-internal = không chuẩn bị được chương trình (lỗi nội b�
 control-bad-file = không phát được `{ $file }`: tệp phải là tệp âm thanh nằm trong thư mục media { $media } ({ $why })
 control-accept-failed = cổng điều khiển không nhận được kết nối; đang thử lại
 control-now-what = lệnh `now` cần mã bản tin hoặc --file
+log-held-by-operator = cán bộ vận hành giữ lại: chương trình sẽ không phát
+control-already-on-line = { $key } đã có trên đường phát (bản tin này đã được yêu cầu trong giây này): xem `loaxa queue`

@@ -94,7 +94,13 @@ help-stop = Dừng chương trình đang phát, qua trình chạy nền đang ch
 help-stop-long =
     Dừng chương trình đang phát, qua trình chạy nền đang chạy.
 
-    Được ghi là bị bạn ngắt và không phát lại; các chương trình đang chờ vẫn phát như lịch.
+    Đường phát im lặng: chương trình được ghi là bị bạn ngắt và không phát lại, các chương trình đã đến giờ đang chờ sau nó cũng bị giữ lại (nêu tên từng chương trình, ghi là thao tác của bạn). Chương trình có lịch muộn hơn vẫn phát đúng giờ. Muốn chuyển sang chương trình tiếp theo thì dùng `loaxa skip`.
+
+help-skip = Dừng chương trình đang phát và chuyển sang chương trình tiếp theo đã đến giờ, qua trình chạy nền đang chạy.
+help-skip-long =
+    Dừng chương trình đang phát và chuyển sang chương trình tiếp theo đã đến giờ, qua trình chạy nền đang chạy.
+
+    Chương trình được ghi là bị bạn ngắt và không phát lại; chương trình tiếp theo đã đến giờ bắt đầu ngay.
 
 help-queue = Xem chương trình đang phát và các chương trình đang chờ, từ trình chạy nền đang chạy.
 

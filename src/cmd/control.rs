@@ -1,4 +1,4 @@
-//! `loaxa now`, `loaxa stop`, `loaxa queue`: an operator's commands to the running daemon,
+//! `loaxa now`, `loaxa stop`, `loaxa skip`, `loaxa queue`: an operator's commands to the running daemon,
 //! over its control socket (see `daemon::control`).
 
 use std::io::{BufRead, BufReader, Write};
@@ -29,9 +29,27 @@ pub fn now(config_path: &Path, args: &NowArgs) -> ExitCode {
 }
 
 pub fn stop(config_path: &Path) -> ExitCode {
-    ask(config_path, Request::Stop, |_, a| match a.key {
-        Some(key) => println!("{}", t!("cli-stopped", key = key)),
-        None => println!("{}", t!("cli-nothing-on-air")),
+    ask(config_path, Request::Stop, |_, a| {
+        match a.key {
+            Some(key) => println!("{}", t!("cli-stopped", key = key)),
+            None => println!("{}", t!("cli-nothing-on-air")),
+        }
+        if !a.held.is_empty() {
+            println!("{}", t!("cli-held", keys = a.held.join(", ")));
+        }
+    })
+}
+
+pub fn skip(config_path: &Path) -> ExitCode {
+    ask(config_path, Request::Skip, |_, a| {
+        match a.key {
+            Some(key) => println!("{}", t!("cli-skipped", key = key)),
+            None => println!("{}", t!("cli-nothing-on-air")),
+        }
+        match a.next {
+            Some(key) => println!("{}", t!("cli-next", key = key)),
+            None => println!("{}", t!("cli-nothing-next")),
+        }
     })
 }
 

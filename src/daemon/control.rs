@@ -24,7 +24,7 @@ use crate::history::{Event, Kind};
 use crate::outbox;
 use crate::plan::Occurrence;
 use crate::playout::Engine;
-use crate::playout::engine::Lined;
+use crate::playout::engine::{AfterStop, Lined};
 use crate::schedule::Priority;
 
 /// The protocol's version: a client and a daemon that disagree say so instead of guessing.
@@ -50,8 +50,10 @@ pub enum Request {
         priority: Option<String>,
         post: bool,
     },
-    /// Stop what is on air.
+    /// Stop what is on air, and hold back what had fallen due behind it.
     Stop,
+    /// Stop what is on air; the next programme due takes the line.
+    Skip,
     /// What is on air and what waits.
     Queue,
 }
@@ -79,9 +81,16 @@ pub struct Answer {
     pub ok: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// `now`: the occurrence key it airs under. `stop`: what was stopped (none: nothing was on air).
+    /// `now`: the occurrence key it airs under. `stop`, `skip`: what was stopped (none: nothing
+    /// was on air).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// `stop`: the programmes due that were held back and will not air.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held: Vec<String>,
+    /// `skip`: the programme that takes the line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
     /// `now`: the channels its posts were queued for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub posted: Vec<String>,
@@ -221,12 +230,25 @@ async fn handle(
                 (None, None) => Answer::error(t!("control-now-what")),
             }
         }
-        Request::Stop => {
+        Request::Stop | Request::Skip => {
+            let (action, then) = match request {
+                Request::Skip => ("skip", AfterStop::Next),
+                _ => ("stop", AfterStop::Hold),
+            };
             let by = format!("operator:{}", op.name);
-            let stopped = on_engine(engine, move |e| e.stop(&by)).await.flatten();
-            record(shared, op, json!({ "action": "stop", "key": stopped })).await;
+            let Some(stopped) = on_engine(engine, move |e| e.stop(&by, then)).await.flatten() else {
+                return Answer::error(t!("control-no-line"));
+            };
+            record(
+                shared,
+                op,
+                json!({ "action": action, "key": stopped.on_air, "held": stopped.held, "next": stopped.next }),
+            )
+            .await;
             Answer {
-                key: stopped,
+                key: stopped.on_air,
+                held: stopped.held,
+                next: stopped.next,
                 ..Answer::ok()
             }
         }
@@ -287,6 +309,9 @@ async fn now(
         return Answer::error(t!("control-internal"));
     };
     let key = programme.key.clone();
+    if let Err(refused) = not_yet_on_the_line(engine, &programme).await {
+        return refused;
+    }
     record(
         shared,
         op,
@@ -375,6 +400,9 @@ async fn now_file(
         record: json!({ "title": title, "priority": priority.as_str(), "audio": [{ "path": file, "sha256": sha256 }] }),
         root: Some(media),
     };
+    if let Err(refused) = not_yet_on_the_line(engine, &programme).await {
+        return refused;
+    }
     record(
         shared,
         op,
@@ -387,6 +415,24 @@ async fn now_file(
     Answer {
         key: Some(key),
         ..Answer::ok()
+    }
+}
+
+/// Refuses a programme whose occurrence the line already has: a second `now` of the same
+/// broadcast in the same second (two officers, or a double press) would otherwise be taken as
+/// the same occurrence and dropped while the answer said it was queued.
+async fn not_yet_on_the_line(
+    engine: &Arc<Mutex<Option<Engine>>>,
+    programme: &crate::playout::Programme,
+) -> Result<(), Answer> {
+    let p = programme.clone();
+    match on_engine(engine, move |e| e.knows(&p)).await {
+        Some(false) => Ok(()),
+        Some(true) => Err(Answer::error(t!(
+            "control-already-on-line",
+            key = programme.key.clone()
+        ))),
+        None => Err(Answer::error(t!("control-no-line"))),
     }
 }
 

@@ -118,12 +118,39 @@ impl Lined {
     }
 }
 
+/// What follows an operator's stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfterStop {
+    /// The line goes quiet: what had fallen due behind the programme is held back too (each
+    /// recorded as the operator's); what is scheduled later airs at its time.
+    Hold,
+    /// The next programme due takes the line at once (`loaxa skip`).
+    Next,
+}
+
+/// What an operator's stop did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stopped {
+    /// The programme taken off the air, if one was on.
+    pub on_air: Option<String>,
+    /// [`AfterStop::Hold`]: the programmes due that will not air.
+    pub held: Vec<String>,
+    /// [`AfterStop::Next`]: the programme that takes the line.
+    pub next: Option<String>,
+}
+
 enum Msg {
     Submit(Programme),
-    /// An operator stops what is on air (`by` names them); the queue goes on.
+    /// An operator stops what is on air (`by` names them).
     Stop {
         by: String,
-        reply: mpsc::Sender<Option<String>>,
+        then: AfterStop,
+        reply: mpsc::Sender<Stopped>,
+    },
+    /// Whether an occurrence key is already on the line (waiting, on air, or aired).
+    Knows {
+        programme: Programme,
+        reply: mpsc::Sender<bool>,
     },
     /// What is on air and what waits, for an operator.
     Lineup(mpsc::Sender<(Option<Lined>, Vec<Lined>)>),
@@ -177,11 +204,34 @@ impl Engine {
     }
 
     /// Stops the programme on air, if any (recorded as interrupted `by` an operator, not
-    /// replayed); returns its key. The programmes waiting go on as planned.
-    pub fn stop(&self, by: &str) -> Option<String> {
+    /// replayed), then holds the line or moves on (`then`). `None` when the line is gone.
+    pub fn stop(&self, by: &str, then: AfterStop) -> Option<Stopped> {
         let (reply, answer) = mpsc::channel();
-        self.tx.send(Msg::Stop { by: by.into(), reply }).ok()?;
-        answer.recv_timeout(Duration::from_secs(2)).ok().flatten()
+        self.tx
+            .send(Msg::Stop {
+                by: by.into(),
+                then,
+                reply,
+            })
+            .ok()?;
+        answer.recv_timeout(Duration::from_secs(2)).ok()
+    }
+
+    /// Whether the line already has this programme's occurrence (waiting, on air, or aired
+    /// within the queue's memory): submitting it again would be a no-op.
+    pub fn knows(&self, p: &Programme) -> bool {
+        let (reply, answer) = mpsc::channel();
+        if self
+            .tx
+            .send(Msg::Knows {
+                programme: p.clone(),
+                reply,
+            })
+            .is_err()
+        {
+            return false;
+        }
+        answer.recv_timeout(Duration::from_secs(2)).unwrap_or(false)
     }
 
     /// What is on air, and what waits for the line in the order it will play.
@@ -370,18 +420,12 @@ impl Line {
                     tracing::info!(key, "{}", t!("log-already-queued"));
                 }
             }
-            Msg::Stop { by, reply } => {
-                let stopped = self.on_air.take().map(|on_air| {
-                    let programme = on_air.fade_out();
-                    tracing::info!(key = programme.key, by, "{}", t!("log-stopped-by-operator"));
-                    self.emit(PlayoutEvent::Interrupted {
-                        key: programme.key.clone(),
-                        by,
-                        replay: false,
-                    });
-                    programme.key
-                });
-                let _ = reply.send(stopped);
+            Msg::Stop { by, then, reply } => {
+                let _ = reply.send(self.stop(&by, then));
+            }
+            Msg::Knows { programme, reply } => {
+                let on_air = self.on_air.as_ref().is_some_and(|o| o.programme.key == programme.key);
+                let _ = reply.send(on_air || self.queue.knows(&programme));
             }
             Msg::Lineup(reply) => {
                 let on_air = self.on_air.as_ref().map(|o| Lined::of(&o.programme));
@@ -477,6 +521,42 @@ impl Line {
                 crate::memory::give_back();
             }
         }
+    }
+
+    /// An operator's stop: the programme on air fades out (not replayed), then what had fallen
+    /// due is held back or the next one starts on this tick.
+    fn stop(&mut self, by: &str, then: AfterStop) -> Stopped {
+        let mut stopped = Stopped::default();
+        if let Some(on_air) = self.on_air.take() {
+            let programme = on_air.fade_out();
+            tracing::info!(key = programme.key, by, "{}", t!("log-stopped-by-operator"));
+            self.emit(PlayoutEvent::Interrupted {
+                key: programme.key.clone(),
+                by: by.into(),
+                replay: false,
+            });
+            stopped.on_air = Some(programme.key);
+        }
+        let now = Utc::now() + handover();
+        match then {
+            AfterStop::Hold => {
+                let due: Vec<String> = self.queue.ranked_due_by(now).iter().map(|p| p.key.clone()).collect();
+                for key in due {
+                    self.queue.take(&key);
+                    self.prepared.remove(&key);
+                    self.waiting_reported.remove(&key);
+                    tracing::info!(key, by, "{}", t!("log-held-by-operator"));
+                    self.emit(PlayoutEvent::Interrupted {
+                        key: key.clone(),
+                        by: by.into(),
+                        replay: false,
+                    });
+                    stopped.held.push(key);
+                }
+            }
+            AfterStop::Next => stopped.next = self.queue.next_due(now).map(|p| p.key.clone()),
+        }
+        stopped
     }
 
     /// An emergency due within the hand-over takes the line: it is handed to the output with

@@ -27,7 +27,7 @@ const REMEMBER: chrono::Duration = chrono::Duration::hours(49);
 impl Queue {
     /// Adds a programme; false if its key was already accepted.
     pub fn push(&mut self, p: Programme) -> bool {
-        if !self.seen.insert(&p.broadcast_id, None, p.scheduled_at) {
+        if !self.seen.insert(&p.broadcast_id, None, second(p.scheduled_at)) {
             return false;
         }
         // At most an hourly sweep (by scheduled time), so memory follows the last two days.
@@ -40,6 +40,11 @@ impl Queue {
         }
         self.waiting.push(p);
         true
+    }
+
+    /// Whether this programme's occurrence was accepted already (and is still remembered).
+    pub fn knows(&self, p: &Programme) -> bool {
+        self.seen.contains(&p.broadcast_id, None, second(p.scheduled_at))
     }
 
     /// Puts back an interrupted programme to be replayed.
@@ -96,6 +101,13 @@ impl Queue {
     pub fn keys(&self) -> Vec<String> {
         self.waiting.iter().map(|p| p.key.clone()).collect()
     }
+}
+
+/// The second an occurrence key names: an operator's `now` starts at once, mid-second, and a
+/// second `now` of the same broadcast in that second is the same occurrence.
+fn second(t: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    t.trunc_subsecs(0)
 }
 
 /// Higher ranks go first: priority, then the earlier scheduled time, then the key.
@@ -162,6 +174,21 @@ mod tests {
         assert!(q.push(prog("a", Priority::Normal, 0)));
         assert!(!q.push(prog("a", Priority::Normal, 0)));
         assert_eq!(q.len(), 1);
+    }
+
+    #[test]
+    fn an_operators_second_now_in_the_same_second_is_the_same_occurrence() {
+        let mut q = Queue::default();
+        let mut first = prog("a", Priority::Normal, 0);
+        first.scheduled_at += chrono::Duration::milliseconds(120);
+        let mut again = first.clone();
+        again.scheduled_at += chrono::Duration::milliseconds(700);
+        assert!(!q.knows(&again));
+        assert!(q.push(first));
+        assert!(q.knows(&again));
+        assert!(!q.push(again.clone()));
+        again.scheduled_at += chrono::Duration::milliseconds(300);
+        assert!(!q.knows(&again), "the next second is another occurrence");
     }
 
     #[test]
