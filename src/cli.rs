@@ -179,6 +179,14 @@ pub enum Command {
     /// Show what is on air and what waits for the line, from the running daemon.
     Queue,
 
+    /// Go live: the microphone (or line-in, or the phone hybrid) on the loudspeaker line now.
+    ///
+    /// The capture input plays between the station's chimes, at priority level unless
+    /// --priority emergency (which cuts into what is playing). It ends at --until or after
+    /// --for, on Ctrl-C, or when this terminal closes; without a bound it ends after [audio]
+    /// live_max_minutes. The history records who, when, how long and how loud.
+    Live(LiveArgs),
+
     /// Write a new schedule file to fill in: one broadcast, every key explained in Vietnamese.
     ///
     /// The file is `<schedules>/ID.toml`; an existing file is never overwritten. Fill in the
@@ -284,6 +292,9 @@ pub struct DevicesArgs {
     /// Also list the devices that do not open, each with the reason.
     #[arg(long)]
     pub all: bool,
+    /// List the capture devices instead (microphone, line-in), for `loaxa live`.
+    #[arg(long, conflicts_with = "all")]
+    pub input: bool,
 }
 
 #[derive(Debug, Args)]
@@ -352,6 +363,28 @@ pub struct NowArgs {
     /// Air it without posting to its web and social channels.
     #[arg(long)]
     pub no_post: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LiveArgs {
+    /// The capture device (see `loaxa devices --input`); default: [audio] live_input.
+    #[arg(long, value_name = "DEVICE")]
+    pub from: Option<String>,
+    /// End at this time of day, station time (HH:MM).
+    #[arg(long, value_name = "HH:MM", conflicts_with = "span")]
+    pub until: Option<String>,
+    /// End after this long on air: 90s, 10m, 1h30m.
+    #[arg(long = "for", id = "span", value_name = "SPAN")]
+    pub span: Option<String>,
+    /// The level: priority (default), emergency (cuts in at once) or normal.
+    #[arg(long, value_name = "LEVEL")]
+    pub priority: Option<String>,
+    /// The title the history and the dashboard show.
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// Keep a recording of what went on air in the data folder (live/), for the audit.
+    #[arg(long)]
+    pub record: bool,
 }
 
 #[derive(Debug, Args)]

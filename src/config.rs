@@ -93,6 +93,11 @@ pub struct AudioConfig {
     pub after_interrupt: AfterInterrupt,
     /// On SIGTERM: cut the programme on air (true) or let it finish (false, the default).
     pub on_shutdown_cut: bool,
+    /// The capture device `loaxa live` takes unless told `--from`.
+    pub live_input: String,
+    /// A live without a bound ends after this long: a forgotten open microphone does not stay
+    /// on the loudspeakers all day.
+    pub live_max: std::time::Duration,
 }
 
 impl Default for AudioConfig {
@@ -105,6 +110,8 @@ impl Default for AudioConfig {
             preroll: std::time::Duration::from_secs(5),
             after_interrupt: AfterInterrupt::Replay,
             on_shutdown_cut: false,
+            live_input: "default".into(),
+            live_max: std::time::Duration::from_secs(60 * 60),
         }
     }
 }
@@ -259,6 +266,8 @@ struct RawAudio {
     preroll_seconds: Option<Spanned<f64>>,
     after_interrupt: Option<AfterInterrupt>,
     on_shutdown: Option<OnShutdown>,
+    live_input: Option<String>,
+    live_max_minutes: Option<Spanned<u64>>,
 }
 
 #[derive(Deserialize)]
@@ -524,6 +533,18 @@ impl Config {
             preroll,
             after_interrupt: raw.audio.after_interrupt.unwrap_or(defaults.after_interrupt),
             on_shutdown_cut: raw.audio.on_shutdown == Some(OnShutdown::Cut),
+            live_input: raw.audio.live_input.unwrap_or(defaults.live_input),
+            live_max: match &raw.audio.live_max_minutes {
+                Some(m) if (1..=24 * 60).contains(m.get_ref()) => std::time::Duration::from_secs(m.get_ref() * 60),
+                Some(m) => {
+                    errors.push(
+                        Diagnostic::error(file, m.span(), t!("config-live-max", given = *m.get_ref()))
+                            .with_hint(t!("config-live-max-hint")),
+                    );
+                    defaults.live_max
+                }
+                None => defaults.live_max,
+            },
         };
 
         let max_session_minutes = raw.policy.max_session_minutes.unwrap_or(45);

@@ -305,9 +305,50 @@ pub fn date_vi(d: NaiveDate) -> String {
     format!("{}, {}", weekday_vi(d.weekday()), d.format("%d/%m/%Y"))
 }
 
+/// A length as officers write it on the command line: `90s`, `10m`, `1h30m`, `2h`, or a bare
+/// number of minutes (`45`). None when it is not one.
+pub fn parse_span(s: &str) -> Option<std::time::Duration> {
+    let t = s.trim().to_ascii_lowercase();
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse::<u64>().ok().map(|m| std::time::Duration::from_secs(m * 60));
+    }
+    let (mut total, mut number, mut units) = (0u64, String::new(), 0);
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let scale = match c {
+            'h' | 'g' => 3600,
+            'm' | 'p' => 60,
+            's' => 1,
+            _ => return None,
+        };
+        let n: u64 = number.parse().ok()?;
+        total = total.checked_add(n.checked_mul(scale)?)?;
+        number.clear();
+        units += 1;
+    }
+    (number.is_empty() && units > 0).then(|| std::time::Duration::from_secs(total))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans() {
+        let s = |m: u64| Some(std::time::Duration::from_secs(m));
+        assert_eq!(parse_span("90s"), s(90));
+        assert_eq!(parse_span("10m"), s(600));
+        assert_eq!(parse_span("1h30m"), s(5400));
+        assert_eq!(parse_span("2H"), s(7200));
+        assert_eq!(parse_span("45"), s(2700));
+        assert_eq!(parse_span("10p"), s(600), "phút");
+        for bad in ["", "m", "10x", "1h30", "-5m", "1.5h"] {
+            assert_eq!(parse_span(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn clock_times() {

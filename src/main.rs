@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Stop => loaxa::cmd::control::stop(&cli.config),
         Command::Skip => loaxa::cmd::control::skip(&cli.config),
         Command::Queue => loaxa::cmd::control::queue(&cli.config),
+        Command::Live(args) => loaxa::cmd::control::live(&cli.config, args),
         Command::New(args) => loaxa::cmd::new::run(&cli.config, args),
         Command::Devices(args) => loaxa::cmd::devices::run(args),
         Command::Verify(args) => loaxa::cmd::verify::run(&cli.config, args),

@@ -41,3 +41,5 @@ config-expected-one-of = expected one of: { $choices }
 config-missing-field = missing field `{ $key }`
 config-missing-field-hint = add `{ $key } = …` to this section
 config-invalid = { $message }
+config-live-max = live_max_minutes must be between 1 and 1440, not { $given }
+config-live-max-hint = how long a live with no --until or --for may stay on air, in minutes: for example live_max_minutes = 60

@@ -104,6 +104,18 @@ help-skip-long =
 
 help-queue = Show what is on air and what waits for the line, from the running daemon.
 
+help-live = Go live: the microphone (or line-in, or the phone hybrid) on the loudspeaker line now.
+help-live-long =
+    Go live: the microphone (or line-in, or the phone hybrid) on the loudspeaker line now.
+
+    The capture input plays between the station's chimes, at priority level unless --priority emergency (which cuts into what is playing). It ends at --until or after --for, on Ctrl-C, or when this terminal closes; without a bound it ends after [audio] live_max_minutes. The history records who, when, how long and how loud.
+help-live-arg-from = The capture device (see `loaxa devices --input`); default: [audio] live_input.
+help-live-arg-until = End at this time of day, station time (HH:MM).
+help-live-arg-span = End after this long on air: 90s, 10m, 1h30m.
+help-live-arg-priority = The level: priority (default), emergency (cuts in at once) or normal.
+help-live-arg-title = The title the history and the dashboard show.
+help-live-arg-record = Keep a recording of what went on air in the data folder (live/), for the audit.
+
 help-new = Write a new schedule file to fill in: one broadcast, every key explained in Vietnamese.
 help-new-long =
     Write a new schedule file to fill in: one broadcast, every key explained in Vietnamese.
@@ -120,6 +132,7 @@ help-new-arg-title = The bulletin's title.
 
 help-devices = List the sound output devices that open; put one's name in [audio] device.
 help-devices-arg-all = Also list the devices that do not open, each with the reason.
+help-devices-arg-input = List the capture devices instead (microphone, line-in), for `loaxa live`.
 
 help-verify = Check that the history is complete and untouched, and print its head (SEQ:HASH).
 help-verify-long =

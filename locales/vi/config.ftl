@@ -38,3 +38,5 @@ config-expected-one-of = cần một trong: { $choices }
 config-missing-field = thiếu mục `{ $key }`
 config-missing-field-hint = thêm `{ $key } = …` vào phần này
 config-invalid = cấu hình viết sai: { $message }
+config-live-max = live_max_minutes phải từ 1 đến 1440, không phải { $given }
+config-live-max-hint = thời gian tối đa (phút) một buổi phát trực tiếp không có --until hay --for được ở trên sóng: ví dụ live_max_minutes = 60

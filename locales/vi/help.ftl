@@ -104,6 +104,18 @@ help-skip-long =
 
 help-queue = Xem chương trình đang phát và các chương trình đang chờ, từ trình chạy nền đang chạy.
 
+help-live = Phát trực tiếp: đưa micro (hoặc line-in, hoặc bộ ghép điện thoại) lên đường loa ngay.
+help-live-long =
+    Phát trực tiếp: đưa micro (hoặc line-in, hoặc bộ ghép điện thoại) lên đường loa ngay.
+
+    Tiếng từ đầu vào thu âm được phát giữa nhạc hiệu mở và kết của đài, ở mức ưu tiên, trừ khi có --priority emergency (khẩn cấp, ngắt ngang chương trình đang phát). Buổi phát kết thúc lúc --until hoặc sau --for, khi bấm Ctrl-C, hoặc khi cửa sổ lệnh này đóng; không đặt giới hạn thì kết thúc sau [audio] live_max_minutes. Sổ lịch sử ghi ai phát, lúc nào, bao lâu và to bao nhiêu.
+help-live-arg-from = Thiết bị thu âm (xem `loaxa devices --input`); mặc định: [audio] live_input.
+help-live-arg-until = Kết thúc vào giờ này trong ngày, theo giờ của đài (HH:MM).
+help-live-arg-span = Kết thúc sau chừng này thời gian phát: 90s, 10m, 1h30m.
+help-live-arg-priority = Mức phát: priority (ưu tiên, mặc định), emergency (khẩn cấp, ngắt ngang ngay) hoặc normal (thông thường).
+help-live-arg-title = Tiêu đề hiển thị trong sổ lịch sử và bảng điều khiển.
+help-live-arg-record = Ghi lại phần đã phát vào thư mục dữ liệu (live/) để kiểm tra về sau.
+
 help-new = Tạo một tệp lịch phát mới để điền: một bản tin, mỗi mục có giải thích bằng tiếng Việt.
 help-new-long =
     Tạo một tệp lịch phát mới để điền: một bản tin, mỗi mục có giải thích bằng tiếng Việt.
@@ -119,6 +131,7 @@ help-new-arg-days = Những ngày phát, cách nhau bằng dấu phẩy, ví d�
 help-new-arg-title = Tiêu đề bản tin.
 
 help-devices = Liệt kê các thiết bị phát âm thanh mở được; ghi tên thiết bị cần dùng vào [audio] device.
+help-devices-arg-input = Liệt kê các thiết bị thu âm (micro, line-in) cho `loaxa live`.
 help-devices-arg-all = Liệt kê cả các thiết bị không mở được, kèm lý do.
 
 help-verify = Kiểm tra sổ lịch sử còn đầy đủ và nguyên vẹn, và in mắt xích cuối (SỐ:MÃ BĂM).

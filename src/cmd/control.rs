@@ -1,4 +1,4 @@
-//! `loaxa now`, `loaxa stop`, `loaxa skip`, `loaxa queue`: an operator's commands to the running daemon,
+//! `loaxa now`, `loaxa stop`, `loaxa skip`, `loaxa queue`, `loaxa live`: an operator's commands to the running daemon,
 //! over its control socket (see `daemon::control`).
 
 use std::io::{BufRead, BufReader, Write};
@@ -8,9 +8,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::{EXIT_INVALID, EXIT_USAGE, load_config};
-use crate::cli::NowArgs;
+use crate::cli::{LiveArgs, NowArgs};
 use crate::config::Config;
 use crate::daemon::control::{Answer, Envelope, LineEntry, Request, VERSION, socket_path};
+use crate::daemon::live::LiveRequest;
 
 pub fn now(config_path: &Path, args: &NowArgs) -> ExitCode {
     let request = Request::Now {
@@ -81,6 +82,207 @@ pub fn queue(config_path: &Path) -> ExitCode {
     })
 }
 
+/// `loaxa live`: asks the daemon to go live, then waits, in the officer's terminal, until the
+/// live ends. Ctrl-C does not kill the command: it tells the daemon to end the live (the
+/// closing chime plays) and shows how it went.
+pub fn live(config_path: &Path, args: &LiveArgs) -> ExitCode {
+    let config = match load_config(config_path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let for_seconds = match args.span.as_deref().map(|s| (s, crate::localtime::parse_span(s))) {
+        None => None,
+        Some((_, Some(d))) => Some(d.as_secs()),
+        Some((given, None)) => {
+            crate::console::error(t!("cli-live-bad-span", given = given));
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let until = match args.until.as_deref() {
+        None => None,
+        Some(given) => match crate::localtime::parse_clock(given) {
+            Ok(time) => Some(next_at(time, config.station.timezone)),
+            Err(why) => {
+                crate::console::error(why);
+                return ExitCode::from(EXIT_USAGE);
+            }
+        },
+    };
+    let request = Request::Live(LiveRequest {
+        from: args.from.clone(),
+        until,
+        for_seconds,
+        priority: args.priority.clone(),
+        title: args.title.clone(),
+        record: args.record,
+    });
+    let path = socket_path(&config.station.data);
+    let (first, mut session) = match open_live(&path, &Envelope { v: VERSION, request }) {
+        Ok(x) => x,
+        Err(e) => return unreachable_daemon(&path, &e),
+    };
+    if !first.ok {
+        crate::console::error(first.error.unwrap_or_default());
+        return ExitCode::from(EXIT_INVALID);
+    }
+    println!("{}", t!("cli-live-on", key = first.key.unwrap_or_default()));
+    let tz = config.station.timezone;
+    match (until, for_seconds) {
+        (Some(t), _) => println!(
+            "{}",
+            t!(
+                "cli-live-ends-at",
+                time = t.with_timezone(&tz).format("%H:%M").to_string()
+            )
+        ),
+        (None, Some(s)) => println!("{}", t!("cli-live-ends-after", seconds = s)),
+        (None, None) => println!(
+            "{}",
+            t!("cli-live-ends-limit", minutes = config.audio.live_max.as_secs() / 60)
+        ),
+    }
+    ctrl_c::catch();
+    let report = loop {
+        match session.next(ctrl_c::pressed()) {
+            Ok(Some(answer)) => break answer.live,
+            Ok(None) => {}
+            Err(e) => {
+                crate::console::error(t!("cli-control-failed", path = path.display(), why = e));
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+    };
+    let Some(report) = report else {
+        return ExitCode::SUCCESS;
+    };
+    println!(
+        "{}",
+        match report.reason.as_str() {
+            "bound" => t!("cli-live-ended-bound"),
+            "limit" => t!("cli-live-ended-limit"),
+            "operator" => t!("cli-live-ended-operator"),
+            "device" => t!("cli-live-ended-device"),
+            _ => t!("cli-live-ended-stopped"),
+        }
+    );
+    let s = &report.summary;
+    let db = |x: Option<f64>| x.map_or_else(|| "−∞".to_string(), |v| format!("{v:.1}"));
+    println!(
+        "{}",
+        t!(
+            "cli-live-summary",
+            seconds = format!("{:.1}", s.seconds_on_air),
+            peak = db(s.peak_dbfs),
+            rms = db(s.rms_dbfs),
+            silent = format!("{:.1}", s.silent_seconds)
+        )
+    );
+    if let Some(r) = &report.recording {
+        println!(
+            "{}",
+            t!(
+                "cli-live-recorded",
+                path = config.station.data.join(&r.path).display(),
+                sha = r.sha256.clone()
+            )
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// The next time the station's clock shows `time` (today, or tomorrow if it has passed).
+fn next_at(time: chrono::NaiveTime, tz: chrono_tz::Tz) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let now = chrono::Utc::now();
+    let today = now.with_timezone(&tz).date_naive();
+    [today, today + chrono::Duration::days(1)]
+        .into_iter()
+        .filter_map(|d| tz.from_local_datetime(&d.and_time(time)).earliest())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .find(|t| *t > now)
+        .unwrap_or(now)
+}
+
+/// The live's connection: the first answer now, the second when the live ends.
+struct LiveConnection {
+    reader: BufReader<UnixStream>,
+    stream: UnixStream,
+    line: String,
+    ended: bool,
+}
+
+impl LiveConnection {
+    /// Waits a little for the daemon's last answer; when `end` is set, first tells the daemon
+    /// to end the live (once).
+    fn next(&mut self, end: bool) -> std::io::Result<Option<Answer>> {
+        if end && !self.ended {
+            self.ended = true;
+            self.stream.shutdown(std::net::Shutdown::Write)?;
+        }
+        match self.reader.read_line(&mut self.line) {
+            Ok(0) => Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(_) if self.line.ends_with('\n') => {
+                let answer = serde_json::from_str(&self.line).map_err(std::io::Error::other)?;
+                Ok(Some(answer))
+            }
+            Ok(_) => Ok(None),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut | std::io::ErrorKind::Interrupted
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+fn open_live(path: &Path, envelope: &Envelope) -> std::io::Result<(Answer, LiveConnection)> {
+    let mut stream = UnixStream::connect(path)?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut line = serde_json::to_vec(envelope).map_err(std::io::Error::other)?;
+    line.push(b'\n');
+    stream.write_all(&line)?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut first = String::new();
+    reader.read_line(&mut first)?;
+    let answer: Answer = serde_json::from_str(&first).map_err(std::io::Error::other)?;
+    // From here the wait is the live's length: read in short steps, to notice Ctrl-C.
+    stream.set_read_timeout(Some(Duration::from_millis(200)))?;
+    Ok((
+        answer,
+        LiveConnection {
+            reader,
+            stream,
+            line: String::new(),
+            ended: false,
+        },
+    ))
+}
+
+/// Ctrl-C (SIGINT) as a flag the live's loop looks at, instead of the end of the process: the
+/// daemon is told, the closing chime plays, and the officer sees how it went.
+mod ctrl_c {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static PRESSED: AtomicBool = AtomicBool::new(false);
+
+    extern "C" fn on_signal(_: libc::c_int) {
+        PRESSED.store(true, Ordering::SeqCst);
+    }
+
+    pub fn catch() {
+        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+        unsafe { libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t) };
+    }
+
+    pub fn pressed() -> bool {
+        PRESSED.load(Ordering::SeqCst)
+    }
+}
+
 /// Sends one request to the daemon of the station `config_path` names and shows its answer.
 fn ask(config_path: &Path, request: Request, show: impl FnOnce(&Config, Answer)) -> ExitCode {
     let config = match load_config(config_path) {
@@ -90,20 +292,7 @@ fn ask(config_path: &Path, request: Request, show: impl FnOnce(&Config, Answer))
     let path = socket_path(&config.station.data);
     let answer = match exchange(&path, &Envelope { v: VERSION, request }) {
         Ok(a) => a,
-        Err(e) => {
-            let why = match e.kind() {
-                std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused => {
-                    t!("cli-daemon-not-running", path = path.display())
-                }
-                std::io::ErrorKind::PermissionDenied => {
-                    let user = std::env::var("USER").unwrap_or_else(|_| "USER".into());
-                    t!("cli-control-denied", path = path.display(), user = user)
-                }
-                _ => t!("cli-control-failed", path = path.display(), why = e),
-            };
-            crate::console::error(why);
-            return ExitCode::from(EXIT_USAGE);
-        }
+        Err(e) => return unreachable_daemon(&path, &e),
     };
     if !answer.ok {
         crate::console::error(answer.error.unwrap_or_default());
@@ -111,6 +300,22 @@ fn ask(config_path: &Path, request: Request, show: impl FnOnce(&Config, Answer))
     }
     show(&config, answer);
     ExitCode::SUCCESS
+}
+
+/// Says why the daemon could not be asked, and how to fix it.
+fn unreachable_daemon(path: &Path, e: &std::io::Error) -> ExitCode {
+    let why = match e.kind() {
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused => {
+            t!("cli-daemon-not-running", path = path.display())
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            let user = std::env::var("USER").unwrap_or_else(|_| "USER".into());
+            t!("cli-control-denied", path = path.display(), user = user)
+        }
+        _ => t!("cli-control-failed", path = path.display(), why = e),
+    };
+    crate::console::error(why);
+    ExitCode::from(EXIT_USAGE)
 }
 
 fn exchange(path: &Path, envelope: &Envelope) -> std::io::Result<Answer> {

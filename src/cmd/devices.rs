@@ -1,4 +1,5 @@
-//! `loaxa devices`: the sound outputs this machine offers that actually open.
+//! `loaxa devices`: the sound outputs this machine offers that actually open, and with
+//! `--input` the capture devices `loaxa live` can take.
 
 use std::process::ExitCode;
 
@@ -7,6 +8,9 @@ use crate::cli::DevicesArgs;
 use crate::playout::device;
 
 pub fn run(args: &DevicesArgs) -> ExitCode {
+    if args.input {
+        return inputs();
+    }
     let list = {
         let _quiet = Quiet::stderr();
         device::list()
@@ -51,6 +55,35 @@ pub fn run(args: &DevicesArgs) -> ExitCode {
         return ExitCode::from(EXIT_INVALID);
     }
     ExitCode::SUCCESS
+}
+
+/// The capture devices `loaxa live --from` and `[audio] live_input` can name.
+fn inputs() -> ExitCode {
+    let list = {
+        let _quiet = Quiet::stderr();
+        device::inputs()
+    };
+    match list {
+        Ok(list) if !list.is_empty() => {
+            for (name, is_default) in list {
+                let default = if is_default {
+                    t!("cli-device-default")
+                } else {
+                    String::new()
+                };
+                println!("{name}{default}");
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(_) => {
+            crate::console::error(t!("cli-no-inputs"));
+            ExitCode::from(EXIT_INVALID)
+        }
+        Err(e) => {
+            crate::console::error(e);
+            ExitCode::from(EXIT_INVALID)
+        }
+    }
 }
 
 /// Sends this process's stderr to /dev/null while devices are tried: libjack, under ALSA's

@@ -56,6 +56,8 @@ pub enum Request {
     Skip,
     /// What is on air and what waits.
     Queue,
+    /// Go live from a capture input; the connection stays open while it lasts.
+    Live(super::live::LiveRequest),
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -99,10 +101,13 @@ pub struct Answer {
     pub on_air: Option<LineEntry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waiting: Vec<LineEntry>,
+    /// `live`, in its second answer: how it ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<super::live::LiveReport>,
 }
 
 impl Answer {
-    fn ok() -> Answer {
+    pub(super) fn ok() -> Answer {
         Answer {
             v: VERSION,
             ok: true,
@@ -110,7 +115,7 @@ impl Answer {
         }
     }
 
-    fn error(e: impl Into<String>) -> Answer {
+    pub(super) fn error(e: impl Into<String>) -> Answer {
         Answer {
             v: VERSION,
             error: Some(e.into()),
@@ -120,9 +125,9 @@ impl Answer {
 }
 
 /// Who is asking, as the kernel says.
-struct Operator {
-    uid: u32,
-    name: String,
+pub(super) struct Operator {
+    pub uid: u32,
+    pub name: String,
 }
 
 /// Listens on the socket until the daemon stops. A socket that cannot be made is reported and
@@ -193,13 +198,36 @@ async fn serve_one(
         .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))??;
     let answer = match serde_json::from_str::<Envelope>(&line) {
         Ok(e) if e.v != VERSION => Answer::error(t!("control-version", theirs = e.v, ours = VERSION)),
+        Ok(Envelope {
+            request: Request::Live(request),
+            ..
+        }) => {
+            // Only the start takes a turn: while the live lasts, other commands (an
+            // emergency `now`, a `stop`) go through.
+            let begun = {
+                let _turn = ONE_AT_A_TIME.lock().await;
+                super::live::begin(request, &operator, shared, engine).await
+            };
+            match begun {
+                Ok((session, answer)) => {
+                    write_answer(&mut write, &answer).await?;
+                    session.run(shared, &mut reader, &mut write).await;
+                    return Ok(());
+                }
+                Err(refused) => refused,
+            }
+        }
         Ok(e) => {
             let _turn = ONE_AT_A_TIME.lock().await;
             handle(e.request, &operator, shared, engine, wake).await
         }
         Err(e) => Answer::error(t!("control-bad-request", why = e)),
     };
-    let mut out = serde_json::to_vec(&answer).unwrap_or_default();
+    write_answer(&mut write, &answer).await
+}
+
+async fn write_answer(write: &mut (impl tokio::io::AsyncWrite + Unpin), answer: &Answer) -> std::io::Result<()> {
+    let mut out = serde_json::to_vec(answer).unwrap_or_default();
     out.push(b'\n');
     write.write_all(&out).await
 }
@@ -230,6 +258,8 @@ async fn handle(
                 (None, None) => Answer::error(t!("control-now-what")),
             }
         }
+        // Handled by `serve_one`: its connection outlives the answer.
+        Request::Live(_) => Answer::error(t!("control-internal")),
         Request::Stop | Request::Skip => {
             let (action, then) = match request {
                 Request::Skip => ("skip", AfterStop::Next),
@@ -421,7 +451,7 @@ async fn now_file(
 /// Refuses a programme whose occurrence the line already has: a second `now` of the same
 /// broadcast in the same second (two officers, or a double press) would otherwise be taken as
 /// the same occurrence and dropped while the answer said it was queued.
-async fn not_yet_on_the_line(
+pub(super) async fn not_yet_on_the_line(
     engine: &Arc<Mutex<Option<Engine>>>,
     programme: &crate::playout::Programme,
 ) -> Result<(), Answer> {
@@ -438,7 +468,7 @@ async fn not_yet_on_the_line(
 
 /// Gives the programme to the loudspeaker line, known to the history's recorder as a
 /// scheduled one is; an answer saying why when the line is gone.
-async fn hand_over(
+pub(super) async fn hand_over(
     shared: &Shared,
     engine: &Arc<Mutex<Option<Engine>>>,
     programme: crate::playout::Programme,
@@ -467,7 +497,7 @@ async fn on_engine<T: Send + 'static>(
         .flatten()
 }
 
-async fn record(shared: &Shared, op: &Operator, mut details: serde_json::Value) {
+pub(super) async fn record(shared: &Shared, op: &Operator, mut details: serde_json::Value) {
     details["user"] = json!(op.name);
     details["uid"] = json!(op.uid);
     let _ = shared.history.record(Event::new(Kind::OperatorAction, details)).await;

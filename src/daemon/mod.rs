@@ -11,6 +11,7 @@ pub mod control;
 pub mod dashboard;
 pub mod http;
 pub mod last_good;
+pub mod live;
 pub mod lock;
 pub mod reload;
 pub mod scheduler;
@@ -30,7 +31,7 @@ use tokio::sync::Notify;
 
 use crate::channels::Ctx;
 use crate::cmd::{EXIT_INVALID, EXIT_USAGE};
-use crate::config::{AfterInterrupt, Config};
+use crate::config::Config;
 use crate::history::event::{Event, Kind};
 use crate::history::guard::{self, Standing};
 use crate::history::{History, Store};
@@ -572,7 +573,8 @@ async fn record_playout(shared: Arc<Shared>, mut events: tokio::sync::mpsc::Unbo
         // replayed, and is forgotten by the scheduler's horizon instead).
         let done = match &e {
             PlayoutEvent::Finished { .. } | PlayoutEvent::Failed { .. } => true,
-            PlayoutEvent::Interrupted { .. } => shared.config.audio.after_interrupt != AfterInterrupt::Replay,
+            // Replayed only when the engine says so: an operator's stop is not.
+            PlayoutEvent::Interrupted { replay, .. } => !replay,
             _ => false,
         };
         if let (true, Some(k)) = (done, key) {

@@ -49,6 +49,8 @@ pub enum Kind {
     /// An operator acted through the control socket (`loaxa now`, `loaxa stop`): what, on
     /// what, and who (the Unix user the kernel vouches for).
     OperatorAction,
+    /// A live (`loaxa live`) ended: why, who, for how long and how loud, and its recording.
+    LiveEnded,
 }
 
 impl Kind {
@@ -75,6 +77,7 @@ impl Kind {
         Kind::DeviceError,
         Kind::HistoryRecovered,
         Kind::OperatorAction,
+        Kind::LiveEnded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -101,6 +104,7 @@ impl Kind {
             Kind::DeviceError => "device_error",
             Kind::HistoryRecovered => "history_recovered",
             Kind::OperatorAction => "operator_action",
+            Kind::LiveEnded => "live_ended",
         }
     }
 

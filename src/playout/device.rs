@@ -144,15 +144,66 @@ fn lookup(name: &str) -> Result<cpal::Device, String> {
     }
 }
 
+/// The capture device a name in `[audio] live_input` or `loaxa live --from` means, looked up
+/// as outputs are: `pulseaudio:SOURCE` through the sound server, `default` through it where
+/// ALSA's default is the `pulse` plugin, every other name through ALSA.
+pub fn input(name: &str) -> Result<cpal::Device, String> {
+    if name.starts_with("pulseaudio:") {
+        let host = pulse().ok_or_else(|| t!("device-no-sound-server", name = name))?;
+        return find_input_in(&host, name);
+    }
+    if (name == "pulse" || name == "default")
+        && alsa_default_is_pulse(name)
+        && let Some(host) = pulse()
+    {
+        return host.default_input_device().ok_or_else(|| t!("device-no-default"));
+    }
+    let host = alsa()?;
+    if name == "default" {
+        host.default_input_device().ok_or_else(|| t!("device-no-default"))
+    } else {
+        find_input_in(&host, name)
+    }
+}
+
+fn find_input_in(host: &cpal::Host, name: &str) -> Result<cpal::Device, String> {
+    let devices = host.input_devices().map_err(|e| t!("device-cannot-list", why = e))?;
+    named(devices, name).ok_or_else(|| t!("device-not-found", name = name))
+}
+
+/// Capture devices, as `loaxa devices --input` shows them: name, and whether it is the default.
+pub fn inputs() -> Result<Vec<(String, bool)>, String> {
+    let _quiet = alsa::Output::local_error_handler().ok();
+    let mut list = Vec::new();
+    for host in pulse().into_iter().chain(std::iter::once(alsa()?)) {
+        let default = host
+            .default_input_device()
+            .and_then(|d| d.id().ok())
+            .map(|i| i.to_string());
+        for d in host.input_devices().map_err(|e| t!("device-cannot-list", why = e))? {
+            let id = d.id().map(|i| i.to_string()).unwrap_or_default();
+            let name = d
+                .description()
+                .map(|x| x.name().to_string())
+                .unwrap_or_else(|_| id.clone());
+            let is_default = default.as_deref() == Some(id.as_str());
+            list.push((name, is_default));
+        }
+    }
+    Ok(list)
+}
+
+fn named(mut devices: impl Iterator<Item = cpal::Device>, name: &str) -> Option<cpal::Device> {
+    devices.find(|d| {
+        d.description().is_ok_and(|x| x.name() == name)
+            || d.id()
+                .is_ok_and(|i| i.to_string() == name || i.to_string().ends_with(&format!(":{name}")))
+    })
+}
+
 fn find_in(host: &cpal::Host, name: &str) -> Result<cpal::Device, String> {
-    host.output_devices()
-        .map_err(|e| t!("device-cannot-list", why = e))?
-        .find(|d| {
-            d.description().is_ok_and(|x| x.name() == name)
-                || d.id()
-                    .is_ok_and(|i| i.to_string() == name || i.to_string().ends_with(&format!(":{name}")))
-        })
-        .ok_or_else(|| t!("device-not-found", name = name))
+    let devices = host.output_devices().map_err(|e| t!("device-cannot-list", why = e))?;
+    named(devices, name).ok_or_else(|| t!("device-not-found", name = name))
 }
 
 fn alsa() -> Result<cpal::Host, String> {

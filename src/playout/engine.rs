@@ -784,6 +784,7 @@ impl Line {
                     let samples = (d.as_secs_f64() * f64::from(silence_format.1.get())) as usize;
                     Box::new(Zero::new_samples(silence_format.0, silence_format.1, samples))
                 }
+                (Segment::Live { feed, .. }, _) => Box::new(feed.source()),
                 (Segment::Audio(_), None) => continue,
             };
             player.append(source);
@@ -892,7 +893,7 @@ fn prepare(p: &Programme) -> Result<Prepared, String> {
                 expected += lengths.get(path.as_path()).copied().unwrap_or_default();
                 sources.push(Some(decode::open(path, p.root.as_deref())?));
             }
-            Segment::Silence(d) => {
+            Segment::Silence(d) | Segment::Live { max: d, .. } => {
                 expected += *d;
                 sources.push(None);
             }

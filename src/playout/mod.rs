@@ -5,12 +5,14 @@
 //! - [`decode`]: checking and opening files at pre-roll;
 //! - [`device`]: listing and opening sound devices;
 //! - [`fade`]: taking a programme off the line without a click;
+//! - [`live`]: a capture input (microphone, line-in) as a segment;
 //! - [`engine`]: the thread that owns the device and starts programmes on the second.
 
 pub mod decode;
 pub mod device;
 pub mod engine;
 pub mod fade;
+pub mod live;
 pub mod output;
 pub mod programme;
 pub mod queue;

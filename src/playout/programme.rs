@@ -19,6 +19,11 @@ use crate::schedule::Priority;
 pub enum Segment {
     Audio(PathBuf),
     Silence(Duration),
+    /// A capture input, live, for at most `max` (`loaxa live`).
+    Live {
+        feed: super::live::LiveFeed,
+        max: Duration,
+    },
 }
 
 /// Everything the engine needs to air one occurrence.

@@ -71,6 +71,40 @@ impl Pulse {
         cmd.env_remove("ALSA_CONFIG_PATH").envs(Self::env_in(self.dir.path()))
     }
 
+    /// Only the server's address (for a program whose ALSA configuration is the test's own).
+    pub fn server<'a>(&self, cmd: &'a mut Command) -> &'a mut Command {
+        cmd.envs(Self::env_in(self.dir.path()))
+    }
+
+    /// Adds a null sink `name`: what is played into it comes out of its monitor, `NAME.monitor`,
+    /// a capture source paced by the server (a microphone, for the tests).
+    pub fn add_sink(&self, name: &str) {
+        let mut cmd = Command::new("pactl");
+        self.client(&mut cmd);
+        let status = cmd
+            .args(["load-module", "module-null-sink"])
+            .arg(format!("sink_name={name}"))
+            .arg(format!("rate={RATE}"))
+            .arg("channels=2")
+            .stdout(Stdio::null())
+            .status()
+            .expect("pactl (Debian package pulseaudio-utils)");
+        assert!(status.success(), "pactl load-module: {}", self.log());
+    }
+
+    /// Plays a raw 16-bit stereo file into `sink` in real time (`pacat`), until it ends or the
+    /// child is killed.
+    pub fn feed(&self, sink: &str, raw: &Path) -> Child {
+        let mut cmd = Command::new("pacat");
+        self.client(&mut cmd);
+        cmd.args(["--playback", "-d", sink, "--raw", "--format=s16le", "--channels=2"])
+            .arg(format!("--rate={RATE}"))
+            .arg(raw)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start pacat (Debian package pulseaudio-utils)")
+    }
+
     pub fn pid(&self) -> u32 {
         self.server.id()
     }
