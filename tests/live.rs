@@ -265,3 +265,40 @@ fn ctrl_c_ends_the_live_and_a_missing_input_is_refused() {
     let actions = st.events().into_iter().filter(|e| e.kind == "operator_action").count();
     assert_eq!(actions, 1, "the refused live is not an action");
 }
+
+/// Stopping the daemon (SIGTERM) during a live ends it at once, with the closing chime and its
+/// record, instead of waiting for its bound with the programme "on air".
+#[test]
+fn stopping_the_daemon_ends_the_live() {
+    let studio = Studio::new();
+    let mut daemon = studio.daemon();
+    let live = studio
+        .loaxa()
+        .args(["live", "--for", "30m"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    studio.st.wait_for("playout_started", Some("live"), 10);
+    std::thread::sleep(Duration::from_secs(1));
+    let asked = Instant::now();
+    assert!(sigterm(&mut daemon).success());
+    let took = asked.elapsed();
+    assert!(
+        took < Duration::from_secs(5),
+        "the daemon took {took:?} to stop during a live"
+    );
+    let o = live.wait_with_output().unwrap();
+    assert!(said(&o).contains("the daemon is stopping"), "{}", said(&o));
+    let (st, heard) = studio.finish();
+    let ended = st.wait_for("live_ended", None, 1);
+    assert_eq!(details(&ended)["reason"], "shutdown");
+    let kinds: Vec<String> = st.events().into_iter().map(|e| e.kind).collect();
+    let (e, s) = (
+        kinds.iter().position(|k| k == "live_ended").unwrap(),
+        kinds.iter().position(|k| k == "daemon_stopped").unwrap(),
+    );
+    assert!(e < s, "{kinds:?}");
+    let names: Vec<&str> = runs(&heard).iter().map(|r| r.0).collect();
+    assert_eq!(names, ["chime", "live", "end"]);
+}

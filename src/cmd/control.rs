@@ -162,6 +162,7 @@ pub fn live(config_path: &Path, args: &LiveArgs) -> ExitCode {
             "limit" => t!("cli-live-ended-limit"),
             "operator" => t!("cli-live-ended-operator"),
             "device" => t!("cli-live-ended-device"),
+            "shutdown" => t!("cli-live-ended-shutdown"),
             _ => t!("cli-live-ended-stopped"),
         }
     );

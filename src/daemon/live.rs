@@ -48,7 +48,7 @@ pub struct LiveRequest {
 /// Why a live ended, and what went on air: the second answer on the connection.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct LiveReport {
-    /// `bound`, `limit`, `operator`, `stopped` or `device`.
+    /// `bound`, `limit`, `operator`, `stopped`, `device` or `shutdown`.
     pub reason: String,
     #[serde(flatten)]
     pub summary: Summary,
@@ -82,6 +82,7 @@ enum Reason {
     Operator,
     Stopped,
     Device,
+    Shutdown,
 }
 
 impl Reason {
@@ -92,6 +93,7 @@ impl Reason {
             Reason::Operator => "operator",
             Reason::Stopped => "stopped",
             Reason::Device => "device",
+            Reason::Shutdown => "shutdown",
         }
     }
 }
@@ -231,8 +233,11 @@ impl Session {
         R: AsyncRead + Unpin,
         W: AsyncWrite + Unpin,
     {
-        let reason = self.wait(reader).await;
+        // Held until the end is recorded: the daemon waits for it before it stops.
+        let mut stopping = shared.lives.subscribe();
+        let reason = self.wait(reader, &mut stopping).await;
         let report = self.finish(shared, reason).await;
+        drop(stopping);
         let answer = Answer {
             live: Some(report),
             ..Answer::ok()
@@ -242,7 +247,11 @@ impl Session {
         let _ = write.write_all(&out).await;
     }
 
-    async fn wait<R: AsyncRead + Unpin>(&self, reader: &mut BufReader<R>) -> Reason {
+    async fn wait<R: AsyncRead + Unpin>(
+        &self,
+        reader: &mut BufReader<R>,
+        stopping: &mut tokio::sync::watch::Receiver<bool>,
+    ) -> Reason {
         let mut line = String::new();
         let mut tick = tokio::time::interval(Duration::from_millis(50));
         let mut on_air_since: Option<Instant> = None;
@@ -250,6 +259,7 @@ impl Session {
             tokio::select! {
                 // Ctrl-C, the terminal closing, or an `end` line: anything from the officer ends it.
                 _ = reader.read_line(&mut line) => return Reason::Operator,
+                _ = stopping.wait_for(|s| *s) => return Reason::Shutdown,
                 _ = tick.tick() => {}
             }
             if on_air_since.is_none() && self.capture.started().is_some() {

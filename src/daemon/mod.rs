@@ -290,6 +290,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
             _ => None,
         },
         channel_problems: Mutex::new(HashMap::new()),
+        lives: tokio::sync::watch::Sender::new(false),
         device: Mutex::new(state::Device::default()),
         config,
     });
@@ -405,6 +406,12 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     // No operator command once stopping; the socket goes with the process.
     control.abort();
     let _ = std::fs::remove_file(control::socket_path(&shared.config.station.data));
+    // A live on air ends now (its closing chime plays, its end is recorded), not at its bound.
+    shared.lives.send_replace(true);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while shared.lives.receiver_count() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     scheduler_stop.notify_one();
     let _ = sched.await;
     drop(reloader);

@@ -85,6 +85,9 @@ pub struct Shared {
     pub device: Mutex<Device>,
     /// Broken channels (a missing secret) and why.
     pub channel_problems: Mutex<HashMap<String, String>>,
+    /// Set when the daemon stops: live sessions end (each holds a receiver until its end is
+    /// recorded, so the daemon can wait for them).
+    pub lives: tokio::sync::watch::Sender<bool>,
 }
 
 /// What is known of the loudspeaker's sound device. It is opened for each run of programmes
