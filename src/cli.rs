@@ -200,6 +200,13 @@ Examples:
     /// List the sound output devices that open; put one's name in [audio] device.
     Devices(DevicesArgs),
 
+    /// Make the password line for a user of the dashboard's control page ([http] control).
+    ///
+    /// Reads the password (typed twice, not shown; or one line on standard input) and prints
+    /// `NAME = "HASH"` (an argon2 hash), to put under [http.users] in loaxa.toml. Only the argon2 hash is
+    /// kept: the password itself is stored nowhere.
+    Passwd(PasswdArgs),
+
     /// Check that the history is complete and untouched, and print its head (SEQ:HASH).
     ///
     /// Walks the hash chain and names the first broken event: an edited, deleted, inserted or
@@ -363,6 +370,12 @@ pub struct NowArgs {
     /// Air it without posting to its web and social channels.
     #[arg(long)]
     pub no_post: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PasswdArgs {
+    /// The user's login name.
+    pub name: String,
 }
 
 #[derive(Debug, Args)]

@@ -40,6 +40,12 @@ pub struct HttpConfig {
     /// The address the public sees (a reverse proxy's), for links in the board and its feed.
     /// Links never come from a request's `Host` header, which any client can set.
     pub public_url: Option<String>,
+    /// `control = true`: the dashboard's control page (air now, stop) for the users below.
+    /// Off by default: the server is read-only.
+    pub control: bool,
+    /// Who may log in to it: name → argon2 hash (PHC string), from `[http.users]` and
+    /// `users_file`.
+    pub users: BTreeMap<String, String>,
 }
 
 impl HttpConfig {
@@ -247,6 +253,9 @@ struct RawConfig {
 struct RawHttp {
     listen: Option<String>,
     public_url: Option<Spanned<String>>,
+    control: Option<Spanned<bool>>,
+    users: Option<BTreeMap<String, Spanned<String>>>,
+    users_file: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -486,6 +495,8 @@ impl Config {
             None => None,
         };
 
+        let http = http(raw.http, public_url, &base_dir, file, &mut errors);
+
         let defaults = AudioConfig::default();
         let volume = match &raw.audio.volume {
             Some(v) if !(0.0..=1.0).contains(v.get_ref()) => {
@@ -573,10 +584,7 @@ impl Config {
             },
             channels,
             audio,
-            http: HttpConfig {
-                listen: raw.http.listen.unwrap_or_else(|| "127.0.0.1:8640".into()),
-                public_url,
-            },
+            http,
         })
     }
 
@@ -726,6 +734,103 @@ pub fn serde_error(file: FileId, text: &str, e: &toml::de::Error) -> Diagnostic 
         // toml's own words name the exact token; they are kept as they are.
         Diagnostic::error(file, span, t!("config-invalid", message = message))
     }
+}
+
+/// `[http]`: the listen address, and the control page's users, checked: a hash that is not an
+/// argon2 PHC string, a users file others can read, or control on a network address without
+/// TLS in front (passwords would cross the network in clear) is an error at its line.
+fn http(
+    raw: RawHttp,
+    public_url: Option<String>,
+    base_dir: &Path,
+    file: FileId,
+    errors: &mut Vec<Diagnostic>,
+) -> HttpConfig {
+    let mut users = BTreeMap::new();
+    let listen = raw.listen.clone().unwrap_or_else(|| "127.0.0.1:8640".into());
+    for (name, hash) in raw.users.unwrap_or_default() {
+        match check_hash(hash.get_ref()) {
+            Ok(()) => {
+                users.insert(name, hash.into_inner());
+            }
+            Err(why) => errors.push(
+                Diagnostic::error(file, hash.span(), t!("config-user-hash", user = name, why = why))
+                    .with_hint(t!("config-user-hash-hint", user = name)),
+            ),
+        }
+    }
+    if let Some(f) = &raw.users_file {
+        match users_file(&base_dir.join(f.get_ref())) {
+            Ok(more) => users.extend(more),
+            Err(why) => errors.push(Diagnostic::error(file, f.span(), why).with_hint(t!("config-users-file-hint"))),
+        }
+    }
+    let mut http = HttpConfig {
+        listen,
+        public_url,
+        control: raw.control.as_ref().is_some_and(|c| *c.get_ref()),
+        users,
+    };
+    if let Some(c) = &raw.control
+        && *c.get_ref()
+    {
+        if http.users.is_empty() {
+            errors.push(
+                Diagnostic::error(file, c.span(), t!("config-control-no-users"))
+                    .with_hint(t!("config-control-no-users-hint")),
+            );
+        }
+        let tls = http.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+        if http.exposed() && !tls {
+            errors.push(
+                Diagnostic::error(file, c.span(), t!("config-control-clear", listen = http.listen.clone()))
+                    .with_hint(t!("config-control-clear-hint")),
+            );
+            http.control = false;
+        }
+    }
+    http
+}
+
+/// Whether `hash` is an argon2 hash in PHC form (`$argon2id$v=19$m=…`).
+pub fn check_hash(hash: &str) -> Result<(), String> {
+    let parsed = argon2::password_hash::phc::PasswordHash::new(hash).map_err(|e| e.to_string())?;
+    if !parsed.algorithm.as_str().starts_with("argon2") {
+        return Err(t!("config-user-hash-not-argon2", algorithm = parsed.algorithm.as_str()));
+    }
+    Ok(())
+}
+
+/// A users file: `name:hash` lines, `#` comments; readable only by its owner and group.
+fn users_file(path: &Path) -> Result<BTreeMap<String, String>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| t!("config-users-file-unreadable", path = path.display(), why = e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0);
+        if mode & 0o007 != 0 {
+            return Err(t!(
+                "config-users-file-open",
+                path = path.display(),
+                mode = format!("{:o}", mode & 0o777)
+            ));
+        }
+    }
+    let mut users = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = |why: String| t!("config-users-file-line", path = path.display(), line = n + 1, why = why);
+        let (name, hash) = line
+            .split_once(':')
+            .ok_or_else(|| bad(t!("config-users-file-no-colon")))?;
+        check_hash(hash.trim()).map_err(bad)?;
+        users.insert(name.trim().to_string(), hash.trim().to_string());
+    }
+    Ok(users)
 }
 
 #[cfg(test)]

@@ -43,3 +43,15 @@ config-missing-field-hint = add `{ $key } = …` to this section
 config-invalid = { $message }
 config-live-max = live_max_minutes must be between 1 and 1440, not { $given }
 config-live-max-hint = how long a live with no --until or --for may stay on air, in minutes: for example live_max_minutes = 60
+config-user-hash = the password hash of `{ $user }` is not an argon2 hash: { $why }
+config-user-hash-hint = make one with `loaxa passwd { $user }` and paste the line it prints
+config-user-hash-not-argon2 = it is { $algorithm }, not argon2
+config-users-file-hint = users_file names a file of `name:hash` lines made with `loaxa passwd NAME`, readable only by loaxa (chmod 640)
+config-users-file-unreadable = cannot read the users file { $path }: { $why }
+config-users-file-open = the users file { $path } can be read by anyone (mode { $mode }): chmod 640 it
+config-users-file-line = { $path }, line { $line }: { $why }
+config-users-file-no-colon = a line is `name:hash`
+config-control-no-users = control = true, but nobody may log in
+config-control-no-users-hint = add a user: run `loaxa passwd NAME` and put the line it prints under [http.users] (or in users_file)
+config-control-clear = control = true on { $listen }, a network address, without TLS: passwords would cross the network in clear
+config-control-clear-hint = keep listen on 127.0.0.1 and put an HTTPS reverse proxy in front, with public_url = "https://…"

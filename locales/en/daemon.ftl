@@ -271,3 +271,5 @@ live-for-too-long = --for must be between 1 s and { $max } min ([audio] live_max
 live-input-hung = the capture input did not open within 10 s
 log-live-ended = live ended
 live-input-silent = it gave no audio within { $seconds } s (is it connected and unmuted?)
+log-panel-login = logged in to the control page
+log-panel-login-failed = a wrong password on the control page

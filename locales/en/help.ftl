@@ -132,6 +132,12 @@ help-new-arg-title = The bulletin's title.
 
 help-devices = List the sound output devices that open; put one's name in [audio] device.
 help-devices-arg-all = Also list the devices that do not open, each with the reason.
+help-passwd = Make the password line for a user of the dashboard's control page ([http] control).
+help-passwd-long =
+    Make the password line for a user of the dashboard's control page ([http] control).
+
+    Reads the password (typed twice, not shown; or one line on standard input) and prints `NAME = "HASH"` (an argon2 hash), to put under [http.users] in loaxa.toml. Only the argon2 hash is kept: the password itself is stored nowhere.
+help-passwd-arg-name = The user's login name.
 help-devices-arg-input = List the capture devices instead (microphone, line-in), for `loaxa live`.
 
 help-verify = Check that the history is complete and untouched, and print its head (SEQ:HASH).

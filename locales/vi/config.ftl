@@ -40,3 +40,15 @@ config-missing-field-hint = thêm `{ $key } = …` vào phần này
 config-invalid = cấu hình viết sai: { $message }
 config-live-max = live_max_minutes phải từ 1 đến 1440, không phải { $given }
 config-live-max-hint = thời gian tối đa (phút) một buổi phát trực tiếp không có --until hay --for được ở trên sóng: ví dụ live_max_minutes = 60
+config-user-hash = mật khẩu của `{ $user }` không phải là mã băm argon2: { $why }
+config-user-hash-hint = tạo mã băm bằng `loaxa passwd { $user }` rồi dán dòng lệnh in ra
+config-user-hash-not-argon2 = đây là { $algorithm }, không phải argon2
+config-users-file-hint = users_file là tệp gồm các dòng `tên:mã-băm` tạo bằng `loaxa passwd TÊN`, chỉ loaxa được đọc (chmod 640)
+config-users-file-unreadable = không đọc được tệp người dùng { $path }: { $why }
+config-users-file-open = tệp người dùng { $path } ai cũng đọc được (quyền { $mode }): hãy chmod 640
+config-users-file-line = { $path }, dòng { $line }: { $why }
+config-users-file-no-colon = mỗi dòng có dạng `tên:mã-băm`
+config-control-no-users = control = true nhưng chưa có ai được đăng nhập
+config-control-no-users-hint = thêm người dùng: chạy `loaxa passwd TÊN` rồi đặt dòng in ra vào mục [http.users] (hoặc vào users_file)
+config-control-clear = control = true trên { $listen }, một địa chỉ mạng, mà không có TLS: mật khẩu sẽ đi qua mạng không mã hóa
+config-control-clear-hint = giữ listen ở 127.0.0.1 và đặt một reverse proxy HTTPS phía trước, với public_url = "https://…"

@@ -238,3 +238,5 @@ live-for-too-long = --for phải từ 1 giây đến { $max } phút ([audio] liv
 live-input-hung = đầu vào thu âm không mở được trong 10 giây
 log-live-ended = đã kết thúc buổi phát trực tiếp
 live-input-silent = thiết bị không cho âm thanh nào trong { $seconds } giây (đã cắm và bật tiếng chưa?)
+log-panel-login = đã đăng nhập trang điều khiển
+log-panel-login-failed = nhập sai mật khẩu ở trang điều khiển

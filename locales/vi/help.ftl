@@ -131,6 +131,12 @@ help-new-arg-days = Những ngày phát, cách nhau bằng dấu phẩy, ví d�
 help-new-arg-title = Tiêu đề bản tin.
 
 help-devices = Liệt kê các thiết bị phát âm thanh mở được; ghi tên thiết bị cần dùng vào [audio] device.
+help-passwd = Tạo dòng mật khẩu cho một người dùng trang điều khiển của bảng điều khiển ([http] control).
+help-passwd-long =
+    Tạo dòng mật khẩu cho một người dùng trang điều khiển của bảng điều khiển ([http] control).
+
+    Đọc mật khẩu (gõ hai lần, không hiện ra; hoặc một dòng từ đầu vào chuẩn) rồi in `TÊN = "MÃ-BĂM"` (mã băm argon2) để đặt vào mục [http.users] trong loaxa.toml. Chỉ lưu mã băm argon2: bản thân mật khẩu không được lưu ở đâu cả.
+help-passwd-arg-name = Tên đăng nhập của người dùng.
 help-devices-arg-input = Liệt kê các thiết bị thu âm (micro, line-in) cho `loaxa live`.
 help-devices-arg-all = Liệt kê cả các thiết bị không mở được, kèm lý do.
 

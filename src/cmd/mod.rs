@@ -5,6 +5,7 @@ pub mod control;
 pub mod devices;
 pub mod history;
 pub mod new;
+pub mod passwd;
 pub mod plan;
 pub mod play;
 pub mod post;

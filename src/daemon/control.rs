@@ -124,10 +124,29 @@ impl Answer {
     }
 }
 
-/// Who is asking, as the kernel says.
-pub(super) struct Operator {
-    pub uid: u32,
+/// Who is asking: a Unix user, as the kernel says, or a dashboard user who logged in.
+pub struct Operator {
+    /// None for a dashboard user.
+    pub uid: Option<u32>,
     pub name: String,
+    /// `socket` or `dashboard`.
+    pub via: &'static str,
+}
+
+/// Commands are carried out one at a time across all connections and the dashboard, so two
+/// operators' commands never interleave.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Carries out one command (not `live`, which needs its connection) for `op`.
+pub async fn execute(
+    request: Request,
+    op: &Operator,
+    shared: &Arc<Shared>,
+    engine: &Arc<Mutex<Option<Engine>>>,
+    wake: &Arc<Notify>,
+) -> Answer {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    handle(request, op, shared, engine, wake).await
 }
 
 /// Listens on the socket until the daemon stops. A socket that cannot be made is reported and
@@ -177,15 +196,16 @@ async fn serve_one(
     engine: &Arc<Mutex<Option<Engine>>>,
     wake: &Arc<Notify>,
 ) -> std::io::Result<()> {
-    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     let operator = match stream.peer_cred() {
         Ok(c) => Operator {
-            uid: c.uid(),
+            uid: Some(c.uid()),
             name: user_name(c.uid()),
+            via: "socket",
         },
         Err(_) => Operator {
-            uid: u32::MAX,
+            uid: None,
             name: "?".into(),
+            via: "socket",
         },
     };
     let (read, mut write) = stream.into_split();
@@ -217,10 +237,7 @@ async fn serve_one(
                 Err(refused) => refused,
             }
         }
-        Ok(e) => {
-            let _turn = ONE_AT_A_TIME.lock().await;
-            handle(e.request, &operator, shared, engine, wake).await
-        }
+        Ok(e) => execute(e.request, &operator, shared, engine, wake).await,
         Err(e) => Answer::error(t!("control-bad-request", why = e)),
     };
     write_answer(&mut write, &answer).await
@@ -500,6 +517,7 @@ async fn on_engine<T: Send + 'static>(
 pub(super) async fn record(shared: &Shared, op: &Operator, mut details: serde_json::Value) {
     details["user"] = json!(op.name);
     details["uid"] = json!(op.uid);
+    details["via"] = json!(op.via);
     let _ = shared.history.record(Event::new(Kind::OperatorAction, details)).await;
 }
 

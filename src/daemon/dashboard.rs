@@ -100,6 +100,8 @@ pub struct Snapshot {
     pub failures: Vec<Failure>,
     pub daemon_errors: Vec<(DateTime<Utc>, String)>,
     pub schedule_loaded_at: DateTime<Utc>,
+    /// The control page is on (`[http] control`): the header links to it.
+    pub control: bool,
     pub schedule_files: Vec<(String, String)>,
     pub broadcasts: usize,
     pub rejected: Option<(DateTime<Utc>, String)>,
@@ -351,6 +353,7 @@ pub fn snapshot(s: &Shared) -> Snapshot {
         failures,
         daemon_errors,
         schedule_loaded_at: schedule.loaded_at,
+        control: s.config.http.control,
         schedule_files: schedule.files.clone(),
         broadcasts: schedule.broadcasts,
         rejected: schedule.rejected.clone(),
@@ -375,7 +378,7 @@ pub fn snapshot(s: &Shared) -> Snapshot {
     }
 }
 
-const STYLE: &str = r#"
+pub(super) const STYLE: &str = r#"
 body { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; margin: 0; background: #f4f5f7; color: #111; }
 header { background: #0d47a1; color: #fff; padding: .6rem 1rem; display: flex; justify-content: space-between; flex-wrap: wrap; gap: .5rem; }
 header h1 { font-size: 1.2rem; margin: 0; }
@@ -459,6 +462,9 @@ pub fn render(s: &Snapshot) -> String {
                     h1 { (s.station) }
                     div #clock data-utc=(crate::history::event::utc_text(s.now)) {
                         (day_time(s.now, tz)) " (" (tz.name()) ") · " (t!("dash-running-since", since = day_time(s.started_at, tz)))
+                    }
+                    @if s.control {
+                        a href="/control" { (t!("dash-control-link")) }
                     }
                 }
                 main {

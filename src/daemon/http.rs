@@ -1,6 +1,7 @@
 //! The daemon's HTTP server: the dashboard, health, status, metrics and the public bulletin board.
 //!
-//! Read-only (GET only), loopback by default (`[http] listen`), small request limits. Nothing
+//! Read-only (GET only) unless the station turns the control page on (`[http] control`, see
+//! [`super::panel`]), loopback by default (`[http] listen`), small request limits. Nothing
 //! it serves holds a secret: status and metrics are built from counters, the outbox's public
 //! columns and the history.
 //!
@@ -103,8 +104,13 @@ pub async fn serve(listener: tokio::net::TcpListener, router: Router) {
     }
 }
 
-pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+pub fn router(shared: Arc<Shared>, panel: Option<Arc<super::panel::Panel>>) -> Router {
+    let mut router = Router::new();
+    // The control page exists only when the station turns it on; otherwise /control is a 404.
+    if let Some(panel) = panel {
+        router = router.nest_service("/control", super::panel::routes(panel));
+    }
+    router
         .route("/", get(dashboard))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/status", get(status))

@@ -64,7 +64,7 @@ pub struct Session {
     capture: Capture,
     recorder: Option<Recorder>,
     end: End,
-    user: (String, u32),
+    user: (String, Option<u32>),
 }
 
 /// What bounds a live.

@@ -13,6 +13,7 @@ pub mod http;
 pub mod last_good;
 pub mod live;
 pub mod lock;
+pub mod panel;
 pub mod reload;
 pub mod scheduler;
 pub mod state;
@@ -357,7 +358,12 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
         }
     };
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
-    let server = tokio::spawn(http::serve(listener, http::router(shared.clone())));
+    let panel = shared
+        .config
+        .http
+        .control
+        .then(|| panel::Panel::new(shared.clone(), engine.clone(), wake.clone()));
+    let server = tokio::spawn(http::serve(listener, http::router(shared.clone(), panel)));
 
     // Housekeeping on tokio-cron-scheduler: half a second of slack does not matter here.
     let housekeeping = housekeeping(wake.clone(), outbox.clone()).await;

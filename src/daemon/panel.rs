@@ -1,0 +1,463 @@
+//! The dashboard's control page at `/control` (`[http] control = true`, issue #17): "Phát ngay"
+//! (air a broadcast now) and "Dừng" (stop what is on air) for officers away from the station
+//! PC's terminal.
+//!
+//! Off by default: the HTTP server is read-only unless the station turns this on and names its
+//! users (`[http.users]`, argon2 hashes from `loaxa passwd`). A login makes a session: a random
+//! token in an HttpOnly, SameSite=Strict cookie scoped to `/control`, with a random CSRF token
+//! that every form carries and every POST must return. Nothing changes state on a GET, without
+//! a session, or without the token. Guessing is slowed: five wrong passwords for a name lock it
+//! for five minutes. The commands go through the same path as the control socket's
+//! ([`super::control::execute`]): the single line, the outbox and the history, with the
+//! dashboard user recorded as the operator.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde::Deserialize;
+
+use super::control::{Operator, Request, execute};
+use super::state::Shared;
+use crate::playout::Engine;
+
+const COOKIE: &str = "loaxa_session";
+/// A session lasts a working day.
+const SESSION_LIFE: Duration = Duration::from_secs(8 * 3600);
+const MAX_SESSIONS: usize = 64;
+/// Wrong passwords for one name before it is locked, and for how long.
+const MAX_FAILURES: u32 = 5;
+const LOCKED_FOR: Duration = Duration::from_secs(5 * 60);
+/// Broadcast ids offered in the form's list (emergencies first).
+const LISTED: usize = 500;
+
+/// What the page acts on, and who is logged in.
+pub struct Panel {
+    shared: Arc<Shared>,
+    engine: Arc<Mutex<Option<Engine>>>,
+    wake: Arc<tokio::sync::Notify>,
+    sessions: Mutex<HashMap<String, Session>>,
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+struct Session {
+    user: String,
+    csrf: String,
+    since: Instant,
+    /// The last command's outcome, shown once on the next page.
+    said: Option<String>,
+}
+
+impl Panel {
+    pub fn new(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: Arc<tokio::sync::Notify>) -> Arc<Panel> {
+        Arc::new(Panel {
+            shared,
+            engine,
+            wake,
+            sessions: Mutex::new(HashMap::new()),
+            failures: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The session a request's cookie names, if it is live: (token, user, csrf).
+    fn session(&self, headers: &HeaderMap) -> Option<(String, String, String)> {
+        let token = cookie(headers)?;
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        sessions.retain(|_, s| s.since.elapsed() < SESSION_LIFE);
+        let s = sessions.get(&token)?;
+        Some((token.clone(), s.user.clone(), s.csrf.clone()))
+    }
+
+    fn say(&self, token: &str, text: String) {
+        if let Some(s) = self.sessions.lock().unwrap_or_else(|p| p.into_inner()).get_mut(token) {
+            s.said = Some(text);
+        }
+    }
+}
+
+/// The routes under `/control`.
+pub fn routes(panel: Arc<Panel>) -> Router {
+    Router::new()
+        .route("/", get(page))
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/now", post(now))
+        .route("/stop", post(stop))
+        .with_state(panel)
+}
+
+fn cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_string())
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    // The kernel's generator does not fail on Linux once booted; a zero token would be refused
+    // below anyway.
+    let _ = getrandom::fill(&mut bytes);
+    crate::schedule::hex(&bytes)
+}
+
+/// Equal strings, compared in time that does not depend on where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn to_page() -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, "/control")]).into_response()
+}
+
+fn html_page(status: StatusCode, body: Markup) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            // No script; forms may post only here.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+            ),
+        ],
+        body.into_string(),
+    )
+        .into_response()
+}
+
+fn layout(station: &str, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(crate::i18n::current().code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (t!("panel-title")) " — " (station) }
+                style { (PreEscaped(super::dashboard::STYLE)) (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    h1 { (t!("panel-title")) " — " (station) }
+                    a href="/" { (t!("panel-to-dashboard")) }
+                }
+                main { (content) }
+            }
+        }
+    }
+}
+
+const STYLE: &str = "form.inline{display:inline}label{display:block;margin:.4em 0}\
+input,select,button{font:inherit;padding:.3em}button{cursor:pointer}\
+.said{background:#eef6ee;border-left:4px solid #2a7;padding:.5em}.refused{background:#fbeaea;border-left-color:#c33}";
+
+fn login_form(station: &str, error: Option<String>) -> Markup {
+    layout(
+        station,
+        html! {
+            section {
+                h2 { (t!("panel-login")) }
+                @if let Some(e) = error {
+                    p.said.refused role="alert" { (e) }
+                }
+                form method="post" action="/control/login" {
+                    label { (t!("panel-name")) " " input type="text" name="name" autocomplete="username" required; }
+                    label { (t!("panel-password")) " " input type="password" name="password" autocomplete="current-password" required; }
+                    button type="submit" { (t!("panel-login-button")) }
+                }
+            }
+        },
+    )
+}
+
+async fn page(State(p): State<Arc<Panel>>, headers: HeaderMap) -> Response {
+    let station = p.shared.config.station.name.clone();
+    let Some((token, user, csrf)) = p.session(&headers) else {
+        return html_page(StatusCode::OK, login_form(&station, None));
+    };
+    let said = p
+        .sessions
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get_mut(&token)
+        .and_then(|s| s.said.take());
+    let op = operator(&user);
+    let line = execute(Request::Queue, &op, &p.shared, &p.engine, &p.wake).await;
+    let tz = p.shared.config.station.timezone;
+    let set = p.shared.set();
+    let mut ids: Vec<(&crate::schedule::Priority, &str, &str)> = set
+        .broadcasts
+        .iter()
+        .filter(|b| b.on_loudspeaker())
+        .map(|b| (&b.priority, b.id.as_str(), b.title.as_str()))
+        .collect();
+    ids.sort_by(|a, b| b.0.cmp(a.0).then(a.1.cmp(b.1)));
+    let when = |t: &chrono::DateTime<chrono::Utc>| t.with_timezone(&tz).format("%H:%M:%S").to_string();
+    let content = html! {
+        @if let Some(s) = said {
+            p.said role="status" { (s) }
+        }
+        section {
+            h2 { (t!("panel-on-air")) }
+            @match &line.on_air {
+                Some(e) => p { (when(&e.at)) " · " (e.title) " · " code { (e.key) } },
+                None => p { (t!("cli-nothing-on-air")) },
+            }
+            // Shown even when the line looked quiet: the page is a moment old when clicked.
+            form.inline method="post" action="/control/stop" {
+                input type="hidden" name="csrf" value=(csrf);
+                button type="submit" { (t!("panel-stop")) }
+            }
+            @if !line.waiting.is_empty() {
+                h3 { (t!("panel-waiting")) }
+                ul {
+                    @for e in &line.waiting {
+                        li { (when(&e.at)) " · " (e.title) " · " code { (e.key) } }
+                    }
+                }
+            }
+        }
+        section {
+            h2 { (t!("panel-now")) }
+            form method="post" action="/control/now" {
+                input type="hidden" name="csrf" value=(csrf);
+                label {
+                    (t!("panel-broadcast")) " "
+                    input type="text" name="id" list="broadcasts" required autocomplete="off";
+                }
+                datalist #broadcasts {
+                    @for (_, id, title) in ids.iter().take(LISTED) {
+                        option value=(id) { (title) }
+                    }
+                }
+                label {
+                    (t!("panel-level")) " "
+                    select name="priority" {
+                        option value="" { (t!("panel-own-level")) }
+                        option value="normal" { (crate::schedule::Priority::Normal.label()) }
+                        option value="priority" { (crate::schedule::Priority::Priority.label()) }
+                        option value="emergency" { (crate::schedule::Priority::Emergency.label()) }
+                    }
+                }
+                label { input type="checkbox" name="no_post" value="1"; " " (t!("panel-no-post")) }
+                button type="submit" { (t!("panel-now-button")) }
+            }
+        }
+        section {
+            p { (t!("panel-logged-in", user = user.clone())) }
+            form.inline method="post" action="/control/logout" {
+                input type="hidden" name="csrf" value=(csrf);
+                button type="submit" { (t!("panel-logout")) }
+            }
+        }
+    };
+    html_page(StatusCode::OK, layout(&station, content))
+}
+
+fn operator(user: &str) -> Operator {
+    Operator {
+        uid: None,
+        name: user.to_string(),
+        via: "dashboard",
+    }
+}
+
+#[derive(Deserialize)]
+struct Login {
+    name: String,
+    password: String,
+}
+
+async fn login(State(p): State<Arc<Panel>>, Form(form): Form<Login>) -> Response {
+    let station = p.shared.config.station.name.clone();
+    let name = form.name.trim().to_string();
+    let key = name.to_lowercase();
+    {
+        let failures = p.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((n, since)) = failures.get(&key)
+            && *n >= MAX_FAILURES
+            && since.elapsed() < LOCKED_FOR
+        {
+            let minutes = (LOCKED_FOR - since.elapsed()).as_secs() / 60 + 1;
+            return html_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                login_form(&station, Some(t!("panel-locked", minutes = minutes))),
+            );
+        }
+    }
+    let hash = p.shared.config.http.users.get(&name).cloned();
+    let password = form.password;
+    // An unknown name costs the same time as a wrong password: no telling which names exist.
+    let good = tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::PasswordVerifier;
+        let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_string());
+        let Ok(parsed) = argon2::password_hash::phc::PasswordHash::new(&hash) else {
+            return false;
+        };
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+            && hash != DUMMY_HASH
+    })
+    .await
+    .unwrap_or(false);
+    if !good {
+        let mut failures = p.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if failures.len() > 1000 {
+            failures.clear();
+        }
+        let entry = failures.entry(key).or_insert((0, Instant::now()));
+        if entry.1.elapsed() >= LOCKED_FOR {
+            *entry = (0, Instant::now());
+        }
+        entry.0 += 1;
+        entry.1 = Instant::now();
+        tracing::warn!(user = name, "{}", t!("log-panel-login-failed"));
+        return html_page(StatusCode::UNAUTHORIZED, login_form(&station, Some(t!("panel-wrong"))));
+    }
+    p.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(&key);
+    let token = random_token();
+    {
+        let mut sessions = p.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        if sessions.len() >= MAX_SESSIONS
+            && let Some(oldest) = sessions.iter().min_by_key(|(_, s)| s.since).map(|(k, _)| k.clone())
+        {
+            sessions.remove(&oldest);
+        }
+        sessions.insert(
+            token.clone(),
+            Session {
+                user: name.clone(),
+                csrf: random_token(),
+                since: Instant::now(),
+                said: None,
+            },
+        );
+    }
+    tracing::info!(user = name, "{}", t!("log-panel-login"));
+    let secure = if p
+        .shared
+        .config
+        .http
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"))
+    {
+        "; Secure"
+    } else {
+        ""
+    };
+    let set = format!(
+        "{COOKIE}={token}; Path=/control; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        SESSION_LIFE.as_secs()
+    );
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, "/control".to_string()), (header::SET_COOKIE, set)],
+    )
+        .into_response()
+}
+
+/// An argon2 hash with the station's parameters, verified against for unknown names (and
+/// never accepted, whatever is typed).
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$4bD5j0nA7VUTG52jRwXH6A$e7CK92v/zq94RRj4XkpRfnIGxtLWIT6Sldp8YSgHJ6Y";
+
+#[derive(Deserialize)]
+struct Csrf {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The session, if the request has one and carries its form token; else the response.
+fn authorised(p: &Panel, headers: &HeaderMap, csrf: &str) -> Result<(String, String), Box<Response>> {
+    let Some((token, user, expected)) = p.session(headers) else {
+        return Err(Box::new(to_page()));
+    };
+    if !same(csrf, &expected) {
+        return Err(Box::new(html_page(
+            StatusCode::FORBIDDEN,
+            layout(
+                &p.shared.config.station.name,
+                html! { p.said.refused role="alert" { (t!("panel-stale-form")) } a href="/control" { (t!("panel-reload")) } },
+            ),
+        )));
+    }
+    Ok((token, user))
+}
+
+async fn logout(State(p): State<Arc<Panel>>, headers: HeaderMap, Form(form): Form<Csrf>) -> Response {
+    if let Ok((token, _)) = authorised(&p, &headers, &form.csrf) {
+        p.sessions.lock().unwrap_or_else(|e| e.into_inner()).remove(&token);
+    }
+    let clear = format!("{COOKIE}=; Path=/control; HttpOnly; SameSite=Strict; Max-Age=0");
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, "/control".to_string()), (header::SET_COOKIE, clear)],
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct NowForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    no_post: Option<String>,
+}
+
+async fn now(State(p): State<Arc<Panel>>, headers: HeaderMap, Form(form): Form<NowForm>) -> Response {
+    let (token, user) = match authorised(&p, &headers, &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let request = Request::Now {
+        id: Some(form.id.trim().to_string()),
+        file: None,
+        title: None,
+        priority: Some(form.priority).filter(|p| !p.is_empty()),
+        post: form.no_post.is_none(),
+    };
+    let answer = execute(request, &operator(&user), &p.shared, &p.engine, &p.wake).await;
+    p.say(
+        &token,
+        match (answer.ok, answer.key, answer.error) {
+            (true, Some(key), _) => t!("cli-now-queued", key = key),
+            (_, _, Some(e)) => e,
+            _ => t!("control-internal"),
+        },
+    );
+    to_page()
+}
+
+async fn stop(State(p): State<Arc<Panel>>, headers: HeaderMap, Form(form): Form<Csrf>) -> Response {
+    let (token, user) = match authorised(&p, &headers, &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let answer = execute(Request::Stop, &operator(&user), &p.shared, &p.engine, &p.wake).await;
+    let mut said = match (answer.key, answer.error) {
+        (Some(key), _) => t!("cli-stopped", key = key),
+        (None, Some(e)) => e,
+        (None, None) => t!("cli-nothing-on-air"),
+    };
+    if !answer.held.is_empty() {
+        said = format!("{said}; {}", t!("cli-held", keys = answer.held.join(", ")));
+    }
+    p.say(&token, said);
+    to_page()
+}
