@@ -31,3 +31,4 @@ pub mod redact;
 pub mod report;
 pub mod schedule;
 pub mod seen;
+pub mod speech;

@@ -260,3 +260,15 @@ check-overlap-more = { $n ->
            *[other] { $n } more broadcasts start
     } while another is still playing; their warnings are not shown one by one
 check-overlap-more-hint = `loaxa plan` shows when each one airs; fix the ones above first, then run `loaxa check` again
+speech-symbol = `{ $token }` cannot be read aloud
+speech-symbol-hint = write it as it should be said, in words
+speech-address = `{ $token }` is a web or e-mail address: the speech would spell it out
+speech-address-hint = write it as it should be said (for example "dịch vụ công chấm gov chấm vi en"), or leave it to the post's text only
+speech-ambiguous = `{ $token }` reads two ways ({ $readings }) and nothing around it says which
+speech-ambiguous-hint = write the word out in full
+speech-abbreviation = `{ $token }` is not in the reading lexicon: the speech would spell it out letter by letter
+speech-abbreviation-hint = write it out in full, or add `{ $token } = "…"` to the station's lexicon ([tts] lexicon)
+speech-mixed = `{ $token }` mixes letters and digits: it cannot be read with certainty
+speech-mixed-hint = write it as it should be said, in words
+speech-number = `{ $token }` is not a number, date or time written the usual way
+speech-number-hint = numbers use "." for thousands and "," for decimals (1.000.000; 12,5); dates are 15/12/2024, times 7h30 or 07:30

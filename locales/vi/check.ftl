@@ -257,3 +257,15 @@ media-no-audio = tệp không chứa âm thanh
 check-overlap-others = {" "}(sau { $others } chương trình khác nhau)
 check-overlap-more = còn { $n } bản tin khác bắt đầu khi chương trình khác vẫn đang phát; không liệt kê từng cảnh báo
 check-overlap-more-hint = `loaxa plan` cho biết giờ phát của từng bản tin; hãy sửa các bản tin ở trên trước, rồi chạy lại `loaxa check`
+speech-symbol = không đọc thành tiếng được `{ $token }`
+speech-symbol-hint = viết bằng chữ đúng như cần đọc
+speech-address = `{ $token }` là địa chỉ web hoặc thư điện tử: giọng đọc sẽ đánh vần từng chữ
+speech-address-hint = viết đúng như cần đọc (ví dụ "dịch vụ công chấm gov chấm vi en"), hoặc chỉ để trong nội dung bài đăng
+speech-ambiguous = `{ $token }` có hai cách đọc ({ $readings }) mà câu văn không cho biết cách nào
+speech-ambiguous-hint = viết đầy đủ từ đó
+speech-abbreviation = `{ $token }` không có trong từ điển đọc: giọng đọc sẽ đánh vần từng chữ cái
+speech-abbreviation-hint = viết đầy đủ, hoặc thêm `{ $token } = "…"` vào từ điển của đài ([tts] lexicon)
+speech-mixed = `{ $token }` lẫn chữ và số: không đọc chắc chắn được
+speech-mixed-hint = viết bằng chữ đúng như cần đọc
+speech-number = `{ $token }` không phải số, ngày hay giờ viết theo cách thông thường
+speech-number-hint = số dùng "." ngăn hàng nghìn và "," cho phần thập phân (1.000.000; 12,5); ngày viết 15/12/2024, giờ viết 7h30 hoặc 07:30
