@@ -684,12 +684,24 @@ fn slashed(tokens: &[Token<'_>], i: usize, out: &mut Out, lexicon: &Lexicon) -> 
                 let first_two: Vec<&str> = suffix.split(' ').take(2).collect();
                 first_two.join(" ")
             })
-            .filter(|k| said_before.starts_with(k.as_str()) || said_before.contains(&format!("{k} số")));
+            .filter(|k| said_before.ends_with(k.as_str()) || said_before.contains(&format!("{k} số")));
         match kind_said {
             Some(k) => out.push(suffix[k.len()..].trim().to_string()),
             None => out.push(suffix),
         }
         return Ok(1);
+    }
+    // "24/7" is round the clock as often as the 24th of July.
+    if t.text == "24/7" {
+        return Err(unreadable(
+            t,
+            t!(
+                "speech-ambiguous",
+                token = t.text,
+                readings = "ngày hai mươi tư tháng bảy / suốt ngày đêm"
+            ),
+            t!("speech-ambiguous-hint"),
+        ));
     }
     let nums: Option<Vec<u64>> = parts.iter().map(|p| num(p)).collect();
     let Some(nums) = nums else {
