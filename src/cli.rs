@@ -200,6 +200,14 @@ Examples:
     /// List the sound output devices that open; put one's name in [audio] device.
     Devices(DevicesArgs),
 
+    /// Read a text aloud as a bulletin would (or a broadcast's `speak` text), to listen first.
+    ///
+    /// Shows the text as it will be read (numbers, dates and abbreviations written out), renders
+    /// it with the station's voice (or --provider, --voice, --speed), and plays it on the line
+    /// or writes it to --out. A word that cannot be read with certainty is an error, as in
+    /// `loaxa check`.
+    Speak(SpeakArgs),
+
     /// Make the password line for a user of the dashboard's control page ([http] control).
     ///
     /// Reads the password (typed twice, not shown; or one line on standard input) and prints
@@ -370,6 +378,28 @@ pub struct NowArgs {
     /// Air it without posting to its web and social channels.
     #[arg(long)]
     pub no_post: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SpeakArgs {
+    /// The text to read, or the id of a broadcast that speaks.
+    #[arg(value_name = "TEXT|ID")]
+    pub what: String,
+    /// A provider of [tts] (default: [tts] provider, else espeak-ng).
+    #[arg(long, value_name = "NAME")]
+    pub provider: Option<String>,
+    /// The voice (espeak-ng: vi, vi-vn-x-central, vi-vn-x-south).
+    #[arg(long, value_name = "VOICE")]
+    pub voice: Option<String>,
+    /// The speed, 0.5 to 2.0 (1.0 is normal).
+    #[arg(long, value_name = "S")]
+    pub speed: Option<f32>,
+    /// Write the audio to this file instead of playing it.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+    /// Output device for playing (see `loaxa devices`); default: [audio] device.
+    #[arg(long, value_name = "NAME")]
+    pub device: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -30,6 +30,8 @@ pub struct Config {
     pub channels: BTreeMap<String, ChannelConfig>,
     pub audio: AudioConfig,
     pub http: HttpConfig,
+    /// `[tts]`: speech for text-only bulletins.
+    pub tts: crate::speech::settings::TtsConfig,
 }
 
 /// `[http]`: the status server.
@@ -246,6 +248,7 @@ struct RawConfig {
     audio: RawAudio,
     #[serde(default)]
     http: RawHttp,
+    tts: Option<toml::Spanned<toml::Table>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -496,6 +499,11 @@ impl Config {
         };
 
         let http = http(raw.http, public_url, &base_dir, file, &mut errors);
+        let (tts, tts_errors) = crate::speech::settings::parse(raw.tts.as_ref().map(|t| t.get_ref()), &base_dir);
+        for e in tts_errors {
+            let span = raw.tts.as_ref().map(|t| t.span()).unwrap_or(0..0);
+            errors.push(Diagnostic::error(file, span, e).with_hint(t!("tts-hint")));
+        }
 
         let defaults = AudioConfig::default();
         let volume = match &raw.audio.volume {
@@ -585,6 +593,7 @@ impl Config {
             channels,
             audio,
             http,
+            tts,
         })
     }
 

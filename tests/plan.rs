@@ -42,6 +42,7 @@ fn broadcast(id: &str, rule: Rule) -> Broadcast {
         chime: Default::default(),
         channels: vec!["loudspeaker".into()],
         post: None,
+        speak: None,
         origin: Origin { file: 0, id_span: 0..0 },
     }
 }

@@ -272,3 +272,11 @@ speech-mixed = `{ $token }` mixes letters and digits: it cannot be read with cer
 speech-mixed-hint = write it as it should be said, in words
 speech-number = `{ $token }` is not a number, date or time written the usual way
 speech-number-hint = numbers use "." for thousands and "," for decimals (1.000.000; 12,5); dates are 15/12/2024, times 7h30 or 07:30
+check-speak-no-post = `speak = true` reads the post's text, but this broadcast has no [broadcast.post]
+check-speak-no-post-hint = add a [broadcast.post] with its text, or give the text to read: speak = "…"
+check-want-speak = true (read the post's text) or the text to read
+check-speech-provider = there is no speech provider `{ $name }`
+check-speech-provider-hint = the providers are the [tts.NAME] sections of loaxa.toml, and espeak-ng: { $known }
+check-speech-speed = speed must be from 0.5 to 2.0
+check-speech-speed-hint = 1.0 is the voice's normal speed; 0.9 is a little slower
+check-speak-label = the speech would read this wrongly

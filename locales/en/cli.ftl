@@ -192,3 +192,8 @@ cli-passwd-again = The same password again
 cli-passwd-mismatch = the two passwords differ: nothing was made
 cli-passwd-short = a password has at least 8 characters
 cli-passwd-where = put this line under [http.users] in loaxa.toml (or `{ $name }:HASH` in the users_file), then restart loaxa
+cli-speak-not-spoken = `{ $id }` does not speak: give it `speak = true` (or a text), or pass a text to read
+cli-speak-reads = reads: { $text }
+cli-speak-rendered = voice: { $provider } { $voice } ({ $engine }), { $seconds } s
+cli-speak-written = written to { $path }
+cli-speak-parts = this rendering is { $n } WAV parts, which do not join into one file: play it instead (without --out)

@@ -55,3 +55,10 @@ config-control-no-users = control = true, but nobody may log in
 config-control-no-users-hint = add a user: run `loaxa passwd NAME` and put the line it prints under [http.users] (or in users_file)
 config-control-clear = control = true on { $listen }, a network address, without TLS: passwords would cross the network in clear
 config-control-clear-hint = keep listen on 127.0.0.1 and put an HTTPS reverse proxy in front, with public_url = "https://…"
+tts-hint = see "Speech" in README.md: [tts] provider, voice, speed, lexicon, cache_mb, keep_days, and [tts.NAME] kind = "espeak-ng", "command", "fpt", "viettel" or "zalo"
+tts-speed = [tts] speed must be a number from 0.5 to 2.0 (1.0 is normal)
+tts-lexicon-bad = cannot use the lexicon { $path }: { $why }
+tts-unknown-key = [tts] has no key `{ $key }`
+tts-no-provider = [tts] provider = "{ $name }" names no provider (known: { $known })
+tts-provider-bad = [tts.{ $name }]: { $why }
+tts-provider-needs = [tts.{ $name }] (kind = "{ $kind }") needs `{ $key }`

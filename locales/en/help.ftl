@@ -164,3 +164,14 @@ help-report-arg-format = html or csv; default: from --out's extension, else html
 help-report-arg-out = Write to this file instead of standard output.
 help-report-arg-lang = Language of the labels: vi or en (default: [station] language, then LOAXA_LANG, then LANG).
 help-help = Print this message or the help of the given command
+help-speak = Read a text aloud as a bulletin would (or a broadcast's `speak` text), to listen first.
+help-speak-long =
+    Read a text aloud as a bulletin would (or a broadcast's `speak` text), to listen first.
+
+    Shows the text as it will be read (numbers, dates and abbreviations written out), renders it with the station's voice (or --provider, --voice, --speed), and plays it on the line or writes it to --out. A word that cannot be read with certainty is an error, as in `loaxa check`.
+help-speak-arg-what = The text to read, or the id of a broadcast that speaks.
+help-speak-arg-provider = A provider of [tts] (default: [tts] provider, else espeak-ng).
+help-speak-arg-voice = The voice (espeak-ng: vi, vi-vn-x-central, vi-vn-x-south).
+help-speak-arg-speed = The speed, 0.5 to 2.0 (1.0 is normal).
+help-speak-arg-out = Write the audio to this file instead of playing it.
+help-speak-arg-device = Output device for playing (see `loaxa devices`); default: [audio] device.

@@ -269,3 +269,11 @@ speech-mixed = `{ $token }` lẫn chữ và số: không đọc chắc chắn đ
 speech-mixed-hint = viết bằng chữ đúng như cần đọc
 speech-number = `{ $token }` không phải số, ngày hay giờ viết theo cách thông thường
 speech-number-hint = số dùng "." ngăn hàng nghìn và "," cho phần thập phân (1.000.000; 12,5); ngày viết 15/12/2024, giờ viết 7h30 hoặc 07:30
+check-speak-no-post = `speak = true` đọc nội dung bài đăng, nhưng bản tin này không có [broadcast.post]
+check-speak-no-post-hint = thêm [broadcast.post] có nội dung, hoặc ghi văn bản cần đọc: speak = "…"
+check-want-speak = true (đọc nội dung bài đăng) hoặc văn bản cần đọc
+check-speech-provider = không có bộ đọc `{ $name }`
+check-speech-provider-hint = các bộ đọc là các mục [tts.TÊN] trong loaxa.toml, và espeak-ng: { $known }
+check-speech-speed = speed phải từ 0.5 đến 2.0
+check-speech-speed-hint = 1.0 là tốc độ thường của giọng đọc; 0.9 là chậm hơn một chút
+check-speak-label = giọng đọc sẽ đọc sai chỗ này

@@ -170,3 +170,8 @@ cli-passwd-again = Nhập lại mật khẩu
 cli-passwd-mismatch = hai mật khẩu khác nhau: chưa tạo gì
 cli-passwd-short = mật khẩu có ít nhất 8 ký tự
 cli-passwd-where = đặt dòng này vào mục [http.users] trong loaxa.toml (hoặc `{ $name }:MÃ-BĂM` vào users_file), rồi khởi động lại loaxa
+cli-speak-not-spoken = `{ $id }` không có phần đọc: thêm `speak = true` (hoặc văn bản), hoặc đưa văn bản cần đọc
+cli-speak-reads = sẽ đọc: { $text }
+cli-speak-rendered = giọng: { $provider } { $voice } ({ $engine }), { $seconds } giây
+cli-speak-written = đã ghi vào { $path }
+cli-speak-parts = bản đọc này gồm { $n } tệp WAV, không ghép thành một tệp được: hãy phát thử (bỏ --out)

@@ -164,3 +164,14 @@ help-report-arg-format = html hoặc csv; mặc định: theo đuôi tệp của
 help-report-arg-out = Ghi vào tệp này thay vì in ra màn hình.
 help-report-arg-lang = Ngôn ngữ của báo cáo: vi hoặc en (mặc định: [station] language, rồi LOAXA_LANG, rồi LANG).
 help-help = Xem hướng dẫn này, hoặc hướng dẫn của một lệnh
+help-speak = Đọc thử một văn bản như bản tin sẽ đọc (hoặc phần `speak` của một bản tin), để nghe trước.
+help-speak-long =
+    Đọc thử một văn bản như bản tin sẽ đọc (hoặc phần `speak` của một bản tin), để nghe trước.
+
+    In ra văn bản đúng như sẽ được đọc (số, ngày tháng và chữ viết tắt viết thành chữ), tạo âm thanh bằng giọng đọc của đài (hoặc --provider, --voice, --speed), rồi phát trên đường loa hoặc ghi ra --out. Từ nào không đọc chắc chắn được thì báo lỗi, như `loaxa check`.
+help-speak-arg-what = Văn bản cần đọc, hoặc mã của một bản tin có phần đọc.
+help-speak-arg-provider = Một bộ đọc trong [tts] (mặc định: [tts] provider, không có thì espeak-ng).
+help-speak-arg-voice = Giọng đọc (espeak-ng: vi, vi-vn-x-central, vi-vn-x-south).
+help-speak-arg-speed = Tốc độ, từ 0.5 đến 2.0 (1.0 là bình thường).
+help-speak-arg-out = Ghi âm thanh ra tệp này thay vì phát.
+help-speak-arg-device = Thiết bị phát (xem `loaxa devices`); mặc định: [audio] device.

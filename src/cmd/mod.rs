@@ -10,6 +10,7 @@ pub mod plan;
 pub mod play;
 pub mod post;
 pub mod report;
+pub mod speak;
 pub mod status;
 pub mod verify;
 

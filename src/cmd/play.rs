@@ -43,6 +43,11 @@ pub fn run(config_path: &Path, args: &PlayArgs) -> ExitCode {
             volume = volume
         )
     );
+    play(settings, programme)
+}
+
+/// Plays one programme on the device and reports how it went.
+pub fn play(settings: EngineSettings, programme: Programme) -> ExitCode {
     let (engine, mut events) = Engine::start(settings);
     engine.submit(programme);
     let mut code = ExitCode::from(EXIT_INVALID);

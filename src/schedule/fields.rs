@@ -359,7 +359,7 @@ fn expect_datetime(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<
     parsed.map(|d| Spanned::new(v.span(), d))
 }
 
-fn wrong_type(cx: &mut Ctx, key: &str, span: Range<usize>, got: &DeValue<'_>, want: &str) {
+pub fn wrong_type(cx: &mut Ctx, key: &str, span: Range<usize>, got: &DeValue<'_>, want: &str) {
     cx.error(span, t!("check-wrong-type", key = key, want = want))
         .code("wrong-type")
         .label(t!("check-wrong-type-label", got = type_name(got)))

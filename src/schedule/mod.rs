@@ -154,13 +154,45 @@ pub struct Broadcast {
     pub chime: Chime,
     pub channels: Vec<String>,
     pub post: Option<Post>,
+    /// `speak`: text read aloud before the audio files (issue #16).
+    pub speak: Option<Speak>,
     pub origin: Origin,
 }
 
+/// What a broadcast reads aloud, and with which voice.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Speak {
+    /// As written: the post's text (`speak = true`) or its own (`speak = "…"`).
+    pub text: String,
+    /// As it is read aloud (normalised when the schedule is checked).
+    pub spoken: String,
+    /// `[broadcast.speech]`: a provider, voice and speed of its own.
+    pub provider: Option<String>,
+    pub voice: Option<String>,
+    pub speed: Option<f32>,
+    /// How long it is expected to last, for planning (~3 syllables a second at normal speed).
+    pub estimate: Duration,
+}
+
+impl Speak {
+    /// The request to render it.
+    pub fn spec(&self) -> crate::speech::render::Spec {
+        crate::speech::render::Spec {
+            text: self.text.clone(),
+            spoken: self.spoken.clone(),
+            provider: self.provider.clone(),
+            voice: self.voice.clone(),
+            speed: self.speed,
+        }
+    }
+}
+
 impl Broadcast {
-    /// Airtime of the whole programme: the audio list `repeat` times, with gaps between repeats.
+    /// Airtime of the whole programme: the speech and the audio list `repeat` times, with gaps
+    /// between repeats.
     pub fn duration(&self) -> Duration {
-        let once: Duration = self.audio.iter().map(|a| a.duration).sum();
+        let once: Duration = self.audio.iter().map(|a| a.duration).sum::<Duration>()
+            + self.speak.as_ref().map_or(Duration::ZERO, |s| s.estimate);
         once * self.repeat + self.gap * self.repeat.saturating_sub(1)
     }
 

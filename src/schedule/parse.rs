@@ -9,8 +9,8 @@ use std::time::Duration;
 use chrono::{NaiveDate, NaiveTime};
 use toml::de::{DeTable, DeValue};
 
-use super::fields::{Ctx, Decorate, Fields, Sp};
-use super::{AudioItem, Broadcast, Chime, DateFilter, Origin, Post, Priority, Rule};
+use super::fields::{Ctx, Decorate, Fields, Sp, wrong_type};
+use super::{AudioItem, Broadcast, Chime, DateFilter, Origin, Post, Priority, Rule, Speak};
 use crate::config::{Config, LOUDSPEAKER};
 use crate::diagnostic::{Diagnostic, FileId, did_you_mean};
 use crate::localtime::{QuietHours, Weekdays, parse_clock};
@@ -37,8 +37,11 @@ const BROADCAST_KEYS: &[&str] = &[
     "chime",
     "channels",
     "post",
+    "speak",
+    "speech",
 ];
 const POST_KEYS: &[&str] = &["title", "text", "link", "image"];
+const SPEECH_KEYS: &[&str] = &["provider", "voice", "speed"];
 
 /// The most times a programme may repeat; more is almost certainly a typo.
 const MAX_REPEAT: i64 = 20;
@@ -91,7 +94,8 @@ pub fn parse_file(config: &Config, media: &mut Library, file: FileId, text: &str
                 match item.get_ref() {
                     DeValue::Table(t) => {
                         let header = header_span(text, item.span());
-                        if let Some(b) = parse_broadcast(config, media, &mut cx, &campaign, t, header, &mut parsed.ids)
+                        if let Some(b) =
+                            parse_broadcast(config, media, &mut cx, &campaign, (t, text), header, &mut parsed.ids)
                         {
                             parsed.broadcasts.push(b);
                         }
@@ -221,7 +225,7 @@ fn parse_broadcast(
     media: &mut Library,
     cx: &mut Ctx,
     campaign: &Campaign,
-    t: &DeTable<'_>,
+    (t, text): (&DeTable<'_>, &str),
     header: Range<usize>,
     ids: &mut Vec<(String, Origin)>,
 ) -> Option<Broadcast> {
@@ -259,11 +263,12 @@ fn parse_broadcast(
     let post_table = f.table(cx, "post");
     let post_span = post_table.as_ref().map(|(_, span)| span.clone());
     let post = post_table.and_then(|(t, span)| read_post(media, cx, t, span));
+    let speak = read_speak(config, cx, &mut f, post.as_ref(), text);
     let channels_span = f.key_span("channels");
     f.finish(cx);
 
     let on_loudspeaker = channels.as_ref().is_some_and(|c| c.iter().any(|c| c == LOUDSPEAKER));
-    if on_loudspeaker && !f_has_audio(&audio) && !t.contains_key("audio") {
+    if on_loudspeaker && !f_has_audio(&audio) && !t.contains_key("audio") && !t.contains_key("speak") {
         cx.error(header.clone(), t!("check-no-audio"))
             .label(t!("check-nothing-to-play"))
             .hint(t!("check-no-audio-hint"));
@@ -289,7 +294,8 @@ fn parse_broadcast(
         volume,
         chime,
         channels: channels.clone().unwrap_or_default(),
-        post,
+        post: post.map(|(p, _)| p),
+        speak,
         origin: Origin {
             file: cx.file,
             id_span: id.as_ref().map(|i| i.span()).unwrap_or(header),
@@ -782,7 +788,8 @@ fn read_volume(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> f32 {
     }
 }
 
-fn read_post(media: &mut Library, cx: &mut Ctx, t: &DeTable<'_>, span: Range<usize>) -> Option<Post> {
+/// The post, and where its text is written (for a `speak = true` that cannot be read).
+fn read_post(media: &mut Library, cx: &mut Ctx, t: &DeTable<'_>, span: Range<usize>) -> Option<(Post, Range<usize>)> {
     let mut f = Fields::new(t, span, "[broadcast.post]", POST_KEYS);
     let title = f.string(cx, "title");
     let text = f.required_string(cx, "text", "\"Nội dung bài đăng…\"");
@@ -801,12 +808,105 @@ fn read_post(media: &mut Library, cx: &mut Ctx, t: &DeTable<'_>, span: Range<usi
         media_error(media, cx, img.span(), img.get_ref(), &e);
     }
     f.finish(cx);
-    Some(Post {
-        title: title.map(|t| t.into_inner()).unwrap_or_default(),
-        text: text?.into_inner(),
-        link: link.map(|l| l.into_inner()),
-        image: image.map(|i| i.into_inner()),
+    let text = text?;
+    let text_span = text.span();
+    Some((
+        Post {
+            title: title.map(|t| t.into_inner()).unwrap_or_default(),
+            text: text.into_inner(),
+            link: link.map(|l| l.into_inner()),
+            image: image.map(|i| i.into_inner()),
+        },
+        text_span,
+    ))
+}
+
+/// `speak = true` (read the post's text) or `speak = "…"`, and `[broadcast.speech]`. The text
+/// is normalised here, so what cannot be read aloud with certainty is an error at its word.
+fn read_speak(
+    config: &Config,
+    cx: &mut Ctx,
+    f: &mut Fields<'_, '_>,
+    post: Option<&(Post, Range<usize>)>,
+    source: &str,
+) -> Option<Speak> {
+    let speech = f.table(cx, "speech");
+    let raw = f.raw("speak")?;
+    let (text, span) = match raw.get_ref() {
+        DeValue::Boolean(false) => return None,
+        DeValue::Boolean(true) => match post {
+            Some((p, span)) => (p.text.clone(), span.clone()),
+            None => {
+                cx.error(raw.span(), t!("check-speak-no-post"))
+                    .hint(t!("check-speak-no-post-hint"));
+                return None;
+            }
+        },
+        DeValue::String(s) if !s.trim().is_empty() => (s.to_string(), raw.span()),
+        other => {
+            wrong_type(cx, "speak", raw.span(), other, &t!("check-want-speak"));
+            return None;
+        }
+    };
+    let mut provider = None;
+    let mut voice = None;
+    let mut speed = None;
+    if let Some((t, table_span)) = speech {
+        let mut sf = Fields::new(t, table_span, "[broadcast.speech]", SPEECH_KEYS);
+        if let Some(p) = sf.string(cx, "provider") {
+            if config.tts.providers.contains_key(p.get_ref()) {
+                provider = Some(p.into_inner());
+            } else {
+                let known = config.tts.providers.keys().map(String::as_str);
+                let near = crate::diagnostic::did_you_mean(p.get_ref(), known);
+                let names = config.tts.providers.keys().cloned().collect::<Vec<_>>().join(", ");
+                let d = cx.error(p.span(), t!("check-speech-provider", name = p.get_ref()));
+                match near {
+                    Some(n) => d.hint(t!("check-did-you-mean", word = n)),
+                    None => d.hint(t!("check-speech-provider-hint", known = names)),
+                };
+            }
+        }
+        voice = sf.string(cx, "voice").map(|v| v.into_inner());
+        if let Some(s) = sf.number(cx, "speed") {
+            if (0.5..=2.0).contains(s.get_ref()) {
+                speed = Some(*s.get_ref() as f32);
+            } else {
+                cx.error(s.span(), t!("check-speech-speed"))
+                    .hint(t!("check-speech-speed-hint"));
+            }
+        }
+        sf.finish(cx);
+    }
+    let spoken = match crate::speech::normalise::normalise(&text, &config.tts.lexicon) {
+        Ok(s) => s,
+        Err(e) => {
+            cx.error(token_span(source, &span, &e.token), e.message.clone())
+                .label(t!("check-speak-label"))
+                .hint(e.hint.clone());
+            return None;
+        }
+    };
+    let syllables = spoken.split_whitespace().count() as f64;
+    let estimate = Duration::from_secs_f64(syllables / 3.0 / f64::from(speed.unwrap_or(config.tts.speed)));
+    Some(Speak {
+        text,
+        spoken,
+        provider,
+        voice,
+        speed,
+        estimate,
     })
+}
+
+/// Where `token` is written inside the string at `span` (the whole string if not found, say
+/// when an escape changed it).
+fn token_span(source: &str, span: &Range<usize>, token: &str) -> Range<usize> {
+    let source = source.get(span.clone()).unwrap_or("");
+    match source.find(token) {
+        Some(i) if !token.is_empty() => span.start + i..span.start + i + token.len(),
+        _ => span.clone(),
+    }
 }
 
 /// Checks that need the whole rule: quiet hours and "never fires".

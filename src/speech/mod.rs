@@ -2,8 +2,14 @@
 //!
 //! - [`numbers`]: Vietnamese numbers as they are said (pure);
 //! - [`normalise`]: text as written by an office → text as it is read aloud (pure);
-//! - [`lexicon`]: the administrative abbreviations, versioned and extensible by the station.
+//! - [`lexicon`]: the administrative abbreviations, versioned and extensible by the station;
+//! - [`settings`]: `[tts]` in the configuration;
+//! - [`render`]: text → audio through the providers, with a content-addressed cache;
+//! - [`cloud`]: the FPT.AI, Viettel AI and Zalo AI voices.
 
+pub mod cloud;
 pub mod lexicon;
 pub mod normalise;
 pub mod numbers;
+pub mod render;
+pub mod settings;
