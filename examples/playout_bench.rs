@@ -153,6 +153,7 @@ async fn idle(config: &str, seconds: u64) {
             &config.audio,
             &config.station.media,
             &mut prints,
+            None,
         ));
     }
     tokio::time::sleep(Duration::from_secs(2)).await;

@@ -1,8 +1,123 @@
 //! Speech (issue #16): the Vietnamese normaliser against the golden set, sentences of the
-//! office's notices read by hand (tests/fixtures/speech/golden.tsv).
+//! office's notices read by hand (tests/fixtures/speech/golden.tsv); a text-only bulletin read
+//! by espeak-ng through `loaxa run`, heard in the ALSA capture, posted, and recorded; `check`
+//! and `loaxa speak`.
 
+mod common;
+
+use std::process::Command;
+
+use common::daemon::*;
 use loaxa::speech::lexicon::Lexicon;
 use loaxa::speech::normalise::normalise;
+use sha2::Digest;
+
+const NOTICE: &str = "UBND xã thông báo: từ ngày 15/12/2024, bộ phận một cửa tiếp nhận hồ sơ TTHC từ 7h30 đến 11h. Mọi thắc mắc xin gọi 0912 345 678.";
+
+fn sha(bytes: &[u8]) -> String {
+    loaxa::schedule::hex(&sha2::Sha256::digest(bytes))
+}
+
+fn loaxa(st: &Station, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.path().join("loaxa.toml"))
+        .args(args)
+        .env("LOAXA_LANG", "en")
+        .output()
+        .unwrap()
+}
+
+/// The loud part of a capture: from the first to the last sample above −40 dBFS, in seconds.
+fn heard_seconds(wav: &std::path::Path) -> f64 {
+    let left = common::audio::left_channel(wav);
+    let loud = |x: &f32| x.abs() > 0.01;
+    match (left.iter().position(loud), left.iter().rposition(loud)) {
+        (Some(a), Some(b)) => (b - a) as f64 / 44_100.0,
+        _ => 0.0,
+    }
+}
+
+/// A text-only bulletin, `speak = true`: read on the loudspeaker by espeak-ng as long as its
+/// own rendering (within 20 %), the same text posted, and the history holding which voice read
+/// what (hashes of the text and of the audio, the engine, the archived audio).
+#[test]
+fn a_text_only_bulletin_is_read_posted_and_recorded() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let text = "[[broadcast]]\nid = \"thong-bao\"\ntitle = \"Thông báo một cửa\"\non = [WHEN]\nspeak = true\nchannels = [\"loudspeaker\", \"hook\"]\n[broadcast.post]\ntext = \"NOTICE\"\n"
+        .replace("WHEN", &format!("\"{}\"", at(4)))
+        .replace("NOTICE", NOTICE);
+    let st = Station::new(&format!("{}/hook", server.uri()), &text);
+    let o = loaxa(&st, &["check"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Its own rendering, to compare with what the loudspeaker gets.
+    let alone = st.path().join("alone.wav");
+    let o = loaxa(&st, &["speak", "thong-bao", "--out", alone.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let said = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        said.contains("reads: uỷ ban nhân dân xã thông báo: từ ngày mười lăm tháng mười hai"),
+        "{said}"
+    );
+    let expected = {
+        let r = hound::WavReader::open(&alone).unwrap();
+        r.duration() as f64 / f64::from(r.spec().sample_rate)
+    };
+    assert!(expected > 5.0, "{expected}");
+
+    let mut child = st.start();
+    let started = st.wait_for("playout_started", Some("thong-bao"), 30);
+    st.wait_for("playout_finished", Some("thong-bao"), 60);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while posts(&server, &rt) < 1 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(sigterm(&mut child).success());
+
+    let heard = heard_seconds(&st.capture.wav());
+    eprintln!("speech heard on the line: {heard:.2} s; its rendering: {expected:.2} s");
+    assert!(
+        (heard - expected).abs() <= expected * 0.2,
+        "heard {heard:.2} s of speech, its rendering is {expected:.2} s"
+    );
+    // Posted once, with the text.
+    let posts = rt.block_on(server.received_requests()).unwrap();
+    assert_eq!(posts.len(), 1);
+    assert!(String::from_utf8_lossy(&posts[0].body).contains("bộ phận một cửa"));
+    // Recorded.
+    let d: serde_json::Value = serde_json::from_str(&started.details).unwrap();
+    let s = &d["speech"];
+    assert_eq!(s["provider"], "espeak-ng", "{d}");
+    assert_eq!(s["voice"], "vi");
+    assert!(s["engine"].as_str().unwrap().starts_with("espeak-ng 1."), "{s}");
+    assert_eq!(s["text_sha256"], sha(NOTICE.as_bytes()));
+    let spoken = normalise(NOTICE, &Lexicon::builtin()).unwrap();
+    assert_eq!(s["spoken_sha256"], sha(spoken.as_bytes()));
+    assert!((s["duration_s"].as_f64().unwrap() - expected).abs() < 0.05, "{s}");
+    let archived = st.path().join("var/speech").join(s["archived"][0].as_str().unwrap());
+    assert_eq!(
+        sha(&std::fs::read(&archived).unwrap()),
+        s["audio_sha256"].as_str().unwrap()
+    );
+    assert!(s.get("fallback").is_none(), "{s}");
+}
+
+/// `check` points at the word the speech cannot read, in the schedule file, and says how to
+/// write it; `loaxa speak` refuses it the same way.
+#[test]
+fn what_cannot_be_read_is_an_error_at_its_word() {
+    let text = "[[broadcast]]\nid = \"tb\"\ntitle = \"Thông báo\"\nat = \"07:00\"\nspeak = \"Theo QXYZ, người dân cần lưu ý.\"\nchannels = [\"loudspeaker\"]\n";
+    let st = Station::new("http://127.0.0.1:9/hook", text);
+    let o = loaxa(&st, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stderr).to_string() + &String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("`QXYZ` is not in the reading lexicon"), "{out}");
+    assert!(out.contains("main.toml:5:"), "{out}");
+    assert!(out.contains("add `QXYZ = \"…\"` to the station's lexicon"), "{out}");
+    let o = loaxa(&st, &["speak", "Theo QXYZ, người dân cần lưu ý."]);
+    assert_eq!(o.status.code(), Some(1));
+}
 
 #[test]
 fn the_golden_set_reads_as_written_by_hand() {

@@ -346,9 +346,14 @@ async fn now(
     // the second.)
     let at = Utc::now();
     let (audio, media) = (shared.config.audio.clone(), shared.config.station.media.clone());
+    let speech = match super::voice::for_occurrence(shared, &b, at).await {
+        None => None,
+        Some(Ok(part)) => Some(part),
+        Some(Err(why)) => return Answer::error(t!("tts-render-failed", id = id, why = why)),
+    };
     let built = tokio::task::spawn_blocking(move || {
         let o = Occurrence { at, broadcast: &b };
-        let p = crate::playout::Programme::for_occurrence(&o, &audio, &media, &mut Default::default());
+        let p = crate::playout::Programme::for_occurrence(&o, &audio, &media, &mut Default::default(), speech.as_ref());
         (p, b)
     })
     .await;
@@ -437,6 +442,7 @@ async fn now_file(
         scheduled_at: at,
         segments: crate::playout::programme::segments(
             audio.chime.as_ref().map(|c| media.join(c)),
+            &[],
             std::slice::from_ref(&path),
             1,
             std::time::Duration::ZERO,

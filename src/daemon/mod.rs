@@ -17,6 +17,7 @@ pub mod panel;
 pub mod reload;
 pub mod scheduler;
 pub mod state;
+pub mod voice;
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -292,6 +293,10 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
         },
         channel_problems: Mutex::new(HashMap::new()),
         lives: tokio::sync::watch::Sender::new(false),
+        speech: Arc::new(crate::speech::render::Speech::new(
+            config.tts.clone(),
+            &config.station.data,
+        )),
         device: Mutex::new(state::Device::default()),
         config,
     });
@@ -358,6 +363,12 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
         }
     };
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    // Spoken bulletins are rendered now, not at their time; what aired long ago is let go.
+    let pruned = shared.speech.prune_archive();
+    if pruned > 0 {
+        tracing::info!(files = pruned, "{}", t!("log-tts-pruned"));
+    }
+    voice::render_ahead(&shared);
     let panel = shared
         .config
         .http

@@ -197,6 +197,7 @@ pub async fn reload(shared: &Arc<Shared>) {
     crate::memory::give_back();
     shared.counters.reloads.fetch_add(1, Ordering::Relaxed);
     let _ = shared.history.record(event).await;
+    super::voice::render_ahead(shared);
 }
 
 /// How long the folder must stay quiet before a reload: editors save by writing a temporary

@@ -313,17 +313,45 @@ async fn build_programmes(
     occurrences: Vec<Occurrence<'_>>,
     mut prints: Fingerprints,
 ) -> (Vec<Programme>, Fingerprints) {
-    // Occurrences borrow the set; the blocking task gets owned copies.
-    let owned: Vec<(crate::schedule::Broadcast, DateTime<Utc>)> =
-        occurrences.iter().map(|o| (o.broadcast.clone(), o.at)).collect();
+    // Occurrences borrow the set; the blocking task gets owned copies. Speech is made ready
+    // first (from the cache, almost always: it was rendered when the schedules loaded).
+    let mut owned = Vec::with_capacity(occurrences.len());
+    for o in &occurrences {
+        let speech = match super::voice::for_occurrence(shared, o.broadcast, o.at).await {
+            None => None,
+            Some(Ok(part)) => Some(Ok(part)),
+            Some(Err(why)) => {
+                let reason = t!("tts-render-failed", id = o.broadcast.id.clone(), why = why);
+                if o.broadcast.audio.is_empty() {
+                    // Nothing else to air: the occurrence fails, and says why.
+                    let e = Event::new(Kind::PlayoutFailed, json!({ "reason": reason })).for_occurrence(o);
+                    let _ = shared.history.record(e).await;
+                    continue;
+                }
+                shared.error(reason.clone());
+                Some(Err(reason))
+            }
+        };
+        owned.push((o.broadcast.clone(), o.at, speech));
+    }
     let audio = shared.config.audio.clone();
     let media = shared.config.station.media.clone();
     tokio::task::spawn_blocking(move || {
         let programmes = owned
             .iter()
-            .map(|(b, at)| {
+            .map(|(b, at, speech)| {
                 let o = Occurrence { at: *at, broadcast: b };
-                Programme::for_occurrence(&o, &audio, &media, &mut prints)
+                let mut p = Programme::for_occurrence(
+                    &o,
+                    &audio,
+                    &media,
+                    &mut prints,
+                    speech.as_ref().and_then(|s| s.as_ref().ok()),
+                );
+                if let Some(Err(why)) = speech {
+                    p.record["speech_error"] = json!(why);
+                }
+                p
             })
             .collect();
         (programmes, prints)

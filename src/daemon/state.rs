@@ -88,6 +88,8 @@ pub struct Shared {
     /// Set when the daemon stops: live sessions end (each holds a receiver until its end is
     /// recorded, so the daemon can wait for them).
     pub lives: tokio::sync::watch::Sender<bool>,
+    /// The station's voices, render cache and archive.
+    pub speech: Arc<crate::speech::render::Speech>,
 }
 
 /// What is known of the loudspeaker's sound device. It is opened for each run of programmes

@@ -779,13 +779,13 @@ impl Line {
         let silence_format = (ChannelCount::MIN, SampleRate::new(44_100).unwrap_or(SampleRate::MIN));
         for (segment, source) in programme.segments.iter().zip(prepared.sources) {
             let source: Box<dyn Source + Send> = match (segment, source) {
-                (Segment::Audio(_), Some(decoder)) => Box::new(decoder),
+                (Segment::Audio(_) | Segment::Speech(_), Some(decoder)) => Box::new(decoder),
                 (Segment::Silence(d), _) => {
                     let samples = (d.as_secs_f64() * f64::from(silence_format.1.get())) as usize;
                     Box::new(Zero::new_samples(silence_format.0, silence_format.1, samples))
                 }
                 (Segment::Live { feed, .. }, _) => Box::new(feed.source()),
-                (Segment::Audio(_), None) => continue,
+                (Segment::Audio(_) | Segment::Speech(_), None) => continue,
             };
             player.append(source);
         }
@@ -892,6 +892,11 @@ fn prepare(p: &Programme) -> Result<Prepared, String> {
             Segment::Audio(path) => {
                 expected += lengths.get(path.as_path()).copied().unwrap_or_default();
                 sources.push(Some(decode::open(path, p.root.as_deref())?));
+            }
+            // Written by loaxa into its own data folder, not the media folder.
+            Segment::Speech(path) => {
+                expected += decode::check(path, None)?;
+                sources.push(Some(decode::open(path, None)?));
             }
             Segment::Silence(d) | Segment::Live { max: d, .. } => {
                 expected += *d;

@@ -18,6 +18,8 @@ use crate::schedule::Priority;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Segment {
     Audio(PathBuf),
+    /// A rendering of the speech (in the data folder, written by loaxa itself).
+    Speech(PathBuf),
     Silence(Duration),
     /// A capture input, live, for at most `max` (`loaxa live`).
     Live {
@@ -46,36 +48,51 @@ pub struct Programme {
     pub root: Option<PathBuf>,
 }
 
+/// A broadcast's speech, rendered: its files in order and what the history keeps of it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpeechPart {
+    pub files: Vec<PathBuf>,
+    pub record: serde_json::Value,
+}
+
 impl Programme {
-    /// The programme for an occurrence, with the station's chimes and volume.
+    /// The programme for an occurrence, with the station's chimes and volume, and its speech
+    /// (read before its audio files) when it has one.
     pub fn for_occurrence(
         o: &Occurrence<'_>,
         audio: &AudioConfig,
         media: &std::path::Path,
         prints: &mut Fingerprints,
+        speech: Option<&SpeechPart>,
     ) -> Programme {
         let b = o.broadcast;
         let items: Vec<PathBuf> = b.audio.iter().map(|a| media.join(&a.path)).collect();
+        let mut record = prints.programme(b, media);
+        if let Some(s) = speech {
+            record["speech"] = s.record.clone();
+        }
+        let segments = segments(
+            match &b.chime {
+                crate::schedule::Chime::Station => audio.chime.as_ref().map(|c| media.join(c)),
+                crate::schedule::Chime::Off => None,
+                crate::schedule::Chime::File(f) => Some(media.join(f)),
+            },
+            speech.map_or(&[][..], |s| &s.files),
+            &items,
+            b.repeat,
+            b.gap,
+            audio.closing_chime.as_ref().map(|c| media.join(c)),
+        );
         Programme {
             key: o.key(),
             broadcast_id: b.id.clone(),
             title: b.title.clone(),
             priority: b.priority,
             scheduled_at: o.at,
-            segments: segments(
-                match &b.chime {
-                    crate::schedule::Chime::Station => audio.chime.as_ref().map(|c| media.join(c)),
-                    crate::schedule::Chime::Off => None,
-                    crate::schedule::Chime::File(f) => Some(media.join(f)),
-                },
-                &items,
-                b.repeat,
-                b.gap,
-                audio.closing_chime.as_ref().map(|c| media.join(c)),
-            ),
+            segments,
             volume: audio.volume * b.volume,
             campaign: b.campaign.clone(),
-            record: prints.programme(b, media),
+            record,
             root: Some(media.to_path_buf()),
         }
     }
@@ -96,7 +113,7 @@ impl Programme {
         }
     }
 
-    /// The audio files, each once, in order of first use.
+    /// The media folder's audio files, each once, in order of first use.
     pub fn files(&self) -> Vec<&PathBuf> {
         let mut out: Vec<&PathBuf> = Vec::new();
         for s in &self.segments {
@@ -110,9 +127,10 @@ impl Programme {
     }
 }
 
-/// Opening chime, `items` × `repeat` separated by `gap`, closing chime.
+/// Opening chime, (speech, `items`) × `repeat` separated by `gap`, closing chime.
 pub fn segments(
     opening: Option<PathBuf>,
+    speech: &[PathBuf],
     items: &[PathBuf],
     repeat: u32,
     gap: Duration,
@@ -124,6 +142,7 @@ pub fn segments(
         if r > 0 && !gap.is_zero() {
             out.push(Segment::Silence(gap));
         }
+        out.extend(speech.iter().cloned().map(Segment::Speech));
         out.extend(items.iter().cloned().map(Segment::Audio));
     }
     out.extend(closing.map(Segment::Audio));
@@ -139,6 +158,7 @@ mod tests {
         let p = |s: &str| PathBuf::from(s);
         let got = segments(
             Some(p("chime")),
+            &[p("say")],
             &[p("a"), p("b")],
             2,
             Duration::from_secs(3),
@@ -148,16 +168,18 @@ mod tests {
             got,
             vec![
                 Segment::Audio(p("chime")),
+                Segment::Speech(p("say")),
                 Segment::Audio(p("a")),
                 Segment::Audio(p("b")),
                 Segment::Silence(Duration::from_secs(3)),
+                Segment::Speech(p("say")),
                 Segment::Audio(p("a")),
                 Segment::Audio(p("b")),
                 Segment::Audio(p("end")),
             ]
         );
         assert_eq!(
-            segments(None, &[p("a")], 1, Duration::from_secs(3), None),
+            segments(None, &[], &[p("a")], 1, Duration::from_secs(3), None),
             vec![Segment::Audio(p("a"))]
         );
     }
