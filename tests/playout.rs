@@ -138,6 +138,7 @@ fn scenario_programme() {
     let Some(dir) = scenario_dir() else { return };
     let segs = programme::segments(
         Some(dir.join("chime.wav")),
+        &[],
         &[dir.join("a.wav"), dir.join("b.wav")],
         2,
         Duration::from_millis(250),
