@@ -22,6 +22,15 @@ fn failed(provider: &str, why: impl std::fmt::Display) -> String {
     t!("tts-cloud-failed", provider = provider, why = why.to_string())
 }
 
+/// A network error, saying plainly when it was the service's slowness.
+fn net(provider: &str, p: &Provider, e: reqwest::Error) -> String {
+    if e.is_timeout() {
+        t!("tts-timeout", provider = provider, seconds = p.timeout.as_secs_f64())
+    } else {
+        failed(provider, e)
+    }
+}
+
 /// The body of an answer that is not audio, shortened for the log.
 fn said(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
@@ -53,9 +62,9 @@ pub async fn fpt(
         .timeout(p.timeout)
         .send()
         .await
-        .map_err(|e| failed("fpt", e))?;
+        .map_err(|e| net("fpt", p, e))?;
     let status = r.status();
-    let body = r.bytes().await.map_err(|e| failed("fpt", e))?;
+    let body = r.bytes().await.map_err(|e| net("fpt", p, e))?;
     let answer: serde_json::Value =
         serde_json::from_slice(&body).map_err(|_| failed("fpt", format!("HTTP {status}: {}", said(&body))))?;
     if !status.is_success() || answer["error"].as_i64() != Some(0) {
@@ -75,9 +84,9 @@ pub async fn fpt(
             .timeout(p.timeout)
             .send()
             .await
-            .map_err(|e| failed("fpt", e))?;
+            .map_err(|e| net("fpt", p, e))?;
         match r.status().as_u16() {
-            200 => return Ok(r.bytes().await.map_err(|e| failed("fpt", e))?.to_vec()),
+            200 => return Ok(r.bytes().await.map_err(|e| net("fpt", p, e))?.to_vec()),
             404 => {
                 tokio::time::sleep(pause).await;
                 pause = (pause * 2).min(Duration::from_secs(5));
@@ -109,14 +118,14 @@ pub async fn viettel(
         .timeout(p.timeout)
         .send()
         .await
-        .map_err(|e| failed("viettel", e))?;
+        .map_err(|e| net("viettel", p, e))?;
     let status = r.status();
     let audio = r
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("audio/") || t == "application/octet-stream");
-    let bytes = r.bytes().await.map_err(|e| failed("viettel", e))?;
+    let bytes = r.bytes().await.map_err(|e| net("viettel", p, e))?;
     if !status.is_success() || !audio {
         return Err(failed("viettel", format!("HTTP {status}: {}", said(&bytes))));
     }
@@ -144,9 +153,9 @@ pub async fn zalo(
         .timeout(p.timeout)
         .send()
         .await
-        .map_err(|e| failed("zalo", e))?;
+        .map_err(|e| net("zalo", p, e))?;
     let status = r.status();
-    let body = r.bytes().await.map_err(|e| failed("zalo", e))?;
+    let body = r.bytes().await.map_err(|e| net("zalo", p, e))?;
     let answer: serde_json::Value =
         serde_json::from_slice(&body).map_err(|_| failed("zalo", format!("HTTP {status}: {}", said(&body))))?;
     if !status.is_success() || answer["error_code"].as_i64() != Some(0) {
@@ -163,9 +172,9 @@ pub async fn zalo(
         .timeout(p.timeout)
         .send()
         .await
-        .map_err(|e| failed("zalo", e))?;
+        .map_err(|e| net("zalo", p, e))?;
     if !r.status().is_success() {
         return Err(failed("zalo", format!("HTTP {}", r.status())));
     }
-    Ok(r.bytes().await.map_err(|e| failed("zalo", e))?.to_vec())
+    Ok(r.bytes().await.map_err(|e| net("zalo", p, e))?.to_vec())
 }

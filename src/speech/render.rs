@@ -216,8 +216,10 @@ impl Speech {
             }
             Kind::Fpt | Kind::Viettel | Kind::Zalo => self.cloud(&name, &p, &spec.spoken, &voice, speed).await,
         };
-        match result {
-            Ok(parts) => self.store(&key, spec, &name, &p, &voice, speed, &engine, parts, None),
+        // What came back must be audio that plays: a service that lies falls back like one
+        // that fails.
+        match result.and_then(|parts| self.store(&key, spec, &name, &p, &voice, speed, &engine, parts, None)) {
+            Ok(r) => Ok(r),
             Err(why) if p.kind == Kind::EspeakNg => Err(why),
             Err(why) => {
                 tracing::warn!(provider = name, why, "{}", t!("log-tts-fallback"));
@@ -255,11 +257,15 @@ impl Speech {
     ) -> Result<Rendered, String> {
         let cache = self.dir.join("cache");
         std::fs::create_dir_all(&cache).map_err(|e| format!("{}: {e}", cache.display()))?;
+        // Every part is audio, or none is written.
+        let exts: Vec<&str> = parts
+            .iter()
+            .map(|b| sniff(b).ok_or_else(|| t!("tts-not-audio", provider = name)))
+            .collect::<Result<_, _>>()?;
         let mut names = Vec::new();
         let mut all = Sha256::new();
         let mut duration = Duration::ZERO;
-        for (i, bytes) in parts.iter().enumerate() {
-            let ext = sniff(bytes).ok_or_else(|| t!("tts-not-audio", provider = name))?;
+        for (i, (bytes, ext)) in parts.iter().zip(exts).enumerate() {
             let part = format!("cache/{key}-{i}.{ext}");
             let path = self.dir.join(&part);
             crate::files::write_atomic(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
