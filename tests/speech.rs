@@ -51,6 +51,11 @@ fn a_text_only_bulletin_is_read_posted_and_recorded() {
     let st = Station::new(&format!("{}/hook", server.uri()), &text);
     let o = loaxa(&st, &["check"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("1 of 1 spoken bulletin is not rendered yet (thong-bao)"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     // Its own rendering, to compare with what the loudspeaker gets.
     let alone = st.path().join("alone.wav");
     let o = loaxa(&st, &["speak", "thong-bao", "--out", alone.to_str().unwrap()]);
@@ -65,6 +70,8 @@ fn a_text_only_bulletin_is_read_posted_and_recorded() {
         r.duration() as f64 / f64::from(r.spec().sample_rate)
     };
     assert!(expected > 5.0, "{expected}");
+    let o = loaxa(&st, &["check"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 spoken bulletin, rendered"));
 
     let mut child = st.start();
     let started = st.wait_for("playout_started", Some("thong-bao"), 30);

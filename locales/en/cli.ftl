@@ -197,3 +197,11 @@ cli-speak-reads = reads: { $text }
 cli-speak-rendered = voice: { $provider } { $voice } ({ $engine }), { $seconds } s
 cli-speak-written = written to { $path }
 cli-speak-parts = this rendering is { $n } WAV parts, which do not join into one file: play it instead (without --out)
+cli-check-spoken-ready = { $count ->
+    [one] 1 spoken bulletin, rendered
+   *[other] { $count } spoken bulletins, all rendered
+}
+cli-check-spoken-missing = { $count } of { $total } spoken { $total ->
+    [one] bulletin is
+   *[other] bulletins are
+} not rendered yet ({ $ids }): the daemon renders them when it loads the schedules; `loaxa speak ID` renders one and plays it now

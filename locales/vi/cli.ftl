@@ -175,3 +175,5 @@ cli-speak-reads = sẽ đọc: { $text }
 cli-speak-rendered = giọng: { $provider } { $voice } ({ $engine }), { $seconds } giây
 cli-speak-written = đã ghi vào { $path }
 cli-speak-parts = bản đọc này gồm { $n } tệp WAV, không ghép thành một tệp được: hãy phát thử (bỏ --out)
+cli-check-spoken-ready = { $count } bản tin có phần đọc, đã tạo sẵn âm thanh cả
+cli-check-spoken-missing = { $count } trên { $total } bản tin có phần đọc chưa được tạo âm thanh ({ $ids }): trình chạy nền sẽ tạo khi nạp lịch; `loaxa speak MÃ` tạo và phát thử ngay một bản

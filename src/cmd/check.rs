@@ -63,6 +63,35 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
             crate::console::warning(t!("cli-zalo-no-cover", channel = ch.name));
         }
     }
+    // Spoken bulletins: which are rendered already (the daemon renders the rest when it loads
+    // the schedules), and whether the offline voice works at all.
+    let spoken: Vec<&crate::schedule::Broadcast> = loaded.set.broadcasts.iter().filter(|b| b.speak.is_some()).collect();
+    if !spoken.is_empty() {
+        let speech = crate::speech::render::Speech::new(config.tts.clone(), &config.station.data);
+        if let Err(why) = speech.espeak_version() {
+            channel_warnings += 1;
+            crate::console::warning(why);
+        }
+        let missing: Vec<&str> = spoken
+            .iter()
+            .filter(|b| b.speak.as_ref().is_some_and(|s| speech.cached(&s.spec()).is_none()))
+            .map(|b| b.id.as_str())
+            .collect();
+        if missing.is_empty() {
+            println!("{}", t!("cli-check-spoken-ready", count = spoken.len()));
+        } else {
+            let shown: Vec<&str> = missing.iter().take(10).copied().collect();
+            println!(
+                "{}",
+                t!(
+                    "cli-check-spoken-missing",
+                    count = missing.len(),
+                    total = spoken.len(),
+                    ids = shown.join(", ")
+                )
+            );
+        }
+    }
     let summary = t!(
         "cli-check-summary",
         files = loaded.set.files.len(),
