@@ -108,6 +108,33 @@ fn a_text_only_bulletin_is_read_posted_and_recorded() {
         s["audio_sha256"].as_str().unwrap()
     );
     assert!(s.get("fallback").is_none(), "{s}");
+    // The report lists it among the bulletins read aloud.
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+        .format("%Y-%m-%d")
+        .to_string();
+    let out = st.path().join("report.html");
+    let o = loaxa(
+        &st,
+        &[
+            "report",
+            "--from",
+            &today,
+            "--to",
+            &today,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = scraper::Html::parse_document(&std::fs::read_to_string(&out).unwrap());
+    let row = scraper::Selector::parse("#spoken tbody tr[data-provider=espeak-ng]").unwrap();
+    let rows: Vec<String> = page.select(&row).map(|r| r.text().collect::<String>()).collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(
+        rows[0].contains("thong-bao") && rows[0].contains("Thông báo một cửa"),
+        "{rows:?}"
+    );
 }
 
 /// `check` points at the word the speech cannot read, in the schedule file, and says how to

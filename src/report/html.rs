@@ -171,6 +171,30 @@ pub fn render(r: &Report, lang: Lang) -> String {
                         } }
                     }
                 }
+                section #spoken {
+                    h2 { (l.spoken) " (" (t.spoken.len()) ")" }
+                    @if t.spoken.is_empty() {
+                        p.none { (l.no_spoken) }
+                    } @else {
+                        table {
+                            thead { tr { th { (l.time) } th { (l.broadcast) } th { (l.bulletin_title) } th { (l.voice) } th { (l.duration) } } }
+                            tbody {
+                                @for s in &t.spoken {
+                                    tr data-provider=(s.provider) {
+                                        td { (s.at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")) }
+                                        td { (s.broadcast_id) }
+                                        td { (s.title) }
+                                        td {
+                                            (s.provider) " " (s.voice) " (" (s.engine) ")"
+                                            @if let Some(why) = &s.fallback { br; small { (l.stood_in) ": " (why) } }
+                                        }
+                                        td.n { (number(s.duration_s, 1, lang)) " s" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
                 section #failures {
                     h2 { (l.failures) " (" (t.failures.len()) ")" }
                     @if t.failures.is_empty() {

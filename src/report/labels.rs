@@ -102,6 +102,11 @@ labels! {
     notes,
     late_rule,
     outcome_rule,
+    spoken,
+    no_spoken,
+    voice,
+    duration,
+    stood_in,
 }
 
 impl Labels {

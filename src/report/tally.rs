@@ -122,6 +122,20 @@ pub struct Failure {
     pub reason: String,
 }
 
+/// A bulletin read aloud by a voice (issue #16): which voice read it, for how long, and whether
+/// the offline voice stood in.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Spoken {
+    pub at: DateTime<Utc>,
+    pub broadcast_id: String,
+    pub title: String,
+    pub provider: String,
+    pub voice: String,
+    pub engine: String,
+    pub duration_s: f64,
+    pub fallback: Option<String>,
+}
+
 /// Everything the report shows, computed from the history alone.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Tally {
@@ -137,6 +151,8 @@ pub struct Tally {
     pub airtime_by_day: BTreeMap<NaiveDate, f64>,
     pub lateness: Lateness,
     pub failures: Vec<Failure>,
+    /// The spoken bulletins that went on air, in order.
+    pub spoken: Vec<Spoken>,
     /// The first and last history events the tally read.
     pub seq_range: Option<(i64, i64)>,
 }
@@ -233,11 +249,24 @@ pub fn tally(events: &[StoredEvent], period: &Period, tz: Tz) -> Tally {
                 }
             }
             None => {
-                let a = airs.entry((scheduled, id)).or_default();
+                let a = airs.entry((scheduled, id.clone())).or_default();
                 fill(&mut a.title, &title);
                 fill(&mut a.campaign, &campaign);
                 match kind {
                     Kind::PlayoutStarted => {
+                        if let Some(s) = details.get("speech").filter(|s| s.is_object()) {
+                            let text = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+                            out.spoken.push(Spoken {
+                                at,
+                                broadcast_id: id.clone(),
+                                title: title.clone(),
+                                provider: text("provider"),
+                                voice: text("voice"),
+                                engine: text("engine"),
+                                duration_s: s.get("duration_s").and_then(Value::as_f64).unwrap_or(0.0),
+                                fallback: s.get("fallback").and_then(Value::as_str).map(str::to_string),
+                            });
+                        }
                         let lateness = details.get("lateness_ms").and_then(Value::as_i64);
                         let started = details
                             .get("started_at")
