@@ -361,16 +361,22 @@ pub struct PostArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("file_or_say").args(["file", "say"])))]
 pub struct NowArgs {
     /// The broadcast's id, as in its schedule file.
-    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    #[arg(required_unless_present_any = ["file", "say"], conflicts_with_all = ["file", "say"])]
     pub id: Option<String>,
     /// Air an audio file of the media folder instead, as a programme of its own (with the
     /// station's chimes; nothing is posted).
     #[arg(long, value_name = "FILE")]
     pub file: Option<String>,
-    /// The title the history and the dashboard show for --file (default: the file's name).
-    #[arg(long, value_name = "TEXT", requires = "file")]
+    /// Read this text aloud instead, with the station's voice, as a programme of its own
+    /// (between the chimes; nothing is posted).
+    #[arg(long, value_name = "TEXT", conflicts_with = "file")]
+    pub say: Option<String>,
+    /// The title the history and the dashboard show for --file or --say (default: the file's
+    /// name, or the text's first words).
+    #[arg(long, value_name = "TEXT", requires = "file_or_say")]
     pub title: Option<String>,
     /// Air it at this level instead of its own: normal, priority or emergency.
     #[arg(long, value_name = "LEVEL")]

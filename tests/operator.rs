@@ -352,6 +352,55 @@ fn now_airs_a_file_of_the_media_folder() {
     assert_eq!(posts(&server, &rt), 0, "a file has nothing to post");
 }
 
+/// `now --say`: a text typed now is read aloud by the station's voice, between the chimes, as a
+/// programme of its own; a text the speech cannot read is refused before anything airs.
+#[test]
+fn now_says_a_text_typed_now() {
+    let rt = runtime();
+    let (server, st) = quiet_station(&rt);
+    let mut child = st.start();
+    socket_ready(&st);
+    let o = loaxa(
+        &st,
+        &["now", "--say", "Theo QXYZ, mất điện.", "--priority", "emergency"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(
+        said(&o).contains("`QXYZ` is not in the reading lexicon"),
+        "{}",
+        said(&o)
+    );
+    let o = loaxa(
+        &st,
+        &[
+            "now",
+            "--say",
+            "Khẩn: bão số 3 đổ bộ lúc 14h, bà con chằng chống nhà cửa.",
+            "--priority",
+            "emergency",
+        ],
+    );
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains("on the line now: now:say@"), "{}", said(&o));
+    let started = st.wait_for("playout_started", Some("now:say"), 10);
+    st.wait_for("playout_finished", Some("now:say"), 30);
+    let d = details(&started);
+    assert_eq!(d["speech"]["provider"], "espeak-ng", "{d}");
+    assert_eq!(d["priority"], "emergency");
+    assert!(d["title"].as_str().unwrap().starts_with("Khẩn: bão số 3"), "{d}");
+    let actions: Vec<serde_json::Value> = st
+        .events()
+        .iter()
+        .filter(|e| e.kind == "operator_action")
+        .map(details)
+        .collect();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["action"], "now");
+    assert!(actions[0]["say"].as_str().unwrap().contains("bão số 3"));
+    assert!(sigterm(&mut child).success());
+    assert_eq!(posts(&server, &rt), 0);
+}
+
 /// Without a running daemon the command says so and how to start it.
 #[test]
 fn without_the_daemon_the_command_says_how_to_start_it() {

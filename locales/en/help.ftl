@@ -86,7 +86,8 @@ help-now-long =
     The programme is the one the daemon would build for the broadcast at this second, at its own level or --priority; its posts go through the outbox unless --no-post. The action is recorded in the history with your Unix user. Needs the running daemon and membership of its group (`loaxa`).
 help-now-arg-id = The broadcast's id, as in its schedule file.
 help-now-arg-file = Air an audio file of the media folder instead, as a programme of its own (with the station's chimes; nothing is posted).
-help-now-arg-title = The title the history and the dashboard show for --file (default: the file's name).
+help-now-arg-say = Read this text aloud instead, with the station's voice, as a programme of its own (between the chimes; nothing is posted).
+help-now-arg-title = The title the history and the dashboard show for --file or --say (default: the file's name, or the text's first words).
 help-now-arg-priority = Air it at this level instead of its own: normal, priority or emergency.
 help-now-arg-no_post = Air it without posting to its web and social channels.
 

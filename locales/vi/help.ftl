@@ -86,7 +86,8 @@ help-now-long =
     Chương trình được dựng đúng như trình chạy nền dựng cho bản tin vào giây này, ở mức của chính nó hoặc mức --priority; bài đăng đi qua hàng đợi như thường, trừ khi có --no-post. Thao tác được ghi vào sổ lịch sử kèm tên người dùng Unix của bạn. Cần trình chạy nền đang chạy và bạn thuộc nhóm của nó (`loaxa`).
 help-now-arg-id = Mã bản tin, như trong tệp lịch phát.
 help-now-arg-file = Phát một tệp âm thanh trong thư mục media thay cho bản tin, thành một chương trình riêng (có nhạc hiệu của đài; không đăng bài).
-help-now-arg-title = Tiêu đề hiển thị trong sổ lịch sử và bảng điều khiển cho --file (mặc định: tên tệp).
+help-now-arg-say = Đọc văn bản này bằng giọng đọc của đài, thành một chương trình riêng (giữa nhạc hiệu; không đăng bài).
+help-now-arg-title = Tiêu đề hiển thị trong sổ lịch sử và bảng điều khiển cho --file hoặc --say (mặc định: tên tệp, hoặc mấy chữ đầu của văn bản).
 help-now-arg-priority = Phát ở mức này thay cho mức của bản tin: normal (thông thường), priority (ưu tiên) hoặc emergency (khẩn cấp).
 help-now-arg-no_post = Phát mà không đăng lên các kênh web và mạng xã hội.
 

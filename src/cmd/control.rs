@@ -17,6 +17,7 @@ pub fn now(config_path: &Path, args: &NowArgs) -> ExitCode {
     let request = Request::Now {
         id: args.id.clone(),
         file: args.file.clone(),
+        say: args.say.clone(),
         title: args.title.clone(),
         priority: args.priority.clone(),
         post: !args.no_post,

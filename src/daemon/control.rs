@@ -45,6 +45,9 @@ pub enum Request {
         /// Instead of a broadcast: a file of the media folder, titled `title`.
         #[serde(default)]
         file: Option<String>,
+        /// Or a text read aloud by the station's voice.
+        #[serde(default)]
+        say: Option<String>,
         #[serde(default)]
         title: Option<String>,
         priority: Option<String>,
@@ -260,6 +263,7 @@ async fn handle(
         Request::Now {
             id,
             file,
+            say,
             title,
             priority,
             post,
@@ -269,10 +273,11 @@ async fn handle(
                 Some((_, Some(p))) => Some(p),
                 Some((p, None)) => return Answer::error(t!("control-bad-priority", given = p)),
             };
-            match (id, file) {
-                (_, Some(file)) => now_file(shared, engine, op, &file, title, priority).await,
-                (Some(id), None) => now(shared, engine, wake, op, &id, priority, post).await,
-                (None, None) => Answer::error(t!("control-now-what")),
+            match (id, file, say) {
+                (_, Some(file), _) => now_file(shared, engine, op, &file, title, priority).await,
+                (_, None, Some(text)) => now_say(shared, engine, op, &text, title, priority).await,
+                (Some(id), None, None) => now(shared, engine, wake, op, &id, priority, post).await,
+                (None, None, None) => Answer::error(t!("control-now-what")),
             }
         }
         // Handled by `serve_one`: its connection outlives the answer.
@@ -462,6 +467,81 @@ async fn now_file(
         json!({ "action": "now", "file": file, "title": title, "key": key, "priority": priority.as_str(), "post": false }),
     )
     .await;
+    if let Err(refused) = hand_over(shared, engine, programme).await {
+        return refused;
+    }
+    Answer {
+        key: Some(key),
+        ..Answer::ok()
+    }
+}
+
+/// Reads a text typed now with the station's voice, between its chimes: the storm warning that
+/// has no recording yet. The text is normalised first (what cannot be read with certainty is
+/// refused, as `check` does), and an urgent one never waits for a cloud voice.
+async fn now_say(
+    shared: &Arc<Shared>,
+    engine: &Arc<Mutex<Option<Engine>>>,
+    op: &Operator,
+    text: &str,
+    title: Option<String>,
+    priority: Option<Priority>,
+) -> Answer {
+    let spoken = match crate::speech::normalise::normalise(text, &shared.config.tts.lexicon) {
+        Ok(s) => s,
+        Err(e) => return Answer::error(format!("{} ({})", e.message, e.hint)),
+    };
+    let priority = priority.unwrap_or(Priority::Normal);
+    let spec = crate::speech::render::Spec {
+        text: text.to_string(),
+        spoken,
+        provider: None,
+        voice: None,
+        speed: None,
+    };
+    let rendered = match shared.speech.render(&spec, priority != Priority::Normal).await {
+        Ok(r) => r,
+        Err(why) => return Answer::error(t!("tts-render-failed", id = "now:say", why = why)),
+    };
+    let part = super::voice::part(shared, &rendered);
+    let title = title.unwrap_or_else(|| {
+        let words: Vec<&str> = text.split_whitespace().take(8).collect();
+        let short = words.join(" ");
+        if short.len() < text.trim().len() {
+            format!("{short}…")
+        } else {
+            short
+        }
+    });
+    let audio = &shared.config.audio;
+    let media = shared.config.station.media.clone();
+    let at = Utc::now();
+    let key = crate::plan::key("now:say", at);
+    let mut details = json!({ "title": title, "priority": priority.as_str(), "audio": [] });
+    details["speech"] = part.record.clone();
+    let programme = crate::playout::Programme {
+        key: key.clone(),
+        broadcast_id: "now:say".into(),
+        title: title.clone(),
+        priority,
+        scheduled_at: at,
+        segments: crate::playout::programme::segments(
+            audio.chime.as_ref().map(|c| media.join(c)),
+            &part.files,
+            &[],
+            1,
+            std::time::Duration::ZERO,
+            audio.closing_chime.as_ref().map(|c| media.join(c)),
+        ),
+        volume: audio.volume,
+        campaign: None,
+        record: details,
+        root: Some(media),
+    };
+    if let Err(refused) = not_yet_on_the_line(engine, &programme).await {
+        return refused;
+    }
+    record(shared, op, json!({ "action": "now", "say": text, "title": title, "key": key, "priority": priority.as_str(), "post": false })).await;
     if let Err(refused) = hand_over(shared, engine, programme).await {
         return refused;
     }

@@ -428,6 +428,7 @@ async fn now(State(p): State<Arc<Panel>>, headers: HeaderMap, Form(form): Form<N
     let request = Request::Now {
         id: Some(form.id.trim().to_string()),
         file: None,
+        say: None,
         title: None,
         priority: Some(form.priority).filter(|p| !p.is_empty()),
         post: form.no_post.is_none(),

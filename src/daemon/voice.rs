@@ -80,7 +80,7 @@ pub async fn for_occurrence(shared: &Shared, b: &Broadcast, at: DateTime<Utc>) -
 
 /// The files to play and the record: the rendering as the history keeps it, with the archived
 /// copy's place (what aired stays for the audit even when the cache moves on).
-fn part(shared: &Shared, r: &Rendered) -> SpeechPart {
+pub fn part(shared: &Shared, r: &Rendered) -> SpeechPart {
     let archived = match shared.speech.archive(r) {
         Ok(paths) => json!(paths),
         Err(e) => {
