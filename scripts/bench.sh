@@ -129,3 +129,7 @@ echo "== operator: \`loaxa now\` of an emergency over a playing programme, on th
 for i in 1 2 3 4 5; do
   cargo test --release --quiet --test operator now_airs_an_emergency -- --nocapture 2>&1 | grep "command to alarm heard" || true
 done
+
+echo
+echo "== speech: the normaliser, rendering 1,000 characters, a cache hit (issue #16)"
+cargo run --release --quiet --example speech_bench
