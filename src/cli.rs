@@ -384,6 +384,10 @@ pub struct NowArgs {
     /// Air it without posting to its web and social channels.
     #[arg(long)]
     pub no_post: bool,
+    /// Only these channels instead of the broadcast's own, comma-separated (without
+    /// `loudspeaker`: post it without airing it).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',', requires = "id")]
+    pub channels: Option<Vec<String>>,
 }
 
 #[derive(Debug, Args)]

@@ -401,6 +401,45 @@ fn now_says_a_text_typed_now() {
     assert_eq!(posts(&server, &rt), 0);
 }
 
+/// `now ID --channels`: only the channels named; without the loudspeaker it is posted, not aired.
+#[test]
+fn now_on_chosen_channels() {
+    let rt = runtime();
+    let (server, st) = quiet_station(&rt);
+    let mut child = st.start();
+    socket_ready(&st);
+    let o = loaxa(&st, &["now", "dai", "--channels", "loudspeaker,facebok"]);
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(
+        said(&o).contains("no channel `facebok` (channels: loudspeaker, hook)"),
+        "{}",
+        said(&o)
+    );
+    // Posted only.
+    let o = loaxa(&st, &["now", "dai", "--channels", "hook"]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains("posts queued for: hook"), "{}", said(&o));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while posts(&server, &rt) < 1 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(posts(&server, &rt), 1);
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        st.events().iter().all(|e| e.kind != "playout_started"),
+        "{:?}",
+        st.kinds()
+    );
+    // Aired only.
+    std::thread::sleep(Duration::from_millis(1100));
+    let o = loaxa(&st, &["now", "dai", "--channels", "loudspeaker"]);
+    assert!(o.status.success(), "{}", said(&o));
+    st.wait_for("playout_finished", Some("dai"), 10);
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(posts(&server, &rt), 1, "not posted again");
+    assert!(sigterm(&mut child).success());
+}
+
 /// Without a running daemon the command says so and how to start it.
 #[test]
 fn without_the_daemon_the_command_says_how_to_start_it() {

@@ -288,3 +288,5 @@ tts-archive-failed = the aired speech could not be kept for the audit: { $why }
 tts-fallback-late = the voice asked for was not ready in time: read offline by espeak-ng
 log-tts-rendered = speech rendered ahead of air time
 log-tts-pruned = aired speech older than [tts] keep_days deleted
+control-no-channel = there is no channel `{ $channel }` (channels: { $known })
+control-no-post = `{ $id }` has no [broadcast.post]: it can only go to the loudspeaker

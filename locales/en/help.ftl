@@ -90,6 +90,7 @@ help-now-arg-say = Read this text aloud instead, with the station's voice, as a 
 help-now-arg-title = The title the history and the dashboard show for --file or --say (default: the file's name, or the text's first words).
 help-now-arg-priority = Air it at this level instead of its own: normal, priority or emergency.
 help-now-arg-no_post = Air it without posting to its web and social channels.
+help-now-arg-channels = Only these channels instead of the broadcast's own, comma-separated (without `loudspeaker`: post it without airing it).
 
 help-stop = Stop what is on air, through the running daemon.
 help-stop-long =

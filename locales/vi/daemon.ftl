@@ -255,3 +255,5 @@ tts-archive-failed = không lưu được phần đọc đã phát để kiểm 
 tts-fallback-late = giọng đọc đã chọn chưa sẵn sàng kịp giờ: đọc ngoại tuyến bằng espeak-ng
 log-tts-rendered = đã tạo sẵn phần đọc trước giờ phát
 log-tts-pruned = đã xoá phần đọc đã phát cũ hơn [tts] keep_days
+control-no-channel = không có kênh `{ $channel }` (các kênh: { $known })
+control-no-post = `{ $id }` không có [broadcast.post]: chỉ phát được trên loa

@@ -90,6 +90,7 @@ help-now-arg-say = Đọc văn bản này bằng giọng đọc của đài, th�
 help-now-arg-title = Tiêu đề hiển thị trong sổ lịch sử và bảng điều khiển cho --file hoặc --say (mặc định: tên tệp, hoặc mấy chữ đầu của văn bản).
 help-now-arg-priority = Phát ở mức này thay cho mức của bản tin: normal (thông thường), priority (ưu tiên) hoặc emergency (khẩn cấp).
 help-now-arg-no_post = Phát mà không đăng lên các kênh web và mạng xã hội.
+help-now-arg-channels = Chỉ những kênh này thay cho các kênh của bản tin, cách nhau bằng dấu phẩy (không có `loudspeaker` thì chỉ đăng bài, không phát loa).
 
 help-stop = Dừng chương trình đang phát, qua trình chạy nền đang chạy.
 help-stop-long =

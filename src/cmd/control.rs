@@ -21,6 +21,7 @@ pub fn now(config_path: &Path, args: &NowArgs) -> ExitCode {
         title: args.title.clone(),
         priority: args.priority.clone(),
         post: !args.no_post,
+        channels: args.channels.clone(),
     };
     ask(config_path, request, |_, a| {
         println!("{}", t!("cli-now-queued", key = a.key.unwrap_or_default()));

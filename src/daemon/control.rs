@@ -40,6 +40,7 @@ pub fn socket_path(data: &Path) -> PathBuf {
 #[serde(tag = "cmd", rename_all = "snake_case")]
 pub enum Request {
     /// Air the broadcast `id` now, at its own level or `priority`; post it unless `post` is false.
+    /// `channels`, when given, replaces the broadcast's own (without `loudspeaker`: post only).
     Now {
         id: Option<String>,
         /// Instead of a broadcast: a file of the media folder, titled `title`.
@@ -52,6 +53,8 @@ pub enum Request {
         title: Option<String>,
         priority: Option<String>,
         post: bool,
+        #[serde(default)]
+        channels: Option<Vec<String>>,
     },
     /// Stop what is on air, and hold back what had fallen due behind it.
     Stop,
@@ -267,6 +270,7 @@ async fn handle(
             title,
             priority,
             post,
+            channels,
         } => {
             let priority = match priority.as_deref().map(|p| (p, Priority::parse(p))) {
                 None => None,
@@ -276,7 +280,7 @@ async fn handle(
             match (id, file, say) {
                 (_, Some(file), _) => now_file(shared, engine, op, &file, title, priority).await,
                 (_, None, Some(text)) => now_say(shared, engine, op, &text, title, priority).await,
-                (Some(id), None, None) => now(shared, engine, wake, op, &id, priority, post).await,
+                (Some(id), None, None) => now(shared, engine, wake, op, &id, priority, post, channels).await,
                 (None, None, None) => Answer::error(t!("control-now-what")),
             }
         }
@@ -331,6 +335,7 @@ async fn now(
     id: &str,
     priority: Option<Priority>,
     post: bool,
+    channels: Option<Vec<String>>,
 ) -> Answer {
     let set = shared.set();
     let Some(broadcast) = set.get(id) else {
@@ -340,18 +345,32 @@ async fn now(
             None => t!("control-no-broadcast", id = id),
         });
     };
-    if !broadcast.on_loudspeaker() {
+    let mut b = broadcast.clone();
+    if let Some(list) = channels {
+        let known: Vec<&str> = shared.config.channel_names().collect();
+        if let Some(bad) = list.iter().find(|c| !known.contains(&c.as_str())) {
+            return Answer::error(t!(
+                "control-no-channel",
+                channel = bad.clone(),
+                known = known.join(", ")
+            ));
+        }
+        if b.post.is_none() && list.iter().any(|c| c != crate::config::LOUDSPEAKER) {
+            return Answer::error(t!("control-no-post", id = id));
+        }
+        b.channels = list;
+    } else if !broadcast.on_loudspeaker() {
         return Answer::error(t!("control-not-on-loudspeaker", id = id));
     }
-    let mut b = broadcast.clone();
     if let Some(p) = priority {
         b.priority = p;
     }
+    let air = b.on_loudspeaker();
     // Now, not on the next second: an emergency must not wait. (The key, `id@instant`, shows
     // the second.)
     let at = Utc::now();
     let (audio, media) = (shared.config.audio.clone(), shared.config.station.media.clone());
-    let speech = match super::voice::for_occurrence(shared, &b, at).await {
+    let speech = match super::voice::for_occurrence(shared, &b, at).await.filter(|_| air) {
         None => None,
         Some(Ok(part)) => Some(part),
         Some(Err(why)) => return Answer::error(t!("tts-render-failed", id = id, why = why)),
@@ -366,16 +385,16 @@ async fn now(
         return Answer::error(t!("control-internal"));
     };
     let key = programme.key.clone();
-    if let Err(refused) = not_yet_on_the_line(engine, &programme).await {
+    if air && let Err(refused) = not_yet_on_the_line(engine, &programme).await {
         return refused;
     }
     record(
         shared,
         op,
-        json!({ "action": "now", "id": id, "key": key, "priority": b.priority.as_str(), "post": post }),
+        json!({ "action": "now", "id": id, "key": key, "priority": b.priority.as_str(), "post": post, "channels": b.channels }),
     )
     .await;
-    if let Err(refused) = hand_over(shared, engine, programme).await {
+    if air && let Err(refused) = hand_over(shared, engine, programme).await {
         return refused;
     }
     let mut posted = Vec::new();

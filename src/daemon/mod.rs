@@ -377,7 +377,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     let server = tokio::spawn(http::serve(listener, http::router(shared.clone(), panel)));
 
     // Housekeeping on tokio-cron-scheduler: half a second of slack does not matter here.
-    let housekeeping = housekeeping(wake.clone(), outbox.clone()).await;
+    let housekeeping = housekeeping(wake.clone(), outbox.clone(), shared.speech.clone()).await;
 
     let scheduler_stop = Arc::new(Notify::new());
     let sched = tokio::spawn(scheduler::run(
@@ -607,7 +607,11 @@ async fn record_playout(shared: Arc<Shared>, mut events: tokio::sync::mpsc::Unbo
     }
 }
 
-async fn housekeeping(wake: Arc<Notify>, outbox: Arc<Outbox>) -> Option<tokio_cron_scheduler::JobScheduler> {
+async fn housekeeping(
+    wake: Arc<Notify>,
+    outbox: Arc<Outbox>,
+    speech: Arc<crate::speech::render::Speech>,
+) -> Option<tokio_cron_scheduler::JobScheduler> {
     use tokio_cron_scheduler::{Job, JobScheduler};
     let sched = JobScheduler::new().await.ok()?;
     // Sweep the outbox every minute: rows a killed `loaxa post` left `sending` are released
@@ -622,6 +626,19 @@ async fn housekeeping(wake: Arc<Notify>, outbox: Arc<Outbox>) -> Option<tokio_cr
                 tracing::warn!(rows = released.len(), "{}", t!("daemon-recovered-sending"));
             }
             w.notify_waiters();
+        })
+    }) {
+        let _ = sched.add(job).await;
+    }
+    // Once a day: aired speech older than [tts] keep_days is let go.
+    if let Ok(job) = Job::new_async("0 17 3 * * *", move |_, _| {
+        let speech = speech.clone();
+        Box::pin(async move {
+            if let Ok(n) = tokio::task::spawn_blocking(move || speech.prune_archive()).await
+                && n > 0
+            {
+                tracing::info!(files = n, "{}", t!("log-tts-pruned"));
+            }
         })
     }) {
         let _ = sched.add(job).await;

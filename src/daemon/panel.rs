@@ -432,6 +432,7 @@ async fn now(State(p): State<Arc<Panel>>, headers: HeaderMap, Form(form): Form<N
         title: None,
         priority: Some(form.priority).filter(|p| !p.is_empty()),
         post: form.no_post.is_none(),
+        channels: None,
     };
     let answer = execute(request, &operator(&user), &p.shared, &p.engine, &p.wake).await;
     p.say(

@@ -79,13 +79,20 @@ pub async fn for_occurrence(shared: &Shared, b: &Broadcast, at: DateTime<Utc>) -
 }
 
 /// The files to play and the record: the rendering as the history keeps it, with the archived
-/// copy's place (what aired stays for the audit even when the cache moves on).
+/// copy's place (what aired stays for the audit even when the cache moves on). The archived
+/// copies are what plays: the cache may evict its own before the programme's time.
 pub fn part(shared: &Shared, r: &Rendered) -> SpeechPart {
-    let archived = match shared.speech.archive(r) {
-        Ok(paths) => json!(paths),
+    let (archived, files) = match shared.speech.archive(r) {
+        Ok(paths) => {
+            let files = paths.iter().map(|p| shared.speech.path(p)).collect();
+            (json!(paths), files)
+        }
         Err(e) => {
             shared.error(t!("tts-archive-failed", why = e));
-            serde_json::Value::Null
+            (
+                serde_json::Value::Null,
+                r.parts.iter().map(|p| shared.speech.path(p)).collect(),
+            )
         }
     };
     let mut record = serde_json::to_value(r).unwrap_or_default();
@@ -94,8 +101,5 @@ pub fn part(shared: &Shared, r: &Rendered) -> SpeechPart {
         m.remove("key");
         m.insert("archived".into(), archived);
     }
-    SpeechPart {
-        files: r.parts.iter().map(|p| shared.speech.path(p)).collect(),
-        record,
-    }
+    SpeechPart { files, record }
 }
