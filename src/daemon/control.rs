@@ -280,7 +280,14 @@ async fn handle(
             match (id, file, say) {
                 (_, Some(file), _) => now_file(shared, engine, op, &file, title, priority).await,
                 (_, None, Some(text)) => now_say(shared, engine, op, &text, title, priority).await,
-                (Some(id), None, None) => now(shared, engine, wake, op, &id, priority, post, channels).await,
+                (Some(id), None, None) => {
+                    let asked = Asked {
+                        priority,
+                        post,
+                        channels,
+                    };
+                    now(shared, engine, wake, op, &id, asked).await
+                }
                 (None, None, None) => Answer::error(t!("control-now-what")),
             }
         }
@@ -325,6 +332,13 @@ async fn handle(
     }
 }
 
+/// How an operator asked for a broadcast to air now.
+struct Asked {
+    priority: Option<Priority>,
+    post: bool,
+    channels: Option<Vec<String>>,
+}
+
 /// Airs broadcast `id` now: the programme the scheduler would build for an occurrence at this
 /// second, at `priority` if given, and its posts unless `post` is false.
 async fn now(
@@ -333,10 +347,13 @@ async fn now(
     wake: &Arc<Notify>,
     op: &Operator,
     id: &str,
-    priority: Option<Priority>,
-    post: bool,
-    channels: Option<Vec<String>>,
+    asked: Asked,
 ) -> Answer {
+    let Asked {
+        priority,
+        post,
+        channels,
+    } = asked;
     let set = shared.set();
     let Some(broadcast) = set.get(id) else {
         let ids = set.broadcasts.iter().map(|b| b.id.as_str());
