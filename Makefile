@@ -4,14 +4,15 @@
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 # Debian packages: a C toolchain and pkg-config for -sys crates, the ALSA headers rodio
-# builds against, and espeak-ng (the offline voice that reads text-only bulletins). The tests also need libfaketime (clock steps) and Chromium with a font that has
+# builds against, espeak-ng (the offline voice that reads text-only bulletins) and ffmpeg
+# (which decodes the streams a relay carries). The tests also need libfaketime (clock steps) and Chromium with a font that has
 # Vietnamese glyphs (the report and the dashboard are checked in the browser), promtool for
 # /metrics, a PulseAudio server with ALSA's pulse plugin (playout on a desktop), poppler's
-# pdftotext (the printed report), Java for the W3C Nu HTML Checker (scripts/vnu.sh) and jing
-# for the Atom feed's RELAX NG schema.
-DEPS := ca-certificates curl gcc libc6-dev pkg-config libasound2-dev espeak-ng
+# pdftotext (the printed report), Java for the W3C Nu HTML Checker (scripts/vnu.sh), jing
+# for the Atom feed's RELAX NG schema, and an Icecast server to relay from.
+DEPS := ca-certificates curl gcc libc6-dev pkg-config libasound2-dev espeak-ng ffmpeg
 TEST_DEPS := libfaketime chromium fonts-dejavu-core prometheus pulseaudio pulseaudio-utils libasound2-plugins \
-  poppler-utils default-jre-headless jing
+  poppler-utils default-jre-headless jing icecast2
 BENCH_DEPS := hyperfine time bc libfaketime
 # The package: dpkg-dev lets cargo-deb find the shared-library dependencies; installing it and
 # checking the unit needs adduser and systemd-analyze.

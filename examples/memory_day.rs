@@ -62,7 +62,7 @@ fn main() {
         };
         let key = o.key();
         if ledger.hand(&broadcast.id, now) {
-            let p = Programme::for_occurrence(&o, &config.audio, &config.station.media, &mut prints, None);
+            let p = Programme::for_occurrence(&o, &config.audio, &config.station.media, &mut prints, None, None);
             programmes.insert(key.clone(), p.clone());
             queue.push(p);
         }

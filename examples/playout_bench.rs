@@ -154,6 +154,7 @@ async fn idle(config: &str, seconds: u64) {
             &config.station.media,
             &mut prints,
             None,
+            None,
         ));
     }
     tokio::time::sleep(Duration::from_secs(2)).await;

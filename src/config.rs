@@ -32,6 +32,8 @@ pub struct Config {
     pub http: HttpConfig,
     /// `[tts]`: speech for text-only bulletins.
     pub tts: crate::speech::settings::TtsConfig,
+    /// `[sources.NAME] url = "…"`: the streams broadcasts relay, by name.
+    pub sources: BTreeMap<String, String>,
 }
 
 /// `[http]`: the status server.
@@ -249,6 +251,14 @@ struct RawConfig {
     #[serde(default)]
     http: RawHttp,
     tts: Option<toml::Spanned<toml::Table>>,
+    #[serde(default)]
+    sources: BTreeMap<String, RawSource>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    url: Spanned<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -499,6 +509,18 @@ impl Config {
         };
 
         let http = http(raw.http, public_url, &base_dir, file, &mut errors);
+        let mut sources = BTreeMap::new();
+        for (name, s) in raw.sources {
+            let url = s.url.get_ref();
+            if crate::playout::relay::valid_url(url) {
+                sources.insert(name, url.clone());
+            } else {
+                errors.push(
+                    Diagnostic::error(file, s.url.span(), t!("config-source-url", name = name))
+                        .with_hint(t!("config-source-url-hint")),
+                );
+            }
+        }
         let (tts, tts_errors) = crate::speech::settings::parse(raw.tts.as_ref().map(|t| t.get_ref()), &base_dir);
         for e in tts_errors {
             let span = raw.tts.as_ref().map(|t| t.span()).unwrap_or(0..0);
@@ -594,6 +616,7 @@ impl Config {
             audio,
             http,
             tts,
+            sources,
         })
     }
 

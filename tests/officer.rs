@@ -273,7 +273,7 @@ fn a_broadcast_chooses_its_own_chime() {
     );
     let first = |id: &str| {
         let o = occ.iter().find(|o| o.broadcast.id == id).unwrap();
-        let p = Programme::for_occurrence(o, &cfg.audio, &cfg.station.media, &mut Default::default(), None);
+        let p = Programme::for_occurrence(o, &cfg.audio, &cfg.station.media, &mut Default::default(), None, None);
         match &p.segments[0] {
             Segment::Audio(path) => path.file_name().unwrap().to_string_lossy().to_string(),
             s => panic!("{s:?}"),

@@ -43,6 +43,7 @@ fn broadcast(id: &str, rule: Rule) -> Broadcast {
         channels: vec!["loudspeaker".into()],
         post: None,
         speak: None,
+        relay: None,
         origin: Origin { file: 0, id_span: 0..0 },
     }
 }

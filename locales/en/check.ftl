@@ -280,3 +280,13 @@ check-speech-provider-hint = the providers are the [tts.NAME] sections of loaxa.
 check-speech-speed = speed must be from 0.5 to 2.0
 check-speech-speed-hint = 1.0 is the voice's normal speed; 0.9 is a little slower
 check-speak-label = the speech would read this wrongly
+check-relay-source = there is no source `{ $source }`
+check-relay-source-hint = name a [sources.NAME] section of loaxa.toml (url = "…"), or give the stream's http(s):// address
+check-relay-until-hint = until is the station time the window ends, for example until = "06:30"
+check-relay-duration = `{ $given }` is not a window's length
+check-relay-duration-hint = write it as 30m, 1h or 1h30m (at most a day)
+check-relay-both = a relay window ends at `until` or after `duration`, not both
+check-relay-both-hint = keep one: until = "06:30" or duration = "30m"
+check-relay-no-end = a relay needs its window's end
+check-relay-until-rule = until needs a daily time (at = "…"): with this rule the window has no start of day
+check-relay-until-rule-hint = give the window's length instead: duration = "30m"

@@ -62,3 +62,5 @@ tts-unknown-key = [tts] has no key `{ $key }`
 tts-no-provider = [tts] provider = "{ $name }" names no provider (known: { $known })
 tts-provider-bad = [tts.{ $name }]: { $why }
 tts-provider-needs = [tts.{ $name }] (kind = "{ $kind }") needs `{ $key }`
+config-source-url = [sources.{ $name }] url must be an http:// or https:// stream address
+config-source-url-hint = for example url = "https://stream.example.vn/vov1.mp3" (Icecast, SHOUTcast or an HLS .m3u8)

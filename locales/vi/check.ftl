@@ -277,3 +277,13 @@ check-speech-provider-hint = các bộ đọc là các mục [tts.TÊN] trong lo
 check-speech-speed = speed phải từ 0.5 đến 2.0
 check-speech-speed-hint = 1.0 là tốc độ thường của giọng đọc; 0.9 là chậm hơn một chút
 check-speak-label = giọng đọc sẽ đọc sai chỗ này
+check-relay-source = không có nguồn `{ $source }`
+check-relay-source-hint = ghi tên một mục [sources.TÊN] trong loaxa.toml (url = "…"), hoặc địa chỉ http(s):// của luồng
+check-relay-until-hint = until là giờ (theo giờ của đài) kết thúc khung tiếp sóng, ví dụ until = "06:30"
+check-relay-duration = `{ $given }` không phải là độ dài một khung giờ
+check-relay-duration-hint = viết dạng 30m, 1h hoặc 1h30m (tối đa một ngày)
+check-relay-both = khung tiếp sóng kết thúc lúc `until` hoặc sau `duration`, không dùng cả hai
+check-relay-both-hint = giữ một trong hai: until = "06:30" hoặc duration = "30m"
+check-relay-no-end = tiếp sóng cần giờ kết thúc của khung
+check-relay-until-rule = until cần giờ phát hằng ngày (at = "…"): với quy tắc này khung không có giờ bắt đầu trong ngày
+check-relay-until-rule-hint = ghi độ dài khung thay thế: duration = "30m"

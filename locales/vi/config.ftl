@@ -59,3 +59,5 @@ tts-unknown-key = [tts] không có khoá `{ $key }`
 tts-no-provider = [tts] provider = "{ $name }" không trỏ tới bộ đọc nào (đang có: { $known })
 tts-provider-bad = [tts.{ $name }]: { $why }
 tts-provider-needs = [tts.{ $name }] (kind = "{ $kind }") cần khoá `{ $key }`
+config-source-url = [sources.{ $name }] url phải là địa chỉ luồng http:// hoặc https://
+config-source-url-hint = ví dụ url = "https://stream.example.vn/vov1.mp3" (Icecast, SHOUTcast hoặc HLS .m3u8)

@@ -392,9 +392,17 @@ async fn now(
         Some(Ok(part)) => Some(part),
         Some(Err(why)) => return Answer::error(t!("tts-render-failed", id = id, why = why)),
     };
+    let relay = air.then(|| super::scheduler::relay_feed(shared, &b, at)).flatten();
     let built = tokio::task::spawn_blocking(move || {
         let o = Occurrence { at, broadcast: &b };
-        let p = crate::playout::Programme::for_occurrence(&o, &audio, &media, &mut Default::default(), speech.as_ref());
+        let p = crate::playout::Programme::for_occurrence(
+            &o,
+            &audio,
+            &media,
+            &mut Default::default(),
+            speech.as_ref(),
+            relay,
+        );
         (p, b)
     })
     .await;

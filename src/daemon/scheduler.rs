@@ -137,7 +137,14 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         let mut to_build = Vec::new();
         let mut late = Vec::new();
         for o in &occ {
-            let stale = o.at < now - grace;
+            // A relay is state, not an event: inside its window it airs for what is left of it,
+            // after a restart or a clock step too.
+            let in_window = o
+                .broadcast
+                .relay
+                .as_ref()
+                .is_some_and(|r| now < o.at + chrono::Duration::from_std(r.window(o.at, tz)).unwrap_or_default());
+            let stale = o.at < now - grace && !in_window;
             let gap = || {
                 jumps
                     .iter()
@@ -308,6 +315,24 @@ fn before_first_start(shared: &Shared, boot: DateTime<Utc>, grace: chrono::Durat
     }
 }
 
+/// A relay broadcast's connection, opened now (a few seconds before its window, so the stream
+/// is buffered when it opens): until the window's end counted from `at`.
+pub fn relay_feed(
+    shared: &Shared,
+    b: &crate::schedule::Broadcast,
+    at: DateTime<Utc>,
+) -> Option<crate::playout::relay::RelayFeed> {
+    let r = b.relay.as_ref()?;
+    let end = at + chrono::Duration::from_std(r.window(at, shared.config.station.timezone)).unwrap_or_default();
+    let spec = crate::playout::relay::RelaySpec {
+        name: r.source.clone(),
+        url: r.url.clone(),
+        fallback: r.fallback.as_ref().map(|f| shared.config.station.media.join(f)),
+        fade: r.fade,
+    };
+    Some(crate::playout::relay::RelayFeed::connect(spec, end))
+}
+
 async fn build_programmes(
     shared: &Arc<Shared>,
     occurrences: Vec<Occurrence<'_>>,
@@ -332,14 +357,15 @@ async fn build_programmes(
                 Some(Err(reason))
             }
         };
-        owned.push((o.broadcast.clone(), o.at, speech));
+        let relay = relay_feed(shared, o.broadcast, o.at);
+        owned.push((o.broadcast.clone(), o.at, speech, relay));
     }
     let audio = shared.config.audio.clone();
     let media = shared.config.station.media.clone();
     tokio::task::spawn_blocking(move || {
         let programmes = owned
             .iter()
-            .map(|(b, at, speech)| {
+            .map(|(b, at, speech, relay)| {
                 let o = Occurrence { at: *at, broadcast: b };
                 let mut p = Programme::for_occurrence(
                     &o,
@@ -347,6 +373,7 @@ async fn build_programmes(
                     &media,
                     &mut prints,
                     speech.as_ref().and_then(|s| s.as_ref().ok()),
+                    relay.clone(),
                 );
                 if let Some(Err(why)) = speech {
                     p.record["speech_error"] = json!(why);

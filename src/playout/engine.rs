@@ -785,6 +785,7 @@ impl Line {
                     Box::new(Zero::new_samples(silence_format.0, silence_format.1, samples))
                 }
                 (Segment::Live { feed, .. }, _) => Box::new(feed.source()),
+                (Segment::Relay(feed), _) => Box::new(feed.source()),
                 (Segment::Audio(_) | Segment::Speech(_), None) => continue,
             };
             player.append(source);
@@ -900,6 +901,10 @@ fn prepare(p: &Programme) -> Result<Prepared, String> {
             }
             Segment::Silence(d) | Segment::Live { max: d, .. } => {
                 expected += *d;
+                sources.push(None);
+            }
+            Segment::Relay(feed) => {
+                expected += (feed.end - Utc::now()).to_std().unwrap_or_default();
                 sources.push(None);
             }
         }

@@ -6,6 +6,7 @@
 //! - [`device`]: listing and opening sound devices;
 //! - [`fade`]: taking a programme off the line without a click;
 //! - [`live`]: a capture input (microphone, line-in) as a segment;
+//! - [`relay`]: a higher-level station's stream for a window, with fallback;
 //! - [`engine`]: the thread that owns the device and starts programmes on the second.
 
 pub mod decode;
@@ -17,6 +18,7 @@ pub mod output;
 pub mod programme;
 pub mod queue;
 pub mod record;
+pub mod relay;
 
 pub use engine::{Engine, EngineSettings, PlayoutEvent};
 pub use programme::{Programme, Segment};

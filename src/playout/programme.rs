@@ -20,6 +20,8 @@ pub enum Segment {
     Audio(PathBuf),
     /// A rendering of the speech (in the data folder, written by loaxa itself).
     Speech(PathBuf),
+    /// A relayed stream until its window's end.
+    Relay(super::relay::RelayFeed),
     Silence(Duration),
     /// A capture input, live, for at most `max` (`loaxa live`).
     Live {
@@ -64,6 +66,7 @@ impl Programme {
         media: &std::path::Path,
         prints: &mut Fingerprints,
         speech: Option<&SpeechPart>,
+        relay: Option<super::relay::RelayFeed>,
     ) -> Programme {
         let b = o.broadcast;
         let items: Vec<PathBuf> = b.audio.iter().map(|a| media.join(&a.path)).collect();
@@ -71,7 +74,7 @@ impl Programme {
         if let Some(s) = speech {
             record["speech"] = s.record.clone();
         }
-        let segments = segments(
+        let mut segments = segments(
             match &b.chime {
                 crate::schedule::Chime::Station => audio.chime.as_ref().map(|c| media.join(c)),
                 crate::schedule::Chime::Off => None,
@@ -81,8 +84,17 @@ impl Programme {
             &items,
             b.repeat,
             b.gap,
-            audio.closing_chime.as_ref().map(|c| media.join(c)),
+            None,
         );
+        // The relay after what is read and played first, before the closing chime.
+        if let Some(feed) = relay {
+            record["relay"] = serde_json::json!({
+                "source": feed.spec.name,
+                "planned_end": crate::history::event::utc_text(feed.end),
+            });
+            segments.push(Segment::Relay(feed));
+        }
+        segments.extend(audio.closing_chime.as_ref().map(|c| Segment::Audio(media.join(c))));
         Programme {
             key: o.key(),
             broadcast_id: b.id.clone(),

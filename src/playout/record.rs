@@ -47,6 +47,18 @@ pub fn history_event(e: &PlayoutEvent, programme: Option<&Programme>) -> Option<
         }
     };
     let p = programme?;
+    let mut extra = extra;
+    // A relay session's end: what it carried (source, fallback and silence seconds, stalls).
+    if matches!(
+        kind,
+        Kind::PlayoutFinished | Kind::PlayoutInterrupted | Kind::PlayoutFailed
+    ) && let Some(feed) = p.segments.iter().find_map(|s| match s {
+        super::Segment::Relay(feed) => Some(feed),
+        _ => None,
+    }) {
+        let stats = serde_json::to_value(feed.stats()).unwrap_or_default();
+        extra["relay"] = merge(p.record.get("relay").cloned().unwrap_or_default(), stats);
+    }
     let mut event = Event::new(kind, merge(p.record.clone(), extra));
     event.occurrence = Some(OccurrenceKey {
         broadcast_id: p.broadcast_id.clone(),

@@ -156,7 +156,50 @@ pub struct Broadcast {
     pub post: Option<Post>,
     /// `speak`: text read aloud before the audio files (issue #16).
     pub speak: Option<Speak>,
+    /// `[broadcast.relay]`: a stream relayed for a window (issue #15).
+    pub relay: Option<Relay>,
     pub origin: Origin,
+}
+
+/// A relay window: which stream, how long, and what plays while it is dead.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Relay {
+    /// The source's name in `[sources]`, or the URL when given directly.
+    pub source: String,
+    pub url: String,
+    pub end: RelayEnd,
+    /// Relative to the media folder.
+    pub fallback: Option<String>,
+    pub fade: Duration,
+}
+
+/// Where a relay window ends.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RelayEnd {
+    /// `duration = "30m"`.
+    After(Duration),
+    /// `until = "06:30"`, station time: the first such time after the start.
+    At(chrono::NaiveTime),
+}
+
+impl Relay {
+    /// The window of an occurrence starting at `at`.
+    pub fn window(&self, at: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> Duration {
+        match self.end {
+            RelayEnd::After(d) => d,
+            RelayEnd::At(t) => {
+                use chrono::TimeZone;
+                let local = at.with_timezone(&tz);
+                let day = local.date_naive();
+                [day, day + chrono::Duration::days(1)]
+                    .into_iter()
+                    .filter_map(|d| tz.from_local_datetime(&d.and_time(t)).earliest())
+                    .find(|end| *end > local)
+                    .and_then(|end| (end.with_timezone(&chrono::Utc) - at).to_std().ok())
+                    .unwrap_or_default()
+            }
+        }
+    }
 }
 
 /// What a broadcast reads aloud, and with which voice.
@@ -192,8 +235,23 @@ impl Broadcast {
     /// between repeats.
     pub fn duration(&self) -> Duration {
         let once: Duration = self.audio.iter().map(|a| a.duration).sum::<Duration>()
-            + self.speak.as_ref().map_or(Duration::ZERO, |s| s.estimate);
+            + self.speak.as_ref().map_or(Duration::ZERO, |s| s.estimate)
+            + self.relay.as_ref().map_or(Duration::ZERO, |r| self.relay_window(r));
         once * self.repeat + self.gap * self.repeat.saturating_sub(1)
+    }
+
+    /// A relay's planned window: its duration, or for `until`, from the first time the rule
+    /// names (a daily rule's first time; other rules give `duration` instead, checked at load).
+    fn relay_window(&self, r: &Relay) -> Duration {
+        match (r.end, &self.rule) {
+            (RelayEnd::After(d), _) => d,
+            (RelayEnd::At(end), Rule::Daily { times, .. }) => times.first().map_or(Duration::ZERO, |start| {
+                let secs = (end - *start).num_seconds();
+                let secs = if secs <= 0 { secs + 86_400 } else { secs };
+                Duration::from_secs(secs as u64)
+            }),
+            (RelayEnd::At(_), _) => Duration::ZERO,
+        }
     }
 
     pub fn on_loudspeaker(&self) -> bool {

@@ -39,7 +39,9 @@ const BROADCAST_KEYS: &[&str] = &[
     "post",
     "speak",
     "speech",
+    "relay",
 ];
+const RELAY_KEYS: &[&str] = &["source", "until", "duration", "fallback", "fade_seconds"];
 const POST_KEYS: &[&str] = &["title", "text", "link", "image"];
 const SPEECH_KEYS: &[&str] = &["provider", "voice", "speed"];
 
@@ -264,11 +266,18 @@ fn parse_broadcast(
     let post_span = post_table.as_ref().map(|(_, span)| span.clone());
     let post = post_table.and_then(|(t, span)| read_post(media, cx, t, span));
     let speak = read_speak(config, cx, &mut f, post.as_ref(), text);
+    let relay_span = f.key_span("relay");
+    let relay = read_relay(config, media, cx, &mut f);
     let channels_span = f.key_span("channels");
     f.finish(cx);
 
     let on_loudspeaker = channels.as_ref().is_some_and(|c| c.iter().any(|c| c == LOUDSPEAKER));
-    if on_loudspeaker && !f_has_audio(&audio) && !t.contains_key("audio") && !t.contains_key("speak") {
+    if on_loudspeaker
+        && !f_has_audio(&audio)
+        && !t.contains_key("audio")
+        && !t.contains_key("speak")
+        && !t.contains_key("relay")
+    {
         cx.error(header.clone(), t!("check-no-audio"))
             .label(t!("check-nothing-to-play"))
             .hint(t!("check-no-audio-hint"));
@@ -296,6 +305,7 @@ fn parse_broadcast(
         channels: channels.clone().unwrap_or_default(),
         post: post.map(|(p, _)| p),
         speak,
+        relay,
         origin: Origin {
             file: cx.file,
             id_span: id.as_ref().map(|i| i.span()).unwrap_or(header),
@@ -303,6 +313,16 @@ fn parse_broadcast(
     };
     if let (Some(post), Some(span)) = (&b.post, &post_span) {
         check_posts(config, cx, &b, post, span.clone());
+    }
+    if let Some(r) = &b.relay
+        && matches!(r.end, super::RelayEnd::At(_))
+        && !matches!(b.rule, Rule::Daily { .. })
+    {
+        cx.error(
+            relay_span.clone().unwrap_or(b.origin.id_span.clone()),
+            t!("check-relay-until-rule"),
+        )
+        .hint(t!("check-relay-until-rule-hint"));
     }
     let dates_inverted = matches!((b.dates.from, b.dates.until), (Some(f), Some(u)) if u < f);
     if !dates_inverted && let Some((_, spans)) = &rule {
@@ -896,6 +916,83 @@ fn read_speak(
         voice,
         speed,
         estimate,
+    })
+}
+
+/// `[broadcast.relay]`: the source (a `[sources]` name or a URL), where the window ends
+/// (`until = "06:30"` or `duration = "30m"`), a fallback file and the fades.
+fn read_relay(config: &Config, media: &mut Library, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<super::Relay> {
+    let (t, span) = f.table(cx, "relay")?;
+    let mut rf = Fields::new(t, span.clone(), "[broadcast.relay]", RELAY_KEYS);
+    let source = rf.required_string(cx, "source", "\"vov1\"");
+    let until = rf.string(cx, "until");
+    let duration = rf.string(cx, "duration");
+    let fallback = rf.string(cx, "fallback");
+    let fade = rf.number(cx, "fade_seconds");
+    rf.finish(cx);
+    let source = source?;
+    let url = match config.sources.get(source.get_ref()) {
+        Some(url) => url.clone(),
+        None if crate::playout::relay::valid_url(source.get_ref()) => source.get_ref().clone(),
+        None => {
+            let known = config.sources.keys().map(String::as_str);
+            let d = cx.error(source.span(), t!("check-relay-source", source = source.get_ref()));
+            match did_you_mean(source.get_ref(), known) {
+                Some(s) => d.hint(t!("check-did-you-mean", word = s)),
+                None => d.hint(t!("check-relay-source-hint")),
+            };
+            return None;
+        }
+    };
+    let end = match (until, duration) {
+        (Some(u), None) => match parse_clock(u.get_ref()) {
+            Ok(t) => super::RelayEnd::At(t),
+            Err(e) => {
+                cx.error(u.span(), e).hint(t!("check-relay-until-hint"));
+                return None;
+            }
+        },
+        (None, Some(d)) => match crate::localtime::parse_span(d.get_ref())
+            .filter(|d| !d.is_zero() && *d <= Duration::from_secs(24 * 3600))
+        {
+            Some(d) => super::RelayEnd::After(d),
+            None => {
+                cx.error(d.span(), t!("check-relay-duration", given = d.get_ref()))
+                    .hint(t!("check-relay-duration-hint"));
+                return None;
+            }
+        },
+        (Some(u), Some(_)) => {
+            cx.error(u.span(), t!("check-relay-both"))
+                .hint(t!("check-relay-both-hint"));
+            return None;
+        }
+        (None, None) => {
+            cx.error(span, t!("check-relay-no-end"))
+                .hint(t!("check-relay-both-hint"));
+            return None;
+        }
+    };
+    if let Some(fb) = &fallback
+        && let Err(e) = media.duration(fb.get_ref())
+    {
+        media_error(media, cx, fb.span(), fb.get_ref(), &e);
+        return None;
+    }
+    let fade = match fade {
+        Some(s) if (0.0..=30.0).contains(s.get_ref()) => Duration::from_secs_f64(*s.get_ref()),
+        Some(s) => {
+            cx.error(s.span(), t!("check-between", key = "fade_seconds", min = 0, max = 30));
+            return None;
+        }
+        None => Duration::from_secs(2),
+    };
+    Some(super::Relay {
+        source: source.into_inner(),
+        url,
+        end,
+        fallback: fallback.map(|f| f.into_inner()),
+        fade,
     })
 }
 

@@ -137,6 +137,7 @@ impl Rng {
 pub mod audio;
 pub mod browser;
 pub mod daemon;
+pub mod icecast;
 pub mod mockapi;
 pub mod paced;
 pub mod pulse;

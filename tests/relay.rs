@@ -1,0 +1,182 @@
+//! Relay (issue #15): a higher-level station's stream on the loudspeaker line for a window,
+//! against a real Icecast server fed by a real ffmpeg with a known tone, heard on the paced
+//! device: the stream's frequency and level, the window's edges, nothing past its end, the
+//! fallback when the source dies or goes silent, and the return to the source.
+
+mod common;
+
+use std::process::Child;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use common::audio::tone;
+use common::daemon::*;
+use common::icecast::Icecast;
+use common::paced::{Heard, PacedDevice, RATE};
+
+const SOURCE_HZ: f32 = 440.0;
+const FALLBACK_HZ: f32 = 660.0;
+
+/// A station relaying `vov1` (the Icecast mount) in a window starting `lead` seconds from now,
+/// for `window` (`"20s"`), with a 660 Hz fallback.
+fn station(ice: &Icecast, lead: i64, window: &str) -> (Station, DateTime<Utc>) {
+    let start = Utc::now() + chrono::Duration::seconds(lead);
+    let local = start
+        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    let text = format!(
+        "[[broadcast]]\nid = \"tiep-song\"\ntitle = \"Tiếp sóng VOV1\"\non = [\"{local}\"]\nchime = false\n\
+         channels = [\"loudspeaker\"]\n[broadcast.relay]\nsource = \"vov1\"\nduration = \"{window}\"\n\
+         fallback = \"filler.wav\"\nfade_seconds = 0.2\n"
+    );
+    let st = Station::new("http://127.0.0.1:9/hook", &text);
+    tone(&st.path().join("media/filler.wav"), FALLBACK_HZ, 4.0, 0.5);
+    let path = st.path().join("loaxa.toml");
+    let config = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!("{config}[sources.vov1]\nurl = \"{}\"\n", ice.url("vov1.mp3")),
+    )
+    .unwrap();
+    let start = start.with_timezone(&Utc);
+    // `on` is to the second.
+    let start = start - chrono::Duration::nanoseconds(i64::from(start.timestamp_subsec_nanos()));
+    (st, start)
+}
+
+/// What was heard, 100 ms at a time: "source", "fallback" or "quiet".
+fn labels(heard: &Heard) -> Vec<&'static str> {
+    let window = (RATE / 10) as usize;
+    (0..heard.left.len() / window)
+        .map(|i| {
+            let from = i * window;
+            let w = &heard.left[from..from + window];
+            let rms = (w.iter().map(|x| x * x).sum::<f32>() / window as f32).sqrt();
+            let f = heard.freq(from, window);
+            if rms < 0.05 {
+                "quiet"
+            } else if (f - SOURCE_HZ).abs() < 30.0 {
+                "source"
+            } else if (f - FALLBACK_HZ).abs() < 40.0 {
+                "fallback"
+            } else {
+                "other"
+            }
+        })
+        .collect()
+}
+
+/// The time (from `heard`'s start) of the first window labelled `what` at or after `from`.
+fn first(labels: &[&str], what: &str, from: usize) -> Option<usize> {
+    labels.iter().skip(from).position(|l| *l == what).map(|i| i + from)
+}
+
+fn at_window(heard: &Heard, t: DateTime<Utc>) -> usize {
+    heard.frame_at(t) / (RATE / 10) as usize
+}
+
+fn run(st: &Station, paced: &PacedDevice) -> Child {
+    st.command().env("ALSA_CONFIG_PATH", paced.config()).spawn().unwrap()
+}
+
+/// An MP3 stream relayed for its window: heard from the window's start to its end (±1 s), at
+/// the stream's frequency and level, and nothing after; the record says what it carried.
+#[test]
+fn an_icecast_stream_is_relayed_for_its_window() {
+    let ice = Icecast::start();
+    let mut feeder = ice.feed("vov1.mp3", SOURCE_HZ as u32);
+    let (st, start) = station(&ice, 12, "8s");
+    let paced = PacedDevice::start();
+    let mut daemon = run(&st, &paced);
+    let done = st.wait_for("playout_finished", Some("tiep-song"), 40);
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(sigterm(&mut daemon).success());
+    let _ = feeder.kill();
+    let heard = paced.finish();
+    let l = labels(&heard);
+    let end = start + chrono::Duration::seconds(8);
+    let s = at_window(&heard, start);
+    let e = at_window(&heard, end);
+    let on = first(&l, "source", 0).expect("the stream was heard");
+    assert!(
+        on.abs_diff(s) <= 10,
+        "heard from {on} (window starts at {s}, 100 ms units)"
+    );
+    let last = l.iter().rposition(|x| *x == "source").unwrap();
+    assert!(last.abs_diff(e) <= 10, "heard until {last} (window ends at {e})");
+    assert!(
+        l[e + 10..].iter().all(|x| *x == "quiet"),
+        "something past the window's end"
+    );
+    let source = l[s..e].iter().filter(|x| **x == "source").count();
+    assert!(source >= 70, "only {source} of 80 windows were the stream: {l:?}");
+    // Its level: the stream's tone is 0.5 peak in mono, which ffmpeg's mono-to-stereo spreads at
+    // −3 dB to each channel: 0.354 peak, 0.25 RMS (−12 dBFS).
+    let from = heard.frame_at(start + chrono::Duration::seconds(2));
+    let w = &heard.left[from..from + RATE as usize];
+    let rms = (w.iter().map(|x| x * x).sum::<f32>() / w.len() as f32).sqrt();
+    assert!((20.0 * (rms / 0.25).log10()).abs() < 1.5, "level {rms}");
+    let d: serde_json::Value = serde_json::from_str(&done.details).unwrap();
+    let r = &d["relay"];
+    assert_eq!(r["source"], "vov1", "{d}");
+    assert_eq!(r["decode"], "ffmpeg (mp3)");
+    assert!((7.0..=8.5).contains(&r["source_s"].as_f64().unwrap()), "{r}");
+    assert!(r["fallback_s"].as_f64().unwrap() < 1.0, "{r}");
+}
+
+/// The source dies mid-window: the fallback within 5 s of its last audio, and the stream back
+/// within 10 s of its return.
+#[test]
+fn a_dead_source_falls_back_and_comes_back() {
+    let ice = Icecast::start();
+    let mut feeder = ice.feed("vov1.mp3", SOURCE_HZ as u32);
+    let (st, start) = station(&ice, 10, "40s");
+    let paced = PacedDevice::start();
+    let mut daemon = run(&st, &paced);
+    st.wait_for("playout_started", Some("tiep-song"), 30);
+    std::thread::sleep(Duration::from_secs(6));
+    let killed = Utc::now();
+    let _ = feeder.kill();
+    let _ = feeder.wait();
+    std::thread::sleep(Duration::from_secs(12));
+    let returned = Utc::now();
+    let mut feeder = ice.feed("vov1.mp3", SOURCE_HZ as u32);
+    st.wait_for("playout_finished", Some("tiep-song"), 60);
+    assert!(sigterm(&mut daemon).success());
+    let _ = feeder.kill();
+    let heard = paced.finish();
+    let l = labels(&heard);
+    let k = at_window(&heard, killed);
+    let fallback = first(&l, "fallback", k).expect("the fallback was heard");
+    let silent_gap = (fallback - k) as f64 / 10.0;
+    eprintln!("source killed → fallback heard: {silent_gap:.1} s");
+    assert!(silent_gap <= 5.0 + 1.5, "fallback {silent_gap} s after the source died");
+    let r = at_window(&heard, returned);
+    let back = first(&l, "source", r).expect("the stream came back");
+    let back_s = (back - r) as f64 / 10.0;
+    eprintln!("source back → heard: {back_s:.1} s");
+    assert!(back_s <= 10.0, "back {back_s} s after the source returned");
+    let _ = start;
+}
+
+/// A source that sends digital silence: the fallback after 10 s (±0.5 s).
+#[test]
+fn a_silent_source_falls_back_after_ten_seconds() {
+    let ice = Icecast::start();
+    let mut feeder = ice.feed("vov1.mp3", 0);
+    let (st, start) = station(&ice, 10, "16s");
+    let paced = PacedDevice::start();
+    let mut daemon = run(&st, &paced);
+    st.wait_for("playout_finished", Some("tiep-song"), 60);
+    assert!(sigterm(&mut daemon).success());
+    let _ = feeder.kill();
+    let heard = paced.finish();
+    let l = labels(&heard);
+    let s = at_window(&heard, start);
+    let fallback = first(&l, "fallback", s).expect("the fallback was heard");
+    let after = (fallback - s) as f64 / 10.0;
+    eprintln!("silent source → fallback: {after:.1} s");
+    assert!((9.5..=10.7).contains(&after), "fallback {after} s into a silent window");
+    let _ = Instant::now();
+}
