@@ -92,7 +92,7 @@ fn an_icecast_stream_is_relayed_for_its_window() {
     let done = st.wait_for("playout_finished", Some("tiep-song"), 40);
     std::thread::sleep(Duration::from_secs(2));
     assert!(sigterm(&mut daemon).success());
-    let _ = feeder.kill();
+    feeder.stop();
     let heard = paced.finish();
     let l = labels(&heard);
     let end = start + chrono::Duration::seconds(8);
@@ -137,14 +137,13 @@ fn a_dead_source_falls_back_and_comes_back() {
     st.wait_for("playout_started", Some("tiep-song"), 30);
     std::thread::sleep(Duration::from_secs(6));
     let killed = Utc::now();
-    let _ = feeder.kill();
-    let _ = feeder.wait();
+    feeder.stop();
     std::thread::sleep(Duration::from_secs(12));
     let returned = Utc::now();
     let mut feeder = ice.feed("vov1.mp3", SOURCE_HZ as u32);
     st.wait_for("playout_finished", Some("tiep-song"), 60);
     assert!(sigterm(&mut daemon).success());
-    let _ = feeder.kill();
+    feeder.stop();
     let heard = paced.finish();
     let l = labels(&heard);
     let k = at_window(&heard, killed);
@@ -170,7 +169,7 @@ fn a_silent_source_falls_back_after_ten_seconds() {
     let mut daemon = run(&st, &paced);
     st.wait_for("playout_finished", Some("tiep-song"), 60);
     assert!(sigterm(&mut daemon).success());
-    let _ = feeder.kill();
+    feeder.stop();
     let heard = paced.finish();
     let l = labels(&heard);
     let s = at_window(&heard, start);

@@ -81,7 +81,7 @@ impl Icecast {
 
     /// ffmpeg sending a tone (amplitude 0.5) to `mount` in real time, as MP3 at 128 kbps, or
     /// digital silence when `freq` is 0. Waits until the mount is up.
-    pub fn feed(&self, mount: &str, freq: u32) -> Child {
+    pub fn feed(&self, mount: &str, freq: u32) -> Feeder {
         let input = if freq == 0 {
             "anullsrc=r=44100:cl=stereo".to_string()
         } else {
@@ -111,7 +111,7 @@ impl Icecast {
             assert!(Instant::now() < deadline, "the mount did not come up: {}", self.log());
             std::thread::sleep(Duration::from_millis(100));
         }
-        child
+        Feeder(child)
     }
 
     /// Whether the mount answers with audio.
@@ -125,6 +125,23 @@ impl Icecast {
         let mut buf = [0u8; 64];
         let n = s.read(&mut buf).unwrap_or(0);
         String::from_utf8_lossy(&buf[..n]).contains(" 200 ")
+    }
+}
+
+/// The ffmpeg feeding a mount; stopped when dropped.
+pub struct Feeder(Child);
+
+impl Feeder {
+    /// The source dies (as a studio's encoder does).
+    pub fn stop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Feeder {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 
