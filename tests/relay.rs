@@ -16,10 +16,15 @@ use common::paced::{Heard, PacedDevice, RATE};
 
 const SOURCE_HZ: f32 = 440.0;
 const FALLBACK_HZ: f32 = 660.0;
+const ALARM_HZ: f32 = 880.0;
 
 /// A station relaying `vov1` (the Icecast mount) in a window starting `lead` seconds from now,
 /// for `window` (`"20s"`), with a 660 Hz fallback.
 fn station(ice: &Icecast, lead: i64, window: &str) -> (Station, DateTime<Utc>) {
+    station_with(ice, lead, window, "")
+}
+
+fn station_with(ice: &Icecast, lead: i64, window: &str, more: &str) -> (Station, DateTime<Utc>) {
     let start = Utc::now() + chrono::Duration::seconds(lead);
     let local = start
         .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
@@ -28,7 +33,7 @@ fn station(ice: &Icecast, lead: i64, window: &str) -> (Station, DateTime<Utc>) {
     let text = format!(
         "[[broadcast]]\nid = \"tiep-song\"\ntitle = \"Tiếp sóng VOV1\"\non = [\"{local}\"]\nchime = false\n\
          channels = [\"loudspeaker\"]\n[broadcast.relay]\nsource = \"vov1\"\nduration = \"{window}\"\n\
-         fallback = \"filler.wav\"\nfade_seconds = 0.2\n"
+         fallback = \"filler.wav\"\nfade_seconds = 0.2\n{more}"
     );
     let st = Station::new("http://127.0.0.1:9/hook", &text);
     tone(&st.path().join("media/filler.wav"), FALLBACK_HZ, 4.0, 0.5);
@@ -60,6 +65,8 @@ fn labels(heard: &Heard) -> Vec<&'static str> {
                 "source"
             } else if (f - FALLBACK_HZ).abs() < 40.0 {
                 "fallback"
+            } else if (f - ALARM_HZ).abs() < 50.0 {
+                "alarm"
             } else {
                 "other"
             }
@@ -178,4 +185,80 @@ fn a_silent_source_falls_back_after_ten_seconds() {
     eprintln!("silent source → fallback: {after:.1} s");
     assert!((9.5..=10.7).contains(&after), "fallback {after} s into a silent window");
     let _ = Instant::now();
+}
+
+/// An emergency cuts into the relay at once, and the relay resumes after it, live.
+#[test]
+fn an_emergency_cuts_in_and_the_relay_resumes() {
+    let ice = Icecast::start();
+    let _feeder = ice.feed("vov1.mp3", SOURCE_HZ as u32);
+    let alarm = schedule(
+        "bao-lu",
+        "\"2030-01-01T06:00:00\"",
+        "alarm.wav",
+        "priority = \"emergency\"\n",
+    );
+    let (st, _start) = station_with(&ice, 10, "25s", &alarm);
+    tone(&st.path().join("media/alarm.wav"), ALARM_HZ, 2.0, 0.5);
+    let paced = PacedDevice::start();
+    let mut daemon = run(&st, &paced);
+    st.wait_for("playout_started", Some("tiep-song"), 30);
+    std::thread::sleep(Duration::from_secs(5));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.path().join("loaxa.toml"))
+        .args(["now", "bao-lu", "--no-post"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    st.wait_for("playout_finished", Some("bao-lu"), 20);
+    st.wait_for("playout_finished", Some("tiep-song"), 40);
+    assert!(sigterm(&mut daemon).success());
+    let heard = paced.finish();
+    let mut runs: Vec<&str> = Vec::new();
+    for chunk in labels(&heard).chunk_by(|a, b| a == b) {
+        if chunk.len() >= 3 && chunk[0] != "quiet" && chunk[0] != "other" && runs.last() != Some(&chunk[0]) {
+            runs.push(chunk[0]);
+        }
+    }
+    assert_eq!(runs, ["source", "alarm", "source"], "{runs:?}");
+    let interrupted = st.wait_for("playout_interrupted", Some("tiep-song"), 1);
+    let d: serde_json::Value = serde_json::from_str(&interrupted.details).unwrap();
+    assert_eq!(d["replay"], true, "{d}");
+}
+
+/// The daemon killed inside the window (SIGKILL: no goodbye) and started again: the relay is
+/// back on air within 15 s, for the rest of its window only.
+#[test]
+fn a_daemon_killed_inside_the_window_resumes_the_relay() {
+    let ice = Icecast::start();
+    let _feeder = ice.feed("vov1.mp3", SOURCE_HZ as u32);
+    let (st, start) = station(&ice, 10, "35s");
+    let paced = PacedDevice::start();
+    let mut daemon = run(&st, &paced);
+    st.wait_for("playout_started", Some("tiep-song"), 30);
+    std::thread::sleep(Duration::from_secs(4));
+    let killed = Utc::now();
+    daemon.kill().unwrap();
+    daemon.wait().unwrap();
+    let mut daemon = run(&st, &paced);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while st.events().iter().filter(|e| e.kind == "playout_finished").count() < 1 {
+        assert!(Instant::now() < deadline, "{:?}", st.kinds());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(sigterm(&mut daemon).success());
+    let heard = paced.finish();
+    let l = labels(&heard);
+    let k = at_window(&heard, killed);
+    let back = first(&l, "source", k + 5).expect("the relay came back");
+    let after = (back - k) as f64 / 10.0;
+    eprintln!("killed → relay heard again: {after:.1} s");
+    assert!(after <= 15.0, "back {after} s after the kill");
+    let e = at_window(&heard, start + chrono::Duration::seconds(35));
+    assert!(
+        l[(e + 10).min(l.len())..].iter().all(|x| *x == "quiet"),
+        "something past the window's end"
+    );
 }

@@ -255,6 +255,12 @@ impl Ledger {
         self.handed.insert(id, None, at)
     }
 
+    /// Forgets that an occurrence was handed over, so it is handed again (a relay whose window
+    /// is still open after a restart).
+    pub fn unhand(&mut self, id: &str, at: DateTime<Utc>) {
+        self.handed.remove(id, None, at);
+    }
+
     /// True the first time an occurrence's post to `channel` is dealt with.
     pub fn post(&mut self, id: &str, channel: &str, at: DateTime<Utc>) -> bool {
         self.posted.insert(id, Some(channel), at)
@@ -518,12 +524,30 @@ async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> Seeded
             open.retain(|(k, _)| *k != key);
         }
     }
+    let set = shared.set();
+    let now = Utc::now();
     for (key, started) in open {
         tracing::warn!(key, "{}", t!("sched-was-on-air"));
+        // A relay whose window is still open goes on: it is handed over again, and airs for
+        // what is left of its window.
+        let resume = match (
+            started.broadcast_id.as_deref().and_then(|id| set.get(id)),
+            key_time(&key),
+        ) {
+            (Some(b), Some(at)) => b
+                .relay
+                .as_ref()
+                .is_some_and(|r| now < at + chrono::Duration::from_std(r.window(at, tz)).unwrap_or_default()),
+            _ => false,
+        };
+        if let (true, Some(id), Some(at)) = (resume, started.broadcast_id.as_deref(), key_time(&key)) {
+            ledger.unhand(id, at);
+        }
         let mut details = started.details_json();
         if let serde_json::Value::Object(m) = &mut details {
             m.insert("reason".into(), json!(t!("sched-stopped-during-playback")));
             m.insert("by".into(), json!("restart"));
+            m.insert("replay".into(), json!(resume));
         }
         let mut e = Event::new(Kind::PlayoutInterrupted, details);
         e.occurrence = key_time(&key).map(|t| OccurrenceKey {

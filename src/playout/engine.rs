@@ -566,7 +566,13 @@ impl Line {
         let Some(next) = self.queue.next_due(now + handover()) else {
             return;
         };
-        if !interrupts(on_air.programme.priority, next.priority) {
+        let relay = on_air.programme.segments.iter().any(|s| matches!(s, Segment::Relay(_)));
+        let cuts = if relay {
+            super::queue::interrupts_relay(on_air.programme.priority, next.priority)
+        } else {
+            interrupts(on_air.programme.priority, next.priority)
+        };
+        if !cuts {
             return;
         }
         if !self.prepared.contains_key(&next.key) || self.output.is_none() {
@@ -576,7 +582,8 @@ impl Line {
         let by = next.key.clone();
         let Some(on_air) = self.on_air.take() else { return };
         let (programme, fade) = on_air.release();
-        let replay = self.settings.after_interrupt == AfterInterrupt::Replay;
+        // A relay always resumes (live, for what is left of its window).
+        let replay = relay || self.settings.after_interrupt == AfterInterrupt::Replay;
         tracing::warn!(key = programme.key, by, replay, "{}", t!("log-emergency"));
         self.emit(PlayoutEvent::Interrupted {
             key: programme.key.clone(),

@@ -124,6 +124,13 @@ pub fn interrupts(on_air: Priority, arriving: Priority) -> bool {
     arriving == Priority::Emergency && on_air != Priority::Emergency
 }
 
+/// The same for a relay on air: a relayed programme is the higher station's, running for a long
+/// window, so a priority bulletin of the commune does not wait for its end either; it cuts in,
+/// and the relay resumes after it, live (what was missed is not replayed).
+pub fn interrupts_relay(on_air: Priority, arriving: Priority) -> bool {
+    arriving >= Priority::Priority && arriving > on_air
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +204,15 @@ mod tests {
         assert!(interrupts(Priority::Priority, Priority::Emergency));
         assert!(!interrupts(Priority::Emergency, Priority::Emergency));
         assert!(!interrupts(Priority::Normal, Priority::Priority));
+    }
+
+    #[test]
+    fn priority_bulletins_also_cut_into_a_relay() {
+        assert!(interrupts_relay(Priority::Normal, Priority::Priority));
+        assert!(interrupts_relay(Priority::Normal, Priority::Emergency));
+        assert!(interrupts_relay(Priority::Priority, Priority::Emergency));
+        assert!(!interrupts_relay(Priority::Normal, Priority::Normal));
+        assert!(!interrupts_relay(Priority::Priority, Priority::Priority));
+        assert!(!interrupts_relay(Priority::Emergency, Priority::Emergency));
     }
 }
