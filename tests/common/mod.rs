@@ -33,6 +33,9 @@ secret_env = "LOAXA_TEST_ZALO_APP_SECRET"
 
 [channels.web]
 kind = "board"
+
+[sources.vov1]
+url = "https://stream.example.vn/vov1.mp3"
 "#;
 
 /// The shipped `loaxa.toml` set to `language`, its schedules and media named by absolute
