@@ -262,3 +262,43 @@ fn a_daemon_killed_inside_the_window_resumes_the_relay() {
         "something past the window's end"
     );
 }
+
+/// AAC over Icecast, and HLS (AAC segments behind a live playlist): the same relay, the same
+/// tone heard.
+#[test]
+fn aac_and_hls_streams_are_relayed_too() {
+    let ice = Icecast::start();
+    let _aac = ice.feed_aac("vov1.aac", SOURCE_HZ as u32);
+    let hls = common::icecast::Hls::start(SOURCE_HZ as u32);
+    for (name, url) in [("aac", ice.url("vov1.aac")), ("hls", hls.url())] {
+        let (st, start) = station(&ice, 12, "8s");
+        let path = st.path().join("loaxa.toml");
+        let config = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace(&ice.url("vov1.mp3"), &url);
+        std::fs::write(&path, config).unwrap();
+        let paced = PacedDevice::start();
+        let mut daemon = run(&st, &paced);
+        let done = st.wait_for("playout_finished", Some("tiep-song"), 40);
+        assert!(sigterm(&mut daemon).success());
+        let heard = paced.finish();
+        let l = labels(&heard);
+        let s = at_window(&heard, start);
+        let e = at_window(&heard, start + chrono::Duration::seconds(8));
+        let source = l[s.min(l.len())..e.min(l.len())]
+            .iter()
+            .filter(|x| **x == "source")
+            .count();
+        let d: serde_json::Value = serde_json::from_str(&done.details).unwrap();
+        eprintln!("{name}: {source} of 80 windows the stream; {}", d["relay"]);
+        assert!(
+            source >= 60,
+            "{name}: only {source} of 80 windows were the stream: {}",
+            d["relay"]
+        );
+        assert!(
+            l[(e + 10).min(l.len())..].iter().all(|x| *x == "quiet"),
+            "{name}: something past the window's end"
+        );
+    }
+}

@@ -82,6 +82,32 @@ impl Icecast {
     /// ffmpeg sending a tone (amplitude 0.5) to `mount` in real time, as MP3 at 128 kbps, or
     /// digital silence when `freq` is 0. Waits until the mount is up.
     pub fn feed(&self, mount: &str, freq: u32) -> Feeder {
+        self.feed_as(
+            mount,
+            freq,
+            &[
+                "-c:a",
+                "libmp3lame",
+                "-b:a",
+                "128k",
+                "-content_type",
+                "audio/mpeg",
+                "-f",
+                "mp3",
+            ],
+        )
+    }
+
+    /// The same as AAC-LC in ADTS (what an AAC Icecast mount carries).
+    pub fn feed_aac(&self, mount: &str, freq: u32) -> Feeder {
+        self.feed_as(
+            mount,
+            freq,
+            &["-c:a", "aac", "-b:a", "96k", "-content_type", "audio/aac", "-f", "adts"],
+        )
+    }
+
+    fn feed_as(&self, mount: &str, freq: u32, codec: &[&str]) -> Feeder {
         let input = if freq == 0 {
             "anullsrc=r=44100:cl=stereo".to_string()
         } else {
@@ -99,8 +125,8 @@ impl Icecast {
                 "-i",
                 &input,
             ])
-            .args(["-af", "volume=4", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k"])
-            .args(["-content_type", "audio/mpeg", "-f", "mp3"])
+            .args(["-af", "volume=4", "-ac", "2"])
+            .args(codec)
             .arg(format!("icecast://source:hackme@127.0.0.1:{}/{mount}", self.port))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -155,5 +181,120 @@ impl Drop for Icecast {
             let _ = Command::new("kill").arg(p.trim()).status();
         }
         let _ = Path::new(&pid);
+    }
+}
+
+/// HLS made by ffmpeg (AAC segments of 2 s, a live playlist) and served by a small HTTP
+/// server of the test's own on a free loopback port.
+pub struct Hls {
+    pub dir: tempfile::TempDir,
+    pub port: u16,
+    _feeder: Feeder,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Hls {
+    pub fn start(freq: u32) -> Hls {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let child = Command::new("ffmpeg")
+            .args(["-nostdin", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi"])
+            .arg("-i")
+            .arg(format!("sine=frequency={freq}:sample_rate=44100"))
+            .args(["-af", "volume=4", "-ac", "2", "-c:a", "aac", "-b:a", "96k"])
+            .args([
+                "-f",
+                "hls",
+                "-hls_time",
+                "2",
+                "-hls_list_size",
+                "6",
+                "-hls_flags",
+                "delete_segments",
+            ])
+            .arg(dir.path().join("live.m3u8"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start ffmpeg");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        listener.set_nonblocking(true).expect("nonblocking");
+        let root = dir.path().to_path_buf();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = stop.clone();
+        std::thread::spawn(move || {
+            while !stopping.load(std::sync::atomic::Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((s, _)) => {
+                        let root = root.clone();
+                        std::thread::spawn(move || serve(s, &root));
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+        });
+        let hls = Hls {
+            dir,
+            port,
+            _feeder: Feeder(child),
+            stop,
+        };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !hls.dir.path().join("live.m3u8").exists() {
+            assert!(Instant::now() < deadline, "ffmpeg made no playlist");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        hls
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/live.m3u8", self.port)
+    }
+}
+
+impl Drop for Hls {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// One request for a file of `root` (GET, no keep-alive).
+fn serve(mut s: std::net::TcpStream, root: &Path) {
+    use std::io::{BufRead, BufReader, Write};
+    let _ = s.set_nonblocking(false);
+    let mut line = String::new();
+    let Ok(clone) = s.try_clone() else { return };
+    let mut reader = BufReader::new(clone);
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+            break;
+        }
+    }
+    let name = line.split_whitespace().nth(1).unwrap_or("/").trim_start_matches('/');
+    let name = name.split('?').next().unwrap_or("");
+    match (!name.contains("..")).then(|| std::fs::read(root.join(name))) {
+        Some(Ok(body)) => {
+            let kind = if name.ends_with(".m3u8") {
+                "application/vnd.apple.mpegurl"
+            } else {
+                "video/mp2t"
+            };
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(&body);
+        }
+        _ => {
+            let _ = write!(
+                s,
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
     }
 }
