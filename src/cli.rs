@@ -475,6 +475,10 @@ pub struct CheckArgs {
     /// Plan overlaps from this date instead of today (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
+
+    /// Also ask every relay source what it sends now (format, codec, bitrate), with ffprobe.
+    #[arg(long)]
+    pub online: bool,
 }
 
 #[derive(Debug, Args)]

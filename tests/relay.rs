@@ -93,7 +93,22 @@ fn run(st: &Station, paced: &PacedDevice) -> Child {
 fn an_icecast_stream_is_relayed_for_its_window() {
     let ice = Icecast::start();
     let mut feeder = ice.feed("vov1.mp3", SOURCE_HZ as u32);
-    let (st, start) = station(&ice, 12, "8s");
+    let (st, start) = station(&ice, 15, "8s");
+    // `check --online` asks the source what it sends.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.path().join("loaxa.toml"))
+        .args(["check", "--online"])
+        .env("LOAXA_LANG", "en")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        said.contains("source vov1: mp3 / mp3"),
+        "{said}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(said.contains("44100 Hz, 2 ch, 128 kb/s"), "{said}");
     let paced = PacedDevice::start();
     let mut daemon = run(&st, &paced);
     let done = st.wait_for("playout_finished", Some("tiep-song"), 40);

@@ -205,3 +205,5 @@ cli-check-spoken-missing = { $count } of { $total } spoken { $total ->
     [one] bulletin is
    *[other] bulletins are
 } not rendered yet ({ $ids }): the daemon renders them when it loads the schedules; `loaxa speak ID` renders one and plays it now
+cli-check-source-ok = source { $name }: { $what }
+cli-check-source-down = source { $name } does not answer now: { $why } (the relay plays its fallback while it is down)

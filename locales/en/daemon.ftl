@@ -296,3 +296,4 @@ relay-ended = the source ended the stream
 log-relay-lost = the relay's source was lost: connecting again
 log-relay-fallback = the relay's source is stalled or silent: the fallback plays
 log-relay-back = the relay's source has signal again: back on air
+relay-probe-timeout = no answer within { $seconds } s

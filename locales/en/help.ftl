@@ -177,3 +177,4 @@ help-speak-arg-voice = The voice (espeak-ng: vi, vi-vn-x-central, vi-vn-x-south)
 help-speak-arg-speed = The speed, 0.5 to 2.0 (1.0 is normal).
 help-speak-arg-out = Write the audio to this file instead of playing it.
 help-speak-arg-device = Output device for playing (see `loaxa devices`); default: [audio] device.
+help-check-arg-online = Also ask every relay source what it sends now (format, codec, bitrate), with ffprobe.

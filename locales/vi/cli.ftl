@@ -177,3 +177,5 @@ cli-speak-written = đã ghi vào { $path }
 cli-speak-parts = bản đọc này gồm { $n } tệp WAV, không ghép thành một tệp được: hãy phát thử (bỏ --out)
 cli-check-spoken-ready = { $count } bản tin có phần đọc, đã tạo sẵn âm thanh cả
 cli-check-spoken-missing = { $count } trên { $total } bản tin có phần đọc chưa được tạo âm thanh ({ $ids }): trình chạy nền sẽ tạo khi nạp lịch; `loaxa speak MÃ` tạo và phát thử ngay một bản
+cli-check-source-ok = nguồn { $name }: { $what }
+cli-check-source-down = nguồn { $name } hiện không trả lời: { $why } (khi nguồn mất, tiếp sóng phát nội dung dự phòng)

@@ -263,3 +263,4 @@ relay-ended = nguồn đã ngừng phát luồng
 log-relay-lost = mất nguồn tiếp sóng: đang kết nối lại
 log-relay-fallback = nguồn tiếp sóng bị treo hoặc im lặng: phát nội dung dự phòng
 log-relay-back = nguồn tiếp sóng có tín hiệu trở lại: phát lại nguồn
+relay-probe-timeout = không trả lời trong { $seconds } giây

@@ -177,3 +177,4 @@ help-speak-arg-voice = Giọng đọc (espeak-ng: vi, vi-vn-x-central, vi-vn-x-s
 help-speak-arg-speed = Tốc độ, từ 0.5 đến 2.0 (1.0 là bình thường).
 help-speak-arg-out = Ghi âm thanh ra tệp này thay vì phát.
 help-speak-arg-device = Thiết bị phát (xem `loaxa devices`); mặc định: [audio] device.
+help-check-arg-online = Hỏi thêm mỗi nguồn tiếp sóng xem hiện đang phát gì (định dạng, codec, bitrate), bằng ffprobe.

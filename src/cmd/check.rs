@@ -92,6 +92,25 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
             );
         }
     }
+    if args.online {
+        let mut urls: Vec<(String, String)> = config.sources.iter().map(|(n, u)| (n.clone(), u.clone())).collect();
+        for b in &loaded.set.broadcasts {
+            if let Some(r) = &b.relay
+                && !urls.iter().any(|(_, u)| *u == r.url)
+            {
+                urls.push((r.source.clone(), r.url.clone()));
+            }
+        }
+        for (name, url) in urls {
+            match crate::playout::relay::probe(&url) {
+                Ok(what) => println!("{}", t!("cli-check-source-ok", name = name, what = what)),
+                Err(why) => {
+                    channel_warnings += 1;
+                    crate::console::warning(t!("cli-check-source-down", name = name, why = why));
+                }
+            }
+        }
+    }
     let summary = t!(
         "cli-check-summary",
         files = loaded.set.files.len(),

@@ -322,6 +322,64 @@ pub fn input_format(url: &str) -> Option<&'static str> {
     }
 }
 
+/// What a source sends, asked of it now with Debian's ffprobe (`loaxa check --online`): its
+/// format, codec, rate, channels and bitrate, in one line; or why it does not answer.
+pub fn probe(url: &str) -> Result<String, String> {
+    let mut cmd = Command::new("ffprobe");
+    cmd.args(["-v", "error", "-rw_timeout", "8000000"]);
+    if let Some(f) = input_format(url) {
+        cmd.args(["-f", f]);
+    }
+    let mut child = cmd
+        .args([
+            "-show_entries",
+            "stream=codec_name,profile,sample_rate,channels,bit_rate:format=format_name,bit_rate",
+        ])
+        .args(["-of", "json", url])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| t!("relay-no-ffmpeg", why = e))?;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(t!("relay-probe-timeout", seconds = 15));
+            }
+        }
+    }
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        return Err(err.lines().last().unwrap_or("").trim().to_string());
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    let s = &v["streams"][0];
+    let text = |x: &serde_json::Value| {
+        x.as_str()
+            .map(str::to_string)
+            .or_else(|| x.as_i64().map(|n| n.to_string()))
+    };
+    let kbps = text(&s["bit_rate"])
+        .or_else(|| text(&v["format"]["bit_rate"]))
+        .and_then(|b| b.parse::<u64>().ok())
+        .map(|b| format!(", {} kb/s", b / 1000))
+        .unwrap_or_default();
+    Ok(format!(
+        "{} / {}{}, {} Hz, {} ch{kbps}",
+        text(&v["format"]["format_name"]).unwrap_or_default(),
+        text(&s["codec_name"]).unwrap_or_default(),
+        text(&s["profile"]).map(|p| format!(" ({p})")).unwrap_or_default(),
+        text(&s["sample_rate"]).unwrap_or_default(),
+        text(&s["channels"]).unwrap_or_default(),
+    ))
+}
+
 fn kill(pid: u32) {
     // SAFETY: a signal to the ffmpeg this thread's connector started.
     unsafe { libc::kill(pid as i32, libc::SIGTERM) };
