@@ -126,6 +126,7 @@ fn snapshot() -> Snapshot {
         daemon_errors: vec![(at(8, 10), "wall clock jumped by 14.0 s".into())],
         schedule_loaded_at: now - Duration::hours(3),
         control: false,
+        relay: None,
         schedule_files: vec![("schedules/mot-cua.toml".into(), "ab".repeat(32))],
         broadcasts: 7,
         rejected: None,

@@ -145,6 +145,39 @@ fn an_icecast_stream_is_relayed_for_its_window() {
     assert_eq!(r["decode"], "ffmpeg (mp3)");
     assert!((7.0..=8.5).contains(&r["source_s"].as_f64().unwrap()), "{r}");
     assert!(r["fallback_s"].as_f64().unwrap() < 1.0, "{r}");
+    // The report's relay section.
+    let today = start
+        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+        .format("%Y-%m-%d")
+        .to_string();
+    let out = st.path().join("report.html");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.path().join("loaxa.toml"))
+        .args([
+            "report",
+            "--from",
+            &today,
+            "--to",
+            &today,
+            "--out",
+            out.to_str().unwrap(),
+            "--lang",
+            "en",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = scraper::Html::parse_document(&std::fs::read_to_string(&out).unwrap());
+    let cell = |col: &str| {
+        let sel = scraper::Selector::parse(&format!("#relay td[data-col={col}]")).unwrap();
+        page.select(&sel)
+            .next()
+            .map(|c| c.text().collect::<String>())
+            .unwrap_or_default()
+    };
+    assert_eq!(cell("source_h"), "0.00", "8 s is 0.00 h");
+    assert!(cell("availability").starts_with("100"), "{}", cell("availability"));
 }
 
 /// The source dies mid-window: the fallback within 5 s of its last audio, and the stream back
@@ -157,7 +190,16 @@ fn a_dead_source_falls_back_and_comes_back() {
     let paced = PacedDevice::start();
     let mut daemon = run(&st, &paced);
     st.wait_for("playout_started", Some("tiep-song"), 30);
-    std::thread::sleep(Duration::from_secs(6));
+    std::thread::sleep(Duration::from_secs(3));
+    // The dashboard shows the relay on air: its source, level and what it carried.
+    let page = scraper::Html::parse_document(&st.get("/"));
+    let sel = scraper::Selector::parse("#relay").unwrap();
+    let relay = page.select(&sel).next().expect("the relay on the dashboard");
+    assert_eq!(relay.value().attr("data-source"), Some("vov1"));
+    assert_eq!(relay.value().attr("data-fallback"), Some("false"));
+    let level: f64 = relay.value().attr("data-level").unwrap().parse().unwrap();
+    assert!((-14.0..=-10.0).contains(&level), "level {level}");
+    std::thread::sleep(Duration::from_secs(3));
     let killed = Utc::now();
     feeder.stop();
     std::thread::sleep(Duration::from_secs(12));

@@ -102,3 +102,7 @@ panel-logout = Log out
 panel-stale-form = this form is out of date or did not come from this page: nothing was done
 panel-reload = Open the control page again
 dash-control-link = Station control (air now, stop)
+dash-relay-source = relaying { $source }
+dash-relay-fallback = { $source } is stalled or silent: the fallback plays
+dash-relay-level = level { $level } dBFS
+dash-relay-carried = stream { $source }, fallback { $fallback }

@@ -96,3 +96,7 @@ panel-logout = Đăng xuất
 panel-stale-form = biểu mẫu này đã cũ hoặc không đến từ trang này: chưa làm gì cả
 panel-reload = Mở lại trang điều khiển
 dash-control-link = Điều khiển đài (phát ngay, dừng)
+dash-relay-source = đang tiếp sóng { $source }
+dash-relay-fallback = { $source } bị treo hoặc im lặng: đang phát dự phòng
+dash-relay-level = mức { $level } dBFS
+dash-relay-carried = nguồn { $source }, dự phòng { $fallback }

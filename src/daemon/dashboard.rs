@@ -93,6 +93,8 @@ pub struct Snapshot {
     pub now: DateTime<Utc>,
     pub started_at: DateTime<Utc>,
     pub playing: Option<(String, String, DateTime<Utc>)>,
+    /// The relay on air, if the programme on air relays (issue #15).
+    pub relay: Option<crate::playout::relay::RelayNow>,
     pub today: Vec<Line>,
     pub next: Option<(DateTime<Utc>, String, String)>,
     pub outbox_counts: Vec<(State, usize)>,
@@ -202,6 +204,13 @@ pub fn snapshot(s: &Shared) -> Snapshot {
     let (day_start, day_end) = (midnight(today), midnight(today.succ_opt().unwrap_or(today)));
     let set = s.set();
     let playing = s.now_playing.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let relay = playing.as_ref().and_then(|(key, _, _)| {
+        let programmes = s.programmes.lock().unwrap_or_else(|p| p.into_inner());
+        programmes.get(key)?.segments.iter().find_map(|seg| match seg {
+            crate::playout::Segment::Relay(feed) => Some(feed.now()),
+            _ => None,
+        })
+    });
 
     let since = day_start.min(now - chrono::Duration::days(2));
     let (seen, history_error) = match read_history(s, since, day_start..day_end) {
@@ -346,6 +355,7 @@ pub fn snapshot(s: &Shared) -> Snapshot {
         now,
         started_at: s.started_at,
         playing,
+        relay,
         today: today_lines,
         next,
         outbox_counts,
@@ -489,6 +499,18 @@ fn on_air(s: &Snapshot) -> Markup {
                 Some((key, title, since)) => p.onair #now-playing data-key=(key) {
                     span.badge.playing { (t!("dash-stage-playing")) } " " (title)
                     br; span.muted { (t!("dash-since", since = time(*since, tz))) " · " (in_words((s.now - *since).num_seconds().max(0))) }
+                    @if let Some(r) = &s.relay {
+                        br;
+                        span #relay data-source=(r.source) data-fallback=(r.on_fallback) data-level=(format!("{:.1}", r.level_dbfs)) {
+                            @if r.on_fallback {
+                                strong { (t!("dash-relay-fallback", source = r.source.clone())) }
+                            } @else {
+                                (t!("dash-relay-source", source = r.source.clone()))
+                            }
+                            " · " (t!("dash-relay-level", level = format!("{:.1}", r.level_dbfs)))
+                            " · " (t!("dash-relay-carried", source = in_words(r.source_s as i64), fallback = in_words(r.fallback_s as i64)))
+                        }
+                    }
                 },
                 None => p #now-playing.muted data-key="" { (t!("dash-idle")) },
             }

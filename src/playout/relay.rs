@@ -80,6 +80,20 @@ struct Shared {
     fallback_frames: AtomicU64,
     silent_frames: AtomicU64,
     last_error: Mutex<Option<String>>,
+    /// The stream's level over the last 100 ms, in tenths of a dBFS (for the dashboard's meter).
+    level_ddb: std::sync::atomic::AtomicI32,
+    /// The fallback is on air.
+    on_fallback: AtomicBool,
+}
+
+/// What the dashboard shows of a relay on air.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelayNow {
+    pub source: String,
+    pub level_dbfs: f64,
+    pub on_fallback: bool,
+    pub source_s: f64,
+    pub fallback_s: f64,
 }
 
 /// A relay's connection, shared by its programme (and its replays after an emergency): the
@@ -122,6 +136,8 @@ impl RelayFeed {
             fallback_frames: AtomicU64::new(0),
             silent_frames: AtomicU64::new(0),
             last_error: Mutex::new(None),
+            level_ddb: std::sync::atomic::AtomicI32::new(-1000),
+            on_fallback: AtomicBool::new(false),
         });
         let weak = Arc::downgrade(&shared);
         let (url, stop_at) = (spec.url.clone(), end);
@@ -134,6 +150,19 @@ impl RelayFeed {
     /// The source that plays it (built each time its programme starts).
     pub fn source(&self) -> RelaySource {
         RelaySource::new(self.clone())
+    }
+
+    /// The relay as it is now: level, stream or fallback, and what it carried so far.
+    pub fn now(&self) -> RelayNow {
+        let s = &self.shared;
+        let secs = |n: &AtomicU64| n.load(Ordering::Relaxed) as f64 / f64::from(RATE);
+        RelayNow {
+            source: self.spec.name.clone(),
+            level_dbfs: f64::from(s.level_ddb.load(Ordering::Relaxed)) / 10.0,
+            on_fallback: s.on_fallback.load(Ordering::Relaxed),
+            source_s: secs(&s.source_frames),
+            fallback_s: secs(&s.fallback_frames),
+        }
     }
 
     pub fn stats(&self) -> RelayStats {
@@ -478,7 +507,12 @@ impl RelaySource {
             return;
         }
         let rms = (self.block.0 / self.block.1 as f64).sqrt();
-        let silent = rms <= 0.0 || 20.0 * rms.log10() < SILENCE_DBFS;
+        let db = if rms > 0.0 { 20.0 * rms.log10() } else { -100.0 };
+        self.feed
+            .shared
+            .level_ddb
+            .store((db.max(-100.0) * 10.0).round() as i32, Ordering::Relaxed);
+        let silent = db < SILENCE_DBFS;
         self.block = (0.0, 0);
         if silent || frame.is_none() {
             self.silent_for += BLOCK;
@@ -498,6 +532,10 @@ impl RelaySource {
             }
             _ => {}
         }
+        self.feed
+            .shared
+            .on_fallback
+            .store(self.playing == Playing::Fallback, Ordering::Relaxed);
     }
 
     fn next_frame(&mut self) -> Option<[f32; 2]> {

@@ -171,6 +171,27 @@ pub fn render(r: &Report, lang: Lang) -> String {
                         } }
                     }
                 }
+                section #relay {
+                    h2 { (l.relay) }
+                    @if t.relay_by_day.is_empty() {
+                        p.none { (l.no_relay) }
+                    } @else {
+                        table {
+                            thead { tr { th { (l.day) } th { (l.sessions) } th { (l.hours_relayed) } th { (l.hours_fallback) } th { (l.availability) } } }
+                            tbody {
+                                @for (day, d) in &t.relay_by_day {
+                                    tr data-day=(day.to_string()) {
+                                        td { (date_text(*day)) }
+                                        td.n { (d.sessions) }
+                                        td.n data-col="source_h" { (number(d.source_s / 3600.0, 2, lang)) }
+                                        td.n data-col="fallback_h" { (number(d.fallback_s / 3600.0, 2, lang)) }
+                                        td.n data-col="availability" { (number(d.availability(), 1, lang)) " %" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
                 section #spoken {
                     h2 { (l.spoken) " (" (t.spoken.len()) ")" }
                     @if t.spoken.is_empty() {

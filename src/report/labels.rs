@@ -107,6 +107,12 @@ labels! {
     voice,
     duration,
     stood_in,
+    relay,
+    no_relay,
+    sessions,
+    hours_relayed,
+    hours_fallback,
+    availability,
 }
 
 impl Labels {

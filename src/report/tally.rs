@@ -136,6 +136,26 @@ pub struct Spoken {
     pub fallback: Option<String>,
 }
 
+/// One day's relays (issue #15).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct RelayDay {
+    pub sessions: u64,
+    pub source_s: f64,
+    pub fallback_s: f64,
+}
+
+impl RelayDay {
+    /// The share of relay time the stream itself was on air, in percent.
+    pub fn availability(&self) -> f64 {
+        let total = self.source_s + self.fallback_s;
+        if total > 0.0 {
+            100.0 * self.source_s / total
+        } else {
+            0.0
+        }
+    }
+}
+
 /// Everything the report shows, computed from the history alone.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Tally {
@@ -153,6 +173,8 @@ pub struct Tally {
     pub failures: Vec<Failure>,
     /// The spoken bulletins that went on air, in order.
     pub spoken: Vec<Spoken>,
+    /// Relays by day: seconds of the stream on air, and of fallback (dead air avoided).
+    pub relay_by_day: BTreeMap<NaiveDate, RelayDay>,
     /// The first and last history events the tally read.
     pub seq_range: Option<(i64, i64)>,
 }
@@ -280,6 +302,13 @@ pub fn tally(events: &[StoredEvent], period: &Period, tz: Tz) -> Tally {
                         a.outcome = None;
                     }
                     Kind::PlayoutFinished | Kind::PlayoutInterrupted | Kind::PlayoutFailed => {
+                        if let Some(r) = details.get("relay").filter(|r| r.get("source_s").is_some()) {
+                            let day = a.day.unwrap_or_else(|| at.with_timezone(&tz).date_naive());
+                            let d = out.relay_by_day.entry(day).or_default();
+                            d.sessions += 1;
+                            d.source_s += r.get("source_s").and_then(Value::as_f64).unwrap_or(0.0);
+                            d.fallback_s += r.get("fallback_s").and_then(Value::as_f64).unwrap_or(0.0);
+                        }
                         if let Some(s) = a.started.take() {
                             let end = details
                                 .get("finished_at")
