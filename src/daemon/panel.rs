@@ -103,12 +103,12 @@ fn cookie(headers: &HeaderMap) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-fn random_token() -> String {
+/// 32 bytes from the kernel's generator, in hex; None if it fails (no session is made then:
+/// a predictable token would be anyone's).
+fn random_token() -> Option<String> {
     let mut bytes = [0u8; 32];
-    // The kernel's generator does not fail on Linux once booted; a zero token would be refused
-    // below anyway.
-    let _ = getrandom::fill(&mut bytes);
-    crate::schedule::hex(&bytes)
+    getrandom::fill(&mut bytes).ok()?;
+    Some(crate::schedule::hex(&bytes))
 }
 
 /// Equal strings, compared in time that does not depend on where they differ.
@@ -326,7 +326,12 @@ async fn login(State(p): State<Arc<Panel>>, Form(form): Form<Login>) -> Response
         return html_page(StatusCode::UNAUTHORIZED, login_form(&station, Some(t!("panel-wrong"))));
     }
     p.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(&key);
-    let token = random_token();
+    let (Some(token), Some(csrf)) = (random_token(), random_token()) else {
+        return html_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            login_form(&station, Some(t!("control-internal"))),
+        );
+    };
     {
         let mut sessions = p.sessions.lock().unwrap_or_else(|e| e.into_inner());
         if sessions.len() >= MAX_SESSIONS
@@ -338,7 +343,7 @@ async fn login(State(p): State<Arc<Panel>>, Form(form): Form<Login>) -> Response
             token.clone(),
             Session {
                 user: name.clone(),
-                csrf: random_token(),
+                csrf,
                 since: Instant::now(),
                 said: None,
             },
