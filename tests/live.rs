@@ -11,7 +11,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::audio::tone;
@@ -106,14 +106,6 @@ fn write_tone_raw(path: &Path, freq: f32, seconds: f32, amplitude: f32) {
         bytes.extend_from_slice(&v.to_le_bytes());
     }
     std::fs::write(path, bytes).unwrap();
-}
-
-fn said(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn details(e: &loaxa::history::store::StoredEvent) -> serde_json::Value {

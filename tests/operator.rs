@@ -21,14 +21,6 @@ fn loaxa(st: &Station, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn said(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 fn details(e: &loaxa::history::store::StoredEvent) -> serde_json::Value {
     serde_json::from_str(&e.details).unwrap()
 }

@@ -473,8 +473,6 @@ async fn now_file(
     let id = format!("now:{stem}");
     let title = title.unwrap_or_else(|| stem.clone());
     let priority = priority.unwrap_or(Priority::Normal);
-    let at = Utc::now();
-    let audio = shared.config.audio.clone();
     let sha256 = {
         let (media, path) = (media.clone(), path.clone());
         tokio::task::spawn_blocking(move || crate::history::event::Fingerprints::default().sha256(&media, &path))
@@ -482,35 +480,71 @@ async fn now_file(
             .ok()
             .flatten()
     };
-    let key = crate::plan::key(&id, at);
-    let programme = crate::playout::Programme {
-        key: key.clone(),
-        broadcast_id: id.clone(),
-        title: title.clone(),
+    let record =
+        json!({ "title": title, "priority": priority.as_str(), "audio": [{ "path": file, "sha256": sha256 }] });
+    let programme = ad_hoc(
+        shared,
+        &id,
+        &title,
+        priority,
+        (&[], std::slice::from_ref(&path)),
+        record,
+    );
+    air_now(shared, engine, op, programme, json!({ "file": file })).await
+}
+
+/// An operator's programme of its own (`now --file`, `now --say`), airing at once: the
+/// station's chimes around the speech, then the files.
+fn ad_hoc(
+    shared: &Shared,
+    id: &str,
+    title: &str,
+    priority: Priority,
+    (speech, files): (&[std::path::PathBuf], &[std::path::PathBuf]),
+    record: serde_json::Value,
+) -> crate::playout::Programme {
+    let (audio, media) = (&shared.config.audio, &shared.config.station.media);
+    let at = Utc::now();
+    crate::playout::Programme {
+        key: crate::plan::key(id, at),
+        broadcast_id: id.to_string(),
+        title: title.to_string(),
         priority,
         scheduled_at: at,
         segments: crate::playout::programme::segments(
             audio.chime.as_ref().map(|c| media.join(c)),
-            &[],
-            std::slice::from_ref(&path),
+            speech,
+            files,
             1,
             std::time::Duration::ZERO,
             audio.closing_chime.as_ref().map(|c| media.join(c)),
         ),
         volume: audio.volume,
         campaign: None,
-        record: json!({ "title": title, "priority": priority.as_str(), "audio": [{ "path": file, "sha256": sha256 }] }),
-        root: Some(media),
-    };
+        record,
+        root: Some(media.clone()),
+    }
+}
+
+/// Puts an operator's own programme on the line, recorded as their `now` (with `action`'s
+/// details): refused when the line has it already.
+async fn air_now(
+    shared: &Arc<Shared>,
+    engine: &Arc<Mutex<Option<Engine>>>,
+    op: &Operator,
+    programme: crate::playout::Programme,
+    mut action: serde_json::Value,
+) -> Answer {
     if let Err(refused) = not_yet_on_the_line(engine, &programme).await {
         return refused;
     }
-    record(
-        shared,
-        op,
-        json!({ "action": "now", "file": file, "title": title, "key": key, "priority": priority.as_str(), "post": false }),
-    )
-    .await;
+    let key = programme.key.clone();
+    action["action"] = json!("now");
+    action["title"] = json!(programme.title);
+    action["key"] = json!(key);
+    action["priority"] = json!(programme.priority.as_str());
+    action["post"] = json!(false);
+    record(shared, op, action).await;
     if let Err(refused) = hand_over(shared, engine, programme).await {
         return refused;
     }
@@ -557,42 +591,9 @@ async fn now_say(
             short
         }
     });
-    let audio = &shared.config.audio;
-    let media = shared.config.station.media.clone();
-    let at = Utc::now();
-    let key = crate::plan::key("now:say", at);
-    let mut details = json!({ "title": title, "priority": priority.as_str(), "audio": [] });
-    details["speech"] = part.record.clone();
-    let programme = crate::playout::Programme {
-        key: key.clone(),
-        broadcast_id: "now:say".into(),
-        title: title.clone(),
-        priority,
-        scheduled_at: at,
-        segments: crate::playout::programme::segments(
-            audio.chime.as_ref().map(|c| media.join(c)),
-            &part.files,
-            &[],
-            1,
-            std::time::Duration::ZERO,
-            audio.closing_chime.as_ref().map(|c| media.join(c)),
-        ),
-        volume: audio.volume,
-        campaign: None,
-        record: details,
-        root: Some(media),
-    };
-    if let Err(refused) = not_yet_on_the_line(engine, &programme).await {
-        return refused;
-    }
-    record(shared, op, json!({ "action": "now", "say": text, "title": title, "key": key, "priority": priority.as_str(), "post": false })).await;
-    if let Err(refused) = hand_over(shared, engine, programme).await {
-        return refused;
-    }
-    Answer {
-        key: Some(key),
-        ..Answer::ok()
-    }
+    let record = json!({ "title": title, "priority": priority.as_str(), "audio": [], "speech": part.record });
+    let programme = ad_hoc(shared, "now:say", &title, priority, (&part.files, &[]), record);
+    air_now(shared, engine, op, programme, json!({ "say": text })).await
 }
 
 /// Refuses a programme whose occurrence the line already has: a second `now` of the same

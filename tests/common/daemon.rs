@@ -236,3 +236,12 @@ pub fn fake_clock<'a>(cmd: &'a mut Command, offset: &Path) -> &'a mut Command {
         .env("FAKETIME_NO_CACHE", "1")
         .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
 }
+
+/// What a command printed, standard output then standard error.
+pub fn said(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
