@@ -57,7 +57,10 @@ fn config_argument() -> std::path::PathBuf {
 fn init_logging(format: loaxa::cli::LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("LOAXA_LOG").unwrap_or_else(|_| {
-        EnvFilter::new("info,symphonia_format_ogg=warn,symphonia_core=warn,tokio_cron_scheduler=warn")
+        EnvFilter::new(
+            "info,symphonia_format_ogg=warn,symphonia_core=warn,tokio_cron_scheduler=warn,\
+             symphonia_bundle_mp3=error,symphonia_codec_aac=error",
+        )
     });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -87,13 +87,15 @@ fn run(st: &Station, paced: &PacedDevice) -> Child {
     st.command().env("ALSA_CONFIG_PATH", paced.config()).spawn().unwrap()
 }
 
-/// An MP3 stream relayed for its window: heard from the window's start to its end (±1 s), at
-/// the stream's frequency and level, and nothing after; the record says what it carried.
+/// An MP3 stream relayed for its window: connected 25 s ahead, decoded natively (ICY
+/// metadata cut out, its title kept), heard from the window's start to its end (±1 s), at the
+/// stream's frequency and level, and nothing after; the record says what it carried.
 #[test]
 fn an_icecast_stream_is_relayed_for_its_window() {
     let ice = Icecast::start();
     let mut feeder = ice.feed("vov1.mp3", SOURCE_HZ as u32);
-    let (st, start) = station(&ice, 15, "8s");
+    ice.set_title("vov1.mp3", "Thời sự 6 giờ");
+    let (st, start) = station(&ice, 32, "8s");
     // `check --online` asks the source what it sends.
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
         .arg("--config")
@@ -142,9 +144,28 @@ fn an_icecast_stream_is_relayed_for_its_window() {
     let d: serde_json::Value = serde_json::from_str(&done.details).unwrap();
     let r = &d["relay"];
     assert_eq!(r["source"], "vov1", "{d}");
-    assert_eq!(r["decode"], "ffmpeg (mp3)");
+    assert_eq!(r["decode"], "native (mp3)", "{r}");
     assert!((7.0..=8.5).contains(&r["source_s"].as_f64().unwrap()), "{r}");
-    assert!(r["fallback_s"].as_f64().unwrap() < 1.0, "{r}");
+    assert!(r["fallback_s"].as_f64().unwrap() < 0.1, "{r}");
+    assert_eq!(r["title"], "Thời sự 6 giờ", "{r}");
+    // Every frame decoded: the metadata blocks never reached the decoder.
+    assert_eq!(r["decode_errors"], 0, "{r}");
+    assert_eq!(r["stalls"], 0, "{r}");
+    assert_eq!(r["dropouts"], serde_json::json!([]), "{r}");
+    // 128 kb/s from 25 s before the window to its end.
+    let bytes = r["bytes"].as_u64().unwrap();
+    assert!((400_000..700_000).contains(&bytes), "{bytes} bytes: {r}");
+    let utc = |k: &str| {
+        r[k].as_str()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|| panic!("{k}: {r}"))
+    };
+    let ahead = (start - utc("first_audio")).num_milliseconds() as f64 / 1000.0;
+    eprintln!("first audio {ahead:.1} s before the window");
+    assert!((20.0..=26.0).contains(&ahead), "connected {ahead} s ahead");
+    let late = (utc("on_air_from") - start).num_milliseconds().abs();
+    assert!(late <= 1000, "on air {late} ms from the window's start");
     // The report's relay section.
     let today = start
         .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
@@ -199,15 +220,26 @@ fn a_dead_source_falls_back_and_comes_back() {
     assert_eq!(relay.value().attr("data-fallback"), Some("false"));
     let level: f64 = relay.value().attr("data-level").unwrap().parse().unwrap();
     assert!((-14.0..=-10.0).contains(&level), "level {level}");
+    let uptime: i64 = relay.value().attr("data-uptime").unwrap().parse().unwrap();
+    assert!((2..=6).contains(&uptime), "on air for {uptime} s");
     std::thread::sleep(Duration::from_secs(3));
     let killed = Utc::now();
     feeder.stop();
     std::thread::sleep(Duration::from_secs(12));
     let returned = Utc::now();
     let mut feeder = ice.feed("vov1.mp3", SOURCE_HZ as u32);
-    st.wait_for("playout_finished", Some("tiep-song"), 60);
+    let done = st.wait_for("playout_finished", Some("tiep-song"), 60);
     assert!(sigterm(&mut daemon).success());
     feeder.stop();
+    // The record: one dropout, a stall, from a few seconds after the kill to the return.
+    let d: serde_json::Value = serde_json::from_str(&done.details).unwrap();
+    let r = &d["relay"];
+    let drops = r["dropouts"].as_array().unwrap();
+    assert_eq!(drops.len(), 1, "{r}");
+    assert_eq!(drops[0]["why"], "stall", "{r}");
+    let lasted = drops[0]["seconds"].as_f64().unwrap();
+    assert!((8.0..=20.0).contains(&lasted), "{r}");
+    assert!(r["reconnects"].as_u64().unwrap() >= 1, "{r}");
     let heard = paced.finish();
     let l = labels(&heard);
     let k = at_window(&heard, killed);
@@ -320,14 +352,27 @@ fn a_daemon_killed_inside_the_window_resumes_the_relay() {
     );
 }
 
-/// AAC over Icecast, and HLS (AAC segments behind a live playlist): the same relay, the same
-/// tone heard.
+/// AAC-LC over Icecast (decoded natively), AAC declared as HE-AAC (`audio/aacp`: ffmpeg), and
+/// HLS (AAC segments behind a live playlist: ffmpeg): the same relay, the same tone heard, and
+/// the record names the path.
 #[test]
 fn aac_and_hls_streams_are_relayed_too() {
     let ice = Icecast::start();
     let _aac = ice.feed_aac("vov1.aac", SOURCE_HZ as u32);
+    let _aacp = ice.feed_aacp("plus.aac", SOURCE_HZ as u32);
+    // A server that lies: MP3 sent as `audio/aac`.
+    let _liar = ice.feed_as(
+        "liar",
+        SOURCE_HZ as u32,
+        &["-c:a", "libmp3lame", "-content_type", "audio/aac", "-f", "mp3"],
+    );
     let hls = common::icecast::Hls::start(SOURCE_HZ as u32);
-    for (name, url) in [("aac", ice.url("vov1.aac")), ("hls", hls.url())] {
+    for (name, url, decode) in [
+        ("aac", ice.url("vov1.aac"), "native (aac)"),
+        ("aacp", ice.url("plus.aac"), "ffmpeg (audio/aacp)"),
+        ("hls", hls.url(), "ffmpeg (HLS/MPEG-TS)"),
+        ("liar", ice.url("liar"), "native (mp3)"),
+    ] {
         let (st, start) = station(&ice, 12, "8s");
         let path = st.path().join("loaxa.toml");
         let config = std::fs::read_to_string(&path)
@@ -353,6 +398,7 @@ fn aac_and_hls_streams_are_relayed_too() {
             "{name}: only {source} of 80 windows were the stream: {}",
             d["relay"]
         );
+        assert_eq!(d["relay"]["decode"], decode, "{name}");
         assert!(
             l[(e + 10).min(l.len())..].iter().all(|x| *x == "quiet"),
             "{name}: something past the window's end"

@@ -297,3 +297,6 @@ log-relay-lost = the relay's source was lost: connecting again
 log-relay-fallback = the relay's source is stalled or silent: the fallback plays
 log-relay-back = the relay's source has signal again: back on air
 relay-probe-timeout = no answer within { $seconds } s
+log-relay-ffmpeg = the relay's source is decoded with ffmpeg
+relay-no-track = the stream has no audio track
+relay-undecodable = the stream sent bytes for { $seconds } s and none of them decoded to audio

@@ -106,3 +106,5 @@ dash-relay-source = relaying { $source }
 dash-relay-fallback = { $source } is stalled or silent: the fallback plays
 dash-relay-level = level { $level } dBFS
 dash-relay-carried = stream { $source }, fallback { $fallback }
+dash-relay-uptime = relaying for { $uptime }
+dash-relay-title = on air: { $title }

@@ -264,3 +264,6 @@ log-relay-lost = mất nguồn tiếp sóng: đang kết nối lại
 log-relay-fallback = nguồn tiếp sóng bị treo hoặc im lặng: phát nội dung dự phòng
 log-relay-back = nguồn tiếp sóng có tín hiệu trở lại: phát lại nguồn
 relay-probe-timeout = không trả lời trong { $seconds } giây
+log-relay-ffmpeg = nguồn tiếp sóng được giải mã bằng ffmpeg
+relay-no-track = luồng không có kênh âm thanh nào
+relay-undecodable = luồng gửi dữ liệu suốt { $seconds } giây nhưng không giải mã được âm thanh nào

@@ -100,3 +100,5 @@ dash-relay-source = đang tiếp sóng { $source }
 dash-relay-fallback = { $source } bị treo hoặc im lặng: đang phát dự phòng
 dash-relay-level = mức { $level } dBFS
 dash-relay-carried = nguồn { $source }, dự phòng { $fallback }
+dash-relay-uptime = đã tiếp sóng { $uptime }
+dash-relay-title = đang phát: { $title }

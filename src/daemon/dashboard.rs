@@ -501,7 +501,8 @@ fn on_air(s: &Snapshot) -> Markup {
                     br; span.muted { (t!("dash-since", since = time(*since, tz))) " · " (in_words((s.now - *since).num_seconds().max(0))) }
                     @if let Some(r) = &s.relay {
                         br;
-                        span #relay data-source=(r.source) data-fallback=(r.on_fallback) data-level=(format!("{:.1}", r.level_dbfs)) {
+                        span #relay data-source=(r.source) data-fallback=(r.on_fallback) data-level=(format!("{:.1}", r.level_dbfs))
+                            data-uptime=(r.since.map_or(0, |t| (s.now - t).num_seconds().max(0))) data-title=(r.title.clone().unwrap_or_default()) {
                             @if r.on_fallback {
                                 strong { (t!("dash-relay-fallback", source = r.source.clone())) }
                             } @else {
@@ -509,6 +510,12 @@ fn on_air(s: &Snapshot) -> Markup {
                             }
                             " · " (t!("dash-relay-level", level = format!("{:.1}", r.level_dbfs)))
                             " · " (t!("dash-relay-carried", source = in_words(r.source_s as i64), fallback = in_words(r.fallback_s as i64)))
+                            @if let Some(since) = r.since {
+                                " · " (t!("dash-relay-uptime", uptime = in_words((s.now - since).num_seconds().max(0))))
+                            }
+                            @if let Some(title) = &r.title {
+                                br; span.muted { (t!("dash-relay-title", title = title.clone())) }
+                            }
                         }
                     }
                 },

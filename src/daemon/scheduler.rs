@@ -93,6 +93,9 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
     // The set the agenda was built for (held, so a new set can never share its address).
     let mut agenda: Option<(Arc<crate::schedule::ScheduleSet>, Agenda)> = None;
     let mut last_forget = Instant::now();
+    // Relay connections opened ahead of their windows, by occurrence key; None once handed
+    // over (so the same window is not connected twice).
+    let mut connecting: HashMap<String, Option<crate::playout::relay::RelayFeed>> = HashMap::new();
     loop {
         crate::failpoint::hit("scheduler");
         let now = Utc::now();
@@ -130,7 +133,20 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
                 agenda.insert((set.clone(), built))
             }
         };
-        let occ = current.window(&set.broadcasts, window_start..window_end);
+        // Relays are asked for further ahead: their connection opens before their window.
+        let ahead = now + chrono::Duration::from_std(crate::playout::relay::CONNECT_AHEAD).unwrap_or_default();
+        let mut occ = current.window(&set.broadcasts, window_start..window_end.max(ahead));
+        occ.retain(|o| {
+            if o.at < window_end {
+                return true;
+            }
+            if o.broadcast.on_loudspeaker() && o.broadcast.relay.is_some() {
+                connecting
+                    .entry(o.key())
+                    .or_insert_with(|| relay_feed(&shared, o.broadcast, o.at));
+            }
+            false
+        });
         // The oldest occurrence whose posts could not be queued (the outbox's disk is full or
         // failing): the next window reaches back to it, so none is dropped.
         let mut unqueued: Option<DateTime<Utc>> = None;
@@ -187,7 +203,7 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         if !to_build.is_empty() {
             // Hashing the audio files reads them: off the runtime, so a slow or hostile file
             // never holds up the status page or the signals.
-            let built = build_programmes(&shared, to_build, std::mem::take(&mut prints)).await;
+            let built = build_programmes(&shared, to_build, std::mem::take(&mut prints), &mut connecting).await;
             prints = built.1;
             for p in built.0 {
                 shared
@@ -214,6 +230,12 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         if last_forget.elapsed() >= Duration::from_secs(60) {
             last_forget = Instant::now();
             ledger.forget_before(horizon);
+            // A relay connected ahead that was never handed over (its broadcast was edited
+            // away): closed once its window would have begun.
+            connecting.retain(|k, feed| {
+                let keep_after = if feed.is_some() { now - grace } else { horizon };
+                key_time(k).is_none_or(|t| t > keep_after)
+            });
             jumps.retain(|(_, to)| *to > horizon);
             crate::schedule::cron::forget_parsed();
             forget_programmes(
@@ -321,8 +343,8 @@ fn before_first_start(shared: &Shared, boot: DateTime<Utc>, grace: chrono::Durat
     }
 }
 
-/// A relay broadcast's connection, opened now (a few seconds before its window, so the stream
-/// is buffered when it opens): until the window's end counted from `at`.
+/// A relay broadcast's connection, opened now ([`crate::playout::relay::CONNECT_AHEAD`] before
+/// its window, so the stream flows when it opens): until the window's end counted from `at`.
 pub fn relay_feed(
     shared: &Shared,
     b: &crate::schedule::Broadcast,
@@ -343,6 +365,7 @@ async fn build_programmes(
     shared: &Arc<Shared>,
     occurrences: Vec<Occurrence<'_>>,
     mut prints: Fingerprints,
+    connecting: &mut HashMap<String, Option<crate::playout::relay::RelayFeed>>,
 ) -> (Vec<Programme>, Fingerprints) {
     // Occurrences borrow the set; the blocking task gets owned copies. Speech is made ready
     // first (from the cache, almost always: it was rendered when the schedules loaded).
@@ -363,7 +386,12 @@ async fn build_programmes(
                 Some(Err(reason))
             }
         };
-        let relay = relay_feed(shared, o.broadcast, o.at);
+        // The connection opened ahead, or one now (a restart inside the window, a late start).
+        let relay = match connecting.insert(o.key(), None).flatten() {
+            // Unless a reload changed its source meanwhile.
+            Some(feed) if o.broadcast.relay.as_ref().is_some_and(|r| r.url == feed.spec.url) => Some(feed),
+            _ => relay_feed(shared, o.broadcast, o.at),
+        };
         owned.push((o.broadcast.clone(), o.at, speech, relay));
     }
     let audio = shared.config.audio.clone();

@@ -107,7 +107,52 @@ impl Icecast {
         )
     }
 
-    fn feed_as(&self, mount: &str, freq: u32, codec: &[&str]) -> Feeder {
+    /// AAC declared as `audio/aacp` (the HE-AAC content type SHOUTcast stations send): a source
+    /// the daemon hands to ffmpeg.
+    pub fn feed_aacp(&self, mount: &str, freq: u32) -> Feeder {
+        self.feed_as(
+            mount,
+            freq,
+            &[
+                "-c:a",
+                "aac",
+                "-b:a",
+                "96k",
+                "-content_type",
+                "audio/aacp",
+                "-f",
+                "adts",
+            ],
+        )
+    }
+
+    /// Sets the mount's title (ICY `StreamTitle`), as a studio's playout does, through the
+    /// admin interface.
+    pub fn set_title(&self, mount: &str, title: &str) {
+        use std::io::{Read, Write};
+        let song: String = title
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).expect("icecast");
+        let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+        // admin:hackme
+        write!(
+            s,
+            "GET /admin/metadata?mount=/{mount}&mode=updinfo&charset=UTF-8&song={song} HTTP/1.0\r\n\
+             Host: 127.0.0.1\r\nAuthorization: Basic YWRtaW46aGFja21l\r\n\r\n"
+        )
+        .expect("write");
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        assert!(answer.contains(" 200 "), "icecast refused the title: {answer}");
+    }
+
+    /// A feed with ffmpeg's output options given (codec, content type, container).
+    pub fn feed_as(&self, mount: &str, freq: u32, codec: &[&str]) -> Feeder {
         let input = if freq == 0 {
             "anullsrc=r=44100:cl=stereo".to_string()
         } else {
