@@ -110,7 +110,7 @@ fn an_icecast_stream_is_relayed_for_its_window() {
         "{said}{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert!(said.contains("44100 Hz, 2 ch, 128 kb/s"), "{said}");
+    assert!(said.contains("44100 Hz, 2 ch, 128 kb/s · decoded natively"), "{said}");
     let paced = PacedDevice::start();
     let mut daemon = run(&st, &paced);
     let done = st.wait_for("playout_finished", Some("tiep-song"), 40);
@@ -404,4 +404,38 @@ fn aac_and_hls_streams_are_relayed_too() {
             "{name}: something past the window's end"
         );
     }
+}
+
+/// The wall clock steps 10 s forward (an NTP correction) inside the window: the relay still
+/// ends at the window's end on the wall clock, 10 s of real time sooner, and not after it.
+#[test]
+fn a_clock_step_inside_the_window_keeps_its_end() {
+    let ice = Icecast::start();
+    let _feeder = ice.feed("vov1.mp3", SOURCE_HZ as u32);
+    let (st, start) = station(&ice, 10, "30s");
+    let paced = PacedDevice::start();
+    let offset = st.path().join("faketime");
+    let mut cmd = st.command();
+    cmd.env("ALSA_CONFIG_PATH", paced.config());
+    fake_clock(&mut cmd, &offset);
+    let mut daemon = cmd.spawn().unwrap();
+    st.wait_for("playout_started", Some("tiep-song"), 30);
+    std::thread::sleep(Duration::from_secs(5));
+    std::fs::write(&offset, "+10\n").unwrap();
+    st.wait_for("playout_finished", Some("tiep-song"), 40);
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(sigterm(&mut daemon).success());
+    let heard = paced.finish();
+    let l = labels(&heard);
+    // Real time: the window's end on the stepped clock is 20 s after its start.
+    let e = at_window(&heard, start + chrono::Duration::seconds(20));
+    let last = l.iter().rposition(|x| *x == "source").expect("the stream was heard");
+    eprintln!(
+        "clock stepped +10 s: heard until {:.1} s after the window's real end",
+        (last as f64 - e as f64) / 10.0
+    );
+    assert!(
+        last.abs_diff(e) <= 10,
+        "heard until {last}, the stepped window ends at {e}"
+    );
 }

@@ -300,3 +300,5 @@ relay-probe-timeout = no answer within { $seconds } s
 log-relay-ffmpeg = the relay's source is decoded with ffmpeg
 relay-no-track = the stream has no audio track
 relay-undecodable = the stream sent bytes for { $seconds } s and none of them decoded to audio
+relay-decoded-natively = decoded natively
+relay-decoded-by-ffmpeg = decoded by ffmpeg

@@ -267,3 +267,5 @@ relay-probe-timeout = không trả lời trong { $seconds } giây
 log-relay-ffmpeg = nguồn tiếp sóng được giải mã bằng ffmpeg
 relay-no-track = luồng không có kênh âm thanh nào
 relay-undecodable = luồng gửi dữ liệu suốt { $seconds } giây nhưng không giải mã được âm thanh nào
+relay-decoded-natively = giải mã trực tiếp
+relay-decoded-by-ffmpeg = giải mã bằng ffmpeg

@@ -159,13 +159,25 @@ pub fn probe(url: &str) -> Result<String, String> {
         .and_then(|b| b.parse::<u64>().ok())
         .map(|b| format!(", {} kb/s", b / 1000))
         .unwrap_or_default();
-    Ok(format!(
-        "{} / {}{}, {} Hz, {} ch{kbps}",
+    let (container, codec) = (
         text(&v["format"]["format_name"]).unwrap_or_default(),
         text(&s["codec_name"]).unwrap_or_default(),
-        text(&s["profile"]).map(|p| format!(" ({p})")).unwrap_or_default(),
+    );
+    let profile = text(&s["profile"]);
+    // The path the relay will take (see `native`): MP3, and AAC-LC outside HLS and MPEG-TS.
+    let native = !container.contains("hls")
+        && !container.contains("mpegts")
+        && (codec == "mp3" || (codec == "aac" && profile.as_deref() == Some("LC")));
+    Ok(format!(
+        "{container} / {codec}{}, {} Hz, {} ch{kbps} · {}",
+        profile.map(|p| format!(" ({p})")).unwrap_or_default(),
         text(&s["sample_rate"]).unwrap_or_default(),
         text(&s["channels"]).unwrap_or_default(),
+        if native {
+            t!("relay-decoded-natively")
+        } else {
+            t!("relay-decoded-by-ffmpeg")
+        }
     ))
 }
 

@@ -156,13 +156,15 @@ impl Shared {
         }
     }
 
-    /// Keeps only the newest `keep` samples.
+    /// Keeps only the newest `keep` samples, and gives back the room the rest took (20 s
+    /// buffered ahead are 7 MB the window does not need).
     fn trim(&self, keep: usize) {
         let mut b = lock(&self.buffer);
         if b.len() > keep {
             let drop = (b.len() - keep) / 2 * 2;
             b.drain(..drop);
         }
+        b.shrink_to(samples(LEAD * 4));
     }
 
     fn on_air(&self) {

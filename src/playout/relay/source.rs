@@ -138,6 +138,23 @@ impl RelaySource {
 
     fn next_frame(&mut self) -> Option<[f32; 2]> {
         let left = match self.left {
+            // Each span, the wall clock has its say: stepped forward (an NTP correction), the
+            // window ends sooner than its frames counted, and nothing plays past its end (the
+            // fallback would, once the connection stops there).
+            Some(left) if self.done % SPAN == 0 && self.done > 0 => {
+                let ms = (self.feed.end - Utc::now()).num_milliseconds().max(0) as u64;
+                let by_wall = self.done + ms * u64::from(RATE) / 1000 / SPAN * SPAN;
+                if by_wall + u64::from(RATE) < left {
+                    // A short fade out (at most 0.2 s) rather than a click.
+                    let fade = self.fade_frames.min(u64::from(RATE) / 5).div_ceil(SPAN) * SPAN;
+                    let left = by_wall.max(self.done + fade);
+                    self.fade_frames = self.fade_frames.min(left - self.done);
+                    self.left = Some(left);
+                    left
+                } else {
+                    left
+                }
+            }
             Some(left) => left,
             None => {
                 // On air from now: live. What was buffered ahead (connected before the window,
