@@ -141,7 +141,7 @@ impl RelaySource {
             // Each span, the wall clock has its say: stepped forward (an NTP correction), the
             // window ends sooner than its frames counted, and nothing plays past its end (the
             // fallback would, once the connection stops there).
-            Some(left) if self.done % SPAN == 0 && self.done > 0 => {
+            Some(left) if self.done.is_multiple_of(SPAN) && self.done > 0 => {
                 let ms = (self.feed.end - Utc::now()).num_milliseconds().max(0) as u64;
                 let by_wall = self.done + ms * u64::from(RATE) / 1000 / SPAN * SPAN;
                 if by_wall + u64::from(RATE) < left {
