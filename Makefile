@@ -9,11 +9,12 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # Vietnamese glyphs (the report and the dashboard are checked in the browser), promtool for
 # /metrics, a PulseAudio server with ALSA's pulse plugin (playout on a desktop), poppler's
 # pdftotext (the printed report), Java for the W3C Nu HTML Checker (scripts/vnu.sh), jing
-# for the Atom feed's RELAX NG schema, and an Icecast server to relay from.
+# for the Atom feed's RELAX NG schema, an Icecast server to relay from, and PostgreSQL (the
+# province's central history; the tests run a private cluster of it as an unprivileged user).
 DEPS := ca-certificates curl gcc libc6-dev pkg-config libasound2-dev espeak-ng ffmpeg
 TEST_DEPS := libfaketime chromium fonts-dejavu-core prometheus pulseaudio pulseaudio-utils libasound2-plugins \
-  poppler-utils default-jre-headless jing icecast2
-BENCH_DEPS := hyperfine time bc libfaketime
+  poppler-utils default-jre-headless jing icecast2 postgresql
+BENCH_DEPS := hyperfine time bc libfaketime postgresql
 # The package: dpkg-dev lets cargo-deb find the shared-library dependencies; installing it and
 # checking the unit needs adduser and systemd-analyze.
 DEB_DEPS := dpkg-dev adduser systemd

@@ -215,6 +215,10 @@ Examples:
     /// kept: the password itself is stored nowhere.
     Passwd(PasswdArgs),
 
+    /// The province's central history (PostgreSQL): set it up, push this box's history to it,
+    /// and see what it holds.
+    Central(CentralArgs),
+
     /// Check that the history is complete and untouched, and print its head (SEQ:HASH).
     ///
     /// Walks the hash chain and names the first broken event: an edited, deleted, inserted or
@@ -410,6 +414,35 @@ pub struct SpeakArgs {
     /// Output device for playing (see `loaxa devices`); default: [audio] device.
     #[arg(long, value_name = "NAME")]
     pub device: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CentralArgs {
+    #[command(subcommand)]
+    pub command: CentralCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CentralCommand {
+    /// Create or upgrade the centre's schema (again, safely), and register stations.
+    Init(CentralInitArgs),
+    /// Push this box's history to the centre now.
+    Push,
+    /// What the centre holds of this box: its head, the lag, the last contact, refusals.
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub struct CentralInitArgs {
+    /// The centre's address, as the province's operator (the password from PGPASSWORD).
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// Register a station (again: a new password). Repeat for each.
+    #[arg(long = "station", value_name = "ID")]
+    pub stations: Vec<String>,
+    /// Where each new station's password is written, as ID.password (mode 0600).
+    #[arg(long, value_name = "DIR")]
+    pub password_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

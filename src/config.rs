@@ -34,6 +34,19 @@ pub struct Config {
     pub tts: crate::speech::settings::TtsConfig,
     /// `[sources.NAME] url = "…"`: the streams broadcasts relay, by name.
     pub sources: BTreeMap<String, String>,
+    /// `[central]`: the province's central history this box pushes to (off without it).
+    pub central: Option<CentralConfig>,
+}
+
+/// `[central]`: where the box's history goes, and as whom.
+#[derive(Clone, Debug)]
+pub struct CentralConfig {
+    /// libpq-style: `postgresql://host:port/db?sslmode=verify-full`, without a password.
+    pub url: String,
+    pub station_id: String,
+    /// The box's PostgreSQL role (default `loaxa_` and the station id, `-` as `_`).
+    pub user: String,
+    pub password: Option<SecretSource>,
 }
 
 /// `[http]`: the status server.
@@ -253,6 +266,17 @@ struct RawConfig {
     tts: Option<toml::Spanned<toml::Table>>,
     #[serde(default)]
     sources: BTreeMap<String, RawSource>,
+    central: Option<Spanned<RawCentral>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCentral {
+    url: Spanned<String>,
+    station_id: Spanned<String>,
+    user: Option<String>,
+    token_env: Option<String>,
+    token_file: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -521,6 +545,39 @@ impl Config {
                 );
             }
         }
+        let central = raw.central.and_then(|c| {
+            let span = c.span();
+            let c = c.into_inner();
+            let url = c.url.get_ref();
+            let id = c.station_id.get_ref();
+            let mut ok = true;
+            if let Err(why) = crate::central::check_url(url) {
+                errors.push(Diagnostic::error(file, c.url.span(), why).with_hint(t!("config-central-url-hint")));
+                ok = false;
+            }
+            if !crate::central::valid_station_id(id) {
+                errors.push(
+                    Diagnostic::error(file, c.station_id.span(), t!("config-central-station", id = id.clone()))
+                        .with_hint(t!("config-central-station-hint")),
+                );
+                ok = false;
+            }
+            let password = match (&c.token_env, &c.token_file) {
+                (Some(_), Some(_)) => {
+                    errors.push(Diagnostic::error(file, span, t!("config-secret-twice", what = "token")));
+                    None
+                }
+                (Some(e), None) => Some(SecretSource::Env(e.clone())),
+                (None, Some(f)) => Some(SecretSource::File(base_dir.join(f))),
+                (None, None) => None,
+            };
+            ok.then(|| CentralConfig {
+                url: url.clone(),
+                station_id: id.clone(),
+                user: c.user.unwrap_or_else(|| crate::central::role_of(id)),
+                password,
+            })
+        });
         let (tts, tts_errors) = crate::speech::settings::parse(raw.tts.as_ref().map(|t| t.get_ref()), &base_dir);
         for e in tts_errors {
             let span = raw.tts.as_ref().map(|t| t.span()).unwrap_or(0..0);
@@ -617,6 +674,7 @@ impl Config {
             http,
             tts,
             sources,
+            central,
         })
     }
 

@@ -10,6 +10,7 @@ pub mod i18n;
 #[macro_use]
 pub mod console;
 pub mod agenda;
+pub mod central;
 pub mod channels;
 pub mod claim;
 pub mod cli;

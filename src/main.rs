@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::New(args) => loaxa::cmd::new::run(&cli.config, args),
         Command::Devices(args) => loaxa::cmd::devices::run(args),
         Command::Passwd(args) => loaxa::cmd::passwd::run(args),
+        Command::Central(args) => loaxa::cmd::central::run(&cli.config, args),
         Command::Speak(args) => loaxa::cmd::speak::run(&cli.config, args),
         Command::Verify(args) => loaxa::cmd::verify::run(&cli.config, args),
         Command::Report(args) => loaxa::cmd::report::run(&cli.config, args),

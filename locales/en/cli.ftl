@@ -207,3 +207,13 @@ cli-check-spoken-missing = { $count } of { $total } spoken { $total ->
 } not rendered yet ({ $ids }): the daemon renders them when it loads the schedules; `loaxa speak ID` renders one and plays it now
 cli-check-source-ok = source { $name }: { $what }
 cli-check-source-down = source { $name } does not answer now: { $why } (the relay plays its fallback while it is down)
+cli-central-password-dir = --password-dir is needed: each new station's password is written there (mode 0600), never printed
+cli-central-schema-ready = the central schema is ready
+cli-central-no-random = no random bytes from the kernel: no password made
+cli-central-password-file = cannot write { $path }: { $why }
+cli-central-station-ready = station { $id }: role { $role }, password in { $path } (take it to the station's box, as its token_file)
+cli-central-off = loaxa.toml has no [central] section
+cli-central-pushed = sent { $sent } events; the centre holds up to { $head } (was { $from }), the box has up to { $local }
+cli-central-refused = the centre refused event { $seq } ({ $reason }): what follows it is held back on the box
+cli-central-status = station { $id }: the centre holds up to { $head }, the box has up to { $local } ({ $lag } not yet sent); last contact { $contact }
+cli-central-rejection =   refused: { $seq } ({ $reason }), { $times } times

@@ -64,3 +64,9 @@ tts-provider-bad = [tts.{ $name }]: { $why }
 tts-provider-needs = [tts.{ $name }] (kind = "{ $kind }") needs `{ $key }`
 config-source-url = [sources.{ $name }] url must be an http:// or https:// stream address
 config-source-url-hint = for example url = "https://stream.example.vn/vov1.mp3" (Icecast, SHOUTcast or an HLS .m3u8)
+config-central-url-hint = write url = "postgresql://host:5432/dbname?sslmode=verify-full"; the password goes in token_env or token_file, never in the url
+config-central-station = `{ $id }` is not a valid station id
+config-central-station-hint = a station id is lower-case letters without tone marks, digits and dashes, for example station_id = "xa-phu-dong"
+config-central-url = not a central database address ({ $why })
+config-central-password = no password in the url
+config-central-sslmode = there is no sslmode `{ $mode }`: use disable, prefer, require, verify-ca or verify-full

@@ -302,3 +302,7 @@ relay-no-track = the stream has no audio track
 relay-undecodable = the stream sent bytes for { $seconds } s and none of them decoded to audio
 relay-decoded-natively = decoded natively
 relay-decoded-by-ffmpeg = decoded by ffmpeg
+central-connect = cannot connect to the central database: { $why }
+central-query = the central database said: { $why }
+central-unknown-station = the centre has no station `{ $id }`: the province's operator runs `loaxa central init --station { $id }`
+central-rootcert = cannot read the CA certificate { $path }: { $why }

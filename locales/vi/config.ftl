@@ -61,3 +61,9 @@ tts-provider-bad = [tts.{ $name }]: { $why }
 tts-provider-needs = [tts.{ $name }] (kind = "{ $kind }") cần khoá `{ $key }`
 config-source-url = [sources.{ $name }] url phải là địa chỉ luồng http:// hoặc https://
 config-source-url-hint = ví dụ url = "https://stream.example.vn/vov1.mp3" (Icecast, SHOUTcast hoặc HLS .m3u8)
+config-central-url-hint = viết url = "postgresql://máy-chủ:5432/tên-csdl?sslmode=verify-full"; mật khẩu đặt trong token_env hoặc token_file, không bao giờ trong url
+config-central-station = `{ $id }` không phải là mã trạm hợp lệ
+config-central-station-hint = mã trạm gồm chữ thường không dấu, số và dấu gạch ngang, ví dụ station_id = "xa-phu-dong"
+config-central-url = địa chỉ cơ sở dữ liệu trung tâm không hợp lệ ({ $why })
+config-central-password = không đặt mật khẩu trong url
+config-central-sslmode = sslmode `{ $mode }` không có: dùng disable, prefer, require, verify-ca hoặc verify-full

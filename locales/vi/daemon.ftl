@@ -269,3 +269,7 @@ relay-no-track = luồng không có kênh âm thanh nào
 relay-undecodable = luồng gửi dữ liệu suốt { $seconds } giây nhưng không giải mã được âm thanh nào
 relay-decoded-natively = giải mã trực tiếp
 relay-decoded-by-ffmpeg = giải mã bằng ffmpeg
+central-connect = không kết nối được cơ sở dữ liệu trung tâm: { $why }
+central-query = cơ sở dữ liệu trung tâm báo lỗi: { $why }
+central-unknown-station = trung tâm chưa có trạm `{ $id }`: người quản trị tỉnh cần chạy `loaxa central init --station { $id }`
+central-rootcert = không đọc được chứng chỉ CA { $path }: { $why }

@@ -1,5 +1,6 @@
 //! The subcommands. Each returns the process exit code; `main` only dispatches.
 
+pub mod central;
 pub mod check;
 pub mod control;
 pub mod devices;

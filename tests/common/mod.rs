@@ -143,6 +143,7 @@ pub mod daemon;
 pub mod icecast;
 pub mod mockapi;
 pub mod paced;
+pub mod postgres;
 pub mod pulse;
 pub mod vnu;
 

@@ -1,0 +1,259 @@
+//! The province's central history (issue #18): every commune box pushes its hash-chained
+//! history to one PostgreSQL, which re-verifies each event before it keeps it.
+//!
+//! The box's SQLite stays its outbox: what the centre holds is whatever prefix of the chain it
+//! has verified, and a push sends what follows (so a lost acknowledgement only means a replay,
+//! which the centre recognises by hash). The schema, the verifying trigger and the row-level
+//! security that confines each box to its own rows are in `schema.sql`.
+
+pub mod ship;
+
+use std::str::FromStr;
+
+use crate::channels::secret::Secret;
+use crate::config::CentralConfig;
+
+/// The centre's schema, trigger and policies; `loaxa central init` runs it (again, safely).
+pub const SCHEMA: &str = include_str!("schema.sql");
+
+/// What went wrong talking to the centre.
+#[derive(Debug, thiserror::Error)]
+pub enum CentralError {
+    #[error("{}", t!("central-connect", why = .0))]
+    Connect(String),
+    #[error("{}", t!("central-query", why = .0))]
+    Query(String),
+    #[error("{}", t!("central-unknown-station", id = .0))]
+    UnknownStation(String),
+    #[error("{0}")]
+    Local(String),
+}
+
+/// A station id: what its role and its rows are named by.
+pub fn valid_station_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    !b.is_empty()
+        && b.len() <= 48
+        && b[0].is_ascii_alphanumeric()
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+}
+
+/// The PostgreSQL role a station pushes as.
+pub fn role_of(station_id: &str) -> String {
+    format!("loaxa_{}", station_id.replace('-', "_"))
+}
+
+/// The url's `sslmode`, if it names one.
+fn sslmode(url: &reqwest::Url) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == "sslmode")
+        .map(|(_, v)| v.into_owned())
+}
+
+/// A `[central] url` as loaxa reads it: a `postgres(ql)://` address, with no password in it,
+/// and an `sslmode` libpq knows.
+pub fn check_url(url: &str) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| t!("config-central-url", why = e))?;
+    if !matches!(parsed.scheme(), "postgres" | "postgresql") {
+        return Err(t!("config-central-url", why = parsed.scheme().to_string()));
+    }
+    if parsed.password().is_some() {
+        return Err(t!("config-central-password"));
+    }
+    match sslmode(&parsed).as_deref() {
+        None | Some("disable" | "prefer" | "require" | "verify-ca" | "verify-full") => Ok(()),
+        Some(other) => Err(t!("config-central-sslmode", mode = other.to_string())),
+    }
+}
+
+/// Connects as `user` (the box's role, or the operator's for `central init`). TLS follows the
+/// url's `sslmode` as libpq does, with one difference: `require` and `verify-ca` verify the
+/// server's name too (rustls always does); `sslrootcert=FILE` adds a CA to the system's.
+pub async fn connect(
+    url: &str,
+    user: Option<&str>,
+    password: Option<&Secret>,
+) -> Result<tokio_postgres::Client, CentralError> {
+    check_url(url).map_err(CentralError::Connect)?;
+    let mut parsed = reqwest::Url::parse(url).map_err(|e| CentralError::Connect(e.to_string()))?;
+    let mode = sslmode(&parsed).unwrap_or_else(|| "prefer".into());
+    let rootcert = parsed
+        .query_pairs()
+        .find(|(k, _)| k == "sslrootcert")
+        .map(|(_, v)| v.into_owned());
+    // tokio-postgres reads neither verify-* nor sslrootcert: they are taken out and done here.
+    let kept: Vec<(String, String)> = parsed
+        .query_pairs()
+        .filter(|(k, _)| k != "sslmode" && k != "sslrootcert")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    parsed.set_query(None);
+    if !kept.is_empty() {
+        parsed.query_pairs_mut().extend_pairs(kept);
+    }
+    let mut config =
+        tokio_postgres::Config::from_str(parsed.as_str()).map_err(|e| CentralError::Connect(e.to_string()))?;
+    if let Some(u) = user {
+        config.user(u);
+    }
+    if let Some(p) = password {
+        config.password(p.expose());
+    }
+    config.connect_timeout(std::time::Duration::from_secs(10));
+    config.application_name(concat!("loaxa/", env!("CARGO_PKG_VERSION")));
+    let client = if mode == "disable" {
+        config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+        let (client, conn) = config
+            .connect(tokio_postgres::NoTls)
+            .await
+            .map_err(|e| CentralError::Connect(said(&e)))?;
+        tokio::spawn(conn);
+        client
+    } else {
+        config.ssl_mode(if mode == "prefer" {
+            tokio_postgres::config::SslMode::Prefer
+        } else {
+            tokio_postgres::config::SslMode::Require
+        });
+        let tls = tls(rootcert.as_deref())?;
+        let (client, conn) = config.connect(tls).await.map_err(|e| CentralError::Connect(said(&e)))?;
+        tokio::spawn(conn);
+        client
+    };
+    Ok(client)
+}
+
+fn tls(rootcert: Option<&str>) -> Result<tokio_postgres_rustls::MakeRustlsConnect, CentralError> {
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls_native_certs_load() {
+        let _ = roots.add(cert);
+    }
+    if let Some(path) = rootcert {
+        use rustls::pki_types::CertificateDer;
+        use rustls::pki_types::pem::PemObject;
+        let certs = CertificateDer::pem_file_iter(path)
+            .map_err(|e| CentralError::Connect(t!("central-rootcert", path = path.to_string(), why = e)))?;
+        for cert in certs {
+            let cert =
+                cert.map_err(|e| CentralError::Connect(t!("central-rootcert", path = path.to_string(), why = e)))?;
+            roots
+                .add(cert)
+                .map_err(|e| CentralError::Connect(t!("central-rootcert", path = path.to_string(), why = e)))?;
+        }
+    }
+    let config =
+        rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| CentralError::Connect(e.to_string()))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// The system's CAs (Debian's ca-certificates); none is no error (a private CA comes with
+/// `sslrootcert`).
+fn rustls_native_certs_load() -> Vec<rustls::pki_types::CertificateDer<'static>> {
+    let found = rustls_native_certs::load_native_certs();
+    found.certs
+}
+
+/// A PostgreSQL error with what the server said (its message, not the client's wrapper).
+pub fn said(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => db.message().to_string(),
+        None => {
+            let mut text = e.to_string();
+            let mut cause = std::error::Error::source(e);
+            while let Some(c) = cause {
+                text = format!("{text}: {c}");
+                cause = c.source();
+            }
+            text
+        }
+    }
+}
+
+/// Creates or upgrades the schema (as the operator's role).
+pub async fn init(client: &tokio_postgres::Client) -> Result<(), CentralError> {
+    client
+        .batch_execute(SCHEMA)
+        .await
+        .map_err(|e| CentralError::Query(said(&e)))
+}
+
+/// Registers a station: its role (a member of `loaxa_box`, which can only insert its own rows),
+/// with `password`, and its row (its chain starts at the genesis hash). Again for an existing
+/// station: its password is changed, nothing else.
+pub async fn add_station(client: &tokio_postgres::Client, id: &str, password: &Secret) -> Result<(), CentralError> {
+    if !valid_station_id(id) {
+        return Err(CentralError::Query(t!("config-central-station", id = id.to_string())));
+    }
+    let role = role_of(id);
+    let q = |e: tokio_postgres::Error| CentralError::Query(said(&e));
+    let exists = client
+        .query_opt("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&role])
+        .await
+        .map_err(q)?
+        .is_some();
+    // A role name and a password cannot be bound parameters: quoted by the server.
+    let literal: String = client
+        .query_one("SELECT quote_literal($1::text)", &[&password.expose()])
+        .await
+        .map_err(q)?
+        .get(0);
+    let verb = if exists { "ALTER" } else { "CREATE" };
+    client
+        .batch_execute(&format!("{verb} ROLE {role} LOGIN PASSWORD {literal}"))
+        .await
+        .map_err(q)?;
+    client
+        .batch_execute(&format!("GRANT loaxa_box TO {role}"))
+        .await
+        .map_err(q)?;
+    client
+        .execute(
+            "INSERT INTO loaxa_stations (station_id, role) VALUES ($1, $2) ON CONFLICT (station_id) DO NOTHING",
+            &[&id, &role],
+        )
+        .await
+        .map_err(q)?;
+    Ok(())
+}
+
+/// Connects as the box, per `[central]`.
+pub async fn connect_box(cfg: &CentralConfig) -> Result<tokio_postgres::Client, CentralError> {
+    let password = cfg
+        .password
+        .as_ref()
+        .map(crate::channels::secret::load)
+        .transpose()
+        .map_err(CentralError::Connect)?;
+    connect(&cfg.url, Some(&cfg.user), password.as_ref()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_checked() {
+        assert!(check_url("postgresql://central.example.vn:5432/province?sslmode=verify-full").is_ok());
+        assert!(check_url("postgres://127.0.0.1/p").is_ok());
+        assert!(
+            check_url("postgresql://u:hunter2@h/p").is_err(),
+            "a password in the url"
+        );
+        assert!(check_url("http://h/p").is_err());
+        assert!(check_url("postgresql://h/p?sslmode=maybe").is_err());
+    }
+
+    #[test]
+    fn station_ids_and_roles() {
+        assert!(valid_station_id("xa-phu-dong"));
+        assert!(!valid_station_id("Xã Phù Đổng"));
+        assert!(!valid_station_id("-x"));
+        assert!(!valid_station_id("a;drop"));
+        assert_eq!(role_of("xa-phu-dong"), "loaxa_xa_phu_dong");
+    }
+}

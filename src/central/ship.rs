@@ -1,0 +1,169 @@
+//! Pushing a box's history to the centre: what follows the centre's head for this station, in
+//! seq order, in batches, each batch one statement. It is idempotent: the centre says where its
+//! copy of the chain ends, and a batch sent twice (its acknowledgement lost) is recognised there
+//! by hash and stored once.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+
+use super::CentralError;
+use crate::history::store::{Store, StoredEvent};
+
+/// Events per statement.
+pub const BATCH: i64 = 1000;
+
+/// What the centre holds of this station, and what it refused.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Remote {
+    pub head_seq: i64,
+    pub last_contact: Option<DateTime<Utc>>,
+    /// The refusals, newest first (at most 10): seq, reason, how many times.
+    pub rejections: Vec<Rejection>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, PartialEq)]
+pub struct Rejection {
+    pub seq: i64,
+    pub reason: String,
+    pub times: i64,
+}
+
+/// One push's outcome.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Pushed {
+    /// Events sent (a replayed one counts: the centre stored it once).
+    pub sent: u64,
+    /// The centre's head before and after.
+    pub from: i64,
+    pub head: i64,
+    /// The box's own head.
+    pub local_head: i64,
+    /// Set when the centre refused what followed its head: it holds back the rest.
+    pub refused: Option<Rejection>,
+}
+
+/// The centre's view of this station (as the box's role: its own row only).
+pub async fn remote(client: &tokio_postgres::Client, station: &str) -> Result<Remote, CentralError> {
+    let q = |e: tokio_postgres::Error| CentralError::Query(super::said(&e));
+    let row = client
+        .query_opt(
+            "SELECT head_seq, last_contact FROM loaxa_stations WHERE station_id = $1",
+            &[&station],
+        )
+        .await
+        .map_err(q)?
+        .ok_or_else(|| CentralError::UnknownStation(station.to_string()))?;
+    let rejections = client
+        .query(
+            "SELECT seq, reason, times FROM loaxa_rejections WHERE station_id = $1 \
+             ORDER BY last_at DESC, seq LIMIT 10",
+            &[&station],
+        )
+        .await
+        .map_err(q)?
+        .iter()
+        .map(|r| Rejection {
+            seq: r.get(0),
+            reason: r.get(1),
+            times: r.get(2),
+        })
+        .collect();
+    Ok(Remote {
+        head_seq: row.get(0),
+        last_contact: row.get(1),
+        rejections,
+    })
+}
+
+/// The box's events after `after`, at most `limit` (read-only; the daemon may be writing).
+pub fn local_after(history: &Path, after: i64, limit: i64) -> Result<Vec<StoredEvent>, CentralError> {
+    let store = Store::open_read_only(history, chrono_tz::UTC).map_err(|e| CentralError::Local(e.to_string()))?;
+    let sql = format!(
+        "SELECT {} FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        StoredEvent::COLUMNS
+    );
+    let local = |e: rusqlite::Error| CentralError::Local(e.to_string());
+    let mut stmt = store.connection().prepare(&sql).map_err(local)?;
+    let rows = stmt
+        .query_map([after, limit], StoredEvent::from_row)
+        .map_err(local)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(local)?;
+    Ok(rows)
+}
+
+/// The box's head (0 for an empty history).
+pub fn local_head(history: &Path) -> Result<i64, CentralError> {
+    let store = Store::open_read_only(history, chrono_tz::UTC).map_err(|e| CentralError::Local(e.to_string()))?;
+    Ok(store
+        .head()
+        .map_err(|e| CentralError::Local(e.to_string()))?
+        .map_or(0, |h| h.seq))
+}
+
+/// Sends one batch; returns the centre's head after it.
+pub async fn send(client: &tokio_postgres::Client, station: &str, events: &[StoredEvent]) -> Result<i64, CentralError> {
+    let q = |e: tokio_postgres::Error| CentralError::Query(super::said(&e));
+    let unhex = |h: &str| crate::history::store::unhex(h).to_vec();
+    let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+    let prevs: Vec<Vec<u8>> = events.iter().map(|e| unhex(&e.prev_hash)).collect();
+    let hashes: Vec<Vec<u8>> = events.iter().map(|e| unhex(&e.hash)).collect();
+    let bytes: Vec<Vec<u8>> = events.iter().map(StoredEvent::canonical_bytes).collect();
+    // In seq order: the trigger checks each link against the head the previous row moved.
+    client
+        .execute(
+            "INSERT INTO loaxa_events (station_id, seq, prev_hash, hash, canonical) \
+             SELECT $1, s, p, h, c FROM unnest($2::bigint[], $3::bytea[], $4::bytea[], $5::bytea[]) \
+             WITH ORDINALITY AS t(s, p, h, c, n) ORDER BY n",
+            &[&station, &seqs, &prevs, &hashes, &bytes],
+        )
+        .await
+        .map_err(q)?;
+    let head: i64 = client
+        .query_one("SELECT head_seq FROM loaxa_stations WHERE station_id = $1", &[&station])
+        .await
+        .map_err(q)?
+        .get(0);
+    Ok(head)
+}
+
+/// Pushes everything the centre does not hold yet, batch by batch, until the box's head (or a
+/// refusal: what follows a refused event cannot link, and is held back).
+pub async fn push(client: &tokio_postgres::Client, station: &str, history: &Path) -> Result<Pushed, CentralError> {
+    let start = remote(client, station).await?;
+    let mut out = Pushed {
+        from: start.head_seq,
+        head: start.head_seq,
+        local_head: local_head(history)?,
+        ..Pushed::default()
+    };
+    loop {
+        let path = history.to_path_buf();
+        let after = out.head;
+        let batch = tokio::task::spawn_blocking(move || local_after(&path, after, BATCH))
+            .await
+            .map_err(|e| CentralError::Local(e.to_string()))??;
+        let Some(last) = batch.last().map(|e| e.seq) else {
+            break;
+        };
+        let head = send(client, station, &batch).await?;
+        out.sent += batch.len() as u64;
+        if head < last {
+            out.head = head;
+            let now = remote(client, station).await?;
+            // The first that did not link: what follows it is refused for that alone.
+            let mut after: Vec<Rejection> = now.rejections.into_iter().filter(|r| r.seq > head).collect();
+            after.sort_by_key(|r| r.seq);
+            out.refused = after.into_iter().next().or(Some(Rejection {
+                seq: head + 1,
+                reason: "unknown".into(),
+                times: 1,
+            }));
+            break;
+        }
+        out.head = head;
+    }
+    out.local_head = out.local_head.max(out.head);
+    Ok(out)
+}

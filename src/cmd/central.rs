@@ -1,0 +1,186 @@
+//! `loaxa central init|push|status`: the province's central history from the command line. `init`
+//! is the province operator's (it needs no loaxa.toml); `push` and `status` are a box's, as its
+//! own role, per `[central]`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::{EXIT_INVALID, EXIT_USAGE, load_config};
+use crate::central::{self, CentralError};
+use crate::cli::{CentralArgs, CentralCommand, CentralInitArgs};
+
+pub fn run(config: &Path, args: &CentralArgs) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            crate::console::error(e.to_string());
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    match &args.command {
+        CentralCommand::Init(init) => rt.block_on(run_init(init)),
+        CentralCommand::Push => rt.block_on(push(config)),
+        CentralCommand::Status => rt.block_on(status(config)),
+    }
+}
+
+fn fail(e: CentralError) -> ExitCode {
+    crate::console::error(crate::redact::redact(&e.to_string()));
+    ExitCode::from(EXIT_INVALID)
+}
+
+async fn run_init(args: &CentralInitArgs) -> ExitCode {
+    if !args.stations.is_empty() && args.password_dir.is_none() {
+        crate::console::error(t!("cli-central-password-dir"));
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let password = std::env::var("PGPASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(|p| crate::channels::secret::Secret::loaded(&p));
+    let client = match central::connect(&args.url, None, password.as_ref()).await {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    if let Err(e) = central::init(&client).await {
+        return fail(e);
+    }
+    println!("{}", t!("cli-central-schema-ready"));
+    for id in &args.stations {
+        let mut bytes = [0u8; 24];
+        if getrandom::fill(&mut bytes).is_err() {
+            crate::console::error(t!("cli-central-no-random"));
+            return ExitCode::from(EXIT_INVALID);
+        }
+        let secret = crate::channels::secret::Secret::loaded(&crate::schedule::hex(&bytes));
+        if let Err(e) = central::add_station(&client, id, &secret).await {
+            return fail(e);
+        }
+        let Some(dir) = &args.password_dir else { continue };
+        let file = dir.join(format!("{id}.password"));
+        if let Err(e) = write_private(&file, secret.expose()) {
+            crate::console::error(t!("cli-central-password-file", path = file.display(), why = e));
+            return ExitCode::from(EXIT_INVALID);
+        }
+        println!(
+            "{}",
+            t!(
+                "cli-central-station-ready",
+                id = id.clone(),
+                role = central::role_of(id),
+                path = file.display()
+            )
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// Writes a file only its owner can read (created so: never readable by others, not even for
+/// a moment).
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    writeln!(f, "{text}")
+}
+
+async fn push(config: &Path) -> ExitCode {
+    let config = match load_config(config) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let Some(cfg) = config.central.clone() else {
+        crate::console::error(t!("cli-central-off"));
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let client = match central::connect_box(&cfg).await {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let history = crate::history::store::Store::path_in(&config.station.data);
+    match central::ship::push(&client, &cfg.station_id, &history).await {
+        Ok(p) => {
+            println!(
+                "{}",
+                t!(
+                    "cli-central-pushed",
+                    sent = p.sent,
+                    from = p.from,
+                    head = p.head,
+                    local = p.local_head
+                )
+            );
+            match p.refused {
+                Some(r) => {
+                    crate::console::error(t!("cli-central-refused", seq = r.seq, reason = r.reason));
+                    ExitCode::from(EXIT_INVALID)
+                }
+                None => ExitCode::SUCCESS,
+            }
+        }
+        Err(e) => fail(e),
+    }
+}
+
+async fn status(config: &Path) -> ExitCode {
+    let config = match load_config(config) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let Some(cfg) = config.central.clone() else {
+        crate::console::error(t!("cli-central-off"));
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let history = crate::history::store::Store::path_in(&config.station.data);
+    let local = match central::ship::local_head(&history) {
+        Ok(h) => h,
+        Err(e) => return fail(e),
+    };
+    let client = match central::connect_box(&cfg).await {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let remote = match central::ship::remote(&client, &cfg.station_id).await {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let tz = config.station.timezone;
+    println!(
+        "{}",
+        t!(
+            "cli-central-status",
+            id = cfg.station_id.clone(),
+            head = remote.head_seq,
+            local = local,
+            lag = (local - remote.head_seq).max(0),
+            contact = remote
+                .last_contact
+                .map(|t| t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string())
+                .unwrap_or_else(|| "—".into())
+        )
+    );
+    for r in &remote.rejections {
+        println!(
+            "{}",
+            t!(
+                "cli-central-rejection",
+                seq = r.seq,
+                reason = r.reason.clone(),
+                times = r.times
+            )
+        );
+    }
+    if remote.rejections.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_INVALID)
+    }
+}

@@ -1,0 +1,318 @@
+//! The province's central history (issue #18) against a real PostgreSQL (Debian's, a private
+//! cluster on a loopback port): three boxes push their chains and the centre re-verifies them; a
+//! replay is a no-op; tampered, out-of-order and forked events are refused and reported; a box
+//! cannot write as another, nor change anything; a cut link drains when it comes back, with
+//! nothing lost or doubled.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::daemon::*;
+use common::postgres::{ADMIN_PASSWORD, Postgres};
+use loaxa::history::event::{Event, Kind};
+use loaxa::history::store::{Store, StoredEvent};
+use sha2::Digest;
+
+/// A box: a station whose history has `n` events, and its `[central]` section.
+fn a_box(pg: &Postgres, id: &str, passwords: &std::path::Path, n: usize) -> Station {
+    let st = Station::new("http://127.0.0.1:9/hook", "");
+    let path = st.path().join("loaxa.toml");
+    let config = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!(
+            "{config}[central]\nurl = \"{}\"\nstation_id = \"{id}\"\ntoken_file = \"{}\"\n",
+            pg.url(),
+            passwords.join(format!("{id}.password")).display()
+        ),
+    )
+    .unwrap();
+    add_events(&st, n);
+    st
+}
+
+fn add_events(st: &Station, n: usize) {
+    let data = st.path().join("var");
+    std::fs::create_dir_all(&data).unwrap();
+    let mut store = Store::open(&Store::path_in(&data), chrono_tz::Asia::Ho_Chi_Minh).unwrap();
+    let events: Vec<Event> = (0..n)
+        .map(|i| {
+            Event::new(
+                Kind::PlayoutFinished,
+                serde_json::json!({ "title": format!("Bản tin số {i}: thủ tục hành chính"), "airtime_s": 300 }),
+            )
+        })
+        .collect();
+    store.append(&events).unwrap();
+}
+
+fn loaxa(st: &Station, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.path().join("loaxa.toml"))
+        .args(args)
+        .env("LOAXA_LANG", "en")
+        .output()
+        .unwrap()
+}
+
+/// `loaxa central init` for `stations`, passwords into `dir`.
+fn init(pg: &Postgres, stations: &[&str], dir: &std::path::Path) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_loaxa"));
+    cmd.args(["central", "init", "--url", &pg.admin_url(), "--password-dir"])
+        .arg(dir)
+        .env("PGPASSWORD", ADMIN_PASSWORD)
+        .env("LOAXA_LANG", "en")
+        // No loaxa.toml there to name another language.
+        .current_dir(dir);
+    for s in stations {
+        cmd.args(["--station", s]);
+    }
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains("the central schema is ready"), "{}", said(&o));
+}
+
+fn password(dir: &std::path::Path, id: &str) -> String {
+    std::fs::read_to_string(dir.join(format!("{id}.password")))
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+/// The centre's counts and its own sweep of every chain.
+async fn centre(pg: &Postgres) -> Vec<(String, i64, i64, Option<i64>)> {
+    let admin = pg.client("postgres", ADMIN_PASSWORD).await.unwrap();
+    admin
+        .query(
+            "SELECT station_id, events, head_seq, first_break FROM loaxa_sweep() ORDER BY 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect()
+}
+
+fn local_events(st: &Station) -> Vec<StoredEvent> {
+    let store = Store::open_read_only(&Store::path_in(&st.path().join("var")), chrono_tz::Asia::Ho_Chi_Minh).unwrap();
+    let mut stmt = store
+        .connection()
+        .prepare(&format!("SELECT {} FROM events ORDER BY seq", StoredEvent::COLUMNS))
+        .unwrap();
+    stmt.query_map([], StoredEvent::from_row)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// What the server said.
+fn msg(e: tokio_postgres::Error) -> String {
+    e.as_db_error()
+        .map_or_else(|| e.to_string(), |d| d.message().to_string())
+}
+
+fn unhex(h: &str) -> Vec<u8> {
+    (0..h.len() / 2)
+        .map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).unwrap())
+        .collect()
+}
+
+#[test]
+fn three_boxes_push_and_the_centre_verifies_every_chain() {
+    let pg = Postgres::start();
+    let dir = tempfile::tempdir().unwrap();
+    init(&pg, &["xa-a", "xa-b", "xa-c"], dir.path());
+    // Mode 0600: a station's password is its own.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir.path().join("xa-a.password"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // init again: nothing lost, the schema upgraded in place.
+    init(&pg, &[], dir.path());
+    let boxes: Vec<Station> = [("xa-a", 1500), ("xa-b", 10), ("xa-c", 1)]
+        .iter()
+        .map(|(id, n)| a_box(&pg, id, dir.path(), *n))
+        .collect();
+    for b in &boxes {
+        let o = loaxa(b, &["central", "push"]);
+        assert!(o.status.success(), "{}", said(&o));
+    }
+    let o = loaxa(&boxes[0], &["central", "push"]);
+    assert!(
+        said(&o).contains("sent 0 events"),
+        "a second push sends nothing: {}",
+        said(&o)
+    );
+    let rt = runtime();
+    let seen = rt.block_on(centre(&pg));
+    assert_eq!(
+        seen,
+        [
+            ("xa-a".to_string(), 1500, 1500, None),
+            ("xa-b".to_string(), 10, 10, None),
+            ("xa-c".to_string(), 1, 1, None)
+        ]
+    );
+    // The queryable columns beside the bytes come from the bytes.
+    let admin = rt.block_on(pg.client("postgres", ADMIN_PASSWORD)).unwrap();
+    let row = rt
+        .block_on(admin.query_one(
+            "SELECT kind, details->>'title', length(canonical) > 0 FROM loaxa_events WHERE station_id = 'xa-b' AND seq = 3",
+            &[],
+        ))
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "playout_finished");
+    assert_eq!(row.get::<_, String>(1), "Bản tin số 2: thủ tục hành chính");
+    let o = loaxa(&boxes[1], &["central", "status"]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(
+        said(&o).contains("the centre holds up to 10, the box has up to 10 (0 not yet sent)"),
+        "{}",
+        said(&o)
+    );
+}
+
+#[test]
+fn replays_are_no_ops_and_tampered_out_of_order_and_forked_events_are_refused() {
+    let pg = Postgres::start();
+    let dir = tempfile::tempdir().unwrap();
+    init(&pg, &["xa-a"], dir.path());
+    let b = a_box(&pg, "xa-a", dir.path(), 20);
+    assert!(loaxa(&b, &["central", "push"]).status.success());
+    let events = local_events(&b);
+    let rt = runtime();
+    let me = rt
+        .block_on(pg.client("loaxa_xa_a", &password(dir.path(), "xa-a")))
+        .unwrap();
+    let insert = "INSERT INTO loaxa_events (station_id, seq, prev_hash, hash, canonical) VALUES ($1, $2, $3, $4, $5)";
+    let send = |seq: i64, prev: Vec<u8>, hash: Vec<u8>, bytes: Vec<u8>| {
+        rt.block_on(me.execute(insert, &[&"xa-a", &seq, &prev, &hash, &bytes]))
+    };
+    // A batch sent again (its acknowledgement lost): stored once, nothing refused.
+    for e in &events[..10] {
+        send(e.seq, unhex(&e.prev_hash), unhex(&e.hash), e.canonical_bytes()).unwrap();
+    }
+    assert_eq!(rt.block_on(centre(&pg))[0], ("xa-a".to_string(), 20, 20, None));
+    // Three more events on the box; the centre is offered forgeries of them.
+    add_events(&b, 3);
+    let events = local_events(&b);
+    let e21 = &events[20];
+    // Tampered: the bytes changed, the hash kept.
+    let mut forged = e21.canonical_bytes();
+    let at = forged.iter().position(|c| *c == b'3').unwrap();
+    forged[at] = b'9';
+    send(21, unhex(&e21.prev_hash), unhex(&e21.hash), forged).unwrap();
+    // Out of order: 23 before 21 and 22.
+    let e23 = &events[22];
+    send(23, unhex(&e23.prev_hash), unhex(&e23.hash), e23.canonical_bytes()).unwrap();
+    // A fork: another event under seq 5, hashed right on the real 4.
+    let e5 = &events[4];
+    let other = e5
+        .canonical_bytes()
+        .iter()
+        .map(|c| if *c == b'4' { b'7' } else { *c })
+        .collect::<Vec<u8>>();
+    let mut h = sha2::Sha256::new();
+    h.update(unhex(&e5.prev_hash));
+    h.update(&other);
+    send(5, unhex(&e5.prev_hash), h.finalize().to_vec(), other).unwrap();
+    let o = loaxa(&b, &["central", "status"]);
+    let text = said(&o);
+    assert_eq!(o.status.code(), Some(1), "refusals make status fail: {text}");
+    for what in [
+        "refused: 21 (tampered)",
+        "refused: 23 (out_of_order)",
+        "refused: 5 (fork)",
+    ] {
+        assert!(text.contains(what), "{what}: {text}");
+    }
+    // None of them stored; the real events still go through.
+    assert_eq!(rt.block_on(centre(&pg))[0], ("xa-a".to_string(), 20, 20, None));
+    let o = loaxa(&b, &["central", "push"]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert_eq!(rt.block_on(centre(&pg))[0], ("xa-a".to_string(), 23, 23, None));
+}
+
+#[test]
+fn a_box_cannot_write_as_another_nor_change_or_read_anything_else() {
+    let pg = Postgres::start();
+    let dir = tempfile::tempdir().unwrap();
+    init(&pg, &["xa-a", "xa-b"], dir.path());
+    let a = a_box(&pg, "xa-a", dir.path(), 3);
+    let b = a_box(&pg, "xa-b", dir.path(), 3);
+    assert!(loaxa(&a, &["central", "push"]).status.success());
+    assert!(loaxa(&b, &["central", "push"]).status.success());
+    let rt = runtime();
+    let me = rt
+        .block_on(pg.client("loaxa_xa_a", &password(dir.path(), "xa-a")))
+        .unwrap();
+    // B's next event, sent by A.
+    add_events(&b, 1);
+    let e = &local_events(&b)[3];
+    let r = rt.block_on(me.execute(
+        "INSERT INTO loaxa_events (station_id, seq, prev_hash, hash, canonical) VALUES ('xa-b', 4, $1, $2, $3)",
+        &[&unhex(&e.prev_hash), &unhex(&e.hash), &e.canonical_bytes()],
+    ));
+    let err = msg(r.expect_err("A wrote as B"));
+    assert!(
+        err.contains("may not write as xa-b") || err.contains("row-level security"),
+        "{err}"
+    );
+    for sql in [
+        "UPDATE loaxa_events SET kind = 'x' WHERE station_id = 'xa-a'",
+        "DELETE FROM loaxa_events WHERE station_id = 'xa-a'",
+        "UPDATE loaxa_stations SET head_seq = 0",
+        "DELETE FROM loaxa_rejections",
+        "TRUNCATE loaxa_events",
+    ] {
+        let err = msg(rt.block_on(me.execute(sql, &[])).expect_err(sql));
+        assert!(err.contains("permission denied"), "{sql}: {err}");
+    }
+    let theirs: i64 = rt
+        .block_on(me.query_one("SELECT count(*) FROM loaxa_events WHERE station_id = 'xa-b'", &[]))
+        .unwrap()
+        .get(0);
+    assert_eq!(theirs, 0, "A reads none of B's rows");
+    // Not even the owner changes what is stored.
+    let admin = rt.block_on(pg.client("postgres", ADMIN_PASSWORD)).unwrap();
+    let err = msg(rt
+        .block_on(admin.execute("DELETE FROM loaxa_events WHERE station_id = 'xa-a'", &[]))
+        .expect_err("the owner deleted"));
+    assert!(err.contains("append-only"), "{err}");
+    assert_eq!(
+        rt.block_on(centre(&pg)),
+        [("xa-a".to_string(), 3, 3, None), ("xa-b".to_string(), 3, 3, None)]
+    );
+}
+
+#[test]
+fn a_cut_link_drains_when_it_returns_with_nothing_lost_or_doubled() {
+    let mut pg = Postgres::start();
+    let dir = tempfile::tempdir().unwrap();
+    init(&pg, &["xa-a"], dir.path());
+    let b = a_box(&pg, "xa-a", dir.path(), 100);
+    assert!(loaxa(&b, &["central", "push"]).status.success());
+    pg.down();
+    // The box goes on recording while the link is down.
+    add_events(&b, 2000);
+    let o = loaxa(&b, &["central", "push"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        said(&o).contains("cannot connect to the central database"),
+        "{}",
+        said(&o)
+    );
+    pg.up();
+    let o = loaxa(&b, &["central", "push"]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains("sent 2000 events"), "{}", said(&o));
+    assert_eq!(
+        runtime().block_on(centre(&pg)),
+        [("xa-a".to_string(), 2100, 2100, None)]
+    );
+}
