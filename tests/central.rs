@@ -316,3 +316,59 @@ fn a_cut_link_drains_when_it_returns_with_nothing_lost_or_doubled() {
         [("xa-a".to_string(), 2100, 2100, None)]
     );
 }
+
+/// `/status`'s `central`, once `done` holds of it (within `secs`).
+fn central_status(st: &Station, secs: u64, done: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        let s: serde_json::Value = serde_json::from_str(&st.get("/status")).unwrap();
+        if done(&s["central"]) {
+            return s["central"].clone();
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", s["central"]);
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// The daemon pushes by itself: its history reaches the centre while it runs; with the link cut
+/// it goes on (and says so on `/status`), and the backlog drains when the link returns.
+#[test]
+fn the_daemon_ships_its_history_and_rides_out_a_cut_link() {
+    let mut pg = Postgres::start();
+    let dir = tempfile::tempdir().unwrap();
+    init(&pg, &["xa-a"], dir.path());
+    let b = a_box(&pg, "xa-a", dir.path(), 50);
+    let mut daemon = b.command().spawn().unwrap();
+    let s = central_status(&b, 30, |c| c["shipped_seq"].as_i64() > Some(50) && c["lag_events"] == 0);
+    eprintln!("shipped: {s}");
+    pg.down();
+    // Events go on being recorded while the link is down: a restart records two.
+    assert!(sigterm(&mut daemon).success());
+    add_events(&b, 500);
+    let mut daemon = b.command().spawn().unwrap();
+    let s = central_status(&b, 30, |c| c["error"].is_string());
+    assert!(
+        s["error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot connect to the central database"),
+        "{s}"
+    );
+    pg.up();
+    let s = central_status(&b, 180, |c| {
+        c["error"].is_null() && c["lag_events"] == 0 && c["shipped_seq"].as_i64() > Some(550)
+    });
+    eprintln!("drained: {s}");
+    assert!(sigterm(&mut daemon).success());
+    let local = local_events(&b).len() as i64;
+    let seen = runtime().block_on(centre(&pg));
+    // Everything up to what the daemon held when the backlog drained (its last events, at
+    // stop, may follow), each once, and the chain intact.
+    let (_, events, head, broken) = &seen[0];
+    assert_eq!(events, head, "each event once");
+    assert!(
+        *head >= s["shipped_seq"].as_i64().unwrap() && *head <= local,
+        "{seen:?}, local {local}"
+    );
+    assert_eq!(*broken, None);
+}

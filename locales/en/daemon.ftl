@@ -306,3 +306,6 @@ central-connect = cannot connect to the central database: { $why }
 central-query = the central database said: { $why }
 central-unknown-station = the centre has no station `{ $id }`: the province's operator runs `loaxa central init --station { $id }`
 central-rootcert = cannot read the CA certificate { $path }: { $why }
+log-central-back = the centre answers again
+log-central-down = the history could not be pushed to the centre: trying again
+log-central-refused = the centre refused event { $seq } ({ $reason }): what follows it is held back on the box

@@ -273,3 +273,6 @@ central-connect = không kết nối được cơ sở dữ liệu trung tâm: {
 central-query = cơ sở dữ liệu trung tâm báo lỗi: { $why }
 central-unknown-station = trung tâm chưa có trạm `{ $id }`: người quản trị tỉnh cần chạy `loaxa central init --station { $id }`
 central-rootcert = không đọc được chứng chỉ CA { $path }: { $why }
+log-central-back = đã liên lạc lại với trung tâm
+log-central-down = chưa gửi được lịch sử lên trung tâm: sẽ thử lại
+log-central-refused = trung tâm từ chối sự kiện số { $seq } ({ $reason }): các sự kiện sau đó được giữ lại ở trạm

@@ -16,6 +16,7 @@ pub mod lock;
 pub mod panel;
 pub mod reload;
 pub mod scheduler;
+pub mod shipper;
 pub mod state;
 pub mod voice;
 
@@ -298,6 +299,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
             &config.station.data,
         )),
         device: Mutex::new(state::Device::default()),
+        central: Mutex::new(None),
         config,
     });
     match snapshot {
@@ -388,6 +390,8 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     ));
     let reloader = reload::spawn(shared.clone());
     let control = tokio::spawn(control::serve(shared.clone(), engine.clone(), wake.clone()));
+    let shipper_stop = Arc::new(Notify::new());
+    let shipper = tokio::spawn(shipper::run(shared.clone(), shipper_stop.clone()));
 
     summary(&shared, &addr);
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
@@ -422,6 +426,11 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
     // No operator command once stopping; the socket goes with the process.
     control.abort();
+    // A push under way is let finish (its batch is one statement: it lands whole or not at all).
+    shipper_stop.notify_one();
+    if tokio::time::timeout(Duration::from_secs(3), shipper).await.is_err() {
+        tracing::warn!("{}", t!("log-central-down"));
+    }
     let _ = std::fs::remove_file(control::socket_path(&shared.config.station.data));
     // A live on air ends now (its closing chime plays, its end is recorded), not at its bound.
     shared.lives.send_replace(true);

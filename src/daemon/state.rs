@@ -90,6 +90,8 @@ pub struct Shared {
     pub lives: tokio::sync::watch::Sender<bool>,
     /// The station's voices, render cache and archive.
     pub speech: Arc<crate::speech::render::Speech>,
+    /// What the shipper knows of the province's centre (with `[central]`).
+    pub central: Mutex<Option<super::shipper::CentralState>>,
 }
 
 /// What is known of the loudspeaker's sound device. It is opened for each run of programmes
@@ -234,6 +236,7 @@ impl Shared {
                 "last_good_saved_at": match schedule.source { Source::LastGood(t) => Some(local(t)), Source::Files => None },
             },
             "history": history,
+            "central": self.central.lock().unwrap_or_else(|p| p.into_inner()).clone(),
             "device": device,
             "http": { "listen": self.config.http.listen, "exposed": self.config.http.exposed() },
             "channels": self.channel_problems.lock().unwrap_or_else(|p| p.into_inner()).clone(),
