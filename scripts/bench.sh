@@ -141,3 +141,7 @@ scripts/relay-bench.sh target/release/loaxa 2>/dev/null | grep -E "relay of|CPU|
 for t in an_icecast_stream a_dead_source a_silent_source a_daemon_killed; do
   cargo test --release --quiet --test relay "$t" -- --nocapture 2>&1 | grep "→" || true
 done
+
+echo
+echo "== central history: verified inserts, the chain sweep, a day's backlog (issue #18)"
+scripts/central-bench.sh
