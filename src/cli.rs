@@ -430,6 +430,36 @@ pub enum CentralCommand {
     Push,
     /// What the centre holds of this box: its head, the lag, the last contact, refusals.
     Status,
+    /// Publish a province bulletin (an audio file, or a text the boxes read aloud) to every
+    /// commune or some.
+    Publish(CentralPublishArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CentralPublishArgs {
+    /// The centre's address, as the province's operator (the password from PGPASSWORD).
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// The audio file to air.
+    #[arg(value_name = "FILE", required_unless_present = "text", conflicts_with = "text")]
+    pub file: Option<PathBuf>,
+    /// Or a text, read by each box's voice.
+    #[arg(long, value_name = "TEXT")]
+    pub text: Option<String>,
+    #[arg(long, value_name = "TITLE")]
+    pub title: String,
+    /// normal, priority or emergency (cuts in at once).
+    #[arg(long, value_name = "LEVEL", default_value = "normal")]
+    pub priority: String,
+    /// Only these communes (station ids, comma-separated); default: every one.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub communes: Vec<String>,
+    /// Not before this time (station time, YYYY-MM-DDTHH:MM); default: now.
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// Not after this time: a box that receives it later does not air it.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -372,3 +372,122 @@ fn the_daemon_ships_its_history_and_rides_out_a_cut_link() {
     );
     assert_eq!(*broken, None);
 }
+
+/// `loaxa central publish` as the province's operator.
+fn publish(pg: &Postgres, dir: &std::path::Path, args: &[&str]) -> Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .args(["central", "publish", "--url", &pg.admin_url()])
+        .args(args)
+        .env("PGPASSWORD", ADMIN_PASSWORD)
+        .env("LOAXA_LANG", "en")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", said(&o));
+    o
+}
+
+/// A province emergency reaches an online box at once (NOTIFY), is heard on its loudspeaker
+/// line, and its receipt and airing are recorded and shipped back to the centre.
+#[test]
+fn a_province_emergency_is_heard_on_an_online_box() {
+    let pg = Postgres::start();
+    let dir = tempfile::tempdir().unwrap();
+    init(&pg, &["xa-a"], dir.path());
+    let b = a_box(&pg, "xa-a", dir.path(), 0);
+    common::audio::tone(&dir.path().join("canh-bao-lu.wav"), 880.0, 2.0, 0.5);
+    let mut daemon = b.command().spawn().unwrap();
+    // Connected and listening: the shipper has pushed the daemon's start.
+    central_status(&b, 30, |c| c["shipped_seq"].as_i64() >= Some(1));
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let published = chrono::Utc::now();
+    let o = publish(
+        &pg,
+        dir.path(),
+        &["canh-bao-lu.wav", "--title", "Cảnh báo lũ", "--priority", "emergency"],
+    );
+    assert!(said(&o).contains("published bulletin 1"), "{}", said(&o));
+    let started = b.wait_for("playout_started", Some("province:1"), 30);
+    let on_air = chrono::DateTime::parse_from_rfc3339(&started.at_utc)
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let took = (on_air - published).num_milliseconds() as f64 / 1000.0;
+    eprintln!("province emergency published → on air: {took:.2} s");
+    assert!(took <= 5.0, "on air {took} s after it was published");
+    b.wait_for("playout_finished", Some("province:1"), 30);
+    let received = b.wait_for("bulletin_received", None, 1);
+    let d: serde_json::Value = serde_json::from_str(&received.details).unwrap();
+    assert_eq!(d["priority"], "emergency", "{d}");
+    assert_eq!(d["audio_sha256"].as_str().unwrap().len(), 64, "{d}");
+    // The receipt and the airing reach the centre.
+    central_status(&b, 30, |c| c["lag_events"] == 0 && c["shipped_seq"].as_i64() > Some(3));
+    let rt = runtime();
+    let admin = rt.block_on(pg.client("postgres", ADMIN_PASSWORD)).unwrap();
+    let kinds: Vec<String> = rt
+        .block_on(admin.query(
+            "SELECT kind FROM loaxa_events WHERE station_id = 'xa-a' AND (broadcast_id = 'province:1' OR kind = 'bulletin_received') ORDER BY seq",
+            &[],
+        ))
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        kinds,
+        ["bulletin_received", "playout_started", "playout_finished"],
+        "{kinds:?}"
+    );
+    assert!(sigterm(&mut daemon).success());
+    let heard = common::audio::segments(&b.capture.wav());
+    assert!(
+        heard
+            .iter()
+            .any(|s| (s.freq - 880.0).abs() < 40.0 && (1.8..=2.2).contains(&s.seconds)),
+        "the bulletin was not heard: {heard:#?}"
+    );
+}
+
+/// A box that was off when the province published gets it when it comes back (NOTIFY was lost:
+/// the box fetches on connecting), airs it once, not again after a restart; a bulletin meant
+/// for another commune never reaches it.
+#[test]
+fn an_offline_box_gets_the_bulletin_on_reconnect_and_only_its_own() {
+    let pg = Postgres::start();
+    let dir = tempfile::tempdir().unwrap();
+    init(&pg, &["xa-a", "xa-b"], dir.path());
+    let b = a_box(&pg, "xa-a", dir.path(), 0);
+    common::audio::tone(&dir.path().join("chi-xa-b.wav"), 440.0, 1.0, 0.5);
+    common::audio::tone(&dir.path().join("toan-tinh.wav"), 880.0, 1.0, 0.5);
+    publish(
+        &pg,
+        dir.path(),
+        &["chi-xa-b.wav", "--title", "Riêng xã B", "--communes", "xa-b"],
+    );
+    publish(
+        &pg,
+        dir.path(),
+        &["toan-tinh.wav", "--title", "Toàn tỉnh", "--priority", "priority"],
+    );
+    let started = std::time::Instant::now();
+    let mut daemon = b.command().spawn().unwrap();
+    b.wait_for("playout_finished", Some("province:2"), 60);
+    eprintln!(
+        "offline box back → province bulletin aired: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(sigterm(&mut daemon).success());
+    // Again: nothing airs twice.
+    let mut daemon = b.command().spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    assert!(sigterm(&mut daemon).success());
+    let events = b.events();
+    let aired = |id: &str| {
+        events
+            .iter()
+            .filter(|e| e.kind == "playout_started" && e.broadcast_id.as_deref() == Some(id))
+            .count()
+    };
+    assert_eq!(aired("province:2"), 1, "{:?}", b.kinds());
+    assert_eq!(aired("province:1"), 0, "another commune's bulletin aired");
+    assert_eq!(events.iter().filter(|e| e.kind == "bulletin_received").count(), 1);
+}

@@ -217,3 +217,6 @@ cli-central-pushed = sent { $sent } events; the centre holds up to { $head } (wa
 cli-central-refused = the centre refused event { $seq } ({ $reason }): what follows it is held back on the box
 cli-central-status = station { $id }: the centre holds up to { $head }, the box has up to { $local } ({ $lag } not yet sent); last contact { $contact }
 cli-central-rejection =   refused: { $seq } ({ $reason }), { $times } times
+cli-central-priority = there is no level `{ $given }`: use normal, priority or emergency
+cli-central-file = cannot read { $path }: { $why }
+cli-central-published = published bulletin { $id }

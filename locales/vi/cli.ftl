@@ -189,3 +189,6 @@ cli-central-pushed = đã gửi { $sent } sự kiện; trung tâm giữ đến s
 cli-central-refused = trung tâm từ chối sự kiện số { $seq } ({ $reason }): các sự kiện sau đó được giữ lại ở trạm
 cli-central-status = trạm { $id }: trung tâm giữ đến số { $head }, trạm có đến số { $local } (còn { $lag } chưa gửi); liên lạc cuối { $contact }
 cli-central-rejection =   bị từ chối: số { $seq } ({ $reason }), { $times } lần
+cli-central-priority = không có mức `{ $given }`: dùng normal, priority hoặc emergency
+cli-central-file = không đọc được { $path }: { $why }
+cli-central-published = đã phát hành bản tin số { $id }

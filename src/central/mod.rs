@@ -6,6 +6,7 @@
 //! which the centre recognises by hash). The schema, the verifying trigger and the row-level
 //! security that confines each box to its own rows are in `schema.sql`.
 
+pub mod bulletins;
 pub mod ship;
 
 use std::str::FromStr;
@@ -75,6 +76,37 @@ pub async fn connect(
     user: Option<&str>,
     password: Option<&Secret>,
 ) -> Result<tokio_postgres::Client, CentralError> {
+    connect_with(url, user, password, None).await
+}
+
+/// Drives a connection, handing each notification (`LISTEN`) to `notify`.
+fn drive<S, T>(mut conn: tokio_postgres::Connection<S, T>, notify: Option<tokio::sync::mpsc::UnboundedSender<String>>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    tokio::spawn(async move {
+        loop {
+            match std::future::poll_fn(|cx| conn.poll_message(cx)).await {
+                Some(Ok(tokio_postgres::AsyncMessage::Notification(n))) => {
+                    if let Some(tx) = &notify {
+                        let _ = tx.send(n.payload().to_string());
+                    }
+                }
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => return,
+            }
+        }
+    });
+}
+
+/// [`connect`], with the notifications of the session sent to `notify`.
+pub async fn connect_with(
+    url: &str,
+    user: Option<&str>,
+    password: Option<&Secret>,
+    notify: Option<tokio::sync::mpsc::UnboundedSender<String>>,
+) -> Result<tokio_postgres::Client, CentralError> {
     check_url(url).map_err(CentralError::Connect)?;
     let mut parsed = reqwest::Url::parse(url).map_err(|e| CentralError::Connect(e.to_string()))?;
     let mode = sslmode(&parsed).unwrap_or_else(|| "prefer".into());
@@ -108,7 +140,7 @@ pub async fn connect(
             .connect(tokio_postgres::NoTls)
             .await
             .map_err(|e| CentralError::Connect(said(&e)))?;
-        tokio::spawn(conn);
+        drive(conn, notify);
         client
     } else {
         config.ssl_mode(if mode == "prefer" {
@@ -118,7 +150,7 @@ pub async fn connect(
         });
         let tls = tls(rootcert.as_deref())?;
         let (client, conn) = config.connect(tls).await.map_err(|e| CentralError::Connect(said(&e)))?;
-        tokio::spawn(conn);
+        drive(conn, notify);
         client
     };
     Ok(client)
@@ -223,13 +255,21 @@ pub async fn add_station(client: &tokio_postgres::Client, id: &str, password: &S
 
 /// Connects as the box, per `[central]`.
 pub async fn connect_box(cfg: &CentralConfig) -> Result<tokio_postgres::Client, CentralError> {
+    connect_box_with(cfg, None).await
+}
+
+/// [`connect_box`], with the session's notifications sent to `notify`.
+pub async fn connect_box_with(
+    cfg: &CentralConfig,
+    notify: Option<tokio::sync::mpsc::UnboundedSender<String>>,
+) -> Result<tokio_postgres::Client, CentralError> {
     let password = cfg
         .password
         .as_ref()
         .map(crate::channels::secret::load)
         .transpose()
         .map_err(CentralError::Connect)?;
-    connect(&cfg.url, Some(&cfg.user), password.as_ref()).await
+    connect_with(&cfg.url, Some(&cfg.user), password.as_ref(), notify).await
 }
 
 #[cfg(test)]

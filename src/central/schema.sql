@@ -156,6 +156,36 @@ CREATE OR REPLACE FUNCTION loaxa_sweep()
     GROUP BY e.station_id
     $$;
 
+-- Province bulletins, published by the province (`loaxa central publish`) for every commune or
+-- some: an audio file's bytes, or a text the box's voice reads. The boxes poll them by id (their
+-- cursor), with NOTIFY as a hint that one is new.
+CREATE TABLE IF NOT EXISTS loaxa_bulletins (
+    id           bigserial PRIMARY KEY,
+    title        text NOT NULL,
+    priority     text NOT NULL CHECK (priority IN ('normal', 'priority', 'emergency')),
+    text         text,
+    audio        bytea,
+    audio_name   text,
+    audio_sha256 bytea,
+    air_from     timestamptz NOT NULL DEFAULT now(),
+    air_until    timestamptz,
+    communes     text[],
+    published_at timestamptz NOT NULL DEFAULT now(),
+    published_by name NOT NULL DEFAULT session_user,
+    CHECK (text IS NOT NULL OR audio IS NOT NULL),
+    CHECK (audio IS NULL OR audio_sha256 = sha256(audio))
+);
+
+CREATE OR REPLACE FUNCTION loaxa_bulletin_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('loaxa_bulletins', NEW.id::text);
+    RETURN NULL;
+END
+$$;
+DROP TRIGGER IF EXISTS loaxa_bulletin_notify ON loaxa_bulletins;
+CREATE TRIGGER loaxa_bulletin_notify AFTER INSERT ON loaxa_bulletins
+    FOR EACH ROW EXECUTE FUNCTION loaxa_bulletin_notify();
+
 -- The boxes' group role: each box's own role is a member. Row-level security confines a box to
 -- its own rows; it has no UPDATE or DELETE at all.
 DO $$
@@ -165,7 +195,8 @@ BEGIN
     END IF;
 END
 $$;
-REVOKE ALL ON loaxa_events, loaxa_stations, loaxa_rejections FROM PUBLIC;
+REVOKE ALL ON loaxa_events, loaxa_stations, loaxa_rejections, loaxa_bulletins FROM PUBLIC;
+GRANT SELECT ON loaxa_bulletins TO loaxa_box;
 GRANT SELECT, INSERT ON loaxa_events TO loaxa_box;
 GRANT SELECT ON loaxa_stations, loaxa_rejections TO loaxa_box;
 REVOKE ALL ON FUNCTION loaxa_sweep(), loaxa_reject(loaxa_events, text) FROM PUBLIC;
@@ -179,5 +210,9 @@ DROP POLICY IF EXISTS loaxa_own_insert ON loaxa_events;
 CREATE POLICY loaxa_own_insert ON loaxa_events FOR INSERT TO loaxa_box WITH CHECK (station_id = loaxa_my_station());
 DROP POLICY IF EXISTS loaxa_own ON loaxa_stations;
 CREATE POLICY loaxa_own ON loaxa_stations FOR SELECT TO loaxa_box USING (station_id = loaxa_my_station());
+ALTER TABLE loaxa_bulletins ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS loaxa_for_me ON loaxa_bulletins;
+CREATE POLICY loaxa_for_me ON loaxa_bulletins FOR SELECT TO loaxa_box
+    USING (communes IS NULL OR loaxa_my_station() = ANY (communes));
 DROP POLICY IF EXISTS loaxa_own ON loaxa_rejections;
 CREATE POLICY loaxa_own ON loaxa_rejections FOR SELECT TO loaxa_box USING (station_id = loaxa_my_station());

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use super::{EXIT_INVALID, EXIT_USAGE, load_config};
 use crate::central::{self, CentralError};
-use crate::cli::{CentralArgs, CentralCommand, CentralInitArgs};
+use crate::cli::{CentralArgs, CentralCommand, CentralInitArgs, CentralPublishArgs};
 
 pub fn run(config: &Path, args: &CentralArgs) -> ExitCode {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -21,6 +21,7 @@ pub fn run(config: &Path, args: &CentralArgs) -> ExitCode {
         CentralCommand::Init(init) => rt.block_on(run_init(init)),
         CentralCommand::Push => rt.block_on(push(config)),
         CentralCommand::Status => rt.block_on(status(config)),
+        CentralCommand::Publish(p) => rt.block_on(publish(p)),
     }
 }
 
@@ -182,5 +183,79 @@ async fn status(config: &Path) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_INVALID)
+    }
+}
+
+async fn publish(args: &CentralPublishArgs) -> ExitCode {
+    let Some(priority) = crate::schedule::Priority::parse(&args.priority) else {
+        crate::console::error(t!("cli-central-priority", given = args.priority.clone()));
+        return ExitCode::from(EXIT_USAGE);
+    };
+    // Times are the province's (Asia/Ho_Chi_Minh); no station configuration is read here.
+    let tz = chrono_tz::Asia::Ho_Chi_Minh;
+    let time = |t: &Option<String>| t.as_deref().map(|s| super::parse_local(s, tz)).transpose();
+    let (air_from, air_until) = match (time(&args.from), time(&args.until)) {
+        (Ok(f), Ok(u)) => (f, u),
+        (Err(e), _) | (_, Err(e)) => {
+            crate::console::error(e);
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    for c in &args.communes {
+        if !central::valid_station_id(c) {
+            crate::console::error(t!("config-central-station", id = c.clone()));
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    let audio = match &args.file {
+        Some(path) => {
+            // A file the boxes cannot play is refused here, not on 126 loudspeakers.
+            if let Err(why) = crate::playout::decode::check(path, None) {
+                crate::console::error(why);
+                return ExitCode::from(EXIT_INVALID);
+            }
+            match std::fs::read(path) {
+                Ok(bytes) => Some((
+                    path.file_name()
+                        .map_or_else(|| "bulletin".into(), |n| n.to_string_lossy().into_owned()),
+                    bytes,
+                )),
+                Err(e) => {
+                    crate::console::error(t!("cli-central-file", path = path.display(), why = e));
+                    return ExitCode::from(EXIT_INVALID);
+                }
+            }
+        }
+        None => None,
+    };
+    if let Some(text) = &args.text
+        && let Err(e) = crate::speech::normalise::normalise(text, &crate::speech::lexicon::Lexicon::builtin())
+    {
+        crate::console::error(format!("{} ({})", e.message, e.hint));
+        return ExitCode::from(EXIT_INVALID);
+    }
+    let password = std::env::var("PGPASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(|p| crate::channels::secret::Secret::loaded(&p));
+    let client = match central::connect(&args.url, None, password.as_ref()).await {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let p = central::bulletins::Publish {
+        title: args.title.clone(),
+        priority,
+        text: args.text.clone(),
+        audio,
+        air_from,
+        air_until,
+        communes: (!args.communes.is_empty()).then(|| args.communes.clone()),
+    };
+    match central::bulletins::publish(&client, &p).await {
+        Ok(id) => {
+            println!("{}", t!("cli-central-published", id = id));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
     }
 }

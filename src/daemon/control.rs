@@ -495,7 +495,7 @@ async fn now_file(
 
 /// An operator's programme of its own (`now --file`, `now --say`), airing at once: the
 /// station's chimes around the speech, then the files.
-fn ad_hoc(
+pub(super) fn ad_hoc(
     shared: &Shared,
     id: &str,
     title: &str,

@@ -14,6 +14,7 @@ pub mod last_good;
 pub mod live;
 pub mod lock;
 pub mod panel;
+pub mod province;
 pub mod reload;
 pub mod scheduler;
 pub mod shipper;
@@ -392,6 +393,8 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     let control = tokio::spawn(control::serve(shared.clone(), engine.clone(), wake.clone()));
     let shipper_stop = Arc::new(Notify::new());
     let shipper = tokio::spawn(shipper::run(shared.clone(), shipper_stop.clone()));
+    let province_stop = Arc::new(Notify::new());
+    let province = tokio::spawn(province::run(shared.clone(), engine.clone(), province_stop.clone()));
 
     summary(&shared, &addr);
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
@@ -427,6 +430,8 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     // No operator command once stopping; the socket goes with the process.
     control.abort();
     // A push under way is let finish (its batch is one statement: it lands whole or not at all).
+    province_stop.notify_one();
+    province.abort();
     shipper_stop.notify_one();
     if tokio::time::timeout(Duration::from_secs(3), shipper).await.is_err() {
         tracing::warn!("{}", t!("log-central-down"));

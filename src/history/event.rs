@@ -51,6 +51,11 @@ pub enum Kind {
     OperatorAction,
     /// A live (`loaxa live`) ended: why, who, for how long and how loud, and its recording.
     LiveEnded,
+    /// A province bulletin came from the centre: which, what it carries (hashes), and when it
+    /// is to air. Its airing is the `province:ID` programme's own events.
+    BulletinReceived,
+    /// A province bulletin that was received and not aired: why (expired, unreadable text).
+    BulletinNotAired,
 }
 
 impl Kind {
@@ -78,6 +83,8 @@ impl Kind {
         Kind::HistoryRecovered,
         Kind::OperatorAction,
         Kind::LiveEnded,
+        Kind::BulletinReceived,
+        Kind::BulletinNotAired,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -105,6 +112,8 @@ impl Kind {
             Kind::HistoryRecovered => "history_recovered",
             Kind::OperatorAction => "operator_action",
             Kind::LiveEnded => "live_ended",
+            Kind::BulletinReceived => "bulletin_received",
+            Kind::BulletinNotAired => "bulletin_not_aired",
         }
     }
 
