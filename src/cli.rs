@@ -433,6 +433,25 @@ pub enum CentralCommand {
     /// Publish a province bulletin (an audio file, or a text the boxes read aloud) to every
     /// commune or some.
     Publish(CentralPublishArgs),
+    /// The province's report for a month: per commune, programmes aired and missed, posts, hours
+    /// relayed, bulletins, the last contact, and whether its chain holds.
+    Report(CentralReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CentralReportArgs {
+    /// The centre's address, as the province's operator (the password from PGPASSWORD).
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// The month, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
+    /// One commune only.
+    #[arg(long, value_name = "ID")]
+    pub station: Option<String>,
+    /// The file to write: .html or .csv.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

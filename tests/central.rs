@@ -168,6 +168,21 @@ fn three_boxes_push_and_the_centre_verifies_every_chain() {
         .unwrap();
     assert_eq!(row.get::<_, String>(0), "playout_finished");
     assert_eq!(row.get::<_, String>(1), "Bản tin số 2: thủ tục hành chính");
+    // The province's report: a row per commune, from the centre.
+    let month = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+        .format("%Y-%m")
+        .to_string();
+    let csv = report(&pg, dir.path(), &month, "report.csv");
+    assert_eq!(
+        csv.lines().next(),
+        Some("station_id,aired,missed,failed,posted,post_failed,relay_h,bulletins,last_contact,chain,rejections")
+    );
+    assert!(csv.contains("\nxa-a,1500,0,0,0,0,0.00,0,"), "{csv}");
+    assert!(csv.contains(",intact:1500,0\n"), "{csv}");
+    let page = scraper::Html::parse_document(&report(&pg, dir.path(), &month, "report.html"));
+    let sel = scraper::Selector::parse("#communes tr[data-station=xa-c] td[data-col=aired]").unwrap();
+    assert_eq!(page.select(&sel).next().unwrap().text().collect::<String>(), "1");
     let o = loaxa(&boxes[1], &["central", "status"]);
     assert!(o.status.success(), "{}", said(&o));
     assert!(
@@ -284,6 +299,25 @@ fn a_box_cannot_write_as_another_nor_change_or_read_anything_else() {
         .block_on(admin.execute("DELETE FROM loaxa_events WHERE station_id = 'xa-a'", &[]))
         .expect_err("the owner deleted"));
     assert!(err.contains("append-only"), "{err}");
+    // A superuser who edits a row behind the triggers' back: the sweep and the report say so.
+    rt.block_on(admin.batch_execute(
+        "ALTER TABLE loaxa_events DISABLE TRIGGER loaxa_append_only; \
+         UPDATE loaxa_events SET canonical = canonical || ' '::bytea WHERE station_id = 'xa-b' AND seq = 2; \
+         ALTER TABLE loaxa_events ENABLE TRIGGER loaxa_append_only;",
+    ))
+    .unwrap();
+    let month = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+        .format("%Y-%m")
+        .to_string();
+    let csv = report(&pg, dir.path(), &month, "report.csv");
+    assert!(csv.contains(",broken:2,"), "{csv}");
+    rt.block_on(admin.batch_execute(
+        "ALTER TABLE loaxa_events DISABLE TRIGGER loaxa_append_only; \
+         UPDATE loaxa_events SET canonical = substring(canonical from 1 for length(canonical) - 1) WHERE station_id = 'xa-b' AND seq = 2; \
+         ALTER TABLE loaxa_events ENABLE TRIGGER loaxa_append_only;",
+    ))
+    .unwrap();
     assert_eq!(
         rt.block_on(centre(&pg)),
         [("xa-a".to_string(), 3, 3, None), ("xa-b".to_string(), 3, 3, None)]
@@ -371,6 +405,21 @@ fn the_daemon_ships_its_history_and_rides_out_a_cut_link() {
         "{seen:?}, local {local}"
     );
     assert_eq!(*broken, None);
+}
+
+/// `loaxa central report --month MONTH --out NAME` in `dir`: the file's text.
+fn report(pg: &Postgres, dir: &std::path::Path, month: &str, name: &str) -> String {
+    let out = dir.join(name);
+    let o = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .args(["central", "report", "--url", &pg.admin_url(), "--month", month, "--out"])
+        .arg(&out)
+        .env("PGPASSWORD", ADMIN_PASSWORD)
+        .env("LOAXA_LANG", "en")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", said(&o));
+    std::fs::read_to_string(out).unwrap()
 }
 
 /// `loaxa central publish` as the province's operator.

@@ -220,3 +220,5 @@ cli-central-rejection =   refused: { $seq } ({ $reason }), { $times } times
 cli-central-priority = there is no level `{ $given }`: use normal, priority or emergency
 cli-central-file = cannot read { $path }: { $why }
 cli-central-published = published bulletin { $id }
+cli-central-month = `{ $given }` is not a month: write YYYY-MM, for example 2024-05
+cli-central-report-written = wrote the report { $path } ({ $n } communes)

@@ -192,3 +192,5 @@ cli-central-rejection =   bị từ chối: số { $seq } ({ $reason }), { $time
 cli-central-priority = không có mức `{ $given }`: dùng normal, priority hoặc emergency
 cli-central-file = không đọc được { $path }: { $why }
 cli-central-published = đã phát hành bản tin số { $id }
+cli-central-month = `{ $given }` không phải là một tháng: viết YYYY-MM, ví dụ 2024-05
+cli-central-report-written = đã ghi báo cáo { $path } ({ $n } xã)

@@ -7,6 +7,7 @@
 //! security that confines each box to its own rows are in `schema.sql`.
 
 pub mod bulletins;
+pub mod report;
 pub mod ship;
 
 use std::str::FromStr;

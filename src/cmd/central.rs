@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use super::{EXIT_INVALID, EXIT_USAGE, load_config};
 use crate::central::{self, CentralError};
-use crate::cli::{CentralArgs, CentralCommand, CentralInitArgs, CentralPublishArgs};
+use crate::cli::{CentralArgs, CentralCommand, CentralInitArgs, CentralPublishArgs, CentralReportArgs};
 
 pub fn run(config: &Path, args: &CentralArgs) -> ExitCode {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -22,6 +22,7 @@ pub fn run(config: &Path, args: &CentralArgs) -> ExitCode {
         CentralCommand::Push => rt.block_on(push(config)),
         CentralCommand::Status => rt.block_on(status(config)),
         CentralCommand::Publish(p) => rt.block_on(publish(p)),
+        CentralCommand::Report(r) => rt.block_on(report(r)),
     }
 }
 
@@ -258,4 +259,42 @@ async fn publish(args: &CentralPublishArgs) -> ExitCode {
         }
         Err(e) => fail(e),
     }
+}
+
+async fn report(args: &CentralReportArgs) -> ExitCode {
+    let tz = chrono_tz::Asia::Ho_Chi_Minh;
+    let (first, from, to) = match central::report::month(&args.month, tz) {
+        Ok(m) => m,
+        Err(e) => {
+            crate::console::error(e);
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let password = std::env::var("PGPASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(|p| crate::channels::secret::Secret::loaded(&p));
+    let client = match central::connect(&args.url, None, password.as_ref()).await {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let rows = match central::report::rows(&client, from, to, args.station.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let csv = args.out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let text = if csv {
+        central::report::csv(&rows, tz)
+    } else {
+        central::report::html(&rows, first, tz, crate::i18n::current())
+    };
+    if let Err(e) = std::fs::write(&args.out, text) {
+        crate::console::error(t!("cli-central-file", path = args.out.display(), why = e));
+        return ExitCode::from(EXIT_INVALID);
+    }
+    println!(
+        "{}",
+        t!("cli-central-report-written", path = args.out.display(), n = rows.len())
+    );
+    ExitCode::SUCCESS
 }

@@ -1,0 +1,200 @@
+//! The province's report (`loaxa central report`): one row per commune for a month, from the
+//! central history: programmes aired, missed and failed, posts, hours relayed, province
+//! bulletins received, the last contact, and whether the commune's chain holds.
+
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use maud::{DOCTYPE, PreEscaped, html};
+
+use super::{CentralError, said};
+
+/// One commune's month.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub station_id: String,
+    pub aired: i64,
+    pub missed: i64,
+    pub failed: i64,
+    pub posted: i64,
+    pub post_failed: i64,
+    pub relay_h: f64,
+    pub bulletins: i64,
+    pub head_seq: i64,
+    pub last_contact: Option<DateTime<Utc>>,
+    /// None: the chain holds; else the first seq that breaks it.
+    pub first_break: Option<i64>,
+    pub rejections: i64,
+}
+
+/// The month `YYYY-MM` as an instant range in `tz`.
+pub fn month(text: &str, tz: Tz) -> Result<(NaiveDate, DateTime<Utc>, DateTime<Utc>), String> {
+    let first = NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
+        .map_err(|_| t!("cli-central-month", given = text.to_string()))?;
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    }
+    .ok_or_else(|| t!("cli-central-month", given = text.to_string()))?;
+    let at = |d: NaiveDate| {
+        tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .ok_or_else(|| t!("cli-central-month", given = text.to_string()))
+    };
+    Ok((first, at(first)?, at(next)?))
+}
+
+pub async fn rows(
+    client: &tokio_postgres::Client,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    station: Option<&str>,
+) -> Result<Vec<Row>, CentralError> {
+    let q = |e: tokio_postgres::Error| CentralError::Query(said(&e));
+    let rows = client
+        .query(
+            "SELECT s.station_id, \
+               count(e.seq) FILTER (WHERE e.kind = 'playout_finished'), \
+               count(e.seq) FILTER (WHERE e.kind = 'playout_missed'), \
+               count(e.seq) FILTER (WHERE e.kind = 'playout_failed'), \
+               count(e.seq) FILTER (WHERE e.kind = 'post_succeeded'), \
+               count(e.seq) FILTER (WHERE e.kind = 'post_failed'), \
+               coalesce(sum((e.details -> 'relay' ->> 'source_s')::float8) \
+                 FILTER (WHERE e.kind = 'playout_finished' AND e.details ? 'relay'), 0) / 3600, \
+               count(e.seq) FILTER (WHERE e.kind = 'bulletin_received'), \
+               s.head_seq, s.last_contact, \
+               (SELECT count(*) FROM loaxa_rejections r WHERE r.station_id = s.station_id) \
+             FROM loaxa_stations s \
+             LEFT JOIN loaxa_events e ON e.station_id = s.station_id AND e.at >= $1 AND e.at < $2 \
+             WHERE $3::text IS NULL OR s.station_id = $3 \
+             GROUP BY s.station_id ORDER BY s.station_id",
+            &[&from, &to, &station],
+        )
+        .await
+        .map_err(q)?;
+    let swept: std::collections::HashMap<String, Option<i64>> = client
+        .query("SELECT station_id, first_break FROM loaxa_sweep()", &[])
+        .await
+        .map_err(q)?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let id: String = r.get(0);
+            Row {
+                first_break: swept.get(&id).copied().flatten(),
+                station_id: id,
+                aired: r.get(1),
+                missed: r.get(2),
+                failed: r.get(3),
+                posted: r.get(4),
+                post_failed: r.get(5),
+                relay_h: r.get(6),
+                bulletins: r.get(7),
+                head_seq: r.get(8),
+                last_contact: r.get(9),
+                rejections: r.get(10),
+            }
+        })
+        .collect())
+}
+
+/// The machine-stable column ids, in order (the CSV's header, the HTML's `data-col`).
+pub const COLUMNS: [&str; 11] = [
+    "station_id",
+    "aired",
+    "missed",
+    "failed",
+    "posted",
+    "post_failed",
+    "relay_h",
+    "bulletins",
+    "last_contact",
+    "chain",
+    "rejections",
+];
+
+fn cells(r: &Row, tz: Tz) -> [String; 11] {
+    [
+        r.station_id.clone(),
+        r.aired.to_string(),
+        r.missed.to_string(),
+        r.failed.to_string(),
+        r.posted.to_string(),
+        r.post_failed.to_string(),
+        format!("{:.2}", r.relay_h),
+        r.bulletins.to_string(),
+        r.last_contact
+            .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default(),
+        match r.first_break {
+            None => format!("intact:{}", r.head_seq),
+            Some(seq) => format!("broken:{seq}"),
+        },
+        r.rejections.to_string(),
+    ]
+}
+
+pub fn csv(rows: &[Row], tz: Tz) -> String {
+    let mut out = COLUMNS.join(",");
+    out.push('\n');
+    for r in rows {
+        out.push_str(&cells(r, tz).join(","));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn html(rows: &[Row], first: NaiveDate, tz: Tz, lang: crate::i18n::Lang) -> String {
+    let headers = [
+        t!("central-report-commune"),
+        t!("central-report-aired"),
+        t!("central-report-missed"),
+        t!("central-report-failed"),
+        t!("central-report-posted"),
+        t!("central-report-post-failed"),
+        t!("central-report-relay"),
+        t!("central-report-bulletins"),
+        t!("central-report-contact"),
+        t!("central-report-chain"),
+        t!("central-report-rejections"),
+    ];
+    let title = t!("central-report-title", month = first.format("%m/%Y").to_string());
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (PreEscaped("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}\
+                    td,th{border:1px solid #999;padding:.25em .5em;text-align:right}td:first-child,th{text-align:left}\
+                    .broken{background:#fdd;font-weight:bold}")) }
+            }
+            body {
+                h1 { (title) }
+                p { (t!("central-report-zone", zone = tz.name())) }
+                table #communes {
+                    thead { tr { @for h in &headers { th { (h) } } } }
+                    tbody {
+                        @for r in rows {
+                            tr data-station=(r.station_id) {
+                                @for (col, value) in COLUMNS.iter().zip(cells(r, tz)) {
+                                    @if *col == "chain" && r.first_break.is_some() {
+                                        td.broken data-col=(col) { (value) }
+                                    } @else {
+                                        td data-col=(col) { (value) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    .into_string()
+}
