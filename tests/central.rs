@@ -388,6 +388,12 @@ fn the_daemon_ships_its_history_and_rides_out_a_cut_link() {
             .contains("cannot connect to the central database"),
         "{s}"
     );
+    // The dashboard says it too.
+    let page = scraper::Html::parse_document(&b.get("/"));
+    let sel = scraper::Selector::parse("#central").unwrap();
+    let section = page.select(&sel).next().expect("the centre on the dashboard");
+    assert_eq!(section.value().attr("data-error"), Some("true"));
+    assert!(section.value().attr("data-lag").unwrap().parse::<i64>().unwrap() >= 500);
     pg.up();
     let s = central_status(&b, 180, |c| {
         c["error"].is_null() && c["lag_events"] == 0 && c["shipped_seq"].as_i64() > Some(550)

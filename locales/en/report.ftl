@@ -90,3 +90,5 @@ central-report-bulletins = Province bulletins
 central-report-contact = Last contact
 central-report-chain = Chain
 central-report-rejections = Refused
+event-kind-bulletin-received = Province bulletin received
+event-kind-bulletin-not-aired = Province bulletin not aired

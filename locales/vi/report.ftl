@@ -90,3 +90,5 @@ central-report-bulletins = Bản tin tỉnh
 central-report-contact = Liên lạc cuối
 central-report-chain = Chuỗi lịch sử
 central-report-rejections = Bị từ chối
+event-kind-bulletin-received = Nhận bản tin của tỉnh
+event-kind-bulletin-not-aired = Bản tin của tỉnh không được phát

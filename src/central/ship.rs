@@ -135,7 +135,13 @@ pub async fn push(client: &tokio_postgres::Client, station: &str, history: &Path
     let mut out = Pushed {
         from: start.head_seq,
         head: start.head_seq,
-        local_head: local_head(history)?,
+        local_head: {
+            // Off the runtime: opening the history is file I/O.
+            let path = history.to_path_buf();
+            tokio::task::spawn_blocking(move || local_head(&path))
+                .await
+                .map_err(|e| CentralError::Local(e.to_string()))??
+        },
         ..Pushed::default()
     };
     loop {

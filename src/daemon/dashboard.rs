@@ -120,6 +120,8 @@ pub struct Snapshot {
     pub watching: Option<String>,
     /// The server is reachable from the network (the warning's text).
     pub exposed: Option<String>,
+    /// The province's centre, with `[central]`: what it holds and how far behind it is.
+    pub central: Option<super::shipper::CentralState>,
 }
 
 fn instant(s: &str) -> Option<DateTime<Utc>> {
@@ -385,6 +387,7 @@ pub fn snapshot(s: &Shared) -> Snapshot {
         },
         watching: schedule.watching.clone(),
         exposed: s.config.http.exposure_warning(),
+        central: s.central.lock().unwrap_or_else(|p| p.into_inner()).clone(),
     }
 }
 
@@ -482,6 +485,7 @@ pub fn render(s: &Snapshot) -> String {
                     (schedule_state(s))
                     (today(s))
                     (outbox(s))
+                    (central(s))
                     (failures(s))
                 }
             }
@@ -654,6 +658,30 @@ fn today(s: &Snapshot) -> Markup {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// The province's centre: how much of the history it holds, and since when it has not answered.
+fn central(s: &Snapshot) -> Markup {
+    let tz = s.tz;
+    html! {
+        @if let Some(c) = &s.central {
+            section #central data-shipped=(c.shipped_seq) data-lag=(c.lag_events) data-error=(c.error.is_some()) {
+                h2 { (t!("dash-central")) }
+                p {
+                    (t!("dash-central-shipped", shipped = c.shipped_seq, local = c.local_seq, lag = c.lag_events))
+                    @if let Some(t) = c.last_push {
+                        " · " (t!("dash-central-last", at = time(t, tz)))
+                    }
+                }
+                @if let Some(e) = &c.error {
+                    p.alert { (t!("dash-central-down", why = e.clone())) }
+                }
+                @if let Some(r) = &c.refused {
+                    p.alert { (t!("dash-central-refused", seq = r.seq, reason = r.reason.clone())) }
                 }
             }
         }

@@ -96,6 +96,14 @@ fn note(shared: &Shared, station: &str, outcome: Result<central::ship::Pushed, c
             s.refused = p.refused;
         }
         Err(e) => {
+            // The box's own head is known without the centre: the lag counts what the centre
+            // has not confirmed (all of it, after a restart with the link down).
+            if let Ok(local) =
+                central::ship::local_head(&crate::history::store::Store::path_in(&shared.config.station.data))
+            {
+                s.local_seq = local;
+                s.lag_events = (local - s.shipped_seq).max(0);
+            }
             let why = crate::redact::redact(&e.to_string());
             if s.error.as_deref() != Some(&why) {
                 tracing::warn!(why, "{}", t!("log-central-down"));
