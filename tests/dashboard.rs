@@ -148,6 +148,7 @@ fn snapshot() -> Snapshot {
         last_good: None,
         watching: None,
         exposed: None,
+        central: None,
     }
 }
 
