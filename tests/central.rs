@@ -375,6 +375,18 @@ fn the_daemon_ships_its_history_and_rides_out_a_cut_link() {
     let mut daemon = b.command().spawn().unwrap();
     let s = central_status(&b, 30, |c| c["shipped_seq"].as_i64() > Some(50) && c["lag_events"] == 0);
     eprintln!("shipped: {s}");
+    // Events made while the link is up reach the centre within seconds (the target is 60 s).
+    let rt = runtime();
+    let admin = rt.block_on(pg.client("postgres", ADMIN_PASSWORD)).unwrap();
+    let late: f64 = rt
+        .block_on(admin.query_one(
+            "SELECT extract(epoch FROM max(received_at - at))::float8 FROM loaxa_events WHERE seq > 50",
+            &[],
+        ))
+        .unwrap()
+        .get(0);
+    eprintln!("online: an event reaches the centre {late:.1} s after it was recorded (at most)");
+    assert!(late < 60.0, "{late} s");
     pg.down();
     // Events go on being recorded while the link is down: a restart records two.
     assert!(sigterm(&mut daemon).success());
@@ -545,4 +557,67 @@ fn an_offline_box_gets_the_bulletin_on_reconnect_and_only_its_own() {
     assert_eq!(aired("province:2"), 1, "{:?}", b.kinds());
     assert_eq!(aired("province:1"), 0, "another commune's bulletin aired");
     assert_eq!(events.iter().filter(|e| e.kind == "bulletin_received").count(), 1);
+}
+
+/// Over TLS with `sslmode=verify-full`: the box verifies the centre's certificate and name
+/// against the CA it is given, and refuses a centre whose certificate another CA signed.
+#[test]
+fn the_link_is_tls_verified_against_the_provinces_ca() {
+    let pg = Postgres::start_tls();
+    let dir = tempfile::tempdir().unwrap();
+    init(&pg, &["xa-a"], dir.path());
+    let b = a_box(&pg, "xa-a", dir.path(), 5);
+    let path = b.path().join("loaxa.toml");
+    let config = std::fs::read_to_string(&path).unwrap();
+    let ca = pg.dir.path().join("ca.pem");
+    let verified = config.replace(
+        "sslmode=disable",
+        &format!("sslmode=verify-full&sslrootcert={}", ca.display()),
+    );
+    std::fs::write(&path, &verified).unwrap();
+    let o = loaxa(&b, &["central", "push"]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(
+        said(&o).contains("sent 6 events") || said(&o).contains("sent 5 events"),
+        "{}",
+        said(&o)
+    );
+    // Another CA: refused before any byte of the history leaves.
+    let other = dir.path().join("other-ca.pem");
+    let ok = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ])
+        .arg("-keyout")
+        .arg(dir.path().join("other.key"))
+        .arg("-out")
+        .arg(&other)
+        .args(["-days", "2", "-subj", "/CN=someone else"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    std::fs::write(
+        &path,
+        verified.replace(&ca.display().to_string(), &other.display().to_string()),
+    )
+    .unwrap();
+    add_events(&b, 1);
+    let o = loaxa(&b, &["central", "push"]);
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(
+        said(&o).contains("cannot connect to the central database"),
+        "{}",
+        said(&o)
+    );
+    assert!(said(&o).to_lowercase().contains("certificate"), "{}", said(&o));
+    // The rows the centre holds are the first push's only.
+    let rows = runtime().block_on(centre(&pg));
+    assert_eq!(rows[0].1, 5, "{rows:?}");
 }

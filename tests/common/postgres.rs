@@ -14,6 +14,8 @@ pub struct Postgres {
     pub port: u16,
     bin: PathBuf,
     running: bool,
+    /// With TLS: the server's certificate and key (signed by `ca.pem` in `dir`).
+    tls: bool,
 }
 
 fn is_root() -> bool {
@@ -35,6 +37,16 @@ fn bin_dir() -> PathBuf {
 
 impl Postgres {
     pub fn start() -> Postgres {
+        Postgres::start_with(false)
+    }
+
+    /// With TLS on, its certificate (for 127.0.0.1 and localhost) signed by a CA of its own,
+    /// `ca.pem` in [`Postgres::dir`].
+    pub fn start_tls() -> Postgres {
+        Postgres::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Postgres {
         let dir = tempfile::tempdir().expect("tempdir");
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
@@ -46,7 +58,11 @@ impl Postgres {
             bin: bin_dir(),
             dir,
             running: false,
+            tls,
         };
+        if tls {
+            pg.make_certificates();
+        }
         let data = pg.data();
         let ok = pg
             .command("initdb")
@@ -91,11 +107,17 @@ impl Postgres {
 
     /// Starts the server (again, after [`Postgres::down`]), and waits until it answers.
     pub fn up(&mut self) {
-        let opts = format!(
+        let mut opts = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
             self.port,
             self.dir.path().display()
         );
+        if self.tls {
+            let d = self.dir.path().display();
+            opts.push_str(&format!(
+                " -c ssl=on -c ssl_cert_file={d}/server.pem -c ssl_key_file={d}/server.key"
+            ));
+        }
         let ok = self
             .command("pg_ctl")
             .args(["-D", &self.data(), "-o", &opts, "-w", "-t", "30", "-l"])
@@ -123,6 +145,86 @@ impl Postgres {
             .stderr(Stdio::null())
             .status();
         self.running = false;
+    }
+
+    /// A CA, and the server's certificate for 127.0.0.1 and localhost signed by it (openssl).
+    fn make_certificates(&self) {
+        let d = self.dir.path();
+        let openssl = |args: &[&str]| {
+            let ok = Command::new("openssl")
+                .args(args)
+                .current_dir(d)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("openssl (Debian package openssl; `make test` installs it)");
+            assert!(ok.success(), "openssl {args:?}");
+        };
+        std::fs::write(
+            d.join("san.cnf"),
+            "subjectAltName = IP:127.0.0.1, DNS:localhost\nbasicConstraints = CA:FALSE\n",
+        )
+        .unwrap();
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=loaxa test province CA",
+        ]);
+        openssl(&[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ]);
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "san.cnf",
+        ]);
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(d.join("server.key"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::set_permissions(d.join("server.pem"), std::fs::Permissions::from_mode(0o644)).unwrap();
+        if is_root() {
+            // The server runs as nobody, and reads its key only if it owns it.
+            let ok = Command::new("chown")
+                .args(["nobody"])
+                .arg(d.join("server.key"))
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        }
     }
 
     pub fn log(&self) -> String {
