@@ -535,6 +535,12 @@ fn an_offline_box_gets_the_bulletin_on_reconnect_and_only_its_own() {
         dir.path(),
         &["toan-tinh.wav", "--title", "Toàn tỉnh", "--priority", "priority"],
     );
+    // Received after its time: recorded, not aired.
+    publish(
+        &pg,
+        dir.path(),
+        &["toan-tinh.wav", "--title", "Hết hạn", "--until", "2020-01-01T00:00"],
+    );
     let started = std::time::Instant::now();
     let mut daemon = b.command().spawn().unwrap();
     b.wait_for("playout_finished", Some("province:2"), 60);
@@ -556,7 +562,15 @@ fn an_offline_box_gets_the_bulletin_on_reconnect_and_only_its_own() {
     };
     assert_eq!(aired("province:2"), 1, "{:?}", b.kinds());
     assert_eq!(aired("province:1"), 0, "another commune's bulletin aired");
-    assert_eq!(events.iter().filter(|e| e.kind == "bulletin_received").count(), 1);
+    assert_eq!(aired("province:3"), 0, "an expired bulletin aired");
+    assert_eq!(events.iter().filter(|e| e.kind == "bulletin_received").count(), 2);
+    let not_aired: Vec<_> = events.iter().filter(|e| e.kind == "bulletin_not_aired").collect();
+    assert_eq!(not_aired.len(), 1, "{:?}", b.kinds());
+    assert!(
+        not_aired[0].details.contains("its time to air has passed"),
+        "{}",
+        not_aired[0].details
+    );
 }
 
 /// Over TLS with `sslmode=verify-full`: the box verifies the centre's certificate and name

@@ -205,16 +205,32 @@ fn schedule(shared: &Arc<Shared>, engine: &Arc<Mutex<Option<Engine>>>, dir: &Pat
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
         let outcome = match b.air_until {
-            Some(until) if Utc::now() > until => Err(t!("province-expired")),
+            Some(until) if Utc::now() > until => Err(NotAired::Never(t!("province-expired"))),
             _ => air(&shared, &engine, &dir, &b).await,
         };
-        if let Err(why) = outcome {
-            tracing::warn!(id = b.id, why, "{}", t!("log-province-not-aired"));
-            let details = json!({ "id": b.id, "title": b.title, "reason": why });
-            let _ = shared.history.record(Event::new(Kind::BulletinNotAired, details)).await;
+        match outcome {
+            // The line is gone (the daemon is stopping): not done, so aired after the restart.
+            Err(NotAired::NotNow(why)) => {
+                tracing::warn!(id = b.id, why, "{}", t!("log-province-not-aired"));
+                return;
+            }
+            Err(NotAired::Never(why)) => {
+                tracing::warn!(id = b.id, why, "{}", t!("log-province-not-aired"));
+                let details = json!({ "id": b.id, "title": b.title, "reason": why });
+                let _ = shared.history.record(Event::new(Kind::BulletinNotAired, details)).await;
+            }
+            Ok(()) => {}
         }
         let _ = std::fs::write(dir.join(format!("{}.done", b.id)), b"");
     });
+}
+
+/// Why a bulletin did not air.
+enum NotAired {
+    /// Never will: expired, no text that can be read, nothing to air.
+    Never(String),
+    /// Not now: the line is gone (the daemon is stopping).
+    NotNow(String),
 }
 
 /// Hands the bulletin to the line, as an operator's `now`: its audio, or its text read by the
@@ -224,7 +240,7 @@ async fn air(
     engine: &Arc<Mutex<Option<Engine>>>,
     dir: &Path,
     b: &Bulletin,
-) -> Result<(), String> {
+) -> Result<(), NotAired> {
     let id = format!("province:{}", b.id);
     let mut record =
         json!({ "title": b.title, "priority": b.priority.as_str(), "province_bulletin": b.id, "audio": [] });
@@ -239,7 +255,7 @@ async fn air(
         }
         (None, Some(text)) => {
             let spoken = crate::speech::normalise::normalise(text, &shared.config.tts.lexicon)
-                .map_err(|e| format!("{} ({})", e.message, e.hint))?;
+                .map_err(|e| NotAired::Never(format!("{} ({})", e.message, e.hint)))?;
             let spec = crate::speech::render::Spec {
                 text: text.clone(),
                 spoken,
@@ -248,18 +264,18 @@ async fn air(
                 speed: None,
             };
             let urgent = b.priority != crate::schedule::Priority::Normal;
-            let rendered = shared.speech.render(&spec, urgent).await?;
+            let rendered = shared.speech.render(&spec, urgent).await.map_err(NotAired::Never)?;
             let part = super::voice::part(shared, &rendered);
             record["speech"] = part.record.clone();
             super::control::ad_hoc(shared, &id, &b.title, b.priority, (&part.files, &[]), record)
         }
-        (None, None) => return Err(t!("province-empty")),
+        (None, None) => return Err(NotAired::Never(t!("province-empty"))),
     };
     programme.campaign = None;
     super::control::not_yet_on_the_line(engine, &programme)
         .await
-        .map_err(|a| a.error.unwrap_or_default())?;
+        .map_err(|a| NotAired::NotNow(a.error.unwrap_or_default()))?;
     super::control::hand_over(shared, engine, programme)
         .await
-        .map_err(|a| a.error.unwrap_or_default())
+        .map_err(|a| NotAired::NotNow(a.error.unwrap_or_default()))
 }
