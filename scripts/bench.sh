@@ -137,7 +137,7 @@ cargo run --release --quiet --example speech_bench
 echo
 echo "== relay: CPU and memory while relaying a 128 kbps MP3 from a real Icecast (issue #15)"
 cargo build --release --quiet
-scripts/relay-bench.sh target/release/loaxa 2>/dev/null | grep -E "relay of|CPU|RSS"
+scripts/relay-bench.sh target/release/loaxa 2>/dev/null | grep -E "relay of|CPU|RSS|kills|returns"
 for t in an_icecast_stream a_dead_source a_silent_source a_daemon_killed; do
   cargo test --release --quiet --test relay "$t" -- --nocapture 2>&1 | grep "→" || true
 done
