@@ -190,6 +190,10 @@ fn three_boxes_push_and_the_centre_verifies_every_chain() {
         "{}",
         said(&o)
     );
+    // `check` warns of a password file that is not there.
+    std::fs::remove_file(dir.path().join("xa-c.password")).unwrap();
+    let o = loaxa(&boxes[2], &["check"]);
+    assert!(said(&o).contains("[central]:"), "{}", said(&o));
 }
 
 #[test]

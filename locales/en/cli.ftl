@@ -222,3 +222,4 @@ cli-central-file = cannot read { $path }: { $why }
 cli-central-published = published bulletin { $id }
 cli-central-month = `{ $given }` is not a month: write YYYY-MM, for example 2024-05
 cli-central-report-written = wrote the report { $path } ({ $n } communes)
+cli-central-secret-missing = [central]: { $why }; the history waits on the box until it is set and loaxa is restarted

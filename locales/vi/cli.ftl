@@ -194,3 +194,4 @@ cli-central-file = không đọc được { $path }: { $why }
 cli-central-published = đã phát hành bản tin số { $id }
 cli-central-month = `{ $given }` không phải là một tháng: viết YYYY-MM, ví dụ 2024-05
 cli-central-report-written = đã ghi báo cáo { $path } ({ $n } xã)
+cli-central-secret-missing = [central]: { $why }; lịch sử chờ ở trạm cho đến khi có mật khẩu và loaxa được khởi động lại

@@ -63,6 +63,12 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
             crate::console::warning(t!("cli-zalo-no-cover", channel = ch.name));
         }
     }
+    if let Some(src) = config.central.as_ref().and_then(|c| c.password.as_ref())
+        && let Err(reason) = crate::channels::secret::load(src)
+    {
+        channel_warnings += 1;
+        crate::console::warning(t!("cli-central-secret-missing", why = reason));
+    }
     // Spoken bulletins: which are rendered already (the daemon renders the rest when it loads
     // the schedules), and whether the offline voice works at all.
     let spoken: Vec<&crate::schedule::Broadcast> = loaded.set.broadcasts.iter().filter(|b| b.speak.is_some()).collect();
