@@ -47,14 +47,12 @@ fn add_events(st: &Station, n: usize) {
     store.append(&events).unwrap();
 }
 
-fn loaxa(st: &Station, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_loaxa"))
-        .arg("--config")
-        .arg(st.path().join("loaxa.toml"))
-        .args(args)
-        .env("LOAXA_LANG", "en")
-        .output()
-        .unwrap()
+/// A centre (a fresh cluster) with `stations` registered, their passwords in the folder.
+fn a_centre(stations: &[&str]) -> (Postgres, tempfile::TempDir) {
+    let pg = Postgres::start();
+    let dir = tempfile::tempdir().unwrap();
+    init(&pg, stations, dir.path());
+    (pg, dir)
 }
 
 /// `loaxa central init` for `stations`, passwords into `dir`.
@@ -122,9 +120,7 @@ fn unhex(h: &str) -> Vec<u8> {
 
 #[test]
 fn three_boxes_push_and_the_centre_verifies_every_chain() {
-    let pg = Postgres::start();
-    let dir = tempfile::tempdir().unwrap();
-    init(&pg, &["xa-a", "xa-b", "xa-c"], dir.path());
+    let (pg, dir) = a_centre(&["xa-a", "xa-b", "xa-c"]);
     // Mode 0600: a station's password is its own.
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(dir.path().join("xa-a.password"))
@@ -198,9 +194,7 @@ fn three_boxes_push_and_the_centre_verifies_every_chain() {
 
 #[test]
 fn replays_are_no_ops_and_tampered_out_of_order_and_forked_events_are_refused() {
-    let pg = Postgres::start();
-    let dir = tempfile::tempdir().unwrap();
-    init(&pg, &["xa-a"], dir.path());
+    let (pg, dir) = a_centre(&["xa-a"]);
     let b = a_box(&pg, "xa-a", dir.path(), 20);
     assert!(loaxa(&b, &["central", "push"]).status.success());
     let events = local_events(&b);
@@ -259,9 +253,7 @@ fn replays_are_no_ops_and_tampered_out_of_order_and_forked_events_are_refused() 
 
 #[test]
 fn a_box_cannot_write_as_another_nor_change_or_read_anything_else() {
-    let pg = Postgres::start();
-    let dir = tempfile::tempdir().unwrap();
-    init(&pg, &["xa-a", "xa-b"], dir.path());
+    let (pg, dir) = a_centre(&["xa-a", "xa-b"]);
     let a = a_box(&pg, "xa-a", dir.path(), 3);
     let b = a_box(&pg, "xa-b", dir.path(), 3);
     assert!(loaxa(&a, &["central", "push"]).status.success());
@@ -330,9 +322,7 @@ fn a_box_cannot_write_as_another_nor_change_or_read_anything_else() {
 
 #[test]
 fn a_cut_link_drains_when_it_returns_with_nothing_lost_or_doubled() {
-    let mut pg = Postgres::start();
-    let dir = tempfile::tempdir().unwrap();
-    init(&pg, &["xa-a"], dir.path());
+    let (mut pg, dir) = a_centre(&["xa-a"]);
     let b = a_box(&pg, "xa-a", dir.path(), 100);
     assert!(loaxa(&b, &["central", "push"]).status.success());
     pg.down();
@@ -372,9 +362,7 @@ fn central_status(st: &Station, secs: u64, done: impl Fn(&serde_json::Value) -> 
 /// it goes on (and says so on `/status`), and the backlog drains when the link returns.
 #[test]
 fn the_daemon_ships_its_history_and_rides_out_a_cut_link() {
-    let mut pg = Postgres::start();
-    let dir = tempfile::tempdir().unwrap();
-    init(&pg, &["xa-a"], dir.path());
+    let (mut pg, dir) = a_centre(&["xa-a"]);
     let b = a_box(&pg, "xa-a", dir.path(), 50);
     let mut daemon = b.command().spawn().unwrap();
     let s = central_status(&b, 30, |c| c["shipped_seq"].as_i64() > Some(50) && c["lag_events"] == 0);
@@ -462,9 +450,7 @@ fn publish(pg: &Postgres, dir: &std::path::Path, args: &[&str]) -> Output {
 /// line, and its receipt and airing are recorded and shipped back to the centre.
 #[test]
 fn a_province_emergency_is_heard_on_an_online_box() {
-    let pg = Postgres::start();
-    let dir = tempfile::tempdir().unwrap();
-    init(&pg, &["xa-a"], dir.path());
+    let (pg, dir) = a_centre(&["xa-a"]);
     let b = a_box(&pg, "xa-a", dir.path(), 0);
     common::audio::tone(&dir.path().join("canh-bao-lu.wav"), 880.0, 2.0, 0.5);
     let mut daemon = b.command().spawn().unwrap();
@@ -523,9 +509,7 @@ fn a_province_emergency_is_heard_on_an_online_box() {
 /// for another commune never reaches it.
 #[test]
 fn an_offline_box_gets_the_bulletin_on_reconnect_and_only_its_own() {
-    let pg = Postgres::start();
-    let dir = tempfile::tempdir().unwrap();
-    init(&pg, &["xa-a", "xa-b"], dir.path());
+    let (pg, dir) = a_centre(&["xa-a", "xa-b"]);
     let b = a_box(&pg, "xa-a", dir.path(), 0);
     common::audio::tone(&dir.path().join("chi-xa-b.wav"), 440.0, 1.0, 0.5);
     common::audio::tone(&dir.path().join("toan-tinh.wav"), 880.0, 1.0, 0.5);
@@ -601,26 +585,8 @@ fn the_link_is_tls_verified_against_the_provinces_ca() {
         said(&o)
     );
     // Another CA: refused before any byte of the history leaves.
+    common::postgres::new_ca(dir.path(), "other-ca", "someone else");
     let other = dir.path().join("other-ca.pem");
-    let ok = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-        ])
-        .arg("-keyout")
-        .arg(dir.path().join("other.key"))
-        .arg("-out")
-        .arg(&other)
-        .args(["-days", "2", "-subj", "/CN=someone else"])
-        .stderr(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(ok.success());
     std::fs::write(
         &path,
         verified.replace(&ca.display().to_string(), &other.display().to_string()),

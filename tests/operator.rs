@@ -11,16 +11,6 @@ use common::audio::tone;
 use common::daemon::*;
 use common::paced::PacedDevice;
 
-fn loaxa(st: &Station, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_loaxa"))
-        .arg("--config")
-        .arg(st.path().join("loaxa.toml"))
-        .args(args)
-        .env("LOAXA_LANG", "en")
-        .output()
-        .unwrap()
-}
-
 fn details(e: &loaxa::history::store::StoredEvent) -> serde_json::Value {
     serde_json::from_str(&e.details).unwrap()
 }

@@ -79,6 +79,12 @@ fn first(labels: &[&str], what: &str, from: usize) -> Option<usize> {
     labels.iter().skip(from).position(|l| *l == what).map(|i| i + from)
 }
 
+/// Nothing heard from 1 s after window `e` on (the fade's tail and the device's own delay
+/// before it).
+fn quiet_after(labels: &[&str], e: usize) -> bool {
+    labels[(e + 10).min(labels.len())..].iter().all(|x| *x == "quiet")
+}
+
 fn at_window(heard: &Heard, t: DateTime<Utc>) -> usize {
     heard.frame_at(t) / (RATE / 10) as usize
 }
@@ -97,13 +103,7 @@ fn an_icecast_stream_is_relayed_for_its_window() {
     ice.set_title("vov1.mp3", "Thời sự 6 giờ");
     let (st, start) = station(&ice, 32, "8s");
     // `check --online` asks the source what it sends.
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
-        .arg("--config")
-        .arg(st.path().join("loaxa.toml"))
-        .args(["check", "--online"])
-        .env("LOAXA_LANG", "en")
-        .output()
-        .unwrap();
+    let o = loaxa(&st, &["check", "--online"]);
     let said = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(
         said.contains("source vov1: mp3 / mp3"),
@@ -129,10 +129,7 @@ fn an_icecast_stream_is_relayed_for_its_window() {
     );
     let last = l.iter().rposition(|x| *x == "source").unwrap();
     assert!(last.abs_diff(e) <= 10, "heard until {last} (window ends at {e})");
-    assert!(
-        l[e + 10..].iter().all(|x| *x == "quiet"),
-        "something past the window's end"
-    );
+    assert!(quiet_after(&l, e), "something past the window's end");
     let source = l[s..e].iter().filter(|x| **x == "source").count();
     assert!(source >= 70, "only {source} of 80 windows were the stream: {l:?}");
     // Its level: the stream's tone is 0.5 peak in mono, which ffmpeg's mono-to-stereo spreads at
@@ -172,10 +169,9 @@ fn an_icecast_stream_is_relayed_for_its_window() {
         .format("%Y-%m-%d")
         .to_string();
     let out = st.path().join("report.html");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"))
-        .arg("--config")
-        .arg(st.path().join("loaxa.toml"))
-        .args([
+    let o = loaxa(
+        &st,
+        &[
             "report",
             "--from",
             &today,
@@ -185,9 +181,8 @@ fn an_icecast_stream_is_relayed_for_its_window() {
             out.to_str().unwrap(),
             "--lang",
             "en",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let page = scraper::Html::parse_document(&std::fs::read_to_string(&out).unwrap());
     let cell = |col: &str| {
@@ -346,10 +341,7 @@ fn a_daemon_killed_inside_the_window_resumes_the_relay() {
     eprintln!("killed → relay heard again: {after:.1} s");
     assert!(after <= 15.0, "back {after} s after the kill");
     let e = at_window(&heard, start + chrono::Duration::seconds(35));
-    assert!(
-        l[(e + 10).min(l.len())..].iter().all(|x| *x == "quiet"),
-        "something past the window's end"
-    );
+    assert!(quiet_after(&l, e), "something past the window's end");
 }
 
 /// AAC-LC over Icecast (decoded natively), AAC declared as HE-AAC (`audio/aacp`: ffmpeg), and
@@ -399,10 +391,7 @@ fn aac_and_hls_streams_are_relayed_too() {
             d["relay"]
         );
         assert_eq!(d["relay"]["decode"], decode, "{name}");
-        assert!(
-            l[(e + 10).min(l.len())..].iter().all(|x| *x == "quiet"),
-            "{name}: something past the window's end"
-        );
+        assert!(quiet_after(&l, e), "{name}: something past the window's end");
     }
 }
 

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::daemon::*;
 use loaxa::speech::lexicon::Lexicon;
 use loaxa::speech::normalise::normalise;
@@ -16,16 +14,6 @@ const NOTICE: &str = "UBND xã thông báo: từ ngày 15/12/2024, bộ phận m
 
 fn sha(bytes: &[u8]) -> String {
     loaxa::schedule::hex(&sha2::Sha256::digest(bytes))
-}
-
-fn loaxa(st: &Station, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_loaxa"))
-        .arg("--config")
-        .arg(st.path().join("loaxa.toml"))
-        .args(args)
-        .env("LOAXA_LANG", "en")
-        .output()
-        .unwrap()
 }
 
 /// The loud part of a capture: from the first to the last sample above −40 dBFS, in seconds.

@@ -112,4 +112,4 @@ dash-central = The province's centre
 dash-central-shipped = the centre holds up to event { $shipped } of { $local } ({ $lag } not yet sent)
 dash-central-last = last push at { $at }
 dash-central-down = not sent: { $why } (the box records everything, and sends it when the link is back)
-dash-central-refused = the centre refused event { $seq } ({ $reason })
+dash-central-refused = the centre refused event { $seq } ({ $reason }: { $meaning })

@@ -92,3 +92,5 @@ central-report-chain = Chain
 central-report-rejections = Refused
 event-kind-bulletin-received = Province bulletin received
 event-kind-bulletin-not-aired = Province bulletin not aired
+central-report-intact = intact (up to { $head })
+central-report-broken = broken at { $seq }

@@ -106,4 +106,4 @@ dash-central = Trung tâm của tỉnh
 dash-central-shipped = trung tâm giữ đến sự kiện số { $shipped } trên { $local } (còn { $lag } chưa gửi)
 dash-central-last = gửi lần cuối lúc { $at }
 dash-central-down = chưa gửi được: { $why } (trạm vẫn ghi đầy đủ, sẽ gửi khi có kết nối)
-dash-central-refused = trung tâm từ chối sự kiện số { $seq } ({ $reason })
+dash-central-refused = trung tâm từ chối sự kiện số { $seq } ({ $reason }: { $meaning })

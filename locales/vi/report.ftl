@@ -92,3 +92,5 @@ central-report-chain = Chuỗi lịch sử
 central-report-rejections = Bị từ chối
 event-kind-bulletin-received = Nhận bản tin của tỉnh
 event-kind-bulletin-not-aired = Bản tin của tỉnh không được phát
+central-report-intact = nguyên vẹn (đến số { $head })
+central-report-broken = bị sửa từ số { $seq }

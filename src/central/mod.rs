@@ -254,13 +254,8 @@ pub async fn add_station(client: &tokio_postgres::Client, id: &str, password: &S
     Ok(())
 }
 
-/// Connects as the box, per `[central]`.
-pub async fn connect_box(cfg: &CentralConfig) -> Result<tokio_postgres::Client, CentralError> {
-    connect_box_with(cfg, None).await
-}
-
-/// [`connect_box`], with the session's notifications sent to `notify`.
-pub async fn connect_box_with(
+/// Connects as the box, per `[central]`, the session's notifications (if any) sent to `notify`.
+pub async fn connect_box(
     cfg: &CentralConfig,
     notify: Option<tokio::sync::mpsc::UnboundedSender<String>>,
 ) -> Result<tokio_postgres::Client, CentralError> {

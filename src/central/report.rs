@@ -183,8 +183,12 @@ pub fn html(rows: &[Row], first: NaiveDate, tz: Tz, lang: crate::i18n::Lang) -> 
                         @for r in rows {
                             tr data-station=(r.station_id) {
                                 @for (col, value) in COLUMNS.iter().zip(cells(r, tz)) {
-                                    @if *col == "chain" && r.first_break.is_some() {
-                                        td.broken data-col=(col) { (value) }
+                                    @if *col == "chain" {
+                                        // The stable value for machines, the words for people.
+                                        @match r.first_break {
+                                            Some(seq) => td.broken data-col=(col) data-value=(value) { (t!("central-report-broken", seq = seq)) },
+                                            None => td data-col=(col) data-value=(value) { (t!("central-report-intact", head = r.head_seq)) },
+                                        }
                                     } @else {
                                         td data-col=(col) { (value) }
                                     }

@@ -76,6 +76,17 @@ pub async fn remote(client: &tokio_postgres::Client, station: &str) -> Result<Re
     })
 }
 
+/// A refusal's reason (the centre's stable id) in words.
+pub fn meaning(reason: &str) -> String {
+    match reason {
+        "tampered" => t!("central-reason-tampered"),
+        "out_of_order" => t!("central-reason-out-of-order"),
+        "fork" => t!("central-reason-fork"),
+        "unreadable" => t!("central-reason-unreadable"),
+        _ => t!("central-reason-unknown"),
+    }
+}
+
 /// The box's events after `after`, at most `limit` (read-only; the daemon may be writing).
 pub fn local_after(history: &Path, after: i64, limit: i64) -> Result<Vec<StoredEvent>, CentralError> {
     let store = Store::open_read_only(history, chrono_tz::UTC).map_err(|e| CentralError::Local(e.to_string()))?;

@@ -31,18 +31,33 @@ fn fail(e: CentralError) -> ExitCode {
     ExitCode::from(EXIT_INVALID)
 }
 
+/// The province operator's session: the url's role, the password from PGPASSWORD (libpq's way).
+async fn operator(url: &str) -> Result<tokio_postgres::Client, ExitCode> {
+    let password = std::env::var("PGPASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(|p| crate::channels::secret::Secret::loaded(&p));
+    central::connect(url, None, password.as_ref()).await.map_err(fail)
+}
+
+/// The box's configuration and its `[central]` section (an error when there is none).
+fn box_config(path: &Path) -> Result<(crate::config::Config, crate::config::CentralConfig), ExitCode> {
+    let config = load_config(path)?;
+    let Some(cfg) = config.central.clone() else {
+        crate::console::error(t!("cli-central-off"));
+        return Err(ExitCode::from(EXIT_USAGE));
+    };
+    Ok((config, cfg))
+}
+
 async fn run_init(args: &CentralInitArgs) -> ExitCode {
     if !args.stations.is_empty() && args.password_dir.is_none() {
         crate::console::error(t!("cli-central-password-dir"));
         return ExitCode::from(EXIT_USAGE);
     }
-    let password = std::env::var("PGPASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .map(|p| crate::channels::secret::Secret::loaded(&p));
-    let client = match central::connect(&args.url, None, password.as_ref()).await {
+    let client = match operator(&args.url).await {
         Ok(c) => c,
-        Err(e) => return fail(e),
+        Err(code) => return code,
     };
     if let Err(e) = central::init(&client).await {
         return fail(e);
@@ -95,15 +110,11 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 async fn push(config: &Path) -> ExitCode {
-    let config = match load_config(config) {
+    let (config, cfg) = match box_config(config) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let Some(cfg) = config.central.clone() else {
-        crate::console::error(t!("cli-central-off"));
-        return ExitCode::from(EXIT_USAGE);
-    };
-    let client = match central::connect_box(&cfg).await {
+    let client = match central::connect_box(&cfg, None).await {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
@@ -122,7 +133,12 @@ async fn push(config: &Path) -> ExitCode {
             );
             match p.refused {
                 Some(r) => {
-                    crate::console::error(t!("cli-central-refused", seq = r.seq, reason = r.reason));
+                    crate::console::error(t!(
+                        "cli-central-refused",
+                        seq = r.seq,
+                        meaning = central::ship::meaning(&r.reason),
+                        reason = r.reason
+                    ));
                     ExitCode::from(EXIT_INVALID)
                 }
                 None => ExitCode::SUCCESS,
@@ -133,20 +149,16 @@ async fn push(config: &Path) -> ExitCode {
 }
 
 async fn status(config: &Path) -> ExitCode {
-    let config = match load_config(config) {
+    let (config, cfg) = match box_config(config) {
         Ok(c) => c,
         Err(code) => return code,
-    };
-    let Some(cfg) = config.central.clone() else {
-        crate::console::error(t!("cli-central-off"));
-        return ExitCode::from(EXIT_USAGE);
     };
     let history = crate::history::store::Store::path_in(&config.station.data);
     let local = match central::ship::local_head(&history) {
         Ok(h) => h,
         Err(e) => return fail(e),
     };
-    let client = match central::connect_box(&cfg).await {
+    let client = match central::connect_box(&cfg, None).await {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
@@ -174,6 +186,7 @@ async fn status(config: &Path) -> ExitCode {
             "{}",
             t!(
                 "cli-central-rejection",
+                meaning = central::ship::meaning(&r.reason),
                 seq = r.seq,
                 reason = r.reason.clone(),
                 times = r.times
@@ -235,13 +248,9 @@ async fn publish(args: &CentralPublishArgs) -> ExitCode {
         crate::console::error(format!("{} ({})", e.message, e.hint));
         return ExitCode::from(EXIT_INVALID);
     }
-    let password = std::env::var("PGPASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .map(|p| crate::channels::secret::Secret::loaded(&p));
-    let client = match central::connect(&args.url, None, password.as_ref()).await {
+    let client = match operator(&args.url).await {
         Ok(c) => c,
-        Err(e) => return fail(e),
+        Err(code) => return code,
     };
     let p = central::bulletins::Publish {
         title: args.title.clone(),
@@ -270,13 +279,9 @@ async fn report(args: &CentralReportArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let password = std::env::var("PGPASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .map(|p| crate::channels::secret::Secret::loaded(&p));
-    let client = match central::connect(&args.url, None, password.as_ref()).await {
+    let client = match operator(&args.url).await {
         Ok(c) => c,
-        Err(e) => return fail(e),
+        Err(code) => return code,
     };
     let rows = match central::report::rows(&client, from, to, args.station.as_deref()).await {
         Ok(r) => r,

@@ -681,7 +681,7 @@ fn central(s: &Snapshot) -> Markup {
                     p.alert { (t!("dash-central-down", why = e.clone())) }
                 }
                 @if let Some(r) = &c.refused {
-                    p.alert { (t!("dash-central-refused", seq = r.seq, reason = r.reason.clone())) }
+                    p.alert { (t!("dash-central-refused", seq = r.seq, reason = r.reason.clone(), meaning = crate::central::ship::meaning(&r.reason))) }
                 }
             }
         }

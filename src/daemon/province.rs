@@ -33,14 +33,20 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, stop: 
         return;
     }
     // Received before a restart, not aired yet: aired now (or at their time).
-    for b in pending(&dir) {
+    let waiting = {
+        let dir = dir.clone();
+        tokio::task::spawn_blocking(move || pending(&dir))
+            .await
+            .unwrap_or_default()
+    };
+    for b in waiting {
         schedule(&shared, &engine, &dir, b);
     }
     let mut cursor = read_cursor(&dir);
     let mut pause = Duration::from_secs(2);
     loop {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let session = match crate::central::connect_box_with(&cfg, Some(tx)).await {
+        let session = match crate::central::connect_box(&cfg, Some(tx)).await {
             Ok(c) => c
                 .batch_execute("LISTEN loaxa_bulletins")
                 .await
@@ -123,7 +129,7 @@ async fn receive(shared: &Arc<Shared>, engine: &Arc<Mutex<Option<Engine>>>, dir:
     let audio = match &b.audio {
         Some((name, bytes)) => {
             let path = audio_path(dir, b.id, name);
-            if let Err(e) = std::fs::write(&path, bytes) {
+            if let Err(e) = tokio::fs::write(&path, bytes).await {
                 shared.error(t!("province-cannot-keep", id = b.id, why = e));
                 return;
             }
@@ -140,7 +146,7 @@ async fn receive(shared: &Arc<Shared>, engine: &Arc<Mutex<Option<Engine>>>, dir:
         "air_from": crate::history::event::utc_text(b.air_from),
         "air_until": b.air_until.map(crate::history::event::utc_text),
     });
-    if let Err(e) = std::fs::write(&described, format!("{description:#}\n")) {
+    if let Err(e) = tokio::fs::write(&described, format!("{description:#}\n")).await {
         shared.error(t!("province-cannot-keep", id = b.id, why = e));
         return;
     }
@@ -221,7 +227,7 @@ fn schedule(shared: &Arc<Shared>, engine: &Arc<Mutex<Option<Engine>>>, dir: &Pat
             }
             Ok(()) => {}
         }
-        let _ = std::fs::write(dir.join(format!("{}.done", b.id)), b"");
+        let _ = tokio::fs::write(dir.join(format!("{}.done", b.id)), b"").await;
     });
 }
 

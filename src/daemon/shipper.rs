@@ -41,10 +41,13 @@ pub async fn run(shared: Arc<Shared>, stop: Arc<Notify>) {
     let mut pause = EVERY;
     loop {
         if client.as_ref().is_none_or(|c| c.is_closed()) {
-            client = central::connect_box(&cfg)
-                .await
-                .map_err(|e| note(&shared, &cfg.station_id, Err(e)))
-                .ok();
+            client = match central::connect_box(&cfg, None).await {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    down(&shared, &cfg.station_id, &history, e).await;
+                    None
+                }
+            };
         }
         if let Some(c) = &client {
             match central::ship::push(c, &cfg.station_id, &history).await {
@@ -55,10 +58,10 @@ pub async fn run(shared: Arc<Shared>, stop: Arc<Notify>) {
                     } else {
                         EVERY
                     };
-                    note(&shared, &cfg.station_id, Ok(p));
+                    pushed(&shared, &cfg.station_id, p);
                 }
                 Err(e) => {
-                    note(&shared, &cfg.station_id, Err(e));
+                    down(&shared, &cfg.station_id, &history, e).await;
                     client = None;
                 }
             }
@@ -73,42 +76,61 @@ pub async fn run(shared: Arc<Shared>, stop: Arc<Notify>) {
     }
 }
 
-fn note(shared: &Shared, station: &str, outcome: Result<central::ship::Pushed, central::CentralError>) {
-    let mut state = shared.central.lock().unwrap_or_else(|p| p.into_inner());
-    let s = state.get_or_insert_with(CentralState::default);
-    s.station_id = station.to_string();
-    match outcome {
-        Ok(p) => {
-            if s.error.take().is_some() {
-                tracing::info!(head = p.head, "{}", t!("log-central-back"));
-            }
-            if let Some(r) = &p.refused
-                && s.refused.as_ref() != Some(r)
-            {
-                let line = t!("log-central-refused", seq = r.seq, reason = r.reason.clone());
-                tracing::error!("{line}");
-                shared.error(line);
-            }
-            s.shipped_seq = p.head;
-            s.local_seq = p.local_head;
-            s.lag_events = (p.local_head - p.head).max(0);
-            s.last_push = Some(Utc::now());
-            s.refused = p.refused;
-        }
-        Err(e) => {
-            // The box's own head is known without the centre: the lag counts what the centre
-            // has not confirmed (all of it, after a restart with the link down).
-            if let Ok(local) =
-                central::ship::local_head(&crate::history::store::Store::path_in(&shared.config.station.data))
-            {
-                s.local_seq = local;
-                s.lag_events = (local - s.shipped_seq).max(0);
-            }
-            let why = crate::redact::redact(&e.to_string());
-            if s.error.as_deref() != Some(&why) {
-                tracing::warn!(why, "{}", t!("log-central-down"));
-            }
-            s.error = Some(why);
-        }
+impl CentralState {
+    fn heads(&mut self, local: i64, shipped: i64) {
+        self.local_seq = local;
+        self.shipped_seq = shipped;
+        self.lag_events = (local - shipped).max(0);
     }
+}
+
+fn state<'a>(shared: &'a Shared, station: &str) -> std::sync::MutexGuard<'a, Option<CentralState>> {
+    let mut state = shared.central.lock().unwrap_or_else(|p| p.into_inner());
+    state.get_or_insert_with(CentralState::default).station_id = station.to_string();
+    state
+}
+
+fn pushed(shared: &Shared, station: &str, p: central::ship::Pushed) {
+    let mut state = state(shared, station);
+    let Some(s) = state.as_mut() else { return };
+    if s.error.take().is_some() {
+        tracing::info!(head = p.head, "{}", t!("log-central-back"));
+    }
+    if let Some(r) = &p.refused
+        && s.refused.as_ref() != Some(r)
+    {
+        let line = t!(
+            "log-central-refused",
+            seq = r.seq,
+            reason = r.reason.clone(),
+            meaning = central::ship::meaning(&r.reason)
+        );
+        tracing::error!("{line}");
+        shared.error(line);
+    }
+    s.heads(p.local_head, p.head);
+    s.last_push = Some(Utc::now());
+    s.refused = p.refused;
+}
+
+/// The link or the centre failed. The box's own head is known without the centre (read off the
+/// runtime): the lag counts what the centre has not confirmed, all of it after a restart with
+/// the link down.
+async fn down(shared: &Shared, station: &str, history: &std::path::Path, e: central::CentralError) {
+    let path = history.to_path_buf();
+    let local = tokio::task::spawn_blocking(move || central::ship::local_head(&path))
+        .await
+        .ok()
+        .and_then(Result::ok);
+    let mut state = state(shared, station);
+    let Some(s) = state.as_mut() else { return };
+    if let Some(local) = local {
+        let shipped = s.shipped_seq;
+        s.heads(local, shipped);
+    }
+    let why = crate::redact::redact(&e.to_string());
+    if s.error.as_deref() != Some(&why) {
+        tracing::warn!(why, "{}", t!("log-central-down"));
+    }
+    s.error = Some(why);
 }

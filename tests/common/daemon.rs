@@ -237,6 +237,17 @@ pub fn fake_clock<'a>(cmd: &'a mut Command, offset: &Path) -> &'a mut Command {
         .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
 }
 
+/// A `loaxa` command (not the daemon) on the station's config, in English, run to its end.
+pub fn loaxa(st: &Station, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(st.path().join("loaxa.toml"))
+        .args(args)
+        .env("LOAXA_LANG", "en")
+        .output()
+        .expect("run loaxa")
+}
+
 /// What a command printed, standard output then standard error.
 pub fn said(o: &std::process::Output) -> String {
     format!(

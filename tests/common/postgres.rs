@@ -3,7 +3,7 @@
 //! run it as `nobody`. Password authentication (scram-sha-256) everywhere, as a province runs it.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -136,52 +136,31 @@ impl Postgres {
         self.running = true;
     }
 
-    /// Stops it (a cut link, as the box sees it).
-    pub fn down(&mut self) {
+    fn stop(&self, mode: &str) {
         let _ = self
             .command("pg_ctl")
-            .args(["-D", &self.data(), "-m", "fast", "-w", "stop"])
+            .args(["-D", &self.data(), "-m", mode, "-w", "stop"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();
+    }
+
+    /// Stops it (a cut link, as the box sees it).
+    pub fn down(&mut self) {
+        self.stop("fast");
         self.running = false;
     }
 
     /// A CA, and the server's certificate for 127.0.0.1 and localhost signed by it (openssl).
     fn make_certificates(&self) {
         let d = self.dir.path();
-        let openssl = |args: &[&str]| {
-            let ok = Command::new("openssl")
-                .args(args)
-                .current_dir(d)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .expect("openssl (Debian package openssl; `make test` installs it)");
-            assert!(ok.success(), "openssl {args:?}");
-        };
+        let openssl = |args: &[&str]| openssl(d, args);
         std::fs::write(
             d.join("san.cnf"),
             "subjectAltName = IP:127.0.0.1, DNS:localhost\nbasicConstraints = CA:FALSE\n",
         )
         .unwrap();
-        openssl(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=loaxa test province CA",
-        ]);
+        new_ca(d, "ca", "loaxa test province CA");
         openssl(&[
             "req",
             "-newkey",
@@ -259,12 +238,44 @@ impl Postgres {
 impl Drop for Postgres {
     fn drop(&mut self) {
         if self.running {
-            let _ = self
-                .command("pg_ctl")
-                .args(["-D", &self.data(), "-m", "immediate", "-w", "stop"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
+            self.stop("immediate");
         }
     }
+}
+
+/// Runs openssl in `dir`.
+fn openssl(dir: &Path, args: &[&str]) {
+    let ok = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl (Debian package openssl; `make test` installs it)");
+    assert!(ok.success(), "openssl {args:?}");
+}
+
+/// A certificate authority of its own in `dir`: `NAME.pem` and `NAME.key`.
+pub fn new_ca(dir: &Path, name: &str, cn: &str) {
+    let (key, pem, subj) = (format!("{name}.key"), format!("{name}.pem"), format!("/CN={cn}"));
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            &key,
+            "-out",
+            &pem,
+            "-days",
+            "2",
+            "-subj",
+            &subj,
+        ],
+    );
 }

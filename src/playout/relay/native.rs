@@ -41,7 +41,7 @@ pub fn codec_for(content_type: Option<&str>, url: &str) -> Result<&'static str, 
         "audio/mpeg" | "audio/mp3" | "audio/mpeg3" | "audio/x-mpeg" | "audio/x-mp3" => Ok("mp3"),
         "audio/aac" | "audio/x-aac" => Ok("aac"),
         // `aacp` is AAC+, HE-AAC: symphonia would play its core alone, at half the bandwidth.
-        "" | "application/octet-stream" | "audio/x-scpls" => match super::input_format(url) {
+        "" | "application/octet-stream" => match super::input_format(url) {
             Some("mp3") => Ok("mp3"),
             Some("aac") if !url.contains("aacp") => Ok("aac"),
             _ => Err(if ct.is_empty() { "?".into() } else { ct }),
