@@ -103,14 +103,33 @@ fn probe(device: &rodio::cpal::Device) -> Result<(), cpal::Error> {
     let stream = device.build_output_stream_raw(
         config,
         supported.sample_format(),
-        |data: &mut rodio::cpal::Data, _: &rodio::cpal::OutputCallbackInfo| {
-            data.bytes_mut().fill(0);
-        },
+        |data: &mut rodio::cpal::Data, _: &rodio::cpal::OutputCallbackInfo| silence(data),
         |_| {},
         None,
     )?;
     drop(stream);
     Ok(())
+}
+
+/// Fills a buffer with the format's silence. A stream dropped unplayed can still write a period
+/// (cpal 0.18's ALSA worker races its drop), and all-zero bytes are a full-scale step on an
+/// unsigned format: a click on the line each time someone lists the devices.
+fn silence(data: &mut cpal::Data) {
+    use cpal::SampleFormat;
+    fn fill<T: cpal::SizedSample>(data: &mut cpal::Data) {
+        if let Some(s) = data.as_slice_mut::<T>() {
+            s.fill(T::EQUILIBRIUM);
+        }
+    }
+    match data.sample_format() {
+        SampleFormat::U8 => fill::<u8>(data),
+        SampleFormat::U16 => fill::<u16>(data),
+        SampleFormat::U24 => fill::<cpal::U24>(data),
+        SampleFormat::U32 => fill::<u32>(data),
+        SampleFormat::U64 => fill::<u64>(data),
+        SampleFormat::DsdU8 | SampleFormat::DsdU16 | SampleFormat::DsdU32 => data.bytes_mut().fill(0x69),
+        _ => data.bytes_mut().fill(0),
+    }
 }
 
 /// Whether the named device exists, without opening it (for the start-up summary).
@@ -248,4 +267,27 @@ pub fn is_passing(e: &rodio::cpal::Error) -> bool {
 pub fn open(name: &str, on_error: impl FnMut(rodio::cpal::Error) + Send + 'static) -> Result<Output, String> {
     let device = lookup(name)?;
     Output::open(&device, on_error).map_err(|e| t!("device-cannot-open", name = name, why = e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The probe's buffer for a format, as the device would receive it.
+    fn probed<T: cpal::SizedSample + Default + Clone>(format: cpal::SampleFormat) -> Vec<T> {
+        let mut buf = vec![T::default(); 8];
+        // SAFETY: the buffer holds 8 samples of the format's type and outlives `data`.
+        let mut data = unsafe { cpal::Data::from_parts(buf.as_mut_ptr().cast(), buf.len(), format) };
+        silence(&mut data);
+        buf
+    }
+
+    #[test]
+    fn the_probe_writes_each_formats_silence_not_a_step() {
+        assert!(probed::<u8>(cpal::SampleFormat::U8).iter().all(|s| *s == 128));
+        assert!(probed::<u16>(cpal::SampleFormat::U16).iter().all(|s| *s == 1 << 15));
+        assert!(probed::<u32>(cpal::SampleFormat::U32).iter().all(|s| *s == 1 << 31));
+        assert!(probed::<i16>(cpal::SampleFormat::I16).iter().all(|s| *s == 0));
+        assert!(probed::<f32>(cpal::SampleFormat::F32).iter().all(|s| *s == 0.0));
+    }
 }
