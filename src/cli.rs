@@ -436,6 +436,22 @@ pub enum CentralCommand {
     /// The province's report for a month: per commune, programmes aired and missed, posts, hours
     /// relayed, bulletins, the last contact, and whether its chain holds.
     Report(CentralReportArgs),
+    /// Accept a station's new chain after its box lost its history or was restored from an older
+    /// copy: the old chain is kept, and the new one is taken from where they part.
+    AcceptReset(CentralAcceptResetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CentralAcceptResetArgs {
+    /// The centre's address, as the province's operator (the password from PGPASSWORD).
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// The station whose new chain is accepted.
+    #[arg(long, value_name = "ID")]
+    pub station: String,
+    /// Why (a replaced card, a restored backup): kept with the reset, shown in the report.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
 }
 
 #[derive(Debug, Args)]

@@ -172,10 +172,12 @@ fn three_boxes_push_and_the_centre_verifies_every_chain() {
     let csv = report(&pg, dir.path(), &month, "report.csv");
     assert_eq!(
         csv.lines().next(),
-        Some("station_id,aired,missed,failed,posted,post_failed,relay_h,bulletins,last_contact,chain,rejections")
+        Some(
+            "station_id,aired,missed,failed,posted,post_failed,relay_h,bulletins,last_contact,chain,rejections,resets"
+        )
     );
     assert!(csv.contains("\nxa-a,1500,0,0,0,0,0.00,0,"), "{csv}");
-    assert!(csv.contains(",intact:1500,0\n"), "{csv}");
+    assert!(csv.contains(",intact:1500,0,0\n"), "{csv}");
     let page = scraper::Html::parse_document(&report(&pg, dir.path(), &month, "report.html"));
     let sel = scraper::Selector::parse("#communes tr[data-station=xa-c] td[data-col=aired]").unwrap();
     assert_eq!(page.select(&sel).next().unwrap().text().collect::<String>(), "1");
@@ -604,4 +606,264 @@ fn the_link_is_tls_verified_against_the_provinces_ca() {
     // The rows the centre holds are the first push's only.
     let rows = runtime().block_on(centre(&pg));
     assert_eq!(rows[0].1, 5, "{rows:?}");
+}
+
+/// The box's history files (the database and its WAL), copied to `to` or from it.
+fn copy_history(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(from).unwrap();
+    std::fs::create_dir_all(to).unwrap();
+    for f in std::fs::read_dir(to).unwrap() {
+        let f = f.unwrap().path();
+        if f.file_name().unwrap().to_string_lossy().starts_with("history.db") {
+            std::fs::remove_file(f).unwrap();
+        }
+    }
+    for f in std::fs::read_dir(from).unwrap() {
+        let f = f.unwrap().path();
+        let name = f.file_name().unwrap().to_owned();
+        if name.to_string_lossy().starts_with("history.db") {
+            std::fs::copy(&f, to.join(name)).unwrap();
+        }
+    }
+}
+
+/// `loaxa central accept-reset --station ID` as the province's operator.
+fn accept_reset(pg: &Postgres, dir: &std::path::Path, id: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .args(["central", "accept-reset", "--url", &pg.admin_url(), "--station", id])
+        .args(["--reason", "thẻ nhớ hỏng, thay mới"])
+        .env("PGPASSWORD", ADMIN_PASSWORD)
+        .env("LOAXA_LANG", "en")
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// A box whose history was lost (a new chain from seq 1) or restored from an older copy (a chain
+/// that leaves the centre's at some seq): before, the box's pushes sent nothing at all while its
+/// head was below the centre's, and `status` said all was well, so the province's view of that
+/// commune went dark without a word. Now the box finds where the chains part and sends that
+/// event, which the centre refuses as a fork and keeps; the province accepts the new chain with
+/// `accept-reset` (recorded, the old chain kept), and the box's history ships again with nothing
+/// counted twice.
+#[test]
+fn a_reset_or_restored_box_is_seen_and_ships_again_once_the_province_accepts_it() {
+    let (pg, dir) = a_centre(&["xa-a", "xa-b"]);
+    let month = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+        .format("%Y-%m")
+        .to_string();
+    let rt = runtime();
+
+    // A: its card replaced, a new history of 5 events after 30 shipped.
+    let a = a_box(&pg, "xa-a", dir.path(), 30);
+    assert!(loaxa(&a, &["central", "push"]).status.success());
+    let var = a.path().join("var");
+    let lost = dir.path().join("lost");
+    copy_history(&var, &lost);
+    copy_history(&dir.path().join("nothing"), &var);
+    add_events(&a, 5);
+    let o = loaxa(&a, &["central", "push"]);
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(said(&o).contains("refused event 1 (fork"), "{}", said(&o));
+    let o = loaxa(&a, &["central", "status"]);
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(
+        said(&o).contains("the box's history leaves the centre's after seq 0"),
+        "{}",
+        said(&o)
+    );
+    // Its role cannot accept its own reset.
+    let me = rt
+        .block_on(pg.client("loaxa_xa_a", &password(dir.path(), "xa-a")))
+        .unwrap();
+    let err = msg(rt
+        .block_on(me.execute("SELECT loaxa_accept_reset('xa-a', 'x')", &[]))
+        .expect_err("a box accepted its own reset"));
+    assert!(err.contains("permission denied"), "{err}");
+    // The province accepts it: the old chain is kept, the new one follows.
+    let o = accept_reset(&pg, dir.path(), "xa-a");
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(
+        said(&o).contains("xa-a: events 1 to 30 kept; a new chain accepted after seq 0 (reset 1)"),
+        "{}",
+        said(&o)
+    );
+    let o = loaxa(&a, &["central", "push"]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains("sent 5 events"), "{}", said(&o));
+    let o = loaxa(&a, &["central", "status"]);
+    assert!(o.status.success(), "the accepted refusal is settled: {}", said(&o));
+    // Twice is refused: there is nothing left to accept.
+    let o = accept_reset(&pg, dir.path(), "xa-a");
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(said(&o).contains("nothing to accept"), "{}", said(&o));
+
+    // B: restored from a copy taken at seq 10, after 30 had shipped; 3 new events since.
+    let b = a_box(&pg, "xa-b", dir.path(), 10);
+    let var = b.path().join("var");
+    let backup = dir.path().join("backup");
+    copy_history(&var, &backup);
+    add_events(&b, 20);
+    assert!(loaxa(&b, &["central", "push"]).status.success());
+    copy_history(&backup, &var);
+    // Nothing new yet: the box is behind the centre, and says so.
+    let o = loaxa(&b, &["central", "status"]);
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(
+        said(&o).contains("the box's history leaves the centre's after seq 10"),
+        "{}",
+        said(&o)
+    );
+    add_events(&b, 3);
+    let o = loaxa(&b, &["central", "push"]);
+    assert!(said(&o).contains("refused event 11 (fork"), "{}", said(&o));
+    let o = accept_reset(&pg, dir.path(), "xa-b");
+    assert!(
+        said(&o).contains("xa-b: events 1 to 30 kept; a new chain accepted after seq 10 (reset 1)"),
+        "{}",
+        said(&o)
+    );
+    let o = loaxa(&b, &["central", "push"]);
+    assert!(said(&o).contains("sent 3 events"), "{}", said(&o));
+
+    // Every event once; every chain verifies; the report counts each broadcast once and shows
+    // the resets.
+    assert_eq!(
+        rt.block_on(centre(&pg)),
+        [("xa-a".to_string(), 35, 5, None), ("xa-b".to_string(), 33, 13, None)]
+    );
+    let csv = report(&pg, dir.path(), &month, "report.csv");
+    assert_eq!(
+        csv.lines().next(),
+        Some(
+            "station_id,aired,missed,failed,posted,post_failed,relay_h,bulletins,last_contact,chain,rejections,resets"
+        )
+    );
+    assert!(csv.contains("\nxa-a,35,0,0,0,0,0.00,0,"), "{csv}");
+    assert!(csv.contains(",intact:5,1,1\n"), "{csv}");
+    assert!(csv.contains("\nxa-b,33,0,0,0,0,0.00,0,"), "{csv}");
+    let page = scraper::Html::parse_document(&report(&pg, dir.path(), &month, "report.html"));
+    let sel = scraper::Selector::parse("#communes tr[data-station=xa-a] td[data-col=resets]").unwrap();
+    let cell = page.select(&sel).next().unwrap().text().collect::<String>();
+    assert!(cell.contains("thẻ nhớ hỏng, thay mới"), "{cell}");
+
+    // The record of a reset is as append-only as the events, and the sweep checks its link.
+    let admin = rt.block_on(pg.client("postgres", ADMIN_PASSWORD)).unwrap();
+    let err = msg(rt
+        .block_on(admin.execute("DELETE FROM loaxa_resets", &[]))
+        .expect_err("the owner deleted a reset"));
+    assert!(err.contains("append-only"), "{err}");
+    rt.block_on(admin.batch_execute(
+        "ALTER TABLE loaxa_resets DISABLE TRIGGER loaxa_append_only; \
+         UPDATE loaxa_resets SET base_hash = sha256(base_hash) WHERE station_id = 'xa-b'; \
+         ALTER TABLE loaxa_resets ENABLE TRIGGER loaxa_append_only;",
+    ))
+    .unwrap();
+    assert_eq!(rt.block_on(centre(&pg))[1], ("xa-b".to_string(), 33, 13, Some(11)));
+}
+
+/// The same through the daemon: its history lost and the loss accepted on the box
+/// (`--accept-history-reset`), its shipper sees where the chains part, says so on `/status` and
+/// the dashboard, and ships the new chain as soon as the province accepts it (the centre's
+/// NOTIFY wakes it: no minute's wait).
+#[test]
+fn the_daemon_says_its_history_parts_from_the_centres_and_ships_once_accepted() {
+    let (pg, dir) = a_centre(&["xa-a"]);
+    let b = a_box(&pg, "xa-a", dir.path(), 20);
+    let mut daemon = b.command().spawn().unwrap();
+    central_status(&b, 30, |c| c["shipped_seq"].as_i64() > Some(20) && c["lag_events"] == 0);
+    assert!(sigterm(&mut daemon).success());
+    let var = b.path().join("var");
+    copy_history(&dir.path().join("nothing"), &var);
+    let mut daemon = b.command().arg("--accept-history-reset").spawn().unwrap();
+    let s = central_status(&b, 30, |c| c["parted_after"] == 0 && c["refused"]["seq"] == 1);
+    assert_eq!(s["refused"]["reason"], "fork", "{s}");
+    let page = scraper::Html::parse_document(&b.get("/"));
+    let sel = scraper::Selector::parse("#central").unwrap();
+    let section = page.select(&sel).next().expect("the centre on the dashboard");
+    assert_eq!(section.value().attr("data-parted"), Some("0"));
+    assert!(
+        section
+            .text()
+            .collect::<String>()
+            .contains("accept-reset --station xa-a"),
+        "the dashboard says what to do"
+    );
+    let o = accept_reset(&pg, dir.path(), "xa-a");
+    assert!(o.status.success(), "{}", said(&o));
+    let accepted = std::time::Instant::now();
+    let s = central_status(&b, 30, |c| {
+        c["parted_after"].is_null()
+            && c["refused"].is_null()
+            && c["lag_events"] == 0
+            && c["shipped_seq"].as_i64() > Some(0)
+    });
+    eprintln!(
+        "shipped {:.1} s after the reset was accepted: {s}",
+        accepted.elapsed().as_secs_f64()
+    );
+    assert!(
+        accepted.elapsed() < std::time::Duration::from_secs(20),
+        "woken, not at the next minute"
+    );
+    assert!(sigterm(&mut daemon).success());
+    // The new chain holds the box's own record of the reset, from its start.
+    let rt = runtime();
+    let admin = rt.block_on(pg.client("postgres", ADMIN_PASSWORD)).unwrap();
+    let kinds: Vec<String> = rt
+        .block_on(admin.query(
+            "SELECT kind FROM loaxa_events WHERE station_id = 'xa-a' AND epoch = 2 ORDER BY seq LIMIT 3",
+            &[],
+        ))
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(kinds.iter().any(|k| k == "history_reset"), "{kinds:?}");
+    let seen = rt.block_on(centre(&pg));
+    assert_eq!(seen[0].3, None, "{seen:?}");
+}
+
+/// A centre made before resets existed (its schema kept as it shipped) is upgraded in place by
+/// `init`: its events stay, verify, and are extended by the box's next push.
+#[test]
+fn an_older_centre_is_upgraded_in_place_and_loses_nothing() {
+    let pg = Postgres::start();
+    let dir = tempfile::tempdir().unwrap();
+    let rt = runtime();
+    let admin = rt.block_on(pg.client("postgres", ADMIN_PASSWORD)).unwrap();
+    let old = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/central/schema-0.1-before-resets.sql"),
+    )
+    .unwrap();
+    rt.block_on(admin.batch_execute(&old)).unwrap();
+    rt.block_on(admin.batch_execute(
+        "CREATE ROLE loaxa_xa_a LOGIN PASSWORD 'mat-khau-cu' IN ROLE loaxa_box; \
+         INSERT INTO loaxa_stations (station_id, role) VALUES ('xa-a', 'loaxa_xa_a');",
+    ))
+    .unwrap();
+    let secret = dir.path().join("xa-a.password");
+    std::fs::write(&secret, "mat-khau-cu\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let b = a_box(&pg, "xa-a", dir.path(), 40);
+    // Pushed by the old centre's trigger, row by row, as an older box did.
+    let me = rt.block_on(pg.client("loaxa_xa_a", "mat-khau-cu")).unwrap();
+    for e in local_events(&b) {
+        rt.block_on(me.execute(
+            "INSERT INTO loaxa_events (station_id, seq, prev_hash, hash, canonical) VALUES ('xa-a', $1, $2, $3, $4)",
+            &[&e.seq, &unhex(&e.prev_hash), &unhex(&e.hash), &e.canonical_bytes()],
+        ))
+        .unwrap();
+    }
+    drop(me);
+    init(&pg, &[], dir.path());
+    init(&pg, &[], dir.path());
+    assert_eq!(rt.block_on(centre(&pg)), [("xa-a".to_string(), 40, 40, None)]);
+    add_events(&b, 5);
+    let o = loaxa(&b, &["central", "push"]);
+    assert!(said(&o).contains("sent 5 events"), "{}", said(&o));
+    assert!(loaxa(&b, &["central", "status"]).status.success());
+    assert_eq!(rt.block_on(centre(&pg)), [("xa-a".to_string(), 45, 45, None)]);
 }

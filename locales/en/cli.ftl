@@ -223,3 +223,6 @@ cli-central-published = published bulletin { $id }
 cli-central-month = `{ $given }` is not a month: write YYYY-MM, for example 2024-05
 cli-central-report-written = wrote the report { $path } ({ $n } communes)
 cli-central-secret-missing = [central]: { $why }; the history waits on the box until it is set and loaxa is restarted
+cli-central-parted = the box's history leaves the centre's after seq { $seq }: it was lost, or restored from an older copy. Nothing more is sent until the province accepts the new chain, on the centre: loaxa central accept-reset --station { $id } --reason "…"
+cli-central-reset-accepted = { $id }: events 1 to { $old } kept; a new chain accepted after seq { $after } (reset { $reset })
+cli-central-nothing-to-accept = { $id }: nothing to accept: the centre has refused no event from this station that starts a new chain (on the box, `loaxa central status` says where its history parts from the centre's)

@@ -113,3 +113,4 @@ dash-central-shipped = the centre holds up to event { $shipped } of { $local } (
 dash-central-last = last push at { $at }
 dash-central-down = not sent: { $why } (the box records everything, and sends it when the link is back)
 dash-central-refused = the centre refused event { $seq } ({ $reason }: { $meaning })
+dash-central-parted = this box's history leaves the centre's after event { $seq }: it was lost or restored from an older copy. Ask the province to accept the new chain (loaxa central accept-reset --station { $id }); until then nothing more is sent, and nothing is lost

@@ -199,3 +199,7 @@ help-central-report-arg-url = The centre's address, as the province's operator (
 help-central-report-arg-month = The month, YYYY-MM.
 help-central-report-arg-station = One commune only.
 help-central-report-arg-out = The file to write: .html or .csv.
+help-central-accept-reset = Accept a station's new chain after its box lost its history or was restored from an older copy: the old chain is kept, and the new one is taken from where they part.
+help-central-accept-reset-arg-url = The centre's address, as the province's operator (the password from PGPASSWORD).
+help-central-accept-reset-arg-station = The station whose new chain is accepted.
+help-central-accept-reset-arg-reason = Why (a replaced card, a restored backup): kept with the reset, shown in the report.

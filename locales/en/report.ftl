@@ -94,3 +94,5 @@ event-kind-bulletin-received = Province bulletin received
 event-kind-bulletin-not-aired = Province bulletin not aired
 central-report-intact = intact (up to { $head })
 central-report-broken = broken at { $seq }
+central-report-resets = Resets
+central-report-reset = { $at }: a new chain after { $after } (the old one, to { $old }, kept), accepted by { $by }: { $reason }

@@ -195,3 +195,6 @@ cli-central-published = đã phát hành bản tin số { $id }
 cli-central-month = `{ $given }` không phải là một tháng: viết YYYY-MM, ví dụ 2024-05
 cli-central-report-written = đã ghi báo cáo { $path } ({ $n } xã)
 cli-central-secret-missing = [central]: { $why }; lịch sử chờ ở trạm cho đến khi có mật khẩu và loaxa được khởi động lại
+cli-central-parted = lịch sử của trạm tách khỏi lịch sử trên trung tâm sau sự kiện { $seq }: nó đã bị mất, hoặc được khôi phục từ một bản sao cũ. Không gửi thêm gì cho đến khi tỉnh chấp nhận chuỗi mới, trên trung tâm: loaxa central accept-reset --station { $id } --reason "…"
+cli-central-reset-accepted = { $id }: giữ nguyên các sự kiện 1 đến { $old }; đã chấp nhận chuỗi mới sau sự kiện { $after } (lần đặt lại thứ { $reset })
+cli-central-nothing-to-accept = { $id }: không có gì để chấp nhận: trung tâm chưa từ chối sự kiện nào của trạm này mở đầu một chuỗi mới (trên trạm, `loaxa central status` cho biết lịch sử tách khỏi trung tâm ở đâu)

@@ -288,3 +288,4 @@ central-reason-out-of-order = không phải mắt xích tiếp theo của chuỗ
 central-reason-fork = một sự kiện khác mang số thứ tự trung tâm đã có
 central-reason-unreadable = trung tâm không đọc được nội dung
 central-reason-unknown = trung tâm không ghi lý do
+log-central-parted = lịch sử của trạm tách khỏi lịch sử trên trung tâm sau sự kiện { $seq } (đã bị mất, hoặc được khôi phục từ bản sao cũ): không gửi thêm gì cho đến khi tỉnh chấp nhận chuỗi mới (loaxa central accept-reset --station { $id })

@@ -199,3 +199,7 @@ help-central-report-arg-url = Địa chỉ trung tâm, với quyền người qu
 help-central-report-arg-month = Tháng, dạng YYYY-MM.
 help-central-report-arg-station = Chỉ một xã.
 help-central-report-arg-out = Tệp cần ghi: .html hoặc .csv.
+help-central-accept-reset = Chấp nhận chuỗi mới của một trạm sau khi hộp mất lịch sử hoặc được khôi phục từ bản sao cũ: chuỗi cũ được giữ nguyên, chuỗi mới được nhận từ chỗ hai chuỗi tách nhau.
+help-central-accept-reset-arg-url = Địa chỉ trung tâm, với quyền người quản trị tỉnh (mật khẩu lấy từ PGPASSWORD).
+help-central-accept-reset-arg-station = Trạm được chấp nhận chuỗi mới.
+help-central-accept-reset-arg-reason = Lý do (thay thẻ nhớ, khôi phục bản sao lưu): lưu cùng lần đặt lại và hiện trong báo cáo.

@@ -94,3 +94,5 @@ event-kind-bulletin-received = Nhận bản tin của tỉnh
 event-kind-bulletin-not-aired = Bản tin của tỉnh không được phát
 central-report-intact = nguyên vẹn (đến số { $head })
 central-report-broken = bị sửa từ số { $seq }
+central-report-resets = Đặt lại
+central-report-reset = { $at }: chuỗi mới sau sự kiện { $after } (chuỗi cũ, đến { $old }, vẫn giữ), do { $by } chấp nhận: { $reason }

@@ -215,6 +215,41 @@ pub async fn init(client: &tokio_postgres::Client) -> Result<(), CentralError> {
         .map_err(|e| CentralError::Query(said(&e)))
 }
 
+/// A reset the province accepted: the station's new chain (`epoch`) follows `after_seq`; the old
+/// chain ended at `old_head`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reset {
+    pub epoch: i32,
+    pub after_seq: i64,
+    pub old_head: i64,
+}
+
+/// Accepts a station's new chain (the schema's `loaxa_accept_reset`). `None`: the centre holds
+/// no refused event that starts one, so there is nothing to accept.
+pub async fn accept_reset(client: &tokio_postgres::Client, id: &str, why: &str) -> Result<Option<Reset>, CentralError> {
+    let q = |e: tokio_postgres::Error| CentralError::Query(said(&e));
+    if client
+        .query_opt("SELECT 1 FROM loaxa_stations WHERE station_id = $1", &[&id])
+        .await
+        .map_err(q)?
+        .is_none()
+    {
+        return Err(CentralError::UnknownStation(id.to_string()));
+    }
+    match client
+        .query_one("SELECT * FROM loaxa_accept_reset($1, $2)", &[&id, &why])
+        .await
+    {
+        Ok(r) => Ok(Some(Reset {
+            epoch: r.get(0),
+            after_seq: r.get(1),
+            old_head: r.get(2),
+        })),
+        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::NO_DATA_FOUND) => Ok(None),
+        Err(e) => Err(q(e)),
+    }
+}
+
 /// Registers a station: its role (a member of `loaxa_box`, which can only insert its own rows),
 /// with `password`, and its row (its chain starts at the genesis hash). Again for an existing
 /// station: its password is changed, nothing else.

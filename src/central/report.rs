@@ -24,6 +24,19 @@ pub struct Row {
     /// None: the chain holds; else the first seq that breaks it.
     pub first_break: Option<i64>,
     pub rejections: i64,
+    /// The resets the province accepted for this commune, oldest first (whatever the month:
+    /// like the chain's state, they are the chain's).
+    pub resets: Vec<Reset>,
+}
+
+/// A reset as the report shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reset {
+    pub after_seq: i64,
+    pub old_head: i64,
+    pub reason: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
 }
 
 /// The month `YYYY-MM` as an instant range in `tz`.
@@ -80,11 +93,30 @@ pub async fn rows(
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
+    let mut resets: std::collections::HashMap<String, Vec<Reset>> = std::collections::HashMap::new();
+    for r in client
+        .query(
+            "SELECT station_id, base_seq, old_head_seq, reason, accepted_by::text, accepted_at \
+             FROM loaxa_resets ORDER BY station_id, epoch",
+            &[],
+        )
+        .await
+        .map_err(q)?
+    {
+        resets.entry(r.get(0)).or_default().push(Reset {
+            after_seq: r.get(1),
+            old_head: r.get(2),
+            reason: r.get(3),
+            by: r.get(4),
+            at: r.get(5),
+        });
+    }
     Ok(rows
         .iter()
         .map(|r| {
             let id: String = r.get(0);
             Row {
+                resets: resets.remove(&id).unwrap_or_default(),
                 first_break: swept.get(&id).copied().flatten(),
                 station_id: id,
                 aired: r.get(1),
@@ -103,7 +135,7 @@ pub async fn rows(
 }
 
 /// The machine-stable column ids, in order (the CSV's header, the HTML's `data-col`).
-pub const COLUMNS: [&str; 11] = [
+pub const COLUMNS: [&str; 12] = [
     "station_id",
     "aired",
     "missed",
@@ -115,9 +147,10 @@ pub const COLUMNS: [&str; 11] = [
     "last_contact",
     "chain",
     "rejections",
+    "resets",
 ];
 
-fn cells(r: &Row, tz: Tz) -> [String; 11] {
+fn cells(r: &Row, tz: Tz) -> [String; 12] {
     [
         r.station_id.clone(),
         r.aired.to_string(),
@@ -135,6 +168,7 @@ fn cells(r: &Row, tz: Tz) -> [String; 11] {
             Some(seq) => format!("broken:{seq}"),
         },
         r.rejections.to_string(),
+        r.resets.len().to_string(),
     ]
 }
 
@@ -161,6 +195,7 @@ pub fn html(rows: &[Row], first: NaiveDate, tz: Tz, lang: crate::i18n::Lang) -> 
         t!("central-report-contact"),
         t!("central-report-chain"),
         t!("central-report-rejections"),
+        t!("central-report-resets"),
     ];
     let title = t!("central-report-title", month = first.format("%m/%Y").to_string());
     html! {
@@ -172,7 +207,7 @@ pub fn html(rows: &[Row], first: NaiveDate, tz: Tz, lang: crate::i18n::Lang) -> 
                 title { (title) }
                 style { (PreEscaped("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}\
                     td,th{border:1px solid #999;padding:.25em .5em;text-align:right}td:first-child,th{text-align:left}\
-                    .broken{background:#fdd;font-weight:bold}")) }
+                    .broken{background:#fdd;font-weight:bold}.reset{background:#ffd;text-align:left}")) }
             }
             body {
                 h1 { (title) }
@@ -188,6 +223,19 @@ pub fn html(rows: &[Row], first: NaiveDate, tz: Tz, lang: crate::i18n::Lang) -> 
                                         @match r.first_break {
                                             Some(seq) => td.broken data-col=(col) data-value=(value) { (t!("central-report-broken", seq = seq)) },
                                             None => td data-col=(col) data-value=(value) { (t!("central-report-intact", head = r.head_seq)) },
+                                        }
+                                    } @else if *col == "resets" && !r.resets.is_empty() {
+                                        td.reset data-col=(col) data-value=(value) {
+                                            @for x in &r.resets {
+                                                div { (t!(
+                                                    "central-report-reset",
+                                                    at = x.at.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string(),
+                                                    after = x.after_seq,
+                                                    old = x.old_head,
+                                                    by = x.by.clone(),
+                                                    reason = x.reason.clone()
+                                                )) }
+                                            }
                                         }
                                     } @else {
                                         td data-col=(col) { (value) }

@@ -13,11 +13,14 @@ CREATE TABLE IF NOT EXISTS loaxa_stations (
     head_hash    bytea NOT NULL DEFAULT decode(repeat('00', 32), 'hex'),
     last_contact timestamptz
 );
+-- The station's chain after its last accepted reset (1: never reset).
+ALTER TABLE loaxa_stations ADD COLUMN IF NOT EXISTS epoch int NOT NULL DEFAULT 1;
 
 -- `canonical` holds the bytes the box hashed, exactly (jsonb would reorder and respace them);
 -- the columns beside it are read out of those bytes by the trigger, for queries.
 CREATE TABLE IF NOT EXISTS loaxa_events (
     station_id   text NOT NULL REFERENCES loaxa_stations (station_id),
+    epoch        int NOT NULL DEFAULT 1,
     seq          bigint NOT NULL,
     prev_hash    bytea NOT NULL,
     hash         bytea NOT NULL,
@@ -30,9 +33,40 @@ CREATE TABLE IF NOT EXISTS loaxa_events (
     campaign     text,
     details      jsonb,
     received_at  timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (station_id, seq)
+    PRIMARY KEY (station_id, epoch, seq)
 );
 CREATE INDEX IF NOT EXISTS loaxa_events_at ON loaxa_events (at);
+-- `epoch` is which of the station's chains an event belongs to: a box whose history was lost or
+-- restored from an older copy starts a chain that leaves the centre's at some seq, and once the
+-- province accepts it (loaxa_accept_reset) its events are stored beside the old ones, never over
+-- them. A centre made before resets existed is upgraded here.
+ALTER TABLE loaxa_events ADD COLUMN IF NOT EXISTS epoch int NOT NULL DEFAULT 1;
+DO $$
+BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+        WHERE i.indrelid = 'loaxa_events'::regclass AND i.indisprimary AND a.attname = 'epoch'
+    ) THEN
+        ALTER TABLE loaxa_events DROP CONSTRAINT loaxa_events_pkey,
+            ADD CONSTRAINT loaxa_events_pkey PRIMARY KEY (station_id, epoch, seq);
+    END IF;
+END
+$$;
+
+-- The resets the province accepted: the new chain follows the old one's event `base_seq` (0: from
+-- the genesis). The old chain's events stay; this record is as append-only as they are.
+CREATE TABLE IF NOT EXISTS loaxa_resets (
+    station_id    text NOT NULL REFERENCES loaxa_stations (station_id),
+    epoch         int NOT NULL CHECK (epoch > 1),
+    base_seq      bigint NOT NULL,
+    base_hash     bytea NOT NULL,
+    old_head_seq  bigint NOT NULL,
+    old_head_hash bytea NOT NULL,
+    reason        text NOT NULL,
+    accepted_by   name NOT NULL DEFAULT session_user,
+    accepted_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (station_id, epoch)
+);
 
 CREATE TABLE IF NOT EXISTS loaxa_rejections (
     id         bigserial PRIMARY KEY,
@@ -48,6 +82,9 @@ CREATE TABLE IF NOT EXISTS loaxa_rejections (
     times      bigint NOT NULL DEFAULT 1,
     UNIQUE (station_id, seq, hash, reason)
 );
+-- The refused event's link (where a fork leaves the chain), and the reset that settled it.
+ALTER TABLE loaxa_rejections ADD COLUMN IF NOT EXISTS prev_hash bytea;
+ALTER TABLE loaxa_rejections ADD COLUMN IF NOT EXISTS accepted_in int;
 
 -- The station of the session's role (NULL for any other role).
 CREATE OR REPLACE FUNCTION loaxa_my_station() RETURNS text
@@ -57,10 +94,24 @@ CREATE OR REPLACE FUNCTION loaxa_my_station() RETURNS text
 CREATE OR REPLACE FUNCTION loaxa_reject(r loaxa_events, why text) RETURNS void
     LANGUAGE sql SECURITY DEFINER SET search_path = public
     AS $$
-    INSERT INTO loaxa_rejections (station_id, seq, hash, reason, canonical)
-    VALUES (r.station_id, r.seq, r.hash, why, r.canonical)
+    INSERT INTO loaxa_rejections (station_id, seq, hash, reason, canonical, prev_hash)
+    VALUES (r.station_id, r.seq, r.hash, why, r.canonical, r.prev_hash)
     ON CONFLICT (station_id, seq, hash, reason)
     DO UPDATE SET last_at = now(), times = loaxa_rejections.times + 1
+    $$;
+
+-- The hash of the station's current chain at `seq` (the genesis hash at 0): the event of the
+-- latest chain that had begun before it. A box may ask of its own station only.
+CREATE OR REPLACE FUNCTION loaxa_hash_at(station text, at_seq bigint) RETURNS bytea
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+    AS $$
+    SELECT CASE WHEN at_seq = 0 THEN decode(repeat('00', 32), 'hex') ELSE (
+        SELECT e.hash FROM loaxa_events e
+        WHERE e.station_id = station AND e.seq = at_seq
+          AND e.epoch = coalesce((SELECT max(r.epoch) FROM loaxa_resets r
+                                  WHERE r.station_id = station AND r.base_seq < at_seq), 1)
+    ) END
+    WHERE loaxa_my_station() IS NULL OR loaxa_my_station() = station
     $$;
 
 CREATE OR REPLACE FUNCTION loaxa_verify() RETURNS trigger
@@ -83,8 +134,9 @@ BEGIN
         RAISE EXCEPTION 'loaxa: unknown station %', NEW.station_id;
     END IF;
     UPDATE loaxa_stations SET last_contact = now() WHERE station_id = NEW.station_id;
+    NEW.epoch := st.epoch;
     IF NEW.seq <= st.head_seq THEN
-        SELECT hash INTO held FROM loaxa_events WHERE station_id = NEW.station_id AND seq = NEW.seq;
+        held := loaxa_hash_at(NEW.station_id, NEW.seq);
         IF held = NEW.hash THEN
             RETURN NULL;  -- a replay (an acknowledgement was lost): already here
         END IF;
@@ -136,24 +188,97 @@ $$;
 DROP TRIGGER IF EXISTS loaxa_append_only ON loaxa_events;
 CREATE TRIGGER loaxa_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON loaxa_events
     FOR EACH STATEMENT EXECUTE FUNCTION loaxa_append_only();
+DROP TRIGGER IF EXISTS loaxa_append_only ON loaxa_resets;
+CREATE TRIGGER loaxa_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON loaxa_resets
+    FOR EACH STATEMENT EXECUTE FUNCTION loaxa_append_only();
+
+-- The province accepts a station's new chain (`loaxa central accept-reset`), after the box
+-- was refused an event as a fork: the lowest such event whose bytes hold and whose link is an
+-- event of the current chain. The new chain follows that event's predecessor; what the centre
+-- held after it stays, under the old epoch, and the refusals the new chain caused are settled.
+-- The province's operator only (no EXECUTE for the boxes).
+CREATE OR REPLACE FUNCTION loaxa_accept_reset(station text, why text)
+    RETURNS TABLE (new_epoch int, after_seq bigint, old_head bigint)
+    LANGUAGE plpgsql SET search_path = public
+    AS $$
+DECLARE
+    st loaxa_stations%ROWTYPE;
+    fork loaxa_rejections%ROWTYPE;
+BEGIN
+    SELECT * INTO st FROM loaxa_stations s WHERE s.station_id = station FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'loaxa: unknown station %', station;
+    END IF;
+    SELECT * INTO fork FROM loaxa_rejections r
+    WHERE r.station_id = station AND r.reason = 'fork' AND r.accepted_in IS NULL
+      AND r.prev_hash IS NOT NULL AND r.seq <= st.head_seq
+      AND sha256(r.prev_hash || r.canonical) = r.hash
+      AND r.prev_hash = loaxa_hash_at(station, r.seq - 1)
+    ORDER BY r.seq LIMIT 1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'loaxa: nothing to accept for station %', station
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    INSERT INTO loaxa_resets (station_id, epoch, base_seq, base_hash, old_head_seq, old_head_hash, reason)
+    VALUES (station, st.epoch + 1, fork.seq - 1, fork.prev_hash, st.head_seq, st.head_hash, why);
+    UPDATE loaxa_stations s SET epoch = st.epoch + 1, head_seq = fork.seq - 1, head_hash = fork.prev_hash
+    WHERE s.station_id = station;
+    UPDATE loaxa_rejections r SET accepted_in = st.epoch + 1
+    WHERE r.station_id = station AND r.accepted_in IS NULL AND r.seq >= fork.seq
+      AND r.reason IN ('fork', 'out_of_order');
+    -- The box's shipper LISTENs: it pushes at once instead of at its next minute.
+    PERFORM pg_notify('loaxa_resets', station);
+    RETURN QUERY SELECT st.epoch + 1, fork.seq - 1, st.head_seq;
+END
+$$;
 
 -- The chain sweep: every station's chain verified again from its stored bytes. One row per
--- station: how many events, and the first seq whose hash or link does not hold (NULL: intact).
+-- station: how many events, the current chain's head, and the first seq whose hash or link does
+-- not hold (NULL: intact). Each chain after a reset must start on its base, and its base must be
+-- an event of the chains before it.
 CREATE OR REPLACE FUNCTION loaxa_sweep()
     RETURNS TABLE (station_id text, events bigint, head_seq bigint, first_break bigint)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
     AS $$
-    SELECT e.station_id, count(*), max(e.seq),
-           min(e.seq) FILTER (WHERE NOT e.ok)
-    FROM (
-        SELECT station_id, seq,
-               sha256(prev_hash || canonical) = hash
-               AND prev_hash = coalesce(lag(hash) OVER w, decode(repeat('00', 32), 'hex'))
-               AND seq = coalesce(lag(seq) OVER w, 0) + 1 AS ok
-        FROM loaxa_events
-        WINDOW w AS (PARTITION BY station_id ORDER BY seq)
-    ) e
-    GROUP BY e.station_id
+    WITH bases AS (
+        SELECT s.station_id, 1 AS epoch, 0::bigint AS base_seq,
+               decode(repeat('00', 32), 'hex') AS base_hash, true AS ok
+        FROM loaxa_stations s
+        UNION ALL
+        SELECT r.station_id, r.epoch, r.base_seq, r.base_hash,
+               r.base_seq = 0 AND r.base_hash = decode(repeat('00', 32), 'hex')
+               OR EXISTS (SELECT 1 FROM loaxa_events o
+                          WHERE o.station_id = r.station_id AND o.epoch < r.epoch
+                            AND o.seq = r.base_seq AND o.hash = r.base_hash)
+        FROM loaxa_resets r
+    ),
+    links AS (
+        -- An event of a chain no reset began is a break too.
+        SELECT e.station_id, e.epoch, e.seq,
+               coalesce(sha256(e.prev_hash || e.canonical) = e.hash
+                        AND e.prev_hash = coalesce(lag(e.hash) OVER w, b.base_hash)
+                        AND e.seq = coalesce(lag(e.seq) OVER w, b.base_seq) + 1, false) AS ok
+        FROM loaxa_events e
+        LEFT JOIN bases b ON b.station_id = e.station_id AND b.epoch = e.epoch
+        WINDOW w AS (PARTITION BY e.station_id, e.epoch ORDER BY e.seq)
+    ),
+    checked AS (
+        SELECT l.station_id, l.epoch, l.seq, l.ok FROM links l
+        UNION ALL
+        -- A base that is no event of the chains before breaks its chain at its first seq.
+        SELECT b.station_id, b.epoch, NULL, b.ok OR b.epoch = 1 FROM bases b
+    )
+    SELECT s.station_id,
+           count(c.seq),
+           coalesce(max(c.seq) FILTER (WHERE c.epoch = s.epoch),
+                    (SELECT b.base_seq FROM bases b WHERE b.station_id = s.station_id AND b.epoch = s.epoch)),
+           min(coalesce(c.seq, (SELECT b.base_seq + 1 FROM bases b
+                                WHERE b.station_id = c.station_id AND b.epoch = c.epoch)))
+               FILTER (WHERE NOT c.ok)
+    FROM loaxa_stations s
+    JOIN checked c ON c.station_id = s.station_id
+    GROUP BY s.station_id, s.epoch
+    HAVING count(c.seq) > 0
     $$;
 
 -- Province bulletins, published by the province (`loaxa central publish`) for every commune or
@@ -199,7 +324,10 @@ REVOKE ALL ON loaxa_events, loaxa_stations, loaxa_rejections, loaxa_bulletins FR
 GRANT SELECT ON loaxa_bulletins TO loaxa_box;
 GRANT SELECT, INSERT ON loaxa_events TO loaxa_box;
 GRANT SELECT ON loaxa_stations, loaxa_rejections TO loaxa_box;
-REVOKE ALL ON FUNCTION loaxa_sweep(), loaxa_reject(loaxa_events, text) FROM PUBLIC;
+REVOKE ALL ON loaxa_resets FROM PUBLIC;
+REVOKE ALL ON FUNCTION loaxa_sweep(), loaxa_reject(loaxa_events, text), loaxa_accept_reset(text, text),
+    loaxa_hash_at(text, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION loaxa_hash_at(text, bigint) TO loaxa_box;
 
 ALTER TABLE loaxa_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE loaxa_stations ENABLE ROW LEVEL SECURITY;

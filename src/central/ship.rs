@@ -2,6 +2,14 @@
 //! seq order, in batches, each batch one statement. It is idempotent: the centre says where its
 //! copy of the chain ends, and a batch sent twice (its acknowledgement lost) is recognised there
 //! by hash and stored once.
+//!
+//! A box whose history was lost, or restored from an older copy, has a chain that leaves the
+//! centre's at some seq. Its events after that point cannot link, and while its head is below
+//! the centre's there is nothing "after the head" to send at all: the commune would go dark at
+//! the centre without a word. So each push first checks that the box's chain passes through the
+//! centre's head; where it does not, it finds the last seq both hold alike and sends the event
+//! after it, which the centre refuses as a fork and keeps until the province accepts the new
+//! chain (`loaxa central accept-reset`).
 
 use std::path::Path;
 
@@ -17,6 +25,8 @@ pub const BATCH: i64 = 1000;
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct Remote {
     pub head_seq: i64,
+    /// The hash of the centre's head (hex).
+    pub head_hash: String,
     pub last_contact: Option<DateTime<Utc>>,
     /// The refusals, newest first (at most 10): seq, reason, how many times.
     pub rejections: Vec<Rejection>,
@@ -41,6 +51,10 @@ pub struct Pushed {
     pub local_head: i64,
     /// Set when the centre refused what followed its head: it holds back the rest.
     pub refused: Option<Rejection>,
+    /// The last seq the box's chain and the centre's hold alike, where they part (the box's
+    /// history was lost or restored): nothing more ships until the province accepts the new
+    /// chain.
+    pub parted_after: Option<i64>,
 }
 
 /// The centre's view of this station (as the box's role: its own row only).
@@ -48,7 +62,7 @@ pub async fn remote(client: &tokio_postgres::Client, station: &str) -> Result<Re
     let q = |e: tokio_postgres::Error| CentralError::Query(super::said(&e));
     let row = client
         .query_opt(
-            "SELECT head_seq, last_contact FROM loaxa_stations WHERE station_id = $1",
+            "SELECT head_seq, last_contact, head_hash FROM loaxa_stations WHERE station_id = $1",
             &[&station],
         )
         .await
@@ -57,7 +71,7 @@ pub async fn remote(client: &tokio_postgres::Client, station: &str) -> Result<Re
     let rejections = client
         .query(
             "SELECT seq, reason, times FROM loaxa_rejections WHERE station_id = $1 \
-             ORDER BY last_at DESC, seq LIMIT 10",
+             AND accepted_in IS NULL ORDER BY last_at DESC, seq LIMIT 10",
             &[&station],
         )
         .await
@@ -72,6 +86,7 @@ pub async fn remote(client: &tokio_postgres::Client, station: &str) -> Result<Re
     Ok(Remote {
         head_seq: row.get(0),
         last_contact: row.get(1),
+        head_hash: crate::schedule::hex(row.get::<_, &[u8]>(2)),
         rejections,
     })
 }
@@ -102,6 +117,61 @@ pub fn local_after(history: &Path, after: i64, limit: i64) -> Result<Vec<StoredE
         .collect::<Result<Vec<_>, _>>()
         .map_err(local)?;
     Ok(rows)
+}
+
+/// The hash of the box's event `seq` (hex), if it holds one; the genesis hash at 0.
+fn local_hash(history: &Path, seq: i64) -> Result<Option<String>, CentralError> {
+    if seq == 0 {
+        return Ok(Some(crate::schedule::hex(&[0u8; 32])));
+    }
+    Ok(local_after(history, seq - 1, 1)?
+        .into_iter()
+        .find(|e| e.seq == seq)
+        .map(|e| e.hash))
+}
+
+/// Off the runtime: reading the history is file I/O.
+async fn blocking<T: Send + 'static>(
+    history: &Path,
+    f: impl FnOnce(&Path) -> Result<T, CentralError> + Send + 'static,
+) -> Result<T, CentralError> {
+    let path = history.to_path_buf();
+    tokio::task::spawn_blocking(move || f(&path))
+        .await
+        .map_err(|e| CentralError::Local(e.to_string()))?
+}
+
+/// Where the box's chain leaves the centre's: `None` while it passes through the centre's head,
+/// else the last seq both hold alike (a chain that agrees at a seq agrees at every one before
+/// it, so a binary search finds it).
+pub async fn parted(
+    client: &tokio_postgres::Client,
+    station: &str,
+    history: &Path,
+    remote: &Remote,
+    local_head: i64,
+) -> Result<Option<i64>, CentralError> {
+    let at = remote.head_seq;
+    if blocking(history, move |h| local_hash(h, at)).await?.as_deref() == Some(remote.head_hash.as_str()) {
+        return Ok(None);
+    }
+    let q = |e: tokio_postgres::Error| CentralError::Query(super::said(&e));
+    let (mut same, mut differs) = (0, remote.head_seq.min(local_head) + 1);
+    while differs - same > 1 {
+        let mid = same + (differs - same) / 2;
+        let theirs: Option<Vec<u8>> = client
+            .query_one("SELECT loaxa_hash_at($1, $2)", &[&station, &mid])
+            .await
+            .map_err(q)?
+            .get(0);
+        let ours = blocking(history, move |h| local_hash(h, mid)).await?;
+        if theirs.map(|h| crate::schedule::hex(&h)) == ours && ours.is_some() {
+            same = mid;
+        } else {
+            differs = mid;
+        }
+    }
+    Ok(Some(same))
 }
 
 /// The box's head (0 for an empty history).
@@ -146,21 +216,29 @@ pub async fn push(client: &tokio_postgres::Client, station: &str, history: &Path
     let mut out = Pushed {
         from: start.head_seq,
         head: start.head_seq,
-        local_head: {
-            // Off the runtime: opening the history is file I/O.
-            let path = history.to_path_buf();
-            tokio::task::spawn_blocking(move || local_head(&path))
-                .await
-                .map_err(|e| CentralError::Local(e.to_string()))??
-        },
+        local_head: blocking(history, local_head).await?,
         ..Pushed::default()
     };
+    if let Some(same) = parted(client, station, history, &start, out.local_head).await? {
+        out.parted_after = Some(same);
+        // The first event of the new chain, for the centre to keep (as a fork) until the
+        // province accepts it; none yet when the box holds only what the centre has.
+        let first = blocking(history, move |h| local_after(h, same, 1)).await?;
+        if !first.is_empty() {
+            send(client, station, &first).await?;
+            out.sent = 1;
+        }
+        out.refused = remote(client, station)
+            .await?
+            .rejections
+            .into_iter()
+            .filter(|r| r.seq == same + 1)
+            .min_by_key(|r| r.reason != "fork");
+        return Ok(out);
+    }
     loop {
-        let path = history.to_path_buf();
         let after = out.head;
-        let batch = tokio::task::spawn_blocking(move || local_after(&path, after, BATCH))
-            .await
-            .map_err(|e| CentralError::Local(e.to_string()))??;
+        let batch = blocking(history, move |h| local_after(h, after, BATCH)).await?;
         let Some(last) = batch.last().map(|e| e.seq) else {
             break;
         };

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use super::{EXIT_INVALID, EXIT_USAGE, load_config};
 use crate::central::{self, CentralError};
-use crate::cli::{CentralArgs, CentralCommand, CentralInitArgs, CentralPublishArgs, CentralReportArgs};
+use crate::cli::{
+    CentralAcceptResetArgs, CentralArgs, CentralCommand, CentralInitArgs, CentralPublishArgs, CentralReportArgs,
+};
 
 pub fn run(config: &Path, args: &CentralArgs) -> ExitCode {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -23,6 +25,7 @@ pub fn run(config: &Path, args: &CentralArgs) -> ExitCode {
         CentralCommand::Status => rt.block_on(status(config)),
         CentralCommand::Publish(p) => rt.block_on(publish(p)),
         CentralCommand::Report(r) => rt.block_on(report(r)),
+        CentralCommand::AcceptReset(a) => rt.block_on(accept_reset(a)),
     }
 }
 
@@ -131,6 +134,9 @@ async fn push(config: &Path) -> ExitCode {
                     local = p.local_head
                 )
             );
+            if let Some(seq) = p.parted_after {
+                crate::console::error(t!("cli-central-parted", seq = seq, id = cfg.station_id.clone()));
+            }
             match p.refused {
                 Some(r) => {
                     crate::console::error(t!(
@@ -141,6 +147,7 @@ async fn push(config: &Path) -> ExitCode {
                     ));
                     ExitCode::from(EXIT_INVALID)
                 }
+                None if p.parted_after.is_some() => ExitCode::from(EXIT_INVALID),
                 None => ExitCode::SUCCESS,
             }
         }
@@ -164,6 +171,10 @@ async fn status(config: &Path) -> ExitCode {
     };
     let remote = match central::ship::remote(&client, &cfg.station_id).await {
         Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let parted = match central::ship::parted(&client, &cfg.station_id, &history, &remote, local).await {
+        Ok(p) => p,
         Err(e) => return fail(e),
     };
     let tz = config.station.timezone;
@@ -193,7 +204,10 @@ async fn status(config: &Path) -> ExitCode {
             )
         );
     }
-    if remote.rejections.is_empty() {
+    if let Some(seq) = parted {
+        crate::console::error(t!("cli-central-parted", seq = seq, id = cfg.station_id.clone()));
+    }
+    if remote.rejections.is_empty() && parted.is_none() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_INVALID)
@@ -302,4 +316,32 @@ async fn report(args: &CentralReportArgs) -> ExitCode {
         t!("cli-central-report-written", path = args.out.display(), n = rows.len())
     );
     ExitCode::SUCCESS
+}
+
+/// The province accepts a station's new chain (see `loaxa_accept_reset` in the schema).
+async fn accept_reset(args: &CentralAcceptResetArgs) -> ExitCode {
+    let client = match operator(&args.url).await {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    match central::accept_reset(&client, &args.station, &args.reason).await {
+        Ok(Some(r)) => {
+            println!(
+                "{}",
+                t!(
+                    "cli-central-reset-accepted",
+                    id = args.station.clone(),
+                    old = r.old_head,
+                    after = r.after_seq,
+                    reset = r.epoch - 1
+                )
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(None) => {
+            crate::console::error(t!("cli-central-nothing-to-accept", id = args.station.clone()));
+            ExitCode::from(EXIT_INVALID)
+        }
+        Err(e) => fail(e),
+    }
 }

@@ -669,7 +669,8 @@ fn central(s: &Snapshot) -> Markup {
     let tz = s.tz;
     html! {
         @if let Some(c) = &s.central {
-            section #central data-shipped=(c.shipped_seq) data-lag=(c.lag_events) data-error=(c.error.is_some()) {
+            section #central data-shipped=(c.shipped_seq) data-lag=(c.lag_events) data-error=(c.error.is_some())
+                data-parted=[c.parted_after] {
                 h2 { (t!("dash-central")) }
                 p {
                     (t!("dash-central-shipped", shipped = c.shipped_seq, local = c.local_seq, lag = c.lag_events))
@@ -679,6 +680,9 @@ fn central(s: &Snapshot) -> Markup {
                 }
                 @if let Some(e) = &c.error {
                     p.alert { (t!("dash-central-down", why = e.clone())) }
+                }
+                @if let Some(seq) = c.parted_after {
+                    p.alert { (t!("dash-central-parted", seq = seq, id = c.station_id.clone())) }
                 }
                 @if let Some(r) = &c.refused {
                     p.alert { (t!("dash-central-refused", seq = r.seq, reason = r.reason.clone(), meaning = crate::central::ship::meaning(&r.reason))) }

@@ -30,6 +30,9 @@ pub struct CentralState {
     pub error: Option<String>,
     /// A refusal (seq and reason): what follows it waits on the box.
     pub refused: Option<central::ship::Rejection>,
+    /// The last seq the box's history and the centre's hold alike, when they part (the box's
+    /// history was lost or restored): nothing ships until the province accepts the new chain.
+    pub parted_after: Option<i64>,
 }
 
 pub async fn run(shared: Arc<Shared>, stop: Arc<Notify>) {
@@ -39,9 +42,19 @@ pub async fn run(shared: Arc<Shared>, stop: Arc<Notify>) {
     let history = crate::history::store::Store::path_in(&shared.config.station.data);
     let mut client: Option<tokio_postgres::Client> = None;
     let mut pause = EVERY;
+    // The centre says when the province accepts this box's new chain (`accept-reset`).
+    let (tx, mut accepted) = tokio::sync::mpsc::unbounded_channel::<String>();
     loop {
         if client.as_ref().is_none_or(|c| c.is_closed()) {
-            client = match central::connect_box(&cfg, None).await {
+            let session = match central::connect_box(&cfg, Some(tx.clone())).await {
+                Ok(c) => c
+                    .batch_execute("LISTEN loaxa_resets")
+                    .await
+                    .map(|_| c)
+                    .map_err(|e| central::CentralError::Query(central::said(&e))),
+                Err(e) => Err(e),
+            };
+            client = match session {
                 Ok(c) => Some(c),
                 Err(e) => {
                     down(&shared, &cfg.station_id, &history, e).await;
@@ -53,7 +66,7 @@ pub async fn run(shared: Arc<Shared>, stop: Arc<Notify>) {
             match central::ship::push(c, &cfg.station_id, &history).await {
                 Ok(p) => {
                     // A refusal does not go away by itself: asked again once a minute.
-                    pause = if p.refused.is_some() {
+                    pause = if p.refused.is_some() || p.parted_after.is_some() {
                         Duration::from_secs(60)
                     } else {
                         EVERY
@@ -69,9 +82,14 @@ pub async fn run(shared: Arc<Shared>, stop: Arc<Notify>) {
         if client.is_none() {
             pause = (pause * 2).clamp(Duration::from_secs(5), MAX_PAUSE);
         }
-        tokio::select! {
-            _ = stop.notified() => return,
-            _ = tokio::time::sleep(pause) => {}
+        let wait = tokio::time::sleep(pause);
+        tokio::pin!(wait);
+        loop {
+            tokio::select! {
+                _ = stop.notified() => return,
+                _ = &mut wait => break,
+                Some(id) = accepted.recv() => if id == cfg.station_id { break },
+            }
         }
     }
 }
@@ -108,9 +126,17 @@ fn pushed(shared: &Shared, station: &str, p: central::ship::Pushed) {
         tracing::error!("{line}");
         shared.error(line);
     }
+    if let Some(seq) = p.parted_after
+        && s.parted_after != Some(seq)
+    {
+        let line = t!("log-central-parted", seq = seq, id = station.to_string());
+        tracing::error!("{line}");
+        shared.error(line);
+    }
     s.heads(p.local_head, p.head);
     s.last_push = Some(Utc::now());
     s.refused = p.refused;
+    s.parted_after = p.parted_after;
 }
 
 /// The link or the centre failed. The box's own head is known without the centre (read off the
