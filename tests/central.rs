@@ -867,3 +867,49 @@ fn an_older_centre_is_upgraded_in_place_and_loses_nothing() {
     assert!(loaxa(&b, &["central", "status"]).status.success());
     assert_eq!(rt.block_on(centre(&pg)), [("xa-a".to_string(), 45, 45, None)]);
 }
+
+/// A link that goes silent (a 4G modem in a dead zone: no answer, no reset) is noticed, and the
+/// box comes back by itself when the link does. Before, a statement sent into the silence waited
+/// for ever: `/status` said nothing was wrong, and the bulletin session never asked again, so a
+/// province emergency published meanwhile never reached the box, even after the link was back.
+#[test]
+fn a_link_that_goes_silent_is_noticed_and_the_box_comes_back_by_itself() {
+    let (pg, dir) = a_centre(&["xa-a"]);
+    let link = common::link::Link::to(pg.port);
+    let b = a_box(&pg, "xa-a", dir.path(), 10);
+    let path = b.path().join("loaxa.toml");
+    let config = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        config.replace(&format!("127.0.0.1:{}/", pg.port), &format!("127.0.0.1:{}/", link.port)),
+    )
+    .unwrap();
+    let mut daemon = b.command().spawn().unwrap();
+    central_status(&b, 30, |c| c["shipped_seq"].as_i64() > Some(10) && c["lag_events"] == 0);
+    link.silence();
+    let silent = std::time::Instant::now();
+    let s = central_status(&b, 90, |c| c["error"].is_string());
+    eprintln!(
+        "silent link noticed after {:.1} s: {}",
+        silent.elapsed().as_secs_f64(),
+        s["error"]
+    );
+    // Published while the box cannot hear: it must get it once the link is back.
+    common::audio::tone(&dir.path().join("khan.wav"), 880.0, 1.0, 0.5);
+    publish(
+        &pg,
+        dir.path(),
+        &["khan.wav", "--title", "Khẩn cấp", "--priority", "emergency"],
+    );
+    link.restore();
+    let back = std::time::Instant::now();
+    b.wait_for("playout_finished", Some("province:1"), 120);
+    eprintln!(
+        "link back → the emergency aired after {:.1} s",
+        back.elapsed().as_secs_f64()
+    );
+    central_status(&b, 120, |c| c["error"].is_null() && c["lag_events"] == 0);
+    eprintln!("link back → shipped again after {:.1} s", back.elapsed().as_secs_f64());
+    assert!(sigterm(&mut daemon).success());
+    assert_eq!(runtime().block_on(centre(&pg))[0].3, None);
+}

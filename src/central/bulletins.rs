@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{CentralError, said};
+use super::{CentralError, within, within_for};
 
 /// A bulletin as the box receives it.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,8 +41,10 @@ pub async fn publish(client: &tokio_postgres::Client, p: &Publish) -> Result<i64
         None => (None, None),
     };
     let sha = bytes.as_ref().map(|b| sha2::Sha256::digest(b).to_vec());
-    let row = client
-        .query_one(
+    let size = bytes.as_ref().map_or(0, Vec::len);
+    let row = within_for(
+        size,
+        client.query_one(
             "INSERT INTO loaxa_bulletins (title, priority, text, audio, audio_name, audio_sha256, air_from, air_until, communes) \
              VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, now()), $8, $9) RETURNING id",
             &[
@@ -56,29 +58,37 @@ pub async fn publish(client: &tokio_postgres::Client, p: &Publish) -> Result<i64
                 &p.air_until,
                 &p.communes,
             ],
-        )
-        .await
-        .map_err(|e| CentralError::Query(said(&e)))?;
+        ),
+    )
+    .await?;
     Ok(row.get(0))
 }
 
-/// The bulletins for this box after `cursor`, oldest first (at most 20 at a time: a bulletin
-/// can carry megabytes).
+/// The bulletins for this box after `cursor`, oldest first (at most 20 at a time). Each one's
+/// audio comes in a statement of its own, given the time its size takes on a slow link: a
+/// bulletin can carry megabytes, and a fixed wait would take a slow link for a dead one.
 pub async fn after(client: &tokio_postgres::Client, cursor: i64) -> Result<Vec<Bulletin>, CentralError> {
     use sha2::Digest;
-    let rows = client
-        .query(
-            "SELECT id, title, priority, text, audio, audio_name, audio_sha256, air_from, air_until \
-             FROM loaxa_bulletins WHERE id > $1 ORDER BY id LIMIT 20",
-            &[&cursor],
-        )
-        .await
-        .map_err(|e| CentralError::Query(said(&e)))?;
+    let rows = within(client.query(
+        "SELECT id, title, priority, text, octet_length(audio), audio_name, audio_sha256, air_from, air_until \
+         FROM loaxa_bulletins WHERE id > $1 ORDER BY id LIMIT 20",
+        &[&cursor],
+    ))
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let id: i64 = r.get(0);
         let priority: String = r.get(2);
-        let audio: Option<Vec<u8>> = r.get(4);
+        let size: Option<i32> = r.get(4);
+        let audio: Option<Vec<u8>> = match size {
+            Some(n) => within_for(
+                usize::try_from(n).unwrap_or(0),
+                client.query_one("SELECT audio FROM loaxa_bulletins WHERE id = $1", &[&id]),
+            )
+            .await?
+            .get(0),
+            None => None,
+        };
         let name: Option<String> = r.get(5);
         let sha: Option<Vec<u8>> = r.get(6);
         // The bytes are what the province hashed, or the bulletin is not taken.

@@ -29,6 +29,39 @@ pub enum CentralError {
     UnknownStation(String),
     #[error("{0}")]
     Local(String),
+    /// No answer in time: the link is taken for dead (a 4G modem in a dead zone answers
+    /// nothing, and closes nothing), and the session is opened again.
+    #[error("{}", t!("central-silent", secs = .0))]
+    Silent(u64),
+}
+
+/// The longest one statement may wait for the centre's answer. A batch of 1,000 events is about
+/// 0.5 MB: seconds on a slow 4G link, so this is long enough for a slow link and short enough
+/// that a dead one is noticed, and a province emergency published meanwhile is fetched soon
+/// after the link comes back.
+pub const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// The slowest link a statement's bytes are allowed for: 16 kB/s, a poor 3G link.
+const SLOWEST_LINK: u64 = 16_000;
+
+/// A statement given [`ANSWER_WITHIN`] to answer.
+pub async fn within<T>(
+    f: impl std::future::Future<Output = Result<T, tokio_postgres::Error>>,
+) -> Result<T, CentralError> {
+    within_for(0, f).await
+}
+
+/// A statement that carries `bytes` (a batch of events, a bulletin's audio) given
+/// [`ANSWER_WITHIN`] and the time those bytes take on the slowest link.
+pub async fn within_for<T>(
+    bytes: usize,
+    f: impl std::future::Future<Output = Result<T, tokio_postgres::Error>>,
+) -> Result<T, CentralError> {
+    let allowed = ANSWER_WITHIN + std::time::Duration::from_secs(bytes as u64 / SLOWEST_LINK);
+    match tokio::time::timeout(allowed, f).await {
+        Ok(r) => r.map_err(|e| CentralError::Query(said(&e))),
+        Err(_) => Err(CentralError::Silent(allowed.as_secs())),
+    }
 }
 
 /// A station id: what its role and its rows are named by.
@@ -134,13 +167,20 @@ pub async fn connect_with(
         config.password(p.expose());
     }
     config.connect_timeout(std::time::Duration::from_secs(10));
+    // An idle session (the bulletins' LISTEN) on a link that died without a word: the kernel
+    // probes it after 30 s and gives up after three unanswered probes; data unacknowledged for
+    // 60 s ends it too.
+    config
+        .keepalives(true)
+        .keepalives_idle(std::time::Duration::from_secs(30))
+        .keepalives_interval(std::time::Duration::from_secs(10))
+        .keepalives_retries(3)
+        .tcp_user_timeout(std::time::Duration::from_secs(60));
     config.application_name(concat!("loaxa/", env!("CARGO_PKG_VERSION")));
     let client = if mode == "disable" {
         config.ssl_mode(tokio_postgres::config::SslMode::Disable);
-        let (client, conn) = config
-            .connect(tokio_postgres::NoTls)
-            .await
-            .map_err(|e| CentralError::Connect(said(&e)))?;
+        let (client, conn) =
+            connected(tokio::time::timeout(ANSWER_WITHIN, config.connect(tokio_postgres::NoTls)).await)?;
         drive(conn, notify);
         client
     } else {
@@ -150,11 +190,20 @@ pub async fn connect_with(
             tokio_postgres::config::SslMode::Require
         });
         let tls = tls(rootcert.as_deref())?;
-        let (client, conn) = config.connect(tls).await.map_err(|e| CentralError::Connect(said(&e)))?;
+        let (client, conn) = connected(tokio::time::timeout(ANSWER_WITHIN, config.connect(tls)).await)?;
         drive(conn, notify);
         client
     };
     Ok(client)
+}
+
+/// A connection attempt's outcome: refused, or not answered in time (the TCP connection can be
+/// made and the server's greeting never come, on a link that has just died).
+fn connected<T>(r: Result<Result<T, tokio_postgres::Error>, tokio::time::error::Elapsed>) -> Result<T, CentralError> {
+    match r {
+        Ok(r) => r.map_err(|e| CentralError::Connect(said(&e))),
+        Err(_) => Err(CentralError::Silent(ANSWER_WITHIN.as_secs())),
+    }
 }
 
 fn tls(rootcert: Option<&str>) -> Result<tokio_postgres_rustls::MakeRustlsConnect, CentralError> {

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use super::CentralError;
+use super::{CentralError, within, within_for};
 use crate::history::store::{Store, StoredEvent};
 
 /// Events per statement.
@@ -59,30 +59,25 @@ pub struct Pushed {
 
 /// The centre's view of this station (as the box's role: its own row only).
 pub async fn remote(client: &tokio_postgres::Client, station: &str) -> Result<Remote, CentralError> {
-    let q = |e: tokio_postgres::Error| CentralError::Query(super::said(&e));
-    let row = client
-        .query_opt(
-            "SELECT head_seq, last_contact, head_hash FROM loaxa_stations WHERE station_id = $1",
-            &[&station],
-        )
-        .await
-        .map_err(q)?
-        .ok_or_else(|| CentralError::UnknownStation(station.to_string()))?;
-    let rejections = client
-        .query(
-            "SELECT seq, reason, times FROM loaxa_rejections WHERE station_id = $1 \
-             AND accepted_in IS NULL ORDER BY last_at DESC, seq LIMIT 10",
-            &[&station],
-        )
-        .await
-        .map_err(q)?
-        .iter()
-        .map(|r| Rejection {
-            seq: r.get(0),
-            reason: r.get(1),
-            times: r.get(2),
-        })
-        .collect();
+    let row = within(client.query_opt(
+        "SELECT head_seq, last_contact, head_hash FROM loaxa_stations WHERE station_id = $1",
+        &[&station],
+    ))
+    .await?
+    .ok_or_else(|| CentralError::UnknownStation(station.to_string()))?;
+    let rejections = within(client.query(
+        "SELECT seq, reason, times FROM loaxa_rejections WHERE station_id = $1 \
+         AND accepted_in IS NULL ORDER BY last_at DESC, seq LIMIT 10",
+        &[&station],
+    ))
+    .await?
+    .iter()
+    .map(|r| Rejection {
+        seq: r.get(0),
+        reason: r.get(1),
+        times: r.get(2),
+    })
+    .collect();
     Ok(Remote {
         head_seq: row.get(0),
         last_contact: row.get(1),
@@ -155,14 +150,11 @@ pub async fn parted(
     if blocking(history, move |h| local_hash(h, at)).await?.as_deref() == Some(remote.head_hash.as_str()) {
         return Ok(None);
     }
-    let q = |e: tokio_postgres::Error| CentralError::Query(super::said(&e));
     let (mut same, mut differs) = (0, remote.head_seq.min(local_head) + 1);
     while differs - same > 1 {
         let mid = same + (differs - same) / 2;
-        let theirs: Option<Vec<u8>> = client
-            .query_one("SELECT loaxa_hash_at($1, $2)", &[&station, &mid])
-            .await
-            .map_err(q)?
+        let theirs: Option<Vec<u8>> = within(client.query_one("SELECT loaxa_hash_at($1, $2)", &[&station, &mid]))
+            .await?
             .get(0);
         let ours = blocking(history, move |h| local_hash(h, mid)).await?;
         if theirs.map(|h| crate::schedule::hex(&h)) == ours && ours.is_some() {
@@ -185,26 +177,25 @@ pub fn local_head(history: &Path) -> Result<i64, CentralError> {
 
 /// Sends one batch; returns the centre's head after it.
 pub async fn send(client: &tokio_postgres::Client, station: &str, events: &[StoredEvent]) -> Result<i64, CentralError> {
-    let q = |e: tokio_postgres::Error| CentralError::Query(super::said(&e));
     let unhex = |h: &str| crate::history::store::unhex(h).to_vec();
     let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
     let prevs: Vec<Vec<u8>> = events.iter().map(|e| unhex(&e.prev_hash)).collect();
     let hashes: Vec<Vec<u8>> = events.iter().map(|e| unhex(&e.hash)).collect();
     let bytes: Vec<Vec<u8>> = events.iter().map(StoredEvent::canonical_bytes).collect();
     // In seq order: the trigger checks each link against the head the previous row moved.
-    client
-        .execute(
+    let size = bytes.iter().map(|b| b.len() + 96).sum();
+    within_for(
+        size,
+        client.execute(
             "INSERT INTO loaxa_events (station_id, seq, prev_hash, hash, canonical) \
              SELECT $1, s, p, h, c FROM unnest($2::bigint[], $3::bytea[], $4::bytea[], $5::bytea[]) \
              WITH ORDINALITY AS t(s, p, h, c, n) ORDER BY n",
             &[&station, &seqs, &prevs, &hashes, &bytes],
-        )
-        .await
-        .map_err(q)?;
-    let head: i64 = client
-        .query_one("SELECT head_seq FROM loaxa_stations WHERE station_id = $1", &[&station])
-        .await
-        .map_err(q)?
+        ),
+    )
+    .await?;
+    let head: i64 = within(client.query_one("SELECT head_seq FROM loaxa_stations WHERE station_id = $1", &[&station]))
+        .await?
         .get(0);
     Ok(head)
 }

@@ -47,11 +47,9 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, stop: 
     loop {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let session = match crate::central::connect_box(&cfg, Some(tx)).await {
-            Ok(c) => c
-                .batch_execute("LISTEN loaxa_bulletins")
+            Ok(c) => crate::central::within(c.batch_execute("LISTEN loaxa_bulletins"))
                 .await
-                .map(|_| c)
-                .map_err(|e| crate::central::CentralError::Query(crate::central::said(&e))),
+                .map(|_| c),
             Err(e) => Err(e),
         };
         match session {
@@ -87,7 +85,9 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, stop: 
             _ = stop.notified() => return,
             _ = tokio::time::sleep(pause) => {}
         }
-        pause = (pause * 2).min(Duration::from_secs(60));
+        // At most 30 s: with a connection attempt's 20 s, an emergency published while the link
+        // was down is fetched within a minute of its return.
+        pause = (pause * 2).min(Duration::from_secs(30));
     }
 }
 

@@ -47,11 +47,7 @@ pub async fn run(shared: Arc<Shared>, stop: Arc<Notify>) {
     loop {
         if client.as_ref().is_none_or(|c| c.is_closed()) {
             let session = match central::connect_box(&cfg, Some(tx.clone())).await {
-                Ok(c) => c
-                    .batch_execute("LISTEN loaxa_resets")
-                    .await
-                    .map(|_| c)
-                    .map_err(|e| central::CentralError::Query(central::said(&e))),
+                Ok(c) => central::within(c.batch_execute("LISTEN loaxa_resets")).await.map(|_| c),
                 Err(e) => Err(e),
             };
             client = match session {

@@ -141,6 +141,7 @@ pub mod audio;
 pub mod browser;
 pub mod daemon;
 pub mod icecast;
+pub mod link;
 pub mod mockapi;
 pub mod paced;
 pub mod postgres;
