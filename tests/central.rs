@@ -861,6 +861,12 @@ fn an_older_centre_is_upgraded_in_place_and_loses_nothing() {
     init(&pg, &[], dir.path());
     init(&pg, &[], dir.path());
     assert_eq!(rt.block_on(centre(&pg)), [("xa-a".to_string(), 40, 40, None)]);
+    // The station registered before is confined like a new one.
+    let limit: i32 = rt
+        .block_on(admin.query_one("SELECT rolconnlimit FROM pg_roles WHERE rolname = 'loaxa_xa_a'", &[]))
+        .unwrap()
+        .get(0);
+    assert_eq!(limit, 10);
     add_events(&b, 5);
     let o = loaxa(&b, &["central", "push"]);
     assert!(said(&o).contains("sent 5 events"), "{}", said(&o));
@@ -912,4 +918,64 @@ fn a_link_that_goes_silent_is_noticed_and_the_box_comes_back_by_itself() {
     eprintln!("link back → shipped again after {:.1} s", back.elapsed().as_secs_f64());
     assert!(sigterm(&mut daemon).success());
     assert_eq!(runtime().block_on(centre(&pg))[0].3, None);
+}
+
+/// One box, taken over or just broken, must not crowd the other 125 out of the centre: its role
+/// has a connection limit, the server gives up on its dead sessions within about a minute (a
+/// 4G link that dies leaves them open), and what it sends that is refused is kept in detail up
+/// to a bound, then counted.
+#[test]
+fn one_box_cannot_crowd_the_others_out_of_the_centre() {
+    let (pg, dir) = a_centre(&["xa-a", "xa-b"]);
+    let rt = runtime();
+    let pw = password(dir.path(), "xa-a");
+    let mut held = Vec::new();
+    let refused = loop {
+        match rt.block_on(pg.client("loaxa_xa_a", &pw)) {
+            Ok(c) => held.push(c),
+            Err(e) => break msg(e),
+        }
+        assert!(held.len() <= 50, "no limit on a box's connections");
+    };
+    assert_eq!(held.len(), 10, "{refused}");
+    assert!(refused.contains("too many connections"), "{refused}");
+    let other = rt
+        .block_on(pg.client("loaxa_xa_b", &password(dir.path(), "xa-b")))
+        .expect("another commune still gets in");
+    let idle: String = rt
+        .block_on(other.query_one("SELECT current_setting('tcp_keepalives_idle')", &[]))
+        .unwrap()
+        .get(0);
+    assert_eq!(idle, "30", "the server probes a box's idle session after 30 s");
+    // Garbage under seq 1: 1,200 different forgeries of 100 kB each.
+    let me = &held[0];
+    let big = vec![b'x'; 100_000];
+    for i in 0..1200i64 {
+        let hash = sha2::Sha256::digest(i.to_be_bytes()).to_vec();
+        rt.block_on(me.execute(
+            "INSERT INTO loaxa_events (station_id, seq, prev_hash, hash, canonical) VALUES ('xa-a', 1, $1, $2, $3)",
+            &[&vec![0u8; 32], &hash, &big],
+        ))
+        .unwrap();
+    }
+    drop(held);
+    let admin = rt.block_on(pg.client("postgres", ADMIN_PASSWORD)).unwrap();
+    let row = rt
+        .block_on(admin.query_one(
+            "SELECT count(*), coalesce(sum(octet_length(canonical)), 0)::bigint, max(size) \
+             FROM loaxa_rejections WHERE station_id = 'xa-a'",
+            &[],
+        ))
+        .unwrap();
+    let (rows, bytes, size): (i64, i64, Option<i32>) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!(rows, 1000, "kept in detail up to a bound");
+    assert_eq!(bytes, 0, "100 kB forgeries are kept as their size, not their bytes");
+    assert_eq!(size, Some(100_000));
+    let month = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+        .format("%Y-%m")
+        .to_string();
+    let csv = report(&pg, dir.path(), &month, "report.csv");
+    let line = csv.lines().find(|l| l.starts_with("xa-a,")).unwrap();
+    assert!(line.ends_with(",1200,0"), "every refusal counted: {line}");
 }

@@ -329,6 +329,10 @@ pub async fn add_station(client: &tokio_postgres::Client, id: &str, password: &S
         .await
         .map_err(q)?;
     client
+        .execute("SELECT loaxa_confine($1::text::name)", &[&role])
+        .await
+        .map_err(q)?;
+    client
         .execute(
             "INSERT INTO loaxa_stations (station_id, role) VALUES ($1, $2) ON CONFLICT (station_id) DO NOTHING",
             &[&id, &role],

@@ -77,7 +77,7 @@ pub async fn rows(
                  FILTER (WHERE e.kind = 'playout_finished' AND e.details ? 'relay'), 0) / 3600, \
                count(e.seq) FILTER (WHERE e.kind = 'bulletin_received'), \
                s.head_seq, s.last_contact, \
-               (SELECT count(*) FROM loaxa_rejections r WHERE r.station_id = s.station_id) \
+               (SELECT count(*) FROM loaxa_rejections r WHERE r.station_id = s.station_id) + s.rejections_beyond \
              FROM loaxa_stations s \
              LEFT JOIN loaxa_events e ON e.station_id = s.station_id AND e.at >= $1 AND e.at < $2 \
              WHERE $3::text IS NULL OR s.station_id = $3 \

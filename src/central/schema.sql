@@ -85,6 +85,12 @@ CREATE TABLE IF NOT EXISTS loaxa_rejections (
 -- The refused event's link (where a fork leaves the chain), and the reset that settled it.
 ALTER TABLE loaxa_rejections ADD COLUMN IF NOT EXISTS prev_hash bytea;
 ALTER TABLE loaxa_rejections ADD COLUMN IF NOT EXISTS accepted_in int;
+-- A box that is broken or taken over could fill the centre's disk with refused bytes: each
+-- refusal keeps its bytes up to 64 kB (and always its size), each station's first 1,000
+-- unsettled refusals are kept in detail, and the rest are counted on the station's row.
+ALTER TABLE loaxa_rejections ADD COLUMN IF NOT EXISTS size int;
+ALTER TABLE loaxa_stations ADD COLUMN IF NOT EXISTS rejections_beyond bigint NOT NULL DEFAULT 0;
+CREATE INDEX IF NOT EXISTS loaxa_rejections_station ON loaxa_rejections (station_id) WHERE accepted_in IS NULL;
 
 -- The station of the session's role (NULL for any other role).
 CREATE OR REPLACE FUNCTION loaxa_my_station() RETURNS text
@@ -92,13 +98,28 @@ CREATE OR REPLACE FUNCTION loaxa_my_station() RETURNS text
     AS $$ SELECT station_id FROM loaxa_stations WHERE role = session_user $$;
 
 CREATE OR REPLACE FUNCTION loaxa_reject(r loaxa_events, why text) RETURNS void
-    LANGUAGE sql SECURITY DEFINER SET search_path = public
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
     AS $$
-    INSERT INTO loaxa_rejections (station_id, seq, hash, reason, canonical, prev_hash)
-    VALUES (r.station_id, r.seq, r.hash, why, r.canonical, r.prev_hash)
+BEGIN
+    UPDATE loaxa_rejections x SET last_at = now(), times = x.times + 1
+    WHERE x.station_id = r.station_id AND x.seq = r.seq AND x.hash = r.hash AND x.reason = why;
+    IF FOUND THEN
+        RETURN;
+    END IF;
+    IF (SELECT count(*) FROM loaxa_rejections x
+        WHERE x.station_id = r.station_id AND x.accepted_in IS NULL) >= 1000 THEN
+        UPDATE loaxa_stations s SET rejections_beyond = s.rejections_beyond + 1
+        WHERE s.station_id = r.station_id;
+        RETURN;
+    END IF;
+    INSERT INTO loaxa_rejections (station_id, seq, hash, reason, canonical, prev_hash, size)
+    VALUES (r.station_id, r.seq, r.hash, why,
+            CASE WHEN octet_length(r.canonical) <= 65536 THEN r.canonical END,
+            r.prev_hash, octet_length(r.canonical))
     ON CONFLICT (station_id, seq, hash, reason)
-    DO UPDATE SET last_at = now(), times = loaxa_rejections.times + 1
-    $$;
+    DO UPDATE SET last_at = now(), times = loaxa_rejections.times + 1;
+END
+$$;
 
 -- The hash of the station's current chain at `seq` (the genesis hash at 0): the event of the
 -- latest chain that had begun before it. A box may ask of its own station only.
@@ -328,6 +349,31 @@ REVOKE ALL ON loaxa_resets FROM PUBLIC;
 REVOKE ALL ON FUNCTION loaxa_sweep(), loaxa_reject(loaxa_events, text), loaxa_accept_reset(text, text),
     loaxa_hash_at(text, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION loaxa_hash_at(text, bigint) TO loaxa_box;
+
+-- A station's role: at most 10 sessions (a box needs two, and a dead link leaves its old ones
+-- open on the server for a while), so that one box cannot take every connection the centre
+-- has; and its dead sessions probed and closed within about a minute (the server's defaults
+-- would keep a session a 4G link dropped for two hours).
+CREATE OR REPLACE FUNCTION loaxa_confine(r name) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('ALTER ROLE %I CONNECTION LIMIT 10', r);
+    EXECUTE format('ALTER ROLE %I SET tcp_keepalives_idle = 30', r);
+    EXECUTE format('ALTER ROLE %I SET tcp_keepalives_interval = 10', r);
+    EXECUTE format('ALTER ROLE %I SET tcp_keepalives_count = 3', r);
+    EXECUTE format('ALTER ROLE %I SET tcp_user_timeout = 60000', r);
+    EXECUTE format('ALTER ROLE %I SET client_connection_check_interval = 10000', r);
+END
+$$;
+REVOKE ALL ON FUNCTION loaxa_confine(name) FROM PUBLIC;
+DO $$
+DECLARE
+    r name;
+BEGIN
+    FOR r IN SELECT role FROM loaxa_stations LOOP
+        PERFORM loaxa_confine(r);
+    END LOOP;
+END
+$$;
 
 ALTER TABLE loaxa_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE loaxa_stations ENABLE ROW LEVEL SECURITY;
