@@ -33,7 +33,7 @@ pub struct Config {
     /// `[tts]`: speech for text-only bulletins.
     pub tts: crate::speech::settings::TtsConfig,
     /// `[sources.NAME] url = "…"`: the streams broadcasts relay, by name.
-    pub sources: BTreeMap<String, String>,
+    pub sources: BTreeMap<String, Source>,
     /// `[central]`: the province's central history this box pushes to (off without it).
     pub central: Option<CentralConfig>,
 }
@@ -206,6 +206,23 @@ impl ChannelKind {
     }
 }
 
+/// `[sources.NAME]`: a stream broadcasts can relay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// Its address, without a credential (refused there: an address is shown and hashed).
+    pub url: String,
+    pub auth: Option<SourceAuth>,
+}
+
+/// How a stream's secret is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourceAuth {
+    /// HTTP Basic, `user` and the secret (an Icecast mount's listener authentication).
+    Basic { user: String, secret: SecretSource },
+    /// The secret as the value of the query parameter `param` (a CDN's token).
+    Query { param: String, secret: SecretSource },
+}
+
 /// Where a channel's secret comes from. Never the config file itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SecretSource {
@@ -283,6 +300,10 @@ struct RawCentral {
 #[serde(deny_unknown_fields)]
 struct RawSource {
     url: Spanned<String>,
+    user: Option<String>,
+    token_query: Option<String>,
+    token_env: Option<String>,
+    token_file: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -536,14 +557,53 @@ impl Config {
         let mut sources = BTreeMap::new();
         for (name, s) in raw.sources {
             let url = s.url.get_ref();
-            if crate::playout::relay::valid_url(url) {
-                sources.insert(name, url.clone());
-            } else {
+            if !crate::playout::relay::valid_url(url) {
                 errors.push(
-                    Diagnostic::error(file, s.url.span(), t!("config-source-url", name = name))
+                    Diagnostic::error(file, s.url.span(), t!("config-source-url", name = name.clone()))
                         .with_hint(t!("config-source-url-hint")),
                 );
+                continue;
             }
+            if !crate::redact::url_credentials(url).is_empty() {
+                errors.push(
+                    Diagnostic::error(file, s.url.span(), t!("config-source-credential", name = name.clone()))
+                        .with_hint(t!("config-source-credential-hint", name = name.clone())),
+                );
+                continue;
+            }
+            let secret = match (&s.token_env, &s.token_file) {
+                (Some(e), None) => Some(SecretSource::Env(e.clone())),
+                (None, Some(f)) => Some(SecretSource::File(base_dir.join(f))),
+                (None, None) => None,
+                (Some(_), Some(_)) => {
+                    errors.push(Diagnostic::error(
+                        file,
+                        s.url.span(),
+                        t!("config-secret-twice", what = "token"),
+                    ));
+                    continue;
+                }
+            };
+            let auth = match (secret, s.user, s.token_query) {
+                (None, None, None) => None,
+                (Some(secret), Some(user), None) => Some(SourceAuth::Basic { user, secret }),
+                (Some(secret), None, Some(param)) => Some(SourceAuth::Query { param, secret }),
+                (Some(_), None, None) | (_, Some(_), Some(_)) => {
+                    errors.push(
+                        Diagnostic::error(file, s.url.span(), t!("config-source-auth-how", name = name.clone()))
+                            .with_hint(t!("config-source-auth-how-hint")),
+                    );
+                    continue;
+                }
+                (None, _, _) => {
+                    errors.push(
+                        Diagnostic::error(file, s.url.span(), t!("config-source-no-token", name = name.clone()))
+                            .with_hint(t!("config-source-auth-how-hint")),
+                    );
+                    continue;
+                }
+            };
+            sources.insert(name, Source { url: url.clone(), auth });
         }
         let central = raw.central.and_then(|c| {
             let span = c.span();

@@ -122,7 +122,10 @@ impl Sources {
         // Quoted to a terminal: a control character in a file (or its name) could rewrite
         // the screen. Replaced byte for byte, so every span still points where it did.
         let display = crate::console::printable_same_width(&display);
-        let id = self.files.add(display, crate::console::printable_same_width(&text));
+        // Quoted in errors: a password or token in an address is hidden there (`check` says
+        // where it is and where it goes instead).
+        let shown = crate::redact::mask_url_credentials(&text);
+        let id = self.files.add(display, crate::console::printable_same_width(&shown));
         self.texts.push(text);
         id
     }

@@ -149,6 +149,78 @@ pub fn redact_and_clip(text: &str, limit: usize) -> String {
     crate::channels::template::clip(&redact(text), limit)
 }
 
+/// Query parameters that carry a credential in a stream's or a service's address: tokens and
+/// keys, signed links (Akamai's `hdnts`, Wowza's `wmsAuthSign`, common with Vietnamese CDNs).
+const CREDENTIAL_PARAMS: [&str; 17] = [
+    "token",
+    "access_token",
+    "auth",
+    "auth_token",
+    "token_auth",
+    "key",
+    "api_key",
+    "apikey",
+    "password",
+    "pass",
+    "passwd",
+    "pwd",
+    "secret",
+    "sig",
+    "signature",
+    "hdnts",
+    "wmsauthsign",
+];
+
+/// Where, in a text, the addresses it holds carry a credential: the password before the host
+/// (`user:PASSWORD@host`) and the value of a credential's query parameter (`?token=VALUE`), as
+/// byte ranges. A secret the configuration never named can only be found this way: by its
+/// place, not its value.
+pub fn url_credentials(text: &str) -> Vec<std::ops::Range<usize>> {
+    let ends_url = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`');
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("://") {
+        let start = from + i + 3;
+        let len = text[start..].find(ends_url).unwrap_or(text.len() - start);
+        let url = &text[start..start + len];
+        let authority = url.find(['/', '?', '#']).unwrap_or(url.len());
+        if let Some(at) = url[..authority].rfind('@')
+            && let Some(colon) = url[..at].find(':')
+            && colon + 1 < at
+        {
+            out.push(start + colon + 1..start + at);
+        }
+        if let Some(q) = url[authority..].find('?') {
+            let query_start = authority + q + 1;
+            let query_end = url[query_start..].find('#').map_or(url.len(), |h| query_start + h);
+            let mut at = query_start;
+            for pair in url[query_start..query_end].split(['&', ';']) {
+                if let Some((name, value)) = pair.split_once('=')
+                    && !value.is_empty()
+                    && CREDENTIAL_PARAMS.contains(&name.to_ascii_lowercase().as_str())
+                {
+                    let v = start + at + name.len() + 1;
+                    out.push(v..v + value.len());
+                }
+                at += pair.len() + 1;
+            }
+        }
+        from = start + len;
+    }
+    out
+}
+
+/// The text with every credential in its addresses (see [`url_credentials`]) replaced by `*`,
+/// byte for byte, so that spans into it still point where they did.
+pub fn mask_url_credentials(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for r in url_credentials(text) {
+        // Whole characters: a multi-byte one becomes as many stars as it had bytes.
+        bytes[r].fill(b'*');
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
+}
+
 /// Every form of `secret` the redactor looks for.
 pub fn forms(secret: &str) -> Vec<String> {
     let mut out = vec![secret.to_string()];
@@ -247,6 +319,36 @@ impl<W: Write> Write for Redacting<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_in_addresses_are_found_by_their_place() {
+        let masked = |t: &str| mask_url_credentials(t);
+        assert_eq!(
+            masked("url = \"http://relay:hackme@127.0.0.1:8000/vov1.mp3\""),
+            "url = \"http://relay:******@127.0.0.1:8000/vov1.mp3\""
+        );
+        assert_eq!(
+            masked("https://cdn.vn/a.m3u8?type=.mp3&Token=abc123&q=1#x"),
+            "https://cdn.vn/a.m3u8?type=.mp3&Token=******&q=1#x"
+        );
+        assert_eq!(
+            masked("x https://h/p?wmsAuthSign=c2VydmVy== y http://u@h/ https://h/?key="),
+            "x https://h/p?wmsAuthSign=********** y http://u@h/ https://h/?key="
+        );
+        // A user without a password, a path with an @, and an ordinary query keep their text.
+        for plain in [
+            "http://u@h/p",
+            "https://h/@me/live.mp3",
+            "https://h/live?format=mp3&keyframe=1",
+            "postgresql://central.vn:5432/province?sslmode=verify-full",
+        ] {
+            assert!(url_credentials(plain).is_empty(), "{plain}");
+        }
+        // Multi-byte text around the address keeps its length and boundaries.
+        let t = "Tiếp sóng http://a:mậtkhẩu@h/x";
+        assert_eq!(masked(t).len(), t.len());
+        assert!(!masked(t).contains("mật"), "{}", masked(t));
+    }
     use base64::engine::general_purpose::STANDARD;
     use proptest::prelude::*;
 

@@ -428,3 +428,124 @@ fn a_clock_step_inside_the_window_keeps_its_end() {
         "heard until {last}, the stepped window ends at {e}"
     );
 }
+
+/// A stream address with a credential in it (a password before the host, a token in the
+/// query) was taken as it was: it named the source on the public dashboard, in `/status` and in
+/// the history, and `check` quoted it back. Now a schedule file's or loaxa.toml's address with a
+/// credential is an error whose quoted line hides it, and the secret goes in `token_env` or
+/// `token_file` of the `[sources]` entry.
+#[test]
+fn a_stream_address_with_a_credential_is_refused_and_never_shown() {
+    const SECRET: &str = "Sg7vQ2xLm9Tz";
+    for (schedule_source, config_url) in [
+        (format!("http://tiepsong:{SECRET}@127.0.0.1:9/vov1.mp3"), None),
+        (format!("https://cdn.example.vn/vov1.m3u8?token={SECRET}&q=hi"), None),
+        (
+            "vov1".to_string(),
+            Some(format!("http://127.0.0.1:9/vov1.mp3?type=.mp3&access_token={SECRET}")),
+        ),
+        (
+            "vov1".to_string(),
+            Some(format!("http://relay:{SECRET}@127.0.0.1:9/vov1.mp3")),
+        ),
+    ] {
+        let text = format!(
+            "[[broadcast]]\nid = \"tiep-song\"\ntitle = \"Tiếp sóng VOV1\"\nat = \"05:30\"\nchime = false\n\
+             channels = [\"loudspeaker\"]\n[broadcast.relay]\nsource = \"{schedule_source}\"\nuntil = \"06:00\"\n"
+        );
+        let st = Station::new("http://127.0.0.1:9/hook", &text);
+        if let Some(url) = &config_url {
+            let path = st.path().join("loaxa.toml");
+            let config = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, format!("{config}[sources.vov1]\nurl = \"{url}\"\n")).unwrap();
+        }
+        for args in [&["check"][..], &["plan", "--days", "1"][..]] {
+            let o = loaxa(&st, args);
+            let out = said(&o);
+            assert!(
+                !o.status.success(),
+                "{args:?} took {schedule_source} {config_url:?}: {out}"
+            );
+            assert!(out.contains("credential"), "{out}");
+            assert!(out.contains("token_file"), "the hint says where it goes: {out}");
+            assert!(!out.contains(SECRET), "{args:?} showed the secret: {out}");
+        }
+    }
+}
+
+/// A stream behind a password (an Icecast mount with listener authentication): the secret in a
+/// private file named by `[sources.NAME]`, sent as HTTP Basic, and found in no output: not in
+/// the record, the database file, `/status`, the dashboard, `plan`, `check --online` or the
+/// daemon's log. The same mount refuses a listener without it.
+#[test]
+fn a_source_behind_a_password_is_relayed_and_its_secret_shown_nowhere() {
+    const SECRET: &str = "Lq8nW3vRt6Ks";
+    let ice = Icecast::start_with(
+        r#"<mount type="normal"><mount-name>/kin.mp3</mount-name>
+           <authentication type="htpasswd"><option name="filename" value="{dir}/listeners"/></authentication></mount>"#,
+    );
+    let mut feeder = ice.feed("kin.mp3", SOURCE_HZ as u32);
+    ice.add_listener("kin.mp3", "xa-thu", SECRET);
+    assert!(!ice.mounted("kin.mp3"), "the mount lets anyone listen");
+    let (st, start) = station_with(&ice, 6, "6s", "");
+    let path = st.path().join("loaxa.toml");
+    let config = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        config.replace(
+            &format!("[sources.vov1]\nurl = \"{}\"\n", ice.url("vov1.mp3")),
+            &format!(
+                "[sources.vov1]\nurl = \"{}\"\nuser = \"xa-thu\"\ntoken_file = \"kin.token\"\n",
+                ice.url("kin.mp3")
+            ),
+        ),
+    )
+    .unwrap();
+    let token = st.path().join("kin.token");
+    std::fs::write(&token, format!("{SECRET}\n")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut outputs = Vec::new();
+    let o = loaxa(&st, &["check", "--online"]);
+    let text = said(&o);
+    assert!(text.contains("source vov1: mp3 / mp3"), "{text}");
+    outputs.push(text);
+    outputs.push(said(&loaxa(&st, &["plan", "--days", "1"])));
+    let paced = PacedDevice::start();
+    let log = st.path().join("daemon.log");
+    let mut daemon = st
+        .command()
+        .env("ALSA_CONFIG_PATH", paced.config())
+        .env("LOAXA_LOG", "debug")
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    // While it is on air.
+    std::thread::sleep(Duration::from_secs(9));
+    outputs.push(st.get("/status"));
+    outputs.push(st.get("/"));
+    let done = st.wait_for("playout_finished", Some("tiep-song"), 30);
+    assert!(sigterm(&mut daemon).success());
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(log.contains("DEBUG"), "the log at its most talkative: {log}");
+    outputs.push(log);
+    feeder.stop();
+    let heard = paced.finish();
+    let l = labels(&heard);
+    let (s, e) = (
+        at_window(&heard, start),
+        at_window(&heard, start + chrono::Duration::seconds(6)),
+    );
+    let source = l[s..e].iter().filter(|x| **x == "source").count();
+    assert!(source >= 50, "only {source} of 60 windows were the stream: {l:?}");
+    let d: serde_json::Value = serde_json::from_str(&done.details).unwrap();
+    assert_eq!(d["relay"]["decode"], "native (mp3)", "{d}");
+    outputs.push(done.details.clone());
+    let history = said(&loaxa(&st, &["history", "--format", "json"]));
+    assert!(history.contains("tiep-song"), "{history}");
+    outputs.push(history);
+    outputs.push(String::from_utf8_lossy(&std::fs::read(st.path().join("var/history.db")).unwrap()).to_string());
+    for (i, out) in outputs.iter().enumerate() {
+        assert!(!out.contains(SECRET), "output {i} shows the secret: {out}");
+    }
+}

@@ -290,3 +290,5 @@ check-relay-both-hint = keep one: until = "06:30" or duration = "30m"
 check-relay-no-end = a relay needs its window's end
 check-relay-until-rule = until needs a daily time (at = "…"): with this rule the window has no start of day
 check-relay-until-rule-hint = give the window's length instead: duration = "30m"
+check-relay-credential = this stream address carries a credential (a password before the host, or a token in the query); schedule files are read by many, and the address would be shown
+check-relay-credential-hint = name the stream in loaxa.toml, [sources.vov1] url = "…" without it, and put the secret in token_file (or token_env) there; then write source = "vov1" here

@@ -323,3 +323,4 @@ central-reason-unreadable = the centre cannot read its bytes
 central-reason-unknown = the centre recorded no reason
 log-central-parted = the box's history leaves the centre's after event { $seq } (it was lost, or restored from an older copy): nothing more is sent until the province accepts the new chain (loaxa central accept-reset --station { $id })
 central-silent = the central database did not answer within { $secs } s: the link is taken for dead, and opened again
+relay-no-credential-here = this address cannot carry a user and password

@@ -287,3 +287,5 @@ check-relay-both-hint = giữ một trong hai: until = "06:30" hoặc duration =
 check-relay-no-end = tiếp sóng cần giờ kết thúc của khung
 check-relay-until-rule = until cần giờ phát hằng ngày (at = "…"): với quy tắc này khung không có giờ bắt đầu trong ngày
 check-relay-until-rule-hint = ghi độ dài khung thay thế: duration = "30m"
+check-relay-credential = địa chỉ luồng này chứa thông tin đăng nhập (mật khẩu trước tên máy, hoặc mã trong phần truy vấn); tệp lịch được nhiều người đọc, và địa chỉ sẽ bị hiện ra
+check-relay-credential-hint = đặt tên luồng trong loaxa.toml, [sources.vov1] url = "…" không kèm thông tin đó, và đặt mã bí mật trong token_file (hoặc token_env) ở đó; rồi viết source = "vov1" ở đây

@@ -67,3 +67,8 @@ config-central-station-hint = mã trạm gồm chữ thường không dấu, s�
 config-central-url = địa chỉ cơ sở dữ liệu trung tâm không hợp lệ ({ $why })
 config-central-password = không đặt mật khẩu trong url
 config-central-sslmode = sslmode `{ $mode }` không có: dùng disable, prefer, require, verify-ca hoặc verify-full
+config-source-credential = [sources.{ $name }] url chứa thông tin đăng nhập (mật khẩu trước tên máy, hoặc mã trong phần truy vấn): địa chỉ được hiện trên bảng điều khiển và trong lịch, nên không được chứa chúng
+config-source-credential-hint = để địa chỉ không có thông tin đó, và đặt mã bí mật trong một tệp riêng: token_file = "{ $name }.token" (hoặc token_env), kèm user = "…" nếu là mật khẩu (HTTP Basic) hoặc token_query = "token" nếu mã nằm trong phần truy vấn
+config-source-auth-how = [sources.{ $name }] có mã bí mật nhưng chưa nói gửi mã thế nào
+config-source-auth-how-hint = viết user = "…" (mã là mật khẩu, HTTP Basic) hoặc token_query = "token" (mã gửi trong phần truy vấn dưới dạng token=…), không viết cả hai
+config-source-no-token = [sources.{ $name }] nói cách gửi mã nhưng chưa nói mã ở đâu

@@ -76,6 +76,16 @@ pub fn remember_configured(config: &crate::config::Config) {
             let _ = load(src);
         }
     }
+    for s in config.sources.values() {
+        if let Some(crate::config::SourceAuth::Basic { secret, .. } | crate::config::SourceAuth::Query { secret, .. }) =
+            &s.auth
+        {
+            let _ = load(secret);
+        }
+    }
+    if let Some(src) = config.central.as_ref().and_then(|c| c.password.as_ref()) {
+        let _ = load(src);
+    }
 }
 
 #[cfg(test)]

@@ -99,16 +99,24 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
         }
     }
     if args.online {
-        let mut urls: Vec<(String, String)> = config.sources.iter().map(|(n, u)| (n.clone(), u.clone())).collect();
+        let mut sources: Vec<(String, crate::config::Source)> =
+            config.sources.iter().map(|(n, s)| (n.clone(), s.clone())).collect();
         for b in &loaded.set.broadcasts {
             if let Some(r) = &b.relay
-                && !urls.iter().any(|(_, u)| *u == r.url)
+                && !sources.iter().any(|(_, s)| s.url == r.url)
             {
-                urls.push((r.source.clone(), r.url.clone()));
+                let source = crate::config::Source {
+                    url: r.url.clone(),
+                    auth: None,
+                };
+                sources.push((r.source.clone(), source));
             }
         }
-        for (name, url) in urls {
-            match crate::playout::relay::probe(&url) {
+        for (name, s) in sources {
+            let probed = crate::playout::relay::with_credential(&s.url, s.auth.as_ref())
+                .and_then(|url| crate::playout::relay::probe(&url))
+                .map_err(|why| crate::redact::redact(&why));
+            match probed {
                 Ok(what) => println!("{}", t!("cli-check-source-ok", name = name, what = what)),
                 Err(why) => {
                     channel_warnings += 1;

@@ -355,6 +355,7 @@ pub fn relay_feed(
     let spec = crate::playout::relay::RelaySpec {
         name: r.source.clone(),
         url: r.url.clone(),
+        auth: r.auth.clone(),
         fallback: r.fallback.as_ref().map(|f| shared.config.station.media.join(f)),
         fade: r.fade,
     };

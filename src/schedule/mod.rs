@@ -167,6 +167,8 @@ pub struct Relay {
     /// The source's name in `[sources]`, or the URL when given directly.
     pub source: String,
     pub url: String,
+    /// How the source's secret is sent (a `[sources]` entry's), if it has one.
+    pub auth: Option<crate::config::SourceAuth>,
     pub end: RelayEnd,
     /// Relative to the media folder.
     pub fallback: Option<String>,

@@ -931,9 +931,14 @@ fn read_relay(config: &Config, media: &mut Library, cx: &mut Ctx, f: &mut Fields
     let fade = rf.number(cx, "fade_seconds");
     rf.finish(cx);
     let source = source?;
-    let url = match config.sources.get(source.get_ref()) {
-        Some(url) => url.clone(),
-        None if crate::playout::relay::valid_url(source.get_ref()) => source.get_ref().clone(),
+    let (url, auth) = match config.sources.get(source.get_ref()) {
+        Some(s) => (s.url.clone(), s.auth.clone()),
+        None if !crate::redact::url_credentials(source.get_ref()).is_empty() => {
+            cx.error(source.span(), t!("check-relay-credential"))
+                .hint(t!("check-relay-credential-hint"));
+            return None;
+        }
+        None if crate::playout::relay::valid_url(source.get_ref()) => (source.get_ref().clone(), None),
         None => {
             let known = config.sources.keys().map(String::as_str);
             let d = cx.error(source.span(), t!("check-relay-source", source = source.get_ref()));
@@ -990,6 +995,7 @@ fn read_relay(config: &Config, media: &mut Library, cx: &mut Ctx, f: &mut Fields
     Some(super::Relay {
         source: source.into_inner(),
         url,
+        auth,
         end,
         fallback: fallback.map(|f| f.into_inner()),
         fade,

@@ -20,6 +20,12 @@ fn is_root() -> bool {
 
 impl Icecast {
     pub fn start() -> Icecast {
+        Icecast::start_with("")
+    }
+
+    /// With `mounts` (Icecast's `<mount>` elements) in its configuration; `{dir}` in them is the
+    /// server's folder.
+    pub fn start_with(mounts: &str) -> Icecast {
         let dir = tempfile::tempdir().expect("tempdir");
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
@@ -42,9 +48,11 @@ impl Icecast {
     <adminroot>/usr/share/icecast2/admin</adminroot><pidfile>{d}/icecast.pid</pidfile></paths>
   <logging><accesslog>access.log</accesslog><errorlog>error.log</errorlog><loglevel>3</loglevel></logging>
   <security><chroot>0</chroot></security>
+  {mounts}
 </icecast>
 "#,
-                d = dir.path().display()
+                d = dir.path().display(),
+                mounts = mounts.replace("{dir}", &dir.path().display().to_string())
             ),
         )
         .expect("icecast.xml");
@@ -151,6 +159,23 @@ impl Icecast {
         assert!(answer.contains(" 200 "), "icecast refused the title: {answer}");
     }
 
+    /// Adds a listener to a mount whose `<authentication type="htpasswd">` keeps its users (see
+    /// [`Icecast::start_with`]), through the admin interface.
+    pub fn add_listener(&self, mount: &str, user: &str, password: &str) {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).expect("icecast");
+        let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+        write!(
+            s,
+            "GET /admin/manageauth?mount=/{mount}&action=add&username={user}&password={password} HTTP/1.0\r\n\
+             Host: 127.0.0.1\r\nAuthorization: Basic YWRtaW46aGFja21l\r\n\r\n"
+        )
+        .expect("write");
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        assert!(answer.contains("User added"), "icecast refused the listener: {answer}");
+    }
+
     /// A feed with ffmpeg's output options given (codec, content type, container).
     pub fn feed_as(&self, mount: &str, freq: u32, codec: &[&str]) -> Feeder {
         let input = if freq == 0 {
@@ -178,11 +203,28 @@ impl Icecast {
             .spawn()
             .expect("start ffmpeg (Debian package ffmpeg; `make test` installs it)");
         let deadline = Instant::now() + Duration::from_secs(10);
-        while !self.mounted(mount) {
+        while !self.mounted(mount) && !self.listed(mount) {
             assert!(Instant::now() < deadline, "the mount did not come up: {}", self.log());
             std::thread::sleep(Duration::from_millis(100));
         }
         Feeder(child)
+    }
+
+    /// Whether the admin interface lists the mount as having a source (a mount that asks its
+    /// listeners for a password answers them 401 until they give one).
+    pub fn listed(&self, mount: &str) -> bool {
+        use std::io::{Read, Write};
+        let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", self.port)) else {
+            return false;
+        };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+        let _ = write!(
+            s,
+            "GET /admin/listmounts HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Basic YWRtaW46aGFja21l\r\n\r\n"
+        );
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        answer.contains(&format!("mount=\"/{mount}\""))
     }
 
     /// Whether the mount answers with audio.

@@ -57,7 +57,10 @@ const MAX_DROPOUTS: usize = 100;
 pub struct RelaySpec {
     /// The source's name in `[sources]`, or the URL itself.
     pub name: String,
+    /// The address as shown (and hashed in the record): never with a credential.
     pub url: String,
+    /// How the source's secret is sent, read when the connection opens.
+    pub auth: Option<crate::config::SourceAuth>,
     pub fallback: Option<PathBuf>,
     pub fade: Duration,
 }
@@ -259,10 +262,16 @@ impl RelayFeed {
             on_fallback: AtomicBool::new(false),
         });
         let weak = Arc::downgrade(&shared);
-        let (url, stop_at) = (spec.url.clone(), end);
-        let _ = std::thread::Builder::new()
-            .name("loaxa-relay".into())
-            .spawn(move || connector(&weak, &url, stop_at));
+        // A secret that cannot be read is the source's failure: the fallback plays, and the
+        // record says why.
+        match with_credential(&spec.url, spec.auth.as_ref()) {
+            Ok(url) => {
+                let _ = std::thread::Builder::new()
+                    .name("loaxa-relay".into())
+                    .spawn(move || connector(&weak, &url, end));
+            }
+            Err(why) => *lock(&shared.last_error) = Some(why),
+        }
         RelayFeed { shared, spec, end }
     }
 
@@ -321,6 +330,30 @@ impl RelayFeed {
 
 /// Whether a source address is one ffmpeg is let to open: a web stream (Icecast, SHOUTcast,
 /// HLS), never a local file or another protocol.
+/// The address to connect to: `url` with the source's secret where its `auth` puts it (the
+/// secret is read now, and from then on redacted in every output).
+pub fn with_credential(url: &str, auth: Option<&crate::config::SourceAuth>) -> Result<String, String> {
+    use crate::config::SourceAuth;
+    let Some(auth) = auth else {
+        return Ok(url.to_string());
+    };
+    let mut parsed = reqwest::Url::parse(url).map_err(|e| e.to_string())?;
+    match auth {
+        SourceAuth::Basic { user, secret } => {
+            let secret = crate::channels::secret::load(secret)?;
+            parsed
+                .set_username(user)
+                .and_then(|_| parsed.set_password(Some(secret.expose())))
+                .map_err(|_| t!("relay-no-credential-here"))?;
+        }
+        SourceAuth::Query { param, secret } => {
+            let secret = crate::channels::secret::load(secret)?;
+            parsed.query_pairs_mut().append_pair(param, secret.expose());
+        }
+    }
+    Ok(parsed.to_string())
+}
+
 pub fn valid_url(url: &str) -> bool {
     (url.starts_with("http://") || url.starts_with("https://")) && !url.contains(char::is_whitespace) && url.len() > 10
 }

@@ -249,6 +249,7 @@ mod tests {
             name: "vov1".into(),
             // Nothing listens there: the buffer is filled by the test.
             url: "http://127.0.0.1:9/vov1.mp3".into(),
+            auth: None,
             fallback: None,
             fade: Duration::ZERO,
         };
