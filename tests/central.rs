@@ -165,10 +165,7 @@ fn three_boxes_push_and_the_centre_verifies_every_chain() {
     assert_eq!(row.get::<_, String>(0), "playout_finished");
     assert_eq!(row.get::<_, String>(1), "Bản tin số 2: thủ tục hành chính");
     // The province's report: a row per commune, from the centre.
-    let month = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-        .format("%Y-%m")
-        .to_string();
+    let month = this_month();
     let csv = report(&pg, dir.path(), &month, "report.csv");
     assert_eq!(
         csv.lines().next(),
@@ -304,10 +301,7 @@ fn a_box_cannot_write_as_another_nor_change_or_read_anything_else() {
          ALTER TABLE loaxa_events ENABLE TRIGGER loaxa_append_only;",
     ))
     .unwrap();
-    let month = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-        .format("%Y-%m")
-        .to_string();
+    let month = this_month();
     let csv = report(&pg, dir.path(), &month, "report.csv");
     assert!(csv.contains(",broken:2,"), "{csv}");
     rt.block_on(admin.batch_execute(
@@ -417,6 +411,14 @@ fn the_daemon_ships_its_history_and_rides_out_a_cut_link() {
         "{seen:?}, local {local}"
     );
     assert_eq!(*broken, None);
+}
+
+/// The month now, as `central report --month` takes it (the province's time).
+fn this_month() -> String {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+        .format("%Y-%m")
+        .to_string()
 }
 
 /// `loaxa central report --month MONTH --out NAME` in `dir`: the file's text.
@@ -649,10 +651,7 @@ fn accept_reset(pg: &Postgres, dir: &std::path::Path, id: &str) -> Output {
 #[test]
 fn a_reset_or_restored_box_is_seen_and_ships_again_once_the_province_accepts_it() {
     let (pg, dir) = a_centre(&["xa-a", "xa-b"]);
-    let month = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-        .format("%Y-%m")
-        .to_string();
+    let month = this_month();
     let rt = runtime();
 
     // A: its card replaced, a new history of 5 events after 30 shipped.
@@ -971,10 +970,7 @@ fn one_box_cannot_crowd_the_others_out_of_the_centre() {
     assert_eq!(rows, 1000, "kept in detail up to a bound");
     assert_eq!(bytes, 0, "100 kB forgeries are kept as their size, not their bytes");
     assert_eq!(size, Some(100_000));
-    let month = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-        .format("%Y-%m")
-        .to_string();
+    let month = this_month();
     let csv = report(&pg, dir.path(), &month, "report.csv");
     let line = csv.lines().find(|l| l.starts_with("xa-a,")).unwrap();
     assert!(line.ends_with(",1200,0"), "every refusal counted: {line}");

@@ -262,16 +262,20 @@ impl RelayFeed {
             on_fallback: AtomicBool::new(false),
         });
         let weak = Arc::downgrade(&shared);
-        // A secret that cannot be read is the source's failure: the fallback plays, and the
+        let (url, auth) = (spec.url.clone(), spec.auth.clone());
+        // The secret is read on the connector's thread (file I/O stays off the caller's
+        // runtime). One that cannot be read is the source's failure: the fallback plays, and the
         // record says why.
-        match with_credential(&spec.url, spec.auth.as_ref()) {
-            Ok(url) => {
-                let _ = std::thread::Builder::new()
-                    .name("loaxa-relay".into())
-                    .spawn(move || connector(&weak, &url, end));
+        let _ = std::thread::Builder::new().name("loaxa-relay".into()).spawn(move || {
+            match with_credential(&url, auth.as_ref()) {
+                Ok(url) => connector(&weak, &url, end),
+                Err(why) => {
+                    if let Some(feed) = weak.upgrade() {
+                        *lock(&feed.last_error) = Some(why);
+                    }
+                }
             }
-            Err(why) => *lock(&shared.last_error) = Some(why),
-        }
+        });
         RelayFeed { shared, spec, end }
     }
 
