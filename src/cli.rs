@@ -502,10 +502,22 @@ pub struct CentralInitArgs {
     /// The centre's address, as the province's operator (the password from PGPASSWORD).
     #[arg(long, value_name = "URL")]
     pub url: String,
-    /// Register a station (again: a new password). Repeat for each.
+    /// Register a station (again: nothing changes, its password is kept). Repeat for each.
     #[arg(long = "station", value_name = "ID")]
     pub stations: Vec<String>,
-    /// Where each new station's password is written, as ID.password (mode 0600).
+    /// A login for the province's operator (publish, accept-reset, report; no superuser, and
+    /// nothing stored can be changed). Repeat for each person.
+    #[arg(long = "operator", value_name = "NAME")]
+    pub operators: Vec<String>,
+    /// A read-only login for an analyst: every station's rows, the views and the sweep. Repeat
+    /// for each person.
+    #[arg(long = "analyst", value_name = "NAME")]
+    pub analysts: Vec<String>,
+    /// Give the stations and people named here a new password (the old one stops working at
+    /// once). Without it, one already registered keeps its password.
+    #[arg(long)]
+    pub rotate_password: bool,
+    /// Where each new password is written, as NAME.password (mode 0600).
     #[arg(long, value_name = "DIR")]
     pub password_dir: Option<PathBuf>,
 }

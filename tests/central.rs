@@ -67,9 +67,23 @@ fn init(pg: &Postgres, stations: &[&str], dir: &std::path::Path) {
     for s in stations {
         cmd.args(["--station", s]);
     }
+    // The province's people: an operator (publish, accept-reset, report) and an analyst; the
+    // superuser is needed for `init` only.
+    cmd.args(["--operator", OPERATOR, "--analyst", ANALYST]);
     let o = cmd.output().unwrap();
     assert!(o.status.success(), "{}", said(&o));
     assert!(said(&o).contains("the central schema is ready"), "{}", said(&o));
+}
+
+const OPERATOR: &str = "so_tttt";
+const ANALYST: &str = "thong_ke";
+
+/// The province operator's address, and its password (as `init` wrote it).
+fn operator(pg: &Postgres, dir: &std::path::Path) -> (String, String) {
+    (
+        format!("postgresql://{OPERATOR}@127.0.0.1:{}/postgres?sslmode=disable", pg.port),
+        password(dir, OPERATOR),
+    )
 }
 
 fn password(dir: &std::path::Path, id: &str) -> String {
@@ -424,10 +438,11 @@ fn this_month() -> String {
 /// `loaxa central report --month MONTH --out NAME` in `dir`: the file's text.
 fn report(pg: &Postgres, dir: &std::path::Path, month: &str, name: &str) -> String {
     let out = dir.join(name);
+    let (url, pw) = operator(pg, dir);
     let o = Command::new(env!("CARGO_BIN_EXE_loaxa"))
-        .args(["central", "report", "--url", &pg.admin_url(), "--month", month, "--out"])
+        .args(["central", "report", "--url", &url, "--month", month, "--out"])
         .arg(&out)
-        .env("PGPASSWORD", ADMIN_PASSWORD)
+        .env("PGPASSWORD", pw)
         .env("LOAXA_LANG", "en")
         .current_dir(dir)
         .output()
@@ -438,10 +453,11 @@ fn report(pg: &Postgres, dir: &std::path::Path, month: &str, name: &str) -> Stri
 
 /// `loaxa central publish` as the province's operator.
 fn publish(pg: &Postgres, dir: &std::path::Path, args: &[&str]) -> Output {
+    let (url, pw) = operator(pg, dir);
     let o = Command::new(env!("CARGO_BIN_EXE_loaxa"))
-        .args(["central", "publish", "--url", &pg.admin_url()])
+        .args(["central", "publish", "--url", &url])
         .args(args)
-        .env("PGPASSWORD", ADMIN_PASSWORD)
+        .env("PGPASSWORD", pw)
         .env("LOAXA_LANG", "en")
         .current_dir(dir)
         .output()
@@ -631,10 +647,11 @@ fn copy_history(from: &std::path::Path, to: &std::path::Path) {
 
 /// `loaxa central accept-reset --station ID` as the province's operator.
 fn accept_reset(pg: &Postgres, dir: &std::path::Path, id: &str) -> Output {
+    let (url, pw) = operator(pg, dir);
     Command::new(env!("CARGO_BIN_EXE_loaxa"))
-        .args(["central", "accept-reset", "--url", &pg.admin_url(), "--station", id])
+        .args(["central", "accept-reset", "--url", &url, "--station", id])
         .args(["--reason", "thẻ nhớ hỏng, thay mới"])
-        .env("PGPASSWORD", ADMIN_PASSWORD)
+        .env("PGPASSWORD", pw)
         .env("LOAXA_LANG", "en")
         .current_dir(dir)
         .output()
@@ -974,4 +991,323 @@ fn one_box_cannot_crowd_the_others_out_of_the_centre() {
     let csv = report(&pg, dir.path(), &month, "report.csv");
     let line = csv.lines().find(|l| l.starts_with("xa-a,")).unwrap();
     assert!(line.ends_with(",1200,0"), "every refusal counted: {line}");
+}
+
+// ---- The centre as a boundary (issue #30): tried as a box taken over by an attacker. ----
+
+/// Temporary tables that shadow every table the centre's functions read, made in a box's own
+/// session: a `loaxa_stations` that names the attacker's role as another commune's, and empty
+/// copies of the rest.
+const SHADOW: &str = "
+    CREATE TEMP TABLE loaxa_stations (station_id text, role name, head_seq bigint, head_hash bytea,
+        last_contact timestamptz, epoch int, rejections_beyond bigint);
+    INSERT INTO loaxa_stations VALUES ('xa-b', 'loaxa_xa_a', 0, decode(repeat('00', 32), 'hex'), now(), 1, 0);
+    CREATE TEMP TABLE loaxa_events (station_id text, epoch int, seq bigint, prev_hash bytea, hash bytea,
+        canonical bytea, at timestamptz, kind text, broadcast_id text, scheduled_at timestamptz,
+        channel text, campaign text, details jsonb, received_at timestamptz);
+    CREATE TEMP TABLE loaxa_resets (station_id text, epoch int, base_seq bigint, base_hash bytea,
+        old_head_seq bigint, old_head_hash bytea, reason text, accepted_by name, accepted_at timestamptz);
+    CREATE TEMP TABLE loaxa_rejections (id bigint, station_id text, seq bigint, hash bytea, reason text,
+        canonical bytea, first_at timestamptz, last_at timestamptz, times bigint, prev_hash bytea,
+        accepted_in int, size int);
+    CREATE TEMP TABLE loaxa_bulletins (id bigint, title text, priority text, text text, audio bytea,
+        audio_name text, audio_sha256 bytea, air_from timestamptz, air_until timestamptz,
+        communes text[], published_at timestamptz, published_by name);
+";
+
+/// One commune must neither read nor forge another's history by shadowing the centre's tables
+/// with temporary ones (PostgreSQL searches `pg_temp` first unless told otherwise). Two walls:
+/// a box may make no temporary table at all; and where a DBA granted that back, every function
+/// still reads the centre's own tables.
+#[test]
+fn a_box_cannot_shadow_the_centres_tables_to_read_or_forge_another_commune() {
+    let (pg, dir) = a_centre(&["xa-a", "xa-b"]);
+    let a = a_box(&pg, "xa-a", dir.path(), 3);
+    let b = a_box(&pg, "xa-b", dir.path(), 3);
+    assert!(loaxa(&a, &["central", "push"]).status.success());
+    assert!(loaxa(&b, &["central", "push"]).status.success());
+    publish(
+        &pg,
+        dir.path(),
+        &[
+            "--text",
+            "Họp thôn 3 lúc 19 giờ",
+            "--title",
+            "Riêng xã B",
+            "--communes",
+            "xa-b",
+        ],
+    );
+    let rt = runtime();
+    let pw = password(dir.path(), "xa-a");
+    let me = rt.block_on(pg.client("loaxa_xa_a", &pw)).unwrap();
+    let err = msg(rt
+        .block_on(me.batch_execute(SHADOW))
+        .expect_err("a box made a temporary table"));
+    assert!(err.contains("permission denied to create temporary tables"), "{err}");
+
+    // The second wall alone: TEMP granted back, as a DBA's GRANT ... TO PUBLIC would.
+    let admin = rt.block_on(pg.client("postgres", ADMIN_PASSWORD)).unwrap();
+    rt.block_on(admin.batch_execute("GRANT TEMPORARY ON DATABASE postgres TO loaxa_xa_a"))
+        .unwrap();
+    let me = rt.block_on(pg.client("loaxa_xa_a", &pw)).unwrap();
+    rt.block_on(me.batch_execute(SHADOW)).unwrap();
+    let one = |sql: &str| -> Option<String> {
+        rt.block_on(me.query_one(sql, &[]))
+            .unwrap_or_else(|e| panic!("{sql}: {}", msg(e)))
+            .get(0)
+    };
+    assert_eq!(one("SELECT loaxa_my_station()").as_deref(), Some("xa-a"));
+    assert_eq!(one("SELECT station_id FROM loaxa_contact()").as_deref(), Some("xa-a"));
+    assert_eq!(
+        one("SELECT encode(loaxa_hash_at('xa-b', 2), 'hex')"),
+        None,
+        "B's chain read"
+    );
+    assert_eq!(
+        one("SELECT count(*)::text FROM public.loaxa_events WHERE station_id = 'xa-b'").as_deref(),
+        Some("0"),
+        "B's events read"
+    );
+    assert_eq!(
+        one("SELECT count(*)::text FROM public.loaxa_bulletins").as_deref(),
+        Some("0"),
+        "B's own bulletin read"
+    );
+    // B's next event, forged by A.
+    add_events(&b, 1);
+    let e = &local_events(&b)[3];
+    let forged = rt.block_on(me.execute(
+        "INSERT INTO public.loaxa_events (station_id, seq, prev_hash, hash, canonical) VALUES ('xa-b', 4, $1, $2, $3)",
+        &[&unhex(&e.prev_hash), &unhex(&e.hash), &e.canonical_bytes()],
+    ));
+    let err = msg(forged.expect_err("A forged B's event"));
+    assert!(err.contains("may not write as xa-b"), "{err}");
+    // A's own tampered event is refused into the centre's table, not the shadow.
+    let mine = &local_events(&a)[0];
+    rt.block_on(me.execute(
+        "INSERT INTO public.loaxa_events (station_id, seq, prev_hash, hash, canonical) VALUES ('xa-a', 4, $1, $2, $3)",
+        &[&unhex(&mine.hash), &vec![7u8; 32], &b"[4]".to_vec()],
+    ))
+    .unwrap();
+    let kept: i64 = rt
+        .block_on(admin.query_one("SELECT count(*) FROM loaxa_rejections WHERE station_id = 'xa-a'", &[]))
+        .unwrap()
+        .get(0);
+    assert_eq!(kept, 1, "the refusal is the centre's");
+    // B ships on, and every chain holds.
+    let o = loaxa(&b, &["central", "push"]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert_eq!(
+        rt.block_on(centre(&pg)),
+        [("xa-a".to_string(), 3, 3, None), ("xa-b".to_string(), 4, 4, None)]
+    );
+    // And every function that runs as the owner searches pg_temp last, the new ones included.
+    let loose: Vec<String> = rt
+        .block_on(admin.query(
+            "SELECT proname::text FROM pg_proc WHERE proname LIKE 'loaxa%' \
+             AND NOT coalesce('search_path=pg_catalog, public, pg_temp' = ANY (proconfig), false) \
+             AND (prosecdef OR prorettype <> 'trigger'::regtype)",
+            &[],
+        ))
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(loose.is_empty(), "functions without a safe search_path: {loose:?}");
+}
+
+/// A box's share of the centre: its statements' time, its temporary files, the size of what it
+/// sends; and the province's bulletins are bounded too.
+#[test]
+fn a_box_gets_no_more_than_its_share_of_the_centre() {
+    let (pg, dir) = a_centre(&["xa-a"]);
+    let a = a_box(&pg, "xa-a", dir.path(), 2);
+    assert!(loaxa(&a, &["central", "push"]).status.success());
+    let rt = runtime();
+    let me = rt
+        .block_on(pg.client("loaxa_xa_a", &password(dir.path(), "xa-a")))
+        .unwrap();
+    let setting = |name: &str| -> String {
+        rt.block_on(me.query_one(&format!("SELECT current_setting('{name}')"), &[]))
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(setting("statement_timeout"), "1min");
+    assert_eq!(setting("idle_in_transaction_session_timeout"), "1min");
+    assert_eq!(setting("temp_file_limit"), "16MB");
+    let err = msg(rt
+        .block_on(me.batch_execute("SET temp_file_limit = -1"))
+        .expect_err("a box lifted its limit"));
+    assert!(err.contains("permission denied"), "{err}");
+    // The sort that wrote 449 MB of temporary files.
+    let err = msg(rt
+        .block_on(me.query_one(
+            "SELECT count(*) FROM (SELECT md5(g::text) m FROM generate_series(1, 3000000) g ORDER BY 1) s",
+            &[],
+        ))
+        .expect_err("a box wrote temporary files without limit"));
+    assert!(err.contains("temp_file_limit"), "{err}");
+    // An event of 8 MiB under the next seq: refused before any work on it, kept as its size.
+    let head = local_events(&a)[1].hash.clone();
+    let big = vec![b'['; 8 << 20];
+    let hash = sha2::Sha256::digest([unhex(&head), big.clone()].concat()).to_vec();
+    rt.block_on(me.execute(
+        "INSERT INTO loaxa_events (station_id, seq, prev_hash, hash, canonical) VALUES ('xa-a', 3, $1, $2, $3)",
+        &[&unhex(&head), &hash, &big],
+    ))
+    .unwrap();
+    let admin = rt.block_on(pg.client("postgres", ADMIN_PASSWORD)).unwrap();
+    let row = rt
+        .block_on(admin.query_one(
+            "SELECT reason, size, canonical IS NULL FROM loaxa_rejections WHERE station_id = 'xa-a'",
+            &[],
+        ))
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "oversized");
+    assert_eq!(row.get::<_, Option<i32>>(1), Some(8 << 20));
+    assert!(row.get::<_, bool>(2), "its bytes are not kept");
+    let o = loaxa(&a, &["central", "status"]);
+    assert!(said(&o).contains("larger than 1 MiB"), "{}", said(&o));
+    // A bulletin beyond what a session can hold (64 MiB of audio, 64 kB of text) is refused.
+    let (url, pw) = operator(&pg, dir.path());
+    let province = rt
+        .block_on(pg.client(OPERATOR, &pw))
+        .unwrap_or_else(|e| panic!("{url}: {}", msg(e)));
+    let text = "Thông báo. ".repeat(7000);
+    let err = msg(rt
+        .block_on(province.execute(
+            "INSERT INTO loaxa_bulletins (title, priority, text) VALUES ('Quá dài', 'normal', $1)",
+            &[&text],
+        ))
+        .expect_err("a 77 kB text was taken"));
+    assert!(err.contains("loaxa_bulletins_size"), "{err}");
+}
+
+/// The province's people need no superuser: the operator publishes, accepts resets and reports,
+/// and cannot change or remove what is stored even by the means a superuser has; the analyst
+/// reads every commune and writes nothing.
+#[test]
+fn the_operator_and_the_analyst_work_without_the_superuser() {
+    let (pg, dir) = a_centre(&["xa-a", "xa-b"]);
+    for id in ["xa-a", "xa-b"] {
+        let b = a_box(&pg, id, dir.path(), 4);
+        assert!(loaxa(&b, &["central", "push"]).status.success());
+    }
+    let rt = runtime();
+    let analyst = rt.block_on(pg.client(ANALYST, &password(dir.path(), ANALYST))).unwrap();
+    let count = |c: &tokio_postgres::Client, sql: &str| -> i64 {
+        rt.block_on(c.query_one(sql, &[]))
+            .unwrap_or_else(|e| panic!("{sql}: {}", msg(e)))
+            .get(0)
+    };
+    assert_eq!(
+        count(&analyst, "SELECT count(*) FROM loaxa_events"),
+        8,
+        "every station's rows"
+    );
+    assert_eq!(
+        count(&analyst, "SELECT count(*) FROM loaxa_sweep() WHERE first_break IS NULL"),
+        2
+    );
+    assert_eq!(
+        count(&analyst, "SELECT sum(aired)::bigint FROM loaxa_programmes_daily"),
+        8,
+        "the views answer"
+    );
+    assert_eq!(count(&analyst, "SELECT count(*) FROM loaxa_reasons"), 5);
+    for sql in [
+        "INSERT INTO loaxa_bulletins (title, priority, text) VALUES ('x', 'normal', 'x')",
+        "DELETE FROM loaxa_events",
+        "UPDATE loaxa_stations SET head_seq = 0",
+        "SELECT * FROM loaxa_accept_reset('xa-a', 'x')",
+    ] {
+        let err = msg(rt.block_on(analyst.execute(sql, &[])).expect_err(sql));
+        assert!(err.contains("permission denied"), "{sql}: {err}");
+    }
+    let op = rt
+        .block_on(pg.client(OPERATOR, &password(dir.path(), OPERATOR)))
+        .unwrap();
+    for sql in [
+        "DELETE FROM loaxa_events",
+        "TRUNCATE loaxa_events",
+        "UPDATE loaxa_stations SET head_seq = 0",
+        "DELETE FROM loaxa_resets",
+        "SET session_replication_role = replica",
+        "ALTER TABLE loaxa_events DISABLE TRIGGER loaxa_append_only",
+    ] {
+        let err = msg(rt.block_on(op.batch_execute(sql)).expect_err(sql));
+        assert!(
+            err.contains("permission denied") || err.contains("must be owner"),
+            "{sql}: {err}"
+        );
+    }
+    // And what the operator's commands do, they do (publish, report here; accept-reset in the
+    // reset tests).
+    publish(
+        &pg,
+        dir.path(),
+        &["--text", "Mất điện từ 8 giờ", "--title", "Lịch cắt điện"],
+    );
+    let csv = report(&pg, dir.path(), &this_month(), "report.csv");
+    assert!(csv.contains("\nxa-b,4,0,0,"), "{csv}");
+    assert_eq!(count(&op, "SELECT count(*) FROM loaxa_events"), 8);
+}
+
+/// Running `init` again for a registered station keeps its password: the box stays connected.
+/// Only `--rotate-password` changes it, and says where the new one is.
+#[test]
+fn init_again_keeps_every_password_unless_asked_to_rotate() {
+    let (pg, dir) = a_centre(&["xa-a"]);
+    let before = password(dir.path(), "xa-a");
+    let a = a_box(&pg, "xa-a", dir.path(), 2);
+    init(&pg, &["xa-a"], dir.path());
+    assert_eq!(password(dir.path(), "xa-a"), before, "the file is unchanged");
+    let o = loaxa(&a, &["central", "push"]);
+    assert!(o.status.success(), "the box is still let in: {}", said(&o));
+    let o = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .args(["central", "init", "--url", &pg.admin_url(), "--password-dir"])
+        .arg(dir.path())
+        .args(["--station", "xa-a", "--rotate-password"])
+        .env("PGPASSWORD", ADMIN_PASSWORD)
+        .env("LOAXA_LANG", "en")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", said(&o));
+    let after = password(dir.path(), "xa-a");
+    assert_ne!(after, before);
+    let rt = runtime();
+    assert!(
+        rt.block_on(pg.client("loaxa_xa_a", &before)).is_err(),
+        "the old one still works"
+    );
+    assert!(rt.block_on(pg.client("loaxa_xa_a", &after)).is_ok());
+}
+
+/// Every contact moves `last_contact`, not only one that carries events.
+#[test]
+fn every_contact_is_recorded_even_with_nothing_to_send() {
+    let (pg, dir) = a_centre(&["xa-a"]);
+    let a = a_box(&pg, "xa-a", dir.path(), 2);
+    assert!(loaxa(&a, &["central", "push"]).status.success());
+    let rt = runtime();
+    let admin = rt.block_on(pg.client("postgres", ADMIN_PASSWORD)).unwrap();
+    let contact = || -> chrono::DateTime<chrono::Utc> {
+        rt.block_on(admin.query_one("SELECT last_contact FROM loaxa_stations", &[]))
+            .unwrap()
+            .get(0)
+    };
+    let first = contact();
+    // The server's clock moves on: wait until now() is past the first contact.
+    while !rt
+        .block_on(admin.query_one("SELECT now() > $1", &[&first]))
+        .unwrap()
+        .get::<_, bool>(0)
+    {
+        std::thread::yield_now();
+    }
+    let o = loaxa(&a, &["central", "push"]);
+    assert!(said(&o).contains("sent 0 events"), "{}", said(&o));
+    assert!(contact() > first, "a push with nothing to send is a contact");
 }

@@ -320,6 +320,7 @@ central-reason-tampered = its bytes do not give its hash
 central-reason-out-of-order = not the next link of the station's chain
 central-reason-fork = another event under a number the centre already holds
 central-reason-unreadable = the centre cannot read its bytes
+central-reason-oversized = larger than 1 MiB, larger than any real event: the centre kept only its size
 central-reason-unknown = the centre recorded no reason
 log-central-parted = the box's history leaves the centre's after event { $seq } (it was lost, or restored from an older copy): nothing more is sent until the province accepts the new chain (loaxa central accept-reset --station { $id })
 central-silent = the central database did not answer within { $secs } s: the link is taken for dead, and opened again

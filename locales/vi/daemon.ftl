@@ -287,6 +287,7 @@ central-reason-tampered = nội dung không khớp với mã băm của nó
 central-reason-out-of-order = không phải mắt xích tiếp theo của chuỗi lịch sử trạm
 central-reason-fork = một sự kiện khác mang số thứ tự trung tâm đã có
 central-reason-unreadable = trung tâm không đọc được nội dung
+central-reason-oversized = lớn hơn 1 MiB, lớn hơn mọi sự kiện thật: trung tâm chỉ ghi lại kích thước
 central-reason-unknown = trung tâm không ghi lý do
 log-central-parted = lịch sử của trạm tách khỏi lịch sử trên trung tâm sau sự kiện { $seq } (đã bị mất, hoặc được khôi phục từ bản sao cũ): không gửi thêm gì cho đến khi tỉnh chấp nhận chuỗi mới (loaxa central accept-reset --station { $id })
 central-silent = cơ sở dữ liệu trung tâm không trả lời trong { $secs } giây: coi như đường truyền đã mất, và mở lại

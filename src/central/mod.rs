@@ -299,20 +299,34 @@ pub async fn accept_reset(client: &tokio_postgres::Client, id: &str, why: &str) 
     }
 }
 
-/// Registers a station: its role (a member of `loaxa_box`, which can only insert its own rows),
-/// with `password`, and its row (its chain starts at the genesis hash). Again for an existing
-/// station: its password is changed, nothing else.
-pub async fn add_station(client: &tokio_postgres::Client, id: &str, password: &Secret) -> Result<(), CentralError> {
-    if !valid_station_id(id) {
-        return Err(CentralError::Query(t!("config-central-station", id = id.to_string())));
-    }
-    let role = role_of(id);
+/// What registering a login did to its password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Registered {
+    /// A new login, with the password given.
+    New,
+    /// Already there: its password is unchanged (the box or the person keeps working).
+    Kept,
+    /// Already there, and `--rotate-password` asked: the password given replaces the old one.
+    Rotated,
+}
+
+/// Creates the login role `role` with `password`; one that exists keeps its password unless
+/// `rotate`. Re-running `init` must not cut a box off.
+async fn login_role(
+    client: &tokio_postgres::Client,
+    role: &str,
+    password: &Secret,
+    rotate: bool,
+) -> Result<Registered, CentralError> {
     let q = |e: tokio_postgres::Error| CentralError::Query(said(&e));
     let exists = client
         .query_opt("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&role])
         .await
         .map_err(q)?
         .is_some();
+    if exists && !rotate {
+        return Ok(Registered::Kept);
+    }
     // A role name and a password cannot be bound parameters: quoted by the server.
     let literal: String = client
         .query_one("SELECT quote_literal($1::text)", &[&password.expose()])
@@ -324,6 +338,24 @@ pub async fn add_station(client: &tokio_postgres::Client, id: &str, password: &S
         .batch_execute(&format!("{verb} ROLE {role} LOGIN PASSWORD {literal}"))
         .await
         .map_err(q)?;
+    Ok(if exists { Registered::Rotated } else { Registered::New })
+}
+
+/// Registers a station: its role (a member of `loaxa_box`, which can only insert its own rows),
+/// with `password` if it is new (or `rotate`), and its row (its chain starts at the genesis
+/// hash). Again for an existing station: nothing changes unless `rotate`.
+pub async fn add_station(
+    client: &tokio_postgres::Client,
+    id: &str,
+    password: &Secret,
+    rotate: bool,
+) -> Result<Registered, CentralError> {
+    if !valid_station_id(id) {
+        return Err(CentralError::Query(t!("config-central-station", id = id.to_string())));
+    }
+    let role = role_of(id);
+    let q = |e: tokio_postgres::Error| CentralError::Query(said(&e));
+    let done = login_role(client, &role, password, rotate).await?;
     client
         .batch_execute(&format!("GRANT loaxa_box TO {role}"))
         .await
@@ -339,7 +371,61 @@ pub async fn add_station(client: &tokio_postgres::Client, id: &str, password: &S
         )
         .await
         .map_err(q)?;
-    Ok(())
+    Ok(done)
+}
+
+/// A person's login at the centre, and what it may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Person {
+    /// `loaxa_operator`: publish, accept-reset, report.
+    Operator,
+    /// `loaxa_reader`: reads everything, writes nothing.
+    Analyst,
+}
+
+impl Person {
+    fn group(self) -> &'static str {
+        match self {
+            Person::Operator => "loaxa_operator",
+            Person::Analyst => "loaxa_reader",
+        }
+    }
+}
+
+/// A person's login name: lowercase letters, digits and `_`, not one of loaxa's own (`loaxa_…`,
+/// the stations' and the groups') nor PostgreSQL's (`pg_…`, `postgres`).
+pub fn valid_person(name: &str) -> bool {
+    let b = name.as_bytes();
+    !b.is_empty()
+        && b.len() <= 48
+        && b[0].is_ascii_lowercase()
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+        && !name.starts_with("loaxa")
+        && !name.starts_with("pg_")
+        && name != "postgres"
+}
+
+/// Registers a person's login in `who`'s group (again: nothing changes unless `rotate`).
+pub async fn add_person(
+    client: &tokio_postgres::Client,
+    name: &str,
+    who: Person,
+    password: &Secret,
+    rotate: bool,
+) -> Result<Registered, CentralError> {
+    if !valid_person(name) {
+        return Err(CentralError::Query(t!(
+            "cli-central-person-name",
+            name = name.to_string()
+        )));
+    }
+    let done = login_role(client, name, password, rotate).await?;
+    client
+        .batch_execute(&format!("GRANT {} TO {name}", who.group()))
+        .await
+        .map_err(|e| CentralError::Query(said(&e)))?;
+    Ok(done)
 }
 
 /// Connects as the box, per `[central]`, the session's notifications (if any) sent to `notify`.

@@ -59,8 +59,9 @@ pub struct Pushed {
 
 /// The centre's view of this station (as the box's role: its own row only).
 pub async fn remote(client: &tokio_postgres::Client, station: &str) -> Result<Remote, CentralError> {
+    // Every contact is recorded, not only those that carry events: a quiet box is not a silent one.
     let row = within(client.query_opt(
-        "SELECT head_seq, last_contact, head_hash FROM loaxa_stations WHERE station_id = $1",
+        "SELECT head_seq, last_contact, head_hash FROM loaxa_contact() WHERE station_id = $1",
         &[&station],
     ))
     .await?
@@ -93,6 +94,7 @@ pub fn meaning(reason: &str) -> String {
         "out_of_order" => t!("central-reason-out-of-order"),
         "fork" => t!("central-reason-fork"),
         "unreadable" => t!("central-reason-unreadable"),
+        "oversized" => t!("central-reason-oversized"),
         _ => t!("central-reason-unknown"),
     }
 }

@@ -54,9 +54,16 @@ fn box_config(path: &Path) -> Result<(crate::config::Config, crate::config::Cent
 }
 
 async fn run_init(args: &CentralInitArgs) -> ExitCode {
-    if !args.stations.is_empty() && args.password_dir.is_none() {
+    let named = !args.stations.is_empty() || !args.operators.is_empty() || !args.analysts.is_empty();
+    if named && args.password_dir.is_none() {
         crate::console::error(t!("cli-central-password-dir"));
         return ExitCode::from(EXIT_USAGE);
+    }
+    for name in args.operators.iter().chain(&args.analysts) {
+        if !central::valid_person(name) {
+            crate::console::error(t!("cli-central-person-name", name = name.clone()));
+            return ExitCode::from(EXIT_USAGE);
+        }
     }
     let client = match operator(&args.url).await {
         Ok(c) => c,
@@ -66,33 +73,99 @@ async fn run_init(args: &CentralInitArgs) -> ExitCode {
         return fail(e);
     }
     println!("{}", t!("cli-central-schema-ready"));
+    let Some(dir) = &args.password_dir else {
+        return ExitCode::SUCCESS;
+    };
     for id in &args.stations {
-        let mut bytes = [0u8; 24];
-        if getrandom::fill(&mut bytes).is_err() {
-            crate::console::error(t!("cli-central-no-random"));
-            return ExitCode::from(EXIT_INVALID);
-        }
-        let secret = crate::channels::secret::Secret::loaded(&crate::schedule::hex(&bytes));
-        if let Err(e) = central::add_station(&client, id, &secret).await {
-            return fail(e);
-        }
-        let Some(dir) = &args.password_dir else { continue };
-        let file = dir.join(format!("{id}.password"));
-        if let Err(e) = write_private(&file, secret.expose()) {
-            crate::console::error(t!("cli-central-password-file", path = file.display(), why = e));
-            return ExitCode::from(EXIT_INVALID);
-        }
-        println!(
-            "{}",
+        let registered = match new_password() {
+            Ok(secret) => central::add_station(&client, id, &secret, args.rotate_password)
+                .await
+                .map(|r| (r, secret)),
+            Err(code) => return code,
+        };
+        let ready = |file: &Path| {
             t!(
                 "cli-central-station-ready",
                 id = id.clone(),
                 role = central::role_of(id),
                 path = file.display()
             )
-        );
+        };
+        if let Err(code) = registered_as(registered, dir, id, ready) {
+            return code;
+        }
+    }
+    let people = args
+        .operators
+        .iter()
+        .map(|n| (n, central::Person::Operator))
+        .chain(args.analysts.iter().map(|n| (n, central::Person::Analyst)));
+    for (name, who) in people {
+        let registered = match new_password() {
+            Ok(secret) => central::add_person(&client, name, who, &secret, args.rotate_password)
+                .await
+                .map(|r| (r, secret)),
+            Err(code) => return code,
+        };
+        let ready = |file: &Path| match who {
+            central::Person::Operator => t!("cli-central-operator-ready", name = name.clone(), path = file.display()),
+            central::Person::Analyst => t!("cli-central-analyst-ready", name = name.clone(), path = file.display()),
+        };
+        if let Err(code) = registered_as(registered, dir, name, ready) {
+            return code;
+        }
     }
     ExitCode::SUCCESS
+}
+
+/// A fresh random password (24 bytes from the kernel, as hex).
+fn new_password() -> Result<crate::channels::secret::Secret, ExitCode> {
+    let mut bytes = [0u8; 24];
+    if getrandom::fill(&mut bytes).is_err() {
+        crate::console::error(t!("cli-central-no-random"));
+        return Err(ExitCode::from(EXIT_INVALID));
+    }
+    Ok(crate::channels::secret::Secret::loaded(&crate::schedule::hex(&bytes)))
+}
+
+/// Says what registering `name` (as `role`) did; a new or rotated password goes to its file.
+/// A kept one is left as it is, file and all.
+fn registered_as(
+    registered: Result<(central::Registered, crate::channels::secret::Secret), CentralError>,
+    dir: &Path,
+    name: &str,
+    ready: impl Fn(&Path) -> String,
+) -> Result<(), ExitCode> {
+    let (done, secret) = registered.map_err(fail)?;
+    let file = dir.join(format!("{name}.password"));
+    if done == central::Registered::Kept {
+        if file.exists() {
+            println!(
+                "{}",
+                t!(
+                    "cli-central-password-kept",
+                    name = name.to_string(),
+                    path = file.display()
+                )
+            );
+        } else {
+            println!(
+                "{}",
+                t!(
+                    "cli-central-password-kept-elsewhere",
+                    name = name.to_string(),
+                    path = file.display()
+                )
+            );
+        }
+        return Ok(());
+    }
+    if let Err(e) = write_private(&file, secret.expose()) {
+        crate::console::error(t!("cli-central-password-file", path = file.display(), why = e));
+        return Err(ExitCode::from(EXIT_INVALID));
+    }
+    println!("{}", ready(&file));
+    Ok(())
 }
 
 /// Writes a file only its owner can read (created so: never readable by others, not even for
