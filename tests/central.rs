@@ -1311,3 +1311,88 @@ fn every_contact_is_recorded_even_with_nothing_to_send() {
     assert!(said(&o).contains("sent 0 events"), "{}", said(&o));
     assert!(contact() > first, "a push with nothing to send is a contact");
 }
+
+/// A fake centre that takes no TLS and asks for the password in clear text (`code` 3) or as MD5
+/// (5): what each connection sent after that request, per connection.
+fn a_fake_centre(code: u32) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = heard.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut c) = conn else { return };
+            c.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+            let message = |c: &mut std::net::TcpStream| -> Option<Vec<u8>> {
+                let mut len = [0u8; 4];
+                c.read_exact(&mut len).ok()?;
+                let mut body = vec![0u8; u32::from_be_bytes(len) as usize - 4];
+                c.read_exact(&mut body).ok()?;
+                Some(body)
+            };
+            let Some(first) = message(&mut c) else { continue };
+            // An SSLRequest (code 80877103): no TLS here; then the startup message.
+            if first == 80877103u32.to_be_bytes() {
+                c.write_all(b"N").unwrap();
+                if message(&mut c).is_none() {
+                    continue;
+                }
+            }
+            let mut request = vec![b'R'];
+            request.extend_from_slice(&(if code == 5 { 12u32 } else { 8 }).to_be_bytes());
+            request.extend_from_slice(&code.to_be_bytes());
+            if code == 5 {
+                request.extend_from_slice(b"salt");
+            }
+            c.write_all(&request).unwrap();
+            let mut after = Vec::new();
+            let _ = c.read_to_end(&mut after);
+            kept.lock().unwrap().push(after);
+        }
+    });
+    (port, heard)
+}
+
+/// The box's password goes to the centre only inside SCRAM, and only to a centre whose
+/// certificate it checked unless the url says otherwise (and `check` warns when it does).
+#[test]
+fn the_box_never_sends_its_password_in_clear_text_or_as_md5() {
+    for (code, sslmode, refusal) in [
+        (3, "", "TLS"),
+        (3, "?sslmode=disable", "password in clear text"),
+        (3, "?sslmode=prefer", "password in clear text"),
+        (5, "?sslmode=disable", "MD5 password"),
+    ] {
+        let (port, heard) = a_fake_centre(code);
+        let st = Station::new("http://127.0.0.1:9/hook", "");
+        let secret = st.path().join("xa-a.password");
+        std::fs::write(&secret, "mat-khau-cua-xa-a\n").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let path = st.path().join("loaxa.toml");
+        let config = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            format!(
+                "{config}[central]\nurl = \"postgresql://127.0.0.1:{port}/postgres{sslmode}\"\n\
+                 station_id = \"xa-a\"\ntoken_file = \"xa-a.password\"\n"
+            ),
+        )
+        .unwrap();
+        add_events(&st, 1);
+        let o = loaxa(&st, &["central", "push"]);
+        assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+        assert!(said(&o).contains(refusal), "{sslmode}: {}", said(&o));
+        assert!(!said(&o).contains("mat-khau"), "{}", said(&o));
+        for sent in heard.lock().unwrap().iter() {
+            assert!(
+                sent.first() != Some(&b'p'),
+                "{code} {sslmode}: the box answered the request: {sent:?}"
+            );
+        }
+        let o = loaxa(&st, &["check"]);
+        let warned = said(&o).contains("the centre's certificate is not checked");
+        assert_eq!(warned, !sslmode.is_empty(), "{sslmode}: {}", said(&o));
+    }
+}

@@ -70,6 +70,7 @@ config-central-station-hint = a station id is lower-case letters without tone ma
 config-central-url = not a central database address ({ $why })
 config-central-password = no password in the url
 config-central-sslmode = there is no sslmode `{ $mode }`: use disable, prefer, require, verify-ca or verify-full
+config-central-sslmode-weak = [central] url has sslmode={ $mode }: the centre's certificate is not checked, so whoever is on the link can read the history or pose as the centre; use sslmode=verify-full (the default when the url names none), with sslrootcert=FILE for the province's own CA
 config-source-credential = [sources.{ $name }] url carries a credential (a password before the host, or a token in the query): an address is shown on the dashboard and in plans, so it must not hold one
 config-source-credential-hint = keep the address without it, and put the secret in a private file: token_file = "{ $name }.token" (or token_env), with user = "…" for a password (HTTP Basic) or token_query = "token" for a token in the query
 config-source-auth-how = [sources.{ $name }] has a token but not how to send it

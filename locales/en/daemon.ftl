@@ -325,3 +325,5 @@ central-reason-unknown = the centre recorded no reason
 log-central-parted = the box's history leaves the centre's after event { $seq } (it was lost, or restored from an older copy): nothing more is sent until the province accepts the new chain (loaxa central accept-reset --station { $id })
 central-silent = the central database did not answer within { $secs } s: the link is taken for dead, and opened again
 relay-no-credential-here = this address cannot carry a user and password
+central-auth-cleartext = the centre asked for the password in clear text; loaxa sends it only by SCRAM (the centre needs password_encryption = scram-sha-256 and scram-sha-256 in pg_hba.conf)
+central-auth-md5 = the centre asked for an MD5 password; loaxa sends its password only by SCRAM (the centre needs password_encryption = scram-sha-256 and scram-sha-256 in pg_hba.conf)

@@ -67,6 +67,7 @@ config-central-station-hint = mã trạm gồm chữ thường không dấu, s�
 config-central-url = địa chỉ cơ sở dữ liệu trung tâm không hợp lệ ({ $why })
 config-central-password = không đặt mật khẩu trong url
 config-central-sslmode = sslmode `{ $mode }` không có: dùng disable, prefer, require, verify-ca hoặc verify-full
+config-central-sslmode-weak = [central] url có sslmode={ $mode }: chứng chỉ của trung tâm không được kiểm tra, nên ai nằm trên đường truyền cũng đọc được lịch sử hoặc giả làm trung tâm; dùng sslmode=verify-full (mặc định khi url không ghi), kèm sslrootcert=TỆP nếu tỉnh dùng CA riêng
 config-source-credential = [sources.{ $name }] url chứa thông tin đăng nhập (mật khẩu trước tên máy, hoặc mã trong phần truy vấn): địa chỉ được hiện trên bảng điều khiển và trong lịch, nên không được chứa chúng
 config-source-credential-hint = để địa chỉ không có thông tin đó, và đặt mã bí mật trong một tệp riêng: token_file = "{ $name }.token" (hoặc token_env), kèm user = "…" nếu là mật khẩu (HTTP Basic) hoặc token_query = "token" nếu mã nằm trong phần truy vấn
 config-source-auth-how = [sources.{ $name }] có mã bí mật nhưng chưa nói gửi mã thế nào

@@ -292,3 +292,5 @@ central-reason-unknown = trung tâm không ghi lý do
 log-central-parted = lịch sử của trạm tách khỏi lịch sử trên trung tâm sau sự kiện { $seq } (đã bị mất, hoặc được khôi phục từ bản sao cũ): không gửi thêm gì cho đến khi tỉnh chấp nhận chuỗi mới (loaxa central accept-reset --station { $id })
 central-silent = cơ sở dữ liệu trung tâm không trả lời trong { $secs } giây: coi như đường truyền đã mất, và mở lại
 relay-no-credential-here = địa chỉ này không thể mang tên người dùng và mật khẩu
+central-auth-cleartext = trung tâm yêu cầu gửi mật khẩu dạng chữ thường; loaxa chỉ gửi mật khẩu bằng SCRAM (trung tâm cần password_encryption = scram-sha-256 và scram-sha-256 trong pg_hba.conf)
+central-auth-md5 = trung tâm yêu cầu mật khẩu dạng MD5; loaxa chỉ gửi mật khẩu bằng SCRAM (trung tâm cần password_encryption = scram-sha-256 và scram-sha-256 trong pg_hba.conf)

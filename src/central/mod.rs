@@ -8,6 +8,7 @@
 
 pub mod bulletins;
 pub mod report;
+pub mod scram_only;
 pub mod ship;
 
 use std::str::FromStr;
@@ -134,6 +135,28 @@ where
     });
 }
 
+/// The `sslmode` loaxa takes when the url names none: the centre's certificate verified, its
+/// name included. Anything less lets whoever sits on the link read the history, or pose as the
+/// centre; `check` warns of it.
+pub const DEFAULT_SSLMODE: &str = "verify-full";
+
+/// The url's `sslmode` as loaxa will use it.
+pub fn sslmode_of(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| sslmode(&u))
+        .unwrap_or_else(|| DEFAULT_SSLMODE.into())
+}
+
+/// What `check` says of an `sslmode` that does not verify the centre (`None`: it does).
+pub fn weak_sslmode(url: &str) -> Option<String> {
+    let mode = sslmode_of(url);
+    match mode.as_str() {
+        "disable" | "prefer" | "require" => Some(t!("config-central-sslmode-weak", mode = mode)),
+        _ => None,
+    }
+}
+
 /// [`connect`], with the notifications of the session sent to `notify`.
 pub async fn connect_with(
     url: &str,
@@ -143,7 +166,7 @@ pub async fn connect_with(
 ) -> Result<tokio_postgres::Client, CentralError> {
     check_url(url).map_err(CentralError::Connect)?;
     let mut parsed = reqwest::Url::parse(url).map_err(|e| CentralError::Connect(e.to_string()))?;
-    let mode = sslmode(&parsed).unwrap_or_else(|| "prefer".into());
+    let mode = sslmode(&parsed).unwrap_or_else(|| DEFAULT_SSLMODE.into());
     let rootcert = parsed
         .query_pairs()
         .find(|(k, _)| k == "sslrootcert")
@@ -172,29 +195,94 @@ pub async fn connect_with(
     // 60 s ends it too.
     config
         .keepalives(true)
-        .keepalives_idle(std::time::Duration::from_secs(30))
-        .keepalives_interval(std::time::Duration::from_secs(10))
-        .keepalives_retries(3)
-        .tcp_user_timeout(std::time::Duration::from_secs(60));
+        .keepalives_idle(KEEPALIVE_IDLE)
+        .keepalives_interval(KEEPALIVE_INTERVAL)
+        .keepalives_retries(KEEPALIVE_RETRIES)
+        .tcp_user_timeout(USER_TIMEOUT);
     config.application_name(concat!("loaxa/", env!("CARGO_PKG_VERSION")));
-    let client = if mode == "disable" {
-        config.ssl_mode(tokio_postgres::config::SslMode::Disable);
-        let (client, conn) =
-            connected(tokio::time::timeout(ANSWER_WITHIN, config.connect(tokio_postgres::NoTls)).await)?;
-        drive(conn, notify);
-        client
-    } else {
-        config.ssl_mode(if mode == "prefer" {
-            tokio_postgres::config::SslMode::Prefer
-        } else {
-            tokio_postgres::config::SslMode::Require
-        });
-        let tls = tls(rootcert.as_deref())?;
-        let (client, conn) = connected(tokio::time::timeout(ANSWER_WITHIN, config.connect(tls)).await)?;
-        drive(conn, notify);
-        client
-    };
+    match mode.as_str() {
+        "disable" => plain(&config, notify).await,
+        "prefer" => match encrypted(&mut config, rootcert.as_deref(), notify.clone()).await {
+            // libpq's prefer: plain text when the server has no TLS (and only then).
+            Err(CentralError::Connect(why)) if why.contains("does not support TLS") => plain(&config, notify).await,
+            other => other,
+        },
+        _ => encrypted(&mut config, rootcert.as_deref(), notify).await,
+    }
+}
+
+const KEEPALIVE_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
+const KEEPALIVE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
+const KEEPALIVE_RETRIES: u32 = 3;
+const USER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Over TLS, verified by rustls; the password only inside SCRAM.
+async fn encrypted(
+    config: &mut tokio_postgres::Config,
+    rootcert: Option<&str>,
+    notify: Option<tokio::sync::mpsc::UnboundedSender<String>>,
+) -> Result<tokio_postgres::Client, CentralError> {
+    config.ssl_mode(tokio_postgres::config::SslMode::Require);
+    let tls = scram_only::ScramOnlyTls(tls(rootcert)?);
+    let (client, conn) = connected(tokio::time::timeout(ANSWER_WITHIN, config.connect(tls)).await)?;
+    drive(conn, notify);
     Ok(client)
+}
+
+/// In plain text (`sslmode=disable`, or `prefer` to a server without TLS): tokio-postgres would
+/// hand its own socket to no wrapper, so the socket is opened here, with the same keepalives,
+/// and the password still goes only inside SCRAM.
+async fn plain(
+    config: &tokio_postgres::Config,
+    notify: Option<tokio::sync::mpsc::UnboundedSender<String>>,
+) -> Result<tokio_postgres::Client, CentralError> {
+    use tokio_postgres::config::Host;
+    let mut config = config.clone();
+    config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+    let config = &config;
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let open = async {
+        match config.get_hosts().first() {
+            Some(Host::Unix(dir)) => {
+                let socket = tokio::net::UnixStream::connect(dir.join(format!(".s.PGSQL.{port}")))
+                    .await
+                    .map_err(|e| CentralError::Connect(e.to_string()))?;
+                let (client, conn) = config
+                    .connect_raw(scram_only::ScramOnly::new(socket), tokio_postgres::NoTls)
+                    .await
+                    .map_err(|e| CentralError::Connect(said(&e)))?;
+                drive(conn, notify);
+                Ok(client)
+            }
+            host => {
+                let name = match host {
+                    Some(Host::Tcp(h)) => h.as_str(),
+                    _ => "localhost",
+                };
+                let socket = tokio::net::TcpStream::connect((name, port))
+                    .await
+                    .map_err(|e| CentralError::Connect(e.to_string()))?;
+                let _ = socket.set_nodelay(true);
+                let sock = socket2::SockRef::from(&socket);
+                let _ = sock.set_tcp_keepalive(
+                    &socket2::TcpKeepalive::new()
+                        .with_time(KEEPALIVE_IDLE)
+                        .with_interval(KEEPALIVE_INTERVAL)
+                        .with_retries(KEEPALIVE_RETRIES),
+                );
+                let _ = sock.set_tcp_user_timeout(Some(USER_TIMEOUT));
+                let (client, conn) = config
+                    .connect_raw(scram_only::ScramOnly::new(socket), tokio_postgres::NoTls)
+                    .await
+                    .map_err(|e| CentralError::Connect(said(&e)))?;
+                drive(conn, notify);
+                Ok(client)
+            }
+        }
+    };
+    tokio::time::timeout(ANSWER_WITHIN, open)
+        .await
+        .unwrap_or(Err(CentralError::Silent(ANSWER_WITHIN.as_secs())))
 }
 
 /// A connection attempt's outcome: refused, or not answered in time (the TCP connection can be

@@ -63,6 +63,14 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
             crate::console::warning(t!("cli-zalo-no-cover", channel = ch.name));
         }
     }
+    if let Some(why) = config
+        .central
+        .as_ref()
+        .and_then(|c| crate::central::weak_sslmode(&c.url))
+    {
+        channel_warnings += 1;
+        crate::console::warning(why);
+    }
     if let Some(src) = config.central.as_ref().and_then(|c| c.password.as_ref())
         && let Err(reason) = crate::channels::secret::load(src)
     {
