@@ -1396,3 +1396,152 @@ fn the_box_never_sends_its_password_in_clear_text_or_as_md5() {
         assert_eq!(warned, !sslmode.is_empty(), "{sslmode}: {}", said(&o));
     }
 }
+
+/// The daemon's resident memory now (kB), from /proc.
+fn rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The highest resident memory of `pid` (kB) while `until` does not hold, sampled every 5 ms.
+fn peak_rss_until(pid: u32, secs: u64, until: impl Fn() -> bool) -> u64 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let mut peak = rss_kb(pid);
+    while !until() {
+        assert!(std::time::Instant::now() < deadline, "not done in {secs} s");
+        peak = peak.max(rss_kb(pid));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    peak.max(rss_kb(pid))
+}
+
+/// The box's bulletins session is listening (its fetch after LISTEN has run).
+fn listening(pg: &Postgres, role: &str) {
+    let rt = runtime();
+    let admin = rt.block_on(pg.client("postgres", ADMIN_PASSWORD)).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let n: i64 = rt
+            .block_on(admin.query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE usename = $1 AND query LIKE '%FROM loaxa_bulletins WHERE id >%'",
+                &[&role],
+            ))
+            .unwrap()
+            .get(0);
+        if n > 0 {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "the box never listened");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Any role may NOTIFY any channel: a flood on the bulletins' channel from one box must cost
+/// another box neither memory nor a query per notification, and the next real bulletin still
+/// comes at once.
+#[test]
+fn a_notify_flood_costs_another_box_nothing() {
+    let (pg, dir) = a_centre(&["xa-a", "xa-b"]);
+    let b = a_box(&pg, "xa-b", dir.path(), 0);
+    common::audio::tone(&dir.path().join("that.wav"), 880.0, 0.5, 0.5);
+    let mut daemon = b.command().spawn().unwrap();
+    let pid = daemon.id();
+    listening(&pg, "loaxa_xa_b");
+    let before = rss_kb(pid);
+    let rt = runtime();
+    let attacker = rt
+        .block_on(pg.client("loaxa_xa_a", &password(dir.path(), "xa-a")))
+        .unwrap();
+    let admin = rt.block_on(pg.client("postgres", ADMIN_PASSWORD)).unwrap();
+    let flood = std::time::Instant::now();
+    rt.block_on(attacker.batch_execute(
+        "SELECT pg_notify('loaxa_bulletins', g::text || repeat('x', 2000)) FROM generate_series(1, 100000) g",
+    ))
+    .unwrap();
+    eprintln!(
+        "flood of 100,000 notifications (200 MB) sent in {:.1} s",
+        flood.elapsed().as_secs_f64()
+    );
+    // Everything delivered: the queue is empty again once every listener has read it.
+    let peak = peak_rss_until(pid, 120, || {
+        rt.block_on(admin.query_one("SELECT pg_notification_queue_usage() = 0", &[]))
+            .unwrap()
+            .get::<_, bool>(0)
+    });
+    eprintln!("the other box's RSS: {before} kB before, {peak} kB at most during the flood");
+    assert!(peak < before + 24 * 1024, "{before} kB → {peak} kB");
+    publish(
+        &pg,
+        dir.path(),
+        &[
+            "that.wav",
+            "--title",
+            "Thông báo sau cơn lũ tin",
+            "--priority",
+            "emergency",
+        ],
+    );
+    b.wait_for("playout_finished", Some("province:1"), 60);
+    assert!(sigterm(&mut daemon).success());
+}
+
+/// A bulletin's audio comes to disk a piece at a time (never all in memory), one larger than a
+/// session can hold is not taken, and what has aired no longer takes the box's disk.
+#[test]
+fn province_audio_is_streamed_to_disk_bounded_and_let_go_once_aired() {
+    let (pg, dir) = a_centre(&["xa-a"]);
+    let b = a_box(&pg, "xa-a", dir.path(), 0);
+    // Six minutes of 44.1 kHz 16-bit: 32 MB.
+    common::audio::tone(&dir.path().join("dai.wav"), 440.0, 360.0, 0.3);
+    common::audio::tone(&dir.path().join("ngan.wav"), 660.0, 0.5, 0.5);
+    let size = std::fs::metadata(dir.path().join("dai.wav")).unwrap().len();
+    let mut daemon = b.command().spawn().unwrap();
+    let pid = daemon.id();
+    listening(&pg, "loaxa_xa_a");
+    let before = rss_kb(pid);
+    let later = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    publish(
+        &pg,
+        dir.path(),
+        &["dai.wav", "--title", "Bản tin dài", "--from", &later],
+    );
+    let province = b.path().join("var/province");
+    let peak = peak_rss_until(pid, 120, || province.join("1.json").exists());
+    eprintln!("a {size}-byte bulletin received: RSS {before} kB before, {peak} kB at most");
+    assert!(peak < before + 16 * 1024, "{before} kB → {peak} kB");
+    assert_eq!(std::fs::metadata(province.join("1.wav")).unwrap().len(), size);
+    // One that airs: its audio is let go once it has, its description stays.
+    publish(&pg, dir.path(), &["ngan.wav", "--title", "Bản tin ngắn"]);
+    b.wait_for("playout_finished", Some("province:2"), 60);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while province.join("2.wav").exists() {
+        assert!(std::time::Instant::now() < deadline, "the aired bulletin's audio stays");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(province.join("2.json").exists());
+    assert!(province.join("1.wav").exists(), "the one still to air is kept");
+    // A centre that holds more than a bulletin may carry (one made before the bound): not taken.
+    let rt = runtime();
+    let admin = rt.block_on(pg.client("postgres", ADMIN_PASSWORD)).unwrap();
+    rt.block_on(admin.batch_execute(
+        "ALTER TABLE loaxa_bulletins DROP CONSTRAINT loaxa_bulletins_size; \
+         INSERT INTO loaxa_bulletins (title, priority, audio, audio_name, audio_sha256) \
+         SELECT 'Quá lớn', 'normal', a, 'x.mp3', sha256(a) FROM (SELECT decode(repeat('ab', 66 * 1024 * 1024), 'hex') a) s",
+    ))
+    .unwrap();
+    let not_aired = b.wait_for("bulletin_not_aired", None, 60);
+    assert!(not_aired.details.contains("64 MB"), "{}", not_aired.details);
+    let mut left: Vec<String> = std::fs::read_dir(&province)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("3."))
+        .collect();
+    left.sort();
+    assert_eq!(left, ["3.done", "3.json"], "no audio, no partial file");
+    assert!(sigterm(&mut daemon).success());
+}

@@ -313,6 +313,7 @@ province-no-folder = cannot make the folder { $path } for the province's bulleti
 province-cannot-keep = cannot keep the province's bulletin { $id }: { $why }
 province-expired = its time to air has passed
 province-empty = the bulletin has neither audio nor text
+province-too-large = its audio is { $mb } MB, more than the 64 MB a bulletin may carry: not taken (the province can publish it as MP3)
 log-province-received = a province bulletin was received
 log-province-not-aired = a province bulletin was not aired
 central-bulletin-damaged = the province's bulletin { $id } is damaged (its audio does not match its hash): not taken

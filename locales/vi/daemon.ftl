@@ -280,6 +280,7 @@ province-no-folder = không tạo được thư mục { $path } cho bản tin c�
 province-cannot-keep = không lưu được bản tin { $id } của tỉnh: { $why }
 province-expired = đã quá thời hạn phát
 province-empty = bản tin không có âm thanh cũng không có nội dung đọc
+province-too-large = âm thanh dài { $mb } MB, vượt quá 64 MB một bản tin được phép: không nhận (tỉnh có thể phát hành lại dưới dạng MP3)
 log-province-received = đã nhận bản tin của tỉnh
 log-province-not-aired = bản tin của tỉnh không được phát
 central-bulletin-damaged = bản tin { $id } của tỉnh bị hỏng (mã băm âm thanh không khớp): không nhận

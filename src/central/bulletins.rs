@@ -7,6 +7,15 @@ use chrono::{DateTime, Utc};
 
 use super::{CentralError, within, within_for};
 
+/// The most audio a bulletin may carry: Hà Nội caps a session at 45 minutes, which is 54 MB of
+/// MP3 at 160 kbit/s. The centre refuses more (schema.sql), and the box does not take more from
+/// a centre that holds it anyway.
+pub const MAX_AUDIO: i64 = 64 * 1024 * 1024;
+
+/// The audio is fetched this much at a time, each piece written to disk before the next is
+/// asked for: a bulletin's megabytes are never all in the box's memory.
+const PIECE: i32 = 1024 * 1024;
+
 /// A bulletin as the box receives it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bulletin {
@@ -14,10 +23,19 @@ pub struct Bulletin {
     pub title: String,
     pub priority: crate::schedule::Priority,
     pub text: Option<String>,
-    /// The audio's file name (its extension names the format) and bytes.
-    pub audio: Option<(String, Vec<u8>)>,
+    /// Its audio, still at the centre: [`fetch_audio`] brings it.
+    pub audio: Option<Audio>,
     pub air_from: DateTime<Utc>,
     pub air_until: Option<DateTime<Utc>>,
+}
+
+/// A bulletin's audio at the centre.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Audio {
+    /// The province's file name (its extension names the format).
+    pub name: String,
+    pub size: i64,
+    pub sha256: Vec<u8>,
 }
 
 /// What the province publishes.
@@ -64,48 +82,79 @@ pub async fn publish(client: &tokio_postgres::Client, p: &Publish) -> Result<i64
     Ok(row.get(0))
 }
 
-/// The bulletins for this box after `cursor`, oldest first (at most 20 at a time). Each one's
-/// audio comes in a statement of its own, given the time its size takes on a slow link: a
-/// bulletin can carry megabytes, and a fixed wait would take a slow link for a dead one.
+/// The bulletins for this box after `cursor`, oldest first (at most 20 at a time), without
+/// their audio.
 pub async fn after(client: &tokio_postgres::Client, cursor: i64) -> Result<Vec<Bulletin>, CentralError> {
-    use sha2::Digest;
     let rows = within(client.query(
-        "SELECT id, title, priority, text, octet_length(audio), audio_name, audio_sha256, air_from, air_until \
+        "SELECT id, title, priority, text, octet_length(audio)::bigint, audio_name, audio_sha256, air_from, air_until \
          FROM loaxa_bulletins WHERE id > $1 ORDER BY id LIMIT 20",
         &[&cursor],
     ))
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let id: i64 = r.get(0);
-        let priority: String = r.get(2);
-        let size: Option<i32> = r.get(4);
-        let audio: Option<Vec<u8>> = match size {
-            Some(n) => within_for(
-                usize::try_from(n).unwrap_or(0),
-                client.query_one("SELECT audio FROM loaxa_bulletins WHERE id = $1", &[&id]),
-            )
-            .await?
-            .get(0),
-            None => None,
-        };
-        let name: Option<String> = r.get(5);
-        let sha: Option<Vec<u8>> = r.get(6);
-        // The bytes are what the province hashed, or the bulletin is not taken.
-        if let (Some(a), Some(s)) = (&audio, &sha)
-            && sha2::Sha256::digest(a).as_slice() != s.as_slice()
-        {
-            return Err(CentralError::Query(t!("central-bulletin-damaged", id = id)));
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let priority: String = r.get(2);
+            let size: Option<i64> = r.get(4);
+            let name: Option<String> = r.get(5);
+            let sha: Option<Vec<u8>> = r.get(6);
+            Bulletin {
+                id: r.get(0),
+                title: r.get(1),
+                priority: crate::schedule::Priority::parse(&priority).unwrap_or(crate::schedule::Priority::Normal),
+                text: r.get(3),
+                audio: size.map(|size| Audio {
+                    name: name.unwrap_or_else(|| "bulletin".into()),
+                    size,
+                    sha256: sha.unwrap_or_default(),
+                }),
+                air_from: r.get(7),
+                air_until: r.get(8),
+            }
+        })
+        .collect())
+}
+
+/// Brings bulletin `id`'s audio into `path`, a piece at a time, each piece given the time its
+/// size takes on a slow link (a fixed wait would take a slow link for a dead one). The bytes are
+/// what the province hashed, or nothing is kept.
+pub async fn fetch_audio(
+    client: &tokio_postgres::Client,
+    id: i64,
+    audio: &Audio,
+    path: &std::path::Path,
+) -> Result<(), CentralError> {
+    use sha2::Digest;
+    use tokio::io::AsyncWriteExt;
+    let local = |e: std::io::Error| CentralError::Local(t!("province-cannot-keep", id = id, why = e));
+    let partial = path.with_extension("partial");
+    let mut file = tokio::fs::File::create(&partial).await.map_err(local)?;
+    let mut hash = sha2::Sha256::new();
+    let mut at: i64 = 0;
+    while at < audio.size {
+        // substring counts from 1.
+        let from = at + 1;
+        let piece: Vec<u8> = within_for(
+            PIECE as usize,
+            client.query_one(
+                "SELECT substring(audio FROM $2::int FOR $3::int) FROM loaxa_bulletins WHERE id = $1",
+                &[&id, &(from as i32), &PIECE],
+            ),
+        )
+        .await?
+        .get(0);
+        if piece.is_empty() {
+            break;
         }
-        out.push(Bulletin {
-            id,
-            title: r.get(1),
-            priority: crate::schedule::Priority::parse(&priority).unwrap_or(crate::schedule::Priority::Normal),
-            text: r.get(3),
-            audio: audio.map(|a| (name.unwrap_or_else(|| "bulletin".into()), a)),
-            air_from: r.get(7),
-            air_until: r.get(8),
-        });
+        hash.update(&piece);
+        file.write_all(&piece).await.map_err(local)?;
+        at += piece.len() as i64;
     }
-    Ok(out)
+    file.sync_all().await.map_err(local)?;
+    drop(file);
+    if at != audio.size || hash.finalize().as_slice() != audio.sha256.as_slice() {
+        let _ = tokio::fs::remove_file(&partial).await;
+        return Err(CentralError::Query(t!("central-bulletin-damaged", id = id)));
+    }
+    tokio::fs::rename(&partial, path).await.map_err(local)
 }

@@ -114,8 +114,37 @@ pub async fn connect(
     connect_with(url, user, password, None).await
 }
 
-/// Drives a connection, handing each notification (`LISTEN`) to `notify`.
-fn drive<S, T>(mut conn: tokio_postgres::Connection<S, T>, notify: Option<tokio::sync::mpsc::UnboundedSender<String>>)
+/// What a session's notifications (`LISTEN`) wake. Any role may `NOTIFY` any channel, so a
+/// flood is cheap for whoever sends it: here it costs a flag. However many notifications come,
+/// at most one wake-up waits, and with `only`, just those whose payload is it wake at all.
+#[derive(Clone, Debug, Default)]
+pub struct Wake {
+    pub notify: std::sync::Arc<tokio::sync::Notify>,
+    pub only: Option<String>,
+}
+
+impl Wake {
+    /// Wakes on every notification.
+    pub fn any() -> Wake {
+        Wake::default()
+    }
+
+    /// Wakes on notifications whose payload is `payload` only.
+    pub fn on(payload: &str) -> Wake {
+        Wake {
+            only: Some(payload.to_string()),
+            ..Wake::default()
+        }
+    }
+
+    /// Waits for the next wake-up (or returns at once if one came since the last).
+    pub async fn notified(&self) {
+        self.notify.notified().await;
+    }
+}
+
+/// Drives a connection, waking `wake` on its notifications.
+fn drive<S, T>(mut conn: tokio_postgres::Connection<S, T>, wake: Option<Wake>)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
@@ -124,8 +153,10 @@ where
         loop {
             match std::future::poll_fn(|cx| conn.poll_message(cx)).await {
                 Some(Ok(tokio_postgres::AsyncMessage::Notification(n))) => {
-                    if let Some(tx) = &notify {
-                        let _ = tx.send(n.payload().to_string());
+                    if let Some(w) = &wake
+                        && w.only.as_deref().is_none_or(|p| p == n.payload())
+                    {
+                        w.notify.notify_one();
                     }
                 }
                 Some(Ok(_)) => {}
@@ -157,12 +188,12 @@ pub fn weak_sslmode(url: &str) -> Option<String> {
     }
 }
 
-/// [`connect`], with the notifications of the session sent to `notify`.
+/// [`connect`], with the notifications of the session waking `notify`.
 pub async fn connect_with(
     url: &str,
     user: Option<&str>,
     password: Option<&Secret>,
-    notify: Option<tokio::sync::mpsc::UnboundedSender<String>>,
+    notify: Option<Wake>,
 ) -> Result<tokio_postgres::Client, CentralError> {
     check_url(url).map_err(CentralError::Connect)?;
     let mut parsed = reqwest::Url::parse(url).map_err(|e| CentralError::Connect(e.to_string()))?;
@@ -220,7 +251,7 @@ const USER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 async fn encrypted(
     config: &mut tokio_postgres::Config,
     rootcert: Option<&str>,
-    notify: Option<tokio::sync::mpsc::UnboundedSender<String>>,
+    notify: Option<Wake>,
 ) -> Result<tokio_postgres::Client, CentralError> {
     config.ssl_mode(tokio_postgres::config::SslMode::Require);
     let tls = scram_only::ScramOnlyTls(tls(rootcert)?);
@@ -232,10 +263,7 @@ async fn encrypted(
 /// In plain text (`sslmode=disable`, or `prefer` to a server without TLS): tokio-postgres would
 /// hand its own socket to no wrapper, so the socket is opened here, with the same keepalives,
 /// and the password still goes only inside SCRAM.
-async fn plain(
-    config: &tokio_postgres::Config,
-    notify: Option<tokio::sync::mpsc::UnboundedSender<String>>,
-) -> Result<tokio_postgres::Client, CentralError> {
+async fn plain(config: &tokio_postgres::Config, notify: Option<Wake>) -> Result<tokio_postgres::Client, CentralError> {
     use tokio_postgres::config::Host;
     let mut config = config.clone();
     config.ssl_mode(tokio_postgres::config::SslMode::Disable);
@@ -516,11 +544,8 @@ pub async fn add_person(
     Ok(done)
 }
 
-/// Connects as the box, per `[central]`, the session's notifications (if any) sent to `notify`.
-pub async fn connect_box(
-    cfg: &CentralConfig,
-    notify: Option<tokio::sync::mpsc::UnboundedSender<String>>,
-) -> Result<tokio_postgres::Client, CentralError> {
+/// Connects as the box, per `[central]`, the session's notifications (if any) waking `notify`.
+pub async fn connect_box(cfg: &CentralConfig, notify: Option<Wake>) -> Result<tokio_postgres::Client, CentralError> {
     let password = cfg
         .password
         .as_ref()

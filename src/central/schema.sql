@@ -342,6 +342,10 @@ CREATE TABLE IF NOT EXISTS loaxa_bulletins (
     CHECK (audio IS NULL OR audio_sha256 = sha256(audio))
 );
 
+-- The boxes fetch the audio a piece at a time (substring): stored uncompressed (audio does not
+-- compress anyway), a piece is read without reading what comes before it.
+ALTER TABLE loaxa_bulletins ALTER COLUMN audio SET STORAGE EXTERNAL;
+
 -- A real bulletin fits: Hà Nội caps a session at 45 minutes, and 45 minutes of MP3 at 160 kbit/s
 -- is 54 MB; a text read aloud for an hour is about 50 kB. What is larger would sit in every
 -- box's memory and disk (a 200 MB one took a box to 640 MB), so the centre refuses it.

@@ -43,10 +43,10 @@ pub async fn run(shared: Arc<Shared>, stop: Arc<Notify>) {
     let mut client: Option<tokio_postgres::Client> = None;
     let mut pause = EVERY;
     // The centre says when the province accepts this box's new chain (`accept-reset`).
-    let (tx, mut accepted) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let accepted = central::Wake::on(&cfg.station_id);
     loop {
         if client.as_ref().is_none_or(|c| c.is_closed()) {
-            let session = match central::connect_box(&cfg, Some(tx.clone())).await {
+            let session = match central::connect_box(&cfg, Some(accepted.clone())).await {
                 Ok(c) => central::within(c.batch_execute("LISTEN loaxa_resets")).await.map(|_| c),
                 Err(e) => Err(e),
             };
@@ -80,12 +80,10 @@ pub async fn run(shared: Arc<Shared>, stop: Arc<Notify>) {
         }
         let wait = tokio::time::sleep(pause);
         tokio::pin!(wait);
-        loop {
-            tokio::select! {
-                _ = stop.notified() => return,
-                _ = &mut wait => break,
-                Some(id) = accepted.recv() => if id == cfg.station_id { break },
-            }
+        tokio::select! {
+            _ = stop.notified() => return,
+            _ = &mut wait => {}
+            _ = accepted.notified() => {}
         }
     }
 }
