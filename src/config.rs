@@ -47,6 +47,10 @@ pub struct CentralConfig {
     /// The box's PostgreSQL role (default `loaxa_` and the station id, `-` as `_`).
     pub user: String,
     pub password: Option<SecretSource>,
+    /// How long the shipper may fail before the box says the centre is going stale (`/status`,
+    /// the dashboard, `loaxa central status`): a 4G link drops for a minute often, for three
+    /// minutes rarely.
+    pub alert_after: std::time::Duration,
 }
 
 /// `[http]`: the status server.
@@ -294,6 +298,7 @@ struct RawCentral {
     user: Option<String>,
     token_env: Option<String>,
     token_file: Option<String>,
+    alert_after_seconds: Option<Spanned<u64>>,
 }
 
 #[derive(Deserialize)]
@@ -631,11 +636,24 @@ impl Config {
                 (None, Some(f)) => Some(SecretSource::File(base_dir.join(f))),
                 (None, None) => None,
             };
+            let alert_after = match &c.alert_after_seconds {
+                Some(a) if *a.get_ref() < 5 => {
+                    errors.push(
+                        Diagnostic::error(file, a.span(), t!("config-central-alert-after", given = a.get_ref()))
+                            .with_hint(t!("config-central-alert-after-hint")),
+                    );
+                    ok = false;
+                    0
+                }
+                Some(a) => *a.get_ref(),
+                None => 180,
+            };
             ok.then(|| CentralConfig {
                 url: url.clone(),
                 station_id: id.clone(),
                 user: c.user.unwrap_or_else(|| crate::central::role_of(id)),
                 password,
+                alert_after: std::time::Duration::from_secs(alert_after),
             })
         });
         let (tts, tts_errors) = crate::speech::settings::parse(raw.tts.as_ref().map(|t| t.get_ref()), &base_dir);

@@ -1545,3 +1545,44 @@ fn province_audio_is_streamed_to_disk_bounded_and_let_go_once_aired() {
     assert_eq!(left, ["3.done", "3.json"], "no audio, no partial file");
     assert!(sigterm(&mut daemon).success());
 }
+
+/// A box whose pushes fail while the centre still answers (here the centre refuses its
+/// inserts; in the field, a forged row or a full disk at the centre): after
+/// `alert_after_seconds`, `/status`, the dashboard and `central status` say so, whatever the
+/// centre says it holds; and it clears when the history ships again.
+#[test]
+fn a_shipper_failing_for_minutes_is_an_error_whatever_the_centre_holds() {
+    let (pg, dir) = a_centre(&["xa-a"]);
+    let b = a_box(&pg, "xa-a", dir.path(), 3);
+    assert!(loaxa(&b, &["central", "push"]).status.success());
+    let path = b.path().join("loaxa.toml");
+    let config = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{config}alert_after_seconds = 5\n")).unwrap();
+    let rt = runtime();
+    let admin = rt.block_on(pg.client("postgres", ADMIN_PASSWORD)).unwrap();
+    rt.block_on(admin.batch_execute("REVOKE INSERT ON loaxa_events FROM loaxa_box"))
+        .unwrap();
+    let mut daemon = b.command().spawn().unwrap();
+    let s = central_status(&b, 90, |c| c["failing"] == true);
+    assert!(s["error"].as_str().unwrap().contains("permission denied"), "{s}");
+    assert!(s["failing_since"].is_string(), "{s}");
+    let o = loaxa(&b, &["central", "status"]);
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(
+        said(&o).contains("nothing has reached the centre since"),
+        "{}",
+        said(&o)
+    );
+    let page = scraper::Html::parse_document(&b.get("/"));
+    let sel = scraper::Selector::parse("#central").unwrap();
+    let section = page.select(&sel).next().expect("the centre on the dashboard");
+    assert_eq!(section.value().attr("data-failing"), Some("true"));
+    rt.block_on(admin.batch_execute("GRANT INSERT ON loaxa_events TO loaxa_box"))
+        .unwrap();
+    central_status(&b, 180, |c| {
+        c["failing"] == false && c["lag_events"] == 0 && c["error"].is_null()
+    });
+    let o = loaxa(&b, &["central", "status"]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(sigterm(&mut daemon).success());
+}

@@ -67,6 +67,8 @@ config-source-url-hint = for example url = "https://stream.example.vn/vov1.mp3" 
 config-central-url-hint = write url = "postgresql://host:5432/dbname?sslmode=verify-full"; the password goes in token_env or token_file, never in the url
 config-central-station = `{ $id }` is not a valid station id
 config-central-station-hint = a station id is lower-case letters without tone marks, digits and dashes, for example station_id = "xa-phu-dong"
+config-central-alert-after = alert_after_seconds = { $given } is too short: a link that drops for a moment would raise the alarm
+config-central-alert-after-hint = give at least 5 seconds; the default, 180 (three minutes), suits a 4G link
 config-central-url = not a central database address ({ $why })
 config-central-password = no password in the url
 config-central-sslmode = there is no sslmode `{ $mode }`: use disable, prefer, require, verify-ca or verify-full

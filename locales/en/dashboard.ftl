@@ -112,5 +112,6 @@ dash-central = The province's centre
 dash-central-shipped = the centre holds up to event { $shipped } of { $local } ({ $lag } not yet sent)
 dash-central-last = last push at { $at }
 dash-central-down = not sent: { $why } (the box records everything, and sends it when the link is back)
+dash-central-failing = nothing has reached the centre since { $since }: the province sees this commune as it was then
 dash-central-refused = the centre refused event { $seq } ({ $reason }: { $meaning })
 dash-central-parted = this box's history leaves the centre's after event { $seq }: it was lost or restored from an older copy. Ask the province to accept the new chain (loaxa central accept-reset --station { $id }); until then nothing more is sent, and nothing is lost

@@ -64,6 +64,8 @@ config-source-url-hint = ví dụ url = "https://stream.example.vn/vov1.mp3" (Ic
 config-central-url-hint = viết url = "postgresql://máy-chủ:5432/tên-csdl?sslmode=verify-full"; mật khẩu đặt trong token_env hoặc token_file, không bao giờ trong url
 config-central-station = `{ $id }` không phải là mã trạm hợp lệ
 config-central-station-hint = mã trạm gồm chữ thường không dấu, số và dấu gạch ngang, ví dụ station_id = "xa-phu-dong"
+config-central-alert-after = alert_after_seconds = { $given } quá ngắn: đường truyền chập chờn một chút cũng báo động
+config-central-alert-after-hint = đặt ít nhất 5 giây; mặc định 180 (ba phút) hợp với đường truyền 4G
 config-central-url = địa chỉ cơ sở dữ liệu trung tâm không hợp lệ ({ $why })
 config-central-password = không đặt mật khẩu trong url
 config-central-sslmode = sslmode `{ $mode }` không có: dùng disable, prefer, require, verify-ca hoặc verify-full

@@ -106,5 +106,6 @@ dash-central = Trung tâm của tỉnh
 dash-central-shipped = trung tâm giữ đến sự kiện số { $shipped } trên { $local } (còn { $lag } chưa gửi)
 dash-central-last = gửi lần cuối lúc { $at }
 dash-central-down = chưa gửi được: { $why } (trạm vẫn ghi đầy đủ, sẽ gửi khi có kết nối)
+dash-central-failing = từ { $since } đến nay chưa gửi được gì lên trung tâm: tỉnh vẫn thấy xã như lúc đó
 dash-central-refused = trung tâm từ chối sự kiện số { $seq } ({ $reason }: { $meaning })
 dash-central-parted = lịch sử của trạm này tách khỏi lịch sử trên trung tâm sau sự kiện { $seq }: nó đã bị mất hoặc được khôi phục từ bản sao cũ. Hãy đề nghị tỉnh chấp nhận chuỗi mới (loaxa central accept-reset --station { $id }); trong lúc chờ, không gửi thêm gì và không mất gì

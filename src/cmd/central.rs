@@ -280,11 +280,37 @@ async fn status(config: &Path) -> ExitCode {
     if let Some(seq) = parted {
         crate::console::error(t!("cli-central-parted", seq = seq, id = cfg.station_id.clone()));
     }
-    if remote.rejections.is_empty() && parted.is_none() {
+    // What the centre holds can look fine while the daemon's pushes have failed for minutes.
+    let failing = shipper(&config).await.filter(|c| c["failing"] == true);
+    if let Some(c) = &failing {
+        let since = c["failing_since"]
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&tz).format("%H:%M:%S %d/%m/%Y").to_string())
+            .unwrap_or_default();
+        crate::console::error(t!(
+            "log-central-failing",
+            since = since,
+            why = c["error"].as_str().unwrap_or_default()
+        ));
+    }
+    if remote.rejections.is_empty() && parted.is_none() && failing.is_none() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_INVALID)
     }
+}
+
+/// The running daemon's shipper, from its `/status`; `None` when no daemon answers (then no
+/// shipper is failing either).
+async fn shipper(config: &crate::config::Config) -> Option<serde_json::Value> {
+    let url = format!("http://{}/status", config.http.listen);
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .ok()?;
+    let s: serde_json::Value = client.get(&url).send().await.ok()?.json().await.ok()?;
+    Some(s["central"].clone())
 }
 
 async fn publish(args: &CentralPublishArgs) -> ExitCode {

@@ -387,7 +387,12 @@ pub fn snapshot(s: &Shared) -> Snapshot {
         },
         watching: schedule.watching.clone(),
         exposed: s.config.http.exposure_warning(),
-        central: s.central.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+        central: s
+            .central
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .map(|c| c.as_of(chrono::Utc::now())),
     }
 }
 
@@ -670,13 +675,16 @@ fn central(s: &Snapshot) -> Markup {
     html! {
         @if let Some(c) = &s.central {
             section #central data-shipped=(c.shipped_seq) data-lag=(c.lag_events) data-error=(c.error.is_some())
-                data-parted=[c.parted_after] {
+                data-failing=(c.failing) data-parted=[c.parted_after] {
                 h2 { (t!("dash-central")) }
                 p {
                     (t!("dash-central-shipped", shipped = c.shipped_seq, local = c.local_seq, lag = c.lag_events))
                     @if let Some(t) = c.last_push {
                         " · " (t!("dash-central-last", at = time(t, tz)))
                     }
+                }
+                @if let (true, Some(since)) = (c.failing, c.failing_since) {
+                    p.alert { (t!("dash-central-failing", since = day_time(since, tz))) }
                 }
                 @if let Some(e) = &c.error {
                     p.alert { (t!("dash-central-down", why = e.clone())) }

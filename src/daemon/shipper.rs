@@ -33,6 +33,17 @@ pub struct CentralState {
     /// The last seq the box's history and the centre's hold alike, when they part (the box's
     /// history was lost or restored): nothing ships until the province accepts the new chain.
     pub parted_after: Option<i64>,
+    /// Since when every push has failed (the link, the centre, a statement it refuses), while it
+    /// lasts.
+    pub failing_since: Option<DateTime<Utc>>,
+    /// Failing for longer than `[central] alert_after_seconds`: what the centre holds is going
+    /// stale, whatever it says it holds (see [`CentralState::as_of`]).
+    pub failing: bool,
+    #[serde(skip)]
+    alert_after: Duration,
+    /// The alarm was raised for the current run of failures (once in the journal).
+    #[serde(skip)]
+    alarmed: bool,
 }
 
 pub async fn run(shared: Arc<Shared>, stop: Arc<Notify>) {
@@ -89,6 +100,17 @@ pub async fn run(shared: Arc<Shared>, stop: Arc<Notify>) {
 }
 
 impl CentralState {
+    /// The state as of `now`: whether the failures have lasted long enough to be an alarm.
+    pub fn as_of(mut self, now: DateTime<Utc>) -> CentralState {
+        self.failing = self.failing_for(now);
+        self
+    }
+
+    fn failing_for(&self, now: DateTime<Utc>) -> bool {
+        self.failing_since
+            .is_some_and(|t| (now - t).to_std().is_ok_and(|d| d >= self.alert_after))
+    }
+
     fn heads(&mut self, local: i64, shipped: i64) {
         self.local_seq = local;
         self.shipped_seq = shipped;
@@ -98,7 +120,9 @@ impl CentralState {
 
 fn state<'a>(shared: &'a Shared, station: &str) -> std::sync::MutexGuard<'a, Option<CentralState>> {
     let mut state = shared.central.lock().unwrap_or_else(|p| p.into_inner());
-    state.get_or_insert_with(CentralState::default).station_id = station.to_string();
+    let s = state.get_or_insert_with(CentralState::default);
+    s.station_id = station.to_string();
+    s.alert_after = shared.config.central.as_ref().map_or(Duration::ZERO, |c| c.alert_after);
     state
 }
 
@@ -127,6 +151,10 @@ fn pushed(shared: &Shared, station: &str, p: central::ship::Pushed) {
         tracing::error!("{line}");
         shared.error(line);
     }
+    if s.failing_since.take().is_some() && s.alarmed {
+        tracing::info!("{}", t!("log-central-failing-over"));
+    }
+    s.alarmed = false;
     s.heads(p.local_head, p.head);
     s.last_push = Some(Utc::now());
     s.refused = p.refused;
@@ -151,6 +179,19 @@ async fn down(shared: &Shared, station: &str, history: &std::path::Path, e: cent
     let why = crate::redact::redact(&e.to_string());
     if s.error.as_deref() != Some(&why) {
         tracing::warn!(why, "{}", t!("log-central-down"));
+    }
+    let now = Utc::now();
+    let since = *s.failing_since.get_or_insert(now);
+    if s.failing_for(now) && !s.alarmed {
+        s.alarmed = true;
+        let tz = shared.config.station.timezone;
+        let line = t!(
+            "log-central-failing",
+            since = since.with_timezone(&tz).format("%H:%M:%S %d/%m/%Y"),
+            why = why.clone()
+        );
+        tracing::error!("{line}");
+        shared.error(line);
     }
     s.error = Some(why);
 }

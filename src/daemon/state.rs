@@ -236,7 +236,7 @@ impl Shared {
                 "last_good_saved_at": match schedule.source { Source::LastGood(t) => Some(local(t)), Source::Files => None },
             },
             "history": history,
-            "central": self.central.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+            "central": self.central.lock().unwrap_or_else(|p| p.into_inner()).clone().map(|c| c.as_of(Utc::now())),
             "device": device,
             "http": { "listen": self.config.http.listen, "exposed": self.config.http.exposed() },
             "channels": self.channel_problems.lock().unwrap_or_else(|p| p.into_inner()).clone(),
