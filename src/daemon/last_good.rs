@@ -95,6 +95,23 @@ pub enum LastGoodError {
     Damaged { path: PathBuf, reason: String },
 }
 
+/// The files of the copy on disk and their SHA-256, without their texts (cheap even for a large
+/// set): whether the set about to run is the one the last run ran. `None`: no readable copy.
+pub fn hashes(data: &Path) -> Option<Vec<(String, String)>> {
+    #[derive(Deserialize)]
+    struct Hashes {
+        files: Vec<Hashed>,
+    }
+    #[derive(Deserialize)]
+    struct Hashed {
+        name: String,
+        sha256: String,
+    }
+    let bytes = crate::files::read_regular(&path(data), 64 * schedule::MAX_FILE_BYTES).ok()?;
+    let h: Hashes = serde_json::from_slice(&bytes).ok()?;
+    Some(h.files.into_iter().map(|f| (f.name, f.sha256)).collect())
+}
+
 /// Reads the copy back, checks every hash, and validates it against today's media folder.
 /// Broadcasts whose media has gone since are left out by validation (their errors are in
 /// `loaded.diagnostics`); the rest air.

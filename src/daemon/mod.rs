@@ -116,6 +116,8 @@ struct Initial {
     source: Source,
     /// The folder's own set was invalid: its report and `schedule_rejected` event.
     rejected: Option<(String, Event)>,
+    /// The folder as it was just before it was read (the reloader's first baseline).
+    folder: reload::FolderState,
 }
 
 /// The schedules folder if it is valid; otherwise the last set that loaded, so one typo on disk
@@ -124,6 +126,7 @@ struct Initial {
 fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
     // On a thread of its own, so the parse's allocations fill an arena of their own (see
     // `memory::settled`).
+    let before = reload::folder_state(&config.station.schedules);
     let folder = std::thread::scope(|s| s.spawn(|| schedule::load(config)).join())
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     let (rejected, why) = match folder {
@@ -132,6 +135,7 @@ fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
                 loaded,
                 source: Source::Files,
                 rejected: None,
+                folder: before,
             });
         }
         Ok(loaded) => {
@@ -170,6 +174,7 @@ fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
                 loaded: good.loaded,
                 source: Source::LastGood(good.saved_at),
                 rejected,
+                folder: before,
             })
         }
         Err(e) => {
@@ -178,6 +183,32 @@ fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
             Err(ExitCode::from(EXIT_INVALID))
         }
     }
+}
+
+/// The set the last run ran, when the files changed while loaxa was down (`None` when they did
+/// not, or there is no copy): the start records what was added and changed then, so that a
+/// restart neither airs nor calls missed what a broadcast defined while loaxa was down would
+/// have done before it was loaded. Only parsed when the files' hashes differ, on a thread of
+/// its own (see `memory::settled`).
+fn edited_while_down(config: &Config, loaded: &schedule::Loaded, source: Source) -> Option<schedule::ScheduleSet> {
+    if source != Source::Files {
+        return None;
+    }
+    let mut before = last_good::hashes(&config.station.data)?;
+    before.sort();
+    let mut now: Vec<(String, String)> = loaded
+        .set
+        .files
+        .iter()
+        .map(|f| (f.name.clone(), f.sha256.clone()))
+        .collect();
+    now.sort();
+    if before == now {
+        return None;
+    }
+    std::thread::scope(|s| s.spawn(|| last_good::load(config).ok().map(|g| g.loaded.set)).join())
+        .ok()
+        .flatten()
 }
 
 /// Whether the history on disk is the one the daemon was writing (see [`guard`]). A missing,
@@ -242,6 +273,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
         loaded,
         source,
         rejected,
+        folder,
     } = initial;
     let report = match rejected {
         Some((report, event)) => {
@@ -250,7 +282,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
         }
         None => None,
     };
-    let mut event = reload::loaded_event(&loaded.set, None);
+    let mut event = reload::loaded_event(&loaded.set, edited_while_down(&config, &loaded, source).as_ref());
     event.details["source"] = json!(source.as_str());
     if let Source::LastGood(t) = source {
         event.details["saved_at"] = json!(crate::history::event::utc_text(t));
@@ -389,7 +421,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
         wake.clone(),
         scheduler_stop.clone(),
     ));
-    let reloader = reload::spawn(shared.clone());
+    let reloader = reload::spawn(shared.clone(), folder);
     let control = tokio::spawn(control::serve(shared.clone(), engine.clone(), wake.clone()));
     let shipper_stop = Arc::new(Notify::new());
     let shipper = tokio::spawn(shipper::run(shared.clone(), shipper_stop.clone()));

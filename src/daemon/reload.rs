@@ -221,7 +221,10 @@ impl Reloader {
 }
 
 /// What the folder looks like, without opening any file: names, sizes, times and inodes.
-fn folder_state(dir: &std::path::Path) -> Option<Vec<(std::ffi::OsString, u64, i64, u64)>> {
+pub type FolderState = Option<Vec<(std::ffi::OsString, u64, i64, u64)>>;
+
+/// The schedules folder's [`FolderState`] now.
+pub fn folder_state(dir: &std::path::Path) -> FolderState {
     use std::os::unix::fs::MetadataExt;
     let mut v: Vec<_> = std::fs::read_dir(dir)
         .ok()?
@@ -244,8 +247,11 @@ fn folder_state(dir: &std::path::Path) -> Option<Vec<(std::ffi::OsString, u64, i
 
 /// Starts the reloader: a watch on the schedules folder (re-armed when the folder is
 /// replaced), a rescan every [`RESCAN`], and SIGHUP requests, all going through one task so
-/// reloads never overlap and nothing waits on them.
-pub fn spawn(shared: Arc<Shared>) -> Reloader {
+/// reloads never overlap and nothing waits on them. `loaded_from` is the folder as it was just
+/// before the running set was read from it: an edit saved between that read and the watch
+/// (the daemon's first moments) is a change the first rescan finds, not one lost until the
+/// next edit.
+pub fn spawn(shared: Arc<Shared>, loaded_from: FolderState) -> Reloader {
     use notify::{EventKind, RecursiveMode, Watcher};
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     let notify_tx = tx.clone();
@@ -289,7 +295,7 @@ pub fn spawn(shared: Arc<Shared>) -> Reloader {
             std::fs::metadata(d).ok().map(|m| (m.dev(), m.ino()))
         };
         let mut seen_folder = folder_id(&dir);
-        let mut seen = folder_state(&dir);
+        let mut seen = loaded_from;
         let mut ticker = tokio::time::interval(RESCAN);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

@@ -81,8 +81,9 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
     let floor = match (shared.reset_floor, last_seen) {
         (Some(t), _) => t,
         (None, None) => boot,
-        (None, Some(_)) => DateTime::<Utc>::MIN_UTC,
+        (None, Some(_)) => seeded.first_start.unwrap_or(DateTime::<Utc>::MIN_UTC),
     };
+    let defined = seeded.defined;
     window_start = window_start.max(floor);
     let mut prints = Fingerprints::default();
     let mut jumps: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
@@ -153,6 +154,11 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
         let mut to_build = Vec::new();
         let mut late = Vec::new();
         for o in &occ {
+            // Before its current definition was loaded, this instant never existed for the
+            // station: not aired, not posted, not missed.
+            if defined.get(&o.broadcast.id).is_some_and(|t| o.at < *t) {
+                continue;
+            }
             // A relay is state, not an event: inside its window it airs for what is left of it,
             // after a restart or a clock step too.
             let in_window = o
@@ -480,6 +486,13 @@ struct Seeded {
     ledger: Ledger,
     /// When the daemon was last alive before this start.
     last_seen: Option<DateTime<Utc>>,
+    /// The station's first start (its history's first `daemon_started`): before it there was
+    /// no station on this line, so nothing before it is aired, posted or called missed.
+    first_start: Option<DateTime<Utc>>,
+    /// When each broadcast's current definition was loaded, for those (re)defined within the
+    /// look-back (a reload's or a start's `added` and `changed`): its instants before that
+    /// never existed for the station.
+    defined: HashMap<String, DateTime<Utc>>,
 }
 
 /// Occurrences the history already accounts for (played, failed, missed, posts queued or
@@ -488,7 +501,7 @@ struct Seeded {
 async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> Seeded {
     let data = shared.config.station.data.clone();
     let tz = shared.config.station.timezone;
-    let (rows, last_event) = tokio::task::spawn_blocking(move || {
+    let (rows, last_event, first_start) = tokio::task::spawn_blocking(move || {
         let store = Store::open_read_only(&Store::path_in(&data), tz).ok()?;
         // The daemon's own newest event before this run's daemon_started. Posts are left out:
         // `loaxa post` writes those too, while the daemon may have been down.
@@ -507,9 +520,21 @@ async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> Seeded
         let last = last
             .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
             .map(|t| t.with_timezone(&Utc));
+        let first: Option<String> = store
+            .connection()
+            .query_row(
+                "SELECT at_utc FROM events WHERE kind = 'daemon_started' ORDER BY seq LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        let first = first
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc));
         let filter = Filter {
             from: Some(since),
             kinds: vec![
+                Kind::ScheduleLoaded,
                 Kind::PlayoutStarted,
                 Kind::PlayoutFinished,
                 Kind::PlayoutFailed,
@@ -520,7 +545,7 @@ async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> Seeded
             ],
             ..Filter::default()
         };
-        Some((query::events(&store, &filter).ok()?, last))
+        Some((query::events(&store, &filter).ok()?, last, first))
     })
     .await
     .ok()
@@ -533,8 +558,25 @@ async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> Seeded
         (a, b) => a.or(b),
     };
     let mut ledger = Ledger::default();
+    let mut defined: HashMap<String, DateTime<Utc>> = HashMap::new();
     let mut open: Vec<(String, crate::history::store::StoredEvent)> = Vec::new();
     for r in rows {
+        if r.kind == Kind::ScheduleLoaded.as_str() {
+            let at = DateTime::parse_from_rfc3339(&r.at_utc).map(|t| t.with_timezone(&Utc));
+            let details = r.details_json();
+            for id in ["added", "changed"]
+                .iter()
+                .filter_map(|k| details[*k].as_array())
+                .flatten()
+                .filter_map(|v| v.as_str())
+            {
+                if let Ok(at) = at {
+                    // In seq order: the latest definition wins.
+                    defined.insert(id.to_string(), at);
+                }
+            }
+            continue;
+        }
         let (Some(id), Some(at)) = (&r.broadcast_id, &r.scheduled_at) else {
             continue;
         };
@@ -587,7 +629,12 @@ async fn seed_from_history(shared: &Arc<Shared>, since: DateTime<Utc>) -> Seeded
         let _ = shared.history.record(e).await;
         shared.counters.interrupted.fetch_add(1, Ordering::Relaxed);
     }
-    Seeded { ledger, last_seen }
+    Seeded {
+        ledger,
+        last_seen,
+        first_start,
+        defined,
+    }
 }
 
 /// The true reason an occurrence did not air, in the station's time.
