@@ -5,10 +5,16 @@ use std::process::ExitCode;
 use loaxa::cli::Command;
 
 fn main() -> ExitCode {
+    // Before anything else: `loaxa run` stops cleanly on a SIGTERM however early it comes (see
+    // daemon::signals); every other command lets the signals in again at once.
+    loaxa::daemon::signals::hold();
     // `--help` is read before any configuration is loaded: the configuration the command
     // line names (or ./loaxa.toml) says the language, then the environment.
     loaxa::i18n::set(loaxa::i18n::choose(loaxa::config::language_of(&config_argument())));
     let cli = loaxa::cli::parse();
+    if !matches!(cli.command, Command::Run(_)) {
+        loaxa::daemon::signals::release();
+    }
     if !matches!(cli.command, Command::Run(_) | Command::Post(_) | Command::Play(_)) {
         loaxa::console::end_quietly_on_closed_pipe();
     }

@@ -278,3 +278,151 @@ fn read_only_unless_turned_on_and_never_in_clear_on_the_network() {
     assert!(said.contains("passwords would cross the network in clear"), "{said}");
     assert!(said.contains("loaxa.toml:"), "{said}");
 }
+
+/// A login POST from the loopback address `from` (127.x.y.z: each its own client): the status,
+/// every Set-Cookie, and the Retry-After.
+fn login_from(
+    web: &Web,
+    from: std::net::Ipv4Addr,
+    cookie: Option<&str>,
+    name: &str,
+    password: &str,
+) -> (u16, Vec<String>, Option<String>) {
+    web.rt.block_on(async {
+        let c = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(std::net::IpAddr::V4(from))
+            .build()
+            .unwrap();
+        let mut req = c
+            .post(format!("{}/control/login", web.base))
+            .form(&[("name", name), ("password", password)]);
+        if let Some(cookie) = cookie {
+            req = req.header("cookie", cookie);
+        }
+        let r = req.send().await.unwrap();
+        let sets = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        let retry = r.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string());
+        (r.status().as_u16(), sets, retry)
+    })
+}
+
+fn ip(n: u32) -> std::net::Ipv4Addr {
+    std::net::Ipv4Addr::from(0x7f00_0000 + n)
+}
+
+fn rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Issue #31, finding 3: junk names cannot wipe the lock on a real one, and an attacker's
+/// guesses under the officer's name do not keep the officer (in a browser that has logged in
+/// before) out of the emergency page.
+#[test]
+fn an_attacker_can_neither_unlock_a_name_nor_lock_its_officer_out() {
+    let st = station("en");
+    let mut child = st.start();
+    let web = Web::new(&st);
+    let (status, sets, _) = login_from(&web, ip(1), None, "officer", PASSWORD);
+    assert_eq!(status, 303);
+    let device = sets
+        .iter()
+        .find(|c| c.starts_with("loaxa_device="))
+        .and_then(|c| c.split(';').next())
+        .expect("a device cookie")
+        .to_string();
+    // Five guesses under the officer's name, each from an address of its own.
+    for i in 0..5 {
+        assert_eq!(login_from(&web, ip(100 + i), None, "officer", "doan").0, 401);
+    }
+    let (status, _, retry) = login_from(&web, ip(200), None, "officer", "doan");
+    assert_eq!(status, 429, "the name is locked");
+    assert!(retry.is_some());
+    // 1,100 junk names from 1,100 addresses: the old table was cleared past 1,000.
+    for i in 0..1100u32 {
+        let status = login_from(&web, ip(0x0001_0000 + i), None, &format!("rac{i}"), "x").0;
+        assert!(status == 401 || status == 429, "{status}");
+    }
+    let (status, _, _) = login_from(&web, ip(201), None, "officer", "doan");
+    assert_eq!(status, 429, "the lock on the real name is still there");
+    // The officer's own browser goes past it, at once.
+    let (status, sets, _) = login_from(&web, ip(1), Some(&device), "officer", PASSWORD);
+    assert_eq!(status, 303, "the officer is let in: {sets:?}");
+    assert!(sets.iter().any(|c| c.starts_with("loaxa_session=")), "{sets:?}");
+    assert!(sigterm(&mut child).success());
+}
+
+/// Issue #31, finding 2: a flood of wrong passwords from 16 clients ran 16 argon2s of 19 MiB at
+/// once (2.2 GB). Now at most two run, the rest are told to wait, the memory goes back, and
+/// the health probe answers throughout.
+#[test]
+fn a_login_flood_keeps_memory_bounded_and_the_probe_answering() {
+    let st = station("en");
+    let mut child = st.start();
+    let pid = child.id();
+    let web = Web::new(&st);
+    let before = rss_kb(pid);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let counts = std::sync::Arc::new(std::sync::Mutex::new(std::collections::BTreeMap::<u16, u32>::new()));
+    let base = web.base.clone();
+    let flooders: Vec<_> = (0..16u32)
+        .map(|c| {
+            let (stop, counts, base) = (stop.clone(), counts.clone(), base.clone());
+            std::thread::spawn(move || {
+                let rt = runtime();
+                let client = reqwest::Client::builder()
+                    .local_address(std::net::IpAddr::V4(ip(0x0002_0000 + c)))
+                    .build()
+                    .unwrap();
+                let mut i = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    i += 1;
+                    let name = format!("lu{c}x{i}");
+                    let status = rt.block_on(async {
+                        client
+                            .post(format!("{base}/control/login"))
+                            .form(&[("name", name.as_str()), ("password", "sai")])
+                            .send()
+                            .await
+                            .map(|r| r.status().as_u16())
+                            .unwrap_or(0)
+                    });
+                    *counts.lock().unwrap().entry(status).or_default() += 1;
+                }
+            })
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    let mut peak = before;
+    let mut probes = 0;
+    while start.elapsed() < Duration::from_secs(8) {
+        peak = peak.max(rss_kb(pid));
+        if probes < 10 && start.elapsed() > Duration::from_millis(500 * (probes + 1)) {
+            let (status, _) = web.get("/healthz", None);
+            assert_eq!(status, 200, "the probe during the flood");
+            probes += 1;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for f in flooders {
+        f.join().unwrap();
+    }
+    let counts = counts.lock().unwrap().clone();
+    eprintln!(
+        "reliability: login flood, 16 clients, 8 s: answers {counts:?}; RSS {before} kB before, {peak} kB at most"
+    );
+    assert!(counts.get(&429).copied().unwrap_or(0) > 0, "{counts:?}");
+    assert!(peak < before + 96 * 1024, "{before} kB → {peak} kB");
+    assert!(sigterm(&mut child).success());
+}

@@ -90,7 +90,8 @@ pub async fn serve(listener: tokio::net::TcpListener, router: Router) {
             drop(stream);
             continue;
         };
-        let service = TowerToHyperService::new(router.clone());
+        // Who is asking, for the login's per-client limits.
+        let service = TowerToHyperService::new(router.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer))));
         tokio::spawn(async move {
             let conn = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())

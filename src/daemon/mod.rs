@@ -13,11 +13,13 @@ pub mod http;
 pub mod last_good;
 pub mod live;
 pub mod lock;
+pub mod login_guard;
 pub mod panel;
 pub mod province;
 pub mod reload;
 pub mod scheduler;
 pub mod shipper;
+pub mod signals;
 pub mod state;
 pub mod voice;
 
@@ -47,6 +49,8 @@ use state::{ScheduleState, Shared, Source};
 
 /// Runs the daemon until SIGTERM or SIGINT.
 pub fn run(config_path: &Path, accept_history_reset: bool) -> ExitCode {
+    // First: a stop asked for while the daemon starts is a clean stop, not a kill.
+    signals::hold();
     let config = match crate::cmd::load_config(config_path) {
         Ok(c) => c,
         Err(code) => return code,
@@ -236,6 +240,9 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     // Taken first: the scheduler plans from here, so a clock step while the history opens or
     // the device is probed cannot move the start of the plan past an occurrence.
     let boot = Utc::now();
+    // On this, the main thread: a stop held since `run` began is taken now, and the daemon
+    // starts its parts only to stop them at once, in order, the history closed.
+    let signals = signals::Signals::install();
     let boot_mono = std::time::Instant::now();
     let tz = config.station.timezone;
     let data = config.station.data.clone();
@@ -434,7 +441,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     // A part that ended on its own (a bug: they only end when told) would leave a process that
     // looks up but plays, posts or records nothing. Stopping instead lets the service manager
     // start loaxa again, and the restart catches up on what fell due.
-    let failed = wait_for_stop(&reloader, || {
+    let failed = wait_for_stop(signals, &reloader, || {
         if sched.is_finished() {
             return Some(t!("daemon-part-scheduler"));
         }
@@ -722,14 +729,18 @@ const EXIT_SOFTWARE: u8 = 70;
 
 /// Waits for SIGTERM or SIGINT (None), reloading on SIGHUP, and checks every second that no
 /// part has died: `dead` names one that has (Some).
-async fn wait_for_stop(reloader: &reload::Reloader, dead: impl Fn() -> Option<String>) -> Option<String> {
-    use tokio::signal::unix::{SignalKind, signal};
+async fn wait_for_stop(
+    signals: Option<signals::Signals>,
+    reloader: &reload::Reloader,
+    dead: impl Fn() -> Option<String>,
+) -> Option<String> {
     let mut vitals = tokio::time::interval(Duration::from_secs(1));
-    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::hangup()),
-    ) else {
+    let Some(signals::Signals {
+        mut term,
+        mut int,
+        mut hup,
+    }) = signals
+    else {
         loop {
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => return None,

@@ -6,8 +6,8 @@
 //! users (`[http.users]`, argon2 hashes from `loaxa passwd`). A login makes a session: a random
 //! token in an HttpOnly, SameSite=Strict cookie scoped to `/control`, with a random CSRF token
 //! that every form carries and every POST must return. Nothing changes state on a GET, without
-//! a session, or without the token. Guessing is slowed: five wrong passwords for a name lock it
-//! for five minutes. The commands go through the same path as the control socket's
+//! a session, or without the token. Guessing is slowed and bounded before any password is
+//! verified (see [`super::login_guard`]). The commands go through the same path as the control socket's
 //! ([`super::control::execute`]): the single line, the outbox and the history, with the
 //! dashboard user recorded as the operator.
 
@@ -24,6 +24,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use super::control::{Operator, Request, execute};
+use super::login_guard::{DEVICE_COOKIE, LoginGuard, Refusal};
 use super::state::Shared;
 use crate::playout::Engine;
 
@@ -31,9 +32,6 @@ const COOKIE: &str = "loaxa_session";
 /// A session lasts a working day.
 const SESSION_LIFE: Duration = Duration::from_secs(8 * 3600);
 const MAX_SESSIONS: usize = 64;
-/// Wrong passwords for one name before it is locked, and for how long.
-const MAX_FAILURES: u32 = 5;
-const LOCKED_FOR: Duration = Duration::from_secs(5 * 60);
 /// Broadcast ids offered in the form's list (emergencies first).
 const LISTED: usize = 500;
 
@@ -43,7 +41,7 @@ pub struct Panel {
     engine: Arc<Mutex<Option<Engine>>>,
     wake: Arc<tokio::sync::Notify>,
     sessions: Mutex<HashMap<String, Session>>,
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    guard: LoginGuard,
 }
 
 struct Session {
@@ -61,7 +59,13 @@ impl Panel {
             engine,
             wake,
             sessions: Mutex::new(HashMap::new()),
-            failures: Mutex::new(HashMap::new()),
+            // A failed draw leaves a fixed key: device cookies are then forgeable by whoever
+            // reads this source, which only lets a browser past a name's lock, not in.
+            guard: LoginGuard::new({
+                let mut key = [0u8; 32];
+                let _ = getrandom::fill(&mut key);
+                key
+            }),
         })
     }
 
@@ -93,13 +97,17 @@ pub fn routes(panel: Arc<Panel>) -> Router {
 }
 
 fn cookie(headers: &HeaderMap) -> Option<String> {
+    cookie_named(headers, COOKIE)
+}
+
+fn cookie_named(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
 }
 
@@ -278,54 +286,58 @@ struct Login {
     password: String,
 }
 
-async fn login(State(p): State<Arc<Panel>>, Form(form): Form<Login>) -> Response {
+async fn login(
+    State(p): State<Arc<Panel>>,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    Form(form): Form<Login>,
+) -> Response {
     let station = p.shared.config.station.name.clone();
     let name = form.name.trim().to_string();
-    let key = name.to_lowercase();
-    {
-        let failures = p.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((n, since)) = failures.get(&key)
-            && *n >= MAX_FAILURES
-            && since.elapsed() < LOCKED_FOR
-        {
-            let minutes = (LOCKED_FOR - since.elapsed()).as_secs() / 60 + 1;
-            return html_page(
-                StatusCode::TOO_MANY_REQUESTS,
-                login_form(&station, Some(t!("panel-locked", minutes = minutes))),
-            );
+    let client = peer.map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), |c| c.0.0.ip());
+    let device = cookie_named(&headers, DEVICE_COOKIE);
+    let now = Instant::now();
+    let slot = match p.guard.admit(client, &name, device.as_deref(), now) {
+        Ok(slot) => slot,
+        Err(refusal) => {
+            let (wait, said) = match refusal {
+                Refusal::Busy => (Duration::from_secs(1), t!("panel-busy")),
+                Refusal::Wait(d) => {
+                    let secs = d.as_secs().max(1);
+                    (Duration::from_secs(secs), t!("panel-wait", seconds = secs))
+                }
+            };
+            let mut page = html_page(StatusCode::TOO_MANY_REQUESTS, login_form(&station, Some(said)));
+            if let Ok(v) = header::HeaderValue::from_str(&wait.as_secs().to_string()) {
+                page.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return page;
         }
-    }
+    };
     let hash = p.shared.config.http.users.get(&name).cloned();
     let password = form.password;
     // An unknown name costs the same time as a wrong password: no telling which names exist.
     let good = tokio::task::spawn_blocking(move || {
         use argon2::password_hash::PasswordVerifier;
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_string());
-        let Ok(parsed) = argon2::password_hash::phc::PasswordHash::new(&hash) else {
-            return false;
-        };
-        argon2::Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-            && hash != DUMMY_HASH
+        let good = argon2::password_hash::phc::PasswordHash::new(&hash).is_ok_and(|parsed| {
+            argon2::Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        }) && hash != DUMMY_HASH;
+        drop(slot);
+        // Its 19 MiB go back to the system, not to glibc's arenas for good.
+        crate::memory::give_back();
+        good
     })
     .await
     .unwrap_or(false);
     if !good {
-        let mut failures = p.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if failures.len() > 1000 {
-            failures.clear();
-        }
-        let entry = failures.entry(key).or_insert((0, Instant::now()));
-        if entry.1.elapsed() >= LOCKED_FOR {
-            *entry = (0, Instant::now());
-        }
-        entry.0 += 1;
-        entry.1 = Instant::now();
-        tracing::warn!(user = name, "{}", t!("log-panel-login-failed"));
+        p.guard.failed(client, &name, device.as_deref(), now);
+        tracing::warn!(user = name, client = %client, "{}", t!("log-panel-login-failed"));
         return html_page(StatusCode::UNAUTHORIZED, login_form(&station, Some(t!("panel-wrong"))));
     }
-    p.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(&key);
+    let known = p.guard.succeeded(client, &name);
     let (Some(token), Some(csrf)) = (random_token(), random_token()) else {
         return html_page(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -366,9 +378,13 @@ async fn login(State(p): State<Arc<Panel>>, Form(form): Form<Login>) -> Response
         "{COOKIE}={token}; Path=/control; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
         SESSION_LIFE.as_secs()
     );
+    // This browser is let past the name's lock from now on (for this run of the daemon).
+    let device =
+        format!("{DEVICE_COOKIE}={known}; Path=/control/login; HttpOnly; SameSite=Strict; Max-Age=31536000{secure}");
     (
         StatusCode::SEE_OTHER,
-        [(header::LOCATION, "/control".to_string()), (header::SET_COOKIE, set)],
+        [(header::LOCATION, "/control".to_string())],
+        axum::response::AppendHeaders([(header::SET_COOKIE, set), (header::SET_COOKIE, device)]),
     )
         .into_response()
 }
