@@ -473,3 +473,121 @@ fn another_user_is_refused() {
     assert!(sigterm(&mut child).success());
     assert!(st.events().iter().all(|e| e.kind != "operator_action"));
 }
+
+/// SHA-256 of a file, in hex.
+fn sha256_of(path: &std::path::Path) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(std::fs::read(path).unwrap())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Issue #31, finding 7: the media folder was checked by resolving the path, then opened by
+/// name, so a subfolder swapped for a link in between (`renameat2(RENAME_EXCHANGE)`, in a loop)
+/// aired files from outside `media/` (4 of 79 accepted attempts recorded the outside file's
+/// hash). Every path is now opened beneath the folder's descriptor: the kernel refuses the step
+/// out, whenever the swap happens.
+#[test]
+fn swapping_a_media_subfolder_for_a_link_never_airs_a_file_from_outside() {
+    let rt = runtime();
+    let (_server, st) = quiet_station(&rt);
+    let media = st.path().join("media");
+    std::fs::create_dir(media.join("sub")).unwrap();
+    // Outside the media folder, under the same names: a different tone, so different hashes.
+    let outside = st.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    let mut secrets = Vec::new();
+    for i in 0..40 {
+        tone(&media.join(format!("sub/tin{i}.wav")), 660.0, 0.2, 0.5);
+        tone(&outside.join(format!("tin{i}.wav")), 880.0 + i as f32, 0.2, 0.5);
+        secrets.push(sha256_of(&outside.join(format!("tin{i}.wav"))));
+    }
+    std::os::unix::fs::symlink(&outside, media.join("swap")).unwrap();
+    let mut child = st.start();
+    socket_ready(&st);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let swaps = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let swapper = {
+        let (stop, swaps) = (stop.clone(), swaps.clone());
+        let a = std::ffi::CString::new(media.join("sub").to_str().unwrap()).unwrap();
+        let b = std::ffi::CString::new(media.join("swap").to_str().unwrap()).unwrap();
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                // SAFETY: renameat2 reads the two paths, alive for the call.
+                let r = unsafe {
+                    libc::renameat2(
+                        libc::AT_FDCWD,
+                        a.as_ptr(),
+                        libc::AT_FDCWD,
+                        b.as_ptr(),
+                        libc::RENAME_EXCHANGE,
+                    )
+                };
+                assert_eq!(r, 0, "{}", std::io::Error::last_os_error());
+                swaps.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                // Each state held for a moment, so that attempts land on both and in between.
+                std::thread::sleep(Duration::from_micros(300));
+            }
+        })
+    };
+    let (mut accepted, mut refused) = (0, 0);
+    for i in 0..40 {
+        let file = format!("sub/tin{i}.wav");
+        let o = loaxa(&st, &["now", "--file", &file]);
+        if o.status.success() {
+            accepted += 1;
+        } else {
+            refused += 1;
+            assert!(
+                !said(&o).contains("outside/"),
+                "the refusal names a path outside: {}",
+                said(&o)
+            );
+        }
+        // One programme at a time, so each accepted attempt is one airing.
+        let ended = || {
+            st.events()
+                .iter()
+                .filter(|e| e.broadcast_id.as_deref().is_some_and(|b| b.starts_with("now:tin")))
+                .filter(|e| {
+                    matches!(
+                        e.kind.as_str(),
+                        "playout_finished" | "playout_failed" | "playout_interrupted"
+                    )
+                })
+                .count()
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while ended() < accepted {
+            assert!(Instant::now() < deadline, "attempt {i} never ended");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    swapper.join().unwrap();
+    assert!(sigterm(&mut child).success());
+    let leaked: Vec<String> = st
+        .events()
+        .iter()
+        .filter(|e| secrets.iter().any(|s| e.details.contains(s.as_str())))
+        .map(|e| format!("{} {}", e.kind, e.details))
+        .collect();
+    eprintln!(
+        "security: media folder swapped {} times during 40 `now --file`: {accepted} accepted, {refused} refused, {} events with an outside file's hash",
+        swaps.load(std::sync::atomic::Ordering::Relaxed),
+        leaked.len()
+    );
+    assert!(accepted > 0, "nothing was accepted: the test proves nothing");
+    assert!(leaked.is_empty(), "{leaked:#?}");
+    // And what was heard, if anything aired, is the media folder's tone only.
+    let aired = st.events().iter().filter(|e| e.kind == "playout_finished").count();
+    eprintln!("security: {aired} aired");
+    if aired > 0 {
+        let heard = common::audio::segments(&st.capture.wav());
+        assert!(
+            !heard.iter().any(|s| s.freq > 860.0),
+            "the outside file was heard: {heard:#?}"
+        );
+    }
+}

@@ -363,6 +363,7 @@ pub fn relay_feed(
         url: r.url.clone(),
         auth: r.auth.clone(),
         fallback: r.fallback.as_ref().map(|f| shared.config.station.media.join(f)),
+        media: shared.config.station.media.clone(),
         fade: r.fade,
     };
     Some(crate::playout::relay::RelayFeed::connect(spec, end))

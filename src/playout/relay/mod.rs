@@ -62,6 +62,8 @@ pub struct RelaySpec {
     /// How the source's secret is sent, read when the connection opens.
     pub auth: Option<crate::config::SourceAuth>,
     pub fallback: Option<PathBuf>,
+    /// The folder the fallback must lie in (the media folder): it is opened beneath it.
+    pub media: PathBuf,
     pub fade: Duration,
 }
 

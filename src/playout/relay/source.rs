@@ -56,7 +56,12 @@ impl RelaySource {
 
     fn fallback_frame(&mut self) -> [f32; 2] {
         if self.fallback.is_none() {
-            self.fallback = self.feed.spec.fallback.as_ref().and_then(|p| open_fallback(p));
+            self.fallback = self
+                .feed
+                .spec
+                .fallback
+                .as_ref()
+                .and_then(|p| open_fallback(p, &self.feed.spec.media));
         }
         let Some(f) = self.fallback.as_mut() else {
             return [0.0; 2];
@@ -200,8 +205,8 @@ impl RelaySource {
     }
 }
 
-fn open_fallback(path: &std::path::Path) -> Option<Box<dyn Iterator<Item = f32> + Send>> {
-    let decoder = crate::playout::decode::open(path, None).ok()?;
+fn open_fallback(path: &std::path::Path, media: &std::path::Path) -> Option<Box<dyn Iterator<Item = f32> + Send>> {
+    let decoder = crate::playout::decode::open(path, Some(media)).ok()?;
     let uniform =
         rodio::source::UniformSourceIterator::new(decoder, ChannelCount::new(CHANNELS)?, SampleRate::new(RATE)?);
     Some(Box::new(uniform))
@@ -251,6 +256,7 @@ mod tests {
             url: "http://127.0.0.1:9/vov1.mp3".into(),
             auth: None,
             fallback: None,
+            media: std::path::PathBuf::new(),
             fade: Duration::ZERO,
         };
         RelayFeed::connect(spec, Utc::now() + chrono::Duration::seconds(120))
