@@ -1535,6 +1535,12 @@ fn province_audio_is_streamed_to_disk_bounded_and_let_go_once_aired() {
     .unwrap();
     let not_aired = b.wait_for("bulletin_not_aired", None, 60);
     assert!(not_aired.details.contains("64 MB"), "{}", not_aired.details);
+    // Marked done just after it is recorded.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !province.join("3.done").exists() {
+        assert!(std::time::Instant::now() < deadline, "never marked done");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let mut left: Vec<String> = std::fs::read_dir(&province)
         .unwrap()
         .flatten()
