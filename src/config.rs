@@ -905,8 +905,9 @@ pub fn serde_error(file: FileId, text: &str, e: &toml::de::Error) -> Diagnostic 
 }
 
 /// `[http]`: the listen address, and the control page's users, checked: a hash that is not an
-/// argon2 PHC string, a users file others can read, or control on a network address without
-/// TLS in front (passwords would cross the network in clear) is an error at its line.
+/// argon2 PHC string, a users file others can read, or control on a network address (its
+/// plain-HTTP login would be on the network, whatever proxy stands in front) is an error at its
+/// line.
 fn http(
     raw: RawHttp,
     public_url: Option<String>,
@@ -948,8 +949,9 @@ fn http(
                     .with_hint(t!("config-control-no-users-hint")),
             );
         }
-        let tls = http.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
-        if http.exposed() && !tls {
+        // Only the proxy on this box may reach the page: with a network address, the plain-HTTP
+        // login is on the LAN whatever public_url says (a TLS proxy in front does not close it).
+        if http.exposed() {
             errors.push(
                 Diagnostic::error(file, c.span(), t!("config-control-clear", listen = http.listen.clone()))
                     .with_hint(t!("config-control-clear-hint")),

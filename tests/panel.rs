@@ -275,8 +275,34 @@ fn read_only_unless_turned_on_and_never_in_clear_on_the_network() {
     let said = String::from_utf8_lossy(&o.stderr).to_string() + &String::from_utf8_lossy(&o.stdout);
     assert!(!o.status.success(), "{said}");
     assert!(said.contains("nobody may log in"), "{said}");
-    assert!(said.contains("passwords would cross the network in clear"), "{said}");
+    assert!(said.contains("reachable in plain HTTP on the network"), "{said}");
     assert!(said.contains("loaxa.toml:"), "{said}");
+    // Issue #31, finding 10: an https public_url does not make a network listener safe (the
+    // plain-HTTP login stays on the LAN beside the proxy): refused all the same.
+    let config = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        config.replace(
+            "control = true
+",
+            &format!(
+                "control = true
+public_url = \"https://loa.xa.example.vn\"\n[http.users]\n{}\n",
+                hash_line("officer", PASSWORD)
+            ),
+        ),
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .arg("--config")
+        .arg(&path)
+        .arg("check")
+        .env("LOAXA_LANG", "en")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&o.stderr).to_string() + &String::from_utf8_lossy(&o.stdout);
+    assert!(!o.status.success(), "{said}");
+    assert!(said.contains("reachable in plain HTTP on the network"), "{said}");
 }
 
 /// A login POST from the loopback address `from` (127.x.y.z: each its own client): the status,

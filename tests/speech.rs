@@ -167,3 +167,29 @@ fn the_golden_set_reads_as_written_by_hand() {
         wrong.join("\n")
     );
 }
+
+/// Issue #31, finding 10: `voice = "../../../../etc/passwd"` made espeak-ng parse that file (and
+/// crash) while `check` said ok. A voice is a name: a path is refused where it is written, in a
+/// schedule file and in loaxa.toml.
+#[test]
+fn a_voice_given_as_a_path_is_refused_where_it_is_written() {
+    let text = "[[broadcast]]\nid = \"tb\"\ntitle = \"Thông báo\"\nat = \"07:00\"\nspeak = \"Người dân lưu ý.\"\nchannels = [\"loudspeaker\"]\n[broadcast.speech]\nvoice = \"../../../../etc/passwd\"\n";
+    let st = Station::new("http://127.0.0.1:9/hook", text);
+    let o = loaxa(&st, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stderr).to_string() + &String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("\"../../../../etc/passwd\" is not a voice name"), "{out}");
+    assert!(out.contains("main.toml:8:"), "{out}");
+    // The same in loaxa.toml's [tts].
+    let st = Station::new(
+        "http://127.0.0.1:9/hook",
+        &text.replace("[broadcast.speech]\nvoice = \"../../../../etc/passwd\"\n", ""),
+    );
+    let path = st.path().join("loaxa.toml");
+    let config = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{config}[tts]\nvoice = \"/etc/passwd\"\n")).unwrap();
+    let o = loaxa(&st, &["check"]);
+    assert_ne!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stderr).to_string() + &String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("\"/etc/passwd\" is not a voice name"), "{out}");
+}

@@ -279,6 +279,8 @@ check-speech-provider = there is no speech provider `{ $name }`
 check-speech-provider-hint = the providers are the [tts.NAME] sections of loaxa.toml, and espeak-ng: { $known }
 check-speech-speed = speed must be from 0.5 to 2.0
 check-speech-speed-hint = 1.0 is the voice's normal speed; 0.9 is a little slower
+check-speech-voice = "{ $voice }" is not a voice name
+check-speech-voice-hint = name a voice the station's provider has, for example voice = "vi" (espeak-ng) or voice = "banmai" (FPT); never a path
 check-speak-label = the speech would read this wrongly
 check-relay-source = there is no source `{ $source }`
 check-relay-source-hint = name a [sources.NAME] section of loaxa.toml (url = "…"), or give the stream's http(s):// address

@@ -53,10 +53,11 @@ config-users-file-line = { $path }, line { $line }: { $why }
 config-users-file-no-colon = a line is `name:hash`
 config-control-no-users = control = true, but nobody may log in
 config-control-no-users-hint = add a user: run `loaxa passwd NAME` and put the line it prints under [http.users] (or in users_file)
-config-control-clear = control = true on { $listen }, a network address, without TLS: passwords would cross the network in clear
-config-control-clear-hint = keep listen on 127.0.0.1 and put an HTTPS reverse proxy in front, with public_url = "https://…"
+config-control-clear = control = true on { $listen }, a network address: the login would be reachable in plain HTTP on the network, whatever proxy stands in front
+config-control-clear-hint = listen on 127.0.0.1 and put an HTTPS reverse proxy on this box in front, with public_url = "https://…"
 tts-hint = see "Speech" in README.md: [tts] provider, voice, speed, lexicon, cache_mb, keep_days, and [tts.NAME] kind = "espeak-ng", "command", "fpt", "viettel" or "zalo"
 tts-speed = [tts] speed must be a number from 0.5 to 2.0 (1.0 is normal)
+tts-voice = "{ $voice }" is not a voice name: a voice is named (vi, vi+f3, banmai, hn-quynhanh), never a path
 tts-lexicon-bad = cannot use the lexicon { $path }: { $why }
 tts-unknown-key = [tts] has no key `{ $key }`
 tts-no-provider = [tts] provider = "{ $name }" names no provider (known: { $known })

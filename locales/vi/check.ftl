@@ -276,6 +276,8 @@ check-speech-provider = không có bộ đọc `{ $name }`
 check-speech-provider-hint = các bộ đọc là các mục [tts.TÊN] trong loaxa.toml, và espeak-ng: { $known }
 check-speech-speed = speed phải từ 0.5 đến 2.0
 check-speech-speed-hint = 1.0 là tốc độ thường của giọng đọc; 0.9 là chậm hơn một chút
+check-speech-voice = "{ $voice }" không phải tên giọng đọc
+check-speech-voice-hint = ghi tên một giọng mà nhà cung cấp của đài có, ví dụ voice = "vi" (espeak-ng) hoặc voice = "banmai" (FPT); không ghi đường dẫn
 check-speak-label = giọng đọc sẽ đọc sai chỗ này
 check-relay-source = không có nguồn `{ $source }`
 check-relay-source-hint = ghi tên một mục [sources.TÊN] trong loaxa.toml (url = "…"), hoặc địa chỉ http(s):// của luồng

@@ -50,10 +50,11 @@ config-users-file-line = { $path }, dòng { $line }: { $why }
 config-users-file-no-colon = mỗi dòng có dạng `tên:mã-băm`
 config-control-no-users = control = true nhưng chưa có ai được đăng nhập
 config-control-no-users-hint = thêm người dùng: chạy `loaxa passwd TÊN` rồi đặt dòng in ra vào mục [http.users] (hoặc vào users_file)
-config-control-clear = control = true trên { $listen }, một địa chỉ mạng, mà không có TLS: mật khẩu sẽ đi qua mạng không mã hóa
-config-control-clear-hint = giữ listen ở 127.0.0.1 và đặt một reverse proxy HTTPS phía trước, với public_url = "https://…"
+config-control-clear = control = true trên { $listen }, một địa chỉ mạng: trang đăng nhập sẽ mở trên mạng bằng HTTP không mã hóa, dù phía trước có proxy nào
+config-control-clear-hint = để listen ở 127.0.0.1 và đặt một reverse proxy HTTPS trên chính máy này phía trước, với public_url = "https://…"
 tts-hint = xem mục "Speech" trong README.md: [tts] provider, voice, speed, lexicon, cache_mb, keep_days, và [tts.TÊN] kind = "espeak-ng", "command", "fpt", "viettel" hoặc "zalo"
 tts-speed = [tts] speed phải là số từ 0.5 đến 2.0 (1.0 là tốc độ thường)
+tts-voice = "{ $voice }" không phải tên giọng đọc: giọng đọc được gọi bằng tên (vi, vi+f3, banmai, hn-quynhanh), không phải đường dẫn
 tts-lexicon-bad = không dùng được từ điển { $path }: { $why }
 tts-unknown-key = [tts] không có khoá `{ $key }`
 tts-no-provider = [tts] provider = "{ $name }" không trỏ tới bộ đọc nào (đang có: { $known })

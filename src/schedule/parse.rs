@@ -887,7 +887,15 @@ fn read_speak(
                 };
             }
         }
-        voice = sf.string(cx, "voice").map(|v| v.into_inner());
+        voice = sf.string(cx, "voice").and_then(|v| {
+            if crate::speech::settings::voice_name_ok(v.get_ref()) {
+                Some(v.into_inner())
+            } else {
+                cx.error(v.span(), t!("check-speech-voice", voice = v.get_ref()))
+                    .hint(t!("check-speech-voice-hint"));
+                None
+            }
+        });
         if let Some(s) = sf.number(cx, "speed") {
             if (0.5..=2.0).contains(s.get_ref()) {
                 speed = Some(*s.get_ref() as f32);

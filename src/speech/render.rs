@@ -486,6 +486,10 @@ pub fn chunks(text: &str, max: usize) -> Vec<String> {
 
 /// espeak-ng or a command: text in, WAV bytes out.
 fn local(p: &Provider, spoken: &str, voice: &str, speed: f32) -> Result<Vec<u8>, String> {
+    // A voice is a name: given a path, espeak-ng parses the file (and has crashed on one).
+    if !voice.is_empty() && !super::settings::voice_name_ok(voice) {
+        return Err(t!("tts-voice", voice = voice.to_string()));
+    }
     let mut cmd = match p.kind {
         Kind::EspeakNg => {
             let mut c = Command::new("espeak-ng");

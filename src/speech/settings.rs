@@ -132,6 +132,19 @@ struct RawProvider {
 }
 
 /// Reads `[tts]`; problems are returned as messages, each naming its key.
+/// Whether `name` is a voice's name, not a path: letters, digits and `_ + - . /`, neither
+/// starting with `/` or `.` nor holding `..`. espeak-ng takes a voice given as a path for a file
+/// to parse (`voice = "../../../../etc/passwd"` made it read that file and crash).
+pub fn voice_name_ok(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with(['/', '.'])
+        && !name.contains("..")
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-' | '.' | '/'))
+}
+
 pub fn parse(table: Option<&toml::Table>, base: &Path) -> (TtsConfig, Vec<String>) {
     let mut c = TtsConfig::default();
     let mut errors = Vec::new();
@@ -141,7 +154,8 @@ pub fn parse(table: Option<&toml::Table>, base: &Path) -> (TtsConfig, Vec<String
     for (key, value) in table {
         match (key.as_str(), value) {
             ("provider", toml::Value::String(s)) => c.provider = s.clone(),
-            ("voice", toml::Value::String(s)) => c.voice = Some(s.clone()),
+            ("voice", toml::Value::String(s)) if voice_name_ok(s) => c.voice = Some(s.clone()),
+            ("voice", toml::Value::String(s)) => errors.push(t!("tts-voice", voice = s.clone())),
             ("speed", v) => match v.as_float().or_else(|| v.as_integer().map(|i| i as f64)) {
                 Some(s) if (0.5..=2.0).contains(&s) => c.speed = s as f32,
                 _ => errors.push(t!("tts-speed")),
@@ -183,6 +197,9 @@ fn provider(name: &str, table: toml::Table, base: &Path) -> Result<Provider, Str
     let raw: RawProvider = toml::Value::Table(table)
         .try_into()
         .map_err(|e: toml::de::Error| t!("tts-provider-bad", name = name, why = e.message()))?;
+    if let Some(v) = raw.voice.as_deref().filter(|v| !voice_name_ok(v)) {
+        return Err(t!("tts-voice", voice = v.to_string()));
+    }
     let need = |v: &Option<String>, key: &str| {
         v.clone()
             .filter(|s| !s.trim().is_empty())
