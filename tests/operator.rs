@@ -591,3 +591,30 @@ fn swapping_a_media_subfolder_for_a_link_never_airs_a_file_from_outside() {
         );
     }
 }
+
+/// Issue #31, finding 10: a `--say` over 64 KiB was answered "not a loaxa control request: EOF
+/// while parsing". The command says what is wrong before sending; the daemon says it too, to a
+/// client that sends more.
+#[test]
+fn a_request_too_large_is_refused_with_why() {
+    let rt = runtime();
+    let (_server, st) = quiet_station(&rt);
+    let mut child = st.start();
+    socket_ready(&st);
+    let long = "Thông báo về thủ tục hành chính. ".repeat(2500);
+    let o = loaxa(&st, &["now", "--say", &long]);
+    assert_eq!(o.status.code(), Some(2), "{}", said(&o));
+    assert!(
+        said(&o).contains("more than the 64 kB the daemon takes"),
+        "{}",
+        said(&o)
+    );
+    // A client of its own that sends 70 kB.
+    use std::io::{BufRead, Write};
+    let mut s = std::os::unix::net::UnixStream::connect(st.path().join("var/control.sock")).unwrap();
+    let _ = s.write_all(&vec![b'{'; 70 * 1024]);
+    let mut answer = String::new();
+    std::io::BufReader::new(s).read_line(&mut answer).unwrap();
+    assert!(answer.contains("larger than 64 kB"), "{answer}");
+    assert!(sigterm(&mut child).success());
+}

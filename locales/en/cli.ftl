@@ -168,6 +168,7 @@ cli-queue-waiting = waiting for the line: { $count }
 cli-daemon-not-running = the daemon is not running for this station (no control socket at { $path }): start it with `sudo systemctl start loaxa`, or `loaxa run`
 cli-control-denied = you may not operate this station ({ $path } refused you): join the daemon's group with `sudo adduser { $user } loaxa`, then log in again
 cli-control-failed = cannot talk to the daemon at { $path }: { $why }
+cli-control-too-large = the request is { $kb } kB, more than the { $max } kB the daemon takes: a text this long belongs in a schedule file (speak = "…"), which `check` reads first
 cli-held = held back, not aired: { $keys }
 cli-skipped = skipped: { $key } (recorded as interrupted by you)
 cli-next = next: { $key }

@@ -251,6 +251,7 @@ control-cannot-listen = cannot open the control socket { $path }: { $why }; `loa
 control-listening = control socket open (loaxa now, stop, queue)
 control-version = the command speaks control protocol { $theirs } and this daemon { $ours }: use the loaxa binary of the running daemon
 control-bad-request = not a loaxa control request: { $why }
+control-too-large = the request is larger than { $kb } kB: a spoken announcement this long belongs in a schedule file (speak = "…")
 control-no-broadcast = no broadcast `{ $id }` in the schedules (see `loaxa plan`)
 control-no-broadcast-near = no broadcast `{ $id }` in the schedules; did you mean `{ $near }`?
 control-bad-priority = `{ $given }` is not a level: use normal, priority or emergency (thông thường, ưu tiên, khẩn cấp)

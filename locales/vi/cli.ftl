@@ -146,6 +146,7 @@ cli-queue-waiting = đang chờ phát: { $count }
 cli-daemon-not-running = trình chạy nền của đài chưa chạy (không có cổng điều khiển { $path }): khởi động bằng `sudo systemctl start loaxa` hoặc `loaxa run`
 cli-control-denied = bạn không có quyền vận hành đài này ({ $path } từ chối): vào nhóm của trình chạy nền bằng `sudo adduser { $user } loaxa`, rồi đăng nhập lại
 cli-control-failed = không liên lạc được với trình chạy nền tại { $path }: { $why }
+cli-control-too-large = yêu cầu dài { $kb } kB, vượt quá { $max } kB trình chạy nền nhận: văn bản dài như vậy nên đặt trong tệp lịch (speak = "…"), để `check` kiểm tra trước
 cli-held = giữ lại, không phát: { $keys }
 cli-skipped = đã bỏ qua: { $key } (ghi là bị bạn ngắt)
 cli-next = tiếp theo: { $key }

@@ -218,6 +218,7 @@ control-cannot-listen = không mở được cổng điều khiển { $path }: {
 control-listening = đã mở cổng điều khiển (loaxa now, stop, queue)
 control-version = lệnh dùng giao thức điều khiển { $theirs }, còn trình chạy nền dùng { $ours }: hãy dùng đúng tệp loaxa của trình chạy nền đang chạy
 control-bad-request = không phải yêu cầu điều khiển của loaxa: { $why }
+control-too-large = yêu cầu lớn hơn { $kb } kB: một thông báo đọc dài như vậy nên đặt trong tệp lịch (speak = "…")
 control-no-broadcast = không có bản tin `{ $id }` trong lịch phát (xem `loaxa plan`)
 control-no-broadcast-near = không có bản tin `{ $id }` trong lịch phát; có phải ý bạn là `{ $near }`?
 control-bad-priority = `{ $given }` không phải mức phát: dùng thông thường, ưu tiên hoặc khẩn cấp (normal, priority, emergency)

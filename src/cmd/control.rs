@@ -293,7 +293,18 @@ fn ask(config_path: &Path, request: Request, show: impl FnOnce(&Config, Answer))
         Err(code) => return code,
     };
     let path = socket_path(&config.station.data);
-    let answer = match exchange(&path, &Envelope { v: VERSION, request }) {
+    let envelope = Envelope { v: VERSION, request };
+    // Refused here, with why, rather than cut off by the daemon.
+    let size = serde_json::to_vec(&envelope).map_or(0, |v| v.len() + 1);
+    if size > crate::daemon::control::MAX_REQUEST {
+        crate::console::error(t!(
+            "cli-control-too-large",
+            kb = size.div_ceil(1024),
+            max = crate::daemon::control::MAX_REQUEST / 1024
+        ));
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let answer = match exchange(&path, &envelope) {
         Ok(a) => a,
         Err(e) => return unreachable_daemon(&path, &e),
     };

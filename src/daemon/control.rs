@@ -27,6 +27,8 @@ use crate::playout::Engine;
 use crate::playout::engine::{AfterStop, Lined};
 use crate::schedule::Priority;
 
+/// The largest request the socket reads (a spoken announcement's text included).
+pub const MAX_REQUEST: usize = 64 * 1024;
 /// The protocol's version: a client and a daemon that disagree say so instead of guessing.
 pub const VERSION: u32 = 1;
 
@@ -216,13 +218,17 @@ async fn serve_one(
     };
     let (read, mut write) = stream.into_split();
     let mut line = String::new();
-    // A request is a few hundred bytes: a client that sends more is not a loaxa client.
-    let mut reader = BufReader::new(tokio::io::AsyncReadExt::take(read, 64 * 1024));
+    // A request is a few hundred bytes (a spoken text a few kB): more is refused, and said so.
+    let mut reader = BufReader::new(tokio::io::AsyncReadExt::take(read, MAX_REQUEST as u64));
     // A client that connects and says nothing is let go.
     tokio::time::timeout(std::time::Duration::from_secs(10), reader.read_line(&mut line))
         .await
         .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))??;
     let answer = match serde_json::from_str::<Envelope>(&line) {
+        // Cut off at the bound, before its end: too long, not malformed.
+        Err(_) if line.len() >= MAX_REQUEST && !line.ends_with('\n') => {
+            Answer::error(t!("control-too-large", kb = MAX_REQUEST / 1024))
+        }
         Ok(e) if e.v != VERSION => Answer::error(t!("control-version", theirs = e.v, ours = VERSION)),
         Ok(Envelope {
             request: Request::Live(request),
