@@ -8,7 +8,8 @@
 //! HTTP server (every response body), `--dry-run`, the commands that print stored text.
 //!
 //! A platform may echo a secret back in an error body in another form than it was sent:
-//! percent-encoded in either case, JSON-escaped (PHP also escapes `/`), HTML-escaped, or
+//! percent-encoded in either case (once or twice), as hex, JSON-escaped (PHP also escapes `/`),
+//! HTML-escaped, or
 //! base64 (alone, as `user:secret` in a Basic header, or inside a longer encoded blob). For
 //! base64, the part of the encoding that depends on the secret's bytes alone is matched for
 //! each of the three alignments the secret can have in the encoded text, so the secret is
@@ -234,6 +235,13 @@ pub fn forms(secret: &str) -> Vec<String> {
     out.push(ascii_json(&json).replace('/', "\\/"));
     out.push(json);
     out.push(html(secret));
+    // Percent-encoded twice (a URL inside a URL's query), and the bytes as hex (a debug dump,
+    // a signature's input logged).
+    for lower in [false, true] {
+        out.push(percent(&percent(secret, lower), lower));
+    }
+    out.push(crate::schedule::hex(secret.as_bytes()));
+    out.push(crate::schedule::hex(secret.as_bytes()).to_ascii_uppercase());
     out.extend(base64_cores(secret.as_bytes()));
     out.retain(|f| f.len() >= MIN_LEN);
     out.sort();
@@ -416,6 +424,28 @@ mod tests {
         remember("a/b\"c\\d-long-enough");
         let out = redact(r#"{"message":"token a\/b\"c\\d-long-enough is bad"}"#);
         assert_eq!(out, r#"{"message":"token [REDACTED] is bad"}"#);
+    }
+
+    /// Issue #31, finding 10: hex and double-percent-encoded secrets passed.
+    #[test]
+    fn hex_and_twice_percent_encoded_forms_are_caught() {
+        let secret = "EAAG/tok+en=9x";
+        remember(secret);
+        let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
+        let twice = "EAAG%252Ftok%252Ben%253D9x";
+        for text in [
+            format!("dump: {hex} end"),
+            format!("DUMP: {} end", hex.to_uppercase()),
+            format!("next={twice}&x=1"),
+            "next=EAAG%252ftok%252ben%253d9x&x=1".to_string(),
+        ] {
+            let out = redact(&text);
+            assert!(out.contains(MARK), "{text} → {out}");
+            assert!(
+                !out.contains(&hex) && !out.contains(&hex.to_uppercase()) && !out.contains(twice),
+                "{out}"
+            );
+        }
     }
 
     #[test]
