@@ -425,3 +425,91 @@ fn terminals_get_no_control_characters_and_no_panics() {
         "security: control characters in plan, history (table, csv) and check: 0; 3 absurd arguments refused with exit 2; a closed pipe ends quietly"
     );
 }
+
+/// A TCP connection to the daemon from the loopback address `from`.
+fn connect_from(from: std::net::Ipv4Addr, port: u16) -> Option<TcpStream> {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).ok()?;
+    socket.bind(&std::net::SocketAddr::from((from, 0)).into()).ok()?;
+    socket
+        .connect_timeout(
+            &std::net::SocketAddr::from(([127, 0, 0, 1], port)).into(),
+            Duration::from_secs(2),
+        )
+        .ok()?;
+    Some(socket.into())
+}
+
+/// Issue #31, finding 4: 256 connections that sent a request body one byte every few seconds
+/// held every slot for good, and `/healthz` failed 10 of 10 probes. A body now has 10 s; the
+/// slow ones are answered 408 and closed, and the probe answers again.
+#[test]
+fn slow_request_bodies_cannot_hold_the_server() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("a", &at(3600), "tone.wav", ""),
+    );
+    let mut child = st.start();
+    let probe = || -> bool {
+        let Ok(mut s) = TcpStream::connect(("127.0.0.1", st.port)) else {
+            return false;
+        };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
+        let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).starts_with("HTTP/1.1 200")
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !probe() {
+        assert!(Instant::now() < deadline, "the daemon never answered");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // 16 addresses × 16 connections: every slot the server has.
+    let head = b"POST /control/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n";
+    let mut slow: Vec<TcpStream> = (0..16u32)
+        .flat_map(|a| (0..16).map(move |_| std::net::Ipv4Addr::from(0x7f03_0001 + a)))
+        .filter_map(|from| connect_from(from, st.port))
+        .collect();
+    for s in &mut slow {
+        let _ = s.write_all(head);
+        let _ = s.write_all(b"n");
+    }
+    assert_eq!(slow.len(), 256);
+    let began = Instant::now();
+    // A byte every 2 s on each, and the probe every half second, until it answers.
+    let mut last_trickle = Instant::now();
+    let answered_after = loop {
+        if probe() {
+            break began.elapsed();
+        }
+        assert!(
+            began.elapsed() < Duration::from_secs(40),
+            "/healthz never answered again"
+        );
+        if last_trickle.elapsed() > Duration::from_secs(2) {
+            for s in &mut slow {
+                let _ = s.write_all(b"a");
+            }
+            last_trickle = Instant::now();
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    // Each slow one was told why and let go.
+    let mut timed_out = 0;
+    for s in &mut slow {
+        let _ = s.set_read_timeout(Some(Duration::from_secs(15)));
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        if String::from_utf8_lossy(&out).starts_with("HTTP/1.1 408") {
+            timed_out += 1;
+        }
+    }
+    eprintln!(
+        "security: 256 slow bodies: /healthz answered again after {:.1} s; {timed_out} answered 408",
+        answered_after.as_secs_f64()
+    );
+    assert_eq!(timed_out, 256);
+    assert!(sigterm(&mut child).success());
+}

@@ -116,6 +116,8 @@ guard-spill-kept = the spill file cannot be written into the history yet; it is 
 ## HTTP answers people read (src/daemon/http.rs)
 
 http-too-large = the page is too large
+http-body-too-large = the request body is larger than 16 kB
+http-body-too-slow = the request body did not arrive within { $seconds } s
 http-cannot-show = the page cannot be shown
 http-no-dashboard = the dashboard cannot be built right now
 http-no-board = no such board

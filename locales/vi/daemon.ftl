@@ -92,6 +92,8 @@ guard-spill-kept = chưa ghi được tệp dự phòng vào sổ lịch sử; t
 ## HTTP answers people read (src/daemon/http.rs)
 
 http-too-large = trang quá lớn
+http-body-too-large = nội dung yêu cầu lớn hơn 16 kB
+http-body-too-slow = nội dung yêu cầu không đến đủ trong { $seconds } giây
 http-cannot-show = không hiện được trang này
 http-no-dashboard = lúc này chưa dựng được bảng điều khiển
 http-no-board = không có trang tin này

@@ -29,6 +29,10 @@ use crate::config::ChannelKind;
 const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// Time a client has to send its request head.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time a client has to send its request body, once the head is in (a login form is a few
+/// hundred bytes: seconds even on a 2G link). Without it, connections that send a byte every few
+/// seconds held every slot for good and `/healthz` went unanswered.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections served at once.
 const MAX_CONNECTIONS: usize = 256;
 /// Connections served at once for one client address: one client holding hundreds of slow
@@ -119,6 +123,7 @@ pub fn router(shared: Arc<Shared>, panel: Option<Arc<super::panel::Panel>>) -> R
         .route("/board/{name}", get(board_page))
         .route("/board/{name}/feed.xml", get(board_feed))
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
+        .layer(axum::middleware::from_fn(body_within))
         .layer(axum::middleware::from_fn(guard_response))
         .with_state(shared)
 }
@@ -126,6 +131,30 @@ pub fn router(shared: Arc<Shared>, panel: Option<Arc<super::panel::Panel>>) -> R
 /// Largest page redacted in full (pages are capped far below this; a larger one is refused
 /// rather than served unredacted).
 const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Every request's body is read whole within [`BODY_TIMEOUT`] (and at most 16 kB) before any
+/// handler sees it; a client that trickles it is answered 408 and its connection closed.
+async fn body_within(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let (parts, body) = req.into_parts();
+    match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, 16 * 1024)).await {
+        Ok(Ok(bytes)) => {
+            next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
+        Ok(Err(_)) => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            [(header::CONNECTION, "close")],
+            format!("{}\n", t!("http-body-too-large")),
+        )
+            .into_response(),
+        Err(_) => (
+            StatusCode::REQUEST_TIMEOUT,
+            [(header::CONNECTION, "close")],
+            format!("{}\n", t!("http-body-too-slow", seconds = BODY_TIMEOUT.as_secs())),
+        )
+            .into_response(),
+    }
+}
 
 /// Every response passes here: its body through the redaction layer (no page may show a
 /// secret, whatever text reached it), and the security headers every page needs when the
