@@ -618,3 +618,49 @@ fn a_request_too_large_is_refused_with_why() {
     assert!(answer.contains("larger than 64 kB"), "{answer}");
     assert!(sigterm(&mut child).success());
 }
+
+/// Issue #31, finding 9: a member of the group that held about 1,100 control-socket connections
+/// took every file descriptor the daemon had; every programme then failed with "Too many open
+/// files", and nothing said who. Now a user holds at most 8 at once, the daemon's limit is
+/// raised, programmes air, and the refusal names the user.
+#[test]
+fn hoarding_control_connections_silences_nothing_and_is_named() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &schedule("sau", &at(8), "tone.wav", ""),
+    );
+    let mut child = st.start();
+    socket_ready(&st);
+    let sock = st.path().join("var/control.sock");
+    let hoard: Vec<std::os::unix::net::UnixStream> = (0..1100)
+        .filter_map(|_| std::os::unix::net::UnixStream::connect(&sock).ok())
+        .collect();
+    // The ones over the user's share are closed at once: a read sees the end.
+    let mut open = 0;
+    for s in &hoard {
+        use std::io::Read;
+        s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        let mut b = [0u8; 1];
+        if matches!((&*s).read(&mut b), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.kind() == std::io::ErrorKind::TimedOut)
+        {
+            open += 1;
+        }
+    }
+    eprintln!(
+        "security: 1,100 control connections asked for, {} made, {open} held open by the daemon",
+        hoard.len()
+    );
+    assert!(open <= 8, "{open} held");
+    // The scheduled programme airs while the hoard is held.
+    st.wait_for("playout_finished", Some("sau"), 30);
+    assert!(st.events().iter().all(|e| e.kind != "playout_failed"));
+    let status: serde_json::Value = serde_json::from_str(&st.get("/status")).unwrap();
+    let errors = status["last_errors"].to_string();
+    assert!(errors.contains("refused connections from user"), "{errors}");
+    drop(hoard);
+    let o = loaxa(&st, &["queue"]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(sigterm(&mut child).success());
+}

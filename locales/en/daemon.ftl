@@ -262,6 +262,7 @@ control-no-line = the loudspeaker line is stopping: nothing can be aired now
 control-internal = the programme could not be prepared (an internal error; see the daemon's log)
 control-bad-file = `{ $file }` cannot be aired: it must be an audio file inside the media folder { $media } ({ $why })
 control-accept-failed = the control socket could not take a connection; trying again
+control-too-many = the control socket refused connections from user { $user } (uid { $uid }): at most { $per_user } at once per user, { $total } in all
 control-now-what = `now` needs a broadcast id or --file
 log-held-by-operator = held back by an operator: it will not air
 control-already-on-line = { $key } is already on the line (this broadcast was asked for this second): see `loaxa queue`

@@ -229,6 +229,7 @@ control-no-line = đường phát loa đang dừng: không thể phát lúc này
 control-internal = không chuẩn bị được chương trình (lỗi nội bộ; xem nhật ký của trình chạy nền)
 control-bad-file = không phát được `{ $file }`: tệp phải là tệp âm thanh nằm trong thư mục media { $media } ({ $why })
 control-accept-failed = cổng điều khiển không nhận được kết nối; đang thử lại
+control-too-many = cổng điều khiển từ chối kết nối của người dùng { $user } (uid { $uid }): mỗi người dùng tối đa { $per_user } kết nối cùng lúc, tổng cộng { $total }
 control-now-what = lệnh `now` cần mã bản tin hoặc --file
 log-held-by-operator = cán bộ vận hành giữ lại: chương trình sẽ không phát
 control-already-on-line = { $key } đã có trên đường phát (bản tin này đã được yêu cầu trong giây này): xem `loaxa queue`

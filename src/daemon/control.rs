@@ -9,6 +9,7 @@
 //! playout line, the outbox or the history: `now` builds the programme the scheduler would,
 //! hands it to the same engine and queues its posts in the same outbox.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -179,6 +180,7 @@ pub async fn serve(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake
         }
     }
     tracing::info!(path = %path.display(), "{}", t!("control-listening"));
+    let held = Arc::new(Held::default());
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -189,10 +191,76 @@ pub async fn serve(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake
                 continue;
             }
         };
+        let uid = stream.peer_cred().ok().map(|c| c.uid());
+        let Some(slot) = held.take(uid) else {
+            // Over its share: closed at once, and said once per run of refusals, with who.
+            if held.refused(uid) {
+                let line = t!(
+                    "control-too-many",
+                    uid = uid.map_or_else(|| "?".into(), |u| u.to_string()),
+                    user = uid.map(user_name).unwrap_or_default(),
+                    per_user = PER_USER,
+                    total = AT_ONCE
+                );
+                tracing::warn!("{line}");
+                shared.error(line);
+            }
+            continue;
+        };
         let (shared, engine, wake) = (shared.clone(), engine.clone(), wake.clone());
         tokio::spawn(async move {
             let _ = serve_one(stream, &shared, &engine, &wake).await;
+            drop(slot);
         });
+    }
+}
+
+/// Connections the socket serves at once, in all and for one user: a member of the group that
+/// opened 1,100 of them took every file descriptor the daemon had, and every programme then
+/// failed with "Too many open files".
+const AT_ONCE: usize = 64;
+const PER_USER: usize = 8;
+
+/// The connections open now, per Unix user.
+#[derive(Default)]
+struct Held {
+    open: std::sync::Mutex<(usize, HashMap<Option<u32>, usize>, HashMap<Option<u32>, bool>)>,
+}
+
+/// One counted connection; uncounted when dropped.
+struct HeldSlot(Arc<Held>, Option<u32>);
+
+impl Held {
+    fn take(self: &Arc<Self>, uid: Option<u32>) -> Option<HeldSlot> {
+        let mut g = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let (total, per, _) = &mut *g;
+        let mine = per.entry(uid).or_insert(0);
+        if *total >= AT_ONCE || *mine >= PER_USER {
+            return None;
+        }
+        *mine += 1;
+        *total += 1;
+        g.2.remove(&uid);
+        Some(HeldSlot(self.clone(), uid))
+    }
+
+    /// Records a refusal for `uid`; true the first time since its last accepted connection.
+    fn refused(&self, uid: Option<u32>) -> bool {
+        let mut g = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        g.2.insert(uid, true).is_none()
+    }
+}
+
+impl Drop for HeldSlot {
+    fn drop(&mut self) {
+        let mut g = self.0.open.lock().unwrap_or_else(|p| p.into_inner());
+        g.0 = g.0.saturating_sub(1);
+        if let Some(n) = g.1.get_mut(&self.1) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                g.1.remove(&self.1);
+            }
+        }
     }
 }
 

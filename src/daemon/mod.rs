@@ -51,6 +51,7 @@ use state::{ScheduleState, Shared, Source};
 pub fn run(config_path: &Path, accept_history_reset: bool) -> ExitCode {
     // First: a stop asked for while the daemon starts is a clean stop, not a kill.
     signals::hold();
+    more_descriptors();
     let config = match crate::cmd::load_config(config_path) {
         Ok(c) => c,
         Err(code) => return code,
@@ -213,6 +214,23 @@ fn edited_while_down(config: &Config, loaded: &schedule::Loaded, source: Source)
     std::thread::scope(|s| s.spawn(|| last_good::load(config).ok().map(|g| g.loaded.set)).join())
         .ok()
         .flatten()
+}
+
+/// Raises the soft limit on open files to the hard one: the default 1,024 is little for a daemon
+/// that holds the history, the outbox, sockets, streams and the sound device, and running out
+/// fails every programme.
+fn more_descriptors() {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit read and write the struct given, owned here.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
+            lim.rlim_cur = lim.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        }
+    }
 }
 
 /// Whether the history on disk is the one the daemon was writing (see [`guard`]). A missing,
