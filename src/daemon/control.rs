@@ -224,7 +224,15 @@ const PER_USER: usize = 8;
 /// The connections open now, per Unix user.
 #[derive(Default)]
 struct Held {
-    open: std::sync::Mutex<(usize, HashMap<Option<u32>, usize>, HashMap<Option<u32>, bool>)>,
+    open: std::sync::Mutex<Counts>,
+}
+
+#[derive(Default)]
+struct Counts {
+    total: usize,
+    per_user: HashMap<Option<u32>, usize>,
+    /// Users refused since their last accepted connection (said once).
+    refused: std::collections::HashSet<Option<u32>>,
 }
 
 /// One counted connection; uncounted when dropped.
@@ -233,32 +241,31 @@ struct HeldSlot(Arc<Held>, Option<u32>);
 impl Held {
     fn take(self: &Arc<Self>, uid: Option<u32>) -> Option<HeldSlot> {
         let mut g = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        let (total, per, _) = &mut *g;
-        let mine = per.entry(uid).or_insert(0);
-        if *total >= AT_ONCE || *mine >= PER_USER {
+        let total = g.total;
+        let mine = g.per_user.entry(uid).or_insert(0);
+        if total >= AT_ONCE || *mine >= PER_USER {
             return None;
         }
         *mine += 1;
-        *total += 1;
-        g.2.remove(&uid);
+        g.total += 1;
+        g.refused.remove(&uid);
         Some(HeldSlot(self.clone(), uid))
     }
 
     /// Records a refusal for `uid`; true the first time since its last accepted connection.
     fn refused(&self, uid: Option<u32>) -> bool {
-        let mut g = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        g.2.insert(uid, true).is_none()
+        self.open.lock().unwrap_or_else(|p| p.into_inner()).refused.insert(uid)
     }
 }
 
 impl Drop for HeldSlot {
     fn drop(&mut self) {
         let mut g = self.0.open.lock().unwrap_or_else(|p| p.into_inner());
-        g.0 = g.0.saturating_sub(1);
-        if let Some(n) = g.1.get_mut(&self.1) {
+        g.total = g.total.saturating_sub(1);
+        if let Some(n) = g.per_user.get_mut(&self.1) {
             *n = n.saturating_sub(1);
             if *n == 0 {
-                g.1.remove(&self.1);
+                g.per_user.remove(&self.1);
             }
         }
     }
