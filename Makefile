@@ -19,7 +19,7 @@ BENCH_DEPS := hyperfine time bc libfaketime postgresql
 # checking the unit needs adduser and systemd-analyze.
 DEB_DEPS := dpkg-dev adduser systemd
 
-.PHONY: run test lint bench soak deps deb test-deb
+.PHONY: run test test-busy lint bench soak deps deb test-deb
 
 deps:
 	@scripts/deps.sh $(DEPS)
@@ -36,6 +36,12 @@ test: deps
 	@scripts/deps.sh $(TEST_DEPS)
 	@scripts/vnu.sh
 	cargo test --all-targets
+
+## `make test` on a busy machine (issue #31): stress-ng keeps every core at work meanwhile, as
+## a box that also does other jobs would. Stopped however the tests end.
+test-busy: deps
+	@scripts/deps.sh $(TEST_DEPS) stress-ng
+	@stress-ng --cpu 0 --quiet & busy=$$!; trap 'kill $$busy 2>/dev/null' EXIT; $(MAKE) test
 
 ## The long reliability campaigns recorded in docs/reliability.md: 50 SIGKILLs, ten minutes of
 ## channel faults, 100,000 fuzz inputs per target, and the unattended-operation scenarios.

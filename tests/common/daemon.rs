@@ -23,6 +23,32 @@ pub struct Station {
     pub port: u16,
 }
 
+/// However the test ends (a failed assertion unwinds through here too), no daemon it started on
+/// this station outlives it: every process whose command line names this station's loaxa.toml
+/// is killed. Orphans left by failing tests used to hold ports and devices and fail later runs.
+impl Drop for Station {
+    fn drop(&mut self) {
+        let config = self.dir.path().join("loaxa.toml");
+        let needle = config.as_os_str().as_encoded_bytes().to_vec();
+        let Ok(procs) = std::fs::read_dir("/proc") else { return };
+        for p in procs.flatten() {
+            let Some(pid) = p.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
+                continue;
+            };
+            if pid == std::process::id() as i32 {
+                continue;
+            }
+            let Ok(cmdline) = std::fs::read(p.path().join("cmdline")) else { continue };
+            if cmdline.split(|b| *b == 0).any(|arg| arg == needle.as_slice()) {
+                // SAFETY: kill only sends a signal; the pid was this station's daemon a moment ago.
+                unsafe {
+                    libc::kill(pid, libc::SIGKILL);
+                }
+            }
+        }
+    }
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
