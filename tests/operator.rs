@@ -664,3 +664,68 @@ fn hoarding_control_connections_silences_nothing_and_is_named() {
     assert!(o.status.success(), "{}", said(&o));
     assert!(sigterm(&mut child).success());
 }
+
+/// Issue #31, finding 5: `execute` held the socket's one-at-a-time turn while speech rendered,
+/// so with a cloud voice that never answers an emergency `now --file` was accepted only after
+/// 29 s, behind another officer's `now --say`. Rendering is done before the turn now: the
+/// emergency waits for the hand-over only.
+#[test]
+fn an_emergency_never_waits_behind_another_officers_speech() {
+    let rt = runtime();
+    let (_server, st) = quiet_station(&rt);
+    tone(&st.path().join("media/bao-dong.wav"), 880.0, 0.5, 0.5);
+    // A cloud voice that takes the connection and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    {
+        let accepted = accepted.clone();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for c in silent.incoming().flatten() {
+                accepted.store(true, std::sync::atomic::Ordering::SeqCst);
+                held.push(c);
+            }
+        });
+    }
+    let path = st.path().join("loaxa.toml");
+    let config = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!(
+            "{config}[tts]\nprovider = \"fpt\"\n[tts.fpt]\nkind = \"fpt\"\nurl = \"http://127.0.0.1:{port}/fpt\"\n\
+             token_env = \"LOAXA_TEST_FPT_SILENT\"\ntimeout_seconds = 60\n"
+        ),
+    )
+    .unwrap();
+    let mut child = st.command().env("LOAXA_TEST_FPT_SILENT", "khoa-thu").spawn().unwrap();
+    socket_ready(&st);
+    let config_path = st.path().join("loaxa.toml");
+    let speaking = std::thread::spawn(move || {
+        Command::new(env!("CARGO_BIN_EXE_loaxa"))
+            .arg("--config")
+            .arg(&config_path)
+            .args(["now", "--say", "Người dân lưu ý lịch họp thôn."])
+            .env("LOAXA_LANG", "en")
+            .output()
+            .unwrap()
+    });
+    // The other officer's text is with the voice now.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !accepted.load(std::sync::atomic::Ordering::SeqCst) {
+        assert!(Instant::now() < deadline, "the voice was never asked");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let asked = Instant::now();
+    let o = loaxa(&st, &["now", "--file", "bao-dong.wav", "--priority", "emergency"]);
+    let took = asked.elapsed();
+    assert!(o.status.success(), "{}", said(&o));
+    eprintln!(
+        "reliability: an emergency behind a hung voice: accepted in {:.2} s",
+        took.as_secs_f64()
+    );
+    assert!(took < Duration::from_secs(5), "the emergency waited {took:?}");
+    st.wait_for("playout_finished", Some("now:bao-dong"), 20);
+    assert!(sigterm(&mut child).success());
+    let _ = speaking.join();
+}

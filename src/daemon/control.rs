@@ -154,6 +154,35 @@ pub async fn execute(
     engine: &Arc<Mutex<Option<Engine>>>,
     wake: &Arc<Notify>,
 ) -> Answer {
+    // What takes time (a voice rendering a text, a file read and hashed) is done before the
+    // turn: one officer's slow cloud voice never holds up another's emergency, which waits for
+    // nothing but the hand-over.
+    if let Request::Now {
+        file,
+        say,
+        title,
+        priority,
+        ..
+    } = &request
+        && (file.is_some() || say.is_some())
+    {
+        let priority = match priority.as_deref().map(|p| (p, Priority::parse(p))) {
+            None => None,
+            Some((_, Some(p))) => Some(p),
+            Some((p, None)) => return Answer::error(t!("control-bad-priority", given = p)),
+        };
+        let prepared = match (file, say) {
+            (Some(file), _) => file_programme(shared, file, title.clone(), priority).await,
+            (None, Some(text)) => say_programme(shared, text, title.clone(), priority).await,
+            (None, None) => return Answer::error(t!("control-now-what")),
+        };
+        let (programme, action) = match prepared {
+            Ok(p) => p,
+            Err(refused) => return refused,
+        };
+        let _turn = ONE_AT_A_TIME.lock().await;
+        return air_now(shared, engine, op, programme, action).await;
+    }
     let _turn = ONE_AT_A_TIME.lock().await;
     handle(request, op, shared, engine, wake).await
 }
@@ -543,10 +572,28 @@ async fn now_file(
     title: Option<String>,
     priority: Option<Priority>,
 ) -> Answer {
+    match file_programme(shared, file, title, priority).await {
+        Ok((programme, action)) => air_now(shared, engine, op, programme, action).await,
+        Err(refused) => refused,
+    }
+}
+
+/// `now --file`'s programme, and what its action records (read and hashed: before the turn).
+async fn file_programme(
+    shared: &Arc<Shared>,
+    file: &str,
+    title: Option<String>,
+    priority: Option<Priority>,
+) -> Result<(crate::playout::Programme, serde_json::Value), Answer> {
     let media = shared.config.station.media.clone();
     let path = media.join(file);
     if let Err(e) = crate::files::open_inside(&media, &path) {
-        return Answer::error(t!("control-bad-file", file = file, media = media.display(), why = e));
+        return Err(Answer::error(t!(
+            "control-bad-file",
+            file = file,
+            media = media.display(),
+            why = e
+        )));
     }
     let stem = std::path::Path::new(file)
         .file_stem()
@@ -571,7 +618,7 @@ async fn now_file(
         (&[], std::slice::from_ref(&path)),
         record,
     );
-    air_now(shared, engine, op, programme, json!({ "file": file })).await
+    Ok((programme, json!({ "file": file })))
 }
 
 /// An operator's programme of its own (`now --file`, `now --say`), airing at once: the
@@ -646,9 +693,22 @@ async fn now_say(
     title: Option<String>,
     priority: Option<Priority>,
 ) -> Answer {
+    match say_programme(shared, text, title, priority).await {
+        Ok((programme, action)) => air_now(shared, engine, op, programme, action).await,
+        Err(refused) => refused,
+    }
+}
+
+/// `now --say`'s programme, and what its action records (rendered: before the turn).
+async fn say_programme(
+    shared: &Arc<Shared>,
+    text: &str,
+    title: Option<String>,
+    priority: Option<Priority>,
+) -> Result<(crate::playout::Programme, serde_json::Value), Answer> {
     let spoken = match crate::speech::normalise::normalise(text, &shared.config.tts.lexicon) {
         Ok(s) => s,
-        Err(e) => return Answer::error(format!("{} ({})", e.message, e.hint)),
+        Err(e) => return Err(Answer::error(format!("{} ({})", e.message, e.hint))),
     };
     let priority = priority.unwrap_or(Priority::Normal);
     let spec = crate::speech::render::Spec {
@@ -660,7 +720,7 @@ async fn now_say(
     };
     let rendered = match shared.speech.render(&spec, priority != Priority::Normal).await {
         Ok(r) => r,
-        Err(why) => return Answer::error(t!("tts-render-failed", id = "now:say", why = why)),
+        Err(why) => return Err(Answer::error(t!("tts-render-failed", id = "now:say", why = why))),
     };
     let part = super::voice::part(shared, &rendered);
     let title = title.unwrap_or_else(|| {
@@ -674,7 +734,7 @@ async fn now_say(
     });
     let record = json!({ "title": title, "priority": priority.as_str(), "audio": [], "speech": part.record });
     let programme = ad_hoc(shared, "now:say", &title, priority, (&part.files, &[]), record);
-    air_now(shared, engine, op, programme, json!({ "say": text })).await
+    Ok((programme, json!({ "say": text })))
 }
 
 /// Refuses a programme whose occurrence the line already has: a second `now` of the same

@@ -38,7 +38,9 @@ impl Drop for Station {
             if pid == std::process::id() as i32 {
                 continue;
             }
-            let Ok(cmdline) = std::fs::read(p.path().join("cmdline")) else { continue };
+            let Ok(cmdline) = std::fs::read(p.path().join("cmdline")) else {
+                continue;
+            };
             if cmdline.split(|b| *b == 0).any(|arg| arg == needle.as_slice()) {
                 // SAFETY: kill only sends a signal; the pid was this station's daemon a moment ago.
                 unsafe {
