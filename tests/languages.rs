@@ -120,6 +120,8 @@ fn the_shipped_station_speaks_its_language_on_every_surface() {
             .spawn()
             .unwrap();
         st.wait_for("schedule_loaded", None, 15);
+        // The listener comes up after the schedules load: asked before it, `status` fails.
+        st.get("/healthz");
         let status = loaxa(&st, &["status"]);
         for w in words.status {
             assert!(status.contains(w), "{lang}: `{w}` not in status:\n{status}");
