@@ -50,15 +50,52 @@ pub fn codec_for(content_type: Option<&str>, url: &str) -> Result<&'static str, 
     }
 }
 
+/// Whether `url` names this box or its link: loopback, unspecified, link-local (where a cloud
+/// host's metadata service answers, 169.254.169.254), or `localhost`.
+fn inside(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+    match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback() || ip.is_link_local() || ip.is_unspecified(),
+        Ok(std::net::IpAddr::V6(ip)) => {
+            let mapped = ip
+                .to_ipv4_mapped()
+                .is_some_and(|v4| v4.is_loopback() || v4.is_link_local() || v4.is_unspecified());
+            ip.is_loopback() || ip.is_unspecified() || (ip.segments()[0] & 0xffc0) == 0xfe80 || mapped
+        }
+        Err(_) => host == "localhost" || host.ends_with(".localhost"),
+    }
+}
+
+/// A stream's server may send the relay elsewhere, but not into the box or onto its link unless
+/// the source is there itself: a redirect to 127.0.0.1 or 169.254.169.254 would make the relay
+/// a way to reach what only the box can.
+fn may_follow(from: &reqwest::Url, to: &reqwest::Url) -> bool {
+    inside(from) || !inside(to)
+}
+
 /// One native run: until the stream ends, stalls, the window ends, or the feed is dropped.
 pub fn run(feed: &Weak<Shared>, url: &str, end: DateTime<Utc>) -> Result<(), Failure> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::Ffmpeg(e.to_string()))?;
+    let from = reqwest::Url::parse(url).ok();
     let client = reqwest::Client::builder()
         .connect_timeout(STALL)
         .user_agent(concat!("loaxa/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= 5 {
+                attempt.error(t!("relay-redirects"))
+            } else if from.as_ref().is_some_and(|f| !may_follow(f, attempt.url())) {
+                let to = attempt.url().host_str().unwrap_or_default().to_string();
+                attempt.error(t!("relay-redirect-inside", host = to))
+            } else {
+                attempt.follow()
+            }
+        }))
         .build()
         .map_err(|e| Failure::Ffmpeg(e.to_string()))?;
     let answer = rt
@@ -388,6 +425,28 @@ impl Resample {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirects_into_the_box_are_refused_unless_the_source_is_there() {
+        let u = |s: &str| reqwest::Url::parse(s).unwrap();
+        let radio = u("https://stream.vov.vn/vov1.mp3");
+        for inner in [
+            "http://127.0.0.1:8000/x",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://[::1]/x",
+            "http://[fe80::1]/x",
+            "http://[::ffff:127.0.0.1]/x",
+            "http://localhost/x",
+            "http://0.0.0.0/x",
+        ] {
+            assert!(!may_follow(&radio, &u(inner)), "{inner}");
+        }
+        assert!(may_follow(&radio, &u("https://cdn.vov.vn/vov1.mp3")));
+        assert!(may_follow(
+            &u("http://127.0.0.1:8000/live"),
+            &u("http://127.0.0.1:8000/live2")
+        ));
+    }
 
     #[test]
     fn the_content_type_picks_the_path() {
