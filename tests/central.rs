@@ -1397,16 +1397,6 @@ fn the_box_never_sends_its_password_in_clear_text_or_as_md5() {
     }
 }
 
-/// The daemon's resident memory now (kB), from /proc.
-fn rss_kb(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
-
 /// The highest resident memory of `pid` (kB) while `until` does not hold, sampled every 5 ms.
 fn peak_rss_until(pid: u32, secs: u64, until: impl Fn() -> bool) -> u64 {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);

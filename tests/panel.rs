@@ -342,15 +342,6 @@ fn ip(n: u32) -> std::net::Ipv4Addr {
     std::net::Ipv4Addr::from(0x7f00_0000 + n)
 }
 
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
-
 /// Issue #31, finding 3: junk names cannot wipe the lock on a real one, and an attacker's
 /// guesses under the officer's name do not keep the officer (in a browser that has logged in
 /// before) out of the emergency page.

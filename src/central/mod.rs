@@ -275,12 +275,7 @@ async fn plain(config: &tokio_postgres::Config, notify: Option<Wake>) -> Result<
                 let socket = tokio::net::UnixStream::connect(dir.join(format!(".s.PGSQL.{port}")))
                     .await
                     .map_err(|e| CentralError::Connect(e.to_string()))?;
-                let (client, conn) = config
-                    .connect_raw(scram_only::ScramOnly::new(socket), tokio_postgres::NoTls)
-                    .await
-                    .map_err(|e| CentralError::Connect(said(&e)))?;
-                drive(conn, notify);
-                Ok(client)
+                handshake(config, socket, notify).await
             }
             host => {
                 let name = match host {
@@ -299,18 +294,30 @@ async fn plain(config: &tokio_postgres::Config, notify: Option<Wake>) -> Result<
                         .with_retries(KEEPALIVE_RETRIES),
                 );
                 let _ = sock.set_tcp_user_timeout(Some(USER_TIMEOUT));
-                let (client, conn) = config
-                    .connect_raw(scram_only::ScramOnly::new(socket), tokio_postgres::NoTls)
-                    .await
-                    .map_err(|e| CentralError::Connect(said(&e)))?;
-                drive(conn, notify);
-                Ok(client)
+                handshake(config, socket, notify).await
             }
         }
     };
     tokio::time::timeout(ANSWER_WITHIN, open)
         .await
         .unwrap_or(Err(CentralError::Silent(ANSWER_WITHIN.as_secs())))
+}
+
+/// The start-up and authentication over a socket opened here, the password only inside SCRAM.
+async fn handshake<S>(
+    config: &tokio_postgres::Config,
+    socket: S,
+    notify: Option<Wake>,
+) -> Result<tokio_postgres::Client, CentralError>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (client, conn) = config
+        .connect_raw(scram_only::ScramOnly::new(socket), tokio_postgres::NoTls)
+        .await
+        .map_err(|e| CentralError::Connect(said(&e)))?;
+    drive(conn, notify);
+    Ok(client)
 }
 
 /// A connection attempt's outcome: refused, or not answered in time (the TCP connection can be

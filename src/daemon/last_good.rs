@@ -107,8 +107,10 @@ pub fn hashes(data: &Path) -> Option<Vec<(String, String)>> {
         name: String,
         sha256: String,
     }
-    let bytes = crate::files::read_regular(&path(data), 64 * schedule::MAX_FILE_BYTES).ok()?;
-    let h: Hashes = serde_json::from_slice(&bytes).ok()?;
+    // Read as a stream: the files' texts are skipped, never held (at start-up, beside the set
+    // just parsed, a whole copy would raise the peak).
+    let (file, _) = crate::files::open_regular(&path(data)).ok()?;
+    let h: Hashes = serde_json::from_reader(std::io::BufReader::new(file)).ok()?;
     Some(h.files.into_iter().map(|f| (f.name, f.sha256)).collect())
 }
 

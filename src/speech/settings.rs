@@ -131,7 +131,6 @@ struct RawProvider {
     timeout_seconds: Option<f64>,
 }
 
-/// Reads `[tts]`; problems are returned as messages, each naming its key.
 /// Whether `name` is a voice's name, not a path: letters, digits and `_ + - . /`, neither
 /// starting with `/` or `.` nor holding `..`. espeak-ng takes a voice given as a path for a file
 /// to parse (`voice = "../../../../etc/passwd"` made it read that file and crash).
@@ -145,6 +144,7 @@ pub fn voice_name_ok(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-' | '.' | '/'))
 }
 
+/// Reads `[tts]`; problems are returned as messages, each naming its key.
 pub fn parse(table: Option<&toml::Table>, base: &Path) -> (TtsConfig, Vec<String>) {
     let mut c = TtsConfig::default();
     let mut errors = Vec::new();
