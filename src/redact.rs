@@ -240,8 +240,10 @@ pub fn forms(secret: &str) -> Vec<String> {
     for lower in [false, true] {
         out.push(percent(&percent(secret, lower), lower));
     }
-    out.push(crate::schedule::hex(secret.as_bytes()));
-    out.push(crate::schedule::hex(secret.as_bytes()).to_ascii_uppercase());
+    // Spelled out here: the redactor stands below the schedule module that has `hex`.
+    let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
+    out.push(hex.to_ascii_uppercase());
+    out.push(hex);
     out.extend(base64_cores(secret.as_bytes()));
     out.retain(|f| f.len() >= MIN_LEN);
     out.sort();
