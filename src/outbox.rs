@@ -76,7 +76,7 @@ pub struct Row {
 
 /// The outbox table, through its own connection to the history database.
 pub struct Outbox {
-    conn: Mutex<Connection>,
+    conn: Mutex<Opened>,
     path: std::path::PathBuf,
 }
 
@@ -102,7 +102,26 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     })
 }
 
-fn connect(path: &Path) -> Result<Connection, String> {
+/// The outbox's connection and the WAL it opened (see [`crate::history::store::rescue_moved_wal`]).
+struct Opened {
+    conn: Connection,
+    wal: Option<(u64, u64)>,
+}
+
+impl std::ops::Deref for Opened {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Opened {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+fn connect(path: &Path) -> Result<Opened, String> {
     let conn = Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(|e| e.to_string())?;
     conn.pragma_update(None, "synchronous", "FULL")
@@ -112,7 +131,8 @@ fn connect(path: &Path) -> Result<Connection, String> {
     // Reading once creates the WAL index, so the WAL's presence means something from here on.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
         .map_err(|e| e.to_string())?;
-    Ok(conn)
+    let wal = crate::history::store::identity(&crate::history::store::wal_path(path));
+    Ok(Opened { conn, wal })
 }
 
 fn key(d: &Delivery) -> (String, String, String) {
@@ -133,9 +153,9 @@ impl Outbox {
 
     /// The connection, made anew if someone deleted the WAL under it (after copying what the
     /// deleted WAL held into the database), so no state change goes into a deleted file.
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+    fn conn(&self) -> std::sync::MutexGuard<'_, Opened> {
         let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        if crate::history::store::rescue_deleted_wal(&conn, &self.path) {
+        if crate::history::store::rescue_moved_wal(&conn.conn, &self.path, conn.wal) {
             match connect(&self.path) {
                 Ok(c) => *conn = c,
                 Err(e) => tracing::error!(error = e, "{}", t!("log-outbox-reopen-failed")),

@@ -462,6 +462,53 @@ fn a_deleted_wal_then_a_power_cut_loses_nothing() {
     );
 }
 
+/// Issue #31, finding 8: the WAL deleted while another connection (a status page, a report)
+/// re-creates one at the path: the daemon went on committing into the deleted file, unseen,
+/// and a SIGKILL 12 s later lost every event since, while `/status` said the history was fine.
+#[test]
+fn a_deleted_wal_recreated_by_a_reader_then_a_power_cut_loses_nothing() {
+    let rt = runtime();
+    let server = rt.block_on(webhook());
+    let st = Station::new(
+        &format!("{}/hook", server.uri()),
+        &(schedule("a", &at(5), "tone.wav", "") + &schedule("b", &at(16), "tone.wav", "")),
+    );
+    let mut child = st.start();
+    st.wait_for("post_succeeded", Some("a"), 30);
+    st.wait_for("playout_finished", Some("a"), 30);
+    let wal = st.path().join("var/history.db-wal");
+    std::fs::remove_file(&wal).unwrap();
+    // A reader in another process opens the history: SQLite starts a new WAL at the path.
+    let reader = rusqlite::Connection::open(st.path().join("var/history.db")).unwrap();
+    // (Its read may fail: the shared index still counts the deleted file's frames.)
+    let _ = reader.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0));
+    assert!(wal.exists(), "a new WAL is at the path");
+    drop(reader);
+    // b goes out after the deletion: its events must reach the file within a heartbeat.
+    let deadline = Instant::now() + Duration::from_secs(40);
+    while posts(&server, &rt) < 2 {
+        assert!(Instant::now() < deadline, "b was posted");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let committed = Instant::now() + Duration::from_secs(15);
+    while !st.kinds().iter().any(|k| k == "playout_finished b") && Instant::now() < committed {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let seen = status(&st);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let kinds = st.kinds();
+    assert!(
+        kinds.iter().any(|k| k == "post_succeeded b") && kinds.iter().any(|k| k == "playout_finished b"),
+        "b's events survived the SIGKILL: {kinds:#?}; /status said {}",
+        seen["history"]
+    );
+    eprintln!(
+        "reliability: unattended: WAL deleted, re-created by a reader, then SIGKILL: b's events kept ({} events)",
+        kinds.len()
+    );
+}
+
 /// Finding 7: an older history.db restored from a backup passed; programmes replayed and
 /// posts went out twice.
 #[test]

@@ -176,6 +176,7 @@ log-history-reopen-failed = không mở lại được sổ lịch sử
 log-chain-unverifiable = không kiểm tra được chuỗi liên kết của sổ lịch sử
 log-chain-broken = chuỗi liên kết của sổ lịch sử bị đứt: { $why }
 log-wal-copy-failed = không chép được tệp nhật ký ghi đã bị xoá vào sổ lịch sử
+log-wal-copy-busy = tệp nhật ký ghi của sổ lịch sử bị xoá; còn người đang đọc nên các sự kiện sẽ được chép ở nhịp kiểm tra kế tiếp
 store-corrupt = { $path } không phải cơ sở dữ liệu SQLite (hoặc đã hỏng): { $why }. Tệp được giữ nguyên; hãy chép lại từ bản sao lưu hoặc chuyển sang chỗ khác
 store-foreign = { $path } là cơ sở dữ liệu của chương trình khác, không phải sổ lịch sử của loaxa. Tệp được giữ nguyên; hãy đặt [station] data sang thư mục khác
 store-too-new = { $path } do loaxa mới hơn ghi (lược đồ { $found }, bản này chỉ biết { $known }); hãy nâng cấp loaxa

@@ -134,11 +134,7 @@ pub fn standing(data: &Path, path: &Path, tz: chrono_tz::Tz) -> Result<Standing,
     }
 }
 
-/// A file's (device, inode), to notice it being deleted or replaced under an open handle.
-pub fn identity(path: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-}
+pub use super::store::identity;
 
 /// An event as one line of the spill file.
 pub fn to_line(e: &Event) -> String {

@@ -122,6 +122,8 @@ impl std::fmt::Display for Head {
 pub struct Store {
     conn: Connection,
     tz: Tz,
+    /// The WAL this connection opened (see [`rescue_moved_wal`]); read-only stores keep none.
+    wal: Option<(u64, u64)>,
 }
 
 impl Store {
@@ -166,7 +168,14 @@ impl Store {
                 other => break other?,
             }
         }
-        Ok(Store { conn, tz })
+        let wal = identity(&wal_path(path));
+        Ok(Store { conn, tz, wal })
+    }
+
+    /// Copies a deleted or replaced WAL's frames into the database (see [`rescue_moved_wal`]);
+    /// true when this store must be opened again.
+    pub fn rescue_moved_wal(&self, path: &Path) -> bool {
+        rescue_moved_wal(&self.conn, path, self.wal)
     }
 
     /// Opens an existing history read-only, for reports and verification while the daemon writes.
@@ -189,7 +198,7 @@ impl Store {
                 known: MIGRATIONS.len() as i64,
             });
         }
-        Ok(Store { conn, tz })
+        Ok(Store { conn, tz, wal: None })
     }
 
     pub fn connection(&self) -> &Connection {
@@ -429,20 +438,41 @@ pub(crate) fn unhex(s: &str) -> [u8; 32] {
     out
 }
 
+/// A file's (device, inode): what an open handle holds, whatever is at the path now.
+pub fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// The WAL beside a history file.
+pub fn wal_path(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}-wal", path.display()))
+}
+
 /// Someone deleted `history.db-wal` under an open connection: that connection would go on
 /// writing into the deleted file, unseen by any other, and a power cut would take every event
-/// since the last checkpoint with it. The deleted file is still open through `conn`, so its
-/// frames are copied into the database first. True when the caller must reconnect (a new
-/// connection starts a new WAL at the path).
-pub fn rescue_deleted_wal(conn: &Connection, path: &Path) -> bool {
-    let wal = PathBuf::from(format!("{}-wal", path.display()));
-    if wal.exists() || !path.exists() {
+/// since the last checkpoint with it. Whether a WAL is at the path says nothing: another
+/// connection (the outbox's, a report's) starts a new one there at its next read. So the WAL
+/// at the path is compared with the one `conn` opened (`opened`, its device and inode); when
+/// they differ, the frames `conn` still holds through its handle are copied into the database.
+/// True when that copy is complete and the caller must reconnect (a new connection opens the
+/// WAL at the path); false, to try again later, while readers keep the copy from finishing.
+pub fn rescue_moved_wal(conn: &Connection, path: &Path, opened: Option<(u64, u64)>) -> bool {
+    if !path.exists() || identity(&wal_path(path)) == opened {
         return false;
     }
-    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
-        tracing::error!(error = %e, "{}", t!("log-wal-copy-failed"));
+    // (busy, frames in the log, frames copied): busy means a reader held the copy back.
+    match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0)) {
+        Ok(0) => true,
+        Ok(_) => {
+            tracing::warn!("{}", t!("log-wal-copy-busy"));
+            false
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "{}", t!("log-wal-copy-failed"));
+            false
+        }
     }
-    true
 }
 
 fn is_busy(e: &StoreError) -> bool {

@@ -401,6 +401,8 @@ impl Writer {
             Some(why) => Err(StoreError::Lost(why)),
             None => self.store.append(&events),
         };
+        // Deleted while the commit ran: its frames went into the deleted file; copy them now.
+        self.rescue_deleted_wal();
         match appended {
             Ok(heads) => {
                 if let Some(last) = heads.last() {
@@ -514,13 +516,13 @@ impl Writer {
         }
     }
 
-    /// A deleted `history.db-wal` is rescued (see [`super::store::rescue_deleted_wal`]) and
-    /// the history reopened with a new one.
+    /// A deleted or replaced `history.db-wal` is rescued (see [`super::store::rescue_moved_wal`])
+    /// and the history reopened on the one at the path.
     fn rescue_deleted_wal(&mut self) {
         let Some(g) = &self.guard else {
             return;
         };
-        if g.lost.is_some() || !super::store::rescue_deleted_wal(self.store.connection(), &g.path) {
+        if g.lost.is_some() || !self.store.rescue_moved_wal(&g.path) {
             return;
         }
         tracing::warn!("{}", t!("log-wal-rescued", path = g.path.display()));
