@@ -569,6 +569,115 @@ fn fill(dir: &Path) -> PathBuf {
     path
 }
 
+/// Issue #31, finding 8: on a full disk the events wait in memory and in the spill file; the
+/// spill file was created only then, so it stayed empty (0 bytes), and a SIGKILL lost every
+/// event of the outage while the restart accepted the shorter history in silence.
+#[test]
+fn a_full_disk_then_a_power_cut_loses_no_event() {
+    let rt = runtime();
+    let api = rt.block_on(MockApi::start(seed()));
+    let st = Station::new(&api, 5, 8, 1500, "");
+    let _fs = Tmpfs::mount(&st.data(), "3m");
+    let mut child = st.start();
+    st.wait_for("schedule_loaded", 10);
+    let filler = fill(&st.data());
+    // Every occurrence plays while nothing can be written, and is acknowledged as waiting.
+    let last = st.plan.last().map(|(_, t)| *t).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut history = serde_json::Value::Null;
+    loop {
+        let status: serde_json::Value = serde_json::from_str(&st.get("/status")).unwrap_or_default();
+        history = status.get("history").cloned().unwrap_or(history);
+        let finished = if st.capture.wav().exists() {
+            segments(&st.capture.wav()).len()
+        } else {
+            0
+        };
+        if Utc::now() > last + chrono::Duration::seconds(3) && history["ok"] == false && finished >= st.plan.len() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the outage and the five programmes: {history}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    sigkill(&mut child);
+    std::fs::remove_file(&filler).unwrap();
+    let mut child = st.start();
+    st.wait_for("daemon_started", 10);
+    st.settle(60);
+    let events = st.events();
+    sigterm(&mut child);
+    let outcome = |id: &str| -> Vec<String> {
+        events
+            .iter()
+            .filter(|e| e.broadcast_id.as_deref() == Some(id) && e.channel.is_none())
+            .filter(|e| TERMINAL.contains(&e.kind.as_str()))
+            .map(|e| e.kind.clone())
+            .collect()
+    };
+    for (id, _) in &st.plan {
+        assert_eq!(
+            outcome(id),
+            vec!["playout_finished"],
+            "{id} aired during the outage and the record says so once; /status said {history}"
+        );
+    }
+    let recovered = events.iter().filter(|e| e.kind == "history_recovered").count();
+    assert!(recovered >= 1, "the recovery is recorded");
+    eprintln!(
+        "reliability: disk: full, then SIGKILL: {} programmes aired during the outage, all recorded after the restart (/status said waiting {}, spilled {})",
+        st.plan.len(),
+        history["waiting"],
+        history["spilled"]
+    );
+}
+
+/// The same, when even the spill file cannot hold the events (its room gone too): the events
+/// are in the log only, and a restart that finds fewer events than the anchor counted refuses,
+/// as for a restored backup, until the operator accepts the loss, which is recorded.
+#[test]
+fn a_lost_backlog_is_refused_at_the_restart_not_accepted_in_silence() {
+    let rt = runtime();
+    let api = rt.block_on(MockApi::start(seed()));
+    let st = Station::new(&api, 2, 8, 1500, "");
+    let _fs = Tmpfs::mount(&st.data(), "3m");
+    let mut child = st.start();
+    st.wait_for("schedule_loaded", 10);
+    let filler = st.data().join("filler1");
+    std::fs::rename(fill(&st.data()), &filler).unwrap();
+    // The spill file's room taken away too: a new one cannot hold a byte.
+    std::fs::remove_file(st.data().join("history-spill.jsonl")).unwrap();
+    let more = fill(&st.data());
+    let last = st.plan.last().map(|(_, t)| *t).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut history = serde_json::Value::Null;
+    while !(Utc::now() > last + chrono::Duration::seconds(3) && history["waiting"].as_u64() > Some(0)) {
+        let status: serde_json::Value = serde_json::from_str(&st.get("/status")).unwrap_or_default();
+        history = status.get("history").cloned().unwrap_or(history);
+        assert!(Instant::now() < deadline, "the outage: {history}");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    assert_eq!(history["spilled"], 0, "nothing could be spilled: {history}");
+    sigkill(&mut child);
+    std::fs::remove_file(&filler).unwrap();
+    std::fs::remove_file(&more).unwrap();
+    let out = st.command().stderr(Stdio::piped()).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "refused: {err}");
+    assert!(err.contains("the disk was full"), "{err}");
+    let mut child = st.command().arg("--accept-history-reset").spawn().unwrap();
+    st.wait_for("history_reset", 15);
+    sigterm(&mut child);
+    let reset = st.events().into_iter().find(|e| e.kind == "history_reset").unwrap();
+    assert!(reset.details.contains("the disk was full"), "{}", reset.details);
+    eprintln!(
+        "reliability: disk: full with no room for the spill, then SIGKILL: {} events lost, restart refused (exit 2), accepted with history_reset",
+        history["waiting"]
+    );
+}
+
 #[test]
 fn a_full_disk_keeps_the_loudspeaker_going_and_writes_the_backlog_later() {
     let rt = runtime();

@@ -124,6 +124,10 @@ impl History {
     pub fn start_daemon(path: &Path, data: &Path, tz: Tz) -> Result<(History, usize), StoreError> {
         let mut store = Store::open(path, tz)?;
         let recovered = guard::write_spill(&mut store, data);
+        let spill_end = guard::reserve_spill(data).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "{}", t!("log-spill-unreserved"));
+            guard::spill_end(data)
+        });
         // The head goes into the log too: a second copy of the anchor, outside the data folder.
         if let Ok(Some(head)) = store.head() {
             tracing::info!(head = %head, "history opened");
@@ -139,6 +143,7 @@ impl History {
             last_pass: None,
             reported_break: false,
             anchored: None,
+            spill_end,
             next_tick: Instant::now(),
         };
         Ok((Self::spawn(store, path, Some(g))?, recovered))
@@ -255,6 +260,8 @@ struct Guard {
     reported_break: bool,
     /// When the anchor was last written (never, at first: the first commit writes it).
     anchored: Option<Instant>,
+    /// Where the spill file's lines end: the next spill is written there.
+    spill_end: u64,
     next_tick: Instant,
 }
 
@@ -318,6 +325,11 @@ impl Writer {
                     if self.next_retry.is_none() {
                         self.flush();
                     } else {
+                        // The disk still refuses: the event is acknowledged only once it is in
+                        // the spill file, or at least counted in the anchor.
+                        self.spill_backlog();
+                        self.write_anchor(None);
+                        self.show_outage();
                         self.answer_pending();
                     }
                 }
@@ -405,9 +417,7 @@ impl Writer {
         self.rescue_deleted_wal();
         match appended {
             Ok(heads) => {
-                if let Some(last) = heads.last() {
-                    self.after_commit(last);
-                }
+                let last = heads.last().cloned();
                 if let Some((since, _, _)) = self.outage.take() {
                     tracing::info!(events = self.backlog.len(), since = %since, "{}", t!("log-backlog-written"));
                 }
@@ -419,12 +429,18 @@ impl Writer {
                 self.retry_in = RETRY_MIN;
                 self.next_retry = None;
                 if self.spilled > 0
-                    && let Some(g) = &self.guard
+                    && let Some(g) = &mut self.guard
                 {
                     // Everything spilled is in the database now.
-                    let _ = std::fs::remove_file(guard::spill_path(&g.data));
+                    match guard::clear_spill(&g.data, g.spill_end) {
+                        Ok(()) => g.spill_end = 0,
+                        Err(e) => tracing::warn!(error = %e, "{}", t!("log-spill-uncleared")),
+                    }
                 }
                 self.spilled = 0;
+                if let Some(last) = &last {
+                    self.after_commit(last);
+                }
                 *self.shown.lock().unwrap_or_else(|p| p.into_inner()) = None;
             }
             Err(e) => {
@@ -440,6 +456,7 @@ impl Writer {
                         tracing::warn!(error = %error, backlog = self.backlog.len(), "{}", t!("log-history-still-unwritable"));
                     }
                 }
+                self.write_anchor(None);
                 self.show_outage();
                 self.answer_pending();
                 self.next_retry = Some(Instant::now() + self.retry_in);
@@ -461,15 +478,18 @@ impl Writer {
 
     /// Appends the backlog not yet in the spill file to it (daemon only).
     fn spill_backlog(&mut self) {
-        let Some(g) = &self.guard else {
+        let Some(g) = &mut self.guard else {
             return;
         };
         if self.spilled >= self.backlog.len() {
             return;
         }
         let todo: Vec<&Event> = self.backlog.iter().skip(self.spilled).map(|(e, _)| e).collect();
-        match guard::spill(&g.data, &todo) {
-            Ok(()) => self.spilled = self.backlog.len(),
+        match guard::spill(&g.data, &todo, g.spill_end) {
+            Ok(end) => {
+                g.spill_end = end;
+                self.spilled = self.backlog.len();
+            }
             Err(e) => {
                 // The last resort: the journal keeps each event as a line an operator can replay.
                 tracing::error!(error = %e, "{}", t!("log-spill-unwritable"));
@@ -510,6 +530,9 @@ impl Writer {
             seq: head.seq,
             hash: head.hash,
             heartbeat: Utc::now(),
+            // Whatever waits is not in the database yet, whether or not the spill holds it.
+            waiting: self.backlog.len(),
+            n: 0,
         };
         if let Err(e) = guard::write_anchor(&g.data, &anchor) {
             tracing::warn!(error = %e, "{}", t!("log-anchor-unwritable"));
