@@ -193,3 +193,108 @@ fn a_voice_given_as_a_path_is_refused_where_it_is_written() {
     let out = String::from_utf8_lossy(&o.stderr).to_string() + &String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("\"/etc/passwd\" is not a voice name"), "{out}");
 }
+
+/// The speech of a station whose one voice is a command that counts its runs, takes a second
+/// and answers with `wav`'s bytes; the cache is bounded at `cache_mb`.
+fn counting_voice(dir: &std::path::Path, wav: &std::path::Path, cache_mb: u32) -> loaxa::speech::render::Speech {
+    let count = dir.join("runs");
+    let script = format!(
+        "cat > /dev/null; echo run >> '{}'; sleep 1; cat '{}'",
+        count.display(),
+        wav.display()
+    );
+    let table: toml::Table = toml::from_str(&format!(
+        "provider = \"counted\"\ncache_mb = {cache_mb}\n[counted]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", {script:?}]\n"
+    ))
+    .unwrap();
+    let (config, errors) = loaxa::speech::settings::parse(Some(&table), dir);
+    assert!(errors.is_empty(), "{errors:?}");
+    loaxa::speech::render::Speech::new(config, dir)
+}
+
+fn runs(dir: &std::path::Path) -> usize {
+    std::fs::read_to_string(dir.join("runs"))
+        .unwrap_or_default()
+        .lines()
+        .count()
+}
+
+fn spec(text: &str) -> loaxa::speech::render::Spec {
+    loaxa::speech::render::Spec {
+        text: text.into(),
+        spoken: text.into(),
+        provider: None,
+        voice: None,
+        speed: None,
+    }
+}
+
+/// Issue #31, finding 6: a caller that stops waiting (the 200 ms before air time) left its
+/// render running while a second one of the same text started: two engines holding the same
+/// audio (VmHWM 1.66 GB for a long text). Now one text is rendered once, however many ask and
+/// whoever gives up; what it made is kept for the next.
+#[test]
+fn one_text_is_rendered_once_however_many_ask_or_give_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("voice.wav");
+    common::audio::tone(&wav, 440.0, 0.5, 0.5);
+    let speech = std::sync::Arc::new(counting_voice(dir.path(), &wav, 500));
+    let rt = runtime();
+    rt.block_on(async {
+        let s = spec("bà con chú ý");
+        // The first asker gives up after 200 ms; two more ask meanwhile.
+        let gave_up = tokio::time::timeout(std::time::Duration::from_millis(200), speech.render(&s, false)).await;
+        assert!(gave_up.is_err(), "the voice takes a second");
+        let (a, b) = tokio::join!(speech.render(&s, false), speech.render(&s, false));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a, b);
+        assert!(a.fallback.is_none());
+    });
+    assert_eq!(runs(dir.path()), 1, "one run of the voice for one text");
+}
+
+/// Issue #31, finding 6: a rendering larger than the whole cache was evicted as soon as it was
+/// stored, and the bulletin failed at air time ("is missing") while `check` said ok. Now what
+/// was just made, and what the set in use will air, stay whatever the bound.
+#[test]
+fn the_cache_keeps_what_was_just_made_and_what_is_due_past_its_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("voice.wav");
+    // 1.3 MB of audio against a 1 MB cache.
+    common::audio::tone(&wav, 440.0, 15.0, 0.5);
+    let speech = counting_voice(dir.path(), &wav, 1);
+    let rt = runtime();
+    let (due, other) = (spec("bản tin một"), spec("bản tin hai"));
+    speech.set_due(std::slice::from_ref(&due));
+    let first = rt.block_on(speech.render(&due, false)).unwrap();
+    assert!(
+        first.parts.iter().all(|p| speech.path(p).is_file()),
+        "the rendering just made is there to air"
+    );
+    let second = rt.block_on(speech.render(&other, false)).unwrap();
+    assert!(second.parts.iter().all(|p| speech.path(p).is_file()));
+    assert!(speech.cached(&due).is_some(), "the due one stays past the bound");
+    // Once the next one is made, the one no set will air is what goes.
+    let third = rt.block_on(speech.render(&spec("bản tin ba"), false)).unwrap();
+    assert!(third.parts.iter().all(|p| speech.path(p).is_file()));
+    assert!(speech.cached(&other).is_none(), "the bound still holds for the rest");
+    assert!(speech.cached(&due).is_some());
+}
+
+/// Issue #31, finding 6: `check` said ok to a text of any length; now it names the limit at the
+/// text and says what to do instead.
+#[test]
+fn a_text_too_long_to_read_is_an_error_at_its_place() {
+    let long = "Bà con chú ý. ".repeat(800);
+    let text = format!(
+        "[[broadcast]]\nid = \"dai\"\ntitle = \"Dài\"\non = [\"{}\"]\nchannels = [\"loudspeaker\"]\nspeak = \"{long}\"\n",
+        at(3600)
+    );
+    let st = Station::new("http://127.0.0.1:9/hook", &text);
+    let o = loaxa(&st, &["check"]);
+    let out = said(&o);
+    assert!(!o.status.success(), "{out}");
+    assert!(out.contains("has 11200 characters; loaxa reads at most 10000"), "{out}");
+    assert!(out.contains("main.toml:6:"), "{out}");
+    assert!(out.contains("split it over several bulletins"), "{out}");
+}

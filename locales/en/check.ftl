@@ -274,6 +274,8 @@ speech-number = `{ $token }` is not a number, date or time written the usual way
 speech-number-hint = numbers use "." for thousands and "," for decimals (1.000.000; 12,5); dates are 15/12/2024, times 7h30 or 07:30
 check-speak-no-post = `speak = true` reads the post's text, but this broadcast has no [broadcast.post]
 check-speak-no-post-hint = add a [broadcast.post] with its text, or give the text to read: speak = "…"
+check-speak-too-long = this text to read aloud has { $n } characters; loaxa reads at most { $max } (about twelve minutes)
+check-speak-too-long-hint = split it over several bulletins, or record it and give the recording as audio = ["…"]
 check-want-speak = true (read the post's text) or the text to read
 check-speech-provider = there is no speech provider `{ $name }`
 check-speech-provider-hint = the providers are the [tts.NAME] sections of loaxa.toml, and espeak-ng: { $known }

@@ -271,6 +271,8 @@ speech-number = `{ $token }` không phải số, ngày hay giờ viết theo cá
 speech-number-hint = số dùng "." ngăn hàng nghìn và "," cho phần thập phân (1.000.000; 12,5); ngày viết 15/12/2024, giờ viết 7h30 hoặc 07:30
 check-speak-no-post = `speak = true` đọc nội dung bài đăng, nhưng bản tin này không có [broadcast.post]
 check-speak-no-post-hint = thêm [broadcast.post] có nội dung, hoặc ghi văn bản cần đọc: speak = "…"
+check-speak-too-long = văn bản cần đọc này có { $n } ký tự; loaxa chỉ đọc tối đa { $max } ký tự (khoảng mười hai phút)
+check-speak-too-long-hint = chia thành nhiều bản tin, hoặc thu âm rồi khai báo bản thu: audio = ["…"]
 check-want-speak = true (đọc nội dung bài đăng) hoặc văn bản cần đọc
 check-speech-provider = không có bộ đọc `{ $name }`
 check-speech-provider-hint = các bộ đọc là các mục [tts.TÊN] trong loaxa.toml, và espeak-ng: { $known }

@@ -706,6 +706,15 @@ async fn say_programme(
     title: Option<String>,
     priority: Option<Priority>,
 ) -> Result<(crate::playout::Programme, serde_json::Value), Answer> {
+    let chars = text.chars().count();
+    if chars > crate::speech::settings::MAX_SPEAK_CHARS {
+        let max = crate::speech::settings::MAX_SPEAK_CHARS;
+        return Err(Answer::error(format!(
+            "{} ({})",
+            t!("check-speak-too-long", n = chars, max = max),
+            t!("check-speak-too-long-hint")
+        )));
+    }
     let spoken = match crate::speech::normalise::normalise(text, &shared.config.tts.lexicon) {
         Ok(s) => s,
         Err(e) => return Err(Answer::error(format!("{} ({})", e.message, e.hint))),

@@ -21,6 +21,13 @@ pub fn render_ahead(shared: &Arc<Shared>) {
     let shared = shared.clone();
     tokio::spawn(async move {
         let set = shared.set();
+        let due: Vec<_> = set
+            .broadcasts
+            .iter()
+            .filter(|b| b.on_loudspeaker())
+            .filter_map(|b| b.speak.as_ref().map(|s| s.spec()))
+            .collect();
+        shared.speech.set_due(&due);
         let mut seen = HashSet::new();
         for b in set.broadcasts.iter().filter(|b| b.on_loudspeaker()) {
             let Some(speak) = &b.speak else { continue };
@@ -56,12 +63,14 @@ pub async fn for_occurrence(shared: &Shared, b: &Broadcast, at: DateTime<Utc>) -
         .to_std()
         .unwrap_or_default()
         .saturating_sub(Duration::from_secs(1));
-    let rendered = match tokio::time::timeout(
-        left.max(Duration::from_millis(200)),
-        shared.speech.render(&spec, urgent),
-    )
-    .await
-    {
+    // Only a cloud voice is given up on: the offline voice standing in for a local one would
+    // be a second engine reading the same text beside the first.
+    let wait = if shared.speech.is_cloud(&spec) {
+        left.max(Duration::from_millis(200))
+    } else {
+        Duration::MAX
+    };
+    let rendered = match tokio::time::timeout(wait, shared.speech.render(&spec, urgent)).await {
         Ok(r) => r,
         Err(_) => {
             let offline = crate::speech::render::Spec {

@@ -868,6 +868,19 @@ fn read_speak(
             return None;
         }
     };
+    let chars = text.chars().count();
+    if chars > crate::speech::settings::MAX_SPEAK_CHARS {
+        cx.error(
+            span.clone(),
+            t!(
+                "check-speak-too-long",
+                n = chars,
+                max = crate::speech::settings::MAX_SPEAK_CHARS
+            ),
+        )
+        .hint(t!("check-speak-too-long-hint"));
+        return None;
+    }
     let mut provider = None;
     let mut voice = None;
     let mut speed = None;

@@ -11,10 +11,10 @@
 //! or lies falls back to espeak-ng offline: the bulletin airs, and why it sounds different is
 //! recorded.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -62,10 +62,25 @@ pub struct Rendered {
 pub struct Speech {
     pub config: TtsConfig,
     dir: PathBuf,
+    cache: Cache,
     client: reqwest::Client,
     /// When each provider was last asked (for its rate limit).
     asked: tokio::sync::Mutex<HashMap<String, Instant>>,
     espeak: Mutex<Option<String>>,
+    /// One render per key at a time: a second request for the same text waits for the first
+    /// and takes its result, instead of a second engine holding the same audio in memory.
+    turns: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// The cache folder and its bound. Cloned into a render that runs on a thread of its own, so
+/// what the engine made is kept even when whoever asked stopped waiting.
+#[derive(Clone)]
+struct Cache {
+    /// The speech folder (parts are named relative to it).
+    dir: PathBuf,
+    bound: u64,
+    /// The keys the set in use will air: never evicted, whatever the bound says.
+    due: Arc<Mutex<HashSet<String>>>,
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -79,13 +94,34 @@ impl Speech {
             .connect_timeout(Duration::from_secs(10))
             .build()
             .unwrap_or_default();
+        let dir = data.join("speech");
         Speech {
+            cache: Cache {
+                dir: dir.clone(),
+                bound: config.cache_bytes,
+                due: Arc::default(),
+            },
             config,
-            dir: data.join("speech"),
+            dir,
             client,
             asked: tokio::sync::Mutex::new(HashMap::new()),
             espeak: Mutex::new(None),
+            turns: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The renderings the set in use will air (their keys): the cache keeps them even past
+    /// its bound, so what `check` accepted is there at air time.
+    pub fn set_due(&self, specs: &[Spec]) {
+        let keys = specs.iter().filter_map(|s| self.keyed(s).ok()).map(|k| k.0).collect();
+        *self.cache.due.lock().unwrap_or_else(|p| p.into_inner()) = keys;
+    }
+
+    /// The render turn of a key (see `turns`).
+    fn turn(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut turns = self.turns.lock().unwrap_or_else(|p| p.into_inner());
+        turns.retain(|_, t| Arc::strong_count(t) > 1);
+        turns.entry(key.to_string()).or_default().clone()
     }
 
     /// The folder the parts' paths are relative to.
@@ -176,24 +212,15 @@ impl Speech {
         Ok((key, name, p, voice, speed, engine))
     }
 
+    /// Whether a request goes to a cloud service (which the offline voice may stand in for).
+    pub fn is_cloud(&self, spec: &Spec) -> bool {
+        self.provider(spec).is_ok_and(|(_, p)| p.kind.is_cloud())
+    }
+
     /// The cached rendering of a request, if there is one (and its files are whole).
     pub fn cached(&self, spec: &Spec) -> Option<Rendered> {
         let (key, ..) = self.keyed(spec).ok()?;
-        self.read_cached(&key)
-    }
-
-    fn read_cached(&self, key: &str) -> Option<Rendered> {
-        let meta = self.dir.join("cache").join(format!("{key}.json"));
-        let r: Rendered = serde_json::from_slice(&std::fs::read(&meta).ok()?).ok()?;
-        if !r.parts.iter().all(|p| self.dir.join(p).is_file()) {
-            return None;
-        }
-        // Used now: the last to be evicted.
-        let _ = std::fs::File::options()
-            .append(true)
-            .open(&meta)
-            .and_then(|f| f.set_modified(std::time::SystemTime::now()));
-        Some(r)
+        self.cache.read(&key)
     }
 
     /// The rendering of a request: from the cache, from its provider, or from espeak-ng
@@ -201,24 +228,50 @@ impl Speech {
     /// service fails (the reason is in `fallback`).
     pub async fn render(&self, spec: &Spec, urgent: bool) -> Result<Rendered, String> {
         let (key, name, p, voice, speed, engine) = self.keyed(spec)?;
-        if let Some(r) = self.read_cached(&key) {
+        if let Some(r) = self.cache.read(&key) {
             return Ok(r);
         }
         if p.kind.is_cloud() && urgent {
             return self.offline(spec, t!("tts-fallback-urgent", provider = name)).await;
         }
-        let result = match p.kind {
-            Kind::EspeakNg | Kind::Command => {
-                let (spoken, p2, voice2) = (spec.spoken.clone(), p.clone(), voice.clone());
-                tokio::task::spawn_blocking(move || local(&p2, &spoken, &voice2, speed).map(|b| vec![b]))
-                    .await
-                    .map_err(|_| t!("control-internal"))?
-            }
-            Kind::Fpt | Kind::Viettel | Kind::Zalo => self.cloud(&name, &p, &spec.spoken, &voice, speed).await,
+        let turn = self.turn(&key).lock_owned().await;
+        // Made while this request waited for its turn.
+        if let Some(r) = self.cache.read(&key) {
+            return Ok(r);
+        }
+        let made = Made {
+            key,
+            spec: spec.clone(),
+            provider: name.clone(),
+            p: p.clone(),
+            voice: voice.clone(),
+            speed,
+            engine,
         };
         // What came back must be audio that plays: a service that lies falls back like one
         // that fails.
-        match result.and_then(|parts| self.store(&key, spec, &name, &p, &voice, speed, &engine, parts, None)) {
+        let result = match p.kind {
+            Kind::EspeakNg | Kind::Command => {
+                // The engine, the cache write and the turn go together on their own thread:
+                // a caller that stops waiting neither leaves the engine running unseen nor
+                // throws its work away.
+                let cache = self.cache.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _turn = turn;
+                    local(&made.p, &made.spec.spoken, &made.voice, made.speed)
+                        .and_then(|wav| cache.store(&made, vec![wav], None))
+                })
+                .await
+                .map_err(|_| t!("control-internal"))?
+            }
+            Kind::Fpt | Kind::Viettel | Kind::Zalo => {
+                let parts = self.cloud(&name, &p, &spec.spoken, &voice, speed).await;
+                let stored = parts.and_then(|parts| self.cache.store(&made, parts, None));
+                drop(turn);
+                stored
+            }
+        };
+        match result {
             Ok(r) => Ok(r),
             Err(why) if p.kind == Kind::EspeakNg => Err(why),
             Err(why) => {
@@ -240,101 +293,6 @@ impl Speech {
         let mut r = Box::pin(self.render(&offline, false)).await?;
         r.fallback = Some(why);
         Ok(r)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn store(
-        &self,
-        key: &str,
-        spec: &Spec,
-        name: &str,
-        p: &Provider,
-        voice: &str,
-        speed: f32,
-        engine: &str,
-        parts: Vec<Vec<u8>>,
-        fallback: Option<String>,
-    ) -> Result<Rendered, String> {
-        let cache = self.dir.join("cache");
-        std::fs::create_dir_all(&cache).map_err(|e| format!("{}: {e}", cache.display()))?;
-        // Every part is audio, or none is written.
-        let exts: Vec<&str> = parts
-            .iter()
-            .map(|b| sniff(b).ok_or_else(|| t!("tts-not-audio", provider = name)))
-            .collect::<Result<_, _>>()?;
-        let mut names = Vec::new();
-        let mut all = Sha256::new();
-        let mut duration = Duration::ZERO;
-        for (i, (bytes, ext)) in parts.iter().zip(exts).enumerate() {
-            let part = format!("cache/{key}-{i}.{ext}");
-            let path = self.dir.join(&part);
-            crate::files::write_atomic(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-            duration += crate::playout::decode::check(&path, None)
-                .map_err(|e| t!("tts-not-audio-why", provider = name, why = e))?;
-            all.update(bytes);
-            names.push(part);
-        }
-        let r = Rendered {
-            key: key.to_string(),
-            parts: names,
-            audio_sha256: crate::schedule::hex(&all.finalize()),
-            duration_s: (duration.as_secs_f64() * 1000.0).round() / 1000.0,
-            provider: name.to_string(),
-            kind: p.kind.as_str().into(),
-            voice: voice.to_string(),
-            speed,
-            engine: engine.to_string(),
-            text_sha256: sha256_hex(spec.text.as_bytes()),
-            spoken_sha256: sha256_hex(spec.spoken.as_bytes()),
-            fallback,
-        };
-        let meta = cache.join(format!("{key}.json"));
-        let json = serde_json::to_vec_pretty(&r).map_err(|e| e.to_string())?;
-        crate::files::write_atomic(&meta, &json).map_err(|e| format!("{}: {e}", meta.display()))?;
-        self.evict();
-        Ok(r)
-    }
-
-    /// Keeps the cache under its bound: the renderings used longest ago go first.
-    fn evict(&self) {
-        let cache = self.dir.join("cache");
-        let Ok(entries) = std::fs::read_dir(&cache) else { return };
-        let mut metas: Vec<(std::time::SystemTime, PathBuf, u64)> = Vec::new();
-        let mut total = 0u64;
-        for e in entries.flatten() {
-            let Ok(m) = e.metadata() else { continue };
-            total += m.len();
-            if e.path().extension().is_some_and(|x| x == "json") {
-                let parts: u64 = std::fs::read(e.path())
-                    .ok()
-                    .and_then(|b| serde_json::from_slice::<Rendered>(&b).ok())
-                    .map(|r| {
-                        r.parts
-                            .iter()
-                            .filter_map(|p| std::fs::metadata(self.dir.join(p)).ok())
-                            .map(|m| m.len())
-                            .sum()
-                    })
-                    .unwrap_or(0);
-                metas.push((m.modified().unwrap_or(std::time::UNIX_EPOCH), e.path(), m.len() + parts));
-            }
-        }
-        metas.sort();
-        for (_, meta, size) in metas {
-            if total <= self.config.cache_bytes {
-                break;
-            }
-            if let Some(r) = std::fs::read(&meta)
-                .ok()
-                .and_then(|b| serde_json::from_slice::<Rendered>(&b).ok())
-            {
-                for p in &r.parts {
-                    let _ = std::fs::remove_file(self.dir.join(p));
-                }
-            }
-            let _ = std::fs::remove_file(&meta);
-            total = total.saturating_sub(size);
-        }
     }
 
     /// Keeps what aired for the audit: the parts, by their audio's hash, apart from the cache
@@ -361,10 +319,45 @@ impl Speech {
             }
             kept.push(name);
         }
+        let early = self.keep_aired_within_bound(&kept);
+        if early > 0 {
+            tracing::warn!(files = early, "{}", t!("log-tts-aired-over-bound"));
+        }
         Ok(kept)
     }
 
-    /// Deletes aired audio older than `[tts] keep_days`.
+    /// Past `[tts] aired_mb`, the oldest aired audio goes (never `kept`, about to air).
+    /// Returns how many files went.
+    fn keep_aired_within_bound(&self, kept: &[String]) -> usize {
+        let Ok(entries) = std::fs::read_dir(self.dir.join("aired")) else {
+            return 0;
+        };
+        let mut files: Vec<(std::time::SystemTime, PathBuf, u64)> = entries
+            .flatten()
+            .filter_map(|e| {
+                let m = e.metadata().ok()?;
+                Some((m.modified().unwrap_or(std::time::UNIX_EPOCH), e.path(), m.len()))
+            })
+            .collect();
+        let mut total: u64 = files.iter().map(|f| f.2).sum();
+        files.sort();
+        let mut n = 0;
+        for (_, path, size) in files {
+            if total <= self.config.aired_bytes {
+                break;
+            }
+            if kept.iter().any(|k| self.dir.join(k) == path) {
+                continue;
+            }
+            if std::fs::remove_file(&path).is_ok() {
+                total = total.saturating_sub(size);
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// Deletes aired audio older than `[tts] keep_days`, and the oldest past `[tts] aired_mb`.
     pub fn prune_archive(&self) -> usize {
         let keep = Duration::from_secs(u64::from(self.config.keep_days) * 86_400);
         let Ok(entries) = std::fs::read_dir(self.dir.join("aired")) else {
@@ -382,7 +375,7 @@ impl Speech {
                 n += 1;
             }
         }
-        n
+        n + self.keep_aired_within_bound(&[])
     }
 
     async fn wait_turn(&self, name: &str, p: &Provider) {
@@ -442,6 +435,121 @@ impl Speech {
             parts.push(bytes);
         }
         Ok(parts)
+    }
+}
+
+/// A rendering being made: what its record names.
+struct Made {
+    key: String,
+    spec: Spec,
+    provider: String,
+    p: Provider,
+    voice: String,
+    speed: f32,
+    engine: String,
+}
+
+impl Cache {
+    fn read(&self, key: &str) -> Option<Rendered> {
+        let meta = self.dir.join("cache").join(format!("{key}.json"));
+        let r: Rendered = serde_json::from_slice(&std::fs::read(&meta).ok()?).ok()?;
+        if !r.parts.iter().all(|p| self.dir.join(p).is_file()) {
+            return None;
+        }
+        // Used now: the last to be evicted.
+        let _ = std::fs::File::options()
+            .append(true)
+            .open(&meta)
+            .and_then(|f| f.set_modified(std::time::SystemTime::now()));
+        Some(r)
+    }
+
+    fn store(&self, m: &Made, parts: Vec<Vec<u8>>, fallback: Option<String>) -> Result<Rendered, String> {
+        let (key, name) = (m.key.as_str(), m.provider.as_str());
+        let cache = self.dir.join("cache");
+        std::fs::create_dir_all(&cache).map_err(|e| format!("{}: {e}", cache.display()))?;
+        // Every part is audio, or none is written.
+        let exts: Vec<&str> = parts
+            .iter()
+            .map(|b| sniff(b).ok_or_else(|| t!("tts-not-audio", provider = name)))
+            .collect::<Result<_, _>>()?;
+        let mut names = Vec::new();
+        let mut all = Sha256::new();
+        let mut duration = Duration::ZERO;
+        for (i, (bytes, ext)) in parts.iter().zip(exts).enumerate() {
+            let part = format!("cache/{key}-{i}.{ext}");
+            let path = self.dir.join(&part);
+            crate::files::write_atomic(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            duration += crate::playout::decode::check(&path, None)
+                .map_err(|e| t!("tts-not-audio-why", provider = name, why = e))?;
+            all.update(bytes);
+            names.push(part);
+        }
+        let r = Rendered {
+            key: key.to_string(),
+            parts: names,
+            audio_sha256: crate::schedule::hex(&all.finalize()),
+            duration_s: (duration.as_secs_f64() * 1000.0).round() / 1000.0,
+            provider: name.to_string(),
+            kind: m.p.kind.as_str().into(),
+            voice: m.voice.clone(),
+            speed: m.speed,
+            engine: m.engine.clone(),
+            text_sha256: sha256_hex(m.spec.text.as_bytes()),
+            spoken_sha256: sha256_hex(m.spec.spoken.as_bytes()),
+            fallback,
+        };
+        let meta = cache.join(format!("{key}.json"));
+        let json = serde_json::to_vec_pretty(&r).map_err(|e| e.to_string())?;
+        crate::files::write_atomic(&meta, &json).map_err(|e| format!("{}: {e}", meta.display()))?;
+        self.evict(key);
+        Ok(r)
+    }
+
+    /// Keeps the cache under its bound: the renderings used longest ago go first, but never
+    /// `kept` (just made: its caller is about to air it) nor one the set in use will air.
+    fn evict(&self, kept: &str) {
+        let cache = self.dir.join("cache");
+        let Ok(entries) = std::fs::read_dir(&cache) else { return };
+        let due = self.due.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut metas: Vec<(std::time::SystemTime, PathBuf, u64)> = Vec::new();
+        let mut total = 0u64;
+        for e in entries.flatten() {
+            let Ok(m) = e.metadata() else { continue };
+            total += m.len();
+            let path = e.path();
+            let key = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            if path.extension().is_some_and(|x| x == "json") && key != kept && !due.contains(key) {
+                let parts: u64 = std::fs::read(&path)
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<Rendered>(&b).ok())
+                    .map(|r| {
+                        r.parts
+                            .iter()
+                            .filter_map(|p| std::fs::metadata(self.dir.join(p)).ok())
+                            .map(|m| m.len())
+                            .sum()
+                    })
+                    .unwrap_or(0);
+                metas.push((m.modified().unwrap_or(std::time::UNIX_EPOCH), path, m.len() + parts));
+            }
+        }
+        metas.sort();
+        for (_, meta, size) in metas {
+            if total <= self.bound {
+                break;
+            }
+            if let Some(r) = std::fs::read(&meta)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Rendered>(&b).ok())
+            {
+                for p in &r.parts {
+                    let _ = std::fs::remove_file(self.dir.join(p));
+                }
+            }
+            let _ = std::fs::remove_file(&meta);
+            total = total.saturating_sub(size);
+        }
     }
 }
 

@@ -30,6 +30,8 @@ pub struct TtsConfig {
     pub cache_bytes: u64,
     /// How long the audio of what aired is kept for the audit.
     pub keep_days: u32,
+    /// The bound on that audio: past it, the oldest goes before its `keep_days`.
+    pub aired_bytes: u64,
 }
 
 impl Default for TtsConfig {
@@ -44,6 +46,7 @@ impl Default for TtsConfig {
             lexicon: Lexicon::builtin(),
             cache_bytes: 500 * 1024 * 1024,
             keep_days: 365,
+            aired_bytes: 2048 * 1024 * 1024,
         }
     }
 }
@@ -134,6 +137,10 @@ struct RawProvider {
 /// Whether `name` is a voice's name, not a path: letters, digits and `_ + - . /`, neither
 /// starting with `/` or `.` nor holding `..`. espeak-ng takes a voice given as a path for a file
 /// to parse (`voice = "../../../../etc/passwd"` made it read that file and crash).
+/// The longest text loaxa reads aloud, in characters: about twelve minutes at the normal
+/// speed, and about 35 MB of audio. Anything longer is a recording's job.
+pub const MAX_SPEAK_CHARS: usize = 10_000;
+
 pub fn voice_name_ok(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 64
@@ -173,6 +180,7 @@ pub fn parse(table: Option<&toml::Table>, base: &Path) -> (TtsConfig, Vec<String
             }
             ("cache_mb", toml::Value::Integer(n)) if *n > 0 => c.cache_bytes = (*n as u64) * 1024 * 1024,
             ("keep_days", toml::Value::Integer(n)) if *n > 0 => c.keep_days = *n as u32,
+            ("aired_mb", toml::Value::Integer(n)) if *n > 0 => c.aired_bytes = (*n as u64) * 1024 * 1024,
             (name, toml::Value::Table(t)) => match provider(name, t.clone(), base) {
                 Ok(p) => {
                     c.providers.insert(name.to_string(), p);
