@@ -35,6 +35,11 @@ const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections served at once.
 const MAX_CONNECTIONS: usize = 256;
+/// Beyond those, a spare lane for requests that come whole at once (a health probe, the
+/// office's page), held for [`SPARE_HOLD`] at most and never kept alive: slow clients that
+/// fill every slot cannot keep a quick one out.
+const SPARE_CONNECTIONS: usize = 32;
+const SPARE_HOLD: Duration = Duration::from_secs(2);
 /// Connections served at once for one client address: one client holding hundreds of slow
 /// connections cannot take the slots the health probe and the office need.
 const MAX_PER_PEER: usize = 16;
@@ -75,6 +80,7 @@ pub async fn serve(listener: tokio::net::TcpListener, router: Router) {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let spares = Arc::new(tokio::sync::Semaphore::new(SPARE_CONNECTIONS));
     let peers = Arc::new(Peers::default());
     loop {
         let (stream, peer) = match listener.accept().await {
@@ -90,19 +96,30 @@ pub async fn serve(listener: tokio::net::TcpListener, router: Router) {
             drop(stream);
             continue;
         };
-        let Ok(permit) = slots.clone().try_acquire_owned() else {
-            drop(stream);
-            continue;
+        let (permit, spare) = match slots.clone().try_acquire_owned() {
+            Ok(p) => (p, false),
+            Err(_) => match spares.clone().try_acquire_owned() {
+                Ok(p) => (p, true),
+                Err(_) => {
+                    drop(stream);
+                    continue;
+                }
+            },
         };
         // Who is asking, for the login's per-client limits.
         let service = TowerToHyperService::new(router.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer))));
         tokio::spawn(async move {
             let conn = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
-                .header_read_timeout(HEAD_TIMEOUT)
+                .header_read_timeout(if spare { SPARE_HOLD } else { HEAD_TIMEOUT })
+                .keep_alive(!spare)
                 .max_buf_size(MAX_HEAD_BYTES)
                 .serve_connection(TokioIo::new(stream), service);
-            let _ = conn.await;
+            if spare {
+                let _ = tokio::time::timeout(SPARE_HOLD, conn).await;
+            } else {
+                let _ = conn.await;
+            }
             drop(permit);
             drop(mine);
         });
