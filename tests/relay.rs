@@ -549,3 +549,83 @@ fn a_source_behind_a_password_is_relayed_and_its_secret_shown_nowhere() {
         assert!(!out.contains(SECRET), "output {i} shows the secret: {out}");
     }
 }
+
+/// A plain HTTP server on `bind` that answers every request with `body` and counts them.
+fn counting_server(bind: &str, body: String) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind(bind).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            let mut conn = conn;
+            let mut buf = [0u8; 4096];
+            let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+            let _ = conn.read(&mut buf);
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.apple.mpegurl\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (port, hits)
+}
+
+/// Runs a command to its end (killed after 30 s).
+fn run_out(mut cmd: std::process::Command) {
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.wait();
+}
+
+/// Issue #31, finding 10: an HLS playlist names its segments, and ffmpeg fetched them wherever
+/// they were, 169.254.169.254 or the box's own services included: a blind request from inside.
+/// The relay's ffmpeg now asks through the gate, which lets the source through and refuses the
+/// rest of the box. (Tests reach loopback only: the "metadata service" is on 127.0.0.2, and the
+/// gate is the one a source outside the box gets, with this playlist's host as the source.)
+#[test]
+fn an_hls_playlist_cannot_send_the_relay_inside_the_box() {
+    let (meta_port, metadata) = counting_server("127.0.0.2:0", "ami-id\n".into());
+    let playlist = format!(
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nhttp://127.0.0.2:{meta_port}/latest/meta-data/a.ts\n#EXTINF:2.0,\nhttp://127.0.0.2:{meta_port}/latest/meta-data/b.ts\n#EXT-X-ENDLIST\n"
+    );
+    let (port, served) = counting_server("127.0.0.1:0", playlist);
+    let url = format!("http://127.0.0.1:{port}/live.m3u8");
+    // Without the gate, the finding: ffmpeg goes where the playlist says.
+    run_out(loaxa::playout::relay::decoder(&url, None));
+    let reached = metadata.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(reached > 0, "ffmpeg alone fetches the segments inside the box");
+    // Through the gate: the playlist comes, the box does not.
+    let before = served.load(std::sync::atomic::Ordering::SeqCst);
+    let gate = loaxa::playout::relay::Gate::start("127.0.0.1", port).unwrap();
+    run_out(loaxa::playout::relay::decoder(&url, Some(&gate)));
+    assert!(
+        served.load(std::sync::atomic::Ordering::SeqCst) > before,
+        "the source's playlist came through the gate"
+    );
+    assert_eq!(
+        metadata.load(std::sync::atomic::Ordering::SeqCst),
+        reached,
+        "no request reached the metadata service through the gate"
+    );
+    let why = gate.refused().expect("the refusal is said");
+    assert!(why.contains("127.0.0.2"), "{why}");
+    eprintln!(
+        "relay: HLS segments inside the box: {reached} requests reached 127.0.0.2 without the gate, 0 through it ({why})"
+    );
+}

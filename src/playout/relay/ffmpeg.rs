@@ -10,15 +10,14 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
+use super::gate::Gate;
 use super::{STALL, Shared};
 
-/// One ffmpeg run: until it ends, stalls, the window ends, or the feed is dropped.
-pub fn run(feed: &Weak<Shared>, url: &str, end: DateTime<Utc>) -> Result<(), String> {
-    if let Some(shared) = feed.upgrade() {
-        *shared.last_bytes.lock().unwrap_or_else(|p| p.into_inner()) = None;
-    }
-    let mut child: Child = Command::new("ffmpeg")
-        .args(["-nostdin", "-hide_banner", "-loglevel", "error"])
+/// The ffmpeg that decodes `url` to 44.1 kHz stereo PCM on its standard output, every request
+/// of it through `gate` when there is one (see [`Gate`]).
+pub fn decoder(url: &str, gate: Option<&Gate>) -> Command {
+    let mut cmd = Command::new("ffmpeg");
+    cmd.args(["-nostdin", "-hide_banner", "-loglevel", "error"])
         .args([
             "-reconnect",
             "1",
@@ -27,11 +26,33 @@ pub fn run(feed: &Weak<Shared>, url: &str, end: DateTime<Utc>) -> Result<(), Str
             "-reconnect_delay_max",
             "2",
         ])
-        .args(["-rw_timeout", "5000000"])
-        // A stream's format told by its address: probing an Icecast MP3 stream without it took
-        // ffmpeg 7 s, or failed outright with small probe sizes.
-        .args(super::input_format(url).map_or(Vec::new(), |f| vec!["-f", f]))
-        .args(["-i", url, "-vn", "-ac", "2", "-ar", "44100", "-f", "s16le", "pipe:1"])
+        .args(["-rw_timeout", "5000000"]);
+    gated(&mut cmd, gate);
+    // A stream's format told by its address: probing an Icecast MP3 stream without it took
+    // ffmpeg 7 s, or failed outright with small probe sizes.
+    cmd.args(super::input_format(url).map_or(Vec::new(), |f| vec!["-f", f]))
+        .args(["-i", url, "-vn", "-ac", "2", "-ar", "44100", "-f", "s16le", "pipe:1"]);
+    cmd
+}
+
+/// ffmpeg's HTTP through the gate: the option for the input, and the environment for what the
+/// input opens in turn (an HLS playlist's variants and segments).
+fn gated(cmd: &mut Command, gate: Option<&Gate>) {
+    if let Some(g) = gate {
+        cmd.args(["-http_proxy", &g.proxy()])
+            .env("http_proxy", g.proxy())
+            .env_remove("no_proxy")
+            .env_remove("NO_PROXY");
+    }
+}
+
+/// One ffmpeg run: until it ends, stalls, the window ends, or the feed is dropped.
+pub fn run(feed: &Weak<Shared>, url: &str, end: DateTime<Utc>) -> Result<(), String> {
+    if let Some(shared) = feed.upgrade() {
+        *shared.last_bytes.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+    let gate = Gate::for_source(url).map_err(|e| t!("relay-no-gate", why = e))?;
+    let mut child: Child = decoder(url, gate.as_ref())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -101,6 +122,9 @@ pub fn run(feed: &Weak<Shared>, url: &str, end: DateTime<Utc>) -> Result<(), Str
     if stalled {
         return Err(t!("relay-stalled", seconds = STALL.as_secs()));
     }
+    if let Some(why) = gate.as_ref().and_then(Gate::refused) {
+        return Err(why);
+    }
     match status {
         Ok(s) if s.success() => Err(t!("relay-ended")),
         // ffmpeg names the address in its errors; the record names the source.
@@ -114,8 +138,10 @@ pub fn run(feed: &Weak<Shared>, url: &str, end: DateTime<Utc>) -> Result<(), Str
 /// What a source sends, asked of it now with Debian's ffprobe (`loaxa check --online`): its
 /// format, codec, rate, channels and bitrate, in one line; or why it does not answer.
 pub fn probe(url: &str) -> Result<String, String> {
+    let gate = Gate::for_source(url).map_err(|e| t!("relay-no-gate", why = e))?;
     let mut cmd = Command::new("ffprobe");
     cmd.args(["-v", "error", "-rw_timeout", "8000000"]);
+    gated(&mut cmd, gate.as_ref());
     if let Some(f) = super::input_format(url) {
         cmd.args(["-f", f]);
     }
@@ -143,6 +169,9 @@ pub fn probe(url: &str) -> Result<String, String> {
         }
     }
     let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    if let Some(why) = gate.as_ref().and_then(Gate::refused) {
+        return Err(why);
+    }
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         return Err(err.lines().last().unwrap_or("").trim().replace(url, "<source>"));

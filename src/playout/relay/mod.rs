@@ -15,7 +15,9 @@
 //! Memory is bounded whatever the window: the buffer holds at most [`MAX_BUFFER`] of audio.
 
 mod ffmpeg;
+mod gate;
 mod icy;
+mod inward;
 mod native;
 mod source;
 
@@ -27,7 +29,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-pub use ffmpeg::probe;
+pub use ffmpeg::{decoder, probe};
+pub use gate::Gate;
 pub use source::RelaySource;
 
 /// The stream's format once decoded.

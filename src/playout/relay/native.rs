@@ -50,30 +50,11 @@ pub fn codec_for(content_type: Option<&str>, url: &str) -> Result<&'static str, 
     }
 }
 
-/// Whether `url` names this box or its link: loopback, unspecified, link-local (where a cloud
-/// host's metadata service answers, 169.254.169.254), or `localhost`.
-fn inside(url: &reqwest::Url) -> bool {
-    let Some(host) = url.host_str() else {
-        return false;
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
-    match host.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback() || ip.is_link_local() || ip.is_unspecified(),
-        Ok(std::net::IpAddr::V6(ip)) => {
-            let mapped = ip
-                .to_ipv4_mapped()
-                .is_some_and(|v4| v4.is_loopback() || v4.is_link_local() || v4.is_unspecified());
-            ip.is_loopback() || ip.is_unspecified() || (ip.segments()[0] & 0xffc0) == 0xfe80 || mapped
-        }
-        Err(_) => host == "localhost" || host.ends_with(".localhost"),
-    }
-}
-
 /// A stream's server may send the relay elsewhere, but not into the box or onto its link unless
 /// the source is there itself: a redirect to 127.0.0.1 or 169.254.169.254 would make the relay
 /// a way to reach what only the box can.
 fn may_follow(from: &reqwest::Url, to: &reqwest::Url) -> bool {
-    inside(from) || !inside(to)
+    super::inward::url(from) || !super::inward::url(to)
 }
 
 /// One native run: until the stream ends, stalls, the window ends, or the feed is dropped.
@@ -83,7 +64,15 @@ pub fn run(feed: &Weak<Shared>, url: &str, end: DateTime<Utc>) -> Result<(), Fai
         .build()
         .map_err(|e| Failure::Ffmpeg(e.to_string()))?;
     let from = reqwest::Url::parse(url).ok();
-    let client = reqwest::Client::builder()
+    // Redirects are checked by their address as written (below), and every connection by where
+    // its name resolves (the gate), so a name that points into the box is refused too.
+    let gate = super::gate::Gate::for_source(url).map_err(|e| Failure::Lost(t!("relay-no-gate", why = e)))?;
+    let mut builder = reqwest::Client::builder();
+    if let Some(g) = &gate {
+        let proxy = reqwest::Proxy::all(g.proxy()).map_err(|e| Failure::Ffmpeg(e.to_string()))?;
+        builder = builder.proxy(proxy);
+    }
+    let client = builder
         .connect_timeout(STALL)
         .user_agent(concat!("loaxa/", env!("CARGO_PKG_VERSION")))
         .redirect(reqwest::redirect::Policy::custom(move |attempt| {
@@ -100,6 +89,9 @@ pub fn run(feed: &Weak<Shared>, url: &str, end: DateTime<Utc>) -> Result<(), Fai
         .map_err(|e| Failure::Ffmpeg(e.to_string()))?;
     let answer = rt
         .block_on(async { tokio::time::timeout(STALL * 2, client.get(url).header("Icy-MetaData", "1").send()).await });
+    if let Some(why) = gate.as_ref().and_then(super::gate::Gate::refused) {
+        return Err(Failure::Lost(why));
+    }
     let resp = match answer {
         Err(_) => return Err(Failure::Lost(t!("relay-stalled", seconds = (STALL * 2).as_secs()))),
         Ok(Err(e)) if e.is_connect() || e.is_timeout() => return Err(Failure::Lost(said(e))),
