@@ -6,8 +6,13 @@
 //! it at exactly 176,400 bytes a second by absolute deadlines, as a sound card would: the
 //! writer blocks when the FIFO is full, and a frame's position in what was drained says when it
 //! was "heard". When nothing is written (the device is closed, or late), the drainer records
-//! silence, as a card plays silence on an underrun. The FIFO is shrunk to one page (4 KiB,
-//! 23 ms), the one buffer ALSA does not know about.
+//! silence, as a card plays silence on an underrun. The FIFO is shrunk to two pages (8 KiB,
+//! 46 ms), the one buffer ALSA does not know about.
+//!
+//! A card is never late; this drainer, a thread of a test on a busy machine, can be. When it
+//! wakes later than the FIFO can hold, the writer was blocked meanwhile, and the silence the
+//! drainer then records is its own doing, not the writer's. It measures that and keeps it apart
+//! ([`Heard::gaps`]): times read from what was heard leave those gaps out, as a card's would.
 #![allow(dead_code)]
 
 use std::io::Read;
@@ -25,6 +30,8 @@ pub const RATE: u32 = 44_100;
 const FRAME_BYTES: usize = 4;
 /// The drainer reads every this often.
 const STEP: Duration = Duration::from_millis(2);
+/// What the FIFO holds (8 KiB): a drainer later than this kept the writer waiting.
+const FIFO_HOLDS: Duration = Duration::from_micros(46_440);
 
 pub struct PacedDevice {
     pub dir: tempfile::TempDir,
@@ -38,8 +45,11 @@ pub struct Heard {
     pub t0: DateTime<Utc>,
     pub left: Vec<f32>,
     pub right: Vec<f32>,
-    /// Drainer steps that found the FIFO short of what the time called for while audio flowed.
+    /// Drainer steps that found the FIFO short of what the time called for while audio flowed
+    /// (the writer's lateness, not the drainer's).
     pub underruns: usize,
+    /// Silence the drainer recorded because it was late itself: (first frame, frames).
+    pub gaps: Vec<(usize, usize)>,
 }
 
 impl PacedDevice {
@@ -82,6 +92,7 @@ pcm.paced {{
             let mut raw: Vec<u8> = Vec::with_capacity(bytes_per_sec * 60);
             let mut underruns = 0;
             let mut buf = vec![0u8; 65536];
+            let mut gaps = Vec::new();
             let mut step = 1u32;
             while !stopping.load(Ordering::Relaxed) {
                 let deadline = start + STEP * step;
@@ -89,6 +100,7 @@ pcm.paced {{
                 if let Some(wait) = deadline.checked_duration_since(Instant::now()) {
                     std::thread::sleep(wait);
                 }
+                let late = Instant::now().saturating_duration_since(deadline);
                 let due = (start.elapsed().as_secs_f64() * bytes_per_sec as f64) as usize / FRAME_BYTES * FRAME_BYTES;
                 let mut want = due.saturating_sub(raw.len());
                 let mut got_any = false;
@@ -104,7 +116,14 @@ pcm.paced {{
                     }
                 }
                 if want > 0 {
-                    if got_any {
+                    // The part the drainer's own lateness explains: the writer was blocked on a
+                    // full FIFO for that long.
+                    let own = late.saturating_sub(FIFO_HOLDS).as_secs_f64() * bytes_per_sec as f64;
+                    let own = (own as usize / FRAME_BYTES * FRAME_BYTES).min(want);
+                    if own > 0 {
+                        gaps.push((raw.len() / FRAME_BYTES, own / FRAME_BYTES));
+                    }
+                    if got_any && want > own {
                         underruns += 1;
                     }
                     // Silence for what did not come in time, keeping whole frames.
@@ -120,6 +139,7 @@ pcm.paced {{
                 left: samples.iter().step_by(2).copied().collect(),
                 right: samples.iter().skip(1).step_by(2).copied().collect(),
                 underruns,
+                gaps,
             }
         });
         PacedDevice {
@@ -142,14 +162,32 @@ pcm.paced {{
 }
 
 impl Heard {
-    /// When frame `i` was heard.
+    /// When frame `i` was heard, the drainer's own gaps before it left out.
     pub fn time_of(&self, i: usize) -> DateTime<Utc> {
+        let own: usize = self
+            .gaps
+            .iter()
+            .filter(|(at, _)| *at < i)
+            .map(|(at, len)| (*len).min(i - at))
+            .sum();
+        let i = i - own;
         self.t0 + chrono::Duration::nanoseconds((i as f64 * 1e9 / f64::from(RATE)) as i64)
     }
 
-    /// The frame heard at `t`.
+    /// The frame heard at `t` (the inverse of [`Heard::time_of`]).
     pub fn frame_at(&self, t: DateTime<Utc>) -> usize {
-        ((t - self.t0).num_nanoseconds().unwrap_or(0).max(0) as f64 * f64::from(RATE) / 1e9) as usize
+        let mut n = ((t - self.t0).num_nanoseconds().unwrap_or(0).max(0) as f64 * f64::from(RATE) / 1e9) as usize;
+        for (at, len) in &self.gaps {
+            if *at <= n {
+                n += len;
+            }
+        }
+        n
+    }
+
+    /// How much silence the drainer recorded because it was late itself, in milliseconds.
+    pub fn drainer_late_ms(&self) -> f64 {
+        self.gaps.iter().map(|(_, len)| *len).sum::<usize>() as f64 * 1000.0 / f64::from(RATE)
     }
 
     /// The first frame from `from` on whose left sample reaches `level`.
