@@ -12,7 +12,7 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,6 +20,9 @@ use std::time::Duration;
 const MAX_HEAD: usize = 16 * 1024;
 /// Time for a request head, and to connect onwards.
 const WAIT: Duration = Duration::from_secs(10);
+/// Connections passed at once (ffmpeg uses one or two): another local user who opens
+/// thousands cannot take the daemon's threads with them.
+const MAX_OPEN: usize = 16;
 
 /// A running gate; it stops when dropped.
 pub struct Gate {
@@ -72,6 +75,7 @@ impl Gate {
             source: Some((host.trim_start_matches('[').trim_end_matches(']').to_string(), port)),
         };
         let (stopping, said) = (stop.clone(), refused.clone());
+        let open = Arc::new(AtomicUsize::new(0));
         std::thread::Builder::new()
             .name("loaxa-relay-gate".into())
             .spawn(move || {
@@ -80,10 +84,21 @@ impl Gate {
                         return;
                     }
                     let Ok(conn) = conn else { continue };
-                    let (policy, said) = (policy.clone(), said.clone());
-                    let _ = std::thread::Builder::new()
-                        .name("loaxa-relay-gate".into())
-                        .spawn(move || pass(conn, &policy, &said));
+                    if open.fetch_add(1, Ordering::AcqRel) >= MAX_OPEN {
+                        open.fetch_sub(1, Ordering::AcqRel);
+                        continue;
+                    }
+                    let (policy, said, open) = (policy.clone(), said.clone(), open.clone());
+                    let spawned = std::thread::Builder::new().name("loaxa-relay-gate".into()).spawn({
+                        let open = open.clone();
+                        move || {
+                            pass(conn, &policy, &said);
+                            open.fetch_sub(1, Ordering::AcqRel);
+                        }
+                    });
+                    if spawned.is_err() {
+                        open.fetch_sub(1, Ordering::AcqRel);
+                    }
                 }
             })?;
         Ok(Gate { addr, stop, refused })
