@@ -10,8 +10,7 @@ use std::time::Duration;
 use super::{EXIT_INVALID, EXIT_USAGE, load_config};
 use crate::cli::{LiveArgs, NowArgs};
 use crate::config::Config;
-use crate::daemon::control::{Answer, Envelope, LineEntry, Request, VERSION, socket_path};
-use crate::daemon::live::LiveRequest;
+use crate::daemon::protocol::{Answer, Envelope, LineEntry, LiveRequest, Request, VERSION, socket_path};
 
 pub fn now(config_path: &Path, args: &NowArgs) -> ExitCode {
     let request = Request::Now {
@@ -296,11 +295,11 @@ fn ask(config_path: &Path, request: Request, show: impl FnOnce(&Config, Answer))
     let envelope = Envelope { v: VERSION, request };
     // Refused here, with why, rather than cut off by the daemon.
     let size = serde_json::to_vec(&envelope).map_or(0, |v| v.len() + 1);
-    if size > crate::daemon::control::MAX_REQUEST {
+    if size > crate::daemon::protocol::MAX_REQUEST {
         crate::console::error(t!(
             "cli-control-too-large",
             kb = size.div_ceil(1024),
-            max = crate::daemon::control::MAX_REQUEST / 1024
+            max = crate::daemon::protocol::MAX_REQUEST / 1024
         ));
         return ExitCode::from(EXIT_USAGE);
     }

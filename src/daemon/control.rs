@@ -10,16 +10,16 @@
 //! hands it to the same engine and queues its posts in the same outbox.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::Utc;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::Notify;
 
+use super::air::{Operator, hand_over, not_yet_on_the_line, on_engine, record};
+use super::protocol::{Answer, Envelope, LineEntry, MAX_REQUEST, Request, VERSION, socket_path};
 use super::state::Shared;
 use crate::history::{Event, Kind};
 use crate::outbox;
@@ -27,120 +27,6 @@ use crate::plan::Occurrence;
 use crate::playout::Engine;
 use crate::playout::engine::{AfterStop, Lined};
 use crate::schedule::Priority;
-
-/// The largest request the socket reads (a spoken announcement's text included).
-pub const MAX_REQUEST: usize = 64 * 1024;
-/// The protocol's version: a client and a daemon that disagree say so instead of guessing.
-pub const VERSION: u32 = 1;
-
-/// The socket's place in the data folder.
-pub fn socket_path(data: &Path) -> PathBuf {
-    data.join("control.sock")
-}
-
-/// What an operator asks.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(tag = "cmd", rename_all = "snake_case")]
-pub enum Request {
-    /// Air the broadcast `id` now, at its own level or `priority`; post it unless `post` is false.
-    /// `channels`, when given, replaces the broadcast's own (without `loudspeaker`: post only).
-    Now {
-        id: Option<String>,
-        /// Instead of a broadcast: a file of the media folder, titled `title`.
-        #[serde(default)]
-        file: Option<String>,
-        /// Or a text read aloud by the station's voice.
-        #[serde(default)]
-        say: Option<String>,
-        #[serde(default)]
-        title: Option<String>,
-        priority: Option<String>,
-        post: bool,
-        #[serde(default)]
-        channels: Option<Vec<String>>,
-    },
-    /// Stop what is on air, and hold back what had fallen due behind it.
-    Stop,
-    /// Stop what is on air; the next programme due takes the line.
-    Skip,
-    /// What is on air and what waits.
-    Queue,
-    /// Go live from a capture input; the connection stays open while it lasts.
-    Live(super::live::LiveRequest),
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Envelope {
-    pub v: u32,
-    #[serde(flatten)]
-    pub request: Request,
-}
-
-/// A programme on the line, as the answer carries it.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct LineEntry {
-    pub key: String,
-    pub title: String,
-    pub priority: String,
-    pub at: DateTime<Utc>,
-}
-
-/// The daemon's answer: `ok`, or `error` in the station's language.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct Answer {
-    pub v: u32,
-    pub ok: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// `now`: the occurrence key it airs under. `stop`, `skip`: what was stopped (none: nothing
-    /// was on air).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// `stop`: the programmes due that were held back and will not air.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub held: Vec<String>,
-    /// `skip`: the programme that takes the line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// `now`: the channels its posts were queued for.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub posted: Vec<String>,
-    /// `queue`: on air, then waiting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_air: Option<LineEntry>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub waiting: Vec<LineEntry>,
-    /// `live`, in its second answer: how it ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub live: Option<super::live::LiveReport>,
-}
-
-impl Answer {
-    pub(super) fn ok() -> Answer {
-        Answer {
-            v: VERSION,
-            ok: true,
-            ..Answer::default()
-        }
-    }
-
-    pub(super) fn error(e: impl Into<String>) -> Answer {
-        Answer {
-            v: VERSION,
-            error: Some(e.into()),
-            ..Answer::default()
-        }
-    }
-}
-
-/// Who is asking: a Unix user, as the kernel says, or a dashboard user who logged in.
-pub struct Operator {
-    /// None for a dashboard user.
-    pub uid: Option<u32>,
-    pub name: String,
-    /// `socket` or `dashboard`.
-    pub via: &'static str,
-}
 
 /// Commands are carried out one at a time across all connections and the dashboard, so two
 /// operators' commands never interleave.
@@ -744,62 +630,6 @@ async fn say_programme(
     let record = json!({ "title": title, "priority": priority.as_str(), "audio": [], "speech": part.record });
     let programme = ad_hoc(shared, "now:say", &title, priority, (&part.files, &[]), record);
     Ok((programme, json!({ "say": text })))
-}
-
-/// Refuses a programme whose occurrence the line already has: a second `now` of the same
-/// broadcast in the same second (two officers, or a double press) would otherwise be taken as
-/// the same occurrence and dropped while the answer said it was queued.
-pub(super) async fn not_yet_on_the_line(
-    engine: &Arc<Mutex<Option<Engine>>>,
-    programme: &crate::playout::Programme,
-) -> Result<(), Answer> {
-    let p = programme.clone();
-    match on_engine(engine, move |e| e.knows(&p)).await {
-        Some(false) => Ok(()),
-        Some(true) => Err(Answer::error(t!(
-            "control-already-on-line",
-            key = programme.key.clone()
-        ))),
-        None => Err(Answer::error(t!("control-no-line"))),
-    }
-}
-
-/// Gives the programme to the loudspeaker line, known to the history's recorder as a
-/// scheduled one is; an answer saying why when the line is gone.
-pub(super) async fn hand_over(
-    shared: &Shared,
-    engine: &Arc<Mutex<Option<Engine>>>,
-    programme: crate::playout::Programme,
-) -> Result<(), Answer> {
-    shared
-        .programmes
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(programme.key.clone(), programme.clone());
-    match on_engine(engine, move |e| e.submit(programme)).await {
-        Some(()) => Ok(()),
-        None => Err(Answer::error(t!("control-no-line"))),
-    }
-}
-
-/// Runs `f` on the engine off the runtime (the engine answers over a channel); `None` when the
-/// line is gone (the daemon is stopping).
-async fn on_engine<T: Send + 'static>(
-    engine: &Arc<Mutex<Option<Engine>>>,
-    f: impl FnOnce(&Engine) -> T + Send + 'static,
-) -> Option<T> {
-    let engine = engine.clone();
-    tokio::task::spawn_blocking(move || engine.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(f))
-        .await
-        .ok()
-        .flatten()
-}
-
-pub(super) async fn record(shared: &Shared, op: &Operator, mut details: serde_json::Value) {
-    details["user"] = json!(op.name);
-    details["uid"] = json!(op.uid);
-    details["via"] = json!(op.via);
-    let _ = shared.history.record(Event::new(Kind::OperatorAction, details)).await;
 }
 
 /// The login name of `uid` (from the system's user database), or the number.

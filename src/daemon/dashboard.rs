@@ -121,7 +121,7 @@ pub struct Snapshot {
     /// The server is reachable from the network (the warning's text).
     pub exposed: Option<String>,
     /// The province's centre, with `[central]`: what it holds and how far behind it is.
-    pub central: Option<super::shipper::CentralState>,
+    pub central: Option<super::shipper::link::CentralState>,
 }
 
 fn instant(s: &str) -> Option<DateTime<Utc>> {

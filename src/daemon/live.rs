@@ -13,14 +13,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
-use super::control::{Answer, Operator};
+use super::air::{self, Operator};
+use super::protocol::{Answer, LiveReport, LiveRequest};
 use super::state::Shared;
 use crate::history::event::{Event, Kind, OccurrenceKey};
-use crate::playout::live::{Capture, Recorded, Recorder, Summary};
+use crate::playout::live::{Capture, Recorder};
 use crate::playout::{Engine, Programme, Segment};
 use crate::schedule::Priority;
 
@@ -29,32 +29,6 @@ pub const ID: &str = "live";
 
 /// How long a fresh capture may take to give its first audio (a sound server takes 1–2 s).
 const WARM_UP: Duration = Duration::from_secs(5);
-
-/// What an officer asks for.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct LiveRequest {
-    /// The capture device; the station's `[audio] live_input` when absent.
-    pub from: Option<String>,
-    /// The end, as an instant (the command line turns the station's HH:MM into it).
-    pub until: Option<DateTime<Utc>>,
-    /// Or how long on air, counted from when the microphone is heard.
-    pub for_seconds: Option<u64>,
-    pub priority: Option<String>,
-    pub title: Option<String>,
-    #[serde(default)]
-    pub record: bool,
-}
-
-/// Why a live ended, and what went on air: the second answer on the connection.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct LiveReport {
-    /// `bound`, `limit`, `operator`, `stopped`, `device` or `shutdown`.
-    pub reason: String,
-    #[serde(flatten)]
-    pub summary: Summary,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recording: Option<Recorded>,
-}
 
 /// A live on the line, until it ends.
 pub struct Session {
@@ -197,19 +171,19 @@ pub(super) async fn begin(
         record: json!({ "title": title, "priority": priority.as_str(), "live": { "device": device, "user": op.name } }),
         root: Some(media),
     };
-    super::control::not_yet_on_the_line(engine, &programme).await?;
+    air::not_yet_on_the_line(engine, &programme).await?;
     let until = match &end {
         End::At(t) => json!(crate::history::event::utc_text(*t)),
         End::For(..) => serde_json::Value::Null,
     };
-    super::control::record(
+    air::record(
         shared,
         op,
         json!({ "action": "live", "key": key, "device": device, "priority": priority.as_str(),
                 "until": until, "for_seconds": request.for_seconds, "record": request.record }),
     )
     .await;
-    super::control::hand_over(shared, engine, programme).await?;
+    air::hand_over(shared, engine, programme).await?;
     let session = Session {
         key: key.clone(),
         scheduled_at: now,

@@ -5,8 +5,14 @@
 //! - [`reload`]: watches the schedules folder and swaps in a valid edited set;
 //! - [`state`]: what `/status` and `/metrics` show;
 //! - [`http`]: the status server and the public board;
-//! - [`dashboard`]: the office's live view at `/`.
+//! - [`dashboard`]: the office's live view at `/`;
+//! - [`protocol`]: the control socket's requests and answers, shared with `cmd/`;
+//! - [`control`] and [`live`]: the socket's server, and a live session over it;
+//! - [`air`]: putting an operator's programme on the line and recording who did it (control,
+//!   live and the province's bulletins);
+//! - [`shipper`]: pushing the history to the province's centre, and what it knows of it.
 
+pub mod air;
 pub mod control;
 pub mod dashboard;
 pub mod http;
@@ -15,6 +21,7 @@ pub mod live;
 pub mod lock;
 pub mod login_guard;
 pub mod panel;
+pub mod protocol;
 pub mod province;
 pub mod reload;
 pub mod scheduler;
@@ -493,7 +500,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     if tokio::time::timeout(Duration::from_secs(3), shipper).await.is_err() {
         tracing::warn!("{}", t!("log-central-down"));
     }
-    let _ = std::fs::remove_file(control::socket_path(&shared.config.station.data));
+    let _ = std::fs::remove_file(protocol::socket_path(&shared.config.station.data));
     // A live on air ends now (its closing chime plays, its end is recorded), not at its bound.
     shared.lives.send_replace(true);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);

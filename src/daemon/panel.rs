@@ -23,8 +23,10 @@ use axum::routing::{get, post};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
 
-use super::control::{Operator, Request, execute};
+use super::air::Operator;
+use super::control::execute;
 use super::login_guard::{DEVICE_COOKIE, LoginGuard, Refusal};
+use super::protocol::Request;
 use super::state::Shared;
 use crate::playout::Engine;
 

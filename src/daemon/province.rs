@@ -394,11 +394,11 @@ async fn air(
         (None, None) => return Err(NotAired::Never(t!("province-empty"))),
     };
     programme.campaign = None;
-    super::control::not_yet_on_the_line(engine, &programme)
+    super::air::not_yet_on_the_line(engine, &programme)
         .await
         .map_err(|a| NotAired::NotNow(a.error.unwrap_or_default()))?;
     let key = programme.key.clone();
-    super::control::hand_over(shared, engine, programme)
+    super::air::hand_over(shared, engine, programme)
         .await
         .map_err(|a| NotAired::NotNow(a.error.unwrap_or_default()))?;
     Ok(key)

@@ -91,7 +91,7 @@ pub struct Shared {
     /// The station's voices, render cache and archive.
     pub speech: Arc<crate::speech::render::Speech>,
     /// What the shipper knows of the province's centre (with `[central]`).
-    pub central: Mutex<Option<super::shipper::CentralState>>,
+    pub central: Mutex<Option<super::shipper::link::CentralState>>,
 }
 
 /// What is known of the loudspeaker's sound device. It is opened for each run of programmes
