@@ -14,7 +14,8 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, FileId, Sources, did_you_mean};
+use crate::diagnostic::{Diagnostic, FileId, Sources};
+use crate::domain::text::did_you_mean;
 use crate::localtime::QuietHours;
 
 pub const DEFAULT_TIMEZONE: &str = "Asia/Ho_Chi_Minh";

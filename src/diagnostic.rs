@@ -332,17 +332,6 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// The closest candidate to a misspelt word, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word_l = word.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word_l, &c.to_lowercase()), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,14 +343,6 @@ mod tests {
         let off = "tên = 1\nđài = ".len();
         assert_eq!(s.line_column(f, off), (2, 7));
         assert_eq!(s.line_text(f, 2), "đài = \"x\"");
-    }
-
-    #[test]
-    fn suggestions_find_typos_only() {
-        let keys = ["channels", "audio", "title"];
-        assert_eq!(did_you_mean("chanels", keys), Some("channels"));
-        assert_eq!(did_you_mean("audoi", keys), Some("audio"));
-        assert_eq!(did_you_mean("xyz", keys), None);
     }
 
     #[test]

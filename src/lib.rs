@@ -18,6 +18,7 @@ pub mod cmd;
 pub mod config;
 pub mod daemon;
 pub mod diagnostic;
+pub mod domain;
 #[doc(hidden)]
 pub mod failpoint;
 pub mod files;

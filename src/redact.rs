@@ -147,7 +147,7 @@ pub fn redact_json(v: &mut serde_json::Value) {
 /// Redacts, then shortens to `limit` characters: in this order, so a secret crossing the
 /// cut cannot leave its first part behind.
 pub fn redact_and_clip(text: &str, limit: usize) -> String {
-    crate::channels::template::clip(&redact(text), limit)
+    crate::domain::text::clip(&redact(text), limit)
 }
 
 /// Query parameters that carry a credential in a stream's or a service's address: tokens and

@@ -527,7 +527,7 @@ fn playout_events_are_self_contained() {
     assert_eq!(rows[0].scheduled_at.as_deref(), Some("2024-05-01T23:15:00.000Z"));
     let audio = d["audio"].as_array().unwrap();
     assert_eq!(audio.len(), 2);
-    let chime_sha = loaxa::schedule::hex(&<sha2::Sha256 as sha2::Digest>::digest(
+    let chime_sha = loaxa::domain::text::hex(&<sha2::Sha256 as sha2::Digest>::digest(
         std::fs::read(common::repo().join("media/chime.ogg")).unwrap(),
     ));
     assert_eq!(audio[0]["sha256"], chime_sha.as_str());

@@ -203,7 +203,7 @@ fn live_is_heard_between_the_chimes_until_its_bound() {
     let file = st.path().join("var").join(d["recording"]["path"].as_str().unwrap());
     let bytes = std::fs::read(&file).unwrap();
     use sha2::Digest;
-    let sha = loaxa::schedule::hex(&sha2::Sha256::digest(&bytes));
+    let sha = loaxa::domain::text::hex(&sha2::Sha256::digest(&bytes));
     assert_eq!(d["recording"]["sha256"], sha);
     let wav = hound::WavReader::open(&file).unwrap();
     let secs = wav.duration() as f32 / wav.spec().sample_rate as f32;

@@ -13,7 +13,7 @@ use sha2::Digest;
 const NOTICE: &str = "UBND xã thông báo: từ ngày 15/12/2024, bộ phận một cửa tiếp nhận hồ sơ TTHC từ 7h30 đến 11h. Mọi thắc mắc xin gọi 0912 345 678.";
 
 fn sha(bytes: &[u8]) -> String {
-    loaxa::schedule::hex(&sha2::Sha256::digest(bytes))
+    loaxa::domain::text::hex(&sha2::Sha256::digest(bytes))
 }
 
 /// The loud part of a capture: from the first to the last sample above −40 dBFS, in seconds.

@@ -59,7 +59,7 @@ fn a_command_provider_reads_text_on_stdin_and_gives_wav() {
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     let model = dir.path().join("model.onnx");
     std::fs::write(&model, b"a voice model").unwrap();
-    let model_sha = loaxa::schedule::hex(&<sha2::Sha256 as sha2::Digest>::digest(b"a voice model"));
+    let model_sha = loaxa::domain::text::hex(&<sha2::Sha256 as sha2::Digest>::digest(b"a voice model"));
     let c = config(
         &format!(
             "provider = \"piper\"\n[piper]\nkind = \"command\"\ncommand = [\"{}\"]\nmodel = \"model.onnx\"\nmodel_sha256 = \"{model_sha}\"\n",

@@ -82,7 +82,7 @@ pub async fn remote(client: &tokio_postgres::Client, station: &str) -> Result<Re
     Ok(Remote {
         head_seq: row.get(0),
         last_contact: row.get(1),
-        head_hash: crate::schedule::hex(row.get::<_, &[u8]>(2)),
+        head_hash: crate::domain::text::hex(row.get::<_, &[u8]>(2)),
         rejections,
     })
 }
@@ -119,7 +119,7 @@ pub fn local_after(history: &Path, after: i64, limit: i64) -> Result<Vec<StoredE
 /// The hash of the box's event `seq` (hex), if it holds one; the genesis hash at 0.
 fn local_hash(history: &Path, seq: i64) -> Result<Option<String>, CentralError> {
     if seq == 0 {
-        return Ok(Some(crate::schedule::hex(&[0u8; 32])));
+        return Ok(Some(crate::domain::text::hex(&[0u8; 32])));
     }
     Ok(local_after(history, seq - 1, 1)?
         .into_iter()
@@ -159,7 +159,7 @@ pub async fn parted(
             .await?
             .get(0);
         let ours = blocking(history, move |h| local_hash(h, mid)).await?;
-        if theirs.map(|h| crate::schedule::hex(&h)) == ours && ours.is_some() {
+        if theirs.map(|h| crate::domain::text::hex(&h)) == ours && ours.is_some() {
             same = mid;
         } else {
             differs = mid;

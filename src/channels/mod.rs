@@ -52,7 +52,7 @@ impl Delivery {
             self.scheduled_at.timestamp(),
             self.channel
         );
-        crate::schedule::hex(&sha2::Sha256::digest(k.as_bytes())[..16])
+        crate::domain::text::hex(&sha2::Sha256::digest(k.as_bytes())[..16])
     }
 
     /// A deterministic, unique slug for web portals: `id-YYYYMMDD-HHMM`.

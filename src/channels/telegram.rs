@@ -15,7 +15,7 @@ pub const CAPTION_LIMIT: usize = 1024;
 pub fn call(ctx: &Ctx, d: &Delivery) -> Call {
     let chat = ctx.cfg.chat_id.clone().unwrap_or_default();
     let base = format!("{}/bot{}", ctx.cfg.api_base, ctx.token());
-    let caption = super::template::clip(&d.text, CAPTION_LIMIT);
+    let caption = crate::domain::text::clip(&d.text, CAPTION_LIMIT);
     let upload = |method: &str, field: &str, file: &std::path::Path, mut fields: Vec<(String, String)>| {
         let mut c = Call::post(format!("{base}/{method}"));
         fields.insert(0, ("chat_id".into(), chat.clone()));

@@ -118,16 +118,6 @@ pub fn text_for(ch: &ChannelConfig, v: &Vars<'_>) -> Result<String, String> {
     Ok(text)
 }
 
-/// Cuts a text to `limit` characters, ending with an ellipsis when it was cut.
-pub fn clip(s: &str, limit: usize) -> String {
-    if s.chars().count() <= limit {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(limit.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
 /// Every template variable name, for checking templates.
 pub const VARIABLES: &[&str] = &["title", "text", "link", "date", "time", "station"];
 
@@ -180,11 +170,5 @@ mod tests {
     #[test]
     fn unknown_placeholders_are_found() {
         assert_eq!(unknown_variables("{title} {tilte} {link}"), vec!["tilte"]);
-    }
-
-    #[test]
-    fn clipping_is_visible() {
-        assert_eq!(clip("abcdef", 4), "abc…");
-        assert_eq!(clip("abc", 4), "abc");
     }
 }

@@ -15,7 +15,8 @@ use serde_json::{Value, json};
 
 use super::http::{self, Body, Call, NoReply};
 use super::{Ctx, Delivery, Outcome};
-use crate::channels::template::{ZALO_DESCRIPTION_LIMIT, clip};
+use crate::channels::template::ZALO_DESCRIPTION_LIMIT;
+use crate::domain::text::clip;
 
 /// The token pair as stored.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -125,7 +125,9 @@ fn new_password() -> Result<crate::channels::secret::Secret, ExitCode> {
         crate::console::error(t!("cli-central-no-random"));
         return Err(ExitCode::from(EXIT_INVALID));
     }
-    Ok(crate::channels::secret::Secret::loaded(&crate::schedule::hex(&bytes)))
+    Ok(crate::channels::secret::Secret::loaded(&crate::domain::text::hex(
+        &bytes,
+    )))
 }
 
 /// Says what registering `name` (as `role`) did; a new or rotated password goes to its file.
@@ -337,7 +339,7 @@ async fn publish(args: &CentralPublishArgs) -> ExitCode {
     let audio = match &args.file {
         Some(path) => {
             // A file the boxes cannot play is refused here, not on 126 loudspeakers.
-            if let Err(why) = crate::playout::decode::check(path, None) {
+            if let Err(why) = crate::media::decode::check(path, None) {
                 crate::console::error(why);
                 return ExitCode::from(EXIT_INVALID);
             }

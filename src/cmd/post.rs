@@ -34,7 +34,7 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
     };
     let Some(b) = set.get(&args.id) else {
         let ids = set.broadcasts.iter().map(|b| b.id.as_str());
-        let hint = crate::diagnostic::did_you_mean(&args.id, ids)
+        let hint = crate::domain::text::did_you_mean(&args.id, ids)
             .map(|s| format!(" ({})", t!("check-did-you-mean-key", key = s)))
             .unwrap_or_default();
         return usage(t!("post-no-broadcast", id = args.id, hint = hint));

@@ -353,7 +353,7 @@ async fn now(
     let set = shared.set();
     let Some(broadcast) = set.get(id) else {
         let ids = set.broadcasts.iter().map(|b| b.id.as_str());
-        return Answer::error(match crate::diagnostic::did_you_mean(id, ids) {
+        return Answer::error(match crate::domain::text::did_you_mean(id, ids) {
             Some(near) => t!("control-no-broadcast-near", id = id, near = near),
             None => t!("control-no-broadcast", id = id),
         });

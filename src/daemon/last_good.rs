@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
-use crate::schedule::{self, Loaded, hex};
+use crate::domain::text::hex;
+use crate::schedule::{self, Loaded};
 
 const FILE: &str = "schedules-last-good.json";
 

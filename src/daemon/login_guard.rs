@@ -152,7 +152,7 @@ impl LoginGuard {
         // A failed draw still makes a cookie that only this key can sign: it is not a secret,
         // only a tag.
         let _ = getrandom::fill(&mut nonce);
-        let nonce = crate::schedule::hex(&nonce);
+        let nonce = crate::domain::text::hex(&nonce);
         let tag = self.sign(name, &nonce);
         format!("{nonce}.{tag}")
     }
@@ -173,7 +173,7 @@ impl LoginGuard {
         mac.update(key(name).as_bytes());
         mac.update(b"\0");
         mac.update(nonce.as_bytes());
-        crate::schedule::hex(&mac.finalize().into_bytes())
+        crate::domain::text::hex(&mac.finalize().into_bytes())
     }
 }
 

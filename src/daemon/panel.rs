@@ -118,7 +118,7 @@ fn cookie_named(headers: &HeaderMap, name: &str) -> Option<String> {
 fn random_token() -> Option<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).ok()?;
-    Some(crate::schedule::hex(&bytes))
+    Some(crate::domain::text::hex(&bytes))
 }
 
 /// Equal strings, compared in time that does not depend on where they differ.

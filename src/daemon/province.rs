@@ -202,12 +202,12 @@ async fn receive(
         return Ok(());
     }
     let mut details = description.clone();
-    details["audio_sha256"] = json!(b.audio.as_ref().map(|a| crate::schedule::hex(&a.sha256)));
+    details["audio_sha256"] = json!(b.audio.as_ref().map(|a| crate::domain::text::hex(&a.sha256)));
     details["audio_bytes"] = json!(b.audio.as_ref().map(|a| a.size));
     details["text_sha256"] = json!(
         b.text
             .as_ref()
-            .map(|t| crate::schedule::hex(&sha2::Sha256::digest(t.as_bytes())))
+            .map(|t| crate::domain::text::hex(&sha2::Sha256::digest(t.as_bytes())))
     );
     details["text"] = json!(null);
     let _ = shared.history.record(Event::new(Kind::BulletinReceived, details)).await;

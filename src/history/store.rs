@@ -17,7 +17,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::event::{Event, utc_text};
-use crate::schedule::hex;
+use crate::domain::text::hex;
 
 /// "LOAX": marks the file as a loaxa history in the SQLite header.
 const APPLICATION_ID: i32 = 0x4C4F_4158;

@@ -5,7 +5,7 @@
 //! monthly report) also catches the one change the chain alone cannot: cutting rows off the end.
 
 use super::store::{GENESIS, Head, Store, StoreError, StoredEvent, chain_hash, unhex};
-use crate::schedule::hex;
+use crate::domain::text::hex;
 
 /// The first place the history does not add up.
 #[derive(Clone, Debug, PartialEq, Eq)]

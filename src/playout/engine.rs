@@ -23,11 +23,11 @@ use super::fade::{Fade, FadeOut};
 use rodio::{ChannelCount, Player, SampleRate, Source};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use super::decode::{self, Opened};
 use super::output::{Output, Start, Started};
 use super::programme::{Programme, Segment};
 use super::queue::{Queue, interrupts};
 use crate::config::AfterInterrupt;
+use crate::media::decode::{self, Opened};
 
 /// How the engine runs.
 #[derive(Clone, Debug)]

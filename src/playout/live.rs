@@ -561,7 +561,7 @@ fn record(
     use sha2::Digest;
     Ok(Recorded {
         path: relative.display().to_string(),
-        sha256: crate::schedule::hex(&sha2::Sha256::digest(&bytes)),
+        sha256: crate::domain::text::hex(&sha2::Sha256::digest(&bytes)),
         seconds: round2(samples as f64 / f64::from(channels.max(1)) / f64::from(rate.max(1))),
     })
 }

@@ -2,14 +2,12 @@
 //!
 //! - [`programme`]: what one occurrence plays, as segments (pure);
 //! - [`queue`]: who takes the line next (pure);
-//! - [`decode`]: checking and opening files at pre-roll;
 //! - [`device`]: listing and opening sound devices;
 //! - [`fade`]: taking a programme off the line without a click;
 //! - [`live`]: a capture input (microphone, line-in) as a segment;
 //! - [`relay`]: a higher-level station's stream for a window, with fallback;
 //! - [`engine`]: the thread that owns the device and starts programmes on the second.
 
-pub mod decode;
 pub mod device;
 pub mod engine;
 pub mod fade;

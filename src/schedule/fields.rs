@@ -12,7 +12,8 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, FileId, did_you_mean};
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::domain::text::did_you_mean;
 
 /// A value with the byte span it came from.
 pub type Sp<T> = Spanned<T>;

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::{Config, LOUDSPEAKER};
 use crate::diagnostic::{Diagnostic, FileId, Sources};
+use crate::domain::text::hex;
 use crate::localtime::Weekdays;
 use crate::media::Library;
 
@@ -449,15 +450,4 @@ fn is_hidden(p: &Path) -> bool {
 
 fn display_name(base: &Path, p: &Path) -> String {
     p.strip_prefix(base).unwrap_or(p).display().to_string()
-}
-
-/// Lower-case hex of a byte string (hashes).
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
 }

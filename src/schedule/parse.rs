@@ -12,7 +12,8 @@ use toml::de::{DeTable, DeValue};
 use super::fields::{Ctx, Decorate, Fields, Sp, wrong_type};
 use super::{AudioItem, Broadcast, Chime, DateFilter, Origin, Post, Priority, Rule, Speak};
 use crate::config::{Config, LOUDSPEAKER};
-use crate::diagnostic::{Diagnostic, FileId, did_you_mean};
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::domain::text::did_you_mean;
 use crate::localtime::{QuietHours, Weekdays, parse_clock};
 use crate::media::{Library, MediaError};
 use crate::plan;
@@ -891,7 +892,7 @@ fn read_speak(
                 provider = Some(p.into_inner());
             } else {
                 let known = config.tts.providers.keys().map(String::as_str);
-                let near = crate::diagnostic::did_you_mean(p.get_ref(), known);
+                let near = crate::domain::text::did_you_mean(p.get_ref(), known);
                 let names = config.tts.providers.keys().cloned().collect::<Vec<_>>().join(", ");
                 let d = cx.error(p.span(), t!("check-speech-provider", name = p.get_ref()));
                 match near {

@@ -70,7 +70,7 @@ impl Lexicon {
     pub fn add(&mut self, text: &str) -> Result<(), String> {
         let raw: Raw = toml::from_str(text).map_err(|e| e.message().to_string())?;
         self.versions.push(raw.version);
-        let canonical = |s: String| super::normalise::canonical(&s).to_lowercase();
+        let canonical = |s: String| super::spelling::canonical(&s).to_lowercase();
         for (k, v) in raw.abbreviations {
             self.abbreviations.insert(k, canonical(v));
         }
@@ -119,7 +119,7 @@ impl Lexicon {
             .collect();
         lines.sort();
         use sha2::Digest;
-        crate::schedule::hex(&sha2::Sha256::digest(lines.join("\n").as_bytes())[..8])
+        crate::domain::text::hex(&sha2::Sha256::digest(lines.join("\n").as_bytes())[..8])
     }
 }
 

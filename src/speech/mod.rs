@@ -2,6 +2,7 @@
 //!
 //! - [`numbers`]: Vietnamese numbers as they are said (pure);
 //! - [`normalise`]: text as written by an office → text as it is read aloud (pure);
+//! - [`spelling`]: one form for the two ways offices place a tone mark (pure);
 //! - [`lexicon`]: the administrative abbreviations, versioned and extensible by the station;
 //! - [`settings`]: `[tts]` in the configuration;
 //! - [`render`]: text → audio through the providers, with a content-addressed cache;
@@ -13,3 +14,4 @@ pub mod normalise;
 pub mod numbers;
 pub mod render;
 pub mod settings;
+pub mod spelling;

@@ -84,7 +84,7 @@ struct Cache {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    crate::schedule::hex(&Sha256::digest(bytes))
+    crate::domain::text::hex(&Sha256::digest(bytes))
 }
 
 impl Speech {
@@ -480,7 +480,7 @@ impl Cache {
             let part = format!("cache/{key}-{i}.{ext}");
             let path = self.dir.join(&part);
             crate::files::write_atomic(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-            duration += crate::playout::decode::check(&path, None)
+            duration += crate::media::decode::check(&path, None)
                 .map_err(|e| t!("tts-not-audio-why", provider = name, why = e))?;
             all.update(bytes);
             names.push(part);
@@ -488,7 +488,7 @@ impl Cache {
         let r = Rendered {
             key: key.to_string(),
             parts: names,
-            audio_sha256: crate::schedule::hex(&all.finalize()),
+            audio_sha256: crate::domain::text::hex(&all.finalize()),
             duration_s: (duration.as_secs_f64() * 1000.0).round() / 1000.0,
             provider: name.to_string(),
             kind: m.p.kind.as_str().into(),

@@ -318,7 +318,7 @@ impl RelayFeed {
         let decode = lock(&s.decode).clone();
         RelayStats {
             source: self.spec.name.clone(),
-            url_sha256: crate::schedule::hex(&sha2::Sha256::digest(self.spec.url.as_bytes())),
+            url_sha256: crate::domain::text::hex(&sha2::Sha256::digest(self.spec.url.as_bytes())),
             bytes: decode.starts_with("native").then(|| s.bytes.load(Ordering::Relaxed)),
             decode,
             source_s: secs(&s.source_frames),

@@ -206,7 +206,7 @@ impl RelaySource {
 }
 
 fn open_fallback(path: &std::path::Path, media: &std::path::Path) -> Option<Box<dyn Iterator<Item = f32> + Send>> {
-    let decoder = crate::playout::decode::open(path, Some(media)).ok()?;
+    let decoder = crate::media::decode::open(path, Some(media)).ok()?;
     let uniform =
         rodio::source::UniformSourceIterator::new(decoder, ChannelCount::new(CHANNELS)?, SampleRate::new(RATE)?);
     Some(Box::new(uniform))

@@ -43,7 +43,7 @@ pub fn check(path: &Path, root: Option<&Path>) -> Result<Duration, String> {
         return Err(t!("playout-no-audio", path = path.display()));
     }
     let decoded = Duration::from_secs_f64(samples as f64 / (channels * rate) as f64);
-    if let Ok(announced) = crate::media::probe_duration(path)
+    if let Ok(announced) = super::probe::probe_duration(path)
         && decoded.as_secs_f64() < announced.as_secs_f64() * 0.9 - 0.5
     {
         return Err(t!(

@@ -4,15 +4,16 @@
 //! no absolute paths, no symlinks that point out. Durations are read from the files themselves
 //! (symphonia, the decoder rodio uses) so overlap checks and `duration_s` are true, and a file
 //! that cannot be decoded is caught at `loaxa check` time rather than at air time.
+//!
+//! - [`probe`]: a file's length from its container;
+//! - [`decode`]: opening a file for playback, and decoding it whole at pre-roll to catch damage.
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
-use symphonia::core::formats::FormatOptions;
-use symphonia::core::io::MediaSourceStream;
-use symphonia::core::meta::MetadataOptions;
-use symphonia::core::probe::Hint;
+pub mod decode;
+pub mod probe;
 
 /// Why a media path is unusable. The text is written for station staff.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -102,9 +103,9 @@ impl Library {
             return known.clone();
         }
         let result = self.resolve(rel).and_then(|path| {
-            probe_duration(&path)
+            probe::probe_duration(&path)
                 .and_then(|d| {
-                    crate::playout::decode::check(&path, Some(&self.root))
+                    decode::check(&path, Some(&self.root))
                         .map(|_| d)
                         .map_err(|e| e.replace(&path.display().to_string(), "the file"))
                 })
@@ -134,7 +135,7 @@ impl Library {
                     .collect()
             })
             .unwrap_or_default();
-        if let Some(s) = crate::diagnostic::did_you_mean(rel, names.iter().map(String::as_str)) {
+        if let Some(s) = crate::domain::text::did_you_mean(rel, names.iter().map(String::as_str)) {
             return Some(s.to_string());
         }
         // `vneid.ogg` for `de-an-06/vneid.ogg`: the same name in another folder.
@@ -165,61 +166,6 @@ impl Library {
         }
         None
     }
-}
-
-/// Reads the duration from the container, or by walking the packets when the header has none
-/// (e.g. an MP3 without a Xing header). Packets are not decoded, so this stays cheap.
-pub fn probe_duration(path: &Path) -> Result<Duration, String> {
-    let (file, meta) = crate::files::open_regular(path).map_err(|e| e.to_string())?;
-    if meta.len() == 0 {
-        return Err(t!("media-file-empty"));
-    }
-    let mss = MediaSourceStream::new(Box::new(file), Default::default());
-    let mut hint = Hint::new();
-    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
-        hint.with_extension(ext);
-    }
-    let probed = symphonia::default::get_probe()
-        .format(&hint, mss, &FormatOptions::default(), &MetadataOptions::default())
-        .map_err(|e| t!("media-unrecognised", why = e))?;
-    let mut format = probed.format;
-    let track = format.default_track().ok_or_else(|| t!("media-no-track"))?.clone();
-    let params = &track.codec_params;
-    symphonia::default::get_codecs()
-        .make(params, &Default::default())
-        .map_err(|e| t!("media-codec", why = e))?;
-    let rate = params.sample_rate.ok_or_else(|| t!("media-no-rate"))?;
-    let tb = params.time_base;
-    let frames = match params.n_frames {
-        Some(n) => n,
-        None => {
-            let mut total = 0u64;
-            loop {
-                match format.next_packet() {
-                    Ok(p) if p.track_id() == track.id => total += p.dur,
-                    Ok(_) => {}
-                    Err(symphonia::core::errors::Error::IoError(e))
-                        if e.kind() == std::io::ErrorKind::UnexpectedEof =>
-                    {
-                        break;
-                    }
-                    Err(e) => return Err(format!("damaged stream ({e})")),
-                }
-            }
-            total
-        }
-    };
-    if frames == 0 {
-        return Err(t!("media-no-audio"));
-    }
-    let secs = match tb {
-        Some(tb) if params.n_frames.is_none() => {
-            let t = tb.calc_time(frames);
-            t.seconds as f64 + t.frac
-        }
-        _ => frames as f64 / f64::from(rate),
-    };
-    Ok(Duration::from_secs_f64(secs))
 }
 
 #[cfg(test)]

@@ -1,0 +1,59 @@
+//! Small text helpers every floor uses: hashes as hex, a text cut to a length, and the likely
+//! intended word behind a typo. Pure: no I/O, nothing from above.
+
+/// Lower-case hex of a byte string (hashes).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// Cuts a text to `limit` characters, ending with an ellipsis when it was cut.
+pub fn clip(s: &str, limit: usize) -> String {
+    if s.chars().count() <= limit {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(limit.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// The closest candidate to a misspelt word, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word_l = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&word_l, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_lower_case_hex() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(hex(&[]), "");
+    }
+
+    #[test]
+    fn clipping_is_visible() {
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("abc", 4), "abc");
+    }
+
+    #[test]
+    fn suggestions_find_typos_only() {
+        let keys = ["channels", "audio", "title"];
+        assert_eq!(did_you_mean("chanels", keys), Some("channels"));
+        assert_eq!(did_you_mean("audoi", keys), Some("audio"));
+        assert_eq!(did_you_mean("xyz", keys), None);
+    }
+}
