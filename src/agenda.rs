@@ -181,12 +181,12 @@ fn next_from(b: &Broadcast, from: DateTime<Utc>, tz: Tz) -> Option<Next> {
         return Some(Next::At(t));
     }
     let over = match &b.rule {
-        crate::schedule::Rule::On(list) => list.iter().all(|t| plan::to_utc(tz, *t) < end),
+        crate::schedule::Rule::On(list) => list.iter().all(|t| crate::domain::time::to_utc(tz, *t) < end),
         _ => b
             .dates
             .until
             .and_then(|u| (u + Duration::days(1)).and_hms_opt(0, 0, 0))
-            .is_some_and(|u| plan::to_utc(tz, u) <= end),
+            .is_some_and(|u| crate::domain::time::to_utc(tz, u) <= end),
     };
     if over { None } else { Some(Next::LookAgain(end)) }
 }

@@ -15,8 +15,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, FileId, Sources};
+use crate::domain::localtime::QuietHours;
 use crate::domain::text::did_you_mean;
-use crate::localtime::QuietHours;
 
 pub const DEFAULT_TIMEZONE: &str = "Asia/Ho_Chi_Minh";
 

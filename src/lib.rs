@@ -23,7 +23,6 @@ pub mod domain;
 pub mod failpoint;
 pub mod files;
 pub mod history;
-pub mod localtime;
 pub mod media;
 pub mod memory;
 pub mod outbox;

@@ -20,7 +20,8 @@ use tokio::sync::{Notify, Semaphore};
 
 use crate::channels::{self, Ctx, Delivery, Outcome, template};
 use crate::config::{ChannelConfig, Config};
-use crate::history::event::{Event, Kind, OccurrenceKey, text_sha256, utc_text};
+use crate::domain::time::utc_text;
+use crate::history::event::{Event, Kind, OccurrenceKey, text_sha256};
 use crate::history::{History, Store};
 use crate::schedule::Broadcast;
 

@@ -8,10 +8,11 @@
 use std::cmp::Reverse;
 use std::ops::Range;
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use croner::Direction;
 
+use crate::domain::time::to_utc;
 use crate::schedule::{Broadcast, Rule};
 
 /// One airing of one broadcast.
@@ -82,25 +83,6 @@ pub fn first_in(b: &Broadcast, window: Range<DateTime<Utc>>, tz: Tz) -> Option<D
         whole_list
     });
     first
-}
-
-/// Converts a station-local date-time to UTC. An ambiguous time (clocks going back) is the
-/// first of the two; a time that does not exist (clocks going forward) moves past the gap.
-/// Asia/Ho_Chi_Minh has neither, but a station may configure another zone.
-pub fn to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    match tz.from_local_datetime(&local) {
-        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
-        LocalResult::None => {
-            let mut probe = local;
-            for _ in 0..4 * 24 {
-                probe += Duration::minutes(15);
-                if let Some(t) = tz.from_local_datetime(&probe).earliest() {
-                    return t.with_timezone(&Utc);
-                }
-            }
-            Utc.from_utc_datetime(&local)
-        }
-    }
 }
 
 /// The first local date-time at which `b` airs and `pred` holds, searching the broadcast's whole

@@ -260,7 +260,7 @@ audio = "chime.ogg"
     let config = station.config();
     let loaded = station.load();
     assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
-    let start = loaxa::plan::to_utc(config.station.timezone, "2024-06-03T00:00:00".parse().unwrap());
+    let start = loaxa::domain::time::to_utc(config.station.timezone, "2024-06-03T00:00:00".parse().unwrap());
     let w = loaxa::schedule::lint(&config, &loaded.set, start..start + chrono::Duration::days(7));
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(
@@ -290,7 +290,7 @@ fn long_sessions_are_warned_about() {
     let config = station.config();
     let loaded = station.load();
     assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
-    let start = loaxa::plan::to_utc(config.station.timezone, "2024-06-03T00:00:00".parse().unwrap());
+    let start = loaxa::domain::time::to_utc(config.station.timezone, "2024-06-03T00:00:00".parse().unwrap());
     let w = loaxa::schedule::lint(&config, &loaded.set, start..start + chrono::Duration::days(1));
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(w[0].message.contains("over the 45-minute limit"), "{}", w[0].message);
@@ -336,7 +336,7 @@ audio = "mot-cua/kiem-soat-thu-tuc.ogg"
     let config = station.config();
     let loaded = station.load();
     assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
-    let start = loaxa::plan::to_utc(config.station.timezone, "2024-06-03T00:00:00".parse().unwrap());
+    let start = loaxa::domain::time::to_utc(config.station.timezone, "2024-06-03T00:00:00".parse().unwrap());
     let w = loaxa::i18n::scoped(loaxa::i18n::Lang::En, || {
         loaxa::schedule::lint(&config, &loaded.set, start..start + chrono::Duration::days(7))
     });

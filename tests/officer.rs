@@ -91,7 +91,7 @@ fn no_day_hint_changes_the_meaning() {
             .strip_prefix("did you mean \"")
             .and_then(|s| s.strip_suffix("\"?"))
             .unwrap_or_else(|| panic!("{typo}: {hint}"));
-        let days = loaxa::localtime::Weekdays::parse_word(suggested).unwrap();
+        let days = loaxa::domain::localtime::Weekdays::parse_word(suggested).unwrap();
         assert!(days.contains(meant), "{typo} -> {suggested}");
     }
     // Vietnamese-looking words and numbers out of the week: never a "did you mean".

@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use loaxa::localtime::Weekdays;
-use loaxa::plan::{occurrences, to_utc};
+use loaxa::domain::localtime::Weekdays;
+use loaxa::domain::time::to_utc;
+use loaxa::plan::occurrences;
 use loaxa::schedule::{AudioItem, Broadcast, DateFilter, Origin, Priority, Rule};
 use proptest::prelude::*;
 
@@ -21,7 +22,9 @@ fn local(s: &str) -> DateTime<Utc> {
 }
 
 fn times(list: &[&str]) -> Vec<NaiveTime> {
-    list.iter().map(|t| loaxa::localtime::parse_clock(t).unwrap()).collect()
+    list.iter()
+        .map(|t| loaxa::domain::localtime::parse_clock(t).unwrap())
+        .collect()
 }
 
 fn broadcast(id: &str, rule: Rule) -> Broadcast {

@@ -10,8 +10,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::wordpress::escape;
 use super::{Ctx, Delivery, Outcome};
+use crate::domain::time::utc_text;
 use crate::history::Store;
-use crate::history::event::utc_text;
 
 /// A published board post.
 #[derive(Clone, Debug, PartialEq)]

@@ -13,10 +13,10 @@ use super::{Ctx, Delivery, Outcome};
 pub fn payload(ctx: &Ctx, d: &Delivery) -> serde_json::Value {
     json!({
         "type": "bulletin.published",
-        "timestamp": crate::history::event::utc_text(d.scheduled_at),
+        "timestamp": crate::domain::time::utc_text(d.scheduled_at),
         "data": {
             "broadcast_id": d.broadcast_id,
-            "scheduled_at": crate::history::event::utc_text(d.scheduled_at),
+            "scheduled_at": crate::domain::time::utc_text(d.scheduled_at),
             "title": d.title,
             "text": d.text,
             "link": d.link,

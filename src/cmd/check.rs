@@ -28,7 +28,7 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
         },
         None => {
             let today = Utc::now().with_timezone(&tz).date_naive();
-            crate::plan::to_utc(tz, today.and_time(chrono::NaiveTime::MIN))
+            crate::domain::time::to_utc(tz, today.and_time(chrono::NaiveTime::MIN))
         }
     };
     let mut loaded = match schedule::load(&config) {

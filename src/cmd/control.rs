@@ -91,7 +91,11 @@ pub fn live(config_path: &Path, args: &LiveArgs) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let for_seconds = match args.span.as_deref().map(|s| (s, crate::localtime::parse_span(s))) {
+    let for_seconds = match args
+        .span
+        .as_deref()
+        .map(|s| (s, crate::domain::localtime::parse_span(s)))
+    {
         None => None,
         Some((_, Some(d))) => Some(d.as_secs()),
         Some((given, None)) => {
@@ -101,7 +105,7 @@ pub fn live(config_path: &Path, args: &LiveArgs) -> ExitCode {
     };
     let until = match args.until.as_deref() {
         None => None,
-        Some(given) => match crate::localtime::parse_clock(given) {
+        Some(given) => match crate::domain::localtime::parse_clock(given) {
             Ok(time) => Some(next_at(time, config.station.timezone)),
             Err(why) => {
                 crate::console::error(why);

@@ -70,11 +70,11 @@ pub fn parse_local(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
-    if let Some(d) = crate::localtime::parse_date(s) {
-        return Ok(crate::plan::to_utc(tz, d.and_time(chrono::NaiveTime::MIN)));
+    if let Some(d) = crate::domain::localtime::parse_date(s) {
+        return Ok(crate::domain::time::to_utc(tz, d.and_time(chrono::NaiveTime::MIN)));
     }
-    match crate::localtime::parse_date_time(s) {
-        Some(Ok(dt)) => Ok(crate::plan::to_utc(tz, dt)),
+    match crate::domain::localtime::parse_date_time(s) {
+        Some(Ok(dt)) => Ok(crate::domain::time::to_utc(tz, dt)),
         Some(Err(why)) => Err(why),
         None => Err(t!("cli-not-a-date", text = s)),
     }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use super::{EXIT_INVALID, EXIT_USAGE, load_config};
 use crate::cli::NewArgs;
-use crate::localtime::{Weekdays, parse_clock};
+use crate::domain::localtime::{Weekdays, parse_clock};
 
 pub fn run(config_path: &Path, args: &NewArgs) -> ExitCode {
     let config = match load_config(config_path) {

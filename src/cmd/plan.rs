@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{EXIT_USAGE, load_config, parse_local};
 use crate::cli::PlanArgs;
-use crate::localtime::show_day;
+use crate::domain::localtime::show_day;
 use crate::plan::{Occurrence, occurrences};
 use crate::schedule::Priority;
 

@@ -478,7 +478,7 @@ pub fn render(s: &Snapshot) -> String {
             body {
                 header {
                     h1 { (s.station) }
-                    div #clock data-utc=(crate::history::event::utc_text(s.now)) {
+                    div #clock data-utc=(crate::domain::time::utc_text(s.now)) {
                         (day_time(s.now, tz)) " (" (tz.name()) ") · " (t!("dash-running-since", since = day_time(s.started_at, tz)))
                     }
                     @if s.control {

@@ -173,7 +173,7 @@ pub(super) async fn begin(
     };
     air::not_yet_on_the_line(engine, &programme).await?;
     let until = match &end {
-        End::At(t) => json!(crate::history::event::utc_text(*t)),
+        End::At(t) => json!(crate::domain::time::utc_text(*t)),
         End::For(..) => serde_json::Value::Null,
     };
     air::record(
@@ -295,7 +295,7 @@ impl Session {
             "device": device,
             "user": user.0,
             "uid": user.1,
-            "on_air_from": started.map(crate::history::event::utc_text),
+            "on_air_from": started.map(crate::domain::time::utc_text),
         });
         if let (serde_json::Value::Object(d), Ok(serde_json::Value::Object(s))) =
             (&mut details, serde_json::to_value(&summary))

@@ -317,7 +317,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     let mut event = reload::loaded_event(&loaded.set, edited_while_down(&config, &loaded, source).as_ref());
     event.details["source"] = json!(source.as_str());
     if let Source::LastGood(t) = source {
-        event.details["saved_at"] = json!(crate::history::event::utc_text(t));
+        event.details["saved_at"] = json!(crate::domain::time::utc_text(t));
     }
     let _ = history.record(event).await;
     let files: Vec<(String, String)> = loaded
@@ -564,7 +564,7 @@ async fn accept_reset(
                 "reason": why,
                 "expected_head": format!("{}:{}", anchor.seq, anchor.hash),
                 "found_head": found.map(|h| h.to_string()),
-                "last_heartbeat": crate::history::event::utc_text(anchor.heartbeat),
+                "last_heartbeat": crate::domain::time::utc_text(anchor.heartbeat),
             }),
         ))
         .await;

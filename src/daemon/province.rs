@@ -194,8 +194,8 @@ async fn receive(
         "priority": b.priority.as_str(),
         "text": b.text,
         "audio": audio,
-        "air_from": crate::history::event::utc_text(b.air_from),
-        "air_until": b.air_until.map(crate::history::event::utc_text),
+        "air_from": crate::domain::time::utc_text(b.air_from),
+        "air_until": b.air_until.map(crate::domain::time::utc_text),
     });
     if let Err(e) = tokio::fs::write(&described, format!("{description:#}\n")).await {
         shared.error(t!("province-cannot-keep", id = b.id, why = e));

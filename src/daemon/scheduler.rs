@@ -448,8 +448,8 @@ async fn clock_jumped(shared: &Arc<Shared>, from: DateTime<Utc>, to: DateTime<Ut
     let e = Event::new(
         Kind::ClockJumped,
         json!({
-            "from": crate::history::event::utc_text(from),
-            "to": crate::history::event::utc_text(to),
+            "from": crate::domain::time::utc_text(from),
+            "to": crate::domain::time::utc_text(to),
             "jump_s": jump.num_milliseconds() as f64 / 1000.0,
         }),
     );

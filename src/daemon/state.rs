@@ -212,7 +212,7 @@ impl Shared {
         };
         json!({
             "station": self.config.station.name,
-            "clock": { "utc": crate::history::event::utc_text(now), "local": local(now), "timezone": tz.name() },
+            "clock": { "utc": crate::domain::time::utc_text(now), "local": local(now), "timezone": tz.name() },
             "started_at": local(self.started_at),
             "now_playing": playing.map(|(key, title, since)| json!({"key": key, "title": title, "since": local(since)})),
             "next": next,

@@ -1,6 +1,10 @@
 //! The floor every other module stands on: the vocabulary loaxa speaks, with no I/O and nothing
 //! imported from above (issue #32).
 //!
-//! - [`text`]: hex, clipping and "did you mean".
+//! - [`text`]: hex, clipping and "did you mean";
+//! - [`time`]: UTC instants as the history writes them, and station-local time to UTC;
+//! - [`localtime`]: the station's dates and times as officers write and read them.
 
+pub mod localtime;
 pub mod text;
+pub mod time;

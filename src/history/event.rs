@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -223,11 +223,6 @@ impl Event {
         }
         self
     }
-}
-
-/// Formats an instant the way the history stores it: RFC 3339, milliseconds, `Z`.
-pub fn utc_text(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 /// What a playout event records about the programme: every audio file with its SHA-256 and

@@ -235,10 +235,10 @@ pub use super::store::identity;
 /// An event as one line of the spill file.
 pub fn to_line(e: &Event) -> String {
     json!({
-        "at": super::event::utc_text(e.at),
+        "at": crate::domain::time::utc_text(e.at),
         "kind": e.kind.as_str(),
         "broadcast_id": e.occurrence.as_ref().map(|o| o.broadcast_id.clone()),
-        "scheduled_at": e.occurrence.as_ref().map(|o| super::event::utc_text(o.scheduled_at)),
+        "scheduled_at": e.occurrence.as_ref().map(|o| crate::domain::time::utc_text(o.scheduled_at)),
         "channel": e.channel,
         "campaign": e.campaign,
         "details": e.details,

@@ -16,8 +16,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::event::{Event, utc_text};
+use super::event::Event;
 use crate::domain::text::hex;
+use crate::domain::time::utc_text;
 
 /// "LOAX": marks the file as a loaxa history in the SQLite header.
 const APPLICATION_ID: i32 = 0x4C4F_4158;

@@ -24,10 +24,11 @@ use chrono_tz::Tz;
 use serde_json::json;
 use tokio::sync::oneshot;
 
-use super::event::{Event, Kind, utc_text};
+use super::event::{Event, Kind};
 use super::guard::{self, Anchor};
 use super::store::{Head, Store, StoreError};
 use super::verify::Walker;
+use crate::domain::time::utc_text;
 
 /// What happened to a recorded event.
 #[must_use = "act only once the intent is recorded: check the receipt"]

@@ -90,7 +90,7 @@ impl Programme {
         if let Some(feed) = relay {
             record["relay"] = serde_json::json!({
                 "source": feed.spec.name,
-                "planned_end": crate::history::event::utc_text(feed.end),
+                "planned_end": crate::domain::time::utc_text(feed.end),
             });
             segments.push(Segment::Relay(feed));
         }

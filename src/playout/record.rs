@@ -6,7 +6,8 @@ use serde_json::json;
 
 use super::engine::PlayoutEvent;
 use super::programme::Programme;
-use crate::history::event::{Event, Kind, OccurrenceKey, merge, utc_text};
+use crate::domain::time::utc_text;
+use crate::history::event::{Event, Kind, OccurrenceKey, merge};
 
 /// The history event for a playout event. `programme` is the one the event's key names
 /// (absent only for device errors).

@@ -305,7 +305,7 @@ fn expect_date(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<Sp<N
             (Some(d), None, None) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()),
             _ => None,
         },
-        DeValue::String(s) => crate::localtime::parse_date(s),
+        DeValue::String(s) => crate::domain::localtime::parse_date(s),
         other => {
             wrong_type(cx, key, v.span(), other, &t!("check-want-date"));
             return None;
@@ -337,7 +337,7 @@ fn expect_datetime(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<
             }
             _ => None,
         },
-        DeValue::String(s) => match crate::localtime::parse_date_time(s) {
+        DeValue::String(s) => match crate::domain::localtime::parse_date_time(s) {
             Some(Ok(t)) => Some(t),
             Some(Err(why)) => {
                 cx.error(v.span(), why)

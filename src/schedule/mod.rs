@@ -19,8 +19,8 @@ use sha2::{Digest, Sha256};
 
 use crate::config::{Config, LOUDSPEAKER};
 use crate::diagnostic::{Diagnostic, FileId, Sources};
+use crate::domain::localtime::Weekdays;
 use crate::domain::text::hex;
-use crate::localtime::Weekdays;
 use crate::media::Library;
 
 pub use validate::lint;
@@ -57,7 +57,7 @@ impl Priority {
     /// The Circular 39/2020 level, in English or Vietnamese (`thông thường`, `ưu tiên`,
     /// `khẩn cấp`, with or without diacritics, composed or decomposed).
     pub fn parse(s: &str) -> Option<Priority> {
-        let words = crate::localtime::fold(s).to_lowercase();
+        let words = crate::domain::localtime::fold(s).to_lowercase();
         match words.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
             "normal" | "thong thuong" => Some(Priority::Normal),
             "priority" | "uu tien" => Some(Priority::Priority),

@@ -13,8 +13,8 @@ use super::fields::{Ctx, Decorate, Fields, Sp, wrong_type};
 use super::{AudioItem, Broadcast, Chime, DateFilter, Origin, Post, Priority, Rule, Speak};
 use crate::config::{Config, LOUDSPEAKER};
 use crate::diagnostic::{Diagnostic, FileId};
+use crate::domain::localtime::{QuietHours, Weekdays, parse_clock};
 use crate::domain::text::did_you_mean;
-use crate::localtime::{QuietHours, Weekdays, parse_clock};
 use crate::media::{Library, MediaError};
 use crate::plan;
 
@@ -148,7 +148,7 @@ fn syntax_error(cx: &mut Ctx, text: &str, e: &toml::de::Error) {
     let day_first = value
         .chars()
         .all(|c| c.is_ascii_digit() || c == '/' || c == '.')
-        .then(|| crate::localtime::parse_date(value))
+        .then(|| crate::domain::localtime::parse_date(value))
         .flatten();
     let hint: String = if let Some(date) = day_first {
         t!(
@@ -215,7 +215,7 @@ fn parse_campaign(cx: &mut Ctx, t: &DeTable<'_>, header: Range<usize>) -> Campai
         cx.error(until.span(), t!("check-campaign-inverted"))
             .label(t!(
                 "check-until-before-from",
-                from = crate::localtime::show_date(*from.get_ref())
+                from = crate::domain::localtime::show_date(*from.get_ref())
             ))
             .hint(t!("check-dates-inverted-hint"));
     }
@@ -364,7 +364,7 @@ fn read_dates(cx: &mut Ctx, f: &mut Fields<'_, '_>, campaign: &Campaign) -> Date
         cx.error(b.span(), t!("check-broadcast-inverted"))
             .label(t!(
                 "check-until-before-from",
-                from = crate::localtime::show_date(*a.get_ref())
+                from = crate::domain::localtime::show_date(*a.get_ref())
             ))
             .hint(t!("check-dates-inverted-hint"));
     }
@@ -378,7 +378,10 @@ fn read_dates(cx: &mut Ctx, f: &mut Fields<'_, '_>, campaign: &Campaign) -> Date
         if own_except && !filter.allows(*d.get_ref()) {
             cx.warning(
                 d.span(),
-                t!("check-except-outside", date = crate::localtime::show_date(*d.get_ref())),
+                t!(
+                    "check-except-outside",
+                    date = crate::domain::localtime::show_date(*d.get_ref())
+                ),
             )
             .hint(t!("check-except-outside-hint"));
         }
@@ -493,7 +496,7 @@ fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)>
             }
             Err(msg) => {
                 ok = false;
-                let hint = match crate::localtime::twelve_hour(s.get_ref()) {
+                let hint = match crate::domain::localtime::twelve_hour(s.get_ref()) {
                     Some(h24) => t!("check-write-at", time = h24),
                     None => t!("check-time-hint"),
                 };
@@ -620,7 +623,7 @@ fn read_on(cx: &mut Ctx, f: &mut Fields<'_, '_>, dates: &DateFilter) -> Option<(
             ok = false;
             cx.error(
                 dt.span(),
-                t!("check-on-excluded", date = crate::localtime::show_date(day)),
+                t!("check-on-excluded", date = crate::domain::localtime::show_date(day)),
             )
             .label(t!("check-on-excluded-label"))
             .hint(t!("check-on-excluded-hint"));
@@ -643,7 +646,7 @@ fn read_on(cx: &mut Ctx, f: &mut Fields<'_, '_>, dates: &DateFilter) -> Option<(
 }
 
 fn opt_date(d: Option<NaiveDate>) -> String {
-    d.map(crate::localtime::show_date).unwrap_or_else(|| "…".into())
+    d.map(crate::domain::localtime::show_date).unwrap_or_else(|| "…".into())
 }
 
 fn read_channels(config: &Config, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<Vec<String>> {
@@ -979,7 +982,7 @@ fn read_relay(config: &Config, media: &mut Library, cx: &mut Ctx, f: &mut Fields
                 return None;
             }
         },
-        (None, Some(d)) => match crate::localtime::parse_span(d.get_ref())
+        (None, Some(d)) => match crate::domain::localtime::parse_span(d.get_ref())
             .filter(|d| !d.is_zero() && *d <= Duration::from_secs(24 * 3600))
         {
             Some(d) => super::RelayEnd::After(d),
@@ -1051,7 +1054,7 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
                             span.clone(),
                             t!(
                                 "check-in-quiet-hours",
-                                when = crate::localtime::show_time(*t),
+                                when = crate::domain::localtime::show_time(*t),
                                 quiet = q
                             ),
                         )
@@ -1067,7 +1070,7 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
                             span.clone(),
                             t!(
                                 "check-in-quiet-hours",
-                                when = crate::localtime::show_date_time(*dt),
+                                when = crate::domain::localtime::show_date_time(*dt),
                                 quiet = q
                             ),
                         )
@@ -1083,7 +1086,7 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
                         t!(
                             "check-cron-in-quiet-hours",
                             quiet = q,
-                            when = crate::localtime::show_time(t)
+                            when = crate::domain::localtime::show_time(t)
                         ),
                     )
                     .label(quiet_label)

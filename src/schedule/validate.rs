@@ -84,7 +84,7 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
     } in overlaps.iter().take(MAX_SHOWN)
     {
         let (first, second, count) = (*first, *second, *count);
-        let local = |t: DateTime<Utc>| crate::localtime::show_date_time(t.with_timezone(&tz).naive_local());
+        let local = |t: DateTime<Utc>| crate::domain::localtime::show_date_time(t.with_timezone(&tz).naive_local());
         let others = if behind.len() > 1 {
             t!("check-overlap-others", others = behind.len())
         } else {
@@ -157,7 +157,7 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
                 t!(
                     "check-session-too-long",
                     id = start.broadcast.id,
-                    at = crate::localtime::show_date_time(start.at.with_timezone(&tz).naive_local()),
+                    at = crate::domain::localtime::show_date_time(start.at.with_timezone(&tz).naive_local()),
                     minutes = (length.num_seconds() + 59) / 60,
                     max = config.policy.max_session_minutes,
                     times = times(count)
@@ -172,7 +172,7 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
     for b in &set.broadcasts {
         if let super::Rule::On(instants) = &b.rule
             && let Some(last) = instants.iter().max()
-            && plan::to_utc(tz, *last) < window_start
+            && crate::domain::time::to_utc(tz, *last) < window_start
         {
             out.push(
                 Diagnostic::warning(
@@ -181,7 +181,7 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
                     t!(
                         "check-on-in-the-past",
                         id = b.id,
-                        last = crate::localtime::show_date_time(*last)
+                        last = crate::domain::localtime::show_date_time(*last)
                     ),
                 )
                 .with_code("on-in-the-past")
@@ -199,7 +199,7 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
                     last.broadcast.origin.id_span.clone(),
                     t!(
                         "check-too-many-sessions",
-                        day = crate::localtime::show_date(**day),
+                        day = crate::domain::localtime::show_date(**day),
                         n = n,
                         max = max,
                         times = times(over.len())

@@ -195,7 +195,7 @@ impl Shared {
 
 fn dropout(at: DateTime<Utc>, why: &'static str) -> Dropout {
     Dropout {
-        at: crate::history::event::utc_text(at),
+        at: crate::domain::time::utc_text(at),
         seconds: ((Utc::now() - at).num_milliseconds() as f64 / 100.0).round() / 10.0,
         why,
     }
@@ -328,8 +328,8 @@ impl RelayFeed {
             reconnects: s.reconnects.load(Ordering::Relaxed),
             decode_errors: s.decode_errors.load(Ordering::Relaxed),
             content_type: lock(&s.content_type).clone(),
-            first_audio: lock(&s.first_audio).map(crate::history::event::utc_text),
-            on_air_from: lock(&s.on_air_from).map(crate::history::event::utc_text),
+            first_audio: lock(&s.first_audio).map(crate::domain::time::utc_text),
+            on_air_from: lock(&s.on_air_from).map(crate::domain::time::utc_text),
             dropouts,
             title: lock(&s.title).clone(),
             last_error: lock(&s.last_error).clone(),
