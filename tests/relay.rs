@@ -395,6 +395,42 @@ fn aac_and_hls_streams_are_relayed_too() {
     }
 }
 
+/// HLS comes in bursts: a segment's worth of audio at once, then nothing until the next
+/// segment is made. The relay keeps a lead longer than that rhythm, learnt from the source
+/// before the window, so the window plays whole. With 4 s segments and the fixed 1.5 s lead,
+/// the buffer ran dry between segments and the fallback filled the gaps.
+#[test]
+fn an_hls_source_in_4_s_segments_plays_the_window_whole() {
+    let ice = Icecast::start();
+    let hls = common::icecast::Hls::segmented(SOURCE_HZ as u32, 4);
+    let (st, start) = station(&ice, 14, "10s");
+    let path = st.path().join("loaxa.toml");
+    let config = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace(&ice.url("vov1.mp3"), &hls.url());
+    std::fs::write(&path, config).unwrap();
+    let paced = PacedDevice::start();
+    let mut daemon = run(&st, &paced);
+    let done = st.wait_for("playout_finished", Some("tiep-song"), 40);
+    assert!(sigterm(&mut daemon).success());
+    let heard = paced.finish();
+    let l = labels(&heard);
+    let s = at_window(&heard, start);
+    let e = at_window(&heard, start + chrono::Duration::seconds(10));
+    let source = l[s.min(l.len())..e.min(l.len())]
+        .iter()
+        .filter(|x| **x == "source")
+        .count();
+    let d: serde_json::Value = serde_json::from_str(&done.details).unwrap();
+    eprintln!("hls 4 s: {source} of 100 windows the stream; {}", d["relay"]);
+    assert_eq!(d["relay"]["dropouts"], serde_json::json!([]), "{}", d["relay"]);
+    assert!(
+        source >= 95,
+        "only {source} of 100 windows were the stream: {}",
+        d["relay"]
+    );
+}
+
 /// The wall clock steps 10 s forward (an NTP correction) inside the window: the relay still
 /// ends at the window's end on the wall clock, 10 s of real time sooner, and not after it.
 #[test]

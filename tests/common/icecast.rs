@@ -282,6 +282,12 @@ pub struct Hls {
 
 impl Hls {
     pub fn start(freq: u32) -> Hls {
+        Hls::segmented(freq, 2)
+    }
+
+    /// A live playlist of `seconds`-long segments: a client gets the stream in bursts of that
+    /// length, one per segment, as from a real HLS server.
+    pub fn segmented(freq: u32, seconds: u32) -> Hls {
         let dir = tempfile::tempdir().expect("tempdir");
         let child = Command::new("ffmpeg")
             .args(["-nostdin", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi"])
@@ -292,7 +298,7 @@ impl Hls {
                 "-f",
                 "hls",
                 "-hls_time",
-                "2",
+                &seconds.to_string(),
                 "-hls_list_size",
                 "6",
                 "-hls_flags",

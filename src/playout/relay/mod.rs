@@ -45,8 +45,14 @@ pub const SILENCE_FOR: Duration = Duration::from_secs(10);
 const SILENCE_DBFS: f64 = -50.0;
 /// Back to the source after this much real signal.
 pub const BACK_AFTER: Duration = Duration::from_secs(3);
-/// Audio kept ahead of the output: rides over a network's jitter.
+/// Audio kept ahead of the output: rides over a network's jitter. A source that comes in
+/// bursts (HLS: a segment at a time) gets its longest pause between bursts, learnt while it
+/// connects ahead of the window, plus [`RHYTHM_MARGIN`], so the buffer never runs dry between
+/// two bursts; never more than [`MAX_LEAD`].
 const LEAD: Duration = Duration::from_millis(1500);
+const RHYTHM_MARGIN: Duration = Duration::from_secs(1);
+/// A pause of [`STALL`] is a stall, not a rhythm: the lead never waits longer than that.
+const MAX_LEAD: Duration = Duration::from_secs(6);
 const MAX_BUFFER: Duration = Duration::from_secs(20);
 /// Frames in each span of the source (10 ms).
 const SPAN: u64 = 441;
@@ -96,6 +102,9 @@ pub struct RelayStats {
     /// When the relay first went on air (UTC).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_air_from: Option<String>,
+    /// The audio kept ahead of the output, in seconds: 1.5, or longer for a source that comes
+    /// in bursts (HLS segments).
+    pub lead_s: f64,
     /// Each time the fallback played: when, for how long, and why (`stall` or `silence`).
     pub dropouts: Vec<Dropout>,
     /// The stream's last title (ICY `StreamTitle`).
@@ -135,6 +144,9 @@ struct Shared {
     first_audio: Mutex<Option<DateTime<Utc>>>,
     /// When decoded audio last came.
     last_audio: Mutex<Option<Instant>>,
+    /// The longest pause between two arrivals of audio that was not a stall, in ms: the
+    /// source's rhythm (see [`LEAD`]).
+    rhythm_ms: AtomicU64,
     /// The dropouts that ended, and the one going on (since when, why).
     dropouts: Mutex<(Vec<Dropout>, Option<OpenDropout>)>,
     last_error: Mutex<Option<String>>,
@@ -154,7 +166,13 @@ impl Shared {
     /// Decoded audio into the buffer, the oldest dropped past [`MAX_BUFFER`].
     fn push(&self, pcm: &[f32]) {
         lock(&self.first_audio).get_or_insert_with(Utc::now);
-        *lock(&self.last_audio) = Some(Instant::now());
+        let now = Instant::now();
+        if let Some(before) = lock(&self.last_audio).replace(now) {
+            let pause = now.saturating_duration_since(before);
+            if pause < STALL {
+                self.rhythm_ms.fetch_max(millis(pause), Ordering::Relaxed);
+            }
+        }
         let cap = samples(MAX_BUFFER);
         let mut b = lock(&self.buffer);
         b.extend(pcm);
@@ -162,6 +180,12 @@ impl Shared {
             let drop = (b.len() - cap) / 2 * 2;
             b.drain(..drop);
         }
+    }
+
+    /// The audio to keep ahead of the output for this source (see [`LEAD`]).
+    fn lead(&self) -> Duration {
+        let rhythm = Duration::from_millis(self.rhythm_ms.load(Ordering::Relaxed));
+        lead_for(rhythm)
     }
 
     /// Keeps only the newest `keep` samples, and gives back the room the rest took (20 s
@@ -191,6 +215,15 @@ impl Shared {
             d.0.push(dropout(at, why));
         }
     }
+}
+
+/// The lead for a source whose longest pause between arrivals is `rhythm`.
+fn lead_for(rhythm: Duration) -> Duration {
+    (rhythm + RHYTHM_MARGIN).clamp(LEAD, MAX_LEAD)
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn dropout(at: DateTime<Utc>, why: &'static str) -> Dropout {
@@ -261,6 +294,7 @@ impl RelayFeed {
             on_air_from: Mutex::new(None),
             first_audio: Mutex::new(None),
             last_audio: Mutex::new(None),
+            rhythm_ms: AtomicU64::new(0),
             dropouts: Mutex::new((Vec::new(), None)),
             last_error: Mutex::new(None),
             level_ddb: AtomicI32::new(-1000),
@@ -330,6 +364,7 @@ impl RelayFeed {
             content_type: lock(&s.content_type).clone(),
             first_audio: lock(&s.first_audio).map(crate::domain::time::utc_text),
             on_air_from: lock(&s.on_air_from).map(crate::domain::time::utc_text),
+            lead_s: (s.lead().as_secs_f64() * 10.0).round() / 10.0,
             dropouts,
             title: lock(&s.title).clone(),
             last_error: lock(&s.last_error).clone(),
@@ -450,4 +485,20 @@ fn extension(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next().unwrap_or(url).to_ascii_lowercase();
     let last = path.rsplit('/').next()?;
     last.rsplit_once('.').map(|(_, e)| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A continuous stream keeps the 1.5 s lead; a source in bursts gets its pause and a
+    /// second more, and never more than a stall.
+    #[test]
+    fn the_lead_follows_the_sources_rhythm() {
+        assert_eq!(lead_for(Duration::ZERO), LEAD);
+        assert_eq!(lead_for(Duration::from_millis(40)), LEAD);
+        assert_eq!(lead_for(Duration::from_millis(2006)), Duration::from_millis(3006));
+        assert_eq!(lead_for(Duration::from_millis(4010)), Duration::from_millis(5010));
+        assert_eq!(lead_for(Duration::from_secs(30)), MAX_LEAD);
+    }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Utc;
 use rodio::{ChannelCount, SampleRate, Source};
 
-use super::{BACK_AFTER, BLOCK, CHANNELS, LEAD, RATE, RelayFeed, SILENCE_DBFS, SILENCE_FOR, SPAN, samples};
+use super::{BACK_AFTER, BLOCK, CHANNELS, RATE, RelayFeed, SILENCE_DBFS, SILENCE_FOR, SPAN, samples};
 
 /// What the source plays at a moment.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -80,7 +80,7 @@ impl RelaySource {
     fn stream_frame(&mut self) -> Option<[f32; 2]> {
         let s = &self.feed.shared;
         let mut b = s.buffer.lock().unwrap_or_else(|p| p.into_inner());
-        if self.stalled && b.len() < samples(LEAD) {
+        if self.stalled && b.len() < samples(s.lead()) {
             return None;
         }
         match (b.pop_front(), b.pop_front()) {
@@ -164,7 +164,8 @@ impl RelaySource {
             None => {
                 // On air from now: live. What was buffered ahead (connected before the window,
                 // or during an emergency that cut in) is dropped down to the lead.
-                self.feed.shared.trim(samples(LEAD));
+                let lead = self.feed.shared.lead();
+                self.feed.shared.trim(samples(lead));
                 self.feed.shared.on_air();
                 let ms = (self.feed.end - Utc::now()).num_milliseconds().max(0) as u64;
                 // Whole spans, so the source ends on a span's boundary (and never past the end).
@@ -246,7 +247,7 @@ impl Source for RelaySource {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{RelayFeed, RelaySpec};
+    use super::super::{LEAD, RelayFeed, RelaySpec};
     use super::*;
 
     fn feed() -> RelayFeed {
