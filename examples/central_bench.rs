@@ -49,9 +49,7 @@ fn chain(station: usize) -> Vec<StoredEvent> {
 #[tokio::main]
 async fn main() {
     let url = std::env::var("LOAXA_CENTRAL_URL").expect("LOAXA_CENTRAL_URL");
-    let password = std::env::var("PGPASSWORD")
-        .ok()
-        .map(loaxa::channels::secret::Secret::new);
+    let password = std::env::var("PGPASSWORD").ok().map(loaxa::secret::Secret::new);
     let admin = loaxa::central::connect(&url, None, password.as_ref())
         .await
         .expect("connect");

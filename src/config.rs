@@ -16,6 +16,7 @@ use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, FileId, Sources};
 use crate::domain::localtime::QuietHours;
+use crate::domain::secret::{SecretSource, SourceAuth};
 use crate::domain::text::did_you_mean;
 
 pub const DEFAULT_TIMEZONE: &str = "Asia/Ho_Chi_Minh";
@@ -217,22 +218,6 @@ pub struct Source {
     /// Its address, without a credential (refused there: an address is shown and hashed).
     pub url: String,
     pub auth: Option<SourceAuth>,
-}
-
-/// How a stream's secret is sent.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SourceAuth {
-    /// HTTP Basic, `user` and the secret (an Icecast mount's listener authentication).
-    Basic { user: String, secret: SecretSource },
-    /// The secret as the value of the query parameter `param` (a CDN's token).
-    Query { param: String, secret: SecretSource },
-}
-
-/// Where a channel's secret comes from. Never the config file itself.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SecretSource {
-    Env(String),
-    File(PathBuf),
 }
 
 /// `[channels.NAME]`: one web or social channel.
@@ -577,11 +562,9 @@ impl Config {
                 );
                 continue;
             }
-            let secret = match (&s.token_env, &s.token_file) {
-                (Some(e), None) => Some(SecretSource::Env(e.clone())),
-                (None, Some(f)) => Some(SecretSource::File(base_dir.join(f))),
-                (None, None) => None,
-                (Some(_), Some(_)) => {
+            let secret = match SecretSource::from_keys(s.token_env.as_ref(), s.token_file.as_ref(), &base_dir) {
+                Ok(secret) => secret,
+                Err(()) => {
                     errors.push(Diagnostic::error(
                         file,
                         s.url.span(),
@@ -628,15 +611,15 @@ impl Config {
                 );
                 ok = false;
             }
-            let password = match (&c.token_env, &c.token_file) {
-                (Some(_), Some(_)) => {
-                    errors.push(Diagnostic::error(file, span, t!("config-secret-twice", what = "token")));
+            let password = SecretSource::from_keys(c.token_env.as_ref(), c.token_file.as_ref(), &base_dir)
+                .unwrap_or_else(|()| {
+                    errors.push(Diagnostic::error(
+                        file,
+                        span.clone(),
+                        t!("config-secret-twice", what = "token"),
+                    ));
                     None
-                }
-                (Some(e), None) => Some(SecretSource::Env(e.clone())),
-                (None, Some(f)) => Some(SecretSource::File(base_dir.join(f))),
-                (None, None) => None,
-            };
+                });
             let alert_after = match &c.alert_after_seconds {
                 Some(a) if *a.get_ref() < 5 => {
                     errors.push(
@@ -757,6 +740,24 @@ impl Config {
         })
     }
 
+    /// Loads every secret the configuration names, where it can, only so that outputs redact
+    /// them (`loaxa history`, `report` and `status` print stored text and send nothing).
+    pub fn remember_secrets(&self) {
+        for ch in self.channels.values() {
+            for src in ch.token.iter().chain(ch.app_secret.iter()) {
+                let _ = crate::secret::load(src);
+            }
+        }
+        for s in self.sources.values() {
+            if let Some(SourceAuth::Basic { secret, .. } | SourceAuth::Query { secret, .. }) = &s.auth {
+                let _ = crate::secret::load(secret);
+            }
+        }
+        if let Some(src) = self.central.as_ref().and_then(|c| c.password.as_ref()) {
+            let _ = crate::secret::load(src);
+        }
+    }
+
     /// Every channel name a broadcast may use: the loudspeaker and the configured ones.
     pub fn channel_names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(LOUDSPEAKER).chain(self.channels.keys().map(String::as_str))
@@ -773,12 +774,7 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
             .ok_or_else(|| t!("config-channel-needs", kind = kind.as_str(), key = key))
     };
     let secret = |env: &Option<String>, file: &Option<String>, what: &str| -> Result<Option<SecretSource>, String> {
-        match (env, file) {
-            (Some(_), Some(_)) => Err(t!("config-secret-twice", what = what)),
-            (Some(e), None) => Ok(Some(SecretSource::Env(e.clone()))),
-            (None, Some(f)) => Ok(Some(SecretSource::File(base.join(f)))),
-            (None, None) => Ok(None),
-        }
+        SecretSource::from_keys(env.as_ref(), file.as_ref(), base).map_err(|()| t!("config-secret-twice", what = what))
     };
     let token = secret(&raw.token_env, &raw.token_file, "token")?;
     let app_secret = secret(&raw.secret_env, &raw.secret_file, "secret")?;

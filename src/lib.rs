@@ -31,5 +31,6 @@ pub mod playout;
 pub mod redact;
 pub mod report;
 pub mod schedule;
+pub mod secret;
 pub mod seen;
 pub mod speech;

@@ -15,17 +15,12 @@ use std::path::{Path, PathBuf};
 /// leave the circle (the test says when); none may join it.
 const KNOWN_CIRCLE: &[&str] = &[
     "central/mod.rs",
-    "channels/secret.rs",
     "channels/template.rs",
     "config.rs",
     "plan.rs",
-    "playout/relay/mod.rs",
     "schedule/mod.rs",
     "schedule/parse.rs",
     "schedule/validate.rs",
-    "speech/cloud.rs",
-    "speech/render.rs",
-    "speech/settings.rs",
 ];
 
 fn src() -> PathBuf {

@@ -13,8 +13,8 @@ pub mod ship;
 
 use std::str::FromStr;
 
-use crate::channels::secret::Secret;
 use crate::config::CentralConfig;
+use crate::secret::Secret;
 
 /// The centre's schema, trigger and policies; `loaxa central init` runs it (again, safely).
 pub const SCHEMA: &str = include_str!("schema.sql");
@@ -556,7 +556,7 @@ pub async fn connect_box(cfg: &CentralConfig, notify: Option<Wake>) -> Result<to
     let password = cfg
         .password
         .as_ref()
-        .map(crate::channels::secret::load)
+        .map(crate::secret::load)
         .transpose()
         .map_err(CentralError::Connect)?;
     connect_with(&cfg.url, Some(&cfg.user), password.as_ref(), notify).await

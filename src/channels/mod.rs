@@ -11,7 +11,6 @@ pub mod board;
 pub mod facebook;
 pub mod http;
 pub mod mastodon;
-pub mod secret;
 pub mod telegram;
 pub mod template;
 pub mod webhook;
@@ -26,7 +25,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{ChannelConfig, ChannelKind};
-use secret::Secret;
+use crate::secret::{self, Secret};
 
 /// One post to one channel: the outbox row's content, rendered once when queued.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -135,12 +134,12 @@ impl Ctx {
     /// For `--dry-run`: like [`Ctx::new`], but a secret that cannot be read is shown as a
     /// placeholder naming where it should come from, so the requests can still be printed.
     pub fn for_dry_run(cfg: &ChannelConfig, tz: Tz, station: &str, data: &std::path::Path) -> Ctx {
-        let placeholder = |s: &Option<crate::config::SecretSource>| {
+        let placeholder = |s: &Option<crate::domain::secret::SecretSource>| {
             s.as_ref().map(|src| {
                 secret::load(src).unwrap_or_else(|_| {
                     Secret::new(match src {
-                        crate::config::SecretSource::Env(v) => format!("<not set: ${v}>"),
-                        crate::config::SecretSource::File(p) => format!("<unreadable: {}>", p.display()),
+                        crate::domain::secret::SecretSource::Env(v) => format!("<not set: ${v}>"),
+                        crate::domain::secret::SecretSource::File(p) => format!("<unreadable: {}>", p.display()),
                     })
                 })
             })

@@ -39,7 +39,7 @@ async fn operator(url: &str) -> Result<tokio_postgres::Client, ExitCode> {
     let password = std::env::var("PGPASSWORD")
         .ok()
         .filter(|p| !p.is_empty())
-        .map(|p| crate::channels::secret::Secret::loaded(&p));
+        .map(|p| crate::secret::Secret::loaded(&p));
     central::connect(url, None, password.as_ref()).await.map_err(fail)
 }
 
@@ -119,21 +119,19 @@ async fn run_init(args: &CentralInitArgs) -> ExitCode {
 }
 
 /// A fresh random password (24 bytes from the kernel, as hex).
-fn new_password() -> Result<crate::channels::secret::Secret, ExitCode> {
+fn new_password() -> Result<crate::secret::Secret, ExitCode> {
     let mut bytes = [0u8; 24];
     if getrandom::fill(&mut bytes).is_err() {
         crate::console::error(t!("cli-central-no-random"));
         return Err(ExitCode::from(EXIT_INVALID));
     }
-    Ok(crate::channels::secret::Secret::loaded(&crate::domain::text::hex(
-        &bytes,
-    )))
+    Ok(crate::secret::Secret::loaded(&crate::domain::text::hex(&bytes)))
 }
 
 /// Says what registering `name` (as `role`) did; a new or rotated password goes to its file.
 /// A kept one is left as it is, file and all.
 fn registered_as(
-    registered: Result<(central::Registered, crate::channels::secret::Secret), CentralError>,
+    registered: Result<(central::Registered, crate::secret::Secret), CentralError>,
     dir: &Path,
     name: &str,
     ready: impl Fn(&Path) -> String,

@@ -53,7 +53,7 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
     let mut channel_warnings = 0;
     for ch in config.channels.values() {
         for src in ch.token.iter().chain(ch.app_secret.iter()) {
-            if let Err(reason) = crate::channels::secret::load(src) {
+            if let Err(reason) = crate::secret::load(src) {
                 channel_warnings += 1;
                 crate::console::warning(t!("cli-secret-missing", channel = ch.name, why = reason));
             }
@@ -72,7 +72,7 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
         crate::console::warning(why);
     }
     if let Some(src) = config.central.as_ref().and_then(|c| c.password.as_ref())
-        && let Err(reason) = crate::channels::secret::load(src)
+        && let Err(reason) = crate::secret::load(src)
     {
         channel_warnings += 1;
         crate::console::warning(t!("cli-central-secret-missing", why = reason));

@@ -14,7 +14,7 @@ pub fn run(config_path: &Path, args: &ReportArgs) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    crate::channels::secret::remember_configured(&config);
+    config.remember_secrets();
     let tz = config.station.timezone;
     let usage = |msg: String| {
         crate::console::error(msg);

@@ -3,8 +3,10 @@
 //!
 //! - [`text`]: hex, clipping and "did you mean";
 //! - [`time`]: UTC instants as the history writes them, and station-local time to UTC;
+//! - [`secret`]: where a secret comes from (the name only, never the value);
 //! - [`localtime`]: the station's dates and times as officers write and read them.
 
 pub mod localtime;
+pub mod secret;
 pub mod text;
 pub mod time;

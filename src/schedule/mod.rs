@@ -169,7 +169,7 @@ pub struct Relay {
     pub source: String,
     pub url: String,
     /// How the source's secret is sent (a `[sources]` entry's), if it has one.
-    pub auth: Option<crate::config::SourceAuth>,
+    pub auth: Option<crate::domain::secret::SourceAuth>,
     pub end: RelayEnd,
     /// Relative to the media folder.
     pub fallback: Option<String>,

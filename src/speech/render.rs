@@ -402,7 +402,7 @@ impl Speech {
         speed: f32,
     ) -> Result<Vec<Vec<u8>>, String> {
         let key = match &p.secret {
-            Some(s) => crate::channels::secret::load(s)?,
+            Some(s) => crate::secret::load(s)?,
             None => {
                 return Err(t!(
                     "tts-provider-needs",

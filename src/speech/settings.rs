@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::lexicon::Lexicon;
-use crate::config::SecretSource;
+use crate::domain::secret::SecretSource;
 
 /// The built-in offline provider's name.
 pub const ESPEAK: &str = "espeak-ng";
@@ -213,12 +213,8 @@ fn provider(name: &str, table: toml::Table, base: &Path) -> Result<Provider, Str
             .filter(|s| !s.trim().is_empty())
             .ok_or_else(|| t!("tts-provider-needs", name = name, kind = raw.kind.as_str(), key = key))
     };
-    let secret = match (&raw.token_env, &raw.token_file) {
-        (Some(_), Some(_)) => return Err(t!("config-secret-twice", what = "token")),
-        (Some(e), None) => Some(SecretSource::Env(e.clone())),
-        (None, Some(f)) => Some(SecretSource::File(base.join(f))),
-        (None, None) => None,
-    };
+    let secret = SecretSource::from_keys(raw.token_env.as_ref(), raw.token_file.as_ref(), base)
+        .map_err(|()| t!("config-secret-twice", what = "token"))?;
     let url = match raw.kind {
         Kind::Fpt => raw
             .url

@@ -69,7 +69,7 @@ pub struct RelaySpec {
     /// The address as shown (and hashed in the record): never with a credential.
     pub url: String,
     /// How the source's secret is sent, read when the connection opens.
-    pub auth: Option<crate::config::SourceAuth>,
+    pub auth: Option<crate::domain::secret::SourceAuth>,
     pub fallback: Option<PathBuf>,
     /// The folder the fallback must lie in (the media folder): it is opened beneath it.
     pub media: PathBuf,
@@ -376,22 +376,22 @@ impl RelayFeed {
 /// HLS), never a local file or another protocol.
 /// The address to connect to: `url` with the source's secret where its `auth` puts it (the
 /// secret is read now, and from then on redacted in every output).
-pub fn with_credential(url: &str, auth: Option<&crate::config::SourceAuth>) -> Result<String, String> {
-    use crate::config::SourceAuth;
+pub fn with_credential(url: &str, auth: Option<&crate::domain::secret::SourceAuth>) -> Result<String, String> {
+    use crate::domain::secret::SourceAuth;
     let Some(auth) = auth else {
         return Ok(url.to_string());
     };
     let mut parsed = reqwest::Url::parse(url).map_err(|e| e.to_string())?;
     match auth {
         SourceAuth::Basic { user, secret } => {
-            let secret = crate::channels::secret::load(secret)?;
+            let secret = crate::secret::load(secret)?;
             parsed
                 .set_username(user)
                 .and_then(|_| parsed.set_password(Some(secret.expose())))
                 .map_err(|_| t!("relay-no-credential-here"))?;
         }
         SourceAuth::Query { param, secret } => {
-            let secret = crate::channels::secret::load(secret)?;
+            let secret = crate::secret::load(secret)?;
             parsed.query_pairs_mut().append_pair(param, secret.expose());
         }
     }

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::config::SecretSource;
+use crate::domain::secret::SecretSource;
 
 #[derive(Clone)]
 pub struct Secret(String);
@@ -66,26 +66,6 @@ fn read_file(path: &Path) -> Result<Secret, String> {
         return Err(t!("secret-file-empty", path = path.display()));
     }
     Ok(Secret::loaded(v))
-}
-
-/// Loads every secret the configuration names, where it can, only so that outputs redact
-/// them (`loaxa history`, `report` and `status` print stored text and send nothing).
-pub fn remember_configured(config: &crate::config::Config) {
-    for ch in config.channels.values() {
-        for src in ch.token.iter().chain(ch.app_secret.iter()) {
-            let _ = load(src);
-        }
-    }
-    for s in config.sources.values() {
-        if let Some(crate::config::SourceAuth::Basic { secret, .. } | crate::config::SourceAuth::Query { secret, .. }) =
-            &s.auth
-        {
-            let _ = load(secret);
-        }
-    }
-    if let Some(src) = config.central.as_ref().and_then(|c| c.password.as_ref()) {
-        let _ = load(src);
-    }
 }
 
 #[cfg(test)]
