@@ -37,22 +37,7 @@ pub struct Config {
     /// `[sources.NAME] url = "…"`: the streams broadcasts relay, by name.
     pub sources: BTreeMap<String, Source>,
     /// `[central]`: the province's central history this box pushes to (off without it).
-    pub central: Option<CentralConfig>,
-}
-
-/// `[central]`: where the box's history goes, and as whom.
-#[derive(Clone, Debug)]
-pub struct CentralConfig {
-    /// libpq-style: `postgresql://host:port/db?sslmode=verify-full`, without a password.
-    pub url: String,
-    pub station_id: String,
-    /// The box's PostgreSQL role (default `loaxa_` and the station id, `-` as `_`).
-    pub user: String,
-    pub password: Option<SecretSource>,
-    /// How long the shipper may fail before the box says the centre is going stale (`/status`,
-    /// the dashboard, `loaxa central status`): a 4G link drops for a minute often, for three
-    /// minutes rarely.
-    pub alert_after: std::time::Duration,
+    pub central: Option<crate::central::settings::CentralConfig>,
 }
 
 /// `[http]`: the status server.
@@ -273,18 +258,7 @@ struct RawConfig {
     tts: Option<toml::Spanned<toml::Table>>,
     #[serde(default)]
     sources: BTreeMap<String, RawSource>,
-    central: Option<Spanned<RawCentral>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCentral {
-    url: Spanned<String>,
-    station_id: Spanned<String>,
-    user: Option<String>,
-    token_env: Option<String>,
-    token_file: Option<String>,
-    alert_after_seconds: Option<Spanned<u64>>,
+    central: Option<Spanned<crate::central::settings::RawCentral>>,
 }
 
 #[derive(Deserialize)]
@@ -408,7 +382,7 @@ pub fn plural(n: usize, word: &str) -> String {
 /// report of its own mistakes is then in the station's language too. None when the file
 /// cannot be read or does not say.
 pub fn language_of(path: &Path) -> Option<crate::i18n::Lang> {
-    let bytes = crate::files::read_regular(path, crate::schedule::MAX_FILE_BYTES).ok()?;
+    let bytes = crate::files::read_regular(path, crate::files::MAX_TEXT_FILE_BYTES).ok()?;
     let table: toml::Table = toml::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
     crate::i18n::Lang::parse(table.get("station")?.get("language")?.as_str()?)
 }
@@ -416,7 +390,7 @@ pub fn language_of(path: &Path) -> Option<crate::i18n::Lang> {
 impl Config {
     /// Reads and validates `loaxa.toml`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let read = crate::files::read_regular(path, crate::schedule::MAX_FILE_BYTES).and_then(|b| {
+        let read = crate::files::read_regular(path, crate::files::MAX_TEXT_FILE_BYTES).and_then(|b| {
             String::from_utf8(b).map_err(|e| {
                 std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
@@ -594,52 +568,9 @@ impl Config {
             };
             sources.insert(name, Source { url: url.clone(), auth });
         }
-        let central = raw.central.and_then(|c| {
-            let span = c.span();
-            let c = c.into_inner();
-            let url = c.url.get_ref();
-            let id = c.station_id.get_ref();
-            let mut ok = true;
-            if let Err(why) = crate::central::check_url(url) {
-                errors.push(Diagnostic::error(file, c.url.span(), why).with_hint(t!("config-central-url-hint")));
-                ok = false;
-            }
-            if !crate::central::valid_station_id(id) {
-                errors.push(
-                    Diagnostic::error(file, c.station_id.span(), t!("config-central-station", id = id.clone()))
-                        .with_hint(t!("config-central-station-hint")),
-                );
-                ok = false;
-            }
-            let password = SecretSource::from_keys(c.token_env.as_ref(), c.token_file.as_ref(), &base_dir)
-                .unwrap_or_else(|()| {
-                    errors.push(Diagnostic::error(
-                        file,
-                        span.clone(),
-                        t!("config-secret-twice", what = "token"),
-                    ));
-                    None
-                });
-            let alert_after = match &c.alert_after_seconds {
-                Some(a) if *a.get_ref() < 5 => {
-                    errors.push(
-                        Diagnostic::error(file, a.span(), t!("config-central-alert-after", given = a.get_ref()))
-                            .with_hint(t!("config-central-alert-after-hint")),
-                    );
-                    ok = false;
-                    0
-                }
-                Some(a) => *a.get_ref(),
-                None => 180,
-            };
-            ok.then(|| CentralConfig {
-                url: url.clone(),
-                station_id: id.clone(),
-                user: c.user.unwrap_or_else(|| crate::central::role_of(id)),
-                password,
-                alert_after: std::time::Duration::from_secs(alert_after),
-            })
-        });
+        let central = raw
+            .central
+            .and_then(|c| crate::central::settings::parse(c, &base_dir, file, &mut errors));
         let (tts, tts_errors) = crate::speech::settings::parse(raw.tts.as_ref().map(|t| t.get_ref()), &base_dir);
         for e in tts_errors {
             let span = raw.tts.as_ref().map(|t| t.span()).unwrap_or(0..0);
@@ -816,7 +747,7 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
         _ => {}
     }
     if let Some(t) = &raw.template {
-        let unknown = crate::channels::template::unknown_variables(t);
+        let unknown = crate::channels::placeholders::unknown_variables(t);
         if !unknown.is_empty() {
             return Err(t!(
                 "config-template-unknown",

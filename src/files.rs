@@ -22,6 +22,11 @@ use std::io::{Error, ErrorKind, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
+/// Schedule and configuration files are a few kilobytes of text; anything this big is the
+/// wrong file (a recording renamed to .toml, a runaway generator) and is refused before it is
+/// read.
+pub const MAX_TEXT_FILE_BYTES: u64 = 1024 * 1024;
+
 /// Opens `path` as a regular file without blocking on FIFOs or devices.
 pub fn open_regular(path: &Path) -> std::io::Result<(File, Metadata)> {
     let file = OpenOptions::new()

@@ -4,19 +4,18 @@
 //! - No new import circle. Each file is a node, each `crate::…`, `super::…` or child-module
 //!   path one file names in another an edge (a part naming the `mod.rs` that holds it is
 //!   containment, and left out); a circle is a strongly connected set of more than one file. The
-//!   one circle left (config and the features whose settings it still holds) may only shrink:
+//!   one circle left (the broadcast types and the loader they live beside) may only shrink:
 //!   a file that joins it, or a new circle, fails here with the files that tie it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// The circle issue #32 is taking apart: `config.rs` holds every feature's settings type and
-/// calls their checks, and the features import those types back. Files leave this list as they
-/// leave the circle (the test says when); none may join it.
+/// The circle issue #32 is taking apart: the broadcast types (`Broadcast`, `Rule`, `Post`) live
+/// in `schedule/mod.rs` beside the loader, so the planner and the templates import the loader
+/// that imports them. Files leave this list as they leave the circle (the test says when); none
+/// may join it.
 const KNOWN_CIRCLE: &[&str] = &[
-    "central/mod.rs",
     "channels/template.rs",
-    "config.rs",
     "plan.rs",
     "schedule/mod.rs",
     "schedule/parse.rs",

@@ -9,12 +9,13 @@
 pub mod bulletins;
 pub mod report;
 pub mod scram_only;
+pub mod settings;
 pub mod ship;
 
 use std::str::FromStr;
 
-use crate::config::CentralConfig;
 use crate::secret::Secret;
+use settings::{CentralConfig, check_url, role_of, sslmode, valid_station_id};
 
 /// The centre's schema, trigger and policies; `loaxa central init` runs it (again, safely).
 pub const SCHEMA: &str = include_str!("schema.sql");
@@ -62,44 +63,6 @@ pub async fn within_for<T>(
     match tokio::time::timeout(allowed, f).await {
         Ok(r) => r.map_err(|e| CentralError::Query(said(&e))),
         Err(_) => Err(CentralError::Silent(allowed.as_secs())),
-    }
-}
-
-/// A station id: what its role and its rows are named by.
-pub fn valid_station_id(id: &str) -> bool {
-    let b = id.as_bytes();
-    !b.is_empty()
-        && b.len() <= 48
-        && b[0].is_ascii_alphanumeric()
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-}
-
-/// The PostgreSQL role a station pushes as.
-pub fn role_of(station_id: &str) -> String {
-    format!("loaxa_{}", station_id.replace('-', "_"))
-}
-
-/// The url's `sslmode`, if it names one.
-fn sslmode(url: &reqwest::Url) -> Option<String> {
-    url.query_pairs()
-        .find(|(k, _)| k == "sslmode")
-        .map(|(_, v)| v.into_owned())
-}
-
-/// A `[central] url` as loaxa reads it: a `postgres(ql)://` address, with no password in it,
-/// and an `sslmode` libpq knows.
-pub fn check_url(url: &str) -> Result<(), String> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| t!("config-central-url", why = e))?;
-    if !matches!(parsed.scheme(), "postgres" | "postgresql") {
-        return Err(t!("config-central-url", why = parsed.scheme().to_string()));
-    }
-    if parsed.password().is_some() {
-        return Err(t!("config-central-password"));
-    }
-    match sslmode(&parsed).as_deref() {
-        None | Some("disable" | "prefer" | "require" | "verify-ca" | "verify-full") => Ok(()),
-        Some(other) => Err(t!("config-central-sslmode", mode = other.to_string())),
     }
 }
 

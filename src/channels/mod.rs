@@ -11,6 +11,7 @@ pub mod board;
 pub mod facebook;
 pub mod http;
 pub mod mastodon;
+pub mod placeholders;
 pub mod telegram;
 pub mod template;
 pub mod webhook;

@@ -118,26 +118,6 @@ pub fn text_for(ch: &ChannelConfig, v: &Vars<'_>) -> Result<String, String> {
     Ok(text)
 }
 
-/// Every template variable name, for checking templates.
-pub const VARIABLES: &[&str] = &["title", "text", "link", "date", "time", "station"];
-
-/// Unknown `{name}` placeholders in a template.
-pub fn unknown_variables(template: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = template;
-    while let Some(i) = rest.find('{') {
-        rest = &rest[i + 1..];
-        if let Some(j) = rest.find('}') {
-            let name = &rest[..j];
-            if !VARIABLES.contains(&name) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                out.push(name.to_string());
-            }
-            rest = &rest[j + 1..];
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,10 +145,5 @@ mod tests {
             "Đài xã Tiền Phong — 19/05/2024 07:15\nKích hoạt VNeID\nNội dung.\nhttps://vneid.gov.vn"
         );
         assert_eq!(render(DEFAULT_TEMPLATE, &vars("A", "")), "Kích hoạt VNeID\n\nA");
-    }
-
-    #[test]
-    fn unknown_placeholders_are_found() {
-        assert_eq!(unknown_variables("{title} {tilte} {link}"), vec!["tilte"]);
     }
 }

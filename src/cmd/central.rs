@@ -44,7 +44,7 @@ async fn operator(url: &str) -> Result<tokio_postgres::Client, ExitCode> {
 }
 
 /// The box's configuration and its `[central]` section (an error when there is none).
-fn box_config(path: &Path) -> Result<(crate::config::Config, crate::config::CentralConfig), ExitCode> {
+fn box_config(path: &Path) -> Result<(crate::config::Config, crate::central::settings::CentralConfig), ExitCode> {
     let config = load_config(path)?;
     let Some(cfg) = config.central.clone() else {
         crate::console::error(t!("cli-central-off"));
@@ -87,7 +87,7 @@ async fn run_init(args: &CentralInitArgs) -> ExitCode {
             t!(
                 "cli-central-station-ready",
                 id = id.clone(),
-                role = central::role_of(id),
+                role = central::settings::role_of(id),
                 path = file.display()
             )
         };
@@ -329,7 +329,7 @@ async fn publish(args: &CentralPublishArgs) -> ExitCode {
         }
     };
     for c in &args.communes {
-        if !central::valid_station_id(c) {
+        if !central::settings::valid_station_id(c) {
             crate::console::error(t!("config-central-station", id = c.clone()));
             return ExitCode::from(EXIT_USAGE);
         }

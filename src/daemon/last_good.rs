@@ -124,7 +124,7 @@ pub fn load(config: &Config) -> Result<LastGood, LastGoodError> {
         path: p.clone(),
         reason,
     };
-    let bytes = match crate::files::read_regular(&p, 64 * schedule::MAX_FILE_BYTES) {
+    let bytes = match crate::files::read_regular(&p, 64 * crate::files::MAX_TEXT_FILE_BYTES) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(LastGoodError::None),
         Err(e) => return Err(damaged(e.to_string())),

@@ -337,7 +337,7 @@ pub fn load(config: &Config) -> Result<Loaded, LoadError> {
     let base = config.path.parent().unwrap_or(Path::new(""));
     let files = paths.into_iter().map(|p| {
         let name = display_name(base, &p);
-        let bytes = crate::files::read_inside(dir, &p, MAX_FILE_BYTES);
+        let bytes = crate::files::read_inside(dir, &p, crate::files::MAX_TEXT_FILE_BYTES);
         (p, name, bytes)
     });
     let mut loaded = load_from(config, files);
@@ -375,10 +375,6 @@ fn meant_as_schedule(p: &Path) -> Option<String> {
     }
     Some(format!("{}.toml", &name[..at]))
 }
-
-/// Schedule files are a few kilobytes of text; anything this big is the wrong file (a
-/// recording renamed to .toml, a runaway generator) and is refused before it is read.
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// Validates schedule files given as (path, display name, contents). Pure apart from media
 /// lookups, so tests can feed it text directly.
