@@ -127,6 +127,12 @@ pub fn run(feed: &Weak<Shared>, url: &str, end: DateTime<Utc>) -> Result<(), Fai
     // decoded as what it sends.
     reader.fill(SNIFF).map_err(|e| Failure::Lost(e.to_string()))?;
     let codec = sniff(&reader.pending).unwrap_or(codec);
+    // A server starts a listener anywhere in its burst buffer, mid-frame: the demuxer starts at
+    // the first frame whose next frame is where its length says, not at the first chance
+    // 0xFFF (one with a reserved sample rate sent the whole stream to ffmpeg).
+    if codec == "aac" {
+        reader.at = adts_start(&reader.pending).unwrap_or(0);
+    }
     let reader = Locked(Mutex::new(reader));
     decode(feed, reader, codec, end)
 }
@@ -287,6 +293,28 @@ fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// An ADTS header at the start of `b`: its sample rate index and the frame's length.
+fn adts_header(b: &[u8]) -> Option<(u8, usize)> {
+    let h = b.get(..7)?;
+    // Sync word, MPEG-2/4, layer 0.
+    if h[0] != 0xFF || h[1] & 0xF6 != 0xF0 {
+        return None;
+    }
+    let rate = (h[2] >> 2) & 0x0F;
+    let len = (usize::from(h[3] & 0x03) << 11) | (usize::from(h[4]) << 3) | usize::from(h[5] >> 5);
+    (rate < 13 && len > 7).then_some((rate, len))
+}
+
+/// Where the first whole ADTS frame in `bytes` starts: a header whose next frame begins with
+/// a header of the same sample rate exactly where its length says.
+fn adts_start(bytes: &[u8]) -> Option<usize> {
+    (0..bytes.len()).find(|&i| {
+        adts_header(&bytes[i..]).is_some_and(|(rate, len)| {
+            adts_header(bytes.get(i + len..).unwrap_or_default()).is_some_and(|(next, _)| next == rate)
+        })
+    })
+}
+
 impl Http {
     /// Reads ahead until `n` bytes of audio wait (or the stream ends).
     fn fill(&mut self, n: usize) -> std::io::Result<()> {
@@ -417,6 +445,41 @@ impl Resample {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An ADTS frame of AAC-LC, 44.1 kHz stereo, `len` bytes long (its payload zeros).
+    fn adts_frame(len: usize) -> Vec<u8> {
+        let mut f = vec![0u8; len];
+        f[0] = 0xFF;
+        f[1] = 0xF1;
+        f[2] = (1 << 6) | (4 << 2);
+        f[3] = (2 << 6) | ((len >> 11) & 0x03) as u8;
+        f[4] = ((len >> 3) & 0xFF) as u8;
+        f[5] = (((len & 0x07) << 5) | 0x1F) as u8;
+        f[6] = 0xFC;
+        f
+    }
+
+    /// A listener joins mid-frame, and the tail of a frame holds a chance sync word with a
+    /// reserved sample rate. symphonia's ADTS reader refused such a start outright (the
+    /// busy-machine run saw `adts: reserved sample rate`, and the stream went to ffmpeg); the
+    /// relay now starts it at the first frame whose successor is where its length says.
+    #[test]
+    fn a_stream_joined_mid_frame_starts_at_a_whole_frame() {
+        let junk = [0x12, 0x34, 0xFF, 0xF1, 0x34, 0x80, 0x10, 0x00, 0x00, 0x55];
+        let mut bytes = junk.to_vec();
+        for _ in 0..4 {
+            bytes.extend(adts_frame(200));
+        }
+        let open = |b: Vec<u8>| {
+            let stream = MediaSourceStream::new(Box::new(std::io::Cursor::new(b)), Default::default());
+            AdtsReader::try_new(stream, &FormatOptions::default()).map(|_| ())
+        };
+        assert!(open(bytes.clone()).is_err(), "the unaligned start is what failed");
+        assert_eq!(adts_start(&bytes), Some(junk.len()));
+        assert!(open(bytes[junk.len()..].to_vec()).is_ok());
+        assert_eq!(adts_start(&adts_frame(200)), None, "one frame alone proves nothing");
+        assert_eq!(adts_start(&[0xFF, 0xF1]), None);
+    }
 
     #[test]
     fn redirects_into_the_box_are_refused_unless_the_source_is_there() {
