@@ -344,6 +344,36 @@ fn a_daemon_killed_inside_the_window_resumes_the_relay() {
     assert!(quiet_after(&l, e), "something past the window's end");
 }
 
+/// A station relaying `url` for a window of `seconds` that opens `lead` seconds from now, run
+/// to the window's end on a paced device: what was heard (in 100 ms labels), where the window
+/// ended among them, how many of its labels were the stream, and the playout's record.
+fn relay_from(
+    ice: &Icecast,
+    url: &str,
+    lead: i64,
+    seconds: i64,
+) -> (Vec<&'static str>, usize, usize, serde_json::Value) {
+    let (st, start) = station(ice, lead, &format!("{seconds}s"));
+    let path = st.path().join("loaxa.toml");
+    let config = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace(&ice.url("vov1.mp3"), url);
+    std::fs::write(&path, config).unwrap();
+    let paced = PacedDevice::start();
+    let mut daemon = run(&st, &paced);
+    let done = st.wait_for("playout_finished", Some("tiep-song"), 40);
+    assert!(sigterm(&mut daemon).success());
+    let heard = paced.finish();
+    let l = labels(&heard);
+    let s = at_window(&heard, start);
+    let e = at_window(&heard, start + chrono::Duration::seconds(seconds));
+    let source = l[s.min(l.len())..e.min(l.len())]
+        .iter()
+        .filter(|x| **x == "source")
+        .count();
+    (l, e, source, serde_json::from_str(&done.details).unwrap())
+}
+
 /// AAC-LC over Icecast (decoded natively), AAC declared as HE-AAC (`audio/aacp`: ffmpeg), and
 /// HLS (AAC segments behind a live playlist: ffmpeg): the same relay, the same tone heard, and
 /// the record names the path.
@@ -365,25 +395,7 @@ fn aac_and_hls_streams_are_relayed_too() {
         ("hls", hls.url(), "ffmpeg (HLS/MPEG-TS)"),
         ("liar", ice.url("liar"), "native (mp3)"),
     ] {
-        let (st, start) = station(&ice, 12, "8s");
-        let path = st.path().join("loaxa.toml");
-        let config = std::fs::read_to_string(&path)
-            .unwrap()
-            .replace(&ice.url("vov1.mp3"), &url);
-        std::fs::write(&path, config).unwrap();
-        let paced = PacedDevice::start();
-        let mut daemon = run(&st, &paced);
-        let done = st.wait_for("playout_finished", Some("tiep-song"), 40);
-        assert!(sigterm(&mut daemon).success());
-        let heard = paced.finish();
-        let l = labels(&heard);
-        let s = at_window(&heard, start);
-        let e = at_window(&heard, start + chrono::Duration::seconds(8));
-        let source = l[s.min(l.len())..e.min(l.len())]
-            .iter()
-            .filter(|x| **x == "source")
-            .count();
-        let d: serde_json::Value = serde_json::from_str(&done.details).unwrap();
+        let (l, e, source, d) = relay_from(&ice, &url, 12, 8);
         eprintln!("{name}: {source} of 80 windows the stream; {}", d["relay"]);
         assert!(
             source >= 60,
@@ -403,25 +415,7 @@ fn aac_and_hls_streams_are_relayed_too() {
 fn an_hls_source_in_4_s_segments_plays_the_window_whole() {
     let ice = Icecast::start();
     let hls = common::icecast::Hls::segmented(SOURCE_HZ as u32, 4);
-    let (st, start) = station(&ice, 14, "10s");
-    let path = st.path().join("loaxa.toml");
-    let config = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace(&ice.url("vov1.mp3"), &hls.url());
-    std::fs::write(&path, config).unwrap();
-    let paced = PacedDevice::start();
-    let mut daemon = run(&st, &paced);
-    let done = st.wait_for("playout_finished", Some("tiep-song"), 40);
-    assert!(sigterm(&mut daemon).success());
-    let heard = paced.finish();
-    let l = labels(&heard);
-    let s = at_window(&heard, start);
-    let e = at_window(&heard, start + chrono::Duration::seconds(10));
-    let source = l[s.min(l.len())..e.min(l.len())]
-        .iter()
-        .filter(|x| **x == "source")
-        .count();
-    let d: serde_json::Value = serde_json::from_str(&done.details).unwrap();
+    let (_, _, source, d) = relay_from(&ice, &hls.url(), 14, 10);
     eprintln!("hls 4 s: {source} of 100 windows the stream; {}", d["relay"]);
     assert_eq!(d["relay"]["dropouts"], serde_json::json!([]), "{}", d["relay"]);
     assert!(
