@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Timelike, Utc};
-use loaxa::config::AfterInterrupt;
+use loaxa::playout::settings::AfterInterrupt;
 use loaxa::playout::{Engine, EngineSettings, PlayoutEvent, Programme};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
@@ -246,7 +246,7 @@ async fn paced_run(n: usize, interval: Duration, cuts: usize) {
         engine.submit(p);
         tokio::time::sleep((at - Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(600)).await;
         let mut alarm = Programme::of_files(&format!("alarm{i}"), std::slice::from_ref(&tone), 1.0);
-        alarm.priority = loaxa::schedule::Priority::Emergency;
+        alarm.priority = loaxa::domain::broadcast::Priority::Emergency;
         alarm.scheduled_at = Utc::now();
         submitted.push(alarm.scheduled_at);
         engine.submit(alarm);

@@ -15,7 +15,7 @@ fn main() {
     let set = loaded.set;
     drop((loaded.sources, loaded.diagnostics));
     // As the daemon does once its agenda is built: the parsed cron patterns go.
-    loaxa::schedule::cron::forget_parsed();
+    loaxa::domain::cron::forget_parsed();
     let set_only = heap();
     let n = set.broadcasts.len().max(1);
     println!(
@@ -24,7 +24,7 @@ fn main() {
         (with_sources - before) as f64 / 1e6,
         (set_only - before) as f64 / 1e6,
         (set_only - before) / n,
-        std::mem::size_of::<loaxa::schedule::Broadcast>()
+        std::mem::size_of::<loaxa::domain::broadcast::Broadcast>()
     );
     let posts: usize = set
         .broadcasts

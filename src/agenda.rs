@@ -17,8 +17,8 @@ use std::ops::Range;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
+use crate::domain::broadcast::Broadcast;
 use crate::plan::{self, Occurrence};
-use crate::schedule::Broadcast;
 
 /// How far ahead one search for a broadcast's next instant looks. A broadcast with nothing in
 /// that span is looked at again when the frontier reaches its end.
@@ -181,7 +181,7 @@ fn next_from(b: &Broadcast, from: DateTime<Utc>, tz: Tz) -> Option<Next> {
         return Some(Next::At(t));
     }
     let over = match &b.rule {
-        crate::schedule::Rule::On(list) => list.iter().all(|t| crate::domain::time::to_utc(tz, *t) < end),
+        crate::domain::broadcast::Rule::On(list) => list.iter().all(|t| crate::domain::time::to_utc(tz, *t) < end),
         _ => b
             .dates
             .until

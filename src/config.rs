@@ -15,8 +15,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, FileId, Sources};
+use crate::domain::broadcast::LOUDSPEAKER;
 use crate::domain::localtime::QuietHours;
-use crate::domain::secret::{SecretSource, SourceAuth};
+use crate::domain::secret::SourceAuth;
 use crate::domain::text::did_you_mean;
 
 pub const DEFAULT_TIMEZONE: &str = "Asia/Ho_Chi_Minh";
@@ -29,13 +30,13 @@ pub struct Config {
     pub station: Station,
     pub policy: Policy,
     /// Web and social channels by name. `loudspeaker` is built in and never listed here.
-    pub channels: BTreeMap<String, ChannelConfig>,
-    pub audio: AudioConfig,
+    pub channels: BTreeMap<String, crate::channels::settings::ChannelConfig>,
+    pub audio: crate::playout::settings::AudioConfig,
     pub http: HttpConfig,
     /// `[tts]`: speech for text-only bulletins.
     pub tts: crate::speech::settings::TtsConfig,
     /// `[sources.NAME] url = "…"`: the streams broadcasts relay, by name.
-    pub sources: BTreeMap<String, Source>,
+    pub sources: BTreeMap<String, crate::playout::relay::settings::Source>,
     /// `[central]`: the province's central history this box pushes to (off without it).
     pub central: Option<crate::central::settings::CentralConfig>,
 }
@@ -81,55 +82,6 @@ impl HttpConfig {
     }
 }
 
-/// What to do with a programme an emergency cut off.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AfterInterrupt {
-    /// Play it again, from the start, once the emergency is over.
-    Replay,
-    /// Record it as interrupted and move on.
-    Drop,
-}
-
-/// `[audio]`: the loudspeaker line.
-#[derive(Clone, Debug)]
-pub struct AudioConfig {
-    /// `"default"` or a device name as `loaxa devices` lists it.
-    pub device: String,
-    /// Master volume, 0–1.
-    pub volume: f32,
-    /// Played before every programme, relative to the media folder.
-    pub chime: Option<String>,
-    /// Played after every programme, relative to the media folder.
-    pub closing_chime: Option<String>,
-    /// How long before the start the device is opened and the files decoded.
-    pub preroll: std::time::Duration,
-    pub after_interrupt: AfterInterrupt,
-    /// On SIGTERM: cut the programme on air (true) or let it finish (false, the default).
-    pub on_shutdown_cut: bool,
-    /// The capture device `loaxa live` takes unless told `--from`.
-    pub live_input: String,
-    /// A live without a bound ends after this long: a forgotten open microphone does not stay
-    /// on the loudspeakers all day.
-    pub live_max: std::time::Duration,
-}
-
-impl Default for AudioConfig {
-    fn default() -> Self {
-        AudioConfig {
-            device: "default".into(),
-            volume: 1.0,
-            chime: None,
-            closing_chime: None,
-            preroll: std::time::Duration::from_secs(5),
-            after_interrupt: AfterInterrupt::Replay,
-            on_shutdown_cut: false,
-            live_input: "default".into(),
-            live_max: std::time::Duration::from_secs(60 * 60),
-        }
-    }
-}
-
 #[derive(Clone, Debug)]
 pub struct Station {
     pub name: String,
@@ -170,79 +122,6 @@ pub const DEFAULT_CATCH_UP: u32 = 3;
 /// the office scheduled, and a larger window would replay hours after an outage.
 pub const MAX_GRACE_MINUTES: u32 = 60;
 
-/// The kinds of web and social channel loaxa knows how to post to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChannelKind {
-    Facebook,
-    Zalo,
-    Telegram,
-    Wordpress,
-    Mastodon,
-    Webhook,
-    Board,
-}
-
-impl ChannelKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChannelKind::Facebook => "facebook",
-            ChannelKind::Zalo => "zalo",
-            ChannelKind::Telegram => "telegram",
-            ChannelKind::Wordpress => "wordpress",
-            ChannelKind::Mastodon => "mastodon",
-            ChannelKind::Webhook => "webhook",
-            ChannelKind::Board => "board",
-        }
-    }
-}
-
-/// `[sources.NAME]`: a stream broadcasts can relay.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Source {
-    /// Its address, without a credential (refused there: an address is shown and hashed).
-    pub url: String,
-    pub auth: Option<SourceAuth>,
-}
-
-/// `[channels.NAME]`: one web or social channel.
-#[derive(Clone, Debug)]
-pub struct ChannelConfig {
-    pub name: String,
-    pub kind: ChannelKind,
-    /// The API's base URL (tests point it at a local server).
-    pub api_base: String,
-    /// Zalo's OAuth server.
-    pub oauth_base: String,
-    /// Facebook Graph API version, e.g. "v23.0".
-    pub graph_version: String,
-    /// Facebook page, Telegram chat, Zalo app, WordPress user.
-    pub page_id: Option<String>,
-    pub chat_id: Option<String>,
-    pub app_id: Option<String>,
-    pub username: Option<String>,
-    /// The access token, app password or signing secret.
-    pub token: Option<SecretSource>,
-    /// Zalo's app secret.
-    pub app_secret: Option<SecretSource>,
-    pub attach_audio: bool,
-    /// Zalo: the picture at the top of each article (an address Zalo can fetch).
-    pub cover_url: Option<String>,
-    pub broadcast: bool,
-    pub status: String,
-    pub visibility: String,
-    pub language: String,
-    /// The post text; variables {title} {text} {link} {date} {time} {station}.
-    pub template: Option<String>,
-    pub rate_per_minute: f64,
-    pub concurrency: u32,
-    pub timeout: std::time::Duration,
-    pub max_attempts: u32,
-}
-
-/// The built-in channel: the commune loudspeaker line.
-pub const LOUDSPEAKER: &str = "loudspeaker";
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -250,25 +129,15 @@ struct RawConfig {
     #[serde(default)]
     policy: RawPolicy,
     #[serde(default)]
-    channels: BTreeMap<Spanned<String>, RawChannel>,
+    channels: BTreeMap<Spanned<String>, crate::channels::settings::RawChannel>,
     #[serde(default)]
-    audio: RawAudio,
+    audio: crate::playout::settings::RawAudio,
     #[serde(default)]
     http: RawHttp,
     tts: Option<toml::Spanned<toml::Table>>,
     #[serde(default)]
-    sources: BTreeMap<String, RawSource>,
+    sources: BTreeMap<String, crate::playout::relay::settings::RawSource>,
     central: Option<Spanned<crate::central::settings::RawCentral>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSource {
-    url: Spanned<String>,
-    user: Option<String>,
-    token_query: Option<String>,
-    token_env: Option<String>,
-    token_file: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -279,27 +148,6 @@ struct RawHttp {
     control: Option<Spanned<bool>>,
     users: Option<BTreeMap<String, Spanned<String>>>,
     users_file: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-enum OnShutdown {
-    Finish,
-    Cut,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawAudio {
-    device: Option<String>,
-    volume: Option<Spanned<f64>>,
-    chime: Option<Spanned<String>>,
-    closing_chime: Option<Spanned<String>>,
-    preroll_seconds: Option<Spanned<f64>>,
-    after_interrupt: Option<AfterInterrupt>,
-    on_shutdown: Option<OnShutdown>,
-    live_input: Option<String>,
-    live_max_minutes: Option<Spanned<u64>>,
 }
 
 #[derive(Deserialize)]
@@ -323,35 +171,6 @@ struct RawPolicy {
     grace_minutes: Option<Spanned<u32>>,
     post_missed: Option<bool>,
     catch_up: Option<u32>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawChannel {
-    kind: ChannelKind,
-    api_base: Option<String>,
-    url: Option<String>,
-    oauth_base: Option<String>,
-    graph_version: Option<String>,
-    page_id: Option<String>,
-    chat_id: Option<String>,
-    app_id: Option<String>,
-    username: Option<String>,
-    token_env: Option<String>,
-    token_file: Option<String>,
-    secret_env: Option<String>,
-    secret_file: Option<String>,
-    attach_audio: Option<bool>,
-    cover_url: Option<String>,
-    broadcast: Option<bool>,
-    status: Option<String>,
-    visibility: Option<String>,
-    language: Option<String>,
-    template: Option<String>,
-    rate_per_minute: Option<f64>,
-    concurrency: Option<u32>,
-    timeout_seconds: Option<f64>,
-    max_attempts: Option<u32>,
 }
 
 /// Why the configuration could not be used.
@@ -458,36 +277,7 @@ impl Config {
         });
 
         let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let mut channels = BTreeMap::new();
-        for (name, ch) in raw.channels {
-            if name.get_ref() == LOUDSPEAKER {
-                errors.push(
-                    Diagnostic::error(file, name.span(), t!("config-loudspeaker-builtin"))
-                        .with_hint(t!("config-loudspeaker-builtin-hint")),
-                );
-                continue;
-            }
-            if !valid_channel_name(name.get_ref()) {
-                errors.push(
-                    Diagnostic::error(
-                        file,
-                        name.span(),
-                        t!("config-bad-channel-name", channel = name.get_ref()),
-                    )
-                    .with_hint(t!("config-bad-channel-name-hint")),
-                );
-                continue;
-            }
-            match channel(&name, ch, &base_dir) {
-                Ok(c) => {
-                    channels.insert(name.into_inner(), c);
-                }
-                Err(msg) => errors.push(
-                    Diagnostic::error(file, name.span(), format!("[channels.{}]: {msg}", name.get_ref()))
-                        .with_hint(t!("config-channel-hint")),
-                ),
-            }
-        }
+        let channels = crate::channels::settings::parse(raw.channels, &base_dir, file, &mut errors);
 
         let grace_minutes = match &raw.policy.grace_minutes {
             Some(g) if *g.get_ref() > MAX_GRACE_MINUTES => {
@@ -519,55 +309,7 @@ impl Config {
         };
 
         let http = http(raw.http, public_url, &base_dir, file, &mut errors);
-        let mut sources = BTreeMap::new();
-        for (name, s) in raw.sources {
-            let url = s.url.get_ref();
-            if !crate::playout::relay::valid_url(url) {
-                errors.push(
-                    Diagnostic::error(file, s.url.span(), t!("config-source-url", name = name.clone()))
-                        .with_hint(t!("config-source-url-hint")),
-                );
-                continue;
-            }
-            if !crate::redact::url_credentials(url).is_empty() {
-                errors.push(
-                    Diagnostic::error(file, s.url.span(), t!("config-source-credential", name = name.clone()))
-                        .with_hint(t!("config-source-credential-hint", name = name.clone())),
-                );
-                continue;
-            }
-            let secret = match SecretSource::from_keys(s.token_env.as_ref(), s.token_file.as_ref(), &base_dir) {
-                Ok(secret) => secret,
-                Err(()) => {
-                    errors.push(Diagnostic::error(
-                        file,
-                        s.url.span(),
-                        t!("config-secret-twice", what = "token"),
-                    ));
-                    continue;
-                }
-            };
-            let auth = match (secret, s.user, s.token_query) {
-                (None, None, None) => None,
-                (Some(secret), Some(user), None) => Some(SourceAuth::Basic { user, secret }),
-                (Some(secret), None, Some(param)) => Some(SourceAuth::Query { param, secret }),
-                (Some(_), None, None) | (_, Some(_), Some(_)) => {
-                    errors.push(
-                        Diagnostic::error(file, s.url.span(), t!("config-source-auth-how", name = name.clone()))
-                            .with_hint(t!("config-source-auth-how-hint")),
-                    );
-                    continue;
-                }
-                (None, _, _) => {
-                    errors.push(
-                        Diagnostic::error(file, s.url.span(), t!("config-source-no-token", name = name.clone()))
-                            .with_hint(t!("config-source-auth-how-hint")),
-                    );
-                    continue;
-                }
-            };
-            sources.insert(name, Source { url: url.clone(), auth });
-        }
+        let sources = crate::playout::relay::settings::parse(raw.sources, &base_dir, file, &mut errors);
         let central = raw
             .central
             .and_then(|c| crate::central::settings::parse(c, &base_dir, file, &mut errors));
@@ -577,66 +319,8 @@ impl Config {
             errors.push(Diagnostic::error(file, span, e).with_hint(t!("tts-hint")));
         }
 
-        let defaults = AudioConfig::default();
-        let volume = match &raw.audio.volume {
-            Some(v) if !(0.0..=1.0).contains(v.get_ref()) => {
-                errors.push(
-                    Diagnostic::error(file, v.span(), t!("check-between", key = "volume", min = 0, max = 1))
-                        .with_hint(t!("config-volume-hint")),
-                );
-                defaults.volume
-            }
-            Some(v) => *v.get_ref() as f32,
-            None => defaults.volume,
-        };
-        let preroll = match &raw.audio.preroll_seconds {
-            Some(p) if !(0.0..=60.0).contains(p.get_ref()) => {
-                errors.push(
-                    Diagnostic::error(
-                        file,
-                        p.span(),
-                        t!("check-between", key = "preroll_seconds", min = 0, max = 60),
-                    )
-                    .with_hint(t!("config-preroll-hint")),
-                );
-                defaults.preroll
-            }
-            Some(p) => std::time::Duration::from_secs_f64(*p.get_ref()),
-            None => defaults.preroll,
-        };
         let media_dir = base_dir.join(raw.station.media.clone().unwrap_or_else(|| "media".into()));
-        let library = crate::media::Library::new(&media_dir);
-        let mut chime = |c: &Option<Spanned<String>>| {
-            let c = c.as_ref()?;
-            match library.resolve(c.get_ref()) {
-                Ok(_) => Some(c.get_ref().clone()),
-                Err(e) => {
-                    errors.push(Diagnostic::error(file, c.span(), e.to_string()).with_hint(t!("config-chime-hint")));
-                    None
-                }
-            }
-        };
-        let audio = AudioConfig {
-            device: raw.audio.device.unwrap_or(defaults.device),
-            volume,
-            chime: chime(&raw.audio.chime),
-            closing_chime: chime(&raw.audio.closing_chime),
-            preroll,
-            after_interrupt: raw.audio.after_interrupt.unwrap_or(defaults.after_interrupt),
-            on_shutdown_cut: raw.audio.on_shutdown == Some(OnShutdown::Cut),
-            live_input: raw.audio.live_input.unwrap_or(defaults.live_input),
-            live_max: match &raw.audio.live_max_minutes {
-                Some(m) if (1..=24 * 60).contains(m.get_ref()) => std::time::Duration::from_secs(m.get_ref() * 60),
-                Some(m) => {
-                    errors.push(
-                        Diagnostic::error(file, m.span(), t!("config-live-max", given = *m.get_ref()))
-                            .with_hint(t!("config-live-max-hint")),
-                    );
-                    defaults.live_max
-                }
-                None => defaults.live_max,
-            },
-        };
+        let audio = crate::playout::settings::parse(raw.audio, &media_dir, file, &mut errors);
 
         let max_session_minutes = raw.policy.max_session_minutes.unwrap_or(45);
         if !errors.is_empty() {
@@ -693,110 +377,6 @@ impl Config {
     pub fn channel_names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(LOUDSPEAKER).chain(self.channels.keys().map(String::as_str))
     }
-}
-
-/// Checks one channel's keys for its kind and fills in the defaults.
-fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<ChannelConfig, String> {
-    use ChannelKind::*;
-    let kind = raw.kind;
-    let need = |v: &Option<String>, key: &str| -> Result<String, String> {
-        v.clone()
-            .filter(|s| !s.trim().is_empty())
-            .ok_or_else(|| t!("config-channel-needs", kind = kind.as_str(), key = key))
-    };
-    let secret = |env: &Option<String>, file: &Option<String>, what: &str| -> Result<Option<SecretSource>, String> {
-        SecretSource::from_keys(env.as_ref(), file.as_ref(), base).map_err(|()| t!("config-secret-twice", what = what))
-    };
-    let token = secret(&raw.token_env, &raw.token_file, "token")?;
-    let app_secret = secret(&raw.secret_env, &raw.secret_file, "secret")?;
-    if token.is_none() && kind != Board {
-        return Err(t!("config-channel-needs-token", kind = kind.as_str()));
-    }
-    let api_base = match kind {
-        Facebook => raw
-            .api_base
-            .clone()
-            .unwrap_or_else(|| "https://graph.facebook.com".into()),
-        Zalo => raw.api_base.clone().unwrap_or_else(|| "https://openapi.zalo.me".into()),
-        Telegram => raw
-            .api_base
-            .clone()
-            .unwrap_or_else(|| "https://api.telegram.org".into()),
-        Mastodon => need(&raw.api_base, "api_base")?,
-        Wordpress | Webhook => need(&raw.url.clone().or(raw.api_base.clone()), "url")?,
-        Board => String::new(),
-    };
-    if kind != Board && !(api_base.starts_with("https://") || api_base.starts_with("http://")) {
-        return Err(t!("config-not-web-address", address = api_base));
-    }
-    match kind {
-        Facebook => drop(need(&raw.page_id, "page_id")?),
-        Telegram => drop(need(&raw.chat_id, "chat_id")?),
-        Zalo => {
-            need(&raw.app_id, "app_id")?;
-            if app_secret.is_none() {
-                return Err(t!("config-zalo-secret"));
-            }
-            if let Some(u) = &raw.cover_url
-                && !(u.starts_with("https://") || u.starts_with("http://"))
-            {
-                return Err(t!("config-not-web-address", address = u));
-            }
-        }
-        Wordpress => drop(need(&raw.username, "username")?),
-        _ => {}
-    }
-    if let Some(t) = &raw.template {
-        let unknown = crate::channels::placeholders::unknown_variables(t);
-        if !unknown.is_empty() {
-            return Err(t!(
-                "config-template-unknown",
-                unknown = format!("{{{}}}", unknown.join("}, {"))
-            ));
-        }
-    }
-    let rate = raw.rate_per_minute.unwrap_or(match kind {
-        Telegram => 20.0,
-        Board | Webhook => 600.0,
-        _ => 30.0,
-    });
-    if !(rate > 0.0 && rate <= 6000.0) {
-        return Err(t!("check-between", key = "rate_per_minute", min = 0, max = 6000));
-    }
-    Ok(ChannelConfig {
-        name: name.get_ref().clone(),
-        kind,
-        api_base: api_base.trim_end_matches('/').to_string(),
-        oauth_base: raw
-            .oauth_base
-            .unwrap_or_else(|| "https://oauth.zaloapp.com".into())
-            .trim_end_matches('/')
-            .into(),
-        graph_version: raw.graph_version.unwrap_or_else(|| "v23.0".into()),
-        page_id: raw.page_id,
-        chat_id: raw.chat_id,
-        app_id: raw.app_id,
-        username: raw.username,
-        token,
-        app_secret,
-        attach_audio: raw.attach_audio.unwrap_or(false),
-        cover_url: raw.cover_url,
-        broadcast: raw.broadcast.unwrap_or(false),
-        status: raw.status.unwrap_or_else(|| "publish".into()),
-        visibility: raw.visibility.unwrap_or_else(|| "public".into()),
-        language: raw.language.unwrap_or_else(|| "vi".into()),
-        template: raw.template,
-        rate_per_minute: rate,
-        concurrency: raw.concurrency.unwrap_or(1).clamp(1, 16),
-        timeout: std::time::Duration::from_secs_f64(raw.timeout_seconds.unwrap_or(20.0).clamp(1.0, 300.0)),
-        max_attempts: raw.max_attempts.unwrap_or(8).clamp(1, 100),
-    })
-}
-
-fn valid_channel_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 /// Turns a toml/serde error into a diagnostic with a hint where serde tells us what it expected.
@@ -934,6 +514,7 @@ fn users_file(path: &Path) -> Result<BTreeMap<String, String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::channels::settings::ChannelKind;
 
     fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         Config::parse(Path::new("/station/loaxa.toml"), text, 0)

@@ -14,7 +14,7 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
 
 /// Identifies a source file inside a [`Sources`] map.
-pub type FileId = usize;
+pub use crate::domain::broadcast::FileId;
 
 /// How serious a diagnostic is. Errors make `loaxa check` fail; warnings do not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -2,8 +2,10 @@
 //! posts them to the station's web and social channels, and keeps the record of what went out.
 //!
 //! Data flows one way: schedule files ([`schedule`]) → validated set → occurrences ([`plan`])
-//! → playout and outbox → history. The parsing, validation and planning steps are pure and are
-//! tested without I/O.
+//! → playout and outbox → history. Imports go one way too, down: the pure vocabulary in
+//! [`domain`] at the bottom, the features above it, the daemon and the commands on top, with
+//! no import circle (`tests/architecture.rs` checks; `docs/architecture.md` draws the floors).
+//! The parsing, validation and planning steps are pure and are tested without I/O.
 
 #[macro_use]
 pub mod i18n;
@@ -19,6 +21,7 @@ pub mod config;
 pub mod daemon;
 pub mod diagnostic;
 pub mod domain;
+pub mod exit;
 #[doc(hidden)]
 pub mod failpoint;
 pub mod files;

@@ -21,7 +21,7 @@ fn main() -> ExitCode {
     match &cli.command {
         Command::Run(args) => {
             init_logging(args.log_format);
-            loaxa::daemon::run(&cli.config, args.accept_history_reset)
+            loaxa::cmd::run::run(&cli.config, args.accept_history_reset)
         }
         Command::Status => loaxa::cmd::status::run(&cli.config),
         Command::Check(args) => loaxa::cmd::check::run(&cli.config, args),

@@ -18,12 +18,13 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 use tokio::sync::{Notify, Semaphore};
 
+use crate::channels::settings::ChannelConfig;
 use crate::channels::{self, Ctx, Delivery, Outcome, template};
-use crate::config::{ChannelConfig, Config};
+use crate::config::Config;
+use crate::domain::broadcast::Broadcast;
 use crate::domain::time::utc_text;
 use crate::history::event::{Event, Kind, OccurrenceKey, text_sha256};
 use crate::history::{History, Store};
-use crate::schedule::Broadcast;
 
 /// Where a row stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,8 +12,8 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use croner::Direction;
 
+use crate::domain::broadcast::{Broadcast, Rule};
 use crate::domain::time::to_utc;
-use crate::schedule::{Broadcast, Rule};
 
 /// One airing of one broadcast.
 #[derive(Clone, Copy, Debug)]

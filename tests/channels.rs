@@ -1323,8 +1323,8 @@ async fn a_killed_loaxa_post_is_resolved_by_the_next_without_a_second_post() {
 /// file stayed broken mid-sentence. Paragraphs now join their wrapped lines as Markdown does.
 #[test]
 fn wordpress_and_the_board_show_the_link_once_and_join_wrapped_lines() {
+    use loaxa::channels::settings::ChannelKind;
     use loaxa::channels::template::{Vars, default_template, render};
-    use loaxa::config::ChannelKind;
     let written = "Bà con mang căn cước công dân\nđến Công an xã để kích hoạt VNeID.\n\nHạn chót: 30/6.";
     let joined = "<p>Bà con mang căn cước công dân đến Công an xã để kích hoạt VNeID.</p><p>Hạn chót: 30/6.</p>";
     let d0 = delivery("");

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use loaxa::domain::broadcast::{AudioItem, Broadcast, DateFilter, Origin, Priority, Rule};
 use loaxa::domain::localtime::Weekdays;
 use loaxa::domain::time::to_utc;
 use loaxa::plan::occurrences;
-use loaxa::schedule::{AudioItem, Broadcast, DateFilter, Origin, Priority, Rule};
 use proptest::prelude::*;
 
 const TZ: Tz = Tz::Asia__Ho_Chi_Minh;
@@ -65,7 +65,7 @@ fn daily(id: &str, at: &[&str], days: &str) -> Broadcast {
 }
 
 fn cron(id: &str, expr: &str) -> Broadcast {
-    broadcast(id, Rule::Cron(loaxa::schedule::cron::CronExpr::new(expr).unwrap()))
+    broadcast(id, Rule::Cron(loaxa::domain::cron::CronExpr::new(expr).unwrap()))
 }
 
 /// The local "YYYY-MM-DD HH:MM:SS" of each occurrence.

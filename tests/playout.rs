@@ -12,9 +12,9 @@ use chrono::DateTime;
 use chrono::Utc;
 use common::audio::{Capture, assert_tones, left_channel, segments, tone, tone_at};
 use common::paced::{Heard, PacedDevice};
-use loaxa::config::AfterInterrupt;
+use loaxa::domain::broadcast::Priority;
+use loaxa::playout::settings::AfterInterrupt;
 use loaxa::playout::{Engine, EngineSettings, PlayoutEvent, Programme, Segment, programme};
-use loaxa::schedule::Priority;
 
 fn loaxa(capture: &Capture, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_loaxa"))

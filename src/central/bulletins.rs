@@ -21,7 +21,7 @@ const PIECE: i32 = 1024 * 1024;
 pub struct Bulletin {
     pub id: i64,
     pub title: String,
-    pub priority: crate::schedule::Priority,
+    pub priority: crate::domain::broadcast::Priority,
     pub text: Option<String>,
     /// Its audio, still at the centre: [`fetch_audio`] brings it.
     pub audio: Option<Audio>,
@@ -42,7 +42,7 @@ pub struct Audio {
 #[derive(Clone, Debug)]
 pub struct Publish {
     pub title: String,
-    pub priority: crate::schedule::Priority,
+    pub priority: crate::domain::broadcast::Priority,
     pub text: Option<String>,
     pub audio: Option<(String, Vec<u8>)>,
     pub air_from: Option<DateTime<Utc>>,
@@ -101,7 +101,8 @@ pub async fn after(client: &tokio_postgres::Client, cursor: i64) -> Result<Vec<B
             Bulletin {
                 id: r.get(0),
                 title: r.get(1),
-                priority: crate::schedule::Priority::parse(&priority).unwrap_or(crate::schedule::Priority::Normal),
+                priority: crate::domain::broadcast::Priority::parse(&priority)
+                    .unwrap_or(crate::domain::broadcast::Priority::Normal),
                 text: r.get(3),
                 audio: size.map(|size| Audio {
                     name: name.unwrap_or_else(|| "bulletin".into()),

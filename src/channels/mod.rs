@@ -12,6 +12,7 @@ pub mod facebook;
 pub mod http;
 pub mod mastodon;
 pub mod placeholders;
+pub mod settings;
 pub mod telegram;
 pub mod template;
 pub mod webhook;
@@ -25,7 +26,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{ChannelConfig, ChannelKind};
+use self::settings::{ChannelConfig, ChannelKind};
 use crate::secret::{self, Secret};
 
 /// One post to one channel: the outbox row's content, rendered once when queued.

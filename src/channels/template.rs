@@ -7,8 +7,8 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::config::{ChannelConfig, ChannelKind};
-use crate::schedule::Post;
+use super::settings::{ChannelConfig, ChannelKind};
+use crate::domain::broadcast::Post;
 
 /// The values a template may use.
 #[derive(Clone, Debug)]

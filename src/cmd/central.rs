@@ -314,7 +314,7 @@ async fn shipper(config: &crate::config::Config) -> Option<serde_json::Value> {
 }
 
 async fn publish(args: &CentralPublishArgs) -> ExitCode {
-    let Some(priority) = crate::schedule::Priority::parse(&args.priority) else {
+    let Some(priority) = crate::domain::broadcast::Priority::parse(&args.priority) else {
         crate::console::error(t!("cli-central-priority", given = args.priority.clone()));
         return ExitCode::from(EXIT_USAGE);
     };

@@ -58,7 +58,7 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
                 crate::console::warning(t!("cli-secret-missing", channel = ch.name, why = reason));
             }
         }
-        if ch.kind == crate::config::ChannelKind::Zalo && ch.cover_url.is_none() {
+        if ch.kind == crate::channels::settings::ChannelKind::Zalo && ch.cover_url.is_none() {
             channel_warnings += 1;
             crate::console::warning(t!("cli-zalo-no-cover", channel = ch.name));
         }
@@ -79,7 +79,8 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
     }
     // Spoken bulletins: which are rendered already (the daemon renders the rest when it loads
     // the schedules), and whether the offline voice works at all.
-    let spoken: Vec<&crate::schedule::Broadcast> = loaded.set.broadcasts.iter().filter(|b| b.speak.is_some()).collect();
+    let spoken: Vec<&crate::domain::broadcast::Broadcast> =
+        loaded.set.broadcasts.iter().filter(|b| b.speak.is_some()).collect();
     if !spoken.is_empty() {
         let speech = crate::speech::render::Speech::new(config.tts.clone(), &config.station.data);
         if let Err(why) = speech.espeak_version() {
@@ -88,7 +89,11 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
         }
         let missing: Vec<&str> = spoken
             .iter()
-            .filter(|b| b.speak.as_ref().is_some_and(|s| speech.cached(&s.spec()).is_none()))
+            .filter(|b| {
+                b.speak
+                    .as_ref()
+                    .is_some_and(|s| speech.cached(&crate::speech::render::Spec::from(s)).is_none())
+            })
             .map(|b| b.id.as_str())
             .collect();
         if missing.is_empty() {
@@ -107,13 +112,13 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
         }
     }
     if args.online {
-        let mut sources: Vec<(String, crate::config::Source)> =
+        let mut sources: Vec<(String, crate::playout::relay::settings::Source)> =
             config.sources.iter().map(|(n, s)| (n.clone(), s.clone())).collect();
         for b in &loaded.set.broadcasts {
             if let Some(r) = &b.relay
                 && !sources.iter().any(|(_, s)| s.url == r.url)
             {
-                let source = crate::config::Source {
+                let source = crate::playout::relay::settings::Source {
                     url: r.url.clone(),
                     auth: None,
                 };

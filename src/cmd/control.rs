@@ -59,7 +59,8 @@ pub fn queue(config_path: &Path) -> ExitCode {
     ask(config_path, Request::Queue, |config, a| {
         let tz = config.station.timezone;
         let line = |e: &LineEntry| {
-            let priority = crate::schedule::Priority::parse(&e.priority).map_or(e.priority.clone(), |p| p.label());
+            let priority =
+                crate::domain::broadcast::Priority::parse(&e.priority).map_or(e.priority.clone(), |p| p.label());
             format!(
                 "{}  {}  {}  {}",
                 e.at.with_timezone(&tz).format("%d/%m %H:%M:%S"),

@@ -11,6 +11,7 @@ pub mod plan;
 pub mod play;
 pub mod post;
 pub mod report;
+pub mod run;
 pub mod speak;
 pub mod status;
 pub mod verify;
@@ -22,10 +23,7 @@ use chrono_tz::Tz;
 
 use crate::config::{Config, ConfigError};
 
-/// Exit code for invalid schedules.
-pub const EXIT_INVALID: u8 = 1;
-/// Exit code for usage and configuration errors.
-pub const EXIT_USAGE: u8 = 2;
+pub use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 
 /// Loads the configuration, or prints why not and gives the exit code to stop with.
 pub fn load_config(path: &std::path::Path) -> Result<Config, ExitCode> {

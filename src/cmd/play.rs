@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use super::{EXIT_INVALID, EXIT_USAGE};
 use crate::cli::PlayArgs;
-use crate::config::{AudioConfig, Config};
+use crate::config::Config;
+use crate::playout::settings::AudioConfig;
 use crate::playout::{Engine, EngineSettings, PlayoutEvent, Programme};
 
 pub fn run(config_path: &Path, args: &PlayArgs) -> ExitCode {

@@ -13,9 +13,10 @@ use tokio::sync::Notify;
 
 use super::{EXIT_INVALID, EXIT_USAGE, load_config};
 use crate::channels::Delivery;
+use crate::channels::settings::ChannelConfig;
 use crate::channels::{self, Ctx};
 use crate::cli::PostArgs;
-use crate::config::{ChannelConfig, LOUDSPEAKER};
+use crate::domain::broadcast::LOUDSPEAKER;
 use crate::history::{History, Store};
 use crate::outbox::{self, Outbox, State, Worker};
 

@@ -73,7 +73,10 @@ pub fn run(config_path: &Path, args: &ReportArgs) -> ExitCode {
     }
     let t = &r.tally;
     if let Some(out) = &args.out {
-        let airings = t.by_channel.get(crate::config::LOUDSPEAKER).map_or(0, |c| c.scheduled);
+        let airings = t
+            .by_channel
+            .get(crate::domain::broadcast::LOUDSPEAKER)
+            .map_or(0, |c| c.scheduled);
         eprintln!(
             "{}",
             t!(

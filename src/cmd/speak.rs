@@ -27,7 +27,7 @@ pub fn run(config_path: &Path, args: &SpeakArgs) -> ExitCode {
         None
     };
     let mut spec = match from_broadcast {
-        Some((_, Some(speak))) => speak.spec(),
+        Some((_, Some(speak))) => crate::speech::render::Spec::from(&speak),
         Some((id, None)) => {
             crate::console::error(t!("cli-speak-not-spoken", id = id));
             return ExitCode::from(EXIT_USAGE);

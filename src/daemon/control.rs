@@ -21,12 +21,12 @@ use tokio::sync::Notify;
 use super::air::{Operator, hand_over, not_yet_on_the_line, on_engine, record};
 use super::protocol::{Answer, Envelope, LineEntry, MAX_REQUEST, Request, VERSION, socket_path};
 use super::state::Shared;
+use crate::domain::broadcast::Priority;
 use crate::history::{Event, Kind};
 use crate::outbox;
 use crate::plan::Occurrence;
 use crate::playout::Engine;
 use crate::playout::engine::{AfterStop, Lined};
-use crate::schedule::Priority;
 
 /// Commands are carried out one at a time across all connections and the dashboard, so two
 /// operators' commands never interleave.
@@ -368,7 +368,7 @@ async fn now(
                 known = known.join(", ")
             ));
         }
-        if b.post.is_none() && list.iter().any(|c| c != crate::config::LOUDSPEAKER) {
+        if b.post.is_none() && list.iter().any(|c| c != crate::domain::broadcast::LOUDSPEAKER) {
             return Answer::error(t!("control-no-post", id = id));
         }
         b.channels = list;
@@ -421,7 +421,11 @@ async fn now(
     let mut posted = Vec::new();
     if post {
         let o = Occurrence { at, broadcast: &b };
-        for ch in b.channels.iter().filter(|c| *c != crate::config::LOUDSPEAKER) {
+        for ch in b
+            .channels
+            .iter()
+            .filter(|c| *c != crate::domain::broadcast::LOUDSPEAKER)
+        {
             let Some(cfg) = shared.config.channels.get(ch) else {
                 continue;
             };

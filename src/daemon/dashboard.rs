@@ -14,7 +14,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde_json::Value;
 
 use super::state::Shared;
-use crate::config::LOUDSPEAKER;
+use crate::domain::broadcast::LOUDSPEAKER;
 use crate::history::Kind;
 use crate::history::query::{self, Filter, describe};
 use crate::history::store::Store;
@@ -440,7 +440,7 @@ fn outbox_label(state: &str) -> String {
 
 /// The three levels of Circular 39/2020/TT-BTTTT, as the office names them.
 fn priority_label(p: &str) -> String {
-    match crate::schedule::Priority::parse(p) {
+    match crate::domain::broadcast::Priority::parse(p) {
         Some(level) => capitalise(&level.label()),
         None => p.to_string(),
     }

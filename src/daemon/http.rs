@@ -23,7 +23,7 @@ use axum::routing::get;
 
 use super::state::Shared;
 use crate::channels::board;
-use crate::config::ChannelKind;
+use crate::channels::settings::ChannelKind;
 
 /// Largest request head (request line and headers) accepted.
 const MAX_HEAD_BYTES: usize = 16 * 1024;
@@ -231,7 +231,7 @@ async fn dashboard(State(s): State<Arc<Shared>>) -> Response {
                     .dashboard_builds
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 // The snapshot (a week of occurrences) is freed before the memory is handed back.
-                crate::schedule::cron::planning_all(|| super::dashboard::render(&super::dashboard::snapshot(&shared)))
+                crate::domain::cron::planning_all(|| super::dashboard::render(&super::dashboard::snapshot(&shared)))
             })
             .await;
             built.map(|page| {

@@ -19,10 +19,10 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader
 use super::air::{self, Operator};
 use super::protocol::{Answer, LiveReport, LiveRequest};
 use super::state::Shared;
+use crate::domain::broadcast::Priority;
 use crate::history::event::{Event, Kind, OccurrenceKey};
 use crate::playout::live::{Capture, Recorder};
 use crate::playout::{Engine, Programme, Segment};
-use crate::schedule::Priority;
 
 /// The id every live airs under (`live@INSTANT`).
 pub const ID: &str = "live";

@@ -43,8 +43,8 @@ use serde_json::json;
 use tokio::sync::Notify;
 
 use crate::channels::Ctx;
-use crate::cmd::{EXIT_INVALID, EXIT_USAGE};
 use crate::config::Config;
+use crate::exit::{EXIT_INVALID, EXIT_SOFTWARE, EXIT_USAGE};
 use crate::history::event::{Event, Kind};
 use crate::history::guard::{self, Standing};
 use crate::history::{History, Store};
@@ -55,14 +55,7 @@ use crate::schedule;
 use state::{ScheduleState, Shared, Source};
 
 /// Runs the daemon until SIGTERM or SIGINT.
-pub fn run(config_path: &Path, accept_history_reset: bool) -> ExitCode {
-    // First: a stop asked for while the daemon starts is a clean stop, not a kill.
-    signals::hold();
-    more_descriptors();
-    let config = match crate::cmd::load_config(config_path) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+pub fn run(config: Config, accept_history_reset: bool) -> ExitCode {
     // Everything the daemon creates (history, spill, anchor, tokens) is for loaxa's eyes only,
     // also outside systemd (whose unit sets the same).
     // SAFETY: umask only sets the process's file-creation mask.
@@ -221,6 +214,13 @@ fn edited_while_down(config: &Config, loaded: &schedule::Loaded, source: Source)
     std::thread::scope(|s| s.spawn(|| last_good::load(config).ok().map(|g| g.loaded.set)).join())
         .ok()
         .flatten()
+}
+
+/// What comes before the configuration is read: a stop asked for while the daemon starts is a
+/// clean stop, not a kill, and the descriptor limit is raised before anything opens one.
+pub fn starting() {
+    signals::hold();
+    more_descriptors();
 }
 
 /// Raises the soft limit on open files to the hard one: the default 1,024 is little for a daemon
@@ -749,9 +749,6 @@ pub fn give_back_memory() {
     }
 }
 
-/// Exit code when a part of the daemon failed (sysexits' EX_SOFTWARE).
-const EXIT_SOFTWARE: u8 = 70;
-
 /// Waits for SIGTERM or SIGINT (None), reloading on SIGHUP, and checks every second that no
 /// part has died: `dead` names one that has (Some).
 async fn wait_for_stop(
@@ -834,7 +831,7 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
             ));
         }
     }
-    let next = crate::schedule::cron::planning_all(|| {
+    let next = crate::domain::cron::planning_all(|| {
         crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz)
     });
     say(format!("  {}", t!("status-next")));

@@ -205,7 +205,7 @@ async fn page(State(p): State<Arc<Panel>>, headers: HeaderMap) -> Response {
     let line = execute(Request::Queue, &op, &p.shared, &p.engine, &p.wake).await;
     let tz = p.shared.config.station.timezone;
     let set = p.shared.set();
-    let mut ids: Vec<(&crate::schedule::Priority, &str, &str)> = set
+    let mut ids: Vec<(&crate::domain::broadcast::Priority, &str, &str)> = set
         .broadcasts
         .iter()
         .filter(|b| b.on_loudspeaker())
@@ -254,9 +254,9 @@ async fn page(State(p): State<Arc<Panel>>, headers: HeaderMap) -> Response {
                     (t!("panel-level")) " "
                     select name="priority" {
                         option value="" { (t!("panel-own-level")) }
-                        option value="normal" { (crate::schedule::Priority::Normal.label()) }
-                        option value="priority" { (crate::schedule::Priority::Priority.label()) }
-                        option value="emergency" { (crate::schedule::Priority::Emergency.label()) }
+                        option value="normal" { (crate::domain::broadcast::Priority::Normal.label()) }
+                        option value="priority" { (crate::domain::broadcast::Priority::Priority.label()) }
+                        option value="emergency" { (crate::domain::broadcast::Priority::Emergency.label()) }
                     }
                 }
                 label { input type="checkbox" name="no_post" value="1"; " " (t!("panel-no-post")) }

@@ -36,7 +36,7 @@ const AT_MOST_EVERY: Duration = Duration::from_secs(1);
 struct Kept {
     id: i64,
     title: String,
-    priority: crate::schedule::Priority,
+    priority: crate::domain::broadcast::Priority,
     text: Option<String>,
     /// The audio's file name in the province folder.
     audio: Option<String>,
@@ -299,7 +299,7 @@ fn pending(dir: &Path) -> Vec<Kept> {
             Some(Kept {
                 id,
                 title: v["title"].as_str()?.to_string(),
-                priority: crate::schedule::Priority::parse(v["priority"].as_str()?)?,
+                priority: crate::domain::broadcast::Priority::parse(v["priority"].as_str()?)?,
                 text: v["text"].as_str().map(str::to_string),
                 audio: v["audio"].as_str().map(str::to_string),
                 air_from: time("air_from")?,
@@ -385,7 +385,7 @@ async fn air(
                 voice: None,
                 speed: None,
             };
-            let urgent = b.priority != crate::schedule::Priority::Normal;
+            let urgent = b.priority != crate::domain::broadcast::Priority::Normal;
             let rendered = shared.speech.render(&spec, urgent).await.map_err(NotAired::Never)?;
             let part = super::voice::part(shared, &rendered);
             record["speech"] = part.record.clone();

@@ -13,8 +13,9 @@ use chrono::Utc;
 use serde_json::{Value, json};
 
 use super::state::{Shared, Source};
+use crate::domain::broadcast::{Broadcast, Rule};
 use crate::history::event::{Event, Kind};
-use crate::schedule::{self, Broadcast, Loaded, ScheduleSet};
+use crate::schedule::{self, Loaded, ScheduleSet};
 
 /// The `schedule_loaded` event: every file with its SHA-256, and the changes from `old`.
 pub fn loaded_event(set: &ScheduleSet, old: Option<&ScheduleSet>) -> Event {
@@ -53,9 +54,9 @@ fn fingerprint(b: &Broadcast) -> String {
 
 fn rule_text(b: &Broadcast) -> String {
     match &b.rule {
-        schedule::Rule::Daily { times, days } => format!("{times:?} {days:?}"),
-        schedule::Rule::Cron(expr) => expr.as_str().to_string(),
-        schedule::Rule::On(list) => format!("{list:?}"),
+        Rule::Daily { times, days } => format!("{times:?} {days:?}"),
+        Rule::Cron(expr) => expr.as_str().to_string(),
+        Rule::On(list) => format!("{list:?}"),
     }
 }
 

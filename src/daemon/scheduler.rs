@@ -122,14 +122,14 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
             // A reload: what did not change is carried over.
             Some((old, a)) if a.covers(window_start) => {
                 let carried = a.carry_over(&old.broadcasts, &set.broadcasts);
-                crate::schedule::cron::forget_parsed();
+                crate::domain::cron::forget_parsed();
                 crate::memory::give_back();
                 agenda.insert((set.clone(), carried))
             }
             _ => {
                 let built = Agenda::new(&set.broadcasts, window_start, tz);
                 // Building it parsed every cron pattern of the set; an idle daemon keeps none.
-                crate::schedule::cron::forget_parsed();
+                crate::domain::cron::forget_parsed();
                 crate::memory::give_back();
                 agenda.insert((set.clone(), built))
             }
@@ -243,7 +243,7 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
                 key_time(k).is_none_or(|t| t > keep_after)
             });
             jumps.retain(|(_, to)| *to > horizon);
-            crate::schedule::cron::forget_parsed();
+            crate::domain::cron::forget_parsed();
             forget_programmes(
                 &mut shared.programmes.lock().unwrap_or_else(|p| p.into_inner()),
                 horizon,
@@ -333,7 +333,7 @@ fn bound_catch_up<'a, G>(
 /// station's).
 fn before_first_start(shared: &Shared, boot: DateTime<Utc>, grace: chrono::Duration) {
     let set = shared.set();
-    let n = crate::schedule::cron::planning_all(|| {
+    let n = crate::domain::cron::planning_all(|| {
         plan::occurrences(&set.broadcasts, boot - grace..boot, shared.config.station.timezone).len()
     });
     if n > 0 {
@@ -353,7 +353,7 @@ fn before_first_start(shared: &Shared, boot: DateTime<Utc>, grace: chrono::Durat
 /// its window, so the stream flows when it opens): until the window's end counted from `at`.
 pub fn relay_feed(
     shared: &Shared,
-    b: &crate::schedule::Broadcast,
+    b: &crate::domain::broadcast::Broadcast,
     at: DateTime<Utc>,
 ) -> Option<crate::playout::relay::RelayFeed> {
     let r = b.relay.as_ref()?;
@@ -713,7 +713,12 @@ async fn missed_in_burst(shared: &Arc<Shared>, o: &Occurrence<'_>, gap: Gap) {
 
 /// Records, once per channel, that a missed occurrence's post is not sent.
 async fn skip_posts(shared: &Arc<Shared>, ledger: &mut Ledger, o: &Occurrence<'_>, gap: Gap) {
-    for ch in o.broadcast.channels.iter().filter(|c| *c != crate::config::LOUDSPEAKER) {
+    for ch in o
+        .broadcast
+        .channels
+        .iter()
+        .filter(|c| *c != crate::domain::broadcast::LOUDSPEAKER)
+    {
         if !shared.config.channels.contains_key(ch) || !ledger.post(&o.broadcast.id, ch, o.at) {
             continue;
         }
@@ -734,7 +739,12 @@ async fn record(history: &History, e: Event) {
 async fn queue_posts(shared: &Arc<Shared>, o: &Occurrence<'_>, ledger: &mut Ledger, wake: &Arc<Notify>) -> bool {
     let mut all = true;
     let key = o.key();
-    for ch in o.broadcast.channels.iter().filter(|c| *c != crate::config::LOUDSPEAKER) {
+    for ch in o
+        .broadcast
+        .channels
+        .iter()
+        .filter(|c| *c != crate::domain::broadcast::LOUDSPEAKER)
+    {
         if !ledger.post(&o.broadcast.id, ch, o.at) {
             continue;
         }

@@ -147,7 +147,7 @@ impl Shared {
         let now = Utc::now();
         let local = |t: DateTime<Utc>| t.with_timezone(&tz).to_rfc3339();
         let set = self.set();
-        let next: Vec<Value> = crate::schedule::cron::planning_all(|| {
+        let next: Vec<Value> = crate::domain::cron::planning_all(|| {
             crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(2), tz)
                 .iter()
                 .take(10)

@@ -11,9 +11,9 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::state::Shared;
+use crate::domain::broadcast::{Broadcast, Priority};
 use crate::playout::programme::SpeechPart;
-use crate::schedule::{Broadcast, Priority};
-use crate::speech::render::Rendered;
+use crate::speech::render::{Rendered, Spec};
 
 /// Renders every spoken broadcast of the set in use that is not in the cache yet, one at a
 /// time (cloud voices have rate limits), on a task of its own.
@@ -25,7 +25,7 @@ pub fn render_ahead(shared: &Arc<Shared>) {
             .broadcasts
             .iter()
             .filter(|b| b.on_loudspeaker())
-            .filter_map(|b| b.speak.as_ref().map(|s| s.spec()))
+            .filter_map(|b| b.speak.as_ref().map(Spec::from))
             .collect();
         shared.speech.set_due(&due);
         let mut seen = HashSet::new();
@@ -34,7 +34,7 @@ pub fn render_ahead(shared: &Arc<Shared>) {
             if !seen.insert((speak.spoken.clone(), speak.provider.clone(), speak.voice.clone())) {
                 continue;
             }
-            let spec = speak.spec();
+            let spec = Spec::from(speak);
             if shared.speech.cached(&spec).is_some() {
                 continue;
             }
@@ -56,7 +56,7 @@ pub fn render_ahead(shared: &Arc<Shared>) {
 /// error says why it cannot be rendered at all.
 pub async fn for_occurrence(shared: &Shared, b: &Broadcast, at: DateTime<Utc>) -> Option<Result<SpeechPart, String>> {
     let speak = b.speak.as_ref()?;
-    let spec = speak.spec();
+    let spec = Spec::from(speak);
     let urgent = b.priority != Priority::Normal;
     // A normal bulletin may wait for its voice until a second before its time.
     let left = (at - Utc::now())

@@ -1,11 +1,15 @@
 //! The floor every other module stands on: the vocabulary loaxa speaks, with no I/O and nothing
 //! imported from above (issue #32).
 //!
+//! - [`broadcast`]: what a checked broadcast is (level, rule, audio, speech, relay, post);
+//! - [`cron`]: cron expressions as broadcasts hold them;
 //! - [`text`]: hex, clipping and "did you mean";
 //! - [`time`]: UTC instants as the history writes them, and station-local time to UTC;
 //! - [`secret`]: where a secret comes from (the name only, never the value);
 //! - [`localtime`]: the station's dates and times as officers write and read them.
 
+pub mod broadcast;
+pub mod cron;
 pub mod localtime;
 pub mod secret;
 pub mod text;

@@ -11,9 +11,9 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::domain::broadcast::Broadcast;
 use crate::domain::text::hex;
 use crate::plan::Occurrence;
-use crate::schedule::Broadcast;
 
 /// The kinds of event. The string forms are what the database and exports hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

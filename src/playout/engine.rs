@@ -26,7 +26,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use super::output::{Output, Start, Started};
 use super::programme::{Programme, Segment};
 use super::queue::{Queue, interrupts};
-use crate::config::AfterInterrupt;
+use super::settings::AfterInterrupt;
 use crate::media::decode::{self, Opened};
 
 /// How the engine runs.
@@ -41,7 +41,7 @@ pub struct EngineSettings {
 }
 
 impl EngineSettings {
-    pub fn from_config(audio: &crate::config::AudioConfig) -> EngineSettings {
+    pub fn from_config(audio: &super::settings::AudioConfig) -> EngineSettings {
         EngineSettings {
             device: audio.device.clone(),
             preroll: audio.preroll,
@@ -103,7 +103,7 @@ pub enum PlayoutEvent {
 pub struct Lined {
     pub key: String,
     pub title: String,
-    pub priority: crate::schedule::Priority,
+    pub priority: crate::domain::broadcast::Priority,
     pub scheduled_at: DateTime<Utc>,
 }
 

@@ -17,6 +17,7 @@ pub mod programme;
 pub mod queue;
 pub mod record;
 pub mod relay;
+pub mod settings;
 
 pub use engine::{Engine, EngineSettings, PlayoutEvent};
 pub use programme::{Programme, Segment};

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::config::AudioConfig;
+use super::settings::AudioConfig;
+use crate::domain::broadcast::Priority;
 use crate::history::event::Fingerprints;
 use crate::plan::Occurrence;
-use crate::schedule::Priority;
 
 /// One piece of a programme.
 #[derive(Clone, Debug, PartialEq)]
@@ -76,9 +76,9 @@ impl Programme {
         }
         let mut segments = segments(
             match &b.chime {
-                crate::schedule::Chime::Station => audio.chime.as_ref().map(|c| media.join(c)),
-                crate::schedule::Chime::Off => None,
-                crate::schedule::Chime::File(f) => Some(media.join(f)),
+                crate::domain::broadcast::Chime::Station => audio.chime.as_ref().map(|c| media.join(c)),
+                crate::domain::broadcast::Chime::Off => None,
+                crate::domain::broadcast::Chime::File(f) => Some(media.join(f)),
             },
             speech.map_or(&[][..], |s| &s.files),
             &items,

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 
 use super::programme::Programme;
-use crate::schedule::Priority;
+use crate::domain::broadcast::Priority;
 use crate::seen::Seen;
 
 #[derive(Default)]

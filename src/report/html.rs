@@ -127,7 +127,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
                 section #overview {
                     h2 { (l.overview) }
                     div.figures {
-                        div.figure data-figure="scheduled" { (l.loudspeaker) ": " (l.scheduled) b { (t.by_channel.get(crate::config::LOUDSPEAKER).map_or(0, |c| c.scheduled)) } }
+                        div.figure data-figure="scheduled" { (l.loudspeaker) ": " (l.scheduled) b { (t.by_channel.get(crate::domain::broadcast::LOUDSPEAKER).map_or(0, |c| c.scheduled)) } }
                         div.figure data-figure="played" { (l.on_time) " + " (l.late) b { (played) } }
                         div.figure data-figure="problems" { (l.missed) ", " (l.failed) ", " (l.interrupted) b { (t.total.missed + t.total.failed + t.total.interrupted) } }
                         div.figure data-figure="posted" { (l.posted) b { (t.total.posted) } }

@@ -127,7 +127,7 @@ impl Labels {
     }
 
     pub fn channel_name(&self, ch: &str) -> String {
-        if ch == crate::config::LOUDSPEAKER {
+        if ch == crate::domain::broadcast::LOUDSPEAKER {
             self.loudspeaker.to_string()
         } else {
             ch.to_string()

@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 use super::Period;
-use crate::config::LOUDSPEAKER;
+use crate::domain::broadcast::LOUDSPEAKER;
 use crate::history::Kind;
 use crate::history::query::describe;
 use crate::history::store::StoredEvent;

@@ -10,9 +10,10 @@ use chrono::{NaiveDate, NaiveTime};
 use toml::de::{DeTable, DeValue};
 
 use super::fields::{Ctx, Decorate, Fields, Sp, wrong_type};
-use super::{AudioItem, Broadcast, Chime, DateFilter, Origin, Post, Priority, Rule, Speak};
-use crate::config::{Config, LOUDSPEAKER};
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId};
+use crate::domain::broadcast::LOUDSPEAKER;
+use crate::domain::broadcast::{AudioItem, Broadcast, Chime, DateFilter, Origin, Post, Priority, Rule, Speak};
 use crate::domain::localtime::{QuietHours, Weekdays, parse_clock};
 use crate::domain::text::did_you_mean;
 use crate::media::{Library, MediaError};
@@ -316,7 +317,7 @@ fn parse_broadcast(
         check_posts(config, cx, &b, post, span.clone());
     }
     if let Some(r) = &b.relay
-        && matches!(r.end, super::RelayEnd::At(_))
+        && matches!(r.end, crate::domain::broadcast::RelayEnd::At(_))
         && !matches!(b.rule, Rule::Daily { .. })
     {
         cx.error(
@@ -593,7 +594,7 @@ fn read_cron(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)> 
             .hint(t!("check-cron-fields-hint"));
         return None;
     }
-    match super::cron::CronExpr::new(expr.get_ref()) {
+    match crate::domain::cron::CronExpr::new(expr.get_ref()) {
         Ok(cron) => Some((Rule::Cron(cron), vec![expr.span()])),
         Err(e) => {
             cx.error(expr.span(), t!("check-bad-cron", why = e))
@@ -946,7 +947,12 @@ fn read_speak(
 
 /// `[broadcast.relay]`: the source (a `[sources]` name or a URL), where the window ends
 /// (`until = "06:30"` or `duration = "30m"`), a fallback file and the fades.
-fn read_relay(config: &Config, media: &mut Library, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<super::Relay> {
+fn read_relay(
+    config: &Config,
+    media: &mut Library,
+    cx: &mut Ctx,
+    f: &mut Fields<'_, '_>,
+) -> Option<crate::domain::broadcast::Relay> {
     let (t, span) = f.table(cx, "relay")?;
     let mut rf = Fields::new(t, span.clone(), "[broadcast.relay]", RELAY_KEYS);
     let source = rf.required_string(cx, "source", "\"vov1\"");
@@ -963,7 +969,7 @@ fn read_relay(config: &Config, media: &mut Library, cx: &mut Ctx, f: &mut Fields
                 .hint(t!("check-relay-credential-hint"));
             return None;
         }
-        None if crate::playout::relay::valid_url(source.get_ref()) => (source.get_ref().clone(), None),
+        None if crate::playout::relay::settings::valid_url(source.get_ref()) => (source.get_ref().clone(), None),
         None => {
             let known = config.sources.keys().map(String::as_str);
             let d = cx.error(source.span(), t!("check-relay-source", source = source.get_ref()));
@@ -976,7 +982,7 @@ fn read_relay(config: &Config, media: &mut Library, cx: &mut Ctx, f: &mut Fields
     };
     let end = match (until, duration) {
         (Some(u), None) => match parse_clock(u.get_ref()) {
-            Ok(t) => super::RelayEnd::At(t),
+            Ok(t) => crate::domain::broadcast::RelayEnd::At(t),
             Err(e) => {
                 cx.error(u.span(), e).hint(t!("check-relay-until-hint"));
                 return None;
@@ -985,7 +991,7 @@ fn read_relay(config: &Config, media: &mut Library, cx: &mut Ctx, f: &mut Fields
         (None, Some(d)) => match crate::domain::localtime::parse_span(d.get_ref())
             .filter(|d| !d.is_zero() && *d <= Duration::from_secs(24 * 3600))
         {
-            Some(d) => super::RelayEnd::After(d),
+            Some(d) => crate::domain::broadcast::RelayEnd::After(d),
             None => {
                 cx.error(d.span(), t!("check-relay-duration", given = d.get_ref()))
                     .hint(t!("check-relay-duration-hint"));
@@ -1017,7 +1023,7 @@ fn read_relay(config: &Config, media: &mut Library, cx: &mut Ctx, f: &mut Fields
         }
         None => Duration::from_secs(2),
     };
-    Some(super::Relay {
+    Some(crate::domain::broadcast::Relay {
         source: source.into_inner(),
         url,
         auth,

@@ -10,9 +10,10 @@ use std::ops::Range;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{Broadcast, Origin, ScheduleSet};
+use super::ScheduleSet;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::domain::broadcast::{Broadcast, Origin};
 use crate::plan::{self, Occurrence};
 
 /// An error for every id declared a second time, in any file.
@@ -170,7 +171,7 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
     // A one-off whose every instant is already past airs never again: most likely the year
     // or the month is wrong (or the file only keeps a record; then it can go).
     for b in &set.broadcasts {
-        if let super::Rule::On(instants) = &b.rule
+        if let crate::domain::broadcast::Rule::On(instants) = &b.rule
             && let Some(last) = instants.iter().max()
             && crate::domain::time::to_utc(tz, *last) < window_start
         {

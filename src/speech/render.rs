@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::settings::{ESPEAK, Kind, Provider, TtsConfig};
+use crate::domain::broadcast::Speak;
 
 /// What to say, and how.
 #[derive(Clone, Debug)]
@@ -33,6 +34,19 @@ pub struct Spec {
     pub provider: Option<String>,
     pub voice: Option<String>,
     pub speed: Option<f32>,
+}
+
+impl From<&Speak> for Spec {
+    /// The request to render what a broadcast says.
+    fn from(s: &Speak) -> Spec {
+        Spec {
+            text: s.text.clone(),
+            spoken: s.spoken.clone(),
+            provider: s.provider.clone(),
+            voice: s.voice.clone(),
+            speed: s.speed,
+        }
+    }
 }
 
 /// A rendering, as the cache and the history keep it.

@@ -19,6 +19,7 @@ mod gate;
 mod icy;
 mod inward;
 mod native;
+pub mod settings;
 mod source;
 
 use std::collections::VecDeque;
@@ -396,10 +397,6 @@ pub fn with_credential(url: &str, auth: Option<&crate::domain::secret::SourceAut
         }
     }
     Ok(parsed.to_string())
-}
-
-pub fn valid_url(url: &str) -> bool {
-    (url.starts_with("http://") || url.starts_with("https://")) && !url.contains(char::is_whitespace) && url.len() > 10
 }
 
 fn samples(d: Duration) -> usize {
