@@ -2,14 +2,12 @@
 //! `now` (the socket and the dashboard), `live` and the province's bulletins share, so that
 //! none of them goes around the single line or the history.
 
-use std::sync::{Arc, Mutex};
-
 use serde_json::json;
 
+use super::line::Line;
 use super::protocol::Answer;
 use super::state::Shared;
 use crate::history::{Event, Kind};
-use crate::playout::Engine;
 
 /// Who is asking: a Unix user, as the kernel says, or a dashboard user who logged in.
 pub struct Operator {
@@ -23,12 +21,9 @@ pub struct Operator {
 /// Refuses a programme whose occurrence the line already has: a second `now` of the same
 /// broadcast in the same second (two officers, or a double press) would otherwise be taken as
 /// the same occurrence and dropped while the answer said it was queued.
-pub(super) async fn not_yet_on_the_line(
-    engine: &Arc<Mutex<Option<Engine>>>,
-    programme: &crate::playout::Programme,
-) -> Result<(), Answer> {
+pub(super) async fn not_yet_on_the_line(engine: &Line, programme: &crate::playout::Programme) -> Result<(), Answer> {
     let p = programme.clone();
-    match on_engine(engine, move |e| e.knows(&p)).await {
+    match engine.with(move |e| e.knows(&p)).await {
         Some(false) => Ok(()),
         Some(true) => Err(Answer::error(t!(
             "control-already-on-line",
@@ -42,7 +37,7 @@ pub(super) async fn not_yet_on_the_line(
 /// scheduled one is; an answer saying why when the line is gone.
 pub(super) async fn hand_over(
     shared: &Shared,
-    engine: &Arc<Mutex<Option<Engine>>>,
+    engine: &Line,
     programme: crate::playout::Programme,
 ) -> Result<(), Answer> {
     shared
@@ -50,23 +45,10 @@ pub(super) async fn hand_over(
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .insert(programme.key.clone(), programme.clone());
-    match on_engine(engine, move |e| e.submit(programme)).await {
+    match engine.with(move |e| e.submit(programme)).await {
         Some(()) => Ok(()),
         None => Err(Answer::error(t!("control-no-line"))),
     }
-}
-
-/// Runs `f` on the engine off the runtime (the engine answers over a channel); `None` when the
-/// line is gone (the daemon is stopping).
-pub(super) async fn on_engine<T: Send + 'static>(
-    engine: &Arc<Mutex<Option<Engine>>>,
-    f: impl FnOnce(&Engine) -> T + Send + 'static,
-) -> Option<T> {
-    let engine = engine.clone();
-    tokio::task::spawn_blocking(move || engine.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(f))
-        .await
-        .ok()
-        .flatten()
 }
 
 /// Records an operator's action, with who and how.

@@ -10,7 +10,7 @@
 //! hands it to the same engine and queues its posts in the same outbox.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::Utc;
 use serde_json::json;
@@ -18,14 +18,14 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::Notify;
 
-use super::air::{Operator, hand_over, not_yet_on_the_line, on_engine, record};
+use super::air::{Operator, hand_over, not_yet_on_the_line, record};
+use super::line::Line;
 use super::protocol::{Answer, Envelope, LineEntry, MAX_REQUEST, Request, VERSION, socket_path};
 use super::state::Shared;
 use crate::domain::broadcast::Priority;
 use crate::history::{Event, Kind};
 use crate::outbox;
 use crate::plan::Occurrence;
-use crate::playout::Engine;
 use crate::playout::engine::{AfterStop, Lined};
 
 /// Commands are carried out one at a time across all connections and the dashboard, so two
@@ -37,7 +37,7 @@ pub async fn execute(
     request: Request,
     op: &Operator,
     shared: &Arc<Shared>,
-    engine: &Arc<Mutex<Option<Engine>>>,
+    engine: &Line,
     wake: &Arc<Notify>,
 ) -> Answer {
     // What takes time (a voice rendering a text, a file read and hashed) is done before the
@@ -75,7 +75,7 @@ pub async fn execute(
 
 /// Listens on the socket until the daemon stops. A socket that cannot be made is reported and
 /// the daemon goes on without it: scheduled airing does not depend on it.
-pub async fn serve(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: Arc<Notify>) {
+pub async fn serve(shared: Arc<Shared>, engine: Line, wake: Arc<Notify>) {
     let path = socket_path(&shared.config.station.data);
     // A socket left by a daemon that was killed: the data folder's lock says no other runs.
     let _ = std::fs::remove_file(&path);
@@ -188,12 +188,7 @@ impl Drop for HeldSlot {
 
 /// One connection: one request, one answer. Requests are handled one at a time across all
 /// connections, so two operators' commands never interleave.
-async fn serve_one(
-    stream: UnixStream,
-    shared: &Arc<Shared>,
-    engine: &Arc<Mutex<Option<Engine>>>,
-    wake: &Arc<Notify>,
-) -> std::io::Result<()> {
+async fn serve_one(stream: UnixStream, shared: &Arc<Shared>, engine: &Line, wake: &Arc<Notify>) -> std::io::Result<()> {
     let operator = match stream.peer_cred() {
         Ok(c) => Operator {
             uid: Some(c.uid()),
@@ -251,13 +246,7 @@ async fn write_answer(write: &mut (impl tokio::io::AsyncWrite + Unpin), answer: 
     write.write_all(&out).await
 }
 
-async fn handle(
-    request: Request,
-    op: &Operator,
-    shared: &Arc<Shared>,
-    engine: &Arc<Mutex<Option<Engine>>>,
-    wake: &Arc<Notify>,
-) -> Answer {
+async fn handle(request: Request, op: &Operator, shared: &Arc<Shared>, engine: &Line, wake: &Arc<Notify>) -> Answer {
     match request {
         Request::Now {
             id,
@@ -295,7 +284,7 @@ async fn handle(
                 _ => ("stop", AfterStop::Hold),
             };
             let by = format!("operator:{}", op.name);
-            let Some(stopped) = on_engine(engine, move |e| e.stop(&by, then)).await.flatten() else {
+            let Some(stopped) = engine.with(move |e| e.stop(&by, then)).await.flatten() else {
                 return Answer::error(t!("control-no-line"));
             };
             record(
@@ -312,7 +301,7 @@ async fn handle(
             }
         }
         Request::Queue => {
-            let (on_air, waiting) = on_engine(engine, |e| e.lineup()).await.unwrap_or_default();
+            let (on_air, waiting) = engine.with(|e| e.lineup()).await.unwrap_or_default();
             let entry = |l: Lined| LineEntry {
                 key: l.key,
                 title: l.title,
@@ -337,14 +326,7 @@ struct Asked {
 
 /// Airs broadcast `id` now: the programme the scheduler would build for an occurrence at this
 /// second, at `priority` if given, and its posts unless `post` is false.
-async fn now(
-    shared: &Arc<Shared>,
-    engine: &Arc<Mutex<Option<Engine>>>,
-    wake: &Arc<Notify>,
-    op: &Operator,
-    id: &str,
-    asked: Asked,
-) -> Answer {
+async fn now(shared: &Arc<Shared>, engine: &Line, wake: &Arc<Notify>, op: &Operator, id: &str, asked: Asked) -> Answer {
     let Asked {
         priority,
         post,
@@ -456,7 +438,7 @@ async fn now(
 /// nothing is posted (there is no text).
 async fn now_file(
     shared: &Arc<Shared>,
-    engine: &Arc<Mutex<Option<Engine>>>,
+    engine: &Line,
     op: &Operator,
     file: &str,
     title: Option<String>,
@@ -548,7 +530,7 @@ pub(super) fn ad_hoc(
 /// details): refused when the line has it already.
 async fn air_now(
     shared: &Arc<Shared>,
-    engine: &Arc<Mutex<Option<Engine>>>,
+    engine: &Line,
     op: &Operator,
     programme: crate::playout::Programme,
     mut action: serde_json::Value,
@@ -577,7 +559,7 @@ async fn air_now(
 /// refused, as `check` does), and an urgent one never waits for a cloud voice.
 async fn now_say(
     shared: &Arc<Shared>,
-    engine: &Arc<Mutex<Option<Engine>>>,
+    engine: &Line,
     op: &Operator,
     text: &str,
     title: Option<String>,

@@ -9,7 +9,7 @@
 //! `[audio] live_max_minutes`), an operator's `stop` from another terminal, and a capture
 //! device that fails. The end is recorded (`live_ended`) with who, why, how long and how loud.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -17,12 +17,13 @@ use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
 use super::air::{self, Operator};
+use super::line::Line;
 use super::protocol::{Answer, LiveReport, LiveRequest};
 use super::state::Shared;
 use crate::domain::broadcast::Priority;
 use crate::history::event::{Event, Kind, OccurrenceKey};
 use crate::playout::live::{Capture, Recorder};
-use crate::playout::{Engine, Programme, Segment};
+use crate::playout::{Programme, Segment};
 
 /// The id every live airs under (`live@INSTANT`).
 pub const ID: &str = "live";
@@ -78,7 +79,7 @@ pub(super) async fn begin(
     request: LiveRequest,
     op: &Operator,
     shared: &Arc<Shared>,
-    engine: &Arc<Mutex<Option<Engine>>>,
+    engine: &Line,
 ) -> Result<(Session, Answer), Answer> {
     let audio = shared.config.audio.clone();
     let priority = match request.priority.as_deref() {

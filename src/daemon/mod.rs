@@ -17,6 +17,7 @@ pub mod control;
 pub mod dashboard;
 pub mod http;
 pub mod last_good;
+pub mod line;
 pub mod live;
 pub mod lock;
 pub mod login_guard;
@@ -52,6 +53,8 @@ use crate::outbox::{Outbox, Worker};
 use crate::playout::record::history_event;
 use crate::playout::{Engine, EngineSettings, PlayoutEvent};
 use crate::schedule;
+use line::Line;
+use reload::FolderState;
 use state::{ScheduleState, Shared, Source};
 
 /// Runs the daemon until SIGTERM or SIGINT.
@@ -269,38 +272,73 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     // starts its parts only to stop them at once, in order, the history closed.
     let signals = signals::Signals::install();
     let boot_mono = std::time::Instant::now();
-    let tz = config.station.timezone;
-    let data = config.station.data.clone();
-    let (history, recovered_spill) = match History::start_daemon(&Store::path_in(&data), &data, tz) {
-        Ok(h) => h,
-        Err(e) => {
-            crate::console::error(&e);
-            return ExitCode::from(EXIT_USAGE);
-        }
+    let (history, outbox) = match open_records(&config).await {
+        Ok(records) => records,
+        Err(code) => return code,
     };
+    if let Standing::RolledBack { anchor, found, why } = &standing {
+        accept_reset(&config, &history, &outbox, anchor, found.as_ref(), why).await;
+    }
+    let (shared, folder) = share(config, initial, &standing, history, outbox, boot, boot_mono).await;
+    let parts = match Parts::start(&shared, folder).await {
+        Ok(parts) => parts,
+        Err(code) => return code,
+    };
+    summary(&shared, &parts.addr);
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
+
+    // A part that ended on its own (a bug: they only end when told) would leave a process that
+    // looks up but plays, posts or records nothing. Stopping instead lets the service manager
+    // start loaxa again, and the restart catches up on what fell due.
+    let failed = wait_for_stop(signals, &parts.reloader, || parts.dead(&shared)).await;
+    match &failed {
+        None => tracing::info!("{}", t!("daemon-stopping")),
+        Some(what) => {
+            let line = t!("daemon-internal-failure", part = what);
+            tracing::error!("{line}");
+            crate::console::error(line);
+        }
+    }
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
+    parts.stop(&shared).await;
+    finish(shared.history.clone(), failed).await
+}
+
+/// Opens the history and the outbox, and records the start.
+async fn open_records(config: &Config) -> Result<(History, Arc<Outbox>), ExitCode> {
+    let data = &config.station.data;
+    let tz = config.station.timezone;
+    let (history, recovered_spill) = History::start_daemon(&Store::path_in(data), data, tz).map_err(|e| {
+        crate::console::error(&e);
+        ExitCode::from(EXIT_USAGE)
+    })?;
     if recovered_spill > 0 {
         outln!("  {}", t!("daemon-spill-recovered", n = recovered_spill));
     }
-    let outbox = match Outbox::open(&data, tz) {
-        Ok(o) => Arc::new(o),
-        Err(e) => {
-            crate::console::error(&e);
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
+    let outbox = Outbox::open(data, tz).map_err(|e| {
+        crate::console::error(&e);
+        ExitCode::from(EXIT_USAGE)
+    })?;
     let _ = history
         .record(Event::new(
             Kind::DaemonStarted,
             json!({"version": env!("CARGO_PKG_VERSION"), "pid": std::process::id(), "station": config.station.name}),
         ))
         .await;
-    let last_heartbeat = match &standing {
-        Standing::New => None,
-        Standing::Intact(a) | Standing::RolledBack { anchor: a, .. } => Some(a.heartbeat),
-    };
-    if let Standing::RolledBack { anchor, found, why } = &standing {
-        accept_reset(&config, &history, &outbox, anchor, found.as_ref(), why).await;
-    }
+    Ok((history, Arc::new(outbox)))
+}
+
+/// Records the schedules the daemon starts with (and a rejected edit, if any), and builds the
+/// state every part shares. Gives back the folder's state, for the reloader.
+async fn share(
+    config: Config,
+    initial: Initial,
+    standing: &Standing,
+    history: History,
+    outbox: Arc<Outbox>,
+    boot: chrono::DateTime<Utc>,
+    boot_mono: std::time::Instant,
+) -> (Arc<Shared>, FolderState) {
     let Initial {
         loaded,
         source,
@@ -349,11 +387,14 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
         errors: Mutex::new(Default::default()),
         counters: Default::default(),
         outbox: outbox.clone(),
-        history: history.clone(),
+        history,
         started_at: boot,
         started_mono: boot_mono,
-        last_heartbeat,
-        reset_floor: match &standing {
+        last_heartbeat: match standing {
+            Standing::New => None,
+            Standing::Intact(a) | Standing::RolledBack { anchor: a, .. } => Some(a.heartbeat),
+        },
+        reset_floor: match standing {
             Standing::RolledBack { anchor, .. } => Some(anchor.heartbeat),
             _ => None,
         },
@@ -376,16 +417,162 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
     if recovered > 0 {
         tracing::warn!(rows = recovered, "{}", t!("daemon-recovered-sending"));
     }
+    (shared, folder)
+}
 
-    // The loudspeaker line.
-    let (engine, events) = Engine::start(EngineSettings::from_config(&shared.config.audio));
-    let engine = Arc::new(Mutex::new(Some(engine)));
-    let events_task = tokio::spawn(record_playout(shared.clone(), events));
+/// A web channel's worker: its name, its stop signal (a stored permit, so a worker busy at the
+/// moment of shutdown still sees it) and its task.
+type ChannelWorker = (String, Arc<Notify>, tokio::task::JoinHandle<()>);
 
-    // One worker per web channel, each with its own stop signal (a stored permit, so a worker
-    // busy at the moment of shutdown still sees it).
-    let wake = Arc::new(Notify::new());
-    let mut workers = Vec::new();
+/// The daemon's running parts, started in the order each needs the others and stopped in the
+/// order that loses nothing.
+struct Parts {
+    line: Line,
+    events_task: tokio::task::JoinHandle<()>,
+    workers: Vec<ChannelWorker>,
+    /// Where the status server listens, as bound.
+    addr: String,
+    server: tokio::task::JoinHandle<()>,
+    housekeeping: Option<tokio_cron_scheduler::JobScheduler>,
+    scheduler: tokio::task::JoinHandle<()>,
+    scheduler_stop: Arc<Notify>,
+    reloader: reload::Reloader,
+    control: tokio::task::JoinHandle<()>,
+    shipper: tokio::task::JoinHandle<()>,
+    shipper_stop: Arc<Notify>,
+    province: tokio::task::JoinHandle<()>,
+    province_stop: Arc<Notify>,
+}
+
+impl Parts {
+    async fn start(shared: &Arc<Shared>, folder: FolderState) -> Result<Parts, ExitCode> {
+        // The loudspeaker line.
+        let (engine, events) = Engine::start(EngineSettings::from_config(&shared.config.audio));
+        let line = Line::new(engine);
+        let events_task = tokio::spawn(record_playout(shared.clone(), events));
+        let wake = Arc::new(Notify::new());
+        let workers = channel_workers(shared, &wake);
+
+        // Status over HTTP.
+        let listener = match tokio::net::TcpListener::bind(&shared.config.http.listen).await {
+            Ok(l) => l,
+            Err(e) => {
+                crate::console::error(t!("daemon-cannot-listen", listen = shared.config.http.listen, why = e));
+                return Err(ExitCode::from(EXIT_USAGE));
+            }
+        };
+        let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+        // Spoken bulletins are rendered now, not at their time; what aired long ago is let go.
+        let pruned = shared.speech.prune_archive();
+        if pruned > 0 {
+            tracing::info!(files = pruned, "{}", t!("log-tts-pruned"));
+        }
+        voice::render_ahead(shared);
+        let panel = shared
+            .config
+            .http
+            .control
+            .then(|| panel::Panel::new(shared.clone(), line.clone(), wake.clone()));
+        let server = tokio::spawn(http::serve(listener, http::router(shared.clone(), panel)));
+
+        // Housekeeping on tokio-cron-scheduler: half a second of slack does not matter here.
+        let housekeeping = housekeeping(wake.clone(), shared.outbox.clone(), shared.speech.clone()).await;
+
+        let scheduler_stop = Arc::new(Notify::new());
+        let scheduler = tokio::spawn(scheduler::run(
+            shared.clone(),
+            line.clone(),
+            wake.clone(),
+            scheduler_stop.clone(),
+        ));
+        let reloader = reload::spawn(shared.clone(), folder);
+        let control = tokio::spawn(control::serve(shared.clone(), line.clone(), wake.clone()));
+        let shipper_stop = Arc::new(Notify::new());
+        let shipper = tokio::spawn(shipper::run(shared.clone(), shipper_stop.clone()));
+        let province_stop = Arc::new(Notify::new());
+        let province = tokio::spawn(province::run(shared.clone(), line.clone(), province_stop.clone()));
+        Ok(Parts {
+            line,
+            events_task,
+            workers,
+            addr,
+            server,
+            housekeeping,
+            scheduler,
+            scheduler_stop,
+            reloader,
+            control,
+            shipper,
+            shipper_stop,
+            province,
+            province_stop,
+        })
+    }
+
+    /// The part that has ended on its own, if one has.
+    fn dead(&self, shared: &Shared) -> Option<String> {
+        if self.scheduler.is_finished() {
+            return Some(t!("daemon-part-scheduler"));
+        }
+        if self.events_task.is_finished() {
+            return Some(t!("daemon-part-line"));
+        }
+        if !shared.history.is_alive() {
+            return Some(t!("daemon-part-history"));
+        }
+        self.workers
+            .iter()
+            .find(|(_, _, w)| w.is_finished())
+            .map(|(name, _, _)| t!("daemon-part-worker", channel = name))
+    }
+
+    /// Stops every part: operators first, then the centre, lives, the scheduler and the line,
+    /// and the channels last, so that what the line did is posted and recorded.
+    async fn stop(self, shared: &Shared) {
+        // No operator command once stopping; the socket goes with the process.
+        self.control.abort();
+        // A push under way is let finish (its batch is one statement: it lands whole or not at all).
+        self.province_stop.notify_one();
+        self.province.abort();
+        self.shipper_stop.notify_one();
+        if tokio::time::timeout(Duration::from_secs(3), self.shipper)
+            .await
+            .is_err()
+        {
+            tracing::warn!("{}", t!("log-central-down"));
+        }
+        let _ = std::fs::remove_file(protocol::socket_path(&shared.config.station.data));
+        // A live on air ends now (its closing chime plays, its end is recorded), not at its bound.
+        shared.lives.send_replace(true);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while shared.lives.receiver_count() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        self.scheduler_stop.notify_one();
+        let _ = self.scheduler.await;
+        drop(self.reloader);
+        if let Some(mut h) = self.housekeeping {
+            let _ = h.shutdown().await;
+        }
+        let cut = shared.config.audio.on_shutdown_cut;
+        if let Some(engine) = self.line.take() {
+            let _ = tokio::task::spawn_blocking(move || engine.shutdown(cut)).await;
+        }
+        let _ = self.events_task.await;
+        for (_, stop, _) in &self.workers {
+            stop.notify_one();
+        }
+        for (_, _, w) in self.workers {
+            // A request in flight finishes (or times out) and is recorded before loaxa exits.
+            let _ = tokio::time::timeout(Duration::from_secs(30), w).await;
+        }
+        self.server.abort();
+    }
+}
+
+/// One worker per web channel. A channel that cannot start (a secret that cannot be read) is
+/// shown on the dashboard and in the log, and the others start.
+fn channel_workers(shared: &Arc<Shared>, wake: &Arc<Notify>) -> Vec<ChannelWorker> {
     let campaigns: Arc<HashMap<String, String>> = Arc::new(
         shared
             .set()
@@ -394,14 +581,16 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
             .filter_map(|b| Some((b.id.clone(), b.campaign.clone()?)))
             .collect(),
     );
-    for ch in shared.config.channels.values() {
-        match Ctx::new(ch, tz, &shared.config.station.name, &data) {
+    let config = &shared.config;
+    let mut workers = Vec::new();
+    for ch in config.channels.values() {
+        match Ctx::new(ch, config.station.timezone, &config.station.name, &config.station.data) {
             Ok(ctx) => {
-                let ctx = ctx.with_media(&shared.config.station.media);
+                let ctx = ctx.with_media(&config.station.media);
                 let w = Worker {
                     ctx: Arc::new(ctx),
-                    outbox: outbox.clone(),
-                    history: history.clone(),
+                    outbox: shared.outbox.clone(),
+                    history: shared.history.clone(),
                     campaigns: campaigns.clone(),
                     wake: wake.clone(),
                 };
@@ -420,113 +609,12 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
             }
         }
     }
+    workers
+}
 
-    // Status over HTTP.
-    let listener = match tokio::net::TcpListener::bind(&shared.config.http.listen).await {
-        Ok(l) => l,
-        Err(e) => {
-            crate::console::error(t!("daemon-cannot-listen", listen = shared.config.http.listen, why = e));
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
-    // Spoken bulletins are rendered now, not at their time; what aired long ago is let go.
-    let pruned = shared.speech.prune_archive();
-    if pruned > 0 {
-        tracing::info!(files = pruned, "{}", t!("log-tts-pruned"));
-    }
-    voice::render_ahead(&shared);
-    let panel = shared
-        .config
-        .http
-        .control
-        .then(|| panel::Panel::new(shared.clone(), engine.clone(), wake.clone()));
-    let server = tokio::spawn(http::serve(listener, http::router(shared.clone(), panel)));
-
-    // Housekeeping on tokio-cron-scheduler: half a second of slack does not matter here.
-    let housekeeping = housekeeping(wake.clone(), outbox.clone(), shared.speech.clone()).await;
-
-    let scheduler_stop = Arc::new(Notify::new());
-    let sched = tokio::spawn(scheduler::run(
-        shared.clone(),
-        engine.clone(),
-        wake.clone(),
-        scheduler_stop.clone(),
-    ));
-    let reloader = reload::spawn(shared.clone(), folder);
-    let control = tokio::spawn(control::serve(shared.clone(), engine.clone(), wake.clone()));
-    let shipper_stop = Arc::new(Notify::new());
-    let shipper = tokio::spawn(shipper::run(shared.clone(), shipper_stop.clone()));
-    let province_stop = Arc::new(Notify::new());
-    let province = tokio::spawn(province::run(shared.clone(), engine.clone(), province_stop.clone()));
-
-    summary(&shared, &addr);
-    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
-
-    // A part that ended on its own (a bug: they only end when told) would leave a process that
-    // looks up but plays, posts or records nothing. Stopping instead lets the service manager
-    // start loaxa again, and the restart catches up on what fell due.
-    let failed = wait_for_stop(signals, &reloader, || {
-        if sched.is_finished() {
-            return Some(t!("daemon-part-scheduler"));
-        }
-        if events_task.is_finished() {
-            return Some(t!("daemon-part-line"));
-        }
-        if !history.is_alive() {
-            return Some(t!("daemon-part-history"));
-        }
-        workers
-            .iter()
-            .find(|(_, _, w)| w.is_finished())
-            .map(|(name, _, _)| t!("daemon-part-worker", channel = name))
-    })
-    .await;
-    match &failed {
-        None => tracing::info!("{}", t!("daemon-stopping")),
-        Some(what) => {
-            let line = t!("daemon-internal-failure", part = what);
-            tracing::error!("{line}");
-            crate::console::error(line);
-        }
-    }
-    let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
-    // No operator command once stopping; the socket goes with the process.
-    control.abort();
-    // A push under way is let finish (its batch is one statement: it lands whole or not at all).
-    province_stop.notify_one();
-    province.abort();
-    shipper_stop.notify_one();
-    if tokio::time::timeout(Duration::from_secs(3), shipper).await.is_err() {
-        tracing::warn!("{}", t!("log-central-down"));
-    }
-    let _ = std::fs::remove_file(protocol::socket_path(&shared.config.station.data));
-    // A live on air ends now (its closing chime plays, its end is recorded), not at its bound.
-    shared.lives.send_replace(true);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    while shared.lives.receiver_count() > 0 && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    scheduler_stop.notify_one();
-    let _ = sched.await;
-    drop(reloader);
-    if let Some(mut h) = housekeeping {
-        let _ = h.shutdown().await;
-    }
-    let cut = shared.config.audio.on_shutdown_cut;
-    let engine = engine.lock().unwrap_or_else(|p| p.into_inner()).take();
-    if let Some(engine) = engine {
-        let _ = tokio::task::spawn_blocking(move || engine.shutdown(cut)).await;
-    }
-    let _ = events_task.await;
-    for (_, stop, _) in &workers {
-        stop.notify_one();
-    }
-    for (_, _, w) in workers {
-        // A request in flight finishes (or times out) and is recorded before loaxa exits.
-        let _ = tokio::time::timeout(Duration::from_secs(30), w).await;
-    }
-    server.abort();
+/// Records the stop and closes the history: the exit code says whether a part failed or an
+/// event could not be written.
+async fn finish(history: History, failed: Option<String>) -> ExitCode {
     let reason = match &failed {
         None => "signal".to_string(),
         Some(what) => format!("internal failure: {what} stopped on its own"),

@@ -25,10 +25,10 @@ use serde::Deserialize;
 
 use super::air::Operator;
 use super::control::execute;
+use super::line::Line;
 use super::login_guard::{DEVICE_COOKIE, LoginGuard, Refusal};
 use super::protocol::Request;
 use super::state::Shared;
-use crate::playout::Engine;
 
 const COOKIE: &str = "loaxa_session";
 /// A session lasts a working day.
@@ -40,7 +40,7 @@ const LISTED: usize = 500;
 /// What the page acts on, and who is logged in.
 pub struct Panel {
     shared: Arc<Shared>,
-    engine: Arc<Mutex<Option<Engine>>>,
+    engine: Line,
     wake: Arc<tokio::sync::Notify>,
     sessions: Mutex<HashMap<String, Session>>,
     guard: LoginGuard,
@@ -55,7 +55,7 @@ struct Session {
 }
 
 impl Panel {
-    pub fn new(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: Arc<tokio::sync::Notify>) -> Arc<Panel> {
+    pub fn new(shared: Arc<Shared>, engine: Line, wake: Arc<tokio::sync::Notify>) -> Arc<Panel> {
         Arc::new(Panel {
             shared,
             engine,

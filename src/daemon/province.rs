@@ -12,17 +12,17 @@
 //! keeps its hash, and the description stays (it is what says the bulletin was received).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 use serde_json::json;
 use tokio::sync::Notify;
 
+use super::line::Line;
 use super::state::Shared;
 use crate::central::bulletins::{self, Bulletin};
 use crate::history::event::{Event, Kind};
-use crate::playout::Engine;
 
 /// Between fetches when no notification comes.
 const POLL: Duration = Duration::from_secs(30);
@@ -44,7 +44,7 @@ struct Kept {
     air_until: Option<chrono::DateTime<Utc>>,
 }
 
-pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, stop: Arc<Notify>) {
+pub async fn run(shared: Arc<Shared>, engine: Line, stop: Arc<Notify>) {
     let Some(cfg) = shared.config.central.clone() else {
         return;
     };
@@ -116,7 +116,7 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, stop: 
 async fn fetch(
     shared: &Arc<Shared>,
     client: &tokio_postgres::Client,
-    engine: &Arc<Mutex<Option<Engine>>>,
+    engine: &Line,
     dir: &Path,
     cursor: &mut i64,
 ) -> Result<(), crate::central::CentralError> {
@@ -163,7 +163,7 @@ fn audio_path(dir: &Path, id: i64, name: &str) -> PathBuf {
 async fn receive(
     shared: &Arc<Shared>,
     client: &tokio_postgres::Client,
-    engine: &Arc<Mutex<Option<Engine>>>,
+    engine: &Line,
     dir: &Path,
     b: Bulletin,
 ) -> Result<(), crate::central::CentralError> {
@@ -313,7 +313,7 @@ fn pending(dir: &Path) -> Vec<Kept> {
 
 /// Airs `b` at its time (on the wall clock, checked each second: a monotonic sleep would not
 /// follow a clock step), or says why it is not aired.
-fn schedule(shared: &Arc<Shared>, engine: &Arc<Mutex<Option<Engine>>>, dir: &Path, b: Kept) {
+fn schedule(shared: &Arc<Shared>, engine: &Line, dir: &Path, b: Kept) {
     let (shared, engine, dir) = (shared.clone(), engine.clone(), dir.to_path_buf());
     tokio::spawn(async move {
         while Utc::now() < b.air_from {
@@ -357,12 +357,7 @@ enum NotAired {
 
 /// Hands the bulletin to the line, as an operator's `now` (its programme's key): its audio, or its text read by the
 /// station's voice, between the station's chimes.
-async fn air(
-    shared: &Arc<Shared>,
-    engine: &Arc<Mutex<Option<Engine>>>,
-    dir: &Path,
-    b: &Kept,
-) -> Result<String, NotAired> {
+async fn air(shared: &Arc<Shared>, engine: &Line, dir: &Path, b: &Kept) -> Result<String, NotAired> {
     let id = format!("province:{}", b.id);
     let mut record =
         json!({ "title": b.title, "priority": b.priority.as_str(), "province_bulletin": b.id, "audio": [] });

@@ -9,14 +9,15 @@
 //! change) simply moves the window: nothing jumped over is lost, nothing fires twice.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use tokio::sync::Notify;
 
+use super::line::Line;
 use super::state::Shared;
 use crate::agenda::Agenda;
 use crate::history::event::{Event, Fingerprints, Kind, OccurrenceKey};
@@ -24,7 +25,7 @@ use crate::history::query::{self, Filter};
 use crate::history::{History, Store};
 use crate::outbox;
 use crate::plan::{self, Occurrence};
-use crate::playout::{Engine, Programme};
+use crate::playout::Programme;
 use crate::seen::Seen;
 
 /// How far back a start or a forward clock step looks for what was missed. Beyond it, one
@@ -40,7 +41,7 @@ enum Gap {
     Jump { from: DateTime<Utc>, to: DateTime<Utc> },
 }
 
-pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: Arc<Notify>, stop: Arc<Notify>) {
+pub async fn run(shared: Arc<Shared>, engine: Line, wake: Arc<Notify>, stop: Arc<Notify>) {
     let tz = shared.config.station.timezone;
     let grace = chrono::Duration::minutes(i64::from(shared.config.policy.grace_minutes));
     let lookahead =
@@ -217,9 +218,7 @@ pub async fn run(shared: Arc<Shared>, engine: Arc<Mutex<Option<Engine>>>, wake: 
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .insert(p.key.clone(), p.clone());
-                if let Some(e) = engine.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
-                    e.submit(p);
-                }
+                engine.now(|e| e.submit(p));
             }
         }
         // The next window starts a few seconds back (posts fall due after they were planned), or
