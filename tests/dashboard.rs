@@ -8,7 +8,8 @@ use chrono::{Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 use common::browser::{count, dump_dom, screenshot, text};
 use loaxa::channels::Delivery;
-use loaxa::daemon::dashboard::{Failure, Line, Snapshot, Stage, render};
+use loaxa::daemon::dashboard::{Failure, Line, PostState, Snapshot, Stage, render};
+use loaxa::domain::broadcast::Priority;
 use loaxa::outbox::{Row, State};
 
 const TZ: Tz = Tz::Asia__Ho_Chi_Minh;
@@ -16,19 +17,19 @@ const TZ: Tz = Tz::Asia__Ho_Chi_Minh;
 fn snapshot() -> Snapshot {
     let now = TZ.with_ymd_and_hms(2024, 5, 6, 9, 0, 0).unwrap().with_timezone(&Utc);
     let at = |h, m| TZ.with_ymd_and_hms(2024, 5, 6, h, m, 0).unwrap().with_timezone(&Utc);
-    let line = |h, m, id: &str, stage, note: &str, posts: &[(&str, &str)]| Line {
+    let line = |h, m, id: &str, stage, note: &str, posts: &[(&str, PostState)]| Line {
         at: at(h, m),
         key: format!("{id}@{}", at(h, m).format("%Y-%m-%dT%H:%M:%SZ")),
         id: id.into(),
         title: format!("Bản tin {id} <b>không phải HTML</b>"),
         priority: if id == "bao-lu" {
-            "emergency".into()
+            Priority::Emergency
         } else {
-            "normal".into()
+            Priority::Normal
         },
         stage,
         note: note.into(),
-        posts: posts.iter().map(|(c, s)| (c.to_string(), s.to_string())).collect(),
+        posts: posts.iter().map(|(c, s)| (c.to_string(), *s)).collect(),
     };
     let row = |ch: &str, id: &str, state, err: Option<&str>| Row {
         delivery: Delivery {
@@ -66,7 +67,7 @@ fn snapshot() -> Snapshot {
                 "mot-cua",
                 Stage::Done,
                 "",
-                &[("facebook", "posted"), ("zalo", "posted")],
+                &[("facebook", PostState::Posted), ("zalo", PostState::Posted)],
             ),
             line(
                 6,
@@ -74,7 +75,7 @@ fn snapshot() -> Snapshot {
                 "vneid",
                 Stage::Late,
                 "phát muộn 12 giây",
-                &[("zalo", "unconfirmed")],
+                &[("zalo", PostState::Unconfirmed)],
             ),
             line(7, 0, "thue", Stage::Missed, "not played: loaxa was not running", &[]),
             line(
@@ -83,11 +84,18 @@ fn snapshot() -> Snapshot {
                 "so-hoa",
                 Stage::Failed,
                 "media/so-hoa.mp3: not audio",
-                &[("facebook", "failed")],
+                &[("facebook", PostState::Failed)],
             ),
             line(8, 0, "dan-so", Stage::Interrupted, "interrupted by bao-lu", &[]),
-            line(8, 58, "bao-lu", Stage::Playing, "", &[("telegram", "pending")]),
-            line(17, 0, "chieu", Stage::Upcoming, "", &[("facebook", "upcoming")]),
+            line(8, 58, "bao-lu", Stage::Playing, "", &[("telegram", PostState::Pending)]),
+            line(
+                17,
+                0,
+                "chieu",
+                Stage::Upcoming,
+                "",
+                &[("facebook", PostState::Upcoming)],
+            ),
         ],
         next: Some((at(17, 0), "chieu".into(), "Bản tin chieu".into())),
         outbox_counts: vec![

@@ -14,7 +14,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde_json::Value;
 
 use super::state::Shared;
-use crate::domain::broadcast::LOUDSPEAKER;
+use crate::domain::broadcast::{LOUDSPEAKER, Priority};
 use crate::history::Kind;
 use crate::history::query::{self, Filter, describe};
 use crate::history::store::Store;
@@ -71,11 +71,74 @@ pub struct Line {
     pub key: String,
     pub id: String,
     pub title: String,
-    pub priority: String,
+    pub priority: Priority,
     pub stage: Stage,
     pub note: String,
-    /// Web channel → outbox state, for the channels the broadcast lists.
-    pub posts: Vec<(String, String)>,
+    /// Web channel → where its post stands, for the channels the broadcast lists.
+    pub posts: Vec<(String, PostState)>,
+}
+
+/// Where one of an occurrence's posts stands on one channel, from the history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PostState {
+    /// Its time has not come.
+    Upcoming,
+    /// Due, and not yet answered by the channel.
+    Pending,
+    Posted,
+    Failed,
+    Skipped,
+    /// Sent, but the platform's answer was lost: the office checks the page.
+    Unconfirmed,
+}
+
+impl PostState {
+    /// The state's stable name (the page's CSS classes and `data-state`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostState::Upcoming => "upcoming",
+            PostState::Pending => "pending",
+            PostState::Posted => "posted",
+            PostState::Failed => "failed",
+            PostState::Skipped => "skipped",
+            PostState::Unconfirmed => "unconfirmed",
+        }
+    }
+
+    fn label(self) -> String {
+        match self {
+            PostState::Upcoming => t!("dash-post-upcoming"),
+            PostState::Pending => t!("dash-post-waiting"),
+            PostState::Posted => t!("dash-post-posted"),
+            PostState::Failed => t!("dash-post-failed"),
+            PostState::Skipped => t!("dash-post-skipped"),
+            PostState::Unconfirmed => t!("dash-post-unconfirmed"),
+        }
+    }
+
+    /// From the history's last word on the post, if any.
+    fn of(kind: Option<&Kind>, upcoming: bool) -> PostState {
+        match kind {
+            Some(Kind::PostSucceeded) => PostState::Posted,
+            Some(Kind::PostFailed) => PostState::Failed,
+            Some(Kind::PostSkipped) => PostState::Skipped,
+            Some(Kind::PostUnconfirmed) => PostState::Unconfirmed,
+            Some(_) => PostState::Pending,
+            None if upcoming => PostState::Upcoming,
+            None => PostState::Pending,
+        }
+    }
+}
+
+/// An outbox row's state, as the office reads it.
+fn outbox_label(state: State) -> String {
+    match state {
+        State::Succeeded => t!("dash-post-posted"),
+        State::Failed => t!("dash-post-failed"),
+        State::Unconfirmed => t!("dash-post-unconfirmed"),
+        State::Sending => t!("dash-post-sending"),
+        State::Pending => t!("dash-post-waiting"),
+    }
 }
 
 /// A failure from the history.
@@ -193,6 +256,110 @@ fn read_history(s: &Shared, since: DateTime<Utc>, day: std::ops::Range<DateTime<
     Ok(seen)
 }
 
+/// What the history says of today, to place each of today's occurrences.
+struct Today<'a> {
+    now: DateTime<Utc>,
+    grace: chrono::Duration,
+    /// The key of the programme on air.
+    playing: Option<&'a str>,
+    air: &'a HashMap<String, (Kind, Value)>,
+    lateness: &'a HashMap<String, i64>,
+    posted: &'a HashMap<(String, String), Kind>,
+}
+
+impl Today<'_> {
+    fn line(&self, o: &crate::plan::Occurrence<'_>) -> Line {
+        let key = o.key();
+        let (stage, note) = if self.playing == Some(key.as_str()) {
+            (Stage::Playing, String::new())
+        } else if !o.broadcast.on_loudspeaker() {
+            self.web_stage(o, &key)
+        } else {
+            self.air_stage(o, &key)
+        };
+        // A programme that started late and played says so.
+        let (stage, note) = match (stage, self.lateness.get(&key)) {
+            (Stage::Done, Some(late)) if *late > LATE_AFTER_MS => {
+                (Stage::Late, t!("dash-note-played-late", seconds = late / 1000))
+            }
+            other => (other.0, note),
+        };
+        let posts = o
+            .broadcast
+            .channels
+            .iter()
+            .filter(|c| *c != LOUDSPEAKER)
+            .map(|ch| {
+                let kind = self.posted.get(&(key.clone(), ch.clone()));
+                (ch.clone(), PostState::of(kind, o.at > self.now))
+            })
+            .collect();
+        Line {
+            at: o.at,
+            key,
+            id: o.broadcast.id.clone(),
+            title: o.broadcast.title.clone(),
+            priority: o.broadcast.priority,
+            stage,
+            note,
+            posts,
+        }
+    }
+
+    /// A web-only occurrence, judged by its posts.
+    fn web_stage(&self, o: &crate::plan::Occurrence<'_>, key: &str) -> (Stage, String) {
+        let kinds: Vec<Option<&Kind>> = o
+            .broadcast
+            .channels
+            .iter()
+            .map(|ch| self.posted.get(&(key.to_string(), ch.clone())))
+            .collect();
+        if o.at > self.now {
+            (Stage::Upcoming, String::new())
+        } else if kinds
+            .iter()
+            .any(|k| matches!(k, Some(Kind::PostFailed | Kind::PostUnconfirmed | Kind::PostSkipped)))
+        {
+            (Stage::Failed, String::new())
+        } else if kinds.iter().all(|k| matches!(k, Some(Kind::PostSucceeded))) {
+            (Stage::Done, String::new())
+        } else {
+            (Stage::Late, t!("dash-note-posting"))
+        }
+    }
+
+    /// An occurrence on the loudspeaker, judged by the line's last event for it.
+    fn air_stage(&self, o: &crate::plan::Occurrence<'_>, key: &str) -> (Stage, String) {
+        match self.air.get(key) {
+            Some((Kind::PlayoutFinished, _)) => (Stage::Done, String::new()),
+            Some((Kind::PlayoutStarted, d)) => {
+                let late = d.get("lateness_ms").and_then(Value::as_i64).unwrap_or(0);
+                (
+                    Stage::Playing,
+                    if late > LATE_AFTER_MS {
+                        t!("dash-note-late", seconds = late / 1000)
+                    } else {
+                        String::new()
+                    },
+                )
+            }
+            Some((Kind::PlayoutFailed, d)) => (Stage::Failed, describe(d)),
+            Some((Kind::PlayoutMissed, d)) => (Stage::Missed, describe(d)),
+            Some((Kind::PlayoutInterrupted, d)) => (Stage::Interrupted, describe(d)),
+            Some((Kind::PlayoutWaiting, d)) => (
+                Stage::Late,
+                match d.get("behind").and_then(Value::as_str) {
+                    Some(behind) => t!("dash-note-waiting", behind = behind),
+                    None => t!("dash-note-waiting-other"),
+                },
+            ),
+            _ if o.at > self.now => (Stage::Upcoming, String::new()),
+            _ if o.at > self.now - self.grace => (Stage::Late, t!("dash-note-not-yet")),
+            _ => (Stage::Missed, t!("dash-note-unrecorded")),
+        }
+    }
+}
+
 /// Reads the snapshot: the plan for today's local day, today's history, the outbox.
 pub fn snapshot(s: &Shared) -> Snapshot {
     let tz = s.config.station.timezone;
@@ -228,99 +395,17 @@ pub fn snapshot(s: &Shared) -> Snapshot {
     failures.reverse();
     failures.truncate(RECENT_FAILURES);
 
-    let grace = chrono::Duration::minutes(i64::from(s.config.policy.grace_minutes));
+    let seen = Today {
+        now,
+        grace: chrono::Duration::minutes(i64::from(s.config.policy.grace_minutes)),
+        playing: playing.as_ref().map(|(k, _, _)| k.as_str()),
+        air: &air,
+        lateness: &lateness,
+        posted: &posted,
+    };
     let today_lines: Vec<Line> = crate::plan::occurrences(&set.broadcasts, day_start..day_end, tz)
         .iter()
-        .map(|o| {
-            let key = o.key();
-            let on_air = playing.as_ref().is_some_and(|(k, _, _)| *k == key);
-            let (stage, note) = if on_air {
-                (Stage::Playing, String::new())
-            } else if !o.broadcast.on_loudspeaker() {
-                // Web only: judged by its posts.
-                let kinds: Vec<Option<&Kind>> = o
-                    .broadcast
-                    .channels
-                    .iter()
-                    .map(|ch| posted.get(&(key.clone(), ch.clone())))
-                    .collect();
-                if o.at > now {
-                    (Stage::Upcoming, String::new())
-                } else if kinds
-                    .iter()
-                    .any(|k| matches!(k, Some(Kind::PostFailed | Kind::PostUnconfirmed | Kind::PostSkipped)))
-                {
-                    (Stage::Failed, String::new())
-                } else if kinds.iter().all(|k| matches!(k, Some(Kind::PostSucceeded))) {
-                    (Stage::Done, String::new())
-                } else {
-                    (Stage::Late, t!("dash-note-posting"))
-                }
-            } else {
-                match air.get(&key) {
-                    Some((Kind::PlayoutFinished, _)) => (Stage::Done, String::new()),
-                    Some((Kind::PlayoutStarted, d)) => {
-                        let late = d.get("lateness_ms").and_then(Value::as_i64).unwrap_or(0);
-                        (
-                            Stage::Playing,
-                            if late > LATE_AFTER_MS {
-                                t!("dash-note-late", seconds = late / 1000)
-                            } else {
-                                String::new()
-                            },
-                        )
-                    }
-                    Some((Kind::PlayoutFailed, d)) => (Stage::Failed, describe(d)),
-                    Some((Kind::PlayoutMissed, d)) => (Stage::Missed, describe(d)),
-                    Some((Kind::PlayoutInterrupted, d)) => (Stage::Interrupted, describe(d)),
-                    Some((Kind::PlayoutWaiting, d)) => (
-                        Stage::Late,
-                        match d.get("behind").and_then(Value::as_str) {
-                            Some(behind) => t!("dash-note-waiting", behind = behind),
-                            None => t!("dash-note-waiting-other"),
-                        },
-                    ),
-                    _ if o.at > now => (Stage::Upcoming, String::new()),
-                    _ if o.at > now - grace => (Stage::Late, t!("dash-note-not-yet")),
-                    _ => (Stage::Missed, t!("dash-note-unrecorded")),
-                }
-            };
-            // A programme that started late and played says so.
-            let (stage, note) = match (stage, lateness.get(&key)) {
-                (Stage::Done, Some(late)) if *late > LATE_AFTER_MS => {
-                    (Stage::Late, t!("dash-note-played-late", seconds = late / 1000))
-                }
-                other => (other.0, note),
-            };
-            let posts = o
-                .broadcast
-                .channels
-                .iter()
-                .filter(|c| *c != LOUDSPEAKER)
-                .map(|ch| {
-                    let state = match posted.get(&(key.clone(), ch.clone())) {
-                        Some(Kind::PostSucceeded) => "posted",
-                        Some(Kind::PostFailed) => "failed",
-                        Some(Kind::PostSkipped) => "skipped",
-                        Some(Kind::PostUnconfirmed) => "unconfirmed",
-                        Some(_) => "pending",
-                        None if o.at > now => "upcoming",
-                        None => "pending",
-                    };
-                    (ch.clone(), state.to_string())
-                })
-                .collect();
-            Line {
-                at: o.at,
-                key,
-                id: o.broadcast.id.clone(),
-                title: o.broadcast.title.clone(),
-                priority: o.broadcast.priority.as_str().to_string(),
-                stage,
-                note,
-                posts,
-            }
-        })
+        .map(|o| seen.line(o))
         .collect();
     let next = crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz)
         .iter()
@@ -426,24 +511,9 @@ fn day_time(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string()
 }
 
-fn outbox_label(state: &str) -> String {
-    match state {
-        "posted" | "succeeded" => t!("dash-post-posted"),
-        "failed" => t!("dash-post-failed"),
-        "unconfirmed" => t!("dash-post-unconfirmed"),
-        "skipped" => t!("dash-post-skipped"),
-        "sending" => t!("dash-post-sending"),
-        "upcoming" => t!("dash-post-upcoming"),
-        _ => t!("dash-post-waiting"),
-    }
-}
-
 /// The three levels of Circular 39/2020/TT-BTTTT, as the office names them.
-fn priority_label(p: &str) -> String {
-    match crate::domain::broadcast::Priority::parse(p) {
-        Some(level) => capitalise(&level.label()),
-        None => p.to_string(),
-    }
+fn priority_label(p: Priority) -> String {
+    capitalise(&p.label())
 }
 
 fn capitalise(s: &str) -> String {
@@ -652,11 +722,11 @@ fn today(s: &Snapshot) -> Markup {
                             tr.current[l.stage == Stage::Playing] data-key=(l.key) data-state=(l.stage.as_str()) {
                                 td { (time(l.at, tz)) }
                                 td { (l.title) br; small.muted { (l.id) } }
-                                td.priority data-priority=(l.priority) { (priority_label(&l.priority)) }
+                                td.priority data-priority=(l.priority.as_str()) { (priority_label(l.priority)) }
                                 td { span class=(format!("badge {}", l.stage.as_str())) { (l.stage.label()) } }
                                 td {
                                     @for (ch, st) in &l.posts {
-                                        span class=(format!("badge {st}")) data-channel=(ch) data-state=(st) title=(outbox_label(st)) { (ch) } " "
+                                        span class=(format!("badge {}", st.as_str())) data-channel=(ch) data-state=(st.as_str()) title=(st.label()) { (ch) } " "
                                     }
                                 }
                                 td { (l.note) }
@@ -707,7 +777,7 @@ fn outbox(s: &Snapshot) -> Markup {
             h2 { (t!("dash-outbox")) }
             p {
                 @for (st, n) in &s.outbox_counts {
-                    span class=(format!("badge {}", st.as_str())) data-state=(st.as_str()) data-count=(n) { (outbox_label(st.as_str())) ": " (n) } " "
+                    span class=(format!("badge {}", st.as_str())) data-state=(st.as_str()) data-count=(n) { (outbox_label(*st)) ": " (n) } " "
                 }
             }
             @if s.outbox.is_empty() {
@@ -722,7 +792,7 @@ fn outbox(s: &Snapshot) -> Markup {
                                 td { (r.delivery.broadcast_id) }
                                 td { (day_time(r.delivery.scheduled_at, tz)) }
                                 td {
-                                    span class=(format!("badge {}", r.state.as_str())) { (outbox_label(r.state.as_str())) }
+                                    span class=(format!("badge {}", r.state.as_str())) { (outbox_label(r.state)) }
                                     @if r.state == State::Pending && r.next_attempt_at > s.now {
                                         br; small.muted { (t!("dash-retry-at", at = time(r.next_attempt_at, tz))) }
                                     }

@@ -42,161 +42,276 @@ enum Gap {
 }
 
 pub async fn run(shared: Arc<Shared>, engine: Line, wake: Arc<Notify>, stop: Arc<Notify>) {
-    let tz = shared.config.station.timezone;
-    let grace = chrono::Duration::minutes(i64::from(shared.config.policy.grace_minutes));
-    let lookahead =
-        chrono::Duration::from_std(shared.config.audio.preroll + Duration::from_secs(2)).unwrap_or_default();
-    // When the daemon started, not when this task first ran: under load the task can start
-    // seconds later, and a clock step in between must not hide the occurrences before it.
-    let boot = shared.started_at;
-    let seeded = seed_from_history(&shared, boot - grace - MAX_LOOKBACK).await;
-    let mut ledger = seeded.ledger;
-    // Look back to when the daemon itself was last alive (its last own event or heartbeat,
-    // never a `loaxa post` run meanwhile), at most a day: what fell due since then was missed.
-    // A first start has nothing to catch up on beyond the grace.
-    let last_seen = seeded.last_seen;
-    if let Some(t) = last_seen
-        && t < boot - MAX_LOOKBACK
-    {
-        let away = human_span(boot - t);
-        let line = t!(
-            "sched-long-away",
-            away = away,
-            since = t.with_timezone(&tz).format("%d/%m/%Y %H:%M")
-        );
-        tracing::warn!("{line}");
-        shared.error(line);
-    }
-    // A first start plans from the start itself: before it there was no station on this line,
-    // so what fell due in the grace before it is neither played nor called missed (a station
-    // set up at 17:02 must not air the 16:55 and 17:00 programmes back to back).
-    let mut window_start = match last_seen {
-        Some(t) => t.max(boot - MAX_LOOKBACK).min(boot - grace),
-        None => {
-            before_first_start(&shared, boot, grace);
-            boot
-        }
-    };
-    // After a history reset, nothing before the old run's last heartbeat comes back: the
-    // history that knew what went out is gone. On a first start, nothing before the start.
-    let floor = match (shared.reset_floor, last_seen) {
-        (Some(t), _) => t,
-        (None, None) => boot,
-        (None, Some(_)) => seeded.first_start.unwrap_or(DateTime::<Utc>::MIN_UTC),
-    };
-    let defined = seeded.defined;
-    window_start = window_start.max(floor);
-    let mut prints = Fingerprints::default();
-    let mut jumps: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
-    // From the start, not from this task's first run: a step while the history opened, the
-    // summary was printed or the task waited for a thread is a step all the same (under load
-    // one used to fall between the two and a programme was recorded as missed while down).
-    let mut last = (boot, shared.started_mono);
-    // The set the agenda was built for (held, so a new set can never share its address).
-    let mut agenda: Option<(Arc<crate::schedule::ScheduleSet>, Agenda)> = None;
-    let mut last_forget = Instant::now();
-    // Relay connections opened ahead of their windows, by occurrence key; None once handed
-    // over (so the same window is not connected twice).
-    let mut connecting: HashMap<String, Option<crate::playout::relay::RelayFeed>> = HashMap::new();
+    let mut walk = Walk::start(shared, engine, wake).await;
     loop {
         crate::failpoint::hit("scheduler");
+        walk.step().await;
+        tokio::select! {
+            _ = stop.notified() => return,
+            _ = tokio::time::sleep(Duration::from_millis(1000)) => {}
+        }
+    }
+}
+
+/// The scheduler's walk along the plan, one step a second: what it remembers between steps.
+struct Walk {
+    shared: Arc<Shared>,
+    engine: Line,
+    wake: Arc<Notify>,
+    tz: chrono_tz::Tz,
+    grace: chrono::Duration,
+    /// How far ahead of now a step plans: the pre-roll and a margin.
+    lookahead: chrono::Duration,
+    ledger: Ledger,
+    /// When the daemon was last alive before this start.
+    last_seen: Option<DateTime<Utc>>,
+    /// Where the next step's window starts.
+    window_start: DateTime<Utc>,
+    /// Nothing before this is aired, posted or called missed (see [`Walk::start`]).
+    floor: DateTime<Utc>,
+    /// When each broadcast's current definition was loaded (see [`Seeded::defined`]).
+    defined: HashMap<String, DateTime<Utc>>,
+    prints: Fingerprints,
+    /// The wall clock's forward steps, from → to, while they can still explain a gap.
+    jumps: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// The last step's wall-clock and monotonic instants, to see the clock step between them.
+    last: (DateTime<Utc>, Instant),
+    /// The set the agenda was built for (held, so a new set can never share its address).
+    agenda: Option<(Arc<crate::schedule::ScheduleSet>, Agenda)>,
+    last_forget: Instant,
+    /// Relay connections opened ahead of their windows, by occurrence key; None once handed
+    /// over (so the same window is not connected twice).
+    connecting: HashMap<String, Option<crate::playout::relay::RelayFeed>>,
+}
+
+impl Walk {
+    /// Seeds the walk from the history: what was already handed over, posted or skipped, and
+    /// how far back to look for what was missed while loaxa was down.
+    async fn start(shared: Arc<Shared>, engine: Line, wake: Arc<Notify>) -> Walk {
+        let tz = shared.config.station.timezone;
+        let grace = chrono::Duration::minutes(i64::from(shared.config.policy.grace_minutes));
+        let lookahead =
+            chrono::Duration::from_std(shared.config.audio.preroll + Duration::from_secs(2)).unwrap_or_default();
+        // When the daemon started, not when this task first ran: under load the task can start
+        // seconds later, and a clock step in between must not hide the occurrences before it.
+        let boot = shared.started_at;
+        let seeded = seed_from_history(&shared, boot - grace - MAX_LOOKBACK).await;
+        // Look back to when the daemon itself was last alive (its last own event or heartbeat,
+        // never a `loaxa post` run meanwhile), at most a day: what fell due since then was missed.
+        // A first start has nothing to catch up on beyond the grace.
+        let last_seen = seeded.last_seen;
+        if let Some(t) = last_seen
+            && t < boot - MAX_LOOKBACK
+        {
+            let away = human_span(boot - t);
+            let line = t!(
+                "sched-long-away",
+                away = away,
+                since = t.with_timezone(&tz).format("%d/%m/%Y %H:%M")
+            );
+            tracing::warn!("{line}");
+            shared.error(line);
+        }
+        // A first start plans from the start itself: before it there was no station on this line,
+        // so what fell due in the grace before it is neither played nor called missed (a station
+        // set up at 17:02 must not air the 16:55 and 17:00 programmes back to back).
+        let window_start = match last_seen {
+            Some(t) => t.max(boot - MAX_LOOKBACK).min(boot - grace),
+            None => {
+                before_first_start(&shared, boot, grace);
+                boot
+            }
+        };
+        // After a history reset, nothing before the old run's last heartbeat comes back: the
+        // history that knew what went out is gone. On a first start, nothing before the start.
+        let floor = match (shared.reset_floor, last_seen) {
+            (Some(t), _) => t,
+            (None, None) => boot,
+            (None, Some(_)) => seeded.first_start.unwrap_or(DateTime::<Utc>::MIN_UTC),
+        };
+        // From the start, not from this task's first run: a step while the history opened, the
+        // summary was printed or the task waited for a thread is a step all the same (under load
+        // one used to fall between the two and a programme was recorded as missed while down).
+        let last = (boot, shared.started_mono);
+        Walk {
+            engine,
+            wake,
+            tz,
+            grace,
+            lookahead,
+            ledger: seeded.ledger,
+            last_seen,
+            window_start: window_start.max(floor),
+            floor,
+            defined: seeded.defined,
+            prints: Fingerprints::default(),
+            jumps: Vec::new(),
+            last,
+            agenda: None,
+            last_forget: Instant::now(),
+            connecting: HashMap::new(),
+            shared,
+        }
+    }
+
+    /// One step: notice a clock step, plan the window, hand over and queue what fell due, and
+    /// move the window on.
+    async fn step(&mut self) {
         let now = Utc::now();
-        let expected = last.0 + chrono::Duration::from_std(last.1.elapsed()).unwrap_or_default();
-        let jump = now - expected;
-        if jump.num_milliseconds().abs() > 2000 {
-            clock_jumped(&shared, expected, now).await;
-            if jump > chrono::Duration::zero() {
-                jumps.push((expected, now));
-                // The same bound as a restart: a board that boots two days behind and is then
-                // set right by NTP does not replay two days.
-                window_start = window_start.max(now - MAX_LOOKBACK);
+        self.watch_clock(now).await;
+        let set = self.shared.set();
+        let window_end = now + self.lookahead;
+        let occ = self.plan(&set, now, window_end);
+        let (to_build, unqueued) = self.hand_over(&occ, now).await;
+        if !to_build.is_empty() {
+            // Hashing the audio files reads them: off the runtime, so a slow or hostile file
+            // never holds up the status page or the signals.
+            let prints = std::mem::take(&mut self.prints);
+            let built = build_programmes(&self.shared, to_build, prints, &mut self.connecting).await;
+            self.prints = built.1;
+            for p in built.0 {
+                self.shared
+                    .programmes
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(p.key.clone(), p.clone());
+                self.engine.now(|e| e.submit(p));
             }
         }
-        last = (now, Instant::now());
-        let set = shared.set();
-        let window_end = now + lookahead;
+        // The next window starts a few seconds back (posts fall due after they were planned), or
+        // at this window's end if the clock jumped forward past that: nothing is left unplanned.
+        self.window_start = (now - chrono::Duration::seconds(5)).min(window_end);
+        // Forget what can no longer come back into the window.
+        let horizon = horizon(now, self.grace);
+        if let Some(t) = unqueued {
+            self.window_start = self.window_start.min(t.max(horizon));
+        }
+        self.window_start = self.window_start.max(self.floor);
+        // Once a minute: remembering a minute longer is harmless, and walking days of
+        // occurrences every second is not (issue #19).
+        if self.last_forget.elapsed() >= Duration::from_secs(60) {
+            self.last_forget = Instant::now();
+            self.forget(now, horizon);
+        }
+    }
+
+    /// A wall-clock step of more than two seconds since the last step is recorded; a forward
+    /// one is remembered (it explains what it skipped) and bounds the look-back.
+    async fn watch_clock(&mut self, now: DateTime<Utc>) {
+        let expected = self.last.0 + chrono::Duration::from_std(self.last.1.elapsed()).unwrap_or_default();
+        let jump = now - expected;
+        if jump.num_milliseconds().abs() > 2000 {
+            clock_jumped(&self.shared, expected, now).await;
+            if jump > chrono::Duration::zero() {
+                self.jumps.push((expected, now));
+                // The same bound as a restart: a board that boots two days behind and is then
+                // set right by NTP does not replay two days.
+                self.window_start = self.window_start.max(now - MAX_LOOKBACK);
+            }
+        }
+        self.last = (now, Instant::now());
+    }
+
+    /// The occurrences of `set` from the window's start to `window_end`, from the agenda while
+    /// it covers the window; relays due within their connect-ahead time start connecting.
+    fn plan<'a>(
+        &mut self,
+        set: &'a Arc<crate::schedule::ScheduleSet>,
+        now: DateTime<Utc>,
+        window_end: DateTime<Utc>,
+    ) -> Vec<Occurrence<'a>> {
         // From the agenda while the window does not reach back past what it remembers, carried
         // over to a reloaded set; otherwise (start, clock step back, posts to retry) a new
         // agenda from this window's start.
-        let (_, current) = match agenda.take() {
-            Some((s, a)) if Arc::ptr_eq(&s, &set) && a.covers(window_start) => agenda.insert((s, a)),
+        let (_, current) = match self.agenda.take() {
+            Some((s, a)) if Arc::ptr_eq(&s, set) && a.covers(self.window_start) => self.agenda.insert((s, a)),
             // A reload: what did not change is carried over.
-            Some((old, a)) if a.covers(window_start) => {
+            Some((old, a)) if a.covers(self.window_start) => {
                 let carried = a.carry_over(&old.broadcasts, &set.broadcasts);
                 crate::domain::cron::forget_parsed();
                 crate::memory::give_back();
-                agenda.insert((set.clone(), carried))
+                self.agenda.insert((set.clone(), carried))
             }
             _ => {
-                let built = Agenda::new(&set.broadcasts, window_start, tz);
+                let built = Agenda::new(&set.broadcasts, self.window_start, self.tz);
                 // Building it parsed every cron pattern of the set; an idle daemon keeps none.
                 crate::domain::cron::forget_parsed();
                 crate::memory::give_back();
-                agenda.insert((set.clone(), built))
+                self.agenda.insert((set.clone(), built))
             }
         };
         // Relays are asked for further ahead: their connection opens before their window.
         let ahead = now + chrono::Duration::from_std(crate::playout::relay::CONNECT_AHEAD).unwrap_or_default();
-        let mut occ = current.window(&set.broadcasts, window_start..window_end.max(ahead));
+        let mut occ = current.window(&set.broadcasts, self.window_start..window_end.max(ahead));
         occ.retain(|o| {
             if o.at < window_end {
                 return true;
             }
             if o.broadcast.on_loudspeaker() && o.broadcast.relay.is_some() {
-                connecting
+                self.connecting
                     .entry(o.key())
-                    .or_insert_with(|| relay_feed(&shared, o.broadcast, o.at));
+                    .or_insert_with(|| relay_feed(&self.shared, o.broadcast, o.at));
             }
             false
         });
-        // The oldest occurrence whose posts could not be queued (the outbox's disk is full or
-        // failing): the next window reaches back to it, so none is dropped.
+        occ
+    }
+
+    /// Decides each occurrence of the window: to build for the line (on time or, within the
+    /// catch-up bound, late), missed, and its posts queued or skipped. Gives back what to build
+    /// and the oldest occurrence whose posts could not be queued (the outbox's disk is full or
+    /// failing): the next window reaches back to it, so none is dropped.
+    async fn hand_over<'a>(
+        &mut self,
+        occ: &[Occurrence<'a>],
+        now: DateTime<Utc>,
+    ) -> (Vec<Occurrence<'a>>, Option<DateTime<Utc>>) {
+        let shared = &self.shared;
         let mut unqueued: Option<DateTime<Utc>> = None;
         let mut to_build = Vec::new();
         let mut late = Vec::new();
-        for o in &occ {
+        for o in occ {
             // Before its current definition was loaded, this instant never existed for the
             // station: not aired, not posted, not missed.
-            if defined.get(&o.broadcast.id).is_some_and(|t| o.at < *t) {
+            if self.defined.get(&o.broadcast.id).is_some_and(|t| o.at < *t) {
                 continue;
             }
             // A relay is state, not an event: inside its window it airs for what is left of it,
             // after a restart or a clock step too.
-            let in_window = o
-                .broadcast
-                .relay
-                .as_ref()
-                .is_some_and(|r| now < o.at + chrono::Duration::from_std(r.window(o.at, tz)).unwrap_or_default());
-            let stale = o.at < now - grace && !in_window;
+            let in_window =
+                o.broadcast.relay.as_ref().is_some_and(|r| {
+                    now < o.at + chrono::Duration::from_std(r.window(o.at, self.tz)).unwrap_or_default()
+                });
+            let stale = o.at < now - self.grace && !in_window;
             let gap = || {
-                jumps
+                self.jumps
                     .iter()
                     .find(|(from, to)| *from <= o.at && o.at <= *to)
                     .map(|&(from, to)| Gap::Jump { from, to })
-                    .unwrap_or(Gap::Down { last_seen })
+                    .unwrap_or(Gap::Down {
+                        last_seen: self.last_seen,
+                    })
             };
-            if o.broadcast.on_loudspeaker() && ledger.hand(&o.broadcast.id, o.at) {
+            if o.broadcast.on_loudspeaker() && self.ledger.hand(&o.broadcast.id, o.at) {
                 if stale {
-                    missed(&shared, o, now, gap()).await;
+                    missed(shared, o, now, gap()).await;
+                } else if o.at < now {
+                    late.push((*o, gap()));
                 } else {
-                    if o.at < now {
-                        late.push((*o, gap()));
-                    } else {
-                        to_build.push(*o);
-                    }
+                    to_build.push(*o);
                 }
             }
             if o.at <= now {
                 if stale && !shared.config.policy.post_missed {
-                    skip_posts(&shared, &mut ledger, o, gap()).await;
-                } else if !queue_posts(&shared, o, &mut ledger, &wake).await {
+                    skip_posts(shared, &mut self.ledger, o, gap()).await;
+                } else if !queue_posts(shared, o, &mut self.ledger, &self.wake).await {
                     unqueued = unqueued.or(Some(o.at));
                 }
             }
         }
         let (catch_up, too_many) = bound_catch_up(late, shared.config.policy.catch_up as usize);
         for (o, gap) in too_many {
-            missed_in_burst(&shared, &o, gap).await;
+            missed_in_burst(shared, &o, gap).await;
         }
         for o in catch_up {
             tracing::warn!(
@@ -207,51 +322,25 @@ pub async fn run(shared: Arc<Shared>, engine: Line, wake: Arc<Notify>, stop: Arc
             );
             to_build.push(o);
         }
-        if !to_build.is_empty() {
-            // Hashing the audio files reads them: off the runtime, so a slow or hostile file
-            // never holds up the status page or the signals.
-            let built = build_programmes(&shared, to_build, std::mem::take(&mut prints), &mut connecting).await;
-            prints = built.1;
-            for p in built.0 {
-                shared
-                    .programmes
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(p.key.clone(), p.clone());
-                engine.now(|e| e.submit(p));
-            }
-        }
-        // The next window starts a few seconds back (posts fall due after they were planned), or
-        // at this window's end if the clock jumped forward past that: nothing is left unplanned.
-        window_start = (now - chrono::Duration::seconds(5)).min(window_end);
-        // Forget what can no longer come back into the window.
-        let horizon = horizon(now, grace);
-        if let Some(t) = unqueued {
-            window_start = window_start.min(t.max(horizon));
-        }
-        window_start = window_start.max(floor);
-        // Once a minute: remembering a minute longer is harmless, and walking days of
-        // occurrences every second is not (issue #19).
-        if last_forget.elapsed() >= Duration::from_secs(60) {
-            last_forget = Instant::now();
-            ledger.forget_before(horizon);
-            // A relay connected ahead that was never handed over (its broadcast was edited
-            // away): closed once its window would have begun.
-            connecting.retain(|k, feed| {
-                let keep_after = if feed.is_some() { now - grace } else { horizon };
-                key_time(k).is_none_or(|t| t > keep_after)
-            });
-            jumps.retain(|(_, to)| *to > horizon);
-            crate::domain::cron::forget_parsed();
-            forget_programmes(
-                &mut shared.programmes.lock().unwrap_or_else(|p| p.into_inner()),
-                horizon,
-            );
-        }
-        tokio::select! {
-            _ = stop.notified() => return,
-            _ = tokio::time::sleep(Duration::from_millis(1000)) => {}
-        }
+        (to_build, unqueued)
+    }
+
+    /// Lets go of what can no longer come back into the window.
+    fn forget(&mut self, now: DateTime<Utc>, horizon: DateTime<Utc>) {
+        self.ledger.forget_before(horizon);
+        // A relay connected ahead that was never handed over (its broadcast was edited
+        // away): closed once its window would have begun.
+        let grace = self.grace;
+        self.connecting.retain(|k, feed| {
+            let keep_after = if feed.is_some() { now - grace } else { horizon };
+            key_time(k).is_none_or(|t| t > keep_after)
+        });
+        self.jumps.retain(|(_, to)| *to > horizon);
+        crate::domain::cron::forget_parsed();
+        forget_programmes(
+            &mut self.shared.programmes.lock().unwrap_or_else(|p| p.into_inner()),
+            horizon,
+        );
     }
 }
 
