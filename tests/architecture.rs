@@ -343,6 +343,75 @@ fn no_import_circle_between_top_level_modules() {
     );
 }
 
+/// The longest a function of `src/` may be. A function longer than a screen or three does
+/// several things; its steps want names (issue #32 brought the five longest down from 152–283).
+const MAX_FUNCTION_LINES: usize = 150;
+
+/// Each `fn` of the library (unit tests aside) with its length in lines, from its signature to
+/// the closing brace at its own indentation.
+fn function_lengths(code: &str) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = code.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let Some(at) = trimmed.find("fn ") else { continue };
+        let head = &trimmed[..at];
+        let qualifiers = head
+            .split_whitespace()
+            .all(|w| w.starts_with("pub") || matches!(w, "async" | "const" | "unsafe"));
+        if !qualifiers || !trimmed[at + 3..].starts_with(|c: char| c.is_alphabetic() || c == '_') {
+            continue;
+        }
+        let name: String = trimmed[at + 3..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        // A declaration without a body (a trait's) ends at its `;` before any `{`.
+        let body = lines[i..]
+            .iter()
+            .position(|l| l.trim_end().ends_with('{') || l.trim_end().ends_with(';'));
+        if body.is_none_or(|b| lines[i + b].trim_end().ends_with(';')) {
+            continue;
+        }
+        let close = format!("{}}}", " ".repeat(indent));
+        if let Some(end) = lines[i + 1..].iter().position(|l| l.trim_end() == close) {
+            out.push((name, i + 1, end + 2));
+        }
+    }
+    out
+}
+
+#[test]
+fn no_function_is_longer_than_150_lines() {
+    let root = src();
+    let mut paths = Vec::new();
+    rust_files(&root, &mut paths);
+    let mut long = Vec::new();
+    for p in &paths {
+        for (name, line, n) in function_lengths(&code(p)) {
+            if n > MAX_FUNCTION_LINES {
+                long.push(format!(
+                    "  {}:{line} {name}: {n} lines",
+                    p.strip_prefix(&root).unwrap_or(p).display()
+                ));
+            }
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "functions longer than {MAX_FUNCTION_LINES} lines; give their steps names:\n{}",
+        long.join("\n")
+    );
+}
+
+/// The length reader sees a function's whole body, and skips bodiless declarations.
+#[test]
+fn the_length_reader_counts_a_body() {
+    let code = "trait T {\n    fn decl(&self);\n}\n\npub(crate) async fn f() {\n    if x {\n    }\n}\n";
+    assert_eq!(function_lengths(code), vec![("f".to_string(), 5, 4)]);
+}
+
 /// The check itself sees a circle: two files that name each other are one.
 #[test]
 fn the_reader_sees_a_circle() {

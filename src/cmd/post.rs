@@ -65,17 +65,7 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
     }
     let tz = config.station.timezone;
     if args.dry_run {
-        for (ch, d) in &deliveries {
-            let ctx = Ctx::for_dry_run(ch, tz, &config.station.name, &config.station.data);
-            outln!("# channel {} ({})", ch.name, ch.kind.as_str());
-            let calls = channels::plan(&ctx, d);
-            if calls.is_empty() {
-                outln!("(published on loaxa's own board; no HTTP request)\n");
-            }
-            for c in calls {
-                outln!("{}", c.describe());
-            }
-        }
+        print_dry_run(&config, &deliveries);
         return ExitCode::SUCCESS;
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -138,56 +128,8 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
                 ok = false;
                 continue;
             }
-            let stop = Arc::new(Notify::new());
-            let worker = Worker {
-                ctx,
-                outbox: outbox.clone(),
-                history: history.clone(),
-                campaigns: Arc::new(HashMap::new()),
-                wake: Arc::new(Notify::new()),
-            };
-            let task = tokio::spawn(worker.run(stop.clone()));
-            let row = loop {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                let Ok(Some(row)) = outbox.get(&d) else { continue };
-                let waiting_long =
-                    row.state == State::Pending && row.next_attempt_at > Utc::now() + chrono::Duration::seconds(60);
-                if row.state.is_final() || waiting_long {
-                    break row;
-                }
-            };
-            stop.notify_one();
-            let _ = task.await;
-            match row.state {
-                State::Succeeded => outln!(
-                    "{}",
-                    t!(
-                        "post-posted",
-                        channel = ch.name,
-                        remote = format!(
-                            "{}{}",
-                            row.remote_id.unwrap_or_default(),
-                            row.url.map(|u| format!(", {u}")).unwrap_or_default()
-                        )
-                    )
-                ),
-                State::Pending => {
-                    ok = false;
-                    outln!(
-                        "{}",
-                        t!(
-                            "post-not-yet",
-                            channel = ch.name,
-                            why = row.last_error.unwrap_or_default(),
-                            at = row.next_attempt_at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
-                        )
-                    );
-                }
-                s => {
-                    ok = false;
-                    outln!("{}: {}: {}", ch.name, s.as_str(), row.last_error.unwrap_or_default());
-                }
-            }
+            let row = send(ctx, &outbox, &history, &d).await;
+            ok &= tell(&ch.name, row, tz);
         }
         history.close().await;
         if ok {
@@ -196,6 +138,85 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
             ExitCode::from(EXIT_INVALID)
         }
     })
+}
+
+/// What `loaxa post --dry-run` shows: each channel's HTTP requests, secrets redacted.
+fn print_dry_run(config: &crate::config::Config, deliveries: &[(ChannelConfig, Delivery)]) {
+    let tz = config.station.timezone;
+    for (ch, d) in deliveries {
+        let ctx = Ctx::for_dry_run(ch, tz, &config.station.name, &config.station.data);
+        outln!("# channel {} ({})", ch.name, ch.kind.as_str());
+        let calls = channels::plan(&ctx, d);
+        if calls.is_empty() {
+            outln!("(published on loaxa's own board; no HTTP request)\n");
+        }
+        for c in calls {
+            outln!("{}", c.describe());
+        }
+    }
+}
+
+/// Sends a queued delivery with a worker of its own, until it is settled or waits more than
+/// a minute for its next attempt.
+async fn send(ctx: Arc<Ctx>, outbox: &Arc<Outbox>, history: &History, d: &Delivery) -> outbox::Row {
+    let stop = Arc::new(Notify::new());
+    let worker = Worker {
+        ctx,
+        outbox: outbox.clone(),
+        history: history.clone(),
+        campaigns: Arc::new(HashMap::new()),
+        wake: Arc::new(Notify::new()),
+    };
+    let task = tokio::spawn(worker.run(stop.clone()));
+    let row = loop {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let Ok(Some(row)) = outbox.get(d) else { continue };
+        let waiting_long =
+            row.state == State::Pending && row.next_attempt_at > Utc::now() + chrono::Duration::seconds(60);
+        if row.state.is_final() || waiting_long {
+            break row;
+        }
+    };
+    stop.notify_one();
+    let _ = task.await;
+    row
+}
+
+/// Says how a channel's post ended; true if it was posted.
+fn tell(channel: &str, row: outbox::Row, tz: Tz) -> bool {
+    match row.state {
+        State::Succeeded => {
+            outln!(
+                "{}",
+                t!(
+                    "post-posted",
+                    channel = channel,
+                    remote = format!(
+                        "{}{}",
+                        row.remote_id.unwrap_or_default(),
+                        row.url.map(|u| format!(", {u}")).unwrap_or_default()
+                    )
+                )
+            );
+            true
+        }
+        State::Pending => {
+            outln!(
+                "{}",
+                t!(
+                    "post-not-yet",
+                    channel = channel,
+                    why = row.last_error.unwrap_or_default(),
+                    at = row.next_attempt_at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
+                )
+            );
+            false
+        }
+        s => {
+            outln!("{}: {}: {}", channel, s.as_str(), row.last_error.unwrap_or_default());
+            false
+        }
+    }
 }
 
 /// How far back an earlier attempt stops a manual post.

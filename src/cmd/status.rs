@@ -34,6 +34,14 @@ pub fn run(config_path: &Path) -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
     };
+    show_line(&s);
+    show_plan(&s);
+    show_schedules(&s);
+    ExitCode::SUCCESS
+}
+
+/// The station, what is on air, the sound device and the history.
+fn show_line(s: &serde_json::Value) {
     showln!(
         "{} — {}",
         s["station"].as_str().unwrap_or(""),
@@ -90,6 +98,10 @@ pub fn run(config_path: &Path) -> ExitCode {
             t!("status-chain-broken", why = h["chain"]["break"].as_str().unwrap_or(""))
         );
     }
+}
+
+/// The next programmes and the outbox.
+fn show_plan(s: &serde_json::Value) {
     showln!("{}", t!("status-next"));
     for n in s["next"].as_array().into_iter().flatten().take(5) {
         showln!(
@@ -121,6 +133,10 @@ pub fn run(config_path: &Path) -> ExitCode {
             u["reason"].as_str().unwrap_or("")
         );
     }
+}
+
+/// The schedules in use, a rejected edit, and the daemon's last errors.
+fn show_schedules(s: &serde_json::Value) {
     let sch = &s["schedule"];
     showln!(
         "{}",
@@ -163,5 +179,4 @@ pub fn run(config_path: &Path) -> ExitCode {
             e["error"].as_str().unwrap_or("")
         );
     }
-    ExitCode::SUCCESS
 }

@@ -247,154 +247,179 @@ impl Shared {
     /// The `/metrics` text, in Prometheus exposition format.
     pub fn metrics(&self) -> String {
         let c = &self.counters;
-        let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
-        let count = |s| self.outbox.count(s).unwrap_or(0);
         let mut out = String::new();
-        let mut metric = |name: &str, kind: &str, help: &str, value: String| {
-            out += &format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n");
-        };
-        metric(
-            "loaxa_dashboard_builds_total",
-            "counter",
-            "Dashboard pages built (viewers within a second share one).",
-            g(&c.dashboard_builds).to_string(),
-        );
-        metric(
-            "loaxa_playouts_finished_total",
-            "counter",
-            "Programmes played to the end.",
-            g(&c.played).to_string(),
-        );
-        metric(
-            "loaxa_playouts_failed_total",
-            "counter",
-            "Programmes that failed.",
-            g(&c.failed).to_string(),
-        );
-        metric(
-            "loaxa_playouts_interrupted_total",
-            "counter",
-            "Programmes cut off.",
-            g(&c.interrupted).to_string(),
-        );
-        metric(
-            "loaxa_sound_device_glitches_total",
-            "counter",
-            "Passing sound device problems during programmes (underruns, a busy sound server); each can be a short gap.",
-            g(&c.device_glitches).to_string(),
-        );
-        metric(
-            "loaxa_playouts_missed_total",
-            "counter",
-            "Occurrences missed.",
-            g(&c.missed).to_string(),
-        );
-        metric(
-            "loaxa_playout_starts_total",
-            "counter",
-            "Programme starts measured.",
-            g(&c.starts).to_string(),
-        );
+        for m in self.playout_metrics() {
+            exposition(&mut out, m);
+        }
         // Prometheus' shapes (promtool checks them): a summary in seconds, without quantiles,
         // and the largest as a gauge of its own.
-        let seconds = |ms: i64| format!("{}", ms as f64 / 1000.0);
         out += &format!(
             "# HELP loaxa_playout_lateness_seconds Start lateness: when the device plays a programme's first frame, after its instant.\n\
              # TYPE loaxa_playout_lateness_seconds summary\n\
              loaxa_playout_lateness_seconds_sum {}\nloaxa_playout_lateness_seconds_count {}\n",
             seconds(c.lateness_ms_sum.load(Ordering::Relaxed)),
-            g(&c.starts)
+            c.starts.load(Ordering::Relaxed)
         );
-        let mut metric = |name: &str, kind: &str, help: &str, value: String| {
-            out += &format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n");
-        };
-        metric(
-            "loaxa_playout_lateness_max_seconds",
-            "gauge",
-            "Largest start lateness seen since loaxa started.",
-            seconds(c.lateness_ms_max.load(Ordering::Relaxed)),
-        );
-        metric(
-            "loaxa_outbox_pending",
-            "gauge",
-            "Posts waiting to be sent.",
-            (count(State::Pending) + count(State::Sending)).to_string(),
-        );
-        metric(
-            "loaxa_outbox_unconfirmed",
-            "gauge",
-            "Posts that may or may not have gone out.",
-            count(State::Unconfirmed).to_string(),
-        );
-        metric(
-            "loaxa_outbox_failed",
-            "gauge",
-            "Posts that failed.",
-            count(State::Failed).to_string(),
-        );
-        metric(
-            "loaxa_schedule_reloads_total",
-            "counter",
-            "Schedule sets loaded after an edit.",
-            g(&c.reloads).to_string(),
-        );
-        metric(
-            "loaxa_schedule_rejected_total",
-            "counter",
-            "Schedule edits rejected.",
-            g(&c.rejected_reloads).to_string(),
-        );
-        metric(
-            "loaxa_history_waiting",
-            "gauge",
-            "Events kept in memory because the history cannot be written (disk full or failing).",
-            self.history.outage().map_or(0, |o| o.waiting).to_string(),
-        );
-        metric(
-            "loaxa_history_degraded",
-            "gauge",
-            "1 while the history cannot be written (disk full, file deleted or read-only).",
-            u8::from(self.history.outage().is_some()).to_string(),
-        );
-        let chain = self.history.chain();
-        metric(
-            "loaxa_history_chain_ok",
-            "gauge",
-            "1 while the daemon's own check of the hash chain has found no break.",
-            u8::from(chain.broken.is_none()).to_string(),
-        );
-        metric(
-            "loaxa_history_verified_events",
-            "gauge",
-            "Events the daemon has verified in the chain so far.",
-            chain.verified_to.to_string(),
-        );
-        metric(
-            "loaxa_sound_device_ok",
-            "gauge",
-            "0 while the sound device cannot be opened.",
-            u8::from(self.device.lock().unwrap_or_else(|p| p.into_inner()).failing.is_none()).to_string(),
-        );
-        metric(
-            "loaxa_schedule_hot_reload_active",
-            "gauge",
-            "0 while the schedules folder cannot be watched (edits are then picked up by a rescan).",
-            u8::from(
-                self.schedule
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .watching
-                    .is_none(),
-            )
-            .to_string(),
-        );
-        let broadcasts = self.set().broadcasts.len();
-        metric(
-            "loaxa_broadcasts",
-            "gauge",
-            "Broadcasts in the schedule set in use.",
-            broadcasts.to_string(),
-        );
+        for m in self.station_metrics() {
+            exposition(&mut out, m);
+        }
         out
     }
+
+    /// What the line did since loaxa started.
+    fn playout_metrics(&self) -> Vec<Metric> {
+        let c = &self.counters;
+        let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        vec![
+            (
+                "loaxa_dashboard_builds_total",
+                "counter",
+                "Dashboard pages built (viewers within a second share one).",
+                g(&c.dashboard_builds).to_string(),
+            ),
+            (
+                "loaxa_playouts_finished_total",
+                "counter",
+                "Programmes played to the end.",
+                g(&c.played).to_string(),
+            ),
+            (
+                "loaxa_playouts_failed_total",
+                "counter",
+                "Programmes that failed.",
+                g(&c.failed).to_string(),
+            ),
+            (
+                "loaxa_playouts_interrupted_total",
+                "counter",
+                "Programmes cut off.",
+                g(&c.interrupted).to_string(),
+            ),
+            (
+                "loaxa_sound_device_glitches_total",
+                "counter",
+                "Passing sound device problems during programmes (underruns, a busy sound server); each can be a short gap.",
+                g(&c.device_glitches).to_string(),
+            ),
+            (
+                "loaxa_playouts_missed_total",
+                "counter",
+                "Occurrences missed.",
+                g(&c.missed).to_string(),
+            ),
+            (
+                "loaxa_playout_starts_total",
+                "counter",
+                "Programme starts measured.",
+                g(&c.starts).to_string(),
+            ),
+        ]
+    }
+
+    /// The outbox, the schedules, the history, the device and the set, as they stand now.
+    fn station_metrics(&self) -> Vec<Metric> {
+        let c = &self.counters;
+        let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        let count = |s| self.outbox.count(s).unwrap_or(0);
+        let chain = self.history.chain();
+        let broadcasts = self.set().broadcasts.len();
+        vec![
+            (
+                "loaxa_playout_lateness_max_seconds",
+                "gauge",
+                "Largest start lateness seen since loaxa started.",
+                seconds(c.lateness_ms_max.load(Ordering::Relaxed)),
+            ),
+            (
+                "loaxa_outbox_pending",
+                "gauge",
+                "Posts waiting to be sent.",
+                (count(State::Pending) + count(State::Sending)).to_string(),
+            ),
+            (
+                "loaxa_outbox_unconfirmed",
+                "gauge",
+                "Posts that may or may not have gone out.",
+                count(State::Unconfirmed).to_string(),
+            ),
+            (
+                "loaxa_outbox_failed",
+                "gauge",
+                "Posts that failed.",
+                count(State::Failed).to_string(),
+            ),
+            (
+                "loaxa_schedule_reloads_total",
+                "counter",
+                "Schedule sets loaded after an edit.",
+                g(&c.reloads).to_string(),
+            ),
+            (
+                "loaxa_schedule_rejected_total",
+                "counter",
+                "Schedule edits rejected.",
+                g(&c.rejected_reloads).to_string(),
+            ),
+            (
+                "loaxa_history_waiting",
+                "gauge",
+                "Events kept in memory because the history cannot be written (disk full or failing).",
+                self.history.outage().map_or(0, |o| o.waiting).to_string(),
+            ),
+            (
+                "loaxa_history_degraded",
+                "gauge",
+                "1 while the history cannot be written (disk full, file deleted or read-only).",
+                u8::from(self.history.outage().is_some()).to_string(),
+            ),
+            (
+                "loaxa_history_chain_ok",
+                "gauge",
+                "1 while the daemon's own check of the hash chain has found no break.",
+                u8::from(chain.broken.is_none()).to_string(),
+            ),
+            (
+                "loaxa_history_verified_events",
+                "gauge",
+                "Events the daemon has verified in the chain so far.",
+                chain.verified_to.to_string(),
+            ),
+            (
+                "loaxa_sound_device_ok",
+                "gauge",
+                "0 while the sound device cannot be opened.",
+                u8::from(self.device.lock().unwrap_or_else(|p| p.into_inner()).failing.is_none()).to_string(),
+            ),
+            (
+                "loaxa_schedule_hot_reload_active",
+                "gauge",
+                "0 while the schedules folder cannot be watched (edits are then picked up by a rescan).",
+                u8::from(
+                    self.schedule
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .watching
+                        .is_none(),
+                )
+                .to_string(),
+            ),
+            (
+                "loaxa_broadcasts",
+                "gauge",
+                "Broadcasts in the schedule set in use.",
+                broadcasts.to_string(),
+            ),
+        ]
+    }
+}
+
+/// A metric: its name, type, help text and value.
+type Metric = (&'static str, &'static str, &'static str, String);
+
+fn exposition(out: &mut String, (name, kind, help, value): Metric) {
+    *out += &format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n");
+}
+
+fn seconds(ms: i64) -> String {
+    format!("{}", ms as f64 / 1000.0)
 }

@@ -171,73 +171,9 @@ pub fn render(r: &Report, lang: Lang) -> String {
                         } }
                     }
                 }
-                section #relay {
-                    h2 { (l.relay) }
-                    @if t.relay_by_day.is_empty() {
-                        p.none { (l.no_relay) }
-                    } @else {
-                        table {
-                            thead { tr { th { (l.day) } th { (l.sessions) } th { (l.hours_relayed) } th { (l.hours_fallback) } th { (l.availability) } } }
-                            tbody {
-                                @for (day, d) in &t.relay_by_day {
-                                    tr data-day=(day.to_string()) {
-                                        td { (date_text(*day)) }
-                                        td.n { (d.sessions) }
-                                        td.n data-col="source_h" { (number(d.source_s / 3600.0, 2, lang)) }
-                                        td.n data-col="fallback_h" { (number(d.fallback_s / 3600.0, 2, lang)) }
-                                        td.n data-col="availability" { (number(d.availability(), 1, lang)) " %" }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                section #spoken {
-                    h2 { (l.spoken) " (" (t.spoken.len()) ")" }
-                    @if t.spoken.is_empty() {
-                        p.none { (l.no_spoken) }
-                    } @else {
-                        table {
-                            thead { tr { th { (l.time) } th { (l.broadcast) } th { (l.bulletin_title) } th { (l.voice) } th { (l.duration) } } }
-                            tbody {
-                                @for s in &t.spoken {
-                                    tr data-provider=(s.provider) {
-                                        td { (s.at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")) }
-                                        td { (s.broadcast_id) }
-                                        td { (s.title) }
-                                        td {
-                                            (s.provider) " " (s.voice) " (" (s.engine) ")"
-                                            @if let Some(why) = &s.fallback { br; small { (l.stood_in) ": " (why) } }
-                                        }
-                                        td.n { (number(s.duration_s, 1, lang)) " s" }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                section #failures {
-                    h2 { (l.failures) " (" (t.failures.len()) ")" }
-                    @if t.failures.is_empty() {
-                        p.none { (l.no_failures) }
-                    } @else {
-                        table {
-                            thead { tr { th { (l.time) } th { (l.event) } th { (l.broadcast) } th { (l.scheduled_for) } th { (l.channel) } th { (l.reason) } } }
-                            tbody {
-                                @for f in &t.failures {
-                                    tr data-kind=(f.kind) data-seq=(f.seq) {
-                                        td { (f.at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")) }
-                                        td { (l.kind(&f.kind)) }
-                                        td { (f.broadcast_id.as_deref().unwrap_or("")) }
-                                        td { (f.scheduled_at.map(|s| s.with_timezone(&tz).format("%d/%m %H:%M:%S").to_string()).unwrap_or_default()) }
-                                        td { (f.channel.as_deref().map(|c| l.channel_name(c)).unwrap_or_default()) }
-                                        td.reason { (f.reason) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                (relay_section(r, lang))
+                (spoken_section(r, lang))
+                (failures_section(r, lang))
                 footer #notes {
                     strong { (l.notes) ": " }
                     (l.late_rule) " " (l.outcome_rule)
@@ -247,6 +183,94 @@ pub fn render(r: &Report, lang: Lang) -> String {
         }
     };
     page.into_string()
+}
+
+/// The relay windows by day: time on the source and on the fallback.
+fn relay_section(r: &Report, lang: Lang) -> Markup {
+    let (l, t) = (lang.labels(), &r.tally);
+    html! {
+        section #relay {
+            h2 { (l.relay) }
+            @if t.relay_by_day.is_empty() {
+                p.none { (l.no_relay) }
+            } @else {
+                table {
+                    thead { tr { th { (l.day) } th { (l.sessions) } th { (l.hours_relayed) } th { (l.hours_fallback) } th { (l.availability) } } }
+                    tbody {
+                        @for (day, d) in &t.relay_by_day {
+                            tr data-day=(day.to_string()) {
+                                td { (date_text(*day)) }
+                                td.n { (d.sessions) }
+                                td.n data-col="source_h" { (number(d.source_s / 3600.0, 2, lang)) }
+                                td.n data-col="fallback_h" { (number(d.fallback_s / 3600.0, 2, lang)) }
+                                td.n data-col="availability" { (number(d.availability(), 1, lang)) " %" }
+                            }
+                        }
+                    }
+                }
+            }
+    }
+    }
+}
+
+/// Every bulletin read aloud, with its voice and length.
+fn spoken_section(r: &Report, lang: Lang) -> Markup {
+    let (l, t, tz) = (lang.labels(), &r.tally, r.timezone);
+    html! {
+        section #spoken {
+            h2 { (l.spoken) " (" (t.spoken.len()) ")" }
+            @if t.spoken.is_empty() {
+                p.none { (l.no_spoken) }
+            } @else {
+                table {
+                    thead { tr { th { (l.time) } th { (l.broadcast) } th { (l.bulletin_title) } th { (l.voice) } th { (l.duration) } } }
+                    tbody {
+                        @for s in &t.spoken {
+                            tr data-provider=(s.provider) {
+                                td { (s.at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")) }
+                                td { (s.broadcast_id) }
+                                td { (s.title) }
+                                td {
+                                    (s.provider) " " (s.voice) " (" (s.engine) ")"
+                                    @if let Some(why) = &s.fallback { br; small { (l.stood_in) ": " (why) } }
+                                }
+                                td.n { (number(s.duration_s, 1, lang)) " s" }
+                            }
+                        }
+                    }
+                }
+            }
+    }
+    }
+}
+
+/// Every failure of the period, with its reason.
+fn failures_section(r: &Report, lang: Lang) -> Markup {
+    let (l, t, tz) = (lang.labels(), &r.tally, r.timezone);
+    html! {
+        section #failures {
+            h2 { (l.failures) " (" (t.failures.len()) ")" }
+            @if t.failures.is_empty() {
+                p.none { (l.no_failures) }
+            } @else {
+                table {
+                    thead { tr { th { (l.time) } th { (l.event) } th { (l.broadcast) } th { (l.scheduled_for) } th { (l.channel) } th { (l.reason) } } }
+                    tbody {
+                        @for f in &t.failures {
+                            tr data-kind=(f.kind) data-seq=(f.seq) {
+                                td { (f.at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")) }
+                                td { (l.kind(&f.kind)) }
+                                td { (f.broadcast_id.as_deref().unwrap_or("")) }
+                                td { (f.scheduled_at.map(|s| s.with_timezone(&tz).format("%d/%m %H:%M:%S").to_string()).unwrap_or_default()) }
+                                td { (f.channel.as_deref().map(|c| l.channel_name(c)).unwrap_or_default()) }
+                                td.reason { (f.reason) }
+                            }
+                        }
+                    }
+                }
+            }
+    }
+    }
 }
 
 fn integrity(r: &Report, l: &Labels) -> Markup {

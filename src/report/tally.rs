@@ -249,88 +249,132 @@ pub fn tally(events: &[StoredEvent], period: &Period, tz: Tz) -> Tally {
             continue;
         };
         match &e.channel {
-            Some(ch) => {
-                let outcome = match kind {
-                    Kind::PostSucceeded => PostOutcome::Posted,
-                    // Counted with the failures; the reason (listed with them) says why.
-                    Kind::PostFailed | Kind::PostSkipped => PostOutcome::Failed,
-                    Kind::PostUnconfirmed => PostOutcome::Unconfirmed,
-                    Kind::PostQueued | Kind::PostAttempt | Kind::PostRetry => PostOutcome::Pending,
-                    _ => continue,
-                };
-                let p = posts.entry((scheduled, id, ch.clone())).or_insert(PostState {
-                    title: String::new(),
-                    campaign: String::new(),
-                    outcome: PostOutcome::Pending,
-                });
-                fill(&mut p.title, &title);
-                fill(&mut p.campaign, &campaign);
-                // A final outcome is final: a stray later attempt event does not reopen it.
-                if p.outcome == PostOutcome::Pending || outcome != PostOutcome::Pending {
-                    p.outcome = outcome;
-                }
-            }
+            Some(ch) => note_post(&mut posts, (scheduled, id, ch.clone()), kind, &title, &campaign),
             None => {
                 let a = airs.entry((scheduled, id.clone())).or_default();
                 fill(&mut a.title, &title);
                 fill(&mut a.campaign, &campaign);
-                match kind {
-                    Kind::PlayoutStarted => {
-                        if let Some(s) = details.get("speech").filter(|s| s.is_object()) {
-                            let text = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
-                            out.spoken.push(Spoken {
-                                at,
-                                broadcast_id: id.clone(),
-                                title: title.clone(),
-                                provider: text("provider"),
-                                voice: text("voice"),
-                                engine: text("engine"),
-                                duration_s: s.get("duration_s").and_then(Value::as_f64).unwrap_or(0.0),
-                                fallback: s.get("fallback").and_then(Value::as_str).map(str::to_string),
-                            });
-                        }
-                        let lateness = details.get("lateness_ms").and_then(Value::as_i64);
-                        let started = details
-                            .get("started_at")
-                            .and_then(Value::as_str)
-                            .and_then(instant)
-                            .unwrap_or(at);
-                        a.first_lateness = a.first_lateness.or(lateness);
-                        a.last_lateness = lateness;
-                        a.started = Some(started);
-                        a.day = a.day.or(Some(started.with_timezone(&tz).date_naive()));
-                        a.outcome = None;
-                    }
-                    Kind::PlayoutFinished | Kind::PlayoutInterrupted | Kind::PlayoutFailed => {
-                        if let Some(r) = details.get("relay").filter(|r| r.get("source_s").is_some()) {
-                            let day = a.day.unwrap_or_else(|| at.with_timezone(&tz).date_naive());
-                            let d = out.relay_by_day.entry(day).or_default();
-                            d.sessions += 1;
-                            d.source_s += r.get("source_s").and_then(Value::as_f64).unwrap_or(0.0);
-                            d.fallback_s += r.get("fallback_s").and_then(Value::as_f64).unwrap_or(0.0);
-                        }
-                        if let Some(s) = a.started.take() {
-                            let end = details
-                                .get("finished_at")
-                                .and_then(Value::as_str)
-                                .and_then(instant)
-                                .unwrap_or(at);
-                            a.airtime_s += (end - s).num_milliseconds().max(0) as f64 / 1000.0;
-                        }
-                        a.outcome = Some(match kind {
-                            Kind::PlayoutFinished if a.last_lateness.unwrap_or(0) > LATE_AFTER_MS => AirOutcome::Late,
-                            Kind::PlayoutFinished => AirOutcome::OnTime,
-                            Kind::PlayoutInterrupted => AirOutcome::Interrupted,
-                            _ => AirOutcome::Failed,
-                        });
-                    }
-                    Kind::PlayoutMissed => a.outcome = Some(AirOutcome::Missed),
-                    _ => {}
-                }
+                let seen = AirEvent {
+                    kind,
+                    at,
+                    details: &details,
+                    id: &id,
+                    title: &title,
+                };
+                note_air(a, &mut out, seen, tz);
             }
         }
     }
+    add_up(&mut out, airs, posts, period);
+    out
+}
 
+/// A post's event: its outcome so far (a final outcome is final).
+fn note_post(
+    posts: &mut BTreeMap<(DateTime<Utc>, String, String), PostState>,
+    key: (DateTime<Utc>, String, String),
+    kind: Kind,
+    title: &str,
+    campaign: &str,
+) {
+    let outcome = match kind {
+        Kind::PostSucceeded => PostOutcome::Posted,
+        // Counted with the failures; the reason (listed with them) says why.
+        Kind::PostFailed | Kind::PostSkipped => PostOutcome::Failed,
+        Kind::PostUnconfirmed => PostOutcome::Unconfirmed,
+        Kind::PostQueued | Kind::PostAttempt | Kind::PostRetry => PostOutcome::Pending,
+        _ => return,
+    };
+    let p = posts.entry(key).or_insert(PostState {
+        title: String::new(),
+        campaign: String::new(),
+        outcome: PostOutcome::Pending,
+    });
+    fill(&mut p.title, title);
+    fill(&mut p.campaign, campaign);
+    // A final outcome is final: a stray later attempt event does not reopen it.
+    if p.outcome == PostOutcome::Pending || outcome != PostOutcome::Pending {
+        p.outcome = outcome;
+    }
+}
+
+/// An event of the loudspeaker line, as the tally reads it.
+struct AirEvent<'a> {
+    kind: Kind,
+    at: DateTime<Utc>,
+    details: &'a Value,
+    id: &'a str,
+    title: &'a str,
+}
+
+/// A line event: what was spoken, when it started and how late, how long it aired, what the
+/// relay took from its source, and how it ended.
+fn note_air(a: &mut AirState, out: &mut Tally, e: AirEvent<'_>, tz: Tz) {
+    match e.kind {
+        Kind::PlayoutStarted => {
+            if let Some(s) = e.details.get("speech").filter(|s| s.is_object()) {
+                let text = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+                out.spoken.push(Spoken {
+                    at: e.at,
+                    broadcast_id: e.id.to_string(),
+                    title: e.title.to_string(),
+                    provider: text("provider"),
+                    voice: text("voice"),
+                    engine: text("engine"),
+                    duration_s: s.get("duration_s").and_then(Value::as_f64).unwrap_or(0.0),
+                    fallback: s.get("fallback").and_then(Value::as_str).map(str::to_string),
+                });
+            }
+            let lateness = e.details.get("lateness_ms").and_then(Value::as_i64);
+            let started = e
+                .details
+                .get("started_at")
+                .and_then(Value::as_str)
+                .and_then(instant)
+                .unwrap_or(e.at);
+            a.first_lateness = a.first_lateness.or(lateness);
+            a.last_lateness = lateness;
+            a.started = Some(started);
+            a.day = a.day.or(Some(started.with_timezone(&tz).date_naive()));
+            a.outcome = None;
+        }
+        Kind::PlayoutFinished | Kind::PlayoutInterrupted | Kind::PlayoutFailed => {
+            if let Some(r) = e.details.get("relay").filter(|r| r.get("source_s").is_some()) {
+                let day = a.day.unwrap_or_else(|| e.at.with_timezone(&tz).date_naive());
+                let d = out.relay_by_day.entry(day).or_default();
+                d.sessions += 1;
+                d.source_s += r.get("source_s").and_then(Value::as_f64).unwrap_or(0.0);
+                d.fallback_s += r.get("fallback_s").and_then(Value::as_f64).unwrap_or(0.0);
+            }
+            if let Some(s) = a.started.take() {
+                let end = e
+                    .details
+                    .get("finished_at")
+                    .and_then(Value::as_str)
+                    .and_then(instant)
+                    .unwrap_or(e.at);
+                a.airtime_s += (end - s).num_milliseconds().max(0) as f64 / 1000.0;
+            }
+            a.outcome = Some(match e.kind {
+                Kind::PlayoutFinished if a.last_lateness.unwrap_or(0) > LATE_AFTER_MS => AirOutcome::Late,
+                Kind::PlayoutFinished => AirOutcome::OnTime,
+                Kind::PlayoutInterrupted => AirOutcome::Interrupted,
+                _ => AirOutcome::Failed,
+            });
+        }
+        Kind::PlayoutMissed => a.outcome = Some(AirOutcome::Missed),
+        _ => {}
+    }
+}
+
+/// From every occurrence's outcome to the counts by campaign, broadcast and channel, the
+/// airtime by day and the lateness figures.
+fn add_up(
+    out: &mut Tally,
+    airs: BTreeMap<(DateTime<Utc>, String), AirState>,
+    posts: BTreeMap<(DateTime<Utc>, String, String), PostState>,
+    period: &Period,
+) {
     for day in period.first_day.iter_days().take_while(|d| *d <= period.last_day) {
         out.airtime_by_day.insert(day, 0.0);
     }
@@ -379,7 +423,6 @@ pub fn tally(events: &[StoredEvent], period: &Period, tz: Tz) -> Tally {
         }
     }
     out.lateness = lateness_stats(lateness);
-    out
 }
 
 fn fill(slot: &mut String, value: &str) {

@@ -48,12 +48,20 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
     // Each occurrence's end, once: with 100,000 broadcasts there are millions of occurrences,
     // and summing a broadcast's audio for every comparison was an eighth of `check`.
     let ends: Vec<DateTime<Utc>> = occ.iter().map(Occurrence::end).collect();
-    let mut out = Vec::new();
+    let mut out = overlaps(&occ, &ends, tz);
+    let (long, too_many) = sessions(config, &occ, &ends);
+    out.extend(long);
+    out.extend(past_one_offs(set, window_start, tz));
+    out.extend(too_many);
+    out
+}
 
-    // Overlaps: a programme starting before the previous one has ended. One warning per
-    // broadcast that starts too early, with how often and behind how many others: a set of
-    // thousands of broadcasts used to give one warning per pair (3.7 MB for 10,000).
-    // Broadcasts are told apart by address, not by comparing their ids.
+/// Overlaps: a programme starting before the previous one has ended. One warning per
+/// broadcast that starts too early, with how often and behind how many others: a set of
+/// thousands of broadcasts used to give one warning per pair (3.7 MB for 10,000).
+/// Broadcasts are told apart by address, not by comparing their ids.
+fn overlaps(occ: &[Occurrence<'_>], ends: &[DateTime<Utc>], tz: chrono_tz::Tz) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let mut overlaps: HashMap<*const Broadcast, Overlap<'_>> = HashMap::new();
     let mut running: Option<usize> = None;
     for (i, o) in occ.iter().enumerate() {
@@ -125,8 +133,13 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
             .with_hint(t!("check-overlap-more-hint")),
         );
     }
+    out
+}
 
-    // Sessions: programmes separated by less than the session gap form one session.
+/// Sessions: programmes separated by less than the session gap form one session. Gives a
+/// warning per broadcast that opens an over-long session, and one for days with too many.
+fn sessions(config: &Config, occ: &[Occurrence<'_>], ends: &[DateTime<Utc>]) -> (Vec<Diagnostic>, Option<Diagnostic>) {
+    let tz = config.station.timezone;
     let gap = chrono::Duration::minutes(i64::from(config.policy.session_gap_minutes));
     let max_len = chrono::Duration::minutes(i64::from(config.policy.max_session_minutes));
     let mut long: BTreeMap<&str, (Occurrence<'_>, chrono::Duration, usize)> = BTreeMap::new();
@@ -150,6 +163,7 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
         e.1 = start;
         i = j;
     }
+    let mut out = Vec::new();
     for (_, (start, length, count)) in long {
         out.push(
             Diagnostic::warning(
@@ -168,8 +182,31 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
             .with_hint(t!("check-session-too-long-hint")),
         );
     }
-    // A one-off whose every instant is already past airs never again: most likely the year
-    // or the month is wrong (or the file only keeps a record; then it can go).
+    let too_many = config.policy.max_sessions_per_day.and_then(|max| {
+        let over: Vec<_> = per_day.iter().filter(|(_, (n, _))| *n > max as usize).collect();
+        over.first().map(|(day, (n, last))| {
+            Diagnostic::warning(
+                last.broadcast.origin.file,
+                last.broadcast.origin.id_span.clone(),
+                t!(
+                    "check-too-many-sessions",
+                    day = crate::domain::localtime::show_date(**day),
+                    n = n,
+                    max = max,
+                    times = times(over.len())
+                ),
+            )
+            .with_label(t!("check-too-many-sessions-label"))
+            .with_hint(t!("check-too-many-sessions-hint"))
+        })
+    });
+    (out, too_many)
+}
+
+/// A one-off whose every instant is already past airs never again: most likely the year or
+/// the month is wrong (or the file only keeps a record; then it can go).
+fn past_one_offs(set: &ScheduleSet, window_start: DateTime<Utc>, tz: chrono_tz::Tz) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for b in &set.broadcasts {
         if let crate::domain::broadcast::Rule::On(instants) = &b.rule
             && let Some(last) = instants.iter().max()
@@ -188,26 +225,6 @@ pub fn lint(config: &Config, set: &ScheduleSet, window: Range<DateTime<Utc>>) ->
                 .with_code("on-in-the-past")
                 .with_label(t!("check-on-in-the-past-label"))
                 .with_hint(t!("check-on-in-the-past-hint")),
-            );
-        }
-    }
-    if let Some(max) = config.policy.max_sessions_per_day {
-        let over: Vec<_> = per_day.iter().filter(|(_, (n, _))| *n > max as usize).collect();
-        if let Some((day, (n, last))) = over.first() {
-            out.push(
-                Diagnostic::warning(
-                    last.broadcast.origin.file,
-                    last.broadcast.origin.id_span.clone(),
-                    t!(
-                        "check-too-many-sessions",
-                        day = crate::domain::localtime::show_date(**day),
-                        n = n,
-                        max = max,
-                        times = times(over.len())
-                    ),
-                )
-                .with_label(t!("check-too-many-sessions-label"))
-                .with_hint(t!("check-too-many-sessions-hint")),
             );
         }
     }
