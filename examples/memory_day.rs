@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use chrono::{Duration, TimeZone, Utc};
 use loaxa::config::Config;
 use loaxa::daemon::scheduler::{self, Ledger};
+use loaxa::domain::plan::Occurrence;
 use loaxa::history::event::Fingerprints;
-use loaxa::plan::Occurrence;
 use loaxa::playout::Programme;
 use loaxa::playout::queue::Queue;
 

@@ -140,7 +140,7 @@ async fn idle(config: &str, seconds: u64) {
     assert!(!loaded.has_errors());
     let now = Utc::now();
     let start = now + chrono::Duration::seconds(seconds as i64 + 60);
-    let occ = loaxa::plan::occurrences(
+    let occ = loaxa::domain::plan::occurrences(
         &loaded.set.broadcasts,
         start..start + chrono::Duration::days(1),
         config.station.timezone,

@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::broadcast::Broadcast;
-use crate::plan::{self, Occurrence};
+use crate::domain::plan::{self, Occurrence};
 
 /// How far ahead one search for a broadcast's next instant looks. A broadcast with nothing in
 /// that span is looked at again when the frontier reaches its end.

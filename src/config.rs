@@ -293,10 +293,7 @@ impl Config {
         };
 
         let public_url = match &raw.http.public_url {
-            Some(u)
-                if !(u.get_ref().starts_with("https://") || u.get_ref().starts_with("http://"))
-                    || u.get_ref().contains(char::is_whitespace) =>
-            {
+            Some(u) if !crate::domain::text::is_http_url(u.get_ref()) || u.get_ref().contains(char::is_whitespace) => {
                 errors.push(
                     Diagnostic::error(file, u.span(), t!("config-public-url"))
                         .with_label(t!("check-link-label"))

@@ -1,7 +1,7 @@
 //! loaxa, the commune loudspeaker: schedules bulletins, plays them on the loudspeaker line,
 //! posts them to the station's web and social channels, and keeps the record of what went out.
 //!
-//! Data flows one way: schedule files ([`schedule`]) → validated set → occurrences ([`plan`])
+//! Data flows one way: schedule files ([`schedule`]) → validated set → occurrences ([`domain::plan`])
 //! → playout and outbox → history. Imports go one way too, down: the pure vocabulary in
 //! [`domain`] at the bottom, the features above it, the daemon and the commands on top, with
 //! no import circle (`tests/architecture.rs` checks; `docs/architecture.md` draws the floors).
@@ -29,7 +29,6 @@ pub mod history;
 pub mod media;
 pub mod memory;
 pub mod outbox;
-pub mod plan;
 pub mod playout;
 pub mod redact;
 pub mod report;

@@ -508,7 +508,7 @@ fn playout_events_are_self_contained() {
     let loaded = station.load();
     assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
     let from = Utc.with_ymd_and_hms(2024, 5, 1, 0, 0, 0).unwrap();
-    let occ = loaxa::plan::occurrences(&loaded.set.broadcasts, from..from + chrono::Duration::days(1), TZ);
+    let occ = loaxa::domain::plan::occurrences(&loaded.set.broadcasts, from..from + chrono::Duration::days(1), TZ);
     let mut prints = loaxa::history::event::Fingerprints::default();
     let details = prints.programme(occ[0].broadcast, &config.station.media);
     let e = Event::new(Kind::PlayoutFinished, details).for_occurrence(&occ[0]);

@@ -238,7 +238,7 @@ fn check_schedule(config: &Config, bytes: &[u8]) {
     if !loaded.has_errors() {
         let start = Utc.with_ymd_and_hms(2026, 11, 27, 0, 0, 0).unwrap();
         let _ = validate::lint(config, &loaded.set, start..start + Duration::days(2));
-        let _ = loaxa::plan::occurrences(
+        let _ = loaxa::domain::plan::occurrences(
             &loaded.set.broadcasts,
             start..start + Duration::days(2),
             config.station.timezone,

@@ -266,7 +266,7 @@ fn a_broadcast_chooses_its_own_chime() {
     assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
     let cfg = st.config();
     let now = chrono::Utc::now();
-    let occ = loaxa::plan::occurrences(
+    let occ = loaxa::domain::plan::occurrences(
         &loaded.set.broadcasts,
         now..now + chrono::Duration::days(1),
         cfg.station.timezone,

@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use loaxa::domain::broadcast::{AudioItem, Broadcast, DateFilter, Origin, Priority, Rule};
 use loaxa::domain::localtime::Weekdays;
+use loaxa::domain::plan::occurrences;
 use loaxa::domain::time::to_utc;
-use loaxa::plan::occurrences;
 use proptest::prelude::*;
 
 const TZ: Tz = Tz::Asia__Ho_Chi_Minh;
@@ -350,7 +350,7 @@ proptest! {
         let a = base + chrono::Duration::seconds(a);
         let b = a + chrono::Duration::seconds(ab);
         let c = b + chrono::Duration::seconds(bc);
-        let key = |o: &loaxa::plan::Occurrence<'_>| (o.at, o.broadcast.id.clone());
+        let key = |o: &loaxa::domain::plan::Occurrence<'_>| (o.at, o.broadcast.id.clone());
         let whole: Vec<_> = occurrences(&set, a..c, TZ).iter().map(key).collect();
         let mut parts: Vec<_> = occurrences(&set, a..b, TZ).iter().map(key).collect();
         parts.extend(occurrences(&set, b..c, TZ).iter().map(key));
@@ -372,7 +372,7 @@ proptest! {
         let base = local("2024-02-15T00:00:00");
         let mut start = base + chrono::Duration::seconds(a);
         let mut agenda = loaxa::agenda::Agenda::new(&set, start, TZ);
-        let key = |o: &loaxa::plan::Occurrence<'_>| (o.at, o.broadcast.id.clone());
+        let key = |o: &loaxa::domain::plan::Occurrence<'_>| (o.at, o.broadcast.id.clone());
         for (advance, length, back) in steps {
             // The next window starts later, but up to ten minutes before the last one ended.
             let end = start + chrono::Duration::seconds(length);
@@ -422,7 +422,7 @@ proptest! {
             }
         }
         new.reverse();
-        let key = |o: &loaxa::plan::Occurrence<'_>| (o.at, o.broadcast.id.clone());
+        let key = |o: &loaxa::domain::plan::Occurrence<'_>| (o.at, o.broadcast.id.clone());
         let base = local("2024-02-15T00:00:00");
         let mut start = base + chrono::Duration::seconds(a);
         let mut agenda = loaxa::agenda::Agenda::new(&old, start, TZ);

@@ -174,7 +174,7 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
         Wordpress | Webhook => need(&raw.url.clone().or(raw.api_base.clone()), "url")?,
         Board => String::new(),
     };
-    if kind != Board && !(api_base.starts_with("https://") || api_base.starts_with("http://")) {
+    if kind != Board && !crate::domain::text::is_http_url(&api_base) {
         return Err(t!("config-not-web-address", address = api_base));
     }
     match kind {
@@ -186,7 +186,7 @@ fn channel(name: &Spanned<String>, raw: RawChannel, base: &Path) -> Result<Chann
                 return Err(t!("config-zalo-secret"));
             }
             if let Some(u) = &raw.cover_url
-                && !(u.starts_with("https://") || u.starts_with("http://"))
+                && !crate::domain::text::is_http_url(u)
             {
                 return Err(t!("config-not-web-address", address = u));
             }

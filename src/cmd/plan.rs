@@ -12,7 +12,7 @@ use super::{EXIT_USAGE, load_config, parse_local};
 use crate::cli::PlanArgs;
 use crate::domain::broadcast::Priority;
 use crate::domain::localtime::show_day;
-use crate::plan::{Occurrence, occurrences};
+use crate::domain::plan::{Occurrence, occurrences};
 
 pub fn run(config_path: &Path, args: &PlanArgs) -> ExitCode {
     let config = match load_config(config_path) {

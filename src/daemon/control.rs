@@ -23,9 +23,9 @@ use super::line::Line;
 use super::protocol::{Answer, Envelope, LineEntry, MAX_REQUEST, Request, VERSION, socket_path};
 use super::state::Shared;
 use crate::domain::broadcast::Priority;
+use crate::domain::plan::Occurrence;
 use crate::history::{Event, Kind};
 use crate::outbox;
-use crate::plan::Occurrence;
 use crate::playout::engine::{AfterStop, Lined};
 
 /// Commands are carried out one at a time across all connections and the dashboard, so two
@@ -506,7 +506,7 @@ pub(super) fn ad_hoc(
     let (audio, media) = (&shared.config.audio, &shared.config.station.media);
     let at = Utc::now();
     crate::playout::Programme {
-        key: crate::plan::key(id, at),
+        key: crate::domain::plan::key(id, at),
         broadcast_id: id.to_string(),
         title: title.to_string(),
         priority,

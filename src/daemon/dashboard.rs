@@ -234,7 +234,7 @@ fn read_history(s: &Shared, since: DateTime<Utc>, day: std::ops::Range<DateTime<
         if !day.contains(&sched) {
             continue;
         }
-        let key = crate::plan::key(id, sched);
+        let key = crate::domain::plan::key(id, sched);
         match &e.channel {
             Some(ch) => {
                 seen.posted.insert((key, ch.clone()), kind);
@@ -268,7 +268,7 @@ struct Today<'a> {
 }
 
 impl Today<'_> {
-    fn line(&self, o: &crate::plan::Occurrence<'_>) -> Line {
+    fn line(&self, o: &crate::domain::plan::Occurrence<'_>) -> Line {
         let key = o.key();
         let (stage, note) = if self.playing == Some(key.as_str()) {
             (Stage::Playing, String::new())
@@ -307,7 +307,7 @@ impl Today<'_> {
     }
 
     /// A web-only occurrence, judged by its posts.
-    fn web_stage(&self, o: &crate::plan::Occurrence<'_>, key: &str) -> (Stage, String) {
+    fn web_stage(&self, o: &crate::domain::plan::Occurrence<'_>, key: &str) -> (Stage, String) {
         let kinds: Vec<Option<&Kind>> = o
             .broadcast
             .channels
@@ -329,7 +329,7 @@ impl Today<'_> {
     }
 
     /// An occurrence on the loudspeaker, judged by the line's last event for it.
-    fn air_stage(&self, o: &crate::plan::Occurrence<'_>, key: &str) -> (Stage, String) {
+    fn air_stage(&self, o: &crate::domain::plan::Occurrence<'_>, key: &str) -> (Stage, String) {
         match self.air.get(key) {
             Some((Kind::PlayoutFinished, _)) => (Stage::Done, String::new()),
             Some((Kind::PlayoutStarted, d)) => {
@@ -403,11 +403,11 @@ pub fn snapshot(s: &Shared) -> Snapshot {
         lateness: &lateness,
         posted: &posted,
     };
-    let today_lines: Vec<Line> = crate::plan::occurrences(&set.broadcasts, day_start..day_end, tz)
+    let today_lines: Vec<Line> = crate::domain::plan::occurrences(&set.broadcasts, day_start..day_end, tz)
         .iter()
         .map(|o| seen.line(o))
         .collect();
-    let next = crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz)
+    let next = crate::domain::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz)
         .iter()
         .find(|o| o.broadcast.on_loudspeaker())
         .map(|o| (o.at, o.broadcast.id.clone(), o.broadcast.title.clone()));

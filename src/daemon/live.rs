@@ -140,7 +140,7 @@ pub(super) async fn begin(
     };
     // On the line from now: the input is open and gives audio.
     let now = Utc::now();
-    let key = crate::plan::key(ID, now);
+    let key = crate::domain::plan::key(ID, now);
     let recorder = if request.record {
         let name = key.replace([':', '@'], "-");
         Some(

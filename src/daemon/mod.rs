@@ -920,7 +920,7 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
         }
     }
     let next = crate::domain::cron::planning_all(|| {
-        crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz)
+        crate::domain::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz)
     });
     say(format!("  {}", t!("status-next")));
     for o in next.iter().take(5) {

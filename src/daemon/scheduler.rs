@@ -20,11 +20,11 @@ use tokio::sync::Notify;
 use super::line::Line;
 use super::state::Shared;
 use crate::agenda::Agenda;
+use crate::domain::plan::{self, Occurrence};
 use crate::history::event::{Event, Fingerprints, Kind, OccurrenceKey};
 use crate::history::query::{self, Filter};
 use crate::history::{History, Store};
 use crate::outbox;
-use crate::plan::{self, Occurrence};
 use crate::playout::Programme;
 use crate::seen::Seen;
 

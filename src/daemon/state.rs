@@ -148,7 +148,7 @@ impl Shared {
         let local = |t: DateTime<Utc>| t.with_timezone(&tz).to_rfc3339();
         let set = self.set();
         let next: Vec<Value> = crate::domain::cron::planning_all(|| {
-            crate::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(2), tz)
+            crate::domain::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(2), tz)
                 .iter()
                 .take(10)
                 .map(|o| {

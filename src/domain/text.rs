@@ -1,5 +1,6 @@
-//! Small text helpers every floor uses: hashes as hex, a text cut to a length, and the likely
-//! intended word behind a typo. Pure: no I/O, nothing from above.
+//! Small text helpers every floor uses: hashes as hex, a text cut to a length, whether a text
+//! is a web address, and the likely intended word behind a typo. Pure: no I/O, nothing from
+//! above.
 
 /// Lower-case hex of a byte string (hashes).
 pub fn hex(bytes: &[u8]) -> String {
@@ -20,6 +21,12 @@ pub fn clip(s: &str, limit: usize) -> String {
     let mut out: String = s.chars().take(limit.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// Whether `s` is an http or https address: the one test every setting and schedule field
+/// that takes a web address applies (a `javascript:` or `file:` link is refused everywhere).
+pub fn is_http_url(s: &str) -> bool {
+    s.starts_with("https://") || s.starts_with("http://")
 }
 
 /// The closest candidate to a misspelt word, if one is close enough to be a likely typo.
@@ -47,6 +54,15 @@ mod tests {
     fn clipping_is_visible() {
         assert_eq!(clip("abcdef", 4), "abc…");
         assert_eq!(clip("abc", 4), "abc");
+    }
+
+    #[test]
+    fn web_addresses_are_http_or_https() {
+        assert!(is_http_url("https://ubnd.gov.vn/tin"));
+        assert!(is_http_url("http://127.0.0.1:8080"));
+        assert!(!is_http_url("javascript:alert(1)"));
+        assert!(!is_http_url("file:///etc/passwd"));
+        assert!(!is_http_url("ubnd.gov.vn"));
     }
 
     #[test]

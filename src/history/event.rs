@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::domain::broadcast::Broadcast;
+use crate::domain::plan::Occurrence;
 use crate::domain::text::hex;
-use crate::plan::Occurrence;
 
 /// The kinds of event. The string forms are what the database and exports hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 
 use super::settings::AudioConfig;
 use crate::domain::broadcast::Priority;
+use crate::domain::plan::Occurrence;
 use crate::history::event::Fingerprints;
-use crate::plan::Occurrence;
 
 /// One piece of a programme.
 #[derive(Clone, Debug, PartialEq)]

@@ -15,9 +15,9 @@ use crate::diagnostic::{Diagnostic, FileId};
 use crate::domain::broadcast::LOUDSPEAKER;
 use crate::domain::broadcast::{AudioItem, Broadcast, Chime, DateFilter, Origin, Post, Priority, Rule, Speak};
 use crate::domain::localtime::{QuietHours, Weekdays, parse_clock};
+use crate::domain::plan;
 use crate::domain::text::did_you_mean;
 use crate::media::{Library, MediaError};
-use crate::plan;
 
 const ROOT_KEYS: &[&str] = &["campaign", "broadcast"];
 const CAMPAIGN_KEYS: &[&str] = &["name", "from", "until", "except"];
@@ -820,7 +820,7 @@ fn read_post(media: &mut Library, cx: &mut Ctx, t: &DeTable<'_>, span: Range<usi
     let text = f.required_string(cx, "text", "\"Nội dung bài đăng…\"");
     let link = f.string(cx, "link");
     if let Some(l) = &link
-        && !(l.get_ref().starts_with("https://") || l.get_ref().starts_with("http://"))
+        && !crate::domain::text::is_http_url(l.get_ref())
     {
         cx.error(l.span(), t!("check-link"))
             .label(t!("check-link-label"))

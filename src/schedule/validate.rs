@@ -14,7 +14,7 @@ use super::ScheduleSet;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::domain::broadcast::{Broadcast, Origin};
-use crate::plan::{self, Occurrence};
+use crate::domain::plan::{self, Occurrence};
 
 /// An error for every id declared a second time, in any file.
 pub fn duplicate_ids(ids: &[(String, Origin)]) -> Vec<Diagnostic> {

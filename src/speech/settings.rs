@@ -239,7 +239,7 @@ fn provider(name: &str, table: toml::Table, base: &Path) -> Result<Provider, Str
                 key = "token_env"
             ));
         }
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
+        if !crate::domain::text::is_http_url(&url) {
             return Err(t!("config-not-web-address", address = url));
         }
     }

@@ -31,7 +31,7 @@ pub struct RawSource {
 
 /// A stream address loaxa can open: http or https, with no blanks.
 pub fn valid_url(url: &str) -> bool {
-    (url.starts_with("http://") || url.starts_with("https://")) && !url.contains(char::is_whitespace) && url.len() > 10
+    crate::domain::text::is_http_url(url) && !url.contains(char::is_whitespace) && url.len() > 10
 }
 
 /// Every `[sources.NAME]` table, checked: the good ones by name, an error for each bad one.
