@@ -46,11 +46,16 @@ fn main() {
     }
     let spoken = normalise(&text, &lexicon).expect("reads");
     let dir = tempfile::tempdir().expect("tempdir");
-    let table: toml::Table = toml::from_str(
-        "[shell]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", \"espeak-ng -b 1 -v vi --stdout --stdin\"]\n",
-    )
-    .expect("toml");
-    let (config, errors) = settings::parse(Some(&table), dir.path());
+    let settings_text =
+        "[shell]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", \"espeak-ng -b 1 -v vi --stdout --stdin\"]\n";
+    let table: settings::RawTts = toml::from_str(settings_text).expect("toml");
+    let mut errors = Vec::new();
+    let config = settings::parse(
+        Some(toml::Spanned::new(0..text.len(), table)),
+        dir.path(),
+        0,
+        &mut errors,
+    );
     assert!(errors.is_empty(), "{errors:?}");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

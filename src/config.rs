@@ -134,7 +134,7 @@ struct RawConfig {
     audio: crate::playout::settings::RawAudio,
     #[serde(default)]
     http: RawHttp,
-    tts: Option<toml::Spanned<toml::Table>>,
+    tts: Option<Spanned<crate::speech::settings::RawTts>>,
     #[serde(default)]
     sources: BTreeMap<String, crate::playout::relay::settings::RawSource>,
     central: Option<Spanned<crate::central::settings::RawCentral>>,
@@ -310,11 +310,7 @@ impl Config {
         let central = raw
             .central
             .and_then(|c| crate::central::settings::parse(c, &base_dir, file, &mut errors));
-        let (tts, tts_errors) = crate::speech::settings::parse(raw.tts.as_ref().map(|t| t.get_ref()), &base_dir);
-        for e in tts_errors {
-            let span = raw.tts.as_ref().map(|t| t.span()).unwrap_or(0..0);
-            errors.push(Diagnostic::error(file, span, e).with_hint(t!("tts-hint")));
-        }
+        let tts = crate::speech::settings::parse(raw.tts, &base_dir, file, &mut errors);
 
         let media_dir = base_dir.join(raw.station.media.clone().unwrap_or_else(|| "media".into()));
         let audio = crate::playout::settings::parse(raw.audio, &media_dir, file, &mut errors);
@@ -553,5 +549,21 @@ mod tests {
         assert_eq!(e[0].hint.as_deref(), Some("did you mean `facebook`?"));
         let e = parse("[station]\nname = \"x\"\n[channels.loudspeaker]\nkind = \"board\"\n").unwrap_err();
         assert!(e[0].message.contains("built in"));
+    }
+
+    /// `[tts]` errors point at the key that is wrong, not at the whole table (issue #32).
+    #[test]
+    fn tts_errors_point_at_their_key() {
+        let text = "[station]\nname = \"x\"\n[tts]\nprovider = \"espeak-ng\"\nspeed = 9\nvoice = \"../etc/passwd\"\n\
+                    [tts.fpt]\nkind = \"fpt\"\n";
+        let e = parse(text).unwrap_err();
+        let quoted: Vec<&str> = e.iter().map(|d| &text[d.span.clone()]).collect();
+        assert_eq!(quoted, vec!["9", "\"../etc/passwd\"", "fpt"], "{e:?}");
+        assert!(e[0].message.contains("speed"), "{}", e[0].message);
+        let e = parse("[station]\nname = \"x\"\n[tts]\nprovider = \"piper\"\n").unwrap_err();
+        assert_eq!(
+            &"[station]\nname = \"x\"\n[tts]\nprovider = \"piper\"\n"[e[0].span.clone()],
+            "\"piper\""
+        );
     }
 }

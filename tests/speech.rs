@@ -203,11 +203,12 @@ fn counting_voice(dir: &std::path::Path, wav: &std::path::Path, cache_mb: u32) -
         count.display(),
         wav.display()
     );
-    let table: toml::Table = toml::from_str(&format!(
+    let text = format!(
         "provider = \"counted\"\ncache_mb = {cache_mb}\n[counted]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", {script:?}]\n"
-    ))
-    .unwrap();
-    let (config, errors) = loaxa::speech::settings::parse(Some(&table), dir);
+    );
+    let table: loaxa::speech::settings::RawTts = toml::from_str(&text).unwrap();
+    let mut errors = Vec::new();
+    let config = loaxa::speech::settings::parse(Some(toml::Spanned::new(0..text.len(), table)), dir, 0, &mut errors);
     assert!(errors.is_empty(), "{errors:?}");
     loaxa::speech::render::Speech::new(config, dir)
 }

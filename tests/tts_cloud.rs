@@ -22,8 +22,9 @@ fn wav_bytes(seconds: f32) -> Vec<u8> {
 }
 
 fn config(toml: &str, base: &std::path::Path) -> TtsConfig {
-    let table: toml::Table = toml::from_str(toml).unwrap();
-    let (c, errors) = settings::parse(Some(&table), base);
+    let table: settings::RawTts = toml::from_str(toml).unwrap();
+    let mut errors = Vec::new();
+    let c = settings::parse(Some(toml::Spanned::new(0..toml.len(), table)), base, 0, &mut errors);
     assert!(errors.is_empty(), "{errors:?}");
     c
 }

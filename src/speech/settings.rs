@@ -5,12 +5,15 @@
 //! default when nothing else is named and the fallback when a cloud voice is late or fails.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use super::lexicon::Lexicon;
+use crate::diagnostic::{Diagnostic, FileId};
 use crate::domain::secret::SecretSource;
 
 /// The built-in offline provider's name.
@@ -151,31 +154,40 @@ pub fn voice_name_ok(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-' | '.' | '/'))
 }
 
-/// Reads `[tts]`; problems are returned as messages, each naming its key.
-pub fn parse(table: Option<&toml::Table>, base: &Path) -> (TtsConfig, Vec<String>) {
+/// `[tts]` as written: each key with where it stands in `loaxa.toml`, so that an error points
+/// at its line, not at the whole table.
+pub type RawTts = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
+
+/// Reads `[tts]`; each problem is an error in `errors` at the key or value that is wrong.
+pub fn parse(raw: Option<Spanned<RawTts>>, base: &Path, file: FileId, errors: &mut Vec<Diagnostic>) -> TtsConfig {
     let mut c = TtsConfig::default();
-    let mut errors = Vec::new();
-    let Some(table) = table else {
-        return (c, errors);
-    };
-    for (key, value) in table {
-        match (key.as_str(), value) {
-            ("provider", toml::Value::String(s)) => c.provider = s.clone(),
+    let Some(raw) = raw else { return c };
+    let table_span = raw.span();
+    let mut found: Vec<(Range<usize>, String)> = Vec::new();
+    let mut provider_span = None;
+    for (key, value) in raw.into_inner() {
+        let (key_span, value_span) = (key.span(), value.span());
+        let mut bad = |msg: String| found.push((value_span.clone(), msg));
+        match (key.get_ref().as_str(), value.get_ref()) {
+            ("provider", toml::Value::String(s)) => {
+                c.provider = s.clone();
+                provider_span = Some(value_span.clone());
+            }
             ("voice", toml::Value::String(s)) if voice_name_ok(s) => c.voice = Some(s.clone()),
-            ("voice", toml::Value::String(s)) => errors.push(t!("tts-voice", voice = s.clone())),
+            ("voice", toml::Value::String(s)) => bad(t!("tts-voice", voice = s.clone())),
             ("speed", v) => match v.as_float().or_else(|| v.as_integer().map(|i| i as f64)) {
                 Some(s) if (0.5..=2.0).contains(&s) => c.speed = s as f32,
-                _ => errors.push(t!("tts-speed")),
+                _ => bad(t!("tts-speed")),
             },
             ("lexicon", toml::Value::String(path)) => {
                 let path = base.join(path);
                 match std::fs::read_to_string(&path) {
                     Ok(text) => {
                         if let Err(e) = c.lexicon.add(&text) {
-                            errors.push(t!("tts-lexicon-bad", path = path.display(), why = e));
+                            bad(t!("tts-lexicon-bad", path = path.display(), why = e));
                         }
                     }
-                    Err(e) => errors.push(t!("tts-lexicon-bad", path = path.display(), why = e)),
+                    Err(e) => bad(t!("tts-lexicon-bad", path = path.display(), why = e)),
                 }
             }
             ("cache_mb", toml::Value::Integer(n)) if *n > 0 => c.cache_bytes = (*n as u64) * 1024 * 1024,
@@ -185,20 +197,30 @@ pub fn parse(table: Option<&toml::Table>, base: &Path) -> (TtsConfig, Vec<String
                 Ok(p) => {
                     c.providers.insert(name.to_string(), p);
                 }
-                Err(e) => errors.push(e),
+                // The table's name: `[tts.fpt]` is where its keys are read.
+                Err(e) => found.push((key_span, e)),
             },
-            (other, _) => errors.push(t!("tts-unknown-key", key = other)),
+            (other, _) => found.push((key_span, t!("tts-unknown-key", key = other))),
         }
     }
     if !c.providers.contains_key(&c.provider) {
-        errors.push(t!(
-            "tts-no-provider",
-            name = c.provider.clone(),
-            known = c.providers.keys().cloned().collect::<Vec<_>>().join(", ")
+        found.push((
+            provider_span.unwrap_or(table_span),
+            t!(
+                "tts-no-provider",
+                name = c.provider.clone(),
+                known = c.providers.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
         ));
         c.provider = ESPEAK.into();
     }
-    (c, errors)
+    found.sort_by_key(|(span, _)| span.start);
+    errors.extend(
+        found
+            .into_iter()
+            .map(|(span, msg)| Diagnostic::error(file, span, msg).with_hint(t!("tts-hint"))),
+    );
+    c
 }
 
 fn provider(name: &str, table: toml::Table, base: &Path) -> Result<Provider, String> {
