@@ -10,7 +10,8 @@ use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
 use chrono_tz::Tz;
-use loaxa::history::{Event, History, Kind, OccurrenceKey, Store};
+use loaxa::domain::event::Kind;
+use loaxa::history::{Event, History, OccurrenceKey, Store};
 use serde_json::json;
 
 const TZ: Tz = Tz::Asia__Ho_Chi_Minh;

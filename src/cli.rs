@@ -287,7 +287,7 @@ pub struct HistoryArgs {
     pub kind: Vec<String>,
     /// Only outcomes of this class.
     #[arg(long, value_enum)]
-    pub status: Option<crate::history::Status>,
+    pub status: Option<crate::domain::event::Status>,
     /// Only this campaign (its name, as in [campaign] name).
     #[arg(long, value_name = "NAME")]
     pub campaign: Option<String>,

@@ -22,8 +22,9 @@ use crate::channels::settings::ChannelConfig;
 use crate::channels::{self, Ctx, Delivery, Outcome, template};
 use crate::config::Config;
 use crate::domain::broadcast::Broadcast;
+use crate::domain::event::Kind;
 use crate::domain::time::utc_text;
-use crate::history::event::{Event, Kind, OccurrenceKey, text_sha256};
+use crate::history::event::{Event, OccurrenceKey, text_sha256};
 use crate::history::{History, Store};
 
 /// Where a row stands.

@@ -10,7 +10,8 @@ use std::process::{Command, Output};
 
 use common::daemon::*;
 use common::postgres::{ADMIN_PASSWORD, Postgres};
-use loaxa::history::event::{Event, Kind};
+use loaxa::domain::event::Kind;
+use loaxa::history::event::Event;
 use loaxa::history::store::{Store, StoredEvent};
 use sha2::Digest;
 

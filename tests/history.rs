@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
 use chrono_tz::Tz;
+use loaxa::domain::event::{Kind, Status};
 use loaxa::history::query::{self, Filter};
 use loaxa::history::verify::{Break, Walker, parse_head, verify};
-use loaxa::history::{Event, History, Kind, OccurrenceKey, Receipt, Status, Store, StoreError};
+use loaxa::history::{Event, History, OccurrenceKey, Receipt, Store, StoreError};
 use rusqlite::Connection;
 use serde_json::json;
 

@@ -49,7 +49,8 @@ fn every_schedule_example_in_the_readme_loads() {
 /// station with a month of history (the ones that need root, systemd or /etc are left out).
 #[test]
 fn every_offline_command_in_the_readme_runs() {
-    use loaxa::history::{Event, Kind, Store};
+    use loaxa::domain::event::Kind;
+    use loaxa::history::{Event, Store};
     let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
     let mut commands = Vec::new();
     let mut in_sh = false;

@@ -9,7 +9,8 @@ use std::process::Command;
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use common::browser;
-use loaxa::history::{Event, Kind, OccurrenceKey, Store};
+use loaxa::domain::event::Kind;
+use loaxa::history::{Event, OccurrenceKey, Store};
 use loaxa::report::{self, Period};
 use serde_json::{Value, json};
 

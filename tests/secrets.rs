@@ -433,7 +433,8 @@ fn a_rejected_edit_leaves_no_text_behind() {
 /// not redact) may hold a secret: `loaxa history` and `loaxa report` redact what they read.
 #[test]
 fn a_secret_already_in_an_old_history_is_not_shown() {
-    use loaxa::history::{Event, Kind, Store};
+    use loaxa::domain::event::Kind;
+    use loaxa::history::{Event, Store};
     const OLD: &str = "EAAB-written-before-redaction-5f4e3d2c1b";
     let st = common::Station::new(&[]);
     let mut store = Store::open(&Store::path_in(&st.path().join("var")), common::daemon::TZ).unwrap();

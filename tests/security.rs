@@ -342,7 +342,8 @@ fn a_huge_broken_edit_is_recorded_in_a_bounded_size() {
 /// raw by `plan`, `history` and `check`; `plan --days 100000000` and a closed pipe panicked.
 #[test]
 fn terminals_get_no_control_characters_and_no_panics() {
-    use loaxa::history::{Event, Kind, Store};
+    use loaxa::domain::event::Kind;
+    use loaxa::history::{Event, Store};
     let evil = r#"Tin\u001b]0;pwned\u0007\u001b[2J\rX\u009b31m"#;
     let st = common::Station::new(&[(
         "a.toml",

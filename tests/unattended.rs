@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use common::audio::segments;
 use common::daemon::*;
-use loaxa::history::{Event, Kind, Store};
+use loaxa::domain::event::Kind;
+use loaxa::history::{Event, Store};
 use serde_json::json;
 
 fn status(st: &Station) -> serde_json::Value {

@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use super::{EXIT_USAGE, load_config, parse_local};
 use crate::cli::{Format, HistoryArgs};
+use crate::domain::event::Kind;
+use crate::history::Store;
 use crate::history::query::{self, Filter};
-use crate::history::{Kind, Store};
 
 pub fn run(config_path: &Path, args: &HistoryArgs) -> ExitCode {
     let config = match load_config(config_path) {

@@ -7,7 +7,8 @@ use serde_json::json;
 use super::line::Line;
 use super::protocol::Answer;
 use super::state::Shared;
-use crate::history::{Event, Kind};
+use crate::domain::event::Kind;
+use crate::history::Event;
 
 /// Who is asking: a Unix user, as the kernel says, or a dashboard user who logged in.
 pub struct Operator {

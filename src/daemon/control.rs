@@ -23,8 +23,9 @@ use super::line::Line;
 use super::protocol::{Answer, Envelope, LineEntry, MAX_REQUEST, Request, VERSION, socket_path};
 use super::state::Shared;
 use crate::domain::broadcast::Priority;
+use crate::domain::event::Kind;
 use crate::domain::plan::Occurrence;
-use crate::history::{Event, Kind};
+use crate::history::Event;
 use crate::outbox;
 use crate::playout::engine::{AfterStop, Lined};
 

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::state::Shared;
 use crate::domain::broadcast::{LOUDSPEAKER, Priority};
-use crate::history::Kind;
+use crate::domain::event::Kind;
 use crate::history::query::{self, Filter, describe};
 use crate::history::store::Store;
 use crate::outbox::{Row, State};

@@ -21,7 +21,8 @@ use super::line::Line;
 use super::protocol::{Answer, LiveReport, LiveRequest};
 use super::state::Shared;
 use crate::domain::broadcast::Priority;
-use crate::history::event::{Event, Kind, OccurrenceKey};
+use crate::domain::event::Kind;
+use crate::history::event::{Event, OccurrenceKey};
 use crate::playout::live::{Capture, Recorder};
 use crate::playout::{Programme, Segment};
 

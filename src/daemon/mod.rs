@@ -45,8 +45,9 @@ use tokio::sync::Notify;
 
 use crate::channels::Ctx;
 use crate::config::Config;
+use crate::domain::event::Kind;
 use crate::exit::{EXIT_INVALID, EXIT_SOFTWARE, EXIT_USAGE};
-use crate::history::event::{Event, Kind};
+use crate::history::event::Event;
 use crate::history::guard::{self, Standing};
 use crate::history::{History, Store};
 use crate::outbox::{Outbox, Worker};

@@ -22,7 +22,8 @@ use tokio::sync::Notify;
 use super::line::Line;
 use super::state::Shared;
 use crate::central::bulletins::{self, Bulletin};
-use crate::history::event::{Event, Kind};
+use crate::domain::event::Kind;
+use crate::history::event::Event;
 
 /// Between fetches when no notification comes.
 const POLL: Duration = Duration::from_secs(30);

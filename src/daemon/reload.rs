@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 
 use super::state::{Shared, Source};
 use crate::domain::broadcast::{Broadcast, Rule};
-use crate::history::event::{Event, Kind};
+use crate::domain::event::Kind;
+use crate::history::event::Event;
 use crate::schedule::{self, Loaded, ScheduleSet};
 
 /// The `schedule_loaded` event: every file with its SHA-256, and the changes from `old`.

@@ -3,6 +3,7 @@
 //!
 //! - [`broadcast`]: what a checked broadcast is (level, rule, audio, speech, relay, post);
 //! - [`cron`]: cron expressions as broadcasts hold them;
+//! - [`event`]: the kinds of event the history records, and their outcome classes;
 //! - [`plan`]: when broadcasts air, as occurrences in a window (the planner);
 //! - [`text`]: hex, clipping and "did you mean";
 //! - [`time`]: UTC instants as the history writes them, and station-local time to UTC;
@@ -11,6 +12,7 @@
 
 pub mod broadcast;
 pub mod cron;
+pub mod event;
 pub mod localtime;
 pub mod plan;
 pub mod secret;

@@ -24,8 +24,9 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::event::{Event, Kind, OccurrenceKey};
+use super::event::{Event, OccurrenceKey};
 use super::store::{Head, Store, StoreError};
+use crate::domain::event::Kind;
 
 const ANCHOR: &str = "history.anchor";
 const SPILL: &str = "history-spill.jsonl";

@@ -1,6 +1,6 @@
 //! The broadcast history: what went out and when, append-only and tamper-evident.
 //!
-//! - [`event`]: the event kinds and what each records;
+//! - [`event`]: what each event records (its kinds are `domain::event`'s);
 //! - [`store`]: the SQLite file, its schema and the hash chain;
 //! - [`writer`]: the thread that writes durably without blocking async code;
 //! - [`verify`]: walking the chain;
@@ -14,6 +14,6 @@ pub mod store;
 pub mod verify;
 pub mod writer;
 
-pub use event::{Event, Kind, OccurrenceKey, Status};
+pub use event::{Event, OccurrenceKey};
 pub use store::{Head, Store, StoreError};
 pub use writer::{ChainState, History, Outage, Receipt};

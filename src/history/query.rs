@@ -9,8 +9,8 @@ use rusqlite::types::Value as Sql;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::event::{Kind, Status};
 use super::store::{Store, StoreError, StoredEvent};
+use crate::domain::event::{Kind, Status};
 use crate::domain::time::utc_text;
 
 /// Which events to read. Empty fields match everything.

@@ -24,10 +24,11 @@ use chrono_tz::Tz;
 use serde_json::json;
 use tokio::sync::oneshot;
 
-use super::event::{Event, Kind};
+use super::event::Event;
 use super::guard::{self, Anchor};
 use super::store::{Head, Store, StoreError};
 use super::verify::Walker;
+use crate::domain::event::Kind;
 use crate::domain::time::utc_text;
 
 /// What happened to a recorded event.

@@ -6,8 +6,9 @@ use serde_json::json;
 
 use super::engine::PlayoutEvent;
 use super::programme::Programme;
+use crate::domain::event::Kind;
 use crate::domain::time::utc_text;
-use crate::history::event::{Event, Kind, OccurrenceKey, merge};
+use crate::history::event::{Event, OccurrenceKey, merge};
 
 /// The history event for a playout event. `programme` is the one the event's key names
 /// (absent only for device errors).

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::Period;
 use crate::domain::broadcast::LOUDSPEAKER;
-use crate::history::Kind;
+use crate::domain::event::Kind;
 use crate::history::query::describe;
 use crate::history::store::StoredEvent;
 

@@ -210,7 +210,8 @@ pub fn sigterm(child: &mut Child) -> std::process::ExitStatus {
 
 /// Gives the station the history of a run that stopped `minutes` ago (after ten minutes).
 pub fn last_ran(st: &Station, minutes: i64) {
-    use loaxa::history::{Event, Kind};
+    use loaxa::domain::event::Kind;
+    use loaxa::history::Event;
     let mut store = Store::open(&Store::path_in(&st.path().join("var")), TZ).unwrap();
     let ago = |m: i64| Utc::now() - chrono::Duration::minutes(m);
     store
