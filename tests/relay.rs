@@ -344,15 +344,22 @@ fn a_daemon_killed_inside_the_window_resumes_the_relay() {
     assert!(quiet_after(&l, e), "something past the window's end");
 }
 
+/// What a relay window sounded like on the paced device.
+struct Relayed {
+    /// What was heard, in 100 ms labels.
+    labels: Vec<&'static str>,
+    /// Where the window started and ended among them (as the drainer timed the frames).
+    start: usize,
+    end: usize,
+    /// How many of the window's labels were the stream.
+    source: usize,
+    /// The playout's record of the window.
+    details: serde_json::Value,
+}
+
 /// A station relaying `url` for a window of `seconds` that opens `lead` seconds from now, run
-/// to the window's end on a paced device: what was heard (in 100 ms labels), where the window
-/// ended among them, how many of its labels were the stream, and the playout's record.
-fn relay_from(
-    ice: &Icecast,
-    url: &str,
-    lead: i64,
-    seconds: i64,
-) -> (Vec<&'static str>, usize, usize, serde_json::Value) {
+/// to the window's end on a paced device.
+fn relay_from(ice: &Icecast, url: &str, lead: i64, seconds: i64) -> Relayed {
     let (st, start) = station(ice, lead, &format!("{seconds}s"));
     let path = st.path().join("loaxa.toml");
     let config = std::fs::read_to_string(&path)
@@ -371,7 +378,13 @@ fn relay_from(
         .iter()
         .filter(|x| **x == "source")
         .count();
-    (l, e, source, serde_json::from_str(&done.details).unwrap())
+    Relayed {
+        labels: l,
+        start: s,
+        end: e,
+        source,
+        details: serde_json::from_str(&done.details).unwrap(),
+    }
 }
 
 /// AAC-LC over Icecast (decoded natively), AAC declared as HE-AAC (`audio/aacp`: ffmpeg), and
@@ -395,7 +408,13 @@ fn aac_and_hls_streams_are_relayed_too() {
         ("hls", hls.url(), "ffmpeg (HLS/MPEG-TS)"),
         ("liar", ice.url("liar"), "native (mp3)"),
     ] {
-        let (l, e, source, d) = relay_from(&ice, &url, 12, 8);
+        let Relayed {
+            labels: l,
+            end: e,
+            source,
+            details: d,
+            ..
+        } = relay_from(&ice, &url, 12, 8);
         eprintln!("{name}: {source} of 80 windows the stream; {}", d["relay"]);
         assert!(
             source >= 60,
@@ -415,14 +434,21 @@ fn aac_and_hls_streams_are_relayed_too() {
 fn an_hls_source_in_4_s_segments_plays_the_window_whole() {
     let ice = Icecast::start();
     let hls = common::icecast::Hls::segmented(SOURCE_HZ as u32, 4);
-    let (_, _, source, d) = relay_from(&ice, &hls.url(), 14, 10);
-    eprintln!("hls 4 s: {source} of 100 windows the stream; {}", d["relay"]);
-    assert_eq!(d["relay"]["dropouts"], serde_json::json!([]), "{}", d["relay"]);
+    let r = relay_from(&ice, &hls.url(), 14, 10);
+    let d = &r.details["relay"];
+    eprintln!("hls 4 s: {} of 100 windows the stream; {d}", r.source);
+    assert_eq!(d["dropouts"], serde_json::json!([]), "{d}");
+    assert_eq!(d["fallback_s"], 0.0, "the fallback stood in: {d}");
+    // The window's edges, as the drainer times them, move by a few windows on a loaded
+    // machine (a busy run heard 94 of 100, the first ones during the fade-in): what must hold
+    // is that the stream is heard without a gap from the window's first second to its last.
+    let whole = &r.labels[(r.start + 10).min(r.labels.len())..r.end.saturating_sub(10).min(r.labels.len())];
     assert!(
-        source >= 95,
-        "only {source} of 100 windows were the stream: {}",
-        d["relay"]
+        whole.len() >= 70 && whole.iter().all(|x| *x == "source"),
+        "a gap inside the window ({} windows of the stream in all): {whole:?}; {d}",
+        r.source
     );
+    assert!(r.source >= 90, "only {} of 100 windows were the stream: {d}", r.source);
 }
 
 /// The wall clock steps 10 s forward (an NTP correction) inside the window: the relay still

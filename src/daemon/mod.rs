@@ -34,7 +34,6 @@ pub mod voice;
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::Path;
-use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -46,7 +45,6 @@ use tokio::sync::Notify;
 use crate::channels::Ctx;
 use crate::config::Config;
 use crate::domain::event::Kind;
-use crate::exit::{EXIT_INVALID, EXIT_SOFTWARE, EXIT_USAGE};
 use crate::history::event::Event;
 use crate::history::guard::{self, Standing};
 use crate::history::{History, Store};
@@ -58,8 +56,24 @@ use line::Line;
 use reload::FolderState;
 use state::{ScheduleState, Shared, Source};
 
+/// How a run of the daemon ended; `cmd/run.rs` gives each its exit code. Whatever went wrong
+/// has been told already (on the console and, once the history is open, in it).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// Stopped by a signal, every event written.
+    Stopped,
+    /// Could not start: the lock, the history, the outbox, the runtime or the listener.
+    CouldNotStart,
+    /// No valid schedule set in the folder, and none saved to fall back on: nothing to air.
+    NothingToAir,
+    /// A part ended on its own (a bug); the service manager starts loaxa again.
+    PartFailed,
+    /// Stopped, but this many events could not be written to the history.
+    Unwritten(usize),
+}
+
 /// Runs the daemon until SIGTERM or SIGINT.
-pub fn run(config: Config, accept_history_reset: bool) -> ExitCode {
+pub fn run(config: Config, accept_history_reset: bool) -> Ended {
     // Everything the daemon creates (history, spill, anchor, tokens) is for loaxa's eyes only,
     // also outside systemd (whose unit sets the same).
     // SAFETY: umask only sets the process's file-creation mask.
@@ -74,7 +88,7 @@ pub fn run(config: Config, accept_history_reset: bool) -> ExitCode {
             if matches!(e, lock::LockError::Held { .. }) {
                 crate::console::help(t!("daemon-lock-held-hint"));
             }
-            return ExitCode::from(EXIT_USAGE);
+            return Ended::CouldNotStart;
         }
     };
     warn_if_readable(&config.station.data);
@@ -94,7 +108,7 @@ pub fn run(config: Config, accept_history_reset: bool) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             crate::console::error(t!("daemon-no-runtime", why = e));
-            return ExitCode::from(EXIT_USAGE);
+            return Ended::CouldNotStart;
         }
     };
     let code = runtime.block_on(main(config, initial, standing));
@@ -132,7 +146,7 @@ struct Initial {
 /// The schedules folder if it is valid; otherwise the last set that loaded, so one typo on disk
 /// after a power cut does not keep the station off the air. Only with no good set ever does
 /// loaxa refuse to start (there is nothing to air).
-fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
+fn initial_set(config: &Config) -> Result<Initial, Ended> {
     // On a thread of its own, so the parse's allocations fill an arena of their own (see
     // `memory::settled`).
     let before = reload::folder_state(&config.station.schedules);
@@ -189,7 +203,7 @@ fn initial_set(config: &Config) -> Result<Initial, ExitCode> {
         Err(e) => {
             crate::console::error(t!("daemon-no-fallback", why = why, reason = e));
             crate::console::help(t!("daemon-no-fallback-hint"));
-            Err(ExitCode::from(EXIT_INVALID))
+            Err(Ended::NothingToAir)
         }
     }
 }
@@ -246,13 +260,13 @@ fn more_descriptors() {
 
 /// Whether the history on disk is the one the daemon was writing (see [`guard`]). A missing,
 /// replaced or older history is refused, unless the operator accepts it.
-fn history_standing(config: &Config, accept: bool) -> Result<Standing, ExitCode> {
+fn history_standing(config: &Config, accept: bool) -> Result<Standing, Ended> {
     let data = &config.station.data;
     let standing = match guard::standing(data, &Store::path_in(data), config.station.timezone) {
         Ok(s) => s,
         Err(e) => {
             crate::console::error(&e);
-            return Err(ExitCode::from(EXIT_USAGE));
+            return Err(Ended::CouldNotStart);
         }
     };
     if let Standing::RolledBack { why, .. } = &standing
@@ -260,12 +274,12 @@ fn history_standing(config: &Config, accept: bool) -> Result<Standing, ExitCode>
     {
         crate::console::error(t!("daemon-rolled-back", why = why));
         crate::console::help(t!("daemon-rolled-back-hint"));
-        return Err(ExitCode::from(EXIT_USAGE));
+        return Err(Ended::CouldNotStart);
     }
     Ok(standing)
 }
 
-async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode {
+async fn main(config: Config, initial: Initial, standing: Standing) -> Ended {
     // Taken first: the scheduler plans from here, so a clock step while the history opens or
     // the device is probed cannot move the start of the plan past an occurrence.
     let boot = Utc::now();
@@ -306,19 +320,19 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> ExitCode 
 }
 
 /// Opens the history and the outbox, and records the start.
-async fn open_records(config: &Config) -> Result<(History, Arc<Outbox>), ExitCode> {
+async fn open_records(config: &Config) -> Result<(History, Arc<Outbox>), Ended> {
     let data = &config.station.data;
     let tz = config.station.timezone;
     let (history, recovered_spill) = History::start_daemon(&Store::path_in(data), data, tz).map_err(|e| {
         crate::console::error(&e);
-        ExitCode::from(EXIT_USAGE)
+        Ended::CouldNotStart
     })?;
     if recovered_spill > 0 {
         outln!("  {}", t!("daemon-spill-recovered", n = recovered_spill));
     }
     let outbox = Outbox::open(data, tz).map_err(|e| {
         crate::console::error(&e);
-        ExitCode::from(EXIT_USAGE)
+        Ended::CouldNotStart
     })?;
     let _ = history
         .record(Event::new(
@@ -446,7 +460,7 @@ struct Parts {
 }
 
 impl Parts {
-    async fn start(shared: &Arc<Shared>, folder: FolderState) -> Result<Parts, ExitCode> {
+    async fn start(shared: &Arc<Shared>, folder: FolderState) -> Result<Parts, Ended> {
         // The loudspeaker line.
         let (engine, events) = Engine::start(EngineSettings::from_config(&shared.config.audio));
         let line = Line::new(engine);
@@ -459,7 +473,7 @@ impl Parts {
             Ok(l) => l,
             Err(e) => {
                 crate::console::error(t!("daemon-cannot-listen", listen = shared.config.http.listen, why = e));
-                return Err(ExitCode::from(EXIT_USAGE));
+                return Err(Ended::CouldNotStart);
             }
         };
         let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
@@ -613,9 +627,9 @@ fn channel_workers(shared: &Arc<Shared>, wake: &Arc<Notify>) -> Vec<ChannelWorke
     workers
 }
 
-/// Records the stop and closes the history: the exit code says whether a part failed or an
-/// event could not be written.
-async fn finish(history: History, failed: Option<String>) -> ExitCode {
+/// Records the stop and closes the history: how the run ended says whether a part failed or
+/// an event could not be written.
+async fn finish(history: History, failed: Option<String>) -> Ended {
     let reason = match &failed {
         None => "signal".to_string(),
         Some(what) => format!("internal failure: {what} stopped on its own"),
@@ -625,13 +639,13 @@ async fn finish(history: History, failed: Option<String>) -> ExitCode {
         .await;
     let unwritten = history.close().await;
     if failed.is_some() {
-        return ExitCode::from(EXIT_SOFTWARE);
+        return Ended::PartFailed;
     }
     if unwritten > 0 {
         crate::console::error(t!("daemon-unwritten", n = unwritten));
-        return ExitCode::from(EXIT_INVALID);
+        return Ended::Unwritten(unwritten);
     }
-    ExitCode::SUCCESS
+    Ended::Stopped
 }
 
 /// Records the operator's `--accept-history-reset`, and holds the posts the lost history may
