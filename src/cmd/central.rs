@@ -5,11 +5,12 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::{EXIT_INVALID, EXIT_USAGE, load_config};
+use super::load_config;
 use crate::central::{self, CentralError};
 use crate::cli::{
     CentralAcceptResetArgs, CentralArgs, CentralCommand, CentralInitArgs, CentralPublishArgs, CentralReportArgs,
 };
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 
 pub fn run(config: &Path, args: &CentralArgs) -> ExitCode {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {

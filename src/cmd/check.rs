@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use chrono::{Duration, Utc};
 
-use super::{EXIT_INVALID, EXIT_USAGE, load_config, parse_local};
+use super::{load_config, parse_local};
 use crate::cli::CheckArgs;
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 use crate::schedule;
 
 pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {

@@ -7,10 +7,11 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::{EXIT_INVALID, EXIT_USAGE, load_config};
+use super::load_config;
 use crate::cli::{LiveArgs, NowArgs};
 use crate::config::Config;
 use crate::daemon::protocol::{Answer, Envelope, LineEntry, LiveRequest, Request, VERSION, socket_path};
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 
 pub fn now(config_path: &Path, args: &NowArgs) -> ExitCode {
     let request = Request::Now {

@@ -3,8 +3,8 @@
 
 use std::process::ExitCode;
 
-use super::EXIT_INVALID;
 use crate::cli::DevicesArgs;
+use crate::exit::EXIT_INVALID;
 use crate::playout::device;
 
 pub fn run(args: &DevicesArgs) -> ExitCode {

@@ -4,9 +4,10 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::{EXIT_USAGE, load_config, parse_local};
+use super::{load_config, parse_local};
 use crate::cli::{Format, HistoryArgs};
 use crate::domain::event::Kind;
+use crate::exit::EXIT_USAGE;
 use crate::history::Store;
 use crate::history::query::{self, Filter};
 

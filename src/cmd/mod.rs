@@ -23,7 +23,7 @@ use chrono_tz::Tz;
 
 use crate::config::{Config, ConfigError};
 
-pub use crate::exit::{EXIT_INVALID, EXIT_USAGE};
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 
 /// Loads the configuration, or prints why not and gives the exit code to stop with.
 pub fn load_config(path: &std::path::Path) -> Result<Config, ExitCode> {

@@ -5,9 +5,10 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::{EXIT_INVALID, EXIT_USAGE, load_config};
+use super::load_config;
 use crate::cli::NewArgs;
 use crate::domain::localtime::{Weekdays, parse_clock};
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 
 pub fn run(config_path: &Path, args: &NewArgs) -> ExitCode {
     let config = match load_config(config_path) {

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use argon2::password_hash::PasswordHasher;
 
-use super::{EXIT_INVALID, EXIT_USAGE};
 use crate::cli::PasswdArgs;
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 
 pub fn run(args: &PasswdArgs) -> ExitCode {
     if args.name.is_empty() || args.name.contains([':', '"', '\\', '\n', ' ', '=']) {

@@ -8,11 +8,12 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::{EXIT_USAGE, load_config, parse_local};
+use super::{load_config, parse_local};
 use crate::cli::PlanArgs;
 use crate::domain::broadcast::Priority;
 use crate::domain::localtime::show_day;
 use crate::domain::plan::{Occurrence, occurrences};
+use crate::exit::EXIT_USAGE;
 
 pub fn run(config_path: &Path, args: &PlanArgs) -> ExitCode {
     let config = match load_config(config_path) {

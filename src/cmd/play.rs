@@ -4,9 +4,9 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::{EXIT_INVALID, EXIT_USAGE};
 use crate::cli::PlayArgs;
 use crate::config::Config;
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 use crate::playout::settings::AudioConfig;
 use crate::playout::{Engine, EngineSettings, PlayoutEvent, Programme};
 

@@ -11,12 +11,13 @@ use chrono_tz::Tz;
 use serde_json::json;
 use tokio::sync::Notify;
 
-use super::{EXIT_INVALID, EXIT_USAGE, load_config};
+use super::load_config;
 use crate::channels::Delivery;
 use crate::channels::settings::ChannelConfig;
 use crate::channels::{self, Ctx};
 use crate::cli::PostArgs;
 use crate::domain::broadcast::LOUDSPEAKER;
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 use crate::history::{History, Store};
 use crate::outbox::{self, Outbox, State, Worker};
 

@@ -4,8 +4,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::{EXIT_INVALID, EXIT_USAGE, load_config};
+use super::load_config;
 use crate::cli::{ReportArgs, ReportFormat};
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 use crate::history::Store;
 use crate::report::{self, Period, parse_day};
 

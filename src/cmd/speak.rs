@@ -6,8 +6,9 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::{EXIT_INVALID, EXIT_USAGE, load_config};
+use super::load_config;
 use crate::cli::SpeakArgs;
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 use crate::playout::{EngineSettings, Programme};
 use crate::speech::render::{Spec, Speech};
 

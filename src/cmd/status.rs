@@ -3,7 +3,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::{EXIT_INVALID, load_config};
+use super::load_config;
+use crate::exit::EXIT_INVALID;
 
 pub fn run(config_path: &Path) -> ExitCode {
     let config = match load_config(config_path) {

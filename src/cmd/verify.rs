@@ -3,8 +3,9 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::{EXIT_INVALID, EXIT_USAGE, load_config};
+use super::load_config;
 use crate::cli::VerifyArgs;
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 use crate::history::Store;
 use crate::history::verify::{parse_head, verify};
 
