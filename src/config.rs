@@ -3,8 +3,11 @@
 //! One file says who the station is, where its schedules, media and state live, and the
 //! policies every schedule is checked against. It is read with serde and `deny_unknown_fields`,
 //! so a misspelt key is an error that points at its line instead of a setting silently ignored.
-//! Sections that later parts of loaxa need (`[audio]`, `[http]`, channel settings) are added as
-//! fields of [`RawConfig`]; their errors come out through the same report.
+//! `[station]`, `[policy]` and `[http]` are the station's own; every other section belongs to
+//! the feature that reads it (`[audio]` to `playout::settings`, `[sources]` to
+//! `playout::relay::settings`, `[channels.NAME]` to `channels::settings`, `[tts]` to
+//! `speech::settings`, `[central]` to `central::settings`), which holds its type, its serde form
+//! and its checks. This file composes them, and their errors come out in one report.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

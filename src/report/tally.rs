@@ -307,6 +307,18 @@ struct AirEvent<'a> {
     title: &'a str,
 }
 
+impl AirEvent<'_> {
+    /// The instant its details give under `key` (when the device really started or ended),
+    /// or the event's own.
+    fn instant(&self, key: &str) -> DateTime<Utc> {
+        self.details
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(instant)
+            .unwrap_or(self.at)
+    }
+}
+
 /// A line event: what was spoken, when it started and how late, how long it aired, what the
 /// relay took from its source, and how it ended.
 fn note_air(a: &mut AirState, out: &mut Tally, e: AirEvent<'_>, tz: Tz) {
@@ -326,12 +338,7 @@ fn note_air(a: &mut AirState, out: &mut Tally, e: AirEvent<'_>, tz: Tz) {
                 });
             }
             let lateness = e.details.get("lateness_ms").and_then(Value::as_i64);
-            let started = e
-                .details
-                .get("started_at")
-                .and_then(Value::as_str)
-                .and_then(instant)
-                .unwrap_or(e.at);
+            let started = e.instant("started_at");
             a.first_lateness = a.first_lateness.or(lateness);
             a.last_lateness = lateness;
             a.started = Some(started);
@@ -347,12 +354,7 @@ fn note_air(a: &mut AirState, out: &mut Tally, e: AirEvent<'_>, tz: Tz) {
                 d.fallback_s += r.get("fallback_s").and_then(Value::as_f64).unwrap_or(0.0);
             }
             if let Some(s) = a.started.take() {
-                let end = e
-                    .details
-                    .get("finished_at")
-                    .and_then(Value::as_str)
-                    .and_then(instant)
-                    .unwrap_or(e.at);
+                let end = e.instant("finished_at");
                 a.airtime_s += (end - s).num_milliseconds().max(0) as f64 / 1000.0;
             }
             a.outcome = Some(match e.kind {
