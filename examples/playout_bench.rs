@@ -96,6 +96,9 @@ async fn main() {
         preroll: Duration::from_secs(1),
         after_interrupt: AfterInterrupt::Replay,
         give_up: Duration::from_secs(5),
+        latency: Duration::from_millis(40),
+        // ALSA's `file` plugin under these figures would spin a core on a held line.
+        release_when_idle: true,
     });
     for (i, at) in instants.iter().enumerate() {
         let mut p = Programme::of_files(&format!("p{i}"), std::slice::from_ref(&tone), 1.0);
@@ -211,6 +214,9 @@ async fn paced_run(n: usize, interval: Duration, cuts: usize) {
         preroll: Duration::from_secs(1),
         after_interrupt: AfterInterrupt::Drop,
         give_up: Duration::from_secs(5),
+        latency: Duration::from_millis(40),
+        // ALSA's `file` plugin under these figures would spin a core on a held line.
+        release_when_idle: true,
     });
     let first: DateTime<Utc> = Utc::now() + chrono::Duration::seconds(2);
     for i in 0..n {

@@ -569,4 +569,18 @@ mod tests {
             "\"piper\""
         );
     }
+
+    #[test]
+    fn the_line_latency_is_a_setting_checked_at_its_key() {
+        let ok = parse("[station]\nname = \"x\"\n[audio]\nlatency_ms = 60\nrelease_when_idle = true\n").unwrap();
+        assert_eq!(ok.audio.latency, std::time::Duration::from_millis(60));
+        assert!(ok.audio.release_when_idle);
+        let default = parse("[station]\nname = \"x\"\n").unwrap();
+        assert_eq!(default.audio.latency, std::time::Duration::from_millis(40));
+        assert!(!default.audio.release_when_idle, "the line is held open unless asked");
+        let text = "[station]\nname = \"x\"\n[audio]\nlatency_ms = 2000\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(&text[e[0].span.clone()], "2000", "{e:?}");
+        assert!(e[0].message.contains("latency_ms"), "{}", e[0].message);
+    }
 }

@@ -35,7 +35,7 @@ fn main() -> ExitCode {
         Command::Queue => loaxa::cmd::control::queue(&cli.config),
         Command::Live(args) => loaxa::cmd::control::live(&cli.config, args),
         Command::New(args) => loaxa::cmd::new::run(&cli.config, args),
-        Command::Devices(args) => loaxa::cmd::devices::run(args),
+        Command::Devices(args) => loaxa::cmd::devices::run(&cli.config, args),
         Command::Passwd(args) => loaxa::cmd::passwd::run(args),
         Command::Central(args) => loaxa::cmd::central::run(&cli.config, args),
         Command::Speak(args) => loaxa::cmd::speak::run(&cli.config, args),

@@ -64,7 +64,7 @@ impl Station {
         std::fs::create_dir(dir.path().join("media")).unwrap();
         tone(&dir.path().join("media/tone.wav"), 660.0, 0.3, 0.5);
         let mut config = format!(
-            "[station]\nname = \"Đài xã Thử\"\n[audio]\npreroll_seconds = 1\n[http]\nlisten = \"127.0.0.1:{port}\"\n{extra_config}\n"
+            "[station]\nname = \"Đài xã Thử\"\n[audio]\npreroll_seconds = 1\nrelease_when_idle = true\n[http]\nlisten = \"127.0.0.1:{port}\"\n{extra_config}\n"
         );
         for (name, kind) in CHANNELS {
             let (key, extra) = match kind {

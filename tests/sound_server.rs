@@ -223,3 +223,137 @@ fn a_stream_that_stops_taking_audio_is_closed() {
         "{said}"
     );
 }
+
+/// A station daemon on this server's default sink, holding its line as it does by default.
+fn station_on(pulse: &Pulse) -> (common::daemon::Station, std::process::Child) {
+    use common::daemon::{Station, schedule};
+    let st = Station::new(
+        "http://127.0.0.1:9/hook",
+        &schedule("sau", "\"2030-01-01T06:00:00\"", "tone.wav", ""),
+    );
+    let path = st.path().join("loaxa.toml");
+    let config = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("release_when_idle = true\n", "");
+    std::fs::write(&path, config).unwrap();
+    tone(&st.path().join("media/alarm.wav"), 1000.0, 0.4, 0.5);
+    let mut cmd = st.command();
+    pulse.client(&mut cmd);
+    let daemon = cmd.spawn().expect("start loaxa run");
+    st.wait_for("schedule_loaded", None, 30);
+    (st, daemon)
+}
+
+/// Waits (up to 20 s) until `ok` holds, saying `what` if it never does.
+fn until(what: &str, mut ok: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !ok() {
+        assert!(std::time::Instant::now() < deadline, "{what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Issue #37. The line used to be closed after every programme, and opened only a few seconds
+/// before the next: an unannounced emergency on an idle line then waited for the open, and
+/// behind a sink that no client asked for less had fallen back to a 2 s buffer (0.1 to 1.8 s
+/// late, measured on this set-up). Now the daemon holds its stream open on silence from the
+/// start and between programmes, the sink stays at the latency loaxa asks for, and an
+/// emergency is heard at once. The bound is generous for a busy machine; `make bench`
+/// measures the figure.
+#[test]
+fn an_idle_line_is_held_open_and_an_emergency_on_it_is_heard_at_once() {
+    let pulse = Pulse::start();
+    let (st, _daemon) = station_on(&pulse);
+    until("the daemon holds no stream on the idle line", || {
+        pulse.sink_inputs().len() == 1
+    });
+    until("the sink's latency stays at the server's default", || {
+        pulse.sink_latency().is_some_and(|l| l <= Duration::from_millis(100))
+    });
+    // The line is ready once the device has settled and reported the latency it grants.
+    let mut device = serde_json::Value::Null;
+    until("the granted latency is not reported", || {
+        let status: serde_json::Value = serde_json::from_str(&st.get("/status")).unwrap();
+        device = status["device"].clone();
+        device["latency_ms"].is_u64()
+    });
+    let granted = device["latency_ms"].as_u64();
+    assert!(granted.is_some_and(|ms| ms <= 100), "granted: {device}");
+    let rec = pulse.record_timed();
+    let mut sent = Vec::new();
+    for round in 0..3 {
+        std::thread::sleep(Duration::from_millis(300));
+        let at = std::time::Instant::now();
+        let out = common::daemon::loaxa(
+            &st,
+            &["now", "--file", "alarm.wav", "--priority", "emergency", "--no-post"],
+        );
+        assert!(out.status.success(), "round {round}: {}", common::daemon::said(&out));
+        sent.push(at);
+        let finished = || st.events().iter().filter(|e| e.kind == "playout_finished").count();
+        until("the emergency did not finish", || finished() > round);
+        until("the line is not held open after the programme", || {
+            pulse.sink_inputs().len() == 1
+        });
+    }
+    let heard = rec.stop();
+    let mut late = Vec::new();
+    for at in &sent {
+        let from = heard.frame_at(*at);
+        let onset = heard.onset(from, 0.1).expect("the emergency was not heard");
+        let when = heard.time_of(onset).expect("a time for the onset");
+        late.push(when.saturating_duration_since(*at).as_millis());
+    }
+    eprintln!("submit to heard, ms: {late:?}; granted {granted:?} ms");
+    assert!(
+        late.iter().all(|ms| *ms <= 500),
+        "submit to heard, ms: {late:?} (the line's latency: {granted:?} ms)"
+    );
+    assert!(
+        pulse.sink_latency().is_some_and(|l| l <= Duration::from_millis(100)),
+        "after the programmes the sink went back to {:?}",
+        pulse.sink_latency()
+    );
+}
+
+/// The latency the sound server grants is what `loaxa devices` and `check --online` show, read
+/// from the device once it has settled (issue #37): at the default of 40 ms asked, PulseAudio
+/// plays a sound about one period after it is handed over.
+#[test]
+fn the_granted_latency_is_shown() {
+    let pulse = Pulse::start();
+    let out = loaxa(&pulse, &["devices"]);
+    assert!(out.status.success(), "{}", said(&out));
+    let listed = String::from_utf8_lossy(&out.stdout).to_string();
+    let default = listed
+        .lines()
+        .find(|l| l.contains("(default)"))
+        .unwrap_or_else(|| panic!("no default: {listed}"));
+    let ms = |text: &str, after: &str| -> u64 {
+        let rest = text
+            .split(after)
+            .nth(1)
+            .unwrap_or_else(|| panic!("no {after:?} in {text}"));
+        rest.split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let granted = ms(default, "latency ");
+    assert!((1..=100).contains(&granted), "{default}");
+
+    let st = common::daemon::Station::new(
+        "http://127.0.0.1:9/hook",
+        &common::daemon::schedule("sau", "\"2030-01-01T06:00:00\"", "tone.wav", ""),
+    );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_loaxa"));
+    pulse.client(&mut cmd);
+    let out = cmd
+        .arg("--config")
+        .arg(st.path().join("loaxa.toml"))
+        .args(["check", "--online"])
+        .env("LOAXA_LANG", "en")
+        .output()
+        .unwrap();
+    let text = said(&out);
+    let granted = ms(&text, "a sound reaches it in ");
+    assert!((1..=100).contains(&granted), "{text}");
+    assert!(text.contains("release_when_idle = true closes the device"), "{text}");
+}

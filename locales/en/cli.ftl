@@ -158,6 +158,8 @@ cli-device-does-not-open = does not open: { $why }
 cli-default-device-fails = the system's default sound device does not open (name one that opens in [audio] device, or use --device). Reason: { $why }
 cli-no-device-opens = none of the { $count } sound devices this machine offers opens (see `loaxa devices --all` for the reasons; is the sound card connected, or the sound server running?)
 cli-device-busy = {" "}(in use: open already, by the daemon or another program)
+cli-device-latency = latency { $ms } ms
+cli-device-slow = { $name }: a sound takes { $ms } ms to reach the loudspeaker, more than the { $limit } ms an emergency allows; lower [audio] latency_ms, or ask the sound server for a shorter buffer
 cli-now-queued = on the line now: { $key }
 cli-now-posted = posts queued for: { $channels }
 cli-stopped = stopped: { $key } (recorded as interrupted by you)
@@ -208,6 +210,10 @@ cli-check-spoken-missing = { $count } of { $total } spoken { $total ->
 } not rendered yet ({ $ids }): the daemon renders them when it loads the schedules; `loaxa speak ID` renders one and plays it now
 cli-check-source-ok = source { $name }: { $what }
 cli-check-source-down = source { $name } does not answer now: { $why } (the relay plays its fallback while it is down)
+cli-check-device-ok = loudspeaker `{ $device }`: opens; a sound reaches it in { $ms } ms
+cli-check-device-unsettled = loudspeaker `{ $device }`: opens, but did not take audio at a steady pace within 2.5 s; is the sound server overloaded?
+cli-check-device-fails = loudspeaker: { $why } (if the daemon holds the device, its latency is in /status)
+cli-check-released-line = note: [audio] release_when_idle = true closes the device between programmes; an unannounced emergency on an idle line waits for it to open (50-70 ms on a sound server, up to 2 s where the server's sink has fallen back to its default buffer)
 cli-central-password-dir = --password-dir is needed: each new station's password is written there (mode 0600), never printed
 cli-central-schema-ready = the central schema is ready
 cli-central-no-random = no random bytes from the kernel: no password made

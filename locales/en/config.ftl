@@ -28,6 +28,7 @@ config-public-url = `public_url` must be an http:// or https:// address
 config-public-url-hint = the address people use to reach the board, e.g. public_url = "https://loa.xa-thu.gov.vn"
 config-volume-hint = 1 is full volume, 0.5 half; e.g. volume = 0.8
 config-preroll-hint = a few seconds is enough to open the device and decode the files, e.g. 5
+config-latency-hint = how long, in milliseconds, a sound may take from loaxa to the loudspeaker; it bounds how late an unannounced emergency is heard. Default { $default }: for example latency_ms = 40
 config-chime-hint = name a file inside the media folder, e.g. chime = "chime.ogg"
 config-channel-needs = a { $kind } channel needs `{ $key }`
 config-secret-twice = give the { $what } as `{ $what }_env` or `{ $what }_file`, not both

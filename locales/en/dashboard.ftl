@@ -32,6 +32,7 @@ dash-device-failing = The sound device “{ $device }” cannot be opened
 dash-device-failing-help = Programmes that come due will not play. Check the loudspeaker cable, the amplifier and `loaxa devices`.
 dash-device = Sound device: “{ $device }”
 dash-device-last-ok = last opened fine at { $at }
+dash-device-latency = latency { $ms } ms
 dash-device-unused = not used since the start
 dash-next = Next
 dash-in = in { $span }

@@ -25,6 +25,7 @@ config-public-url = `public_url` phải là địa chỉ http:// hoặc https://
 config-public-url-hint = địa chỉ người dân dùng để xem trang tin, ví dụ public_url = "https://loa.xa-thu.gov.vn"
 config-volume-hint = 1 là âm lượng đầy đủ, 0.5 là một nửa; ví dụ volume = 0.8
 config-preroll-hint = vài giây là đủ để mở thiết bị âm thanh và giải mã tệp, ví dụ 5
+config-latency-hint = thời gian tối đa (mili giây) từ lúc loaxa đưa tiếng ra đến lúc loa phát; nó quyết định bản tin khẩn cấp đột xuất được nghe trễ bao nhiêu. Mặc định { $default }: ví dụ latency_ms = 40
 config-chime-hint = ghi tên một tệp trong thư mục media, ví dụ chime = "chime.ogg"
 config-channel-needs = kênh { $kind } cần có `{ $key }`
 config-secret-twice = chỉ ghi { $what } bằng một trong hai cách `{ $what }_env` hoặc `{ $what }_file`, không ghi cả hai

@@ -32,6 +32,7 @@ dash-device-failing = Thiết bị âm thanh “{ $device }” không mở đư�
 dash-device-failing-help = Các chương trình đến giờ sẽ không phát được. Kiểm tra dây loa, bộ khuếch đại và `loaxa devices`.
 dash-device = Thiết bị âm thanh: “{ $device }”
 dash-device-last-ok = mở tốt lần cuối lúc { $at }
+dash-device-latency = độ trễ { $ms } ms
 dash-device-unused = chưa dùng từ khi khởi động
 dash-next = Tiếp theo
 dash-in = còn { $span }

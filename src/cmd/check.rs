@@ -78,6 +78,10 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
         channel_warnings += 1;
         crate::console::warning(t!("cli-central-secret-missing", why = reason));
     }
+    if config.audio.release_when_idle {
+        // Not a fault, a choice with a price: say it where the choice is checked.
+        println!("{}", t!("cli-check-released-line"));
+    }
     // Spoken bulletins: which are rendered already (the daemon renders the rest when it loads
     // the schedules), and whether the offline voice works at all.
     let spoken: Vec<&crate::domain::broadcast::Broadcast> =
@@ -113,6 +117,7 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
         }
     }
     if args.online {
+        channel_warnings += check_device(&config.audio);
         let mut sources: Vec<(String, crate::playout::relay::settings::Source)> =
             config.sources.iter().map(|(n, s)| (n.clone(), s.clone())).collect();
         for b in &loaded.set.broadcasts {
@@ -152,5 +157,42 @@ pub fn run(config_path: &Path, args: &CheckArgs) -> ExitCode {
     } else {
         println!("{}: {summary}", t!("cli-ok"));
         ExitCode::SUCCESS
+    }
+}
+
+/// The loudspeaker's device, opened as the daemon opens it: the latency it grants, and a
+/// warning where an unannounced emergency would be heard late or the device does not open.
+/// Gives the number of warnings.
+fn check_device(audio: &crate::playout::settings::AudioConfig) -> usize {
+    let limit = crate::playout::settings::EMERGENCY_LATENCY;
+    match crate::playout::device::granted(&audio.device, audio.latency) {
+        Ok(Some(granted)) if granted > limit => {
+            crate::console::warning(t!(
+                "cli-device-slow",
+                name = audio.device.clone(),
+                ms = granted.as_millis(),
+                limit = limit.as_millis()
+            ));
+            1
+        }
+        Ok(Some(granted)) => {
+            println!(
+                "{}",
+                t!(
+                    "cli-check-device-ok",
+                    device = audio.device.clone(),
+                    ms = granted.as_millis()
+                )
+            );
+            0
+        }
+        Ok(None) => {
+            crate::console::warning(t!("cli-check-device-unsettled", device = audio.device.clone()));
+            1
+        }
+        Err(why) => {
+            crate::console::warning(t!("cli-check-device-fails", why = why));
+            1
+        }
     }
 }

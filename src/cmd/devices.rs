@@ -7,13 +7,18 @@ use crate::cli::DevicesArgs;
 use crate::exit::EXIT_INVALID;
 use crate::playout::device;
 
-pub fn run(args: &DevicesArgs) -> ExitCode {
+pub fn run(config: &std::path::Path, args: &DevicesArgs) -> ExitCode {
     if args.input {
         return inputs();
     }
+    // Each device is tried with the latency the station asks for; with no (valid)
+    // configuration, with the default.
+    let latency = crate::config::Config::load(config)
+        .map(|c| c.audio.latency)
+        .unwrap_or_else(|_| crate::playout::settings::AudioConfig::default().latency);
     let list = {
         let _quiet = Quiet::stderr();
-        device::list()
+        device::list(latency)
     };
     let list = match list {
         Ok(list) => list,
@@ -32,13 +37,31 @@ pub fn run(args: &DevicesArgs) -> ExitCode {
             default.push_str(&t!("cli-device-busy"));
         }
         match &d.problem {
-            None => println!("{}{default}\t{}", d.name, d.id),
+            None => match d.granted {
+                Some(granted) => println!(
+                    "{}{default}\t{}\t{}",
+                    d.name,
+                    d.id,
+                    t!("cli-device-latency", ms = granted.as_millis())
+                ),
+                None => println!("{}{default}\t{}", d.name, d.id),
+            },
             Some(why) => println!(
                 "{}{default}\t{}\t{}",
                 d.name,
                 d.id,
                 t!("cli-device-does-not-open", why = why)
             ),
+        }
+    }
+    for d in &list {
+        if let Some(granted) = d.granted.filter(|g| *g > crate::playout::settings::EMERGENCY_LATENCY) {
+            crate::console::warning(t!(
+                "cli-device-slow",
+                name = d.name.clone(),
+                ms = granted.as_millis(),
+                limit = crate::playout::settings::EMERGENCY_LATENCY.as_millis()
+            ));
         }
     }
     if let Some(d) = list.iter().find(|d| d.is_default)

@@ -32,6 +32,9 @@ pub fn run(config_path: &Path, args: &PlayArgs) -> ExitCode {
         preroll: Duration::ZERO,
         after_interrupt: audio.after_interrupt,
         give_up: Duration::from_secs(2),
+        latency: audio.latency,
+        // One programme, then the command ends: there is no line to hold.
+        release_when_idle: true,
     };
     let mut programme = Programme::of_files("play@now", &args.files, volume);
     programme.title = "loaxa play".into();

@@ -609,6 +609,7 @@ fn on_air(s: &Snapshot) -> Markup {
                     (t!("dash-device", device = s.device_name))
                     @if let Some(t) = s.device.last_ok { " · " (t!("dash-device-last-ok", at = day_time(t, tz))) }
                     @else { " · " (t!("dash-device-unused")) }
+                    @if let Some(l) = s.device.latency { " · " (t!("dash-device-latency", ms = l.as_millis())) }
                 },
             }
             h2 { (t!("dash-next")) }

@@ -703,7 +703,7 @@ async fn record_playout(shared: Arc<Shared>, mut events: tokio::sync::mpsc::Unbo
             | PlayoutEvent::Finished { key, .. }
             | PlayoutEvent::Failed { key, .. }
             | PlayoutEvent::Interrupted { key, .. } => Some(key.clone()),
-            PlayoutEvent::DeviceError { .. } | PlayoutEvent::DeviceReady => None,
+            PlayoutEvent::DeviceError { .. } | PlayoutEvent::DeviceReady | PlayoutEvent::Latency { .. } => None,
         };
         let programme = key.as_ref().and_then(|k| {
             shared
@@ -769,6 +769,16 @@ async fn record_playout(shared: Arc<Shared>, mut events: tokio::sync::mpsc::Unbo
                     .failing(reason.clone());
             }
             PlayoutEvent::DeviceReady => shared.device.lock().unwrap_or_else(|p| p.into_inner()).ready(),
+            PlayoutEvent::Latency { granted } => {
+                if *granted > crate::playout::settings::EMERGENCY_LATENCY {
+                    shared.error(t!(
+                        "daemon-device-slow",
+                        device = shared.config.audio.device,
+                        ms = granted.as_millis()
+                    ));
+                }
+                shared.device.lock().unwrap_or_else(|p| p.into_inner()).latency = Some(*granted);
+            }
             _ => {}
         }
         if let Some(event) = history_event(&e, programme.as_ref()) {
@@ -916,7 +926,17 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
     }
     let device = &shared.config.audio.device;
     match crate::playout::device::find(device) {
-        Ok(()) => say(format!("  {}", t!("daemon-summary-device", device = device))),
+        Ok(()) if shared.config.audio.release_when_idle => {
+            say(format!("  {}", t!("daemon-summary-device-released", device = device)))
+        }
+        Ok(()) => say(format!(
+            "  {}",
+            t!(
+                "daemon-summary-device",
+                device = device,
+                ms = shared.config.audio.latency.as_millis()
+            )
+        )),
         Err(e) => say(format!(
             "  {}",
             t!("daemon-summary-device-problem", device = device, why = e)

@@ -103,6 +103,8 @@ pub struct Device {
     /// Why it could not be opened last time, and since when it fails.
     pub failing: Option<(DateTime<Utc>, String)>,
     pub last_ok: Option<DateTime<Utc>>,
+    /// How long a sound takes from loaxa to the loudspeaker, as the open device reported it.
+    pub latency: Option<std::time::Duration>,
 }
 
 impl Device {
@@ -195,6 +197,7 @@ impl Shared {
             "since": d.failing.as_ref().map(|(t, _)| local(*t)),
             "reason": d.failing.as_ref().map(|(_, r)| r.clone()),
             "last_ok": d.last_ok.map(local),
+            "latency_ms": d.latency.map(|l| l.as_millis()),
         });
         let chain = self.history.chain();
         let chain = json!({

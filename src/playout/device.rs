@@ -1,7 +1,7 @@
 //! The sound device: listing outputs and opening one for a programme.
 //!
-//! The device is opened at pre-roll and closed after the programme: an open, idle rodio sink
-//! keeps the output stream running (rodio #299). Errors the device reports while open (an
+//! The engine holds the device open between programmes, on silence, so that an emergency never
+//! waits for an open (issue #37); `[audio] release_when_idle` closes it instead. Errors the device reports while open (an
 //! unplugged USB card, a vanished PCM) arrive through cpal's error callback and are passed on.
 
 use rodio::DeviceTrait;
@@ -21,21 +21,32 @@ pub struct DeviceInfo {
     pub problem: Option<String>,
     /// It is open already (the daemon plays on it): it works, and cannot be tried now.
     pub busy: bool,
+    /// How long a sound took from loaxa to the device when tried with the station's latency
+    /// (see [`Output::granted`]).
+    pub granted: Option<std::time::Duration>,
 }
 
 impl DeviceInfo {
-    fn tried(name: String, id: String, is_default: bool, device: Option<&cpal::Device>) -> DeviceInfo {
+    fn tried(
+        name: String,
+        id: String,
+        is_default: bool,
+        device: Option<&cpal::Device>,
+        latency: std::time::Duration,
+    ) -> DeviceInfo {
         let tried = match device {
-            Some(d) => probe(d),
+            Some(d) => probe(d, latency),
             None => Err(cpal::ErrorKind::DeviceNotAvailable.into()),
         };
         let busy = tried.as_ref().is_err_and(|e| e.kind() == cpal::ErrorKind::DeviceBusy);
+        let granted = tried.as_ref().ok().copied().flatten();
         DeviceInfo {
             name,
             id,
             is_default,
             problem: tried.err().filter(|_| !busy).map(|e| e.to_string()),
             busy,
+            granted,
         }
     }
 }
@@ -44,7 +55,7 @@ impl DeviceInfo {
 /// configuration knows (JACK, OSS, rate converters with no card under them), and most of them
 /// do not open on a given machine. Where a PulseAudio (or PipeWire) server answers, its sinks
 /// are listed too, as `pulseaudio:SINK`.
-pub fn list() -> Result<Vec<DeviceInfo>, String> {
+pub fn list(latency: std::time::Duration) -> Result<Vec<DeviceInfo>, String> {
     // ALSA's own messages ("ALSA lib pcm_oss.c: … Cannot open device /dev/dsp") would go raw to
     // stderr for each plugin that fails; the reason is in the error anyway.
     let _quiet = alsa::Output::local_error_handler().ok();
@@ -54,10 +65,10 @@ pub fn list() -> Result<Vec<DeviceInfo>, String> {
     let via_server = server.is_some() && alsa_default_is_pulse("default");
     let mut list = Vec::new();
     if let Some(host) = &server {
-        list.extend(described(host, via_server)?);
+        list.extend(described(host, via_server, latency)?);
     }
     let host = alsa()?;
-    for mut d in described(&host, !via_server)? {
+    for mut d in described(&host, !via_server, latency)? {
         if via_server && (d.id == "alsa:default" || d.id == "alsa:pulse") {
             continue;
         }
@@ -69,14 +80,14 @@ pub fn list() -> Result<Vec<DeviceInfo>, String> {
         let device = host.default_output_device();
         list.insert(
             0,
-            DeviceInfo::tried("default".into(), "alsa:default".into(), true, device.as_ref()),
+            DeviceInfo::tried("default".into(), "alsa:default".into(), true, device.as_ref(), latency),
         );
     }
     Ok(list)
 }
 
 /// A host's output devices, each tried; `has_default` marks the host's default among them.
-fn described(host: &cpal::Host, has_default: bool) -> Result<Vec<DeviceInfo>, String> {
+fn described(host: &cpal::Host, has_default: bool, latency: std::time::Duration) -> Result<Vec<DeviceInfo>, String> {
     let default_id = host
         .default_output_device()
         .and_then(|d| d.id().ok())
@@ -91,24 +102,63 @@ fn described(host: &cpal::Host, has_default: bool) -> Result<Vec<DeviceInfo>, St
                 .map(|x| x.name().to_string())
                 .unwrap_or_else(|_| id.clone());
             let is_default = default_id.as_deref() == Some(id.as_str());
-            DeviceInfo::tried(name, id, is_default, Some(&d))
+            DeviceInfo::tried(name, id, is_default, Some(&d), latency)
         })
         .collect())
 }
 
-/// Opens a device's stream as a programme would and closes it again, without playing.
-fn probe(device: &rodio::cpal::Device) -> Result<(), cpal::Error> {
+/// Opens a device's stream as a programme would, plays silence until the device has settled
+/// into its pace to learn the latency it grants (how far ahead of a callback its first frame
+/// is heard; `None` if it does not settle within [`SETTLE_LIMIT`]), and closes it again.
+fn probe(
+    device: &rodio::cpal::Device,
+    latency: std::time::Duration,
+) -> Result<Option<std::time::Duration>, cpal::Error> {
+    use rodio::cpal::traits::StreamTrait;
     let supported = device.default_output_config()?;
-    let config = super::output::stream_config(&supported);
+    let config = super::output::stream_config(&supported, latency);
+    let (tx, rx) = std::sync::mpsc::channel();
     let stream = device.build_output_stream_raw(
         config,
         supported.sample_format(),
-        |data: &mut rodio::cpal::Data, _: &rodio::cpal::OutputCallbackInfo| silence(data),
+        move |data: &mut rodio::cpal::Data, info: &rodio::cpal::OutputCallbackInfo| {
+            silence(data);
+            let ts = info.timestamp();
+            let _ = tx.send(ts.playback.saturating_duration_since(ts.callback));
+        },
         |_| {},
         None,
     )?;
+    let granted = match stream.play() {
+        Ok(()) => {
+            let deadline = std::time::Instant::now() + SETTLE_LIMIT;
+            let mut seen = Vec::new();
+            while seen.len() < super::output::SETTLED_AFTER as usize {
+                match rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
+                    Ok(ahead) => seen.push(ahead),
+                    Err(_) => break,
+                }
+            }
+            seen.last()
+                .copied()
+                .filter(|_| seen.len() == super::output::SETTLED_AFTER as usize)
+        }
+        Err(_) => None,
+    };
     drop(stream);
-    Ok(())
+    Ok(granted)
+}
+
+/// How long a probe waits for a device to settle: an idle sound server's sink may first finish
+/// a buffer of 2 s it had settled on.
+const SETTLE_LIMIT: std::time::Duration = std::time::Duration::from_millis(2500);
+
+/// The latency the named device grants when asked for `latency`, tried as `loaxa devices`
+/// tries it (`None`: it opened but did not settle into a pace).
+pub fn granted(name: &str, latency: std::time::Duration) -> Result<Option<std::time::Duration>, String> {
+    let _quiet = alsa::Output::local_error_handler().ok();
+    let device = lookup(name)?;
+    probe(&device, latency).map_err(|e| t!("device-cannot-open", name = name, why = e))
 }
 
 /// Fills a buffer with the format's silence. A stream dropped unplayed can still write a period
@@ -262,11 +312,15 @@ pub fn is_passing(e: &rodio::cpal::Error) -> bool {
     )
 }
 
-/// Opens the named device (`"default"` for the system default), reporting later device errors
-/// through `on_error`.
-pub fn open(name: &str, on_error: impl FnMut(rodio::cpal::Error) + Send + 'static) -> Result<Output, String> {
+/// Opens the named device (`"default"` for the system default) asking for `latency`, reporting
+/// later device errors through `on_error`.
+pub fn open(
+    name: &str,
+    latency: std::time::Duration,
+    on_error: impl FnMut(rodio::cpal::Error) + Send + 'static,
+) -> Result<Output, String> {
     let device = lookup(name)?;
-    Output::open(&device, on_error).map_err(|e| t!("device-cannot-open", name = name, why = e))
+    Output::open(&device, latency, on_error).map_err(|e| t!("device-cannot-open", name = name, why = e))
 }
 
 #[cfg(test)]

@@ -38,6 +38,10 @@ pub struct EngineSettings {
     pub after_interrupt: AfterInterrupt,
     /// How long past its scheduled time a programme may wait for a missing device before it fails.
     pub give_up: Duration,
+    /// What the device or sound server is asked for (see [`super::output::Output::open`]).
+    pub latency: Duration,
+    /// Close the device between programmes instead of holding it open on silence.
+    pub release_when_idle: bool,
 }
 
 impl EngineSettings {
@@ -47,6 +51,8 @@ impl EngineSettings {
             preroll: audio.preroll,
             after_interrupt: audio.after_interrupt,
             give_up: Duration::from_secs(60),
+            latency: audio.latency,
+            release_when_idle: audio.release_when_idle,
         }
     }
 }
@@ -94,8 +100,14 @@ pub enum PlayoutEvent {
     DeviceError {
         reason: String,
     },
-    /// The device opened (it is opened for each run of programmes and closed between them).
+    /// The device opened: at start and after a failure, and before each run of programmes
+    /// where the line is released between them.
     DeviceReady,
+    /// How long a sound takes from loaxa to the loudspeaker on the open device, as it first
+    /// reported it: the bound on how late an unannounced emergency is heard.
+    Latency {
+        granted: Duration,
+    },
 }
 
 /// A programme on the line, as an operator sees it (`loaxa queue`).
@@ -329,6 +341,11 @@ struct Line {
     opening: Option<(Instant, bool)>,
     /// When passing device trouble was last logged, and how much came since.
     glitch_log: Option<(Instant, u32)>,
+    /// The open device's latency has been reported.
+    latency_reported: bool,
+    /// The device takes audio faster than real time (see [`Output::runs_ahead`]): it is
+    /// released between programmes whatever the settings say.
+    runs_ahead: bool,
 }
 
 impl Line {
@@ -350,6 +367,8 @@ impl Line {
             idle_since: None,
             opening: None,
             glitch_log: None,
+            latency_reported: false,
+            runs_ahead: false,
         }
     }
 
@@ -400,7 +419,10 @@ impl Line {
         if let Some((at, _)) = self.device_retry {
             nap = nap.min(at.saturating_duration_since(Instant::now()));
         }
-        if let Some(since) = self.idle_since {
+        // Only while the tail is still leaving: a line held open past it has nothing to wait for.
+        if let Some(since) = self.idle_since
+            && since + TAIL > Instant::now()
+        {
             nap = nap.min((since + TAIL).saturating_duration_since(Instant::now()));
         }
         if let Some((since, false)) = self.opening {
@@ -509,18 +531,66 @@ impl Line {
         }
         self.watch_the_device();
         self.watch_for_stall();
+        self.report_latency();
         if self.on_air.is_some() || !self.queue.is_empty() {
             self.idle_since = None;
         } else if self.output.is_some() {
-            // Close the device between programmes (an idle open stream keeps running), once the
-            // last programme's tail has left the device's buffer.
+            // Between programmes the line stays open on silence, so that an emergency never
+            // waits for an open: on a sound server that costs 50-70 ms, and an idle sink falls
+            // back to a buffer of up to 2 s, which an emergency then waits behind (issue #37).
+            // Released only where asked, or where the device is no sound card at all; once
+            // the last programme's tail has left the device's buffer.
             let since = *self.idle_since.get_or_insert_with(Instant::now);
-            if since.elapsed() >= TAIL {
+            if since.elapsed() >= TAIL && self.releases_when_idle() {
                 self.output = None;
                 self.idle_since = None;
                 crate::memory::give_back();
             }
+        } else if !self.stopping && self.holds_the_line() {
+            self.open_device();
         }
+    }
+
+    /// Whether the line is held open between programmes.
+    fn holds_the_line(&self) -> bool {
+        !self.settings.release_when_idle && !self.runs_ahead
+    }
+
+    fn releases_when_idle(&mut self) -> bool {
+        if !self.runs_ahead && self.output.as_ref().is_some_and(Output::runs_ahead) {
+            tracing::warn!(device = self.settings.device, "{}", t!("log-device-runs-ahead"));
+            self.runs_ahead = true;
+        }
+        !self.holds_the_line()
+    }
+
+    /// Reports the open device's latency once it is known (after its first callbacks), with a
+    /// warning where an emergency would be heard late.
+    fn report_latency(&mut self) {
+        if self.latency_reported {
+            return;
+        }
+        let Some(granted) = self.output.as_ref().and_then(Output::granted) else {
+            return;
+        };
+        self.latency_reported = true;
+        let ms = granted.as_millis();
+        if granted > super::settings::EMERGENCY_LATENCY {
+            tracing::warn!(
+                device = self.settings.device,
+                latency_ms = ms,
+                "{}",
+                t!("log-device-slow", ms = ms)
+            );
+        } else {
+            tracing::info!(
+                device = self.settings.device,
+                latency_ms = ms,
+                "{}",
+                t!("log-device-latency")
+            );
+        }
+        self.emit(PlayoutEvent::Latency { granted });
     }
 
     /// An operator's stop: the programme on air fades out (not replayed), then what had fallen
@@ -650,7 +720,7 @@ impl Line {
         {
             return;
         }
-        let (tx, name) = (self.tx.clone(), self.settings.device.clone());
+        let (tx, name, latency) = (self.tx.clone(), self.settings.device.clone(), self.settings.latency);
         let spawned = std::thread::Builder::new()
             .name("loaxa-device-open".into())
             .spawn(move || {
@@ -658,7 +728,7 @@ impl Line {
                 // reason instead of going raw to stderr.
                 ALSA_MESSAGES.set(alsa::Output::local_error_handler().ok());
                 let errors = tx.clone();
-                let result = super::device::open(&name, move |e| {
+                let result = super::device::open(&name, latency, move |e| {
                     let _ = errors.send(if super::device::is_passing(&e) {
                         Msg::DeviceGlitch(e.to_string())
                     } else {
@@ -687,6 +757,7 @@ impl Line {
                 self.emit(PlayoutEvent::DeviceReady);
                 self.output = Some(output);
                 self.device_retry = None;
+                self.latency_reported = false;
             }
             Err(reason) => self.device_failed(reason),
         }

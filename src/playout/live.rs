@@ -445,7 +445,10 @@ fn start(name: &str) -> Result<(cpal::Stream, Arc<Shared>), String> {
     let device = super::device::input(name)?;
     let supported = device.default_input_config().map_err(|e| e.to_string())?;
     let feed = Arc::new(Shared::new(supported.channels().max(1), supported.sample_rate().max(1)));
-    let mut config = super::output::stream_config(&supported);
+    let mut config = super::output::stream_config(
+        &supported,
+        std::time::Duration::from_millis(super::settings::DEFAULT_LATENCY_MS),
+    );
     let build = |config: cpal::StreamConfig| -> Result<cpal::Stream, cpal::Error> {
         macro_rules! build {
             ($($format:ident => $t:ty),+) => {

@@ -55,24 +55,49 @@ pub struct Output {
     opened: Instant,
     /// Milliseconds from `opened` to the audio callback's last run.
     heartbeat: Arc<AtomicU64>,
+    /// Frames the device has taken since the open, and microseconds from a callback to the
+    /// playing of its first frame, as the device last reported it.
+    taken: Arc<Taken>,
+    rate: u32,
 }
 
+/// What the audio callback tells the engine about the device's pace.
+#[derive(Default)]
+struct Taken {
+    frames: AtomicU64,
+    callbacks: AtomicU64,
+    ahead_us: AtomicU64,
+}
+
+/// The callbacks after which the device's pace is trusted. A sound server answers the first
+/// one at once and the next only when its sink next wakes: an idle PulseAudio sink had settled
+/// on a 2 s buffer, and the second callback came 0.7 s later. From the third on they come one
+/// period apart.
+pub const SETTLED_AFTER: u64 = 10;
+
 impl Output {
-    /// Opens `device` with its default format and a period of 20 ms (short, for an emergency
-    /// that arrives unannounced), reporting later errors through `on_error`.
-    pub fn open(device: &cpal::Device, on_error: impl FnMut(cpal::Error) + Send + 'static) -> Result<Output, String> {
+    /// Opens `device` with its default format, asking for `latency` (short, for an emergency
+    /// that arrives unannounced), and reports later errors through `on_error`.
+    pub fn open(
+        device: &cpal::Device,
+        latency: Duration,
+        on_error: impl FnMut(cpal::Error) + Send + 'static,
+    ) -> Result<Output, String> {
         let supported = device.default_output_config().map_err(|e| e.to_string())?;
-        let config = stream_config(&supported);
-        let (channels, rate, frames) = (config.channels, config.sample_rate, period_frames(config.sample_rate));
+        let config = stream_config(&supported, latency);
+        let (channels, rate) = (config.channels, config.sample_rate);
+        let frames = period_frames(rate, latency);
         let (mixer, source) = rodio::mixer::mixer(
             ChannelCount::new(channels).unwrap_or(ChannelCount::MIN),
             SampleRate::new(rate).unwrap_or(SampleRate::MIN),
         );
         let (starts, pending) = mpsc::channel();
         let (opened, heartbeat) = (Instant::now(), Arc::new(AtomicU64::new(0)));
+        let taken = Arc::new(Taken::default());
         let gate = Gate {
             opened,
             heartbeat: heartbeat.clone(),
+            taken: taken.clone(),
             mixer,
             source,
             pending,
@@ -97,7 +122,30 @@ impl Output {
             period: Duration::from_secs_f64(f64::from(frames) / f64::from(rate)),
             opened,
             heartbeat,
+            taken,
+            rate,
         })
+    }
+
+    /// How long a frame handed to the device now takes to be heard, as the device reported it
+    /// at its last callback (`None` until the device has settled into its pace). An emergency
+    /// that arrives on a settled line is heard within this plus one period.
+    pub fn granted(&self) -> Option<Duration> {
+        if self.taken.callbacks.load(Ordering::Relaxed) < SETTLED_AFTER {
+            return None;
+        }
+        Some(Duration::from_micros(self.taken.ahead_us.load(Ordering::Relaxed)))
+    }
+
+    /// Whether the device takes audio much faster than it could play it: ALSA's `null` or
+    /// `file` plugins, not a sound card or a sound server. Held open on silence, such a device
+    /// spins a core (and grows a capture file without end), so it is closed between programmes.
+    pub fn runs_ahead(&self) -> bool {
+        runs_ahead(
+            self.taken.frames.load(Ordering::Relaxed),
+            self.rate,
+            self.opened.elapsed(),
+        )
     }
 
     /// How long since the device last took audio (since the open, if it never has). cpal keeps
@@ -114,27 +162,40 @@ impl Output {
     }
 }
 
-/// The stream loaxa opens on a device: its default format, with a period of 20 ms.
-pub fn stream_config(supported: &cpal::SupportedStreamConfig) -> StreamConfig {
+/// Whether `frames` taken in `elapsed` is far more than a device playing at `rate` could take:
+/// more than four times the wall time plus 2.5 s, which no sound card's or sound server's
+/// buffer (at most about 2 s) explains.
+pub fn runs_ahead(frames: u64, rate: u32, elapsed: Duration) -> bool {
+    let audio = frames as f64 / f64::from(rate.max(1));
+    audio > 4.0 * elapsed.as_secs_f64() + 2.5
+}
+
+/// The stream loaxa opens on a device: its default format, with a period of half the latency
+/// asked for (cpal asks ALSA for a buffer of two periods, and PulseAudio, through its
+/// `tlength` with latency adjustment, for the same).
+pub fn stream_config(supported: &cpal::SupportedStreamConfig, latency: Duration) -> StreamConfig {
     let rate = supported.sample_rate().max(1);
-    // Exactly 20 ms, not a power of two: ALSA's rate converter (a `plug` at 48 kHz over a
-    // 44.1 kHz card) rounds each period to whole frames, and 1024 frames at 48 kHz made
-    // 940.8 at 44.1 kHz: programmes played 0.08 % fast. 20 ms is whole at every usual rate.
     StreamConfig {
         channels: supported.channels().max(1),
         sample_rate: rate,
-        buffer_size: BufferSize::Fixed(period_frames(rate)),
+        buffer_size: BufferSize::Fixed(period_frames(rate, latency)),
     }
 }
 
-fn period_frames(rate: u32) -> u32 {
-    (rate / 50).max(64)
+/// Half the latency, in whole 10 ms: ALSA's rate converter (a `plug` at 48 kHz over a
+/// 44.1 kHz card) rounds each period to whole frames, and 1024 frames at 48 kHz made 940.8 at
+/// 44.1 kHz: programmes played 0.08 % fast. A multiple of 10 ms is whole at every usual rate.
+fn period_frames(rate: u32, latency: Duration) -> u32 {
+    let tens = (latency.as_millis() / 20).max(1);
+    let frames = u128::from(rate / 100) * tens;
+    u32::try_from(frames).unwrap_or(u32::MAX).max(64)
 }
 
 /// The audio callback's state.
 struct Gate {
     opened: Instant,
     heartbeat: Arc<AtomicU64>,
+    taken: Arc<Taken>,
     mixer: Mixer,
     source: MixerSource,
     pending: mpsc::Receiver<Start>,
@@ -156,6 +217,12 @@ impl Gate {
             // How far ahead of this callback its first frame will be played.
             let ahead = ts.playback.saturating_duration_since(ts.callback);
             let first = mono + ahead;
+            let frames = (data.len() / self.channels.max(1)) as u64;
+            self.taken.frames.fetch_add(frames, Ordering::Relaxed);
+            self.taken.callbacks.fetch_add(1, Ordering::Relaxed);
+            self.taken
+                .ahead_us
+                .store(u64::try_from(ahead.as_micros()).unwrap_or(u64::MAX), Ordering::Relaxed);
             self.waiting.extend(self.pending.try_iter());
             self.waiting.retain(|s| !s.fade.asked());
             // Which frame of this buffer each waiting programme opens at (past instants: the
@@ -184,5 +251,31 @@ impl Gate {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_period_is_half_the_latency_in_whole_tens_of_milliseconds() {
+        let ms = |l: u64| Duration::from_millis(l);
+        assert_eq!(period_frames(44_100, ms(40)), 882);
+        assert_eq!(period_frames(48_000, ms(40)), 960);
+        assert_eq!(period_frames(44_100, ms(20)), 441);
+        // 30 ms would make periods of 15 ms, 661.5 frames at 44.1 kHz: it rounds down to 10 ms.
+        assert_eq!(period_frames(44_100, ms(30)), 441);
+        assert_eq!(period_frames(48_000, ms(500)), 12_000);
+    }
+
+    #[test]
+    fn a_device_that_takes_audio_faster_than_it_plays_runs_ahead() {
+        let s = Duration::from_secs_f64;
+        // A sound server's first callbacks fill its buffer, up to about 2 s at once.
+        assert!(!runs_ahead(2 * 44_100, 44_100, s(0.0)));
+        assert!(!runs_ahead(44_100 * 62, 44_100, s(60.0)));
+        // ALSA's `null` plugin takes minutes of audio in a fifth of a second.
+        assert!(runs_ahead(44_100 * 30, 44_100, s(0.2)));
     }
 }

@@ -43,7 +43,7 @@ pub fn history_event(e: &PlayoutEvent, programme: Option<&Programme>) -> Option<
             Kind::PlayoutInterrupted,
             json!({ "reason": format!("interrupted by {by}"), "by": by, "replay": replay }),
         ),
-        PlayoutEvent::DeviceReady => return None,
+        PlayoutEvent::DeviceReady | PlayoutEvent::Latency { .. } => return None,
         PlayoutEvent::DeviceError { reason } => {
             return Some(Event::new(Kind::DeviceError, json!({ "reason": reason })).at(Utc::now()));
         }

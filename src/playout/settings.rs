@@ -40,6 +40,12 @@ pub struct AudioConfig {
     /// A live without a bound ends after this long: a forgotten open microphone does not stay
     /// on the loudspeakers all day.
     pub live_max: std::time::Duration,
+    /// How long from a frame leaving loaxa to the loudspeaker that loaxa asks the device or
+    /// sound server for: the bound on how late an unannounced emergency is heard (issue #37).
+    pub latency: std::time::Duration,
+    /// Close the device between programmes (frees the card for other programs) instead of
+    /// holding it open on silence; an emergency on an idle line then waits for the open.
+    pub release_when_idle: bool,
 }
 
 impl Default for AudioConfig {
@@ -54,9 +60,23 @@ impl Default for AudioConfig {
             on_shutdown_cut: false,
             live_input: "default".into(),
             live_max: std::time::Duration::from_secs(60 * 60),
+            latency: std::time::Duration::from_millis(DEFAULT_LATENCY_MS),
+            release_when_idle: false,
         }
     }
 }
+
+/// 40 ms: two periods of 20 ms, whole frames at every usual rate (see
+/// [`super::output::stream_config`]), and what the line asked for before it was a setting.
+pub const DEFAULT_LATENCY_MS: u64 = 40;
+/// The range `latency_ms` accepts: below 20 ms a period is under 10 ms, which a loaded station
+/// PC does not keep fed; above 500 ms an emergency is no longer "at once".
+pub const LATENCY_RANGE_MS: std::ops::RangeInclusive<u64> = 20..=500;
+
+/// The most a sound may take from loaxa to the loudspeaker before an unannounced emergency is
+/// no longer heard "at once" (Circular 39's emergency level): `loaxa devices`, `check --online`
+/// and the daemon warn above it.
+pub const EMERGENCY_LATENCY: std::time::Duration = std::time::Duration::from_millis(100);
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -77,6 +97,8 @@ pub struct RawAudio {
     on_shutdown: Option<OnShutdown>,
     live_input: Option<String>,
     live_max_minutes: Option<Spanned<u64>>,
+    latency_ms: Option<Spanned<u64>>,
+    release_when_idle: Option<bool>,
 }
 
 /// The `[audio]` table, checked (defaults where a value is missing or wrong; each wrong one is
@@ -140,5 +162,26 @@ pub fn parse(raw: RawAudio, media_dir: &Path, file: FileId, errors: &mut Vec<Dia
             }
             None => defaults.live_max,
         },
+        latency: match &raw.latency_ms {
+            Some(l) if LATENCY_RANGE_MS.contains(l.get_ref()) => std::time::Duration::from_millis(*l.get_ref()),
+            Some(l) => {
+                errors.push(
+                    Diagnostic::error(
+                        file,
+                        l.span(),
+                        t!(
+                            "check-between",
+                            key = "latency_ms",
+                            min = *LATENCY_RANGE_MS.start(),
+                            max = *LATENCY_RANGE_MS.end()
+                        ),
+                    )
+                    .with_hint(t!("config-latency-hint", default = DEFAULT_LATENCY_MS)),
+                );
+                defaults.latency
+            }
+            None => defaults.latency,
+        },
+        release_when_idle: raw.release_when_idle.unwrap_or(defaults.release_when_idle),
     }
 }

@@ -78,6 +78,9 @@ pub fn at(secs: i64) -> String {
 }
 
 impl Station {
+    /// The line is released between programmes: the capture device is ALSA's `file` plugin,
+    /// which takes audio as fast as it is given, and held open on silence it would spin a core.
+    /// `tests/sound_server.rs` covers the line held open, on real sound servers.
     pub fn new(webhook: &str, schedule: &str) -> Station {
         let dir = tempfile::tempdir().unwrap();
         let capture = Capture::new();
@@ -93,7 +96,7 @@ impl Station {
         std::fs::write(
             dir.path().join("loaxa.toml"),
             format!(
-                "[station]\nname = \"Đài xã Thử\"\nlanguage = \"en\"\n[audio]\npreroll_seconds = 1\n[http]\nlisten = \"127.0.0.1:{port}\"\n\
+                "[station]\nname = \"Đài xã Thử\"\nlanguage = \"en\"\n[audio]\npreroll_seconds = 1\nrelease_when_idle = true\n[http]\nlisten = \"127.0.0.1:{port}\"\n\
                  [channels.hook]\nkind = \"webhook\"\nurl = \"{webhook}\"\ntoken_file = \"secret\"\n"
             ),
         )

@@ -139,6 +139,133 @@ impl Pulse {
     }
 }
 
+impl Pulse {
+    /// `pactl` on this server, its output as text.
+    pub fn pactl(&self, args: &[&str]) -> String {
+        let mut cmd = Command::new("pactl");
+        self.client(&mut cmd);
+        let out = cmd
+            .args(args)
+            .output()
+            .expect("pactl (Debian package pulseaudio-utils)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The streams playing into the server's sinks now, one line each (`pactl list short
+    /// sink-inputs`).
+    pub fn sink_inputs(&self) -> Vec<String> {
+        self.pactl(&["list", "short", "sink-inputs"])
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The latency the sink `loaxa` is configured for now (`configured N usec`): what its
+    /// clients asked for, or the server's default of 2 s when none asks.
+    pub fn sink_latency(&self) -> Option<Duration> {
+        let text = self.pactl(&["list", "sinks"]);
+        let block = text.split("Sink #").find(|b| b.contains("Name: loaxa\n"))?;
+        let line = block.lines().find(|l| l.trim_start().starts_with("Latency:"))?;
+        let usec = line
+            .split("configured ")
+            .nth(1)?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()?;
+        Some(Duration::from_micros(usec))
+    }
+
+    /// Records the sink's monitor with each read stamped with the time it arrived, so that a
+    /// frame can be placed on the test's clock (see [`TimedRecording::time_of`]).
+    pub fn record_timed(&self) -> TimedRecording {
+        use std::io::Read;
+        let mut cmd = Command::new("parec");
+        self.client(&mut cmd);
+        let mut child = cmd
+            .args([
+                "-d",
+                "loaxa.monitor",
+                "--raw",
+                "--format=s16le",
+                "--channels=2",
+                "--latency-msec=5",
+            ])
+            .arg(format!("--rate={RATE}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start parec (Debian package pulseaudio-utils)");
+        let mut out = child.stdout.take().expect("parec's output");
+        let reader = std::thread::spawn(move || {
+            let (mut bytes, mut reads) = (Vec::new(), Vec::new());
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = out.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                bytes.extend_from_slice(&buf[..n]);
+                reads.push((Instant::now(), bytes.len()));
+            }
+            (bytes, reads)
+        });
+        TimedRecording { child, reader }
+    }
+}
+
+/// The bytes read, and when each read arrived with the bytes read by then.
+type Reads = (Vec<u8>, Vec<(Instant, usize)>);
+
+/// A recording of the monitor whose reads carry the time they arrived.
+pub struct TimedRecording {
+    child: Child,
+    reader: std::thread::JoinHandle<Reads>,
+}
+
+impl TimedRecording {
+    pub fn stop(mut self) -> Timed {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let (bytes, reads) = self.reader.join().expect("reader");
+        let left = bytes
+            .chunks_exact(4)
+            .map(|f| f32::from(i16::from_le_bytes([f[0], f[1]])) / 32768.0)
+            .collect();
+        Timed { left, reads }
+    }
+}
+
+/// What the monitor heard (its left channel) and when each read arrived.
+pub struct Timed {
+    pub left: Vec<f32>,
+    reads: Vec<(Instant, usize)>,
+}
+
+impl Timed {
+    /// When frame `i` was captured: the arrival of the read that held it, less the frames
+    /// after it in that read.
+    pub fn time_of(&self, i: usize) -> Option<Instant> {
+        let end = (i + 1) * 4;
+        let (at, total) = self.reads.iter().find(|(_, total)| *total >= end)?;
+        let after = (*total - end) / 4;
+        Some(*at - Duration::from_secs_f64(after as f64 / f64::from(RATE)))
+    }
+
+    /// The first frame captured at or after `t`.
+    pub fn frame_at(&self, t: Instant) -> usize {
+        let Some(k) = self.reads.iter().position(|(at, _)| *at >= t) else {
+            return self.left.len();
+        };
+        if k == 0 { 0 } else { self.reads[k - 1].1 / 4 }
+    }
+
+    /// The first frame from `from` whose level reaches `level`.
+    pub fn onset(&self, from: usize, level: f32) -> Option<usize> {
+        (from..self.left.len()).find(|i| self.left[*i].abs() >= level)
+    }
+}
+
 impl Drop for Pulse {
     fn drop(&mut self) {
         let _ = Command::new("kill")
