@@ -5,6 +5,11 @@
 //!
 //! The server runs as the test's own user, on a Unix socket in a temporary folder: nothing is
 //! shared with a desktop session, and nothing listens on the network.
+//!
+//! [`Pulse::pipewire`] starts PipeWire instead, as newer desktops run it: `pipewire`, its
+//! session manager `wireplumber` and its PulseAudio server `pipewire-pulse` (Debian's
+//! packages), on a private D-Bus session bus, with the same null sink `loaxa` made through its
+//! PulseAudio server. Everything else here works the same on both.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -13,7 +18,10 @@ use std::time::{Duration, Instant};
 
 pub struct Pulse {
     pub dir: tempfile::TempDir,
-    server: Child,
+    /// The sound server first (the one [`Pulse::pid`] names), then its helpers.
+    servers: Vec<Child>,
+    /// The PulseAudio protocol's socket.
+    socket: PathBuf,
 }
 
 /// The sink's format, and what `parec` records.
@@ -23,7 +31,7 @@ impl Pulse {
     pub fn start() -> Pulse {
         let dir = tempfile::tempdir().expect("tempdir");
         let socket = dir.path().join("native");
-        let log = std::fs::File::create(dir.path().join("pulseaudio.log")).expect("log file");
+        let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
         let server = Command::new("pulseaudio")
             .args(["-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=false"])
             .args(["--disallow-module-loading=false", "--log-target=stderr"])
@@ -38,11 +46,15 @@ impl Pulse {
                     socket.display()
                 ),
             ])
-            .envs(Self::env_in(dir.path()))
+            .envs(env_in(dir.path(), &socket))
             .stderr(log)
             .spawn()
             .expect("start pulseaudio (Debian package pulseaudio; `make test` installs it)");
-        let pulse = Pulse { dir, server };
+        let pulse = Pulse {
+            dir,
+            servers: vec![server],
+            socket: socket.clone(),
+        };
         let deadline = Instant::now() + Duration::from_secs(10);
         while !socket.exists() {
             assert!(Instant::now() < deadline, "pulseaudio did not start: {}", pulse.log());
@@ -54,35 +66,114 @@ impl Pulse {
         // thread at real-time, 3 runs of 6 under stress-ng). The tests hear loaxa's part, not
         // the server's. Where the system refuses, the server runs as it started.
         let _ = Command::new("chrt")
-            .args(["--all-tasks", "--rr", "--pid", "5", &pulse.server.id().to_string()])
+            .args(["--all-tasks", "--rr", "--pid", "5", &pulse.pid().to_string()])
             .stderr(Stdio::null())
             .status();
         pulse
     }
 
-    /// The environment a client of this server needs (the server's own runtime and home folders
-    /// too, so nothing of the real user's session is read).
-    fn env_in(dir: &Path) -> Vec<(&'static str, PathBuf)> {
-        vec![
-            ("HOME", dir.to_path_buf()),
-            ("XDG_RUNTIME_DIR", dir.to_path_buf()),
-            ("PULSE_RUNTIME_PATH", dir.join("runtime")),
-            (
-                "PULSE_SERVER",
-                PathBuf::from(format!("unix:{}", dir.join("native").display())),
-            ),
-        ]
+    /// PipeWire with its session manager and PulseAudio server, and a null sink `loaxa` as
+    /// the default sink.
+    pub fn pipewire() -> Pulse {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // pipewire-pulse puts its socket where PulseAudio's clients look: PULSE_RUNTIME_PATH.
+        let socket = dir.path().join("runtime").join("native");
+        let bus = dir.path().join("bus");
+        let env = {
+            let mut env = env_in(dir.path(), &socket);
+            env.push(("PIPEWIRE_RUNTIME_DIR", dir.path().to_path_buf()));
+            env.push(("XDG_CONFIG_HOME", dir.path().join("config")));
+            env.push(("XDG_STATE_HOME", dir.path().join("state")));
+            env.push((
+                "DBUS_SESSION_BUS_ADDRESS",
+                PathBuf::from(format!("unix:path={}", bus.display())),
+            ));
+            env
+        };
+        let log = || {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(dir.path().join("server.log"))
+                .expect("log file")
+        };
+        let spawn = |program: &str, args: &[&str]| {
+            Command::new(program)
+                .args(args)
+                .envs(env.clone())
+                .stdout(log())
+                .stderr(log())
+                .spawn()
+                .unwrap_or_else(|e| panic!("start {program} (Debian packages pipewire, wireplumber, pipewire-pulse, dbus; `make test` installs them): {e}"))
+        };
+        let mut servers = Vec::new();
+        // WirePlumber does not run without a session bus; a private one, so nothing of a
+        // desktop's is touched.
+        let address = format!("--address=unix:path={}", bus.display());
+        let dbus = spawn("dbus-daemon", &["--session", "--nofork", &address]);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !bus.exists() {
+            assert!(Instant::now() < deadline, "dbus-daemon did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        servers.push(spawn("pipewire", &[]));
+        servers.push(spawn("wireplumber", &[]));
+        servers.push(spawn("pipewire-pulse", &[]));
+        servers.push(dbus);
+        let pulse = Pulse { dir, servers, socket };
+        // The null sink, once the PulseAudio server answers and the session manager links.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let made = pulse.socket.exists()
+                && pulse
+                    .pactl(&[
+                        "load-module",
+                        "module-null-sink",
+                        "sink_name=loaxa",
+                        &format!("rate={RATE}"),
+                        "channels=2",
+                    ])
+                    .trim()
+                    .parse::<u32>()
+                    .is_ok();
+            if made {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "pipewire-pulse did not start: {}",
+                pulse.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !pulse.pactl(&["info"]).contains("Default Sink: loaxa") {
+            pulse.pactl(&["set-default-sink", "loaxa"]);
+            assert!(
+                Instant::now() < deadline,
+                "the null sink is not the default: {}",
+                pulse.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        pulse
+    }
+
+    /// Whether this is PipeWire (through its PulseAudio server) rather than PulseAudio.
+    pub fn is_pipewire(&self) -> bool {
+        self.servers.len() > 1
     }
 
     /// Sets a command up as a desktop program: the system's ALSA configuration, whose default
     /// PCM is `pulse` while a server answers, talking to this server.
     pub fn client<'a>(&self, cmd: &'a mut Command) -> &'a mut Command {
-        cmd.env_remove("ALSA_CONFIG_PATH").envs(Self::env_in(self.dir.path()))
+        cmd.env_remove("ALSA_CONFIG_PATH")
+            .envs(env_in(self.dir.path(), &self.socket))
     }
 
     /// Only the server's address (for a program whose ALSA configuration is the test's own).
     pub fn server<'a>(&self, cmd: &'a mut Command) -> &'a mut Command {
-        cmd.envs(Self::env_in(self.dir.path()))
+        cmd.envs(env_in(self.dir.path(), &self.socket))
     }
 
     /// Adds a null sink `name`: what is played into it comes out of its monitor, `NAME.monitor`,
@@ -115,11 +206,11 @@ impl Pulse {
     }
 
     pub fn pid(&self) -> u32 {
-        self.server.id()
+        self.servers[0].id()
     }
 
     pub fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("pulseaudio.log")).unwrap_or_default()
+        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
     }
 
     /// Starts recording the sink's monitor as raw 16-bit stereo.
@@ -268,12 +359,23 @@ impl Timed {
 
 impl Drop for Pulse {
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-CONT", &self.server.id().to_string()])
-            .status();
-        let _ = self.server.kill();
-        let _ = self.server.wait();
+        let _ = Command::new("kill").args(["-CONT", &self.pid().to_string()]).status();
+        for server in &mut self.servers {
+            let _ = server.kill();
+            let _ = server.wait();
+        }
     }
+}
+
+/// The environment a client of a server on `socket` needs (the server's own runtime and home
+/// folders too, so nothing of the real user's session is read).
+fn env_in(dir: &Path, socket: &Path) -> Vec<(&'static str, PathBuf)> {
+    vec![
+        ("HOME", dir.to_path_buf()),
+        ("XDG_RUNTIME_DIR", dir.to_path_buf()),
+        ("PULSE_RUNTIME_PATH", dir.join("runtime")),
+        ("PULSE_SERVER", PathBuf::from(format!("unix:{}", socket.display()))),
+    ]
 }
 
 pub struct Recording {
