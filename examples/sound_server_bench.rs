@@ -15,7 +15,6 @@
 //! upper bounds. `scripts/bench.sh` runs it; the daemon is `target/release/loaxa`.
 
 #[path = "../tests/common/audio.rs"]
-#[allow(dead_code)]
 mod audio;
 #[path = "../tests/common/pulse.rs"]
 mod pulse;
