@@ -2,13 +2,15 @@
 //! PulseAudio and on a private PipeWire (the tests' set-up, tests/common/pulse.rs), each with
 //! a null sink whose monitor is recorded with every read stamped on this program's clock.
 //!
-//! `cargo run --release --example sound_server_bench -- [ROUNDS]` reports, for each server,
+//! `cargo run --release --example sound_server_bench -- [ROUNDS] [LATENCY_MS]` reports, for
+//! each server and the daemon's `[audio] latency_ms` (default 40),
 //! with the sink to itself and with another low-latency client on it (`pacat --latency-msec=10`
 //! playing silence, as a desktop's other programs do):
 //! - scheduled starts: heard - instant;
 //! - unannounced emergencies on the idle line: the spawn of `loaxa now` - heard;
 //! - unannounced emergencies cutting into a programme: the same;
-//! - `loaxa now` itself: spawn to the daemon's answer.
+//! - `loaxa now` itself: spawn to the daemon's answer;
+//! - the idle daemon's CPU, holding its line open on silence, over 10 s.
 //!
 //! Heard is when the monitor's read that held the first loud frame arrived, less the frames
 //! after it in that read: the capture path (parec at 5 ms) is inside every figure, so they are
@@ -47,6 +49,7 @@ fn stats(name: &str, mut ms: Vec<f64>) {
 
 fn main() {
     let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10);
+    let latency: u64 = std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(40);
     let bin = std::env::var("LOAXA_BIN").unwrap_or_else(|_| "target/release/loaxa".into());
     let bin = std::fs::canonicalize(&bin).unwrap_or_else(|e| panic!("{bin}: {e} (cargo build --release)"));
     for (server, start) in [
@@ -55,15 +58,18 @@ fn main() {
     ] {
         for other in [false, true] {
             let pulse = start();
-            let label = format!("{server}{}", if other { ", another client" } else { ", alone" });
-            run(&pulse, &bin, &label, other, rounds);
+            let label = format!(
+                "{server}{}, latency_ms = {latency}",
+                if other { ", another client" } else { ", alone" }
+            );
+            run(&pulse, &bin, &label, other, rounds, latency);
         }
     }
 }
 
 /// The daemon on a station whose one broadcast airs `rounds` times, a second and a half apart,
 /// from a few seconds from now.
-fn run(pulse: &Pulse, bin: &Path, label: &str, other: bool, rounds: usize) {
+fn run(pulse: &Pulse, bin: &Path, label: &str, other: bool, rounds: usize, latency: u64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let station = dir.path();
     std::fs::create_dir_all(station.join("media")).unwrap();
@@ -79,7 +85,7 @@ fn run(pulse: &Pulse, bin: &Path, label: &str, other: bool, rounds: usize) {
     std::fs::write(
         station.join("loaxa.toml"),
         format!(
-            "[station]\nname = \"Bench\"\nlanguage = \"en\"\n[audio]\npreroll_seconds = 2\nafter_interrupt = \"drop\"\n\
+            "[station]\nname = \"Bench\"\nlanguage = \"en\"\n[audio]\npreroll_seconds = 2\nafter_interrupt = \"drop\"\nlatency_ms = {latency}\n\
              [http]\nlisten = \"127.0.0.1:{port}\"\n"
         ),
     )
@@ -185,7 +191,10 @@ fn run(pulse: &Pulse, bin: &Path, label: &str, other: bool, rounds: usize) {
         cut.push(at);
         command.push(took.as_secs_f64() * 1000.0);
     }
-    std::thread::sleep(Duration::from_millis(800));
+    std::thread::sleep(Duration::from_millis(1000));
+    let cpu = cpu_seconds(_daemon.0.id());
+    std::thread::sleep(Duration::from_secs(10));
+    let idle_cpu = (cpu_seconds(_daemon.0.id()) - cpu) / 10.0 * 100.0;
     drop(client);
     let heard = rec.stop();
     let after = |at: Instant| -> Option<f64> {
@@ -222,6 +231,17 @@ fn run(pulse: &Pulse, bin: &Path, label: &str, other: bool, rounds: usize) {
         cut.iter().filter_map(|a| after(*a)).collect(),
     );
     stats("  `loaxa now`, spawn to answer", command);
+    println!("  idle daemon, line held open: {idle_cpu:.2} % of a core over 10 s");
+}
+
+/// The CPU time process `pid` has used (user + system), from /proc.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command's closing parenthesis; utime and stime are 14th and 15th.
+    let after = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// A child killed when this goes out of scope, however the run ends.
