@@ -373,3 +373,48 @@ fn the_granted_latency_is_shown() {
     assert!((1..=100).contains(&granted), "{text}");
     assert!(text.contains("release_when_idle = true closes the device"), "{text}");
 }
+
+/// A held line whose sound server goes away while nothing plays is found by its heartbeat,
+/// closed and opened again once the server is back, before any programme needs it; an
+/// emergency then plays at once. The outage is in the station's status meanwhile.
+#[test]
+fn a_held_line_whose_server_restarts_while_idle_is_opened_again() {
+    let mut pulse = Pulse::start();
+    let (st, _daemon) = station_on(&pulse);
+    until("the daemon holds no stream on the idle line", || {
+        pulse.sink_inputs().len() == 1
+    });
+    let status = || -> serde_json::Value { serde_json::from_str(&st.get("/status")).unwrap() };
+    until("the line did not settle", || status()["device"]["latency_ms"].is_u64());
+    pulse.restart();
+    until("the daemon did not open its line again", || {
+        pulse.sink_inputs().len() == 1
+    });
+    // Ready again once the new stream has settled: a fresh server's sink first finishes the
+    // 2 s buffer it idled on.
+    until("the device is not back to ok", || {
+        let device = &status()["device"];
+        device["state"] == "ok" && device["latency_ms"].is_u64()
+    });
+    let rec = pulse.record_timed();
+    let at = std::time::Instant::now();
+    let out = common::daemon::loaxa(
+        &st,
+        &["now", "--file", "alarm.wav", "--priority", "emergency", "--no-post"],
+    );
+    assert!(out.status.success(), "{}", common::daemon::said(&out));
+    until("the emergency did not finish", || {
+        st.events().iter().any(|e| e.kind == "playout_finished")
+    });
+    let heard = rec.stop();
+    let onset = heard
+        .onset(heard.frame_at(at), 0.1)
+        .expect("the emergency was not heard");
+    let late = heard.time_of(onset).unwrap().saturating_duration_since(at);
+    assert!(late <= Duration::from_millis(500), "heard {late:?} after the command");
+    assert!(
+        st.events().iter().any(|e| e.kind == "device_error"),
+        "the outage is not in the history: {:?}",
+        st.kinds()
+    );
+}

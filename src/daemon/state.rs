@@ -108,10 +108,12 @@ pub struct Device {
 }
 
 impl Device {
+    /// The device opened: its latency is known again once it has settled.
     pub fn ready(&mut self) {
         self.used = true;
         self.failing = None;
         self.last_ok = Some(Utc::now());
+        self.latency = None;
     }
 
     pub fn failing(&mut self, reason: String) {

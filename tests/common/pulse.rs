@@ -31,33 +31,32 @@ impl Pulse {
     pub fn start() -> Pulse {
         let dir = tempfile::tempdir().expect("tempdir");
         let socket = dir.path().join("native");
-        let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
-        let server = Command::new("pulseaudio")
-            .args(["-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=false"])
-            .args(["--disallow-module-loading=false", "--log-target=stderr"])
-            .args([
-                "-L",
-                &format!("module-null-sink sink_name=loaxa rate={RATE} channels=2"),
-            ])
-            .args([
-                "-L",
-                &format!(
-                    "module-native-protocol-unix socket={} auth-anonymous=1",
-                    socket.display()
-                ),
-            ])
-            .envs(env_in(dir.path(), &socket))
-            .stderr(log)
-            .spawn()
-            .expect("start pulseaudio (Debian package pulseaudio; `make test` installs it)");
+        let server = spawn_pulseaudio(dir.path(), &socket);
         let pulse = Pulse {
             dir,
             servers: vec![server],
-            socket: socket.clone(),
+            socket,
         };
+        pulse.started();
+        pulse
+    }
+
+    /// Stops the PulseAudio server and starts a new one on the same socket, as when a
+    /// desktop's sound server crashes and systemd starts it again.
+    pub fn restart(&mut self) {
+        assert!(!self.is_pipewire(), "restart is for PulseAudio");
+        let _ = self.servers[0].kill();
+        let _ = self.servers[0].wait();
+        let _ = std::fs::remove_file(&self.socket);
+        self.servers[0] = spawn_pulseaudio(self.dir.path(), &self.socket);
+        self.started();
+    }
+
+    /// Waits for the server's socket, then makes its threads real-time.
+    fn started(&self) {
         let deadline = Instant::now() + Duration::from_secs(10);
-        while !socket.exists() {
-            assert!(Instant::now() < deadline, "pulseaudio did not start: {}", pulse.log());
+        while !self.socket.exists() {
+            assert!(Instant::now() < deadline, "pulseaudio did not start: {}", self.log());
             std::thread::sleep(Duration::from_millis(50));
         }
         // Every thread of the server real-time, as PipeWire's data thread is on a desktop: the
@@ -66,10 +65,9 @@ impl Pulse {
         // thread at real-time, 3 runs of 6 under stress-ng). The tests hear loaxa's part, not
         // the server's. Where the system refuses, the server runs as it started.
         let _ = Command::new("chrt")
-            .args(["--all-tasks", "--rr", "--pid", "5", &pulse.pid().to_string()])
+            .args(["--all-tasks", "--rr", "--pid", "5", &self.pid().to_string()])
             .stderr(Stdio::null())
             .status();
-        pulse
     }
 
     /// PipeWire with its session manager and PulseAudio server, and a null sink `loaxa` as
@@ -365,6 +363,33 @@ impl Drop for Pulse {
             let _ = server.wait();
         }
     }
+}
+
+/// PulseAudio with the null sink `loaxa`, serving `socket`.
+fn spawn_pulseaudio(dir: &Path, socket: &Path) -> Child {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("server.log"))
+        .expect("log file");
+    Command::new("pulseaudio")
+        .args(["-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=false"])
+        .args(["--disallow-module-loading=false", "--log-target=stderr"])
+        .args([
+            "-L",
+            &format!("module-null-sink sink_name=loaxa rate={RATE} channels=2"),
+        ])
+        .args([
+            "-L",
+            &format!(
+                "module-native-protocol-unix socket={} auth-anonymous=1",
+                socket.display()
+            ),
+        ])
+        .envs(env_in(dir, socket))
+        .stderr(log)
+        .spawn()
+        .expect("start pulseaudio (Debian package pulseaudio; `make test` installs it)")
 }
 
 /// The environment a client of a server on `socket` needs (the server's own runtime and home
