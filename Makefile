@@ -14,7 +14,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 DEPS := ca-certificates curl gcc libc6-dev pkg-config libasound2-dev espeak-ng ffmpeg
 TEST_DEPS := libfaketime chromium fonts-dejavu-core prometheus pulseaudio pulseaudio-utils libasound2-plugins \
   poppler-utils default-jre-headless jing icecast2 postgresql openssl pipewire pipewire-pulse wireplumber dbus
-BENCH_DEPS := hyperfine time bc libfaketime postgresql
+BENCH_DEPS := hyperfine time bc libfaketime postgresql pulseaudio pulseaudio-utils pipewire pipewire-pulse wireplumber dbus
 # The package: dpkg-dev lets cargo-deb find the shared-library dependencies; installing it and
 # checking the unit needs adduser and systemd-analyze.
 DEB_DEPS := dpkg-dev adduser systemd

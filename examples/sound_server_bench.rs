@@ -7,7 +7,7 @@
 //! with the sink to itself and with another low-latency client on it (`pacat --latency-msec=10`
 //! playing silence, as a desktop's other programs do):
 //! - scheduled starts: heard - instant;
-//! - unannounced emergencies on the idle line: the spawn of `loaxa now` - heard;
+//! - unannounced emergencies on a line idle for 3 s: the spawn of `loaxa now` - heard;
 //! - unannounced emergencies cutting into a programme: the same;
 //! - `loaxa now` itself: spawn to the daemon's answer;
 //! - the idle daemon's CPU, holding its line open on silence, over 10 s.
@@ -49,7 +49,9 @@ fn stats(name: &str, mut ms: Vec<f64>) {
 
 fn main() {
     let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10);
-    let latency: u64 = std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(40);
+    // Without LATENCY_MS the daemon's default, and no `latency_ms` key: an older loaxa (the
+    // "before" of issue #37, LOAXA_BIN) does not know it.
+    let latency: Option<u64> = std::env::args().nth(2).and_then(|a| a.parse().ok());
     let bin = std::env::var("LOAXA_BIN").unwrap_or_else(|_| "target/release/loaxa".into());
     let bin = std::fs::canonicalize(&bin).unwrap_or_else(|e| panic!("{bin}: {e} (cargo build --release)"));
     for (server, start) in [
@@ -59,8 +61,9 @@ fn main() {
         for other in [false, true] {
             let pulse = start();
             let label = format!(
-                "{server}{}, latency_ms = {latency}",
-                if other { ", another client" } else { ", alone" }
+                "{server}{}, latency_ms = {}",
+                if other { ", another client" } else { ", alone" },
+                latency.map_or("default".to_string(), |l| l.to_string())
             );
             run(&pulse, &bin, &label, other, rounds, latency);
         }
@@ -69,7 +72,7 @@ fn main() {
 
 /// The daemon on a station whose one broadcast airs `rounds` times, a second and a half apart,
 /// from a few seconds from now.
-fn run(pulse: &Pulse, bin: &Path, label: &str, other: bool, rounds: usize, latency: u64) {
+fn run(pulse: &Pulse, bin: &Path, label: &str, other: bool, rounds: usize, latency: Option<u64>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let station = dir.path();
     std::fs::create_dir_all(station.join("media")).unwrap();
@@ -85,8 +88,9 @@ fn run(pulse: &Pulse, bin: &Path, label: &str, other: bool, rounds: usize, laten
     std::fs::write(
         station.join("loaxa.toml"),
         format!(
-            "[station]\nname = \"Bench\"\nlanguage = \"en\"\n[audio]\npreroll_seconds = 2\nafter_interrupt = \"drop\"\nlatency_ms = {latency}\n\
-             [http]\nlisten = \"127.0.0.1:{port}\"\n"
+            "[station]\nname = \"Bench\"\nlanguage = \"en\"\n[audio]\npreroll_seconds = 2\nafter_interrupt = \"drop\"\n{}\
+             [http]\nlisten = \"127.0.0.1:{port}\"\n",
+            latency.map_or(String::new(), |l| format!("latency_ms = {l}\n"))
         ),
     )
     .unwrap();
@@ -175,7 +179,8 @@ fn run(pulse: &Pulse, bin: &Path, label: &str, other: bool, rounds: usize, laten
     };
     let (mut idle, mut cut, mut command) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
-        std::thread::sleep(Duration::from_millis(700));
+        // Idle long enough for a sink no client holds to fall back to its own buffer.
+        std::thread::sleep(Duration::from_millis(3000));
         new_second();
         let (at, took) = now(&["--file", "alarm.wav", "--priority", "emergency", "--no-post"]);
         idle.push(at);

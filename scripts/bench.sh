@@ -147,3 +147,10 @@ done
 echo
 echo "== central history: verified inserts, the chain sweep, a day's backlog (issue #18)"
 scripts/central-bench.sh
+
+echo
+echo "== sound servers: what a listener hears through PulseAudio and PipeWire (issue #37)"
+# pulseaudio, pipewire, wireplumber, pipewire-pulse and dbus: BENCH_DEPS in the Makefile.
+cargo build --release --quiet --example sound_server_bench
+target/release/examples/sound_server_bench 10
+target/release/examples/sound_server_bench 10 20
