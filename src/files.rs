@@ -73,16 +73,18 @@ fn outside(root: &Path) -> Error {
     )
 }
 
-/// `path` relative to `root`, from the names alone: an absolute path must begin with `root` (as
-/// given or canonical); a relative one is taken as relative to `root`. Nothing on disk is
-/// looked at, so a path elsewhere is refused without saying whether it exists.
+/// `path` relative to `root`, from the names alone: a path that begins with `root` is taken
+/// from there (callers join their folder and a name, and a station started as `--config
+/// loaxa.toml` has relative folders: `schedules/x.toml` is `x.toml` in `schedules`, not
+/// `schedules/schedules/x.toml`); any other absolute path must begin with `root`'s canonical
+/// form; any other relative one is taken as relative to `root`. Nothing on disk is looked at,
+/// so a path elsewhere is refused without saying whether it exists.
 fn beneath(root: &Path, path: &Path) -> std::io::Result<PathBuf> {
-    let rel = if path.is_absolute() {
+    let rel = if let Ok(rel) = path.strip_prefix(root) {
+        rel.to_path_buf()
+    } else if path.is_absolute() {
         let canonical = root.canonicalize()?;
-        path.strip_prefix(root)
-            .or_else(|_| path.strip_prefix(&canonical))
-            .map_err(|_| outside(root))?
-            .to_path_buf()
+        path.strip_prefix(&canonical).map_err(|_| outside(root))?.to_path_buf()
     } else {
         path.to_path_buf()
     };
@@ -255,6 +257,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_relative_folder_and_a_path_joined_to_it_name_the_file_once() {
+        let (folder, joined) = (Path::new("schedules"), Path::new("schedules/tin.toml"));
+        assert_eq!(beneath(folder, joined).unwrap(), Path::new("tin.toml"));
+        assert_eq!(beneath(folder, Path::new("tin.toml")).unwrap(), Path::new("tin.toml"));
+        assert_eq!(
+            beneath(Path::new("/srv/loa/media"), Path::new("/srv/loa/media/a/b.ogg")).unwrap(),
+            Path::new("a/b.ogg")
+        );
+        assert!(beneath(folder, Path::new("schedules")).is_err(), "the folder itself");
+    }
 
     /// A subfolder swapped for a link out of the folder, as fast as the kernel allows, while the
     /// same file is opened again and again: not one open may read the file outside.

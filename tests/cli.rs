@@ -240,3 +240,38 @@ fn help_and_version() {
     let out = loaxa(&["--version"]);
     assert_eq!(text(&out.stdout).trim(), format!("loaxa {}", env!("CARGO_PKG_VERSION")));
 }
+
+/// An officer in the station's folder types `loaxa check`, and `make run` runs
+/// `loaxa --config loaxa.toml check`: a relative configuration path. Since the files were
+/// opened beneath their folder (issue #31), a relative folder was joined twice
+/// (`schedules/schedules/main.toml`) and every schedule file was "cannot read this file: No
+/// such file or directory". The broadcasts must load from a relative path as from an absolute
+/// one, and a `loaxa now --file` must find its media the same way.
+#[test]
+fn a_relative_config_path_reads_the_station_as_an_absolute_one_does() {
+    let repo = common::repo();
+    for args in [
+        &["--config", "loaxa.toml", "check", "--from", "2026-11-30"][..],
+        &["check", "--from", "2026-11-30"][..],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+            .args(args)
+            .current_dir(&repo)
+            .env("LOAXA_LANG", "en")
+            .output()
+            .expect("run loaxa");
+        let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(out.status.success(), "loaxa {args:?} in {}: {said}", repo.display());
+        assert!(said.contains("3 tệp lịch phát, 6 bản tin: 0 lỗi"), "{said}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .args(["plan", "--from", "2026-11-30", "--json"])
+        .current_dir(&repo)
+        .output()
+        .expect("run loaxa");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The media were found too: each occurrence has its audio's duration.
+    let plan = text(&out.stdout);
+    assert!(plan.contains("\"id\":\"kiem-soat-thu-tuc\""), "{plan}");
+    assert!(plan.contains("\"duration_s\":30.008"), "{plan}");
+}
