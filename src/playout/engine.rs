@@ -532,6 +532,7 @@ impl Line {
         self.watch_the_device();
         self.watch_for_stall();
         self.report_latency();
+        self.watch_the_pace(now);
         if self.on_air.is_some() || !self.queue.is_empty() {
             self.idle_since = None;
         } else if self.output.is_some() {
@@ -541,12 +542,12 @@ impl Line {
             // Released only where asked, or where the device is no sound card at all; once
             // the last programme's tail has left the device's buffer.
             let since = *self.idle_since.get_or_insert_with(Instant::now);
-            if since.elapsed() >= TAIL && self.releases_when_idle() {
-                self.output = None;
-                self.idle_since = None;
-                crate::memory::give_back();
+            if since.elapsed() >= TAIL && !self.holds_the_line() {
+                self.release();
             }
-        } else if !self.stopping && self.holds_the_line() {
+        }
+        // Held from start-up, whatever is queued for later, and again after a failure.
+        if self.output.is_none() && !self.stopping && self.holds_the_line() {
             self.open_device();
         }
     }
@@ -556,12 +557,28 @@ impl Line {
         !self.settings.release_when_idle && !self.runs_ahead
     }
 
-    fn releases_when_idle(&mut self) -> bool {
+    fn release(&mut self) {
+        self.output = None;
+        self.idle_since = None;
+        crate::memory::give_back();
+    }
+
+    /// A device that takes audio far faster than real time is no sound card (ALSA's `null` or
+    /// `file` plugin): held on silence it spins a core. Once found, it is released whenever
+    /// nothing plays and nothing is due before the next pre-roll would open it again.
+    /// (A line released when idle keeps its own rule: closed once nothing is queued.)
+    fn watch_the_pace(&mut self, now: DateTime<Utc>) {
+        if self.settings.release_when_idle || self.on_air.is_some() || self.output.is_none() {
+            return;
+        }
         if !self.runs_ahead && self.output.as_ref().is_some_and(Output::runs_ahead) {
             tracing::warn!(device = self.settings.device, "{}", t!("log-device-runs-ahead"));
             self.runs_ahead = true;
         }
-        !self.holds_the_line()
+        let horizon = now + chrono::Duration::from_std(self.settings.preroll).unwrap_or_default() + handover();
+        if self.runs_ahead && self.queue.due_by(horizon).next().is_none() {
+            self.release();
+        }
     }
 
     /// Reports the open device's latency once it is known (after its first callbacks), with a
