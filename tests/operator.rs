@@ -140,7 +140,10 @@ fn stop_and_queue_through_the_socket() {
     );
     tone(&st.path().join("media/long.wav"), 440.0, 30.0, 0.5);
     tone(&st.path().join("media/short.wav"), 660.0, 1.0, 0.5);
-    let mut child = st.start();
+    // A device that plays in real time: on the capture file, 30 s of audio "plays" in about
+    // half a second of CPU, and under a full suite it ended before `stop` came (CI, 2026-12-07).
+    let paced = PacedDevice::start();
+    let mut child = st.command().env("ALSA_CONFIG_PATH", paced.config()).spawn().unwrap();
     socket_ready(&st);
     st.wait_for("playout_started", Some("dai"), 20);
     st.wait_for("playout_waiting", Some("ke"), 5);
