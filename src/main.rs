@@ -65,8 +65,13 @@ fn init_logging(format: loaxa::cli::LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("LOAXA_LOG").unwrap_or_else(|_| {
         EnvFilter::new(
+            // cpal's PulseAudio client logs each connection, and an ERROR "Client
+            // disconnected" each time loaxa itself drops one (every device lookup at start):
+            // a false alarm in the journal. Its real failures reach loaxa through cpal's error
+            // callback and are logged as the device's.
             "info,symphonia_format_ogg=warn,symphonia_core=warn,tokio_cron_scheduler=warn,\
-             symphonia_bundle_mp3=error,symphonia_codec_aac=error",
+             symphonia_bundle_mp3=error,symphonia_codec_aac=error,pulseaudio::client=warn,\
+             pulseaudio::client::reactor=off",
         )
     });
     let builder = tracing_subscriber::fmt()
