@@ -136,7 +136,7 @@ fn run(pulse: &Pulse, bin: &Path, label: &str, other: bool, rounds: usize, laten
     let config = station.join("loaxa.toml");
     let mut cmd = Command::new(bin);
     pulse.client(&mut cmd);
-    let _daemon = Kill(
+    let daemon = Kill(
         cmd.arg("--config")
             .arg(&config)
             .arg("run")
@@ -197,19 +197,14 @@ fn run(pulse: &Pulse, bin: &Path, label: &str, other: bool, rounds: usize, laten
         command.push(took.as_secs_f64() * 1000.0);
     }
     std::thread::sleep(Duration::from_millis(1000));
-    let cpu = cpu_seconds(_daemon.0.id());
+    let cpu = cpu_seconds(daemon.0.id());
     std::thread::sleep(Duration::from_secs(10));
-    let idle_cpu = (cpu_seconds(_daemon.0.id()) - cpu) / 10.0 * 100.0;
+    let idle_cpu = (cpu_seconds(daemon.0.id()) - cpu) / 10.0 * 100.0;
     drop(client);
     let heard = rec.stop();
     let after = |at: Instant| -> Option<f64> {
         let onset = heard.onset(heard.frame_at(at), 0.3)?;
-        let when = heard.time_of(onset)?;
-        Some(if when >= at {
-            (when - at).as_secs_f64() * 1000.0
-        } else {
-            -((at - when).as_secs_f64() * 1000.0)
-        })
+        Some(signed_ms(heard.time_of(onset)?, at))
     };
     let scheduled: Vec<f64> = instants
         .iter()
@@ -217,12 +212,7 @@ fn run(pulse: &Pulse, bin: &Path, label: &str, other: bool, rounds: usize, laten
             let at = instant_of(*t);
             // From a little before the instant, to see an early start too.
             let onset = heard.onset(heard.frame_at(at.checked_sub(Duration::from_millis(200))?), 0.3)?;
-            let when = heard.time_of(onset)?;
-            Some(if when >= at {
-                (when - at).as_secs_f64() * 1000.0
-            } else {
-                -((at - when).as_secs_f64() * 1000.0)
-            })
+            Some(signed_ms(heard.time_of(onset)?, at))
         })
         .collect();
     println!("{label}:");
@@ -237,6 +227,15 @@ fn run(pulse: &Pulse, bin: &Path, label: &str, other: bool, rounds: usize, laten
     );
     stats("  `loaxa now`, spawn to answer", command);
     println!("  idle daemon, line held open: {idle_cpu:.2} % of a core over 10 s");
+}
+
+/// `when - at` in milliseconds, negative when `when` came first.
+fn signed_ms(when: Instant, at: Instant) -> f64 {
+    if when >= at {
+        (when - at).as_secs_f64() * 1000.0
+    } else {
+        -((at - when).as_secs_f64() * 1000.0)
+    }
 }
 
 /// The CPU time process `pid` has used (user + system), from /proc.
