@@ -13,6 +13,7 @@ use chrono_tz::Tz;
 use loaxa::channels::{Ctx, Delivery};
 use loaxa::history::{History, Store};
 use loaxa::outbox::{Outbox, Worker};
+use loaxa::shutdown::{Shutdown, Stage};
 use tokio::sync::Notify;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -81,7 +82,7 @@ async fn main() {
         loaxa::outbox::queue(&outbox, &history, d, None).await.unwrap();
     }
     let ctx = Arc::new(Ctx::new(&config.channels["hook"], tz, "Bench", &data).unwrap());
-    let stop = Arc::new(Notify::new());
+    let stop = Shutdown::new();
     let worker = Worker {
         ctx,
         outbox: outbox.clone(),
@@ -90,7 +91,7 @@ async fn main() {
         wake: Arc::new(Notify::new()),
     };
     let rss_start = rss_kib();
-    let task = tokio::spawn(worker.run(stop.clone()));
+    let task = tokio::spawn(worker.run(stop.listen(Stage::Channels)));
     let mut rss = Vec::new();
     loop {
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -100,7 +101,7 @@ async fn main() {
             break;
         }
     }
-    stop.notify_one();
+    stop.reach(Stage::Channels);
     let _ = task.await;
     history.close().await;
     let seen = seen.lock().unwrap().clone();

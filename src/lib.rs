@@ -35,4 +35,5 @@ pub mod report;
 pub mod schedule;
 pub mod secret;
 pub mod seen;
+pub mod shutdown;
 pub mod speech;

@@ -26,6 +26,7 @@ use crate::domain::event::Kind;
 use crate::domain::time::utc_text;
 use crate::history::event::{Event, OccurrenceKey, text_sha256};
 use crate::history::{History, Store};
+use crate::shutdown::Listener;
 
 /// Where a row stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -522,7 +523,7 @@ impl Pacer {
 }
 
 /// A channel's worker: claims due rows, sends them with the channel's concurrency and pace,
-/// and records every attempt. Runs until `stop` is notified.
+/// and records every attempt. Runs until its stage of the stop is reached.
 pub struct Worker {
     pub ctx: Arc<Ctx>,
     pub outbox: Arc<Outbox>,
@@ -533,7 +534,7 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub async fn run(self, stop: Arc<Notify>) {
+    pub async fn run(self, mut stop: Listener) {
         let this = Arc::new(self);
         let permits = Arc::new(Semaphore::new(this.ctx.cfg.concurrency as usize));
         let pacer = Arc::new(Pacer::new(this.ctx.cfg.rate_per_minute));
@@ -575,7 +576,7 @@ impl Worker {
                 .unwrap_or(Duration::from_secs(5))
                 .clamp(Duration::from_millis(20), Duration::from_secs(5));
             tokio::select! {
-                _ = stop.notified() => return,
+                _ = stop.stopped() => return,
                 _ = this.wake.notified() => {}
                 _ = tokio::time::sleep(nap) => {}
             }

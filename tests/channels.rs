@@ -15,6 +15,7 @@ use loaxa::config::Config;
 use loaxa::history::query::{self, Filter};
 use loaxa::history::{History, Store};
 use loaxa::outbox::{Outbox, State, Worker};
+use loaxa::shutdown::{Shutdown, Stage};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 use wiremock::matchers::{body_partial_json, body_string_contains, header, header_exists, method, path, query_param};
@@ -603,9 +604,9 @@ async fn board_publishes_once_and_renders_page_and_feed() {
 
 /// Runs one worker until every row is final (or the deadline), then returns the history kinds.
 async fn drain(s: &Setup, outbox: &Arc<Outbox>, history: &History) {
-    let stop = Arc::new(Notify::new());
+    let stop = Shutdown::new();
     let w = worker(s, outbox, history);
-    let handle = tokio::spawn(w.run(stop.clone()));
+    let handle = tokio::spawn(w.run(stop.listen(Stage::Channels)));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
         let rows = outbox.list(None).unwrap();
@@ -615,7 +616,7 @@ async fn drain(s: &Setup, outbox: &Arc<Outbox>, history: &History) {
         assert!(tokio::time::Instant::now() < deadline, "rows never settled: {rows:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    stop.notify_one();
+    stop.reach(Stage::Channels);
     let _ = handle.await;
 }
 
@@ -696,9 +697,9 @@ async fn a_500_then_success_is_retried_once_with_history() {
 
 /// Like `drain`, but pulls retries forward so the test does not wait out the backoff.
 async fn drain_with_fast_retries(s: &Setup, outbox: &Arc<Outbox>, history: &History, d: &Delivery) {
-    let stop = Arc::new(Notify::new());
+    let stop = Shutdown::new();
     let w = worker(s, outbox, history);
-    let handle = tokio::spawn(w.run(stop.clone()));
+    let handle = tokio::spawn(w.run(stop.listen(Stage::Channels)));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
         let row = outbox.get(d).unwrap().unwrap();
@@ -713,7 +714,7 @@ async fn drain_with_fast_retries(s: &Setup, outbox: &Arc<Outbox>, history: &Hist
         assert!(tokio::time::Instant::now() < deadline, "row never settled: {row:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    stop.notify_one();
+    stop.reach(Stage::Channels);
     let _ = handle.await;
 }
 

@@ -20,6 +20,7 @@ use crate::domain::broadcast::LOUDSPEAKER;
 use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 use crate::history::{History, Store};
 use crate::outbox::{self, Outbox, State, Worker};
+use crate::shutdown::{Shutdown, Stage};
 
 pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
     let config = match load_config(config_path) {
@@ -160,7 +161,7 @@ fn print_dry_run(config: &crate::config::Config, deliveries: &[(ChannelConfig, D
 /// Sends a queued delivery with a worker of its own, until it is settled or waits more than
 /// a minute for its next attempt.
 async fn send(ctx: Arc<Ctx>, outbox: &Arc<Outbox>, history: &History, d: &Delivery) -> outbox::Row {
-    let stop = Arc::new(Notify::new());
+    let stop = Shutdown::new();
     let worker = Worker {
         ctx,
         outbox: outbox.clone(),
@@ -168,7 +169,7 @@ async fn send(ctx: Arc<Ctx>, outbox: &Arc<Outbox>, history: &History, d: &Delive
         campaigns: Arc::new(HashMap::new()),
         wake: Arc::new(Notify::new()),
     };
-    let task = tokio::spawn(worker.run(stop.clone()));
+    let task = tokio::spawn(worker.run(stop.listen(Stage::Channels)));
     let row = loop {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let Ok(Some(row)) = outbox.get(d) else { continue };
@@ -178,7 +179,7 @@ async fn send(ctx: Arc<Ctx>, outbox: &Arc<Outbox>, history: &History, d: &Delive
             break row;
         }
     };
-    stop.notify_one();
+    stop.reach(Stage::Channels);
     let _ = task.await;
     row
 }

@@ -25,6 +25,7 @@ use crate::domain::event::Kind;
 use crate::history::event::{Event, OccurrenceKey};
 use crate::playout::live::{Capture, Recorder};
 use crate::playout::{Programme, Segment};
+use crate::shutdown::{Listener, Stage};
 
 /// The id every live airs under (`live@INSTANT`).
 pub const ID: &str = "live";
@@ -210,7 +211,7 @@ impl Session {
         W: AsyncWrite + Unpin,
     {
         // Held until the end is recorded: the daemon waits for it before it stops.
-        let mut stopping = shared.lives.subscribe();
+        let mut stopping = shared.shutdown.listen(Stage::Lives);
         let reason = self.wait(reader, &mut stopping).await;
         let report = self.finish(shared, reason).await;
         drop(stopping);
@@ -223,11 +224,7 @@ impl Session {
         let _ = write.write_all(&out).await;
     }
 
-    async fn wait<R: AsyncRead + Unpin>(
-        &self,
-        reader: &mut BufReader<R>,
-        stopping: &mut tokio::sync::watch::Receiver<bool>,
-    ) -> Reason {
+    async fn wait<R: AsyncRead + Unpin>(&self, reader: &mut BufReader<R>, stopping: &mut Listener) -> Reason {
         let mut line = String::new();
         let mut tick = tokio::time::interval(Duration::from_millis(50));
         let mut on_air_since: Option<Instant> = None;
@@ -235,7 +232,7 @@ impl Session {
             tokio::select! {
                 // Ctrl-C, the terminal closing, or an `end` line: anything from the officer ends it.
                 _ = reader.read_line(&mut line) => return Reason::Operator,
-                _ = stopping.wait_for(|s| *s) => return Reason::Shutdown,
+                _ = stopping.stopped() => return Reason::Shutdown,
                 _ = tick.tick() => {}
             }
             if on_air_since.is_none() && self.capture.started().is_some() {

@@ -52,6 +52,7 @@ use crate::outbox::{Outbox, Worker};
 use crate::playout::record::history_event;
 use crate::playout::{Engine, EngineSettings, PlayoutEvent};
 use crate::schedule;
+use crate::shutdown::{Shutdown, Stage};
 use line::Line;
 use reload::FolderState;
 use state::{ScheduleState, Shared, Source};
@@ -414,7 +415,7 @@ async fn share(
             _ => None,
         },
         channel_problems: Mutex::new(HashMap::new()),
-        lives: tokio::sync::watch::Sender::new(false),
+        shutdown: Shutdown::new(),
         speech: Arc::new(crate::speech::render::Speech::new(
             config.tts.clone(),
             &config.station.data,
@@ -435,9 +436,8 @@ async fn share(
     (shared, folder)
 }
 
-/// A web channel's worker: its name, its stop signal (a stored permit, so a worker busy at the
-/// moment of shutdown still sees it) and its task.
-type ChannelWorker = (String, Arc<Notify>, tokio::task::JoinHandle<()>);
+/// A web channel's worker: its name and its task.
+type ChannelWorker = (String, tokio::task::JoinHandle<()>);
 
 /// The daemon's running parts, started in the order each needs the others and stopped in the
 /// order that loses nothing.
@@ -450,13 +450,10 @@ struct Parts {
     server: tokio::task::JoinHandle<()>,
     housekeeping: Option<tokio_cron_scheduler::JobScheduler>,
     scheduler: tokio::task::JoinHandle<()>,
-    scheduler_stop: Arc<Notify>,
     reloader: reload::Reloader,
     control: tokio::task::JoinHandle<()>,
     shipper: tokio::task::JoinHandle<()>,
-    shipper_stop: Arc<Notify>,
     province: tokio::task::JoinHandle<()>,
-    province_stop: Arc<Notify>,
 }
 
 impl Parts {
@@ -493,19 +490,17 @@ impl Parts {
         // Housekeeping on tokio-cron-scheduler: half a second of slack does not matter here.
         let housekeeping = housekeeping(wake.clone(), shared.outbox.clone(), shared.speech.clone()).await;
 
-        let scheduler_stop = Arc::new(Notify::new());
+        let stop = &shared.shutdown;
         let scheduler = tokio::spawn(scheduler::run(
             shared.clone(),
             line.clone(),
             wake.clone(),
-            scheduler_stop.clone(),
+            stop.listen(Stage::Scheduler),
         ));
         let reloader = reload::spawn(shared.clone(), folder);
         let control = tokio::spawn(control::serve(shared.clone(), line.clone(), wake.clone()));
-        let shipper_stop = Arc::new(Notify::new());
-        let shipper = tokio::spawn(shipper::run(shared.clone(), shipper_stop.clone()));
-        let province_stop = Arc::new(Notify::new());
-        let province = tokio::spawn(province::run(shared.clone(), line.clone(), province_stop.clone()));
+        let shipper = tokio::spawn(shipper::run(shared.clone(), stop.listen(Stage::Centre)));
+        let province = tokio::spawn(province::run(shared.clone(), line.clone(), stop.listen(Stage::Centre)));
         Ok(Parts {
             line,
             events_task,
@@ -514,13 +509,10 @@ impl Parts {
             server,
             housekeeping,
             scheduler,
-            scheduler_stop,
             reloader,
             control,
             shipper,
-            shipper_stop,
             province,
-            province_stop,
         })
     }
 
@@ -537,19 +529,21 @@ impl Parts {
         }
         self.workers
             .iter()
-            .find(|(_, _, w)| w.is_finished())
-            .map(|(name, _, _)| t!("daemon-part-worker", channel = name))
+            .find(|(_, w)| w.is_finished())
+            .map(|(name, _)| t!("daemon-part-worker", channel = name))
     }
 
-    /// Stops every part: operators first, then the centre, lives, the scheduler and the line,
-    /// and the channels last, so that what the line did is posted and recorded.
+    /// Stops every part, reaching the stages of `shared.shutdown` in order: operators first,
+    /// then the centre, lives, the scheduler and the line, and the channels last, so that what
+    /// the line did is posted and recorded.
     async fn stop(self, shared: &Shared) {
+        let stop = &shared.shutdown;
         // No operator command once stopping; the socket goes with the process.
         self.control.abort();
-        // A push under way is let finish (its batch is one statement: it lands whole or not at all).
-        self.province_stop.notify_one();
+        // A push under way is let finish (its batch is one statement: it lands whole or not at
+        // all); a fetch from the province is not waited for, it is fetched again at the next start.
+        stop.reach(Stage::Centre);
         self.province.abort();
-        self.shipper_stop.notify_one();
         if tokio::time::timeout(Duration::from_secs(3), self.shipper)
             .await
             .is_err()
@@ -558,12 +552,9 @@ impl Parts {
         }
         let _ = std::fs::remove_file(protocol::socket_path(&shared.config.station.data));
         // A live on air ends now (its closing chime plays, its end is recorded), not at its bound.
-        shared.lives.send_replace(true);
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-        while shared.lives.receiver_count() > 0 && tokio::time::Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        self.scheduler_stop.notify_one();
+        stop.reach(Stage::Lives);
+        let _ = tokio::time::timeout(Duration::from_secs(5), stop.drained(Stage::Lives)).await;
+        stop.reach(Stage::Scheduler);
         let _ = self.scheduler.await;
         drop(self.reloader);
         if let Some(mut h) = self.housekeeping {
@@ -574,10 +565,8 @@ impl Parts {
             let _ = tokio::task::spawn_blocking(move || engine.shutdown(cut)).await;
         }
         let _ = self.events_task.await;
-        for (_, stop, _) in &self.workers {
-            stop.notify_one();
-        }
-        for (_, _, w) in self.workers {
+        stop.reach(Stage::Channels);
+        for (_, w) in self.workers {
             // A request in flight finishes (or times out) and is recorded before loaxa exits.
             let _ = tokio::time::timeout(Duration::from_secs(30), w).await;
         }
@@ -609,9 +598,8 @@ fn channel_workers(shared: &Arc<Shared>, wake: &Arc<Notify>) -> Vec<ChannelWorke
                     campaigns: campaigns.clone(),
                     wake: wake.clone(),
                 };
-                let stop = Arc::new(Notify::new());
-                let s = stop.clone();
-                workers.push((ch.name.clone(), stop, tokio::spawn(async move { w.run(s).await })));
+                let stop = shared.shutdown.listen(Stage::Channels);
+                workers.push((ch.name.clone(), tokio::spawn(w.run(stop))));
             }
             Err(reason) => {
                 tracing::error!(channel = ch.name, reason, "{}", t!("daemon-channel-disabled"));

@@ -17,13 +17,13 @@ use std::time::Duration;
 
 use chrono::Utc;
 use serde_json::json;
-use tokio::sync::Notify;
 
 use super::line::Line;
 use super::state::Shared;
 use crate::central::bulletins::{self, Bulletin};
 use crate::domain::event::Kind;
 use crate::history::event::Event;
+use crate::shutdown::Listener;
 
 /// Between fetches when no notification comes.
 const POLL: Duration = Duration::from_secs(30);
@@ -45,7 +45,7 @@ struct Kept {
     air_until: Option<chrono::DateTime<Utc>>,
 }
 
-pub async fn run(shared: Arc<Shared>, engine: Line, stop: Arc<Notify>) {
+pub async fn run(shared: Arc<Shared>, engine: Line, mut stop: Listener) {
     let Some(cfg) = shared.config.central.clone() else {
         return;
     };
@@ -88,12 +88,12 @@ pub async fn run(shared: Arc<Shared>, engine: Line, stop: Arc<Notify>) {
                     }
                     let fetched = tokio::time::Instant::now();
                     tokio::select! {
-                        _ = stop.notified() => return,
+                        _ = stop.stopped() => return,
                         _ = wake.notified() => {}
                         _ = tokio::time::sleep(POLL) => {}
                     }
                     tokio::select! {
-                        _ = stop.notified() => return,
+                        _ = stop.stopped() => return,
                         _ = tokio::time::sleep_until(fetched + AT_MOST_EVERY) => {}
                     }
                     if client.is_closed() {
@@ -103,7 +103,7 @@ pub async fn run(shared: Arc<Shared>, engine: Line, stop: Arc<Notify>) {
             }
         }
         tokio::select! {
-            _ = stop.notified() => return,
+            _ = stop.stopped() => return,
             _ = tokio::time::sleep(pause) => {}
         }
         // At most 30 s: with a connection attempt's 20 s, an emergency published while the link

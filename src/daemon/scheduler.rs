@@ -28,6 +28,7 @@ use crate::history::{History, Store};
 use crate::outbox;
 use crate::playout::Programme;
 use crate::seen::Seen;
+use crate::shutdown::Listener;
 
 /// How far back a start or a forward clock step looks for what was missed. Beyond it, one
 /// line says how long loaxa was away instead of thousands of `playout_missed` rows.
@@ -42,13 +43,13 @@ enum Gap {
     Jump { from: DateTime<Utc>, to: DateTime<Utc> },
 }
 
-pub async fn run(shared: Arc<Shared>, engine: Line, wake: Arc<Notify>, stop: Arc<Notify>) {
+pub async fn run(shared: Arc<Shared>, engine: Line, wake: Arc<Notify>, mut stop: Listener) {
     let mut walk = Walk::start(shared, engine, wake).await;
     loop {
         crate::failpoint::hit("scheduler");
         walk.step().await;
         tokio::select! {
-            _ = stop.notified() => return,
+            _ = stop.stopped() => return,
             _ = tokio::time::sleep(Duration::from_millis(1000)) => {}
         }
     }

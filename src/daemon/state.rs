@@ -85,9 +85,11 @@ pub struct Shared {
     pub device: Mutex<Device>,
     /// Broken channels (a missing secret) and why.
     pub channel_problems: Mutex<HashMap<String, String>>,
-    /// Set when the daemon stops: live sessions end (each holds a receiver until its end is
-    /// recorded, so the daemon can wait for them).
-    pub lives: tokio::sync::watch::Sender<bool>,
+    /// The daemon's stop, in stages: a live session listens for [`Stage::Lives`] and holds its
+    /// listener until its end is recorded, so the daemon can wait for it.
+    ///
+    /// [`Stage::Lives`]: crate::shutdown::Stage::Lives
+    pub shutdown: crate::shutdown::Shutdown,
     /// The station's voices, render cache and archive.
     pub speech: Arc<crate::speech::render::Speech>,
     /// What the shipper knows of the province's centre (with `[central]`).

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use tokio::sync::Notify;
 
 pub mod link;
 
@@ -15,13 +14,14 @@ use link::CentralState;
 
 use super::state::Shared;
 use crate::central;
+use crate::shutdown::Listener;
 
 /// Between pushes while the link is up.
 const EVERY: Duration = Duration::from_secs(5);
 /// The longest pause while it is down.
 const MAX_PAUSE: Duration = Duration::from_secs(120);
 
-pub async fn run(shared: Arc<Shared>, stop: Arc<Notify>) {
+pub async fn run(shared: Arc<Shared>, mut stop: Listener) {
     let Some(cfg) = shared.config.central.clone() else {
         return;
     };
@@ -67,7 +67,7 @@ pub async fn run(shared: Arc<Shared>, stop: Arc<Notify>) {
         let wait = tokio::time::sleep(pause);
         tokio::pin!(wait);
         tokio::select! {
-            _ = stop.notified() => return,
+            _ = stop.stopped() => return,
             _ = &mut wait => {}
             _ = accepted.notified() => {}
         }
