@@ -443,3 +443,33 @@ fn media_tricks_are_refused_by_check_with_the_line() {
     }
     assert!(loaded.set.broadcasts.is_empty() || loaded.has_errors());
 }
+
+/// A damaged file is told in the station's language from end to end: `loaxa check` in
+/// Vietnamese once said "… không phát được: the file is damaged …", because the reason was an
+/// English text with the path cut out of it.
+#[test]
+fn a_damaged_file_is_told_whole_in_the_stations_language() {
+    let schedule = "[[broadcast]]\nid = \"b\"\ntitle = \"x\"\nat = [\"06:00\"]\naudio = [\"truncated.mp3\"]\nchannels = [\"loudspeaker\"]\n";
+    for (language, expect) in [
+        ("vi", "tệp bị hỏng: chỉ giải mã được 0.9 trong 4.0 giây"),
+        ("en", "the file is damaged: only 0.9 s of its 4.0 s decode"),
+    ] {
+        let st = common::Station::with_config(
+            &format!("[station]\nname = \"x\"\nlanguage = \"{language}\"\nmedia = \"media\"\n"),
+            &[("x.toml", schedule)],
+        );
+        std::fs::create_dir(st.path().join("media")).unwrap();
+        std::fs::copy(
+            common::repo().join("tests/fixtures/audio/truncated.mp3"),
+            st.path().join("media/truncated.mp3"),
+        )
+        .unwrap();
+        let out = st.loaxa(&["check"]);
+        let text = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+        assert!(!out.status.success(), "{text}");
+        assert!(text.contains(expect), "{language}: {text}");
+        if language == "vi" {
+            assert!(!text.contains("the file"), "an English fragment in: {text}");
+        }
+    }
+}

@@ -296,3 +296,8 @@ check-relay-until-rule = until needs a daily time (at = "…"): with this rule t
 check-relay-until-rule-hint = give the window's length instead: duration = "30m"
 check-relay-credential = this stream address carries a credential (a password before the host, or a token in the query); schedule files are read by many, and the address would be shown
 check-relay-credential-hint = name the stream in loaxa.toml, [sources.vov1] url = "…" without it, and put the secret in token_file (or token_env) there; then write source = "vov1" here
+media-file-missing = the file is missing
+media-file-unreadable = the file cannot be opened: { $why }
+media-undecodable = the file cannot be decoded: { $why }
+media-damaged = the file is damaged: only { $decoded } s of its { $announced } s decode
+media-damaged-stream = its audio stream is damaged ({ $why })

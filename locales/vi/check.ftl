@@ -293,3 +293,8 @@ check-relay-until-rule = until cần giờ phát hằng ngày (at = "…"): vớ
 check-relay-until-rule-hint = ghi độ dài khung thay thế: duration = "30m"
 check-relay-credential = địa chỉ luồng này chứa thông tin đăng nhập (mật khẩu trước tên máy, hoặc mã trong phần truy vấn); tệp lịch được nhiều người đọc, và địa chỉ sẽ bị hiện ra
 check-relay-credential-hint = đặt tên luồng trong loaxa.toml, [sources.vov1] url = "…" không kèm thông tin đó, và đặt mã bí mật trong token_file (hoặc token_env) ở đó; rồi viết source = "vov1" ở đây
+media-file-missing = không có tệp
+media-file-unreadable = không mở được tệp: { $why }
+media-undecodable = không giải mã được tệp: { $why }
+media-damaged = tệp bị hỏng: chỉ giải mã được { $decoded } trong { $announced } giây
+media-damaged-stream = luồng âm thanh bị hỏng ({ $why })

@@ -104,10 +104,11 @@ impl Library {
         }
         let result = self.resolve(rel).and_then(|path| {
             probe::probe_duration(&path)
+                .map_err(|e| e.to_string())
                 .and_then(|d| {
                     decode::check(&path, Some(&self.root))
                         .map(|_| d)
-                        .map_err(|e| e.replace(&path.display().to_string(), "the file"))
+                        .map_err(|e| e.reason())
                 })
                 .map_err(|reason| MediaError::NotAudio {
                     path: rel.into(),

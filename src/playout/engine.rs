@@ -712,7 +712,8 @@ impl Line {
                         break;
                     }
                 }
-                Err(reason) => {
+                Err(e) => {
+                    let reason = e.to_string();
                     tracing::error!(key = p.key, reason, "{}", t!("log-cannot-play"));
                     self.queue.take(&p.key);
                     self.emit(PlayoutEvent::Failed { key: p.key, reason });
@@ -976,7 +977,7 @@ fn alsa_noise() -> Option<String> {
 }
 
 /// Decodes every file once and opens the decoders that will play.
-fn prepare(p: &Programme) -> Result<Prepared, String> {
+fn prepare(p: &Programme) -> Result<Prepared, decode::DecodeError> {
     let mut lengths: HashMap<&std::path::Path, Duration> = HashMap::new();
     for f in p.files() {
         lengths.insert(f, decode::check(f, p.root.as_deref())?);
