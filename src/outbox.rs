@@ -125,16 +125,55 @@ impl std::ops::DerefMut for Opened {
     }
 }
 
-fn connect(path: &Path) -> Result<Opened, String> {
-    let conn = Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    conn.busy_timeout(Duration::from_secs(10)).map_err(|e| e.to_string())?;
-    conn.pragma_update(None, "synchronous", "FULL")
-        .map_err(|e| e.to_string())?;
+/// What went wrong with the outbox's table. Shown, it says what could not be done and why.
+#[derive(Debug, thiserror::Error)]
+pub enum OutboxError {
+    /// The station's history database, which holds the outbox, could not be opened.
+    #[error(transparent)]
+    Store(#[from] crate::history::StoreError),
+    #[error("{}", t!("outbox-cannot-open", path = .path.display(), why = .source))]
+    Open {
+        path: std::path::PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("{}", t!("outbox-unreadable", why = .0))]
+    Read(#[source] rusqlite::Error),
+    #[error("{}", t!("outbox-unwritable", why = .0))]
+    Write(#[source] rusqlite::Error),
+    #[error("{}", t!("outbox-unupdatable", why = .0))]
+    Update(#[source] rusqlite::Error),
+    /// The blocking task that wrote the row ended without an answer (the runtime is stopping).
+    #[error("{}", t!("outbox-task-lost", why = .0))]
+    Lost(String),
+}
+
+impl OutboxError {
+    /// The disk is full: nothing will be written until an operator frees space.
+    pub fn is_disk_full(&self) -> bool {
+        let e = match self {
+            OutboxError::Open { source: e, .. }
+            | OutboxError::Read(e)
+            | OutboxError::Write(e)
+            | OutboxError::Update(e) => e,
+            OutboxError::Store(_) | OutboxError::Lost(_) => return false,
+        };
+        e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
+    }
+}
+
+fn connect(path: &Path) -> Result<Opened, OutboxError> {
+    let opening = |source| OutboxError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let conn = Connection::open(path).map_err(opening)?;
+    conn.busy_timeout(Duration::from_secs(10)).map_err(opening)?;
+    conn.pragma_update(None, "synchronous", "FULL").map_err(opening)?;
     conn.pragma_update(None, "journal_size_limit", 4 * 1024 * 1024)
-        .map_err(|e| e.to_string())?;
+        .map_err(opening)?;
     // Reading once creates the WAL index, so the WAL's presence means something from here on.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
-        .map_err(|e| e.to_string())?;
+        .map_err(opening)?;
     let wal = crate::history::store::identity(&crate::history::store::wal_path(path));
     Ok(Opened { conn, wal })
 }
@@ -145,9 +184,9 @@ fn key(d: &Delivery) -> (String, String, String) {
 
 impl Outbox {
     /// Opens the outbox in the station's history database (creating or migrating it).
-    pub fn open(data: &Path, tz: chrono_tz::Tz) -> Result<Outbox, String> {
+    pub fn open(data: &Path, tz: chrono_tz::Tz) -> Result<Outbox, OutboxError> {
         let path = Store::path_in(data);
-        drop(Store::open(&path, tz).map_err(|e| e.to_string())?);
+        drop(Store::open(&path, tz)?);
         let conn = connect(&path)?;
         Ok(Outbox {
             conn: Mutex::new(conn),
@@ -162,14 +201,14 @@ impl Outbox {
         if crate::history::store::rescue_moved_wal(&conn.conn, &self.path, conn.wal) {
             match connect(&self.path) {
                 Ok(c) => *conn = c,
-                Err(e) => tracing::error!(error = e, "{}", t!("log-outbox-reopen-failed")),
+                Err(e) => tracing::error!(error = %e, "{}", t!("log-outbox-reopen-failed")),
             }
         }
         conn
     }
 
     /// Writes the row for a delivery if there is none yet. True if it is new.
-    pub fn enqueue(&self, d: &Delivery) -> Result<bool, String> {
+    pub fn enqueue(&self, d: &Delivery) -> Result<bool, OutboxError> {
         let (b, s, c) = key(d);
         let now = utc_text(Utc::now());
         let n = self
@@ -179,28 +218,28 @@ impl Outbox {
                  VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?4, ?4)",
                 params![b, s, c, now, serde_json::to_string(d).unwrap_or_default()],
             )
-            .map_err(|e| t!("outbox-unwritable", why = e))?;
+            .map_err(OutboxError::Write)?;
         Ok(n == 1)
     }
 
     /// Takes up to `limit` due rows of a channel and marks them `sending`, durably, in one
     /// transaction: the mark is on disk before any request leaves.
-    pub fn claim(&self, channel: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<Row>, String> {
+    pub fn claim(&self, channel: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<Row>, OutboxError> {
         let mut conn = self.conn();
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| e.to_string())?;
+            .map_err(OutboxError::Update)?;
         let rows: Vec<Row> = {
             let mut stmt = tx
                 .prepare(&format!(
                     "SELECT {COLUMNS} FROM outbox WHERE state = 'pending' AND channel = ?1 AND next_attempt_at <= ?2
                      ORDER BY next_attempt_at LIMIT ?3"
                 ))
-                .map_err(|e| e.to_string())?;
+                .map_err(OutboxError::Update)?;
             stmt.query_map(params![channel, utc_text(now), limit as i64], row)
-                .map_err(|e| e.to_string())?
+                .map_err(OutboxError::Update)?
                 .collect::<Result<_, _>>()
-                .map_err(|e| e.to_string())?
+                .map_err(OutboxError::Update)?
         };
         for r in &rows {
             let (b, s, c) = key(&r.delivery);
@@ -209,9 +248,9 @@ impl Outbox {
                  WHERE broadcast_id = ?1 AND scheduled_at = ?2 AND channel = ?3",
                 params![b, s, c, utc_text(Utc::now()), crate::claim::this_process()],
             )
-            .map_err(|e| e.to_string())?;
+            .map_err(OutboxError::Update)?;
         }
-        tx.commit().map_err(|e| e.to_string())?;
+        tx.commit().map_err(OutboxError::Update)?;
         Ok(rows
             .into_iter()
             .map(|mut r| {
@@ -233,7 +272,7 @@ impl Outbox {
         error: Option<&str>,
         remote_id: Option<&str>,
         url: Option<&str>,
-    ) -> Result<(), String> {
+    ) -> Result<(), OutboxError> {
         let (b, s, c) = key(d);
         self.conn()
             .execute(
@@ -253,7 +292,7 @@ impl Outbox {
                     utc_text(Utc::now())
                 ],
             )
-            .map_err(|e| t!("outbox-unupdatable", why = e))?;
+            .map_err(OutboxError::Update)?;
         Ok(())
     }
 
@@ -261,18 +300,18 @@ impl Outbox {
     /// killed) may have reached the platform. They go back to pending with `check_first`, due
     /// now, so the remote side is looked at before any resend. Rows a live process is sending
     /// are left to it. Returns the rows released.
-    pub fn recover(&self) -> Result<Vec<Row>, String> {
+    pub fn recover(&self) -> Result<Vec<Row>, OutboxError> {
         let conn = self.conn();
         let claimed: Vec<(Row, Option<String>)> = {
             let mut stmt = conn
                 .prepare(&format!(
                     "SELECT {COLUMNS}, claimed_by FROM outbox WHERE state = 'sending'"
                 ))
-                .map_err(|e| e.to_string())?;
+                .map_err(OutboxError::Update)?;
             stmt.query_map([], |r| Ok((row(r)?, r.get::<_, Option<String>>(8)?)))
-                .map_err(|e| e.to_string())?
+                .map_err(OutboxError::Update)?
                 .collect::<Result<_, _>>()
-                .map_err(|e| e.to_string())?
+                .map_err(OutboxError::Update)?
         };
         let now = utc_text(Utc::now());
         let mut released = Vec::new();
@@ -286,7 +325,7 @@ impl Outbox {
                  WHERE broadcast_id = ?1 AND scheduled_at = ?2 AND channel = ?3 AND state = 'sending'",
                 params![b, s, c, now],
             )
-            .map_err(|e| e.to_string())?;
+            .map_err(OutboxError::Update)?;
             released.push(Row {
                 state: State::Pending,
                 check_first: true,
@@ -303,27 +342,27 @@ impl Outbox {
         broadcast_id: &str,
         channel: &str,
         since: DateTime<Utc>,
-    ) -> Result<Vec<(Row, Option<String>)>, String> {
+    ) -> Result<Vec<(Row, Option<String>)>, OutboxError> {
         let conn = self.conn();
         let mut stmt = conn
             .prepare(&format!(
                 "SELECT {COLUMNS}, claimed_by FROM outbox WHERE broadcast_id = ?1 AND channel = ?2 AND created_at >= ?3
                  ORDER BY created_at DESC"
             ))
-            .map_err(|e| e.to_string())?;
+            .map_err(OutboxError::Read)?;
         stmt.query_map(params![broadcast_id, channel, utc_text(since)], |r| {
             Ok((row(r)?, r.get::<_, Option<String>>(8)?))
         })
-        .map_err(|e| e.to_string())?
+        .map_err(OutboxError::Read)?
         .collect::<Result<_, _>>()
-        .map_err(|e| e.to_string())
+        .map_err(OutboxError::Read)
     }
 
     /// After an older history was accepted (`--accept-history-reset`): posts still waiting in
     /// it for occurrences due before `before` may already be on their platform (the newer
     /// history that knew is gone), so they are held as unconfirmed instead of sent again.
     /// Returns the rows held.
-    pub fn hold_after_reset(&self, before: DateTime<Utc>, reason: &str) -> Result<Vec<Row>, String> {
+    pub fn hold_after_reset(&self, before: DateTime<Utc>, reason: &str) -> Result<Vec<Row>, OutboxError> {
         let rows: Vec<Row> = self
             .list(None)?
             .into_iter()
@@ -337,12 +376,12 @@ impl Outbox {
                  WHERE broadcast_id = ?1 AND scheduled_at = ?2 AND channel = ?3",
                 params![b, s, c, reason, utc_text(Utc::now())],
             )
-            .map_err(|e| e.to_string())?;
+            .map_err(OutboxError::Update)?;
         }
         Ok(rows)
     }
 
-    pub fn get(&self, d: &Delivery) -> Result<Option<Row>, String> {
+    pub fn get(&self, d: &Delivery) -> Result<Option<Row>, OutboxError> {
         let (b, s, c) = key(d);
         self.conn()
             .query_row(
@@ -351,39 +390,39 @@ impl Outbox {
                 row,
             )
             .optional()
-            .map_err(|e| e.to_string())
+            .map_err(OutboxError::Read)
     }
 
     /// Rows in a state (all when `None`), oldest first.
-    pub fn list(&self, state: Option<State>) -> Result<Vec<Row>, String> {
+    pub fn list(&self, state: Option<State>) -> Result<Vec<Row>, OutboxError> {
         let conn = self.conn();
         let mut stmt = conn
             .prepare(&format!(
                 "SELECT {COLUMNS} FROM outbox WHERE ?1 IS NULL OR state = ?1 ORDER BY scheduled_at, channel"
             ))
-            .map_err(|e| e.to_string())?;
+            .map_err(OutboxError::Read)?;
         stmt.query_map(params![state.map(State::as_str)], row)
-            .map_err(|e| e.to_string())?
+            .map_err(OutboxError::Read)?
             .collect::<Result<_, _>>()
-            .map_err(|e| e.to_string())
+            .map_err(OutboxError::Read)
     }
 
     /// The newest `limit` rows in a state, newest first (the dashboard's view of a long tail).
-    pub fn recent(&self, state: State, limit: usize) -> Result<Vec<Row>, String> {
+    pub fn recent(&self, state: State, limit: usize) -> Result<Vec<Row>, OutboxError> {
         let conn = self.conn();
         let mut stmt = conn
             .prepare(&format!(
                 "SELECT {COLUMNS} FROM outbox WHERE state = ?1 ORDER BY scheduled_at DESC, channel LIMIT ?2"
             ))
-            .map_err(|e| e.to_string())?;
+            .map_err(OutboxError::Read)?;
         stmt.query_map(params![state.as_str(), limit as i64], row)
-            .map_err(|e| e.to_string())?
+            .map_err(OutboxError::Read)?
             .collect::<Result<_, _>>()
-            .map_err(|e| e.to_string())
+            .map_err(OutboxError::Read)
     }
 
     /// How many rows are in a state.
-    pub fn count(&self, state: State) -> Result<usize, String> {
+    pub fn count(&self, state: State) -> Result<usize, OutboxError> {
         self.conn()
             .query_row(
                 "SELECT count(*) FROM outbox WHERE state = ?1",
@@ -391,11 +430,11 @@ impl Outbox {
                 |r| r.get::<_, i64>(0),
             )
             .map(|n| n as usize)
-            .map_err(|e| e.to_string())
+            .map_err(OutboxError::Read)
     }
 
     /// When the channel's next pending row falls due.
-    pub fn next_due(&self, channel: &str) -> Result<Option<DateTime<Utc>>, String> {
+    pub fn next_due(&self, channel: &str) -> Result<Option<DateTime<Utc>>, OutboxError> {
         let t: Option<String> = self
             .conn()
             .query_row(
@@ -403,7 +442,7 @@ impl Outbox {
                 params![channel],
                 |r| r.get(0),
             )
-            .map_err(|e| e.to_string())?;
+            .map_err(OutboxError::Read)?;
         Ok(t.and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
             .map(|t| t.with_timezone(&Utc)))
     }
@@ -458,7 +497,7 @@ pub async fn queue(
     history: &History,
     d: Delivery,
     campaign: Option<String>,
-) -> Result<bool, String> {
+) -> Result<bool, OutboxError> {
     queue_noted(outbox, history, d, campaign, json!({})).await
 }
 
@@ -469,12 +508,12 @@ pub async fn queue_noted(
     d: Delivery,
     campaign: Option<String>,
     details: serde_json::Value,
-) -> Result<bool, String> {
+) -> Result<bool, OutboxError> {
     let o = outbox.clone();
     let d2 = d.clone();
     let new = tokio::task::spawn_blocking(move || o.enqueue(&d2))
         .await
-        .map_err(|e| e.to_string())??;
+        .map_err(|e| OutboxError::Lost(e.to_string()))??;
     if new {
         let _ = history
             .record(post_event(Kind::PostQueued, &d, campaign.as_deref(), details))
@@ -745,12 +784,12 @@ impl Worker {
                 )
             })
             .await;
-            match saved.map_err(|e| e.to_string()) {
+            match saved.map_err(|e| OutboxError::Lost(e.to_string())) {
                 Ok(Ok(())) => break,
                 Ok(Err(e)) | Err(e) => {
                     tracing::error!(
                         channel = d.channel,
-                        error = e,
+                        error = %e,
                         retry_in_ms = wait.as_millis() as u64,
                         "{}",
                         t!("log-outcome-unrecorded")
@@ -785,5 +824,54 @@ impl Worker {
             ),
         }
         let _ = self.history.record(event).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A caller tells why the outbox would not open: a database that is not loaxa's is the
+    /// history's refusal, not a failed SQLite call to retry.
+    #[test]
+    fn an_outbox_in_a_foreign_database_says_so_by_its_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Store::path_in(dir.path());
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("CREATE TABLE notes (t TEXT)").unwrap();
+        drop(other);
+        let e = match Outbox::open(dir.path(), chrono_tz::Asia::Ho_Chi_Minh) {
+            Err(e) => e,
+            Ok(_) => panic!("a foreign database was taken for the outbox"),
+        };
+        assert!(
+            matches!(e, OutboxError::Store(crate::history::StoreError::Foreign { .. })),
+            "{e:?}"
+        );
+        assert!(!e.is_disk_full());
+    }
+
+    /// A full disk is told apart from other write errors, so the operator reads what to do.
+    #[test]
+    fn a_full_disk_is_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::open(dir.path(), chrono_tz::Asia::Ho_Chi_Minh).unwrap();
+        // SQLite's own cap on the file's pages gives the same SQLITE_FULL as a full volume.
+        let pages: i64 = outbox.conn().query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+        outbox.conn().pragma_update(None, "max_page_count", pages).unwrap();
+        let d = Delivery {
+            broadcast_id: "b".into(),
+            scheduled_at: Utc::now(),
+            channel: "web".into(),
+            title: "x".into(),
+            text: "x".repeat(64 * 1024),
+            link: None,
+            image: None,
+            audio: vec![],
+        };
+        let e = outbox.enqueue(&d).unwrap_err();
+        assert!(e.is_disk_full(), "{e:?}");
+        assert!(matches!(e, OutboxError::Write(_)), "{e:?}");
     }
 }

@@ -75,6 +75,7 @@ sched-last-seen = {" "}(last seen running at { $at })
 sched-not-played = not played: { $why }
 sched-not-posted = not posted: { $why }; a post this late is not sent ([policy] post_missed = true sends it anyway)
 sched-cannot-queue = cannot queue the post
+sched-queue-disk-full = { $key } → { $channel }: the disk is full, so the post cannot be queued. Free some disk space: loaxa queues it again by itself.
 
 ## Reloading the schedules (src/daemon/reload.rs)
 
@@ -227,6 +228,9 @@ log-waits = programme waits for the line
 log-outbox-reopen-failed = cannot reopen the outbox
 outbox-unwritable = cannot write the outbox: { $why }
 outbox-unupdatable = cannot update the outbox: { $why }
+outbox-cannot-open = cannot open the outbox in { $path }: { $why }
+outbox-unreadable = cannot read the outbox: { $why }
+outbox-task-lost = the outbox's write ended without an answer: { $why }
 log-outcome-unrecorded = cannot record the outcome in the outbox; trying again
 log-posted = posted
 log-post-retry = post will be retried

@@ -57,6 +57,7 @@ sched-last-seen = {" "}(lần cuối còn chạy lúc { $at })
 sched-not-played = không phát: { $why }
 sched-not-posted = không đăng: { $why }; bài muộn như vậy không được gửi ([policy] post_missed = true thì vẫn gửi)
 sched-cannot-queue = không đưa được bài vào hàng chờ
+sched-queue-disk-full = { $key } → { $channel }: ổ đĩa đã đầy nên không xếp được bài vào hàng chờ. Hãy giải phóng dung lượng: loaxa sẽ tự xếp lại.
 
 ## Reloading the schedules (src/daemon/reload.rs)
 
@@ -203,6 +204,9 @@ log-waits = chương trình chờ đến lượt trên loa
 log-outbox-reopen-failed = không mở lại được hàng chờ đăng bài
 outbox-unwritable = không ghi được hàng chờ đăng bài: { $why }
 outbox-unupdatable = không cập nhật được hàng chờ đăng bài: { $why }
+outbox-cannot-open = không mở được hàng chờ đăng bài trong { $path }: { $why }
+outbox-unreadable = không đọc được hàng chờ đăng bài: { $why }
+outbox-task-lost = việc ghi hàng chờ đăng bài dừng mà không có kết quả: { $why }
 log-outcome-unrecorded = không ghi được kết quả vào hàng chờ đăng bài; đang thử lại
 log-posted = đã đăng
 log-post-retry = bài đăng sẽ được gửi lại

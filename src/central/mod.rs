@@ -25,6 +25,10 @@ pub const SCHEMA: &str = include_str!("schema.sql");
 pub enum CentralError {
     #[error("{}", t!("central-connect", why = .0))]
     Connect(String),
+    /// The server speaks no TLS: `sslmode = prefer` falls back to plain text on this, and only
+    /// on this.
+    #[error("{}", t!("central-connect", why = .0))]
+    NoTls(String),
     #[error("{}", t!("central-query", why = .0))]
     Query(String),
     #[error("{}", t!("central-unknown-station", id = .0))]
@@ -198,7 +202,7 @@ pub async fn connect_with(
         "disable" => plain(&config, notify).await,
         "prefer" => match encrypted(&mut config, rootcert.as_deref(), notify.clone()).await {
             // libpq's prefer: plain text when the server has no TLS (and only then).
-            Err(CentralError::Connect(why)) if why.contains("does not support TLS") => plain(&config, notify).await,
+            Err(CentralError::NoTls(_)) => plain(&config, notify).await,
             other => other,
         },
         _ => encrypted(&mut config, rootcert.as_deref(), notify).await,
@@ -287,7 +291,15 @@ where
 /// made and the server's greeting never come, on a link that has just died).
 fn connected<T>(r: Result<Result<T, tokio_postgres::Error>, tokio::time::error::Elapsed>) -> Result<T, CentralError> {
     match r {
-        Ok(r) => r.map_err(|e| CentralError::Connect(said(&e))),
+        Ok(r) => r.map_err(|e| {
+            let why = said(&e);
+            // tokio-postgres gives this refusal no kind of its own; its text is read here, once.
+            if why.contains("server does not support TLS") {
+                CentralError::NoTls(why)
+            } else {
+                CentralError::Connect(why)
+            }
+        }),
         Err(_) => Err(CentralError::Silent(ANSWER_WITHIN.as_secs())),
     }
 }

@@ -91,7 +91,7 @@ pub fn run(config_path: &Path, args: &PostArgs) -> ExitCode {
         };
         let outbox = match Outbox::open(&data, tz) {
             Ok(o) => Arc::new(o),
-            Err(e) => return usage(e),
+            Err(e) => return usage(e.to_string()),
         };
         // Rows a killed daemon or `loaxa post` left `sending`: due now, checked before any resend.
         if let Ok(released) = outbox.recover()

@@ -676,7 +676,7 @@ async fn accept_reset(
                 let _ = history.record(e).await;
             }
         }
-        Err(e) => tracing::error!(error = e, "{}", t!("daemon-reset-hold-failed")),
+        Err(e) => tracing::error!(error = %e, "{}", t!("daemon-reset-hold-failed")),
     }
 }
 

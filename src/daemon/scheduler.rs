@@ -844,8 +844,12 @@ async fn queue_posts(shared: &Arc<Shared>, o: &Occurrence<'_>, ledger: &mut Ledg
         match outbox::delivery(&shared.config, o.broadcast, o.at, cfg) {
             Ok(d) => {
                 if let Err(e) = outbox::queue(&shared.outbox, &shared.history, d, o.broadcast.campaign.clone()).await {
-                    tracing::error!(key, channel = ch, error = e, "{}", t!("sched-cannot-queue"));
-                    shared.error(format!("{key} → {ch}: {e}"));
+                    tracing::error!(key, channel = ch, error = %e, "{}", t!("sched-cannot-queue"));
+                    shared.error(if e.is_disk_full() {
+                        t!("sched-queue-disk-full", key = key, channel = ch)
+                    } else {
+                        format!("{key} → {ch}: {e}")
+                    });
                     ledger.unpost(&o.broadcast.id, ch, o.at);
                     all = false;
                 }
