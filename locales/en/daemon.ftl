@@ -185,6 +185,7 @@ playout-damaged = { $path } is damaged: only { $decoded } s of its { $announced 
 device-no-default = no default output device
 device-cannot-list = cannot list output devices: { $why }
 device-not-found = no output device named `{ $name }` (see `loaxa devices`)
+device-input-not-found = no capture device named `{ $name }` (see `loaxa devices --input`)
 device-cannot-open = cannot open output device `{ $name }`: { $why }
 
 ## The history writer, the playout line and the outbox in the journal

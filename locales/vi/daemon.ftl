@@ -161,6 +161,7 @@ playout-damaged = { $path } bị hỏng: chỉ giải mã được { $decoded } 
 device-no-default = không có thiết bị phát mặc định
 device-cannot-list = không liệt kê được các thiết bị phát: { $why }
 device-not-found = không có thiết bị phát tên `{ $name }` (xem `loaxa devices`)
+device-input-not-found = không có thiết bị thu âm nào tên `{ $name }` (xem `loaxa devices --input`)
 device-cannot-open = không mở được thiết bị phát `{ $name }`: { $why }
 
 ## The history writer, the playout line and the outbox in the journal

@@ -23,7 +23,7 @@ use super::state::Shared;
 use crate::domain::broadcast::Priority;
 use crate::domain::event::Kind;
 use crate::history::event::{Event, OccurrenceKey};
-use crate::playout::live::{Capture, Recorder};
+use crate::playout::live::{Capture, LiveError, Recorder};
 use crate::playout::{Programme, Segment};
 use crate::shutdown::{Listener, Stage};
 
@@ -124,7 +124,7 @@ pub(super) async fn begin(
             if capture.warm_up(WARM_UP) {
                 Ok((capture, feed))
             } else {
-                Err(t!("live-input-silent", seconds = WARM_UP.as_secs()))
+                Err(LiveError::Silent(WARM_UP.as_secs()))
             }
         })
         .await
@@ -282,7 +282,7 @@ impl Session {
             {
                 Ok(Ok(rec)) => (Some(rec), None),
                 Ok(Err(e)) => (None, Some(e)),
-                Err(_) => (None, Some(t!("control-internal"))),
+                Err(_) => (None, Some(LiveError::Lost)),
             },
         };
         if let Some(e) = &recording_error {
@@ -305,7 +305,7 @@ impl Session {
             details["recording"] = json!(r);
         }
         if let Some(e) = recording_error {
-            details["recording_error"] = json!(e);
+            details["recording_error"] = json!(e.to_string());
         }
         if let Some(why) = failed {
             details["device_error"] = json!(why);

@@ -8,7 +8,33 @@ use rodio::DeviceTrait;
 use rodio::cpal;
 use rodio::cpal::traits::HostTrait;
 
-use super::output::Output;
+use super::output::{OpenError, Output};
+
+/// Why a named device cannot be used. Shown, it names the device and what to check.
+#[derive(Debug, thiserror::Error)]
+pub enum DeviceError {
+    #[error("{}", t!("device-no-sound-server", name = .0))]
+    NoSoundServer(String),
+    #[error("{}", t!("device-no-default"))]
+    NoDefault,
+    #[error("{}", t!("device-cannot-list", why = .0))]
+    CannotList(#[source] cpal::Error),
+    #[error("{}", t!("device-not-found", name = .0))]
+    NotFound(String),
+    #[error("{}", t!("device-input-not-found", name = .0))]
+    InputNotFound(String),
+    #[error("{}", t!("device-cannot-open", name = .name, why = .source))]
+    CannotOpen { name: String, source: OpenError },
+}
+
+impl DeviceError {
+    fn cannot_open(name: &str) -> impl FnOnce(OpenError) -> DeviceError + '_ {
+        move |source| DeviceError::CannotOpen {
+            name: name.to_string(),
+            source,
+        }
+    }
+}
 
 /// An output device as `loaxa devices` shows it.
 #[derive(Clone, Debug)]
@@ -35,10 +61,10 @@ impl DeviceInfo {
         latency: std::time::Duration,
     ) -> DeviceInfo {
         let tried = match device {
-            Some(d) => probe(d, latency),
-            None => Err(cpal::ErrorKind::DeviceNotAvailable.into()),
+            Some(d) => probe(d, latency).map_err(OpenError::Device),
+            None => Err(OpenError::Device(cpal::ErrorKind::DeviceNotAvailable.into())),
         };
-        let busy = tried.as_ref().is_err_and(|e| e.kind() == cpal::ErrorKind::DeviceBusy);
+        let busy = tried.as_ref().is_err_and(OpenError::is_busy);
         let granted = tried.as_ref().ok().copied().flatten();
         DeviceInfo {
             name,
@@ -55,7 +81,7 @@ impl DeviceInfo {
 /// configuration knows (JACK, OSS, rate converters with no card under them), and most of them
 /// do not open on a given machine. Where a PulseAudio (or PipeWire) server answers, its sinks
 /// are listed too, as `pulseaudio:SINK`.
-pub fn list(latency: std::time::Duration) -> Result<Vec<DeviceInfo>, String> {
+pub fn list(latency: std::time::Duration) -> Result<Vec<DeviceInfo>, DeviceError> {
     // ALSA's own messages ("ALSA lib pcm_oss.c: … Cannot open device /dev/dsp") would go raw to
     // stderr for each plugin that fails; the reason is in the error anyway.
     let _quiet = alsa::Output::local_error_handler().ok();
@@ -87,13 +113,17 @@ pub fn list(latency: std::time::Duration) -> Result<Vec<DeviceInfo>, String> {
 }
 
 /// A host's output devices, each tried; `has_default` marks the host's default among them.
-fn described(host: &cpal::Host, has_default: bool, latency: std::time::Duration) -> Result<Vec<DeviceInfo>, String> {
+fn described(
+    host: &cpal::Host,
+    has_default: bool,
+    latency: std::time::Duration,
+) -> Result<Vec<DeviceInfo>, DeviceError> {
     let default_id = host
         .default_output_device()
         .and_then(|d| d.id().ok())
         .map(|i| i.to_string())
         .filter(|_| has_default);
-    let devices = host.output_devices().map_err(|e| t!("device-cannot-list", why = e))?;
+    let devices = host.output_devices().map_err(DeviceError::CannotList)?;
     Ok(devices
         .map(|d| {
             let id = d.id().map(|i| i.to_string()).unwrap_or_default();
@@ -155,10 +185,10 @@ const SETTLE_LIMIT: std::time::Duration = std::time::Duration::from_millis(2500)
 
 /// The latency the named device grants when asked for `latency`, tried as `loaxa devices`
 /// tries it (`None`: it opened but did not settle into a pace).
-pub fn granted(name: &str, latency: std::time::Duration) -> Result<Option<std::time::Duration>, String> {
+pub fn granted(name: &str, latency: std::time::Duration) -> Result<Option<std::time::Duration>, DeviceError> {
     let _quiet = alsa::Output::local_error_handler().ok();
     let device = lookup(name)?;
-    probe(&device, latency).map_err(|e| t!("device-cannot-open", name = name, why = e))
+    probe(&device, latency).map_err(|e| DeviceError::cannot_open(name)(OpenError::Device(e)))
 }
 
 /// Fills a buffer with the format's silence. A stream dropped unplayed can still write a period
@@ -183,7 +213,7 @@ fn silence(data: &mut cpal::Data) {
 }
 
 /// Whether the named device exists, without opening it (for the start-up summary).
-pub fn find(name: &str) -> Result<(), String> {
+pub fn find(name: &str) -> Result<(), DeviceError> {
     lookup(name).map(|_| ())
 }
 
@@ -194,20 +224,20 @@ pub fn find(name: &str) -> Result<(), String> {
 /// underrun it never recovers, and the line goes silent. There `default` (and `pulse`) play
 /// through cpal's own PulseAudio client instead, which PipeWire's PulseAudio server answers too.
 /// A box without a sound server, and every other name, goes through ALSA.
-fn lookup(name: &str) -> Result<cpal::Device, String> {
+fn lookup(name: &str) -> Result<cpal::Device, DeviceError> {
     if name.starts_with("pulseaudio:") {
-        let host = pulse().ok_or_else(|| t!("device-no-sound-server", name = name))?;
+        let host = pulse().ok_or_else(|| DeviceError::NoSoundServer(name.to_string()))?;
         return find_in(&host, name);
     }
     if (name == "pulse" || name == "default")
         && alsa_default_is_pulse(name)
         && let Some(host) = pulse()
     {
-        return host.default_output_device().ok_or_else(|| t!("device-no-default"));
+        return host.default_output_device().ok_or(DeviceError::NoDefault);
     }
     let host = alsa()?;
     if name == "default" {
-        host.default_output_device().ok_or_else(|| t!("device-no-default"))
+        host.default_output_device().ok_or(DeviceError::NoDefault)
     } else {
         find_in(&host, name)
     }
@@ -216,32 +246,32 @@ fn lookup(name: &str) -> Result<cpal::Device, String> {
 /// The capture device a name in `[audio] live_input` or `loaxa live --from` means, looked up
 /// as outputs are: `pulseaudio:SOURCE` through the sound server, `default` through it where
 /// ALSA's default is the `pulse` plugin, every other name through ALSA.
-pub fn input(name: &str) -> Result<cpal::Device, String> {
+pub fn input(name: &str) -> Result<cpal::Device, DeviceError> {
     if name.starts_with("pulseaudio:") {
-        let host = pulse().ok_or_else(|| t!("device-no-sound-server", name = name))?;
+        let host = pulse().ok_or_else(|| DeviceError::NoSoundServer(name.to_string()))?;
         return find_input_in(&host, name);
     }
     if (name == "pulse" || name == "default")
         && alsa_default_is_pulse(name)
         && let Some(host) = pulse()
     {
-        return host.default_input_device().ok_or_else(|| t!("device-no-default"));
+        return host.default_input_device().ok_or(DeviceError::NoDefault);
     }
     let host = alsa()?;
     if name == "default" {
-        host.default_input_device().ok_or_else(|| t!("device-no-default"))
+        host.default_input_device().ok_or(DeviceError::NoDefault)
     } else {
         find_input_in(&host, name)
     }
 }
 
-fn find_input_in(host: &cpal::Host, name: &str) -> Result<cpal::Device, String> {
-    let devices = host.input_devices().map_err(|e| t!("device-cannot-list", why = e))?;
-    named(devices, name).ok_or_else(|| t!("device-not-found", name = name))
+fn find_input_in(host: &cpal::Host, name: &str) -> Result<cpal::Device, DeviceError> {
+    let devices = host.input_devices().map_err(DeviceError::CannotList)?;
+    named(devices, name).ok_or_else(|| DeviceError::InputNotFound(name.to_string()))
 }
 
 /// Capture devices, as `loaxa devices --input` shows them: name, and whether it is the default.
-pub fn inputs() -> Result<Vec<(String, bool)>, String> {
+pub fn inputs() -> Result<Vec<(String, bool)>, DeviceError> {
     let _quiet = alsa::Output::local_error_handler().ok();
     let mut list = Vec::new();
     for host in pulse().into_iter().chain(std::iter::once(alsa()?)) {
@@ -249,7 +279,7 @@ pub fn inputs() -> Result<Vec<(String, bool)>, String> {
             .default_input_device()
             .and_then(|d| d.id().ok())
             .map(|i| i.to_string());
-        for d in host.input_devices().map_err(|e| t!("device-cannot-list", why = e))? {
+        for d in host.input_devices().map_err(DeviceError::CannotList)? {
             let id = d.id().map(|i| i.to_string()).unwrap_or_default();
             let name = d
                 .description()
@@ -270,13 +300,13 @@ fn named(mut devices: impl Iterator<Item = cpal::Device>, name: &str) -> Option<
     })
 }
 
-fn find_in(host: &cpal::Host, name: &str) -> Result<cpal::Device, String> {
-    let devices = host.output_devices().map_err(|e| t!("device-cannot-list", why = e))?;
-    named(devices, name).ok_or_else(|| t!("device-not-found", name = name))
+fn find_in(host: &cpal::Host, name: &str) -> Result<cpal::Device, DeviceError> {
+    let devices = host.output_devices().map_err(DeviceError::CannotList)?;
+    named(devices, name).ok_or_else(|| DeviceError::NotFound(name.to_string()))
 }
 
-fn alsa() -> Result<cpal::Host, String> {
-    cpal::host_from_id(cpal::HostId::Alsa).map_err(|e| t!("device-cannot-list", why = e))
+fn alsa() -> Result<cpal::Host, DeviceError> {
+    cpal::host_from_id(cpal::HostId::Alsa).map_err(DeviceError::CannotList)
 }
 
 /// cpal's PulseAudio client, if a server answers (PULSE_SERVER, or the session's socket).
@@ -318,14 +348,30 @@ pub fn open(
     name: &str,
     latency: std::time::Duration,
     on_error: impl FnMut(rodio::cpal::Error) + Send + 'static,
-) -> Result<Output, String> {
+) -> Result<Output, DeviceError> {
     let device = lookup(name)?;
-    Output::open(&device, latency, on_error).map_err(|e| t!("device-cannot-open", name = name, why = e))
+    Output::open(&device, latency, on_error).map_err(DeviceError::cannot_open(name))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `loaxa live --from` names a capture device: one that is not there is told as one (it
+    /// was "no output device named …", which sent officers to the loudspeaker's settings).
+    #[test]
+    fn a_capture_device_that_is_not_there_is_told_as_a_capture_device() {
+        let e = input("loaxa-no-such-input").unwrap_err();
+        assert!(
+            matches!(e, DeviceError::InputNotFound(ref n) if n == "loaxa-no-such-input"),
+            "{e:?}"
+        );
+        let shown = e.to_string();
+        assert!(
+            shown.contains("loaxa devices --input") && !shown.contains("output"),
+            "{shown}"
+        );
+    }
 
     /// The probe's buffer for a format, as the device would receive it.
     fn probed<T: cpal::SizedSample + Default + Clone>(format: cpal::SampleFormat) -> Vec<T> {

@@ -753,9 +753,9 @@ impl Line {
                         Msg::DeviceError(e.to_string())
                     });
                 });
-                let result = result.map_err(|reason| match alsa_noise() {
-                    Some(noise) => format!("{reason} (ALSA: {noise})"),
-                    None => reason,
+                let result = result.map_err(|e| match alsa_noise() {
+                    Some(noise) => format!("{e} (ALSA: {noise})"),
+                    None => e.to_string(),
                 });
                 let _ = tx.send(Msg::Opened(result));
             });

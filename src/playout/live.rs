@@ -23,6 +23,39 @@ use rodio::cpal::traits::{DeviceTrait, StreamTrait};
 use rodio::cpal::{self, SampleFormat};
 use rodio::{ChannelCount, SampleRate, Source};
 
+use super::device::DeviceError;
+
+/// Why a live input could not be opened or recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    #[error(transparent)]
+    Device(#[from] DeviceError),
+    /// What the sound system said when the input stream was built or started.
+    #[error("{0}")]
+    Stream(#[from] cpal::Error),
+    #[error("{}", t!("live-input-hung"))]
+    Hung,
+    #[error("{}", t!("live-input-silent", seconds = .0))]
+    Silent(u64),
+    /// The machine would not start a thread (out of memory or of processes).
+    #[error("{0}")]
+    Thread(#[source] std::io::Error),
+    #[error("{}: {source}", .path.display())]
+    Recording { path: PathBuf, source: hound::Error },
+    /// The recording's thread ended without an answer.
+    #[error("{}", t!("control-internal"))]
+    Lost,
+}
+
+impl LiveError {
+    fn recording(path: &Path) -> impl FnOnce(hound::Error) -> LiveError + '_ {
+        move |source| LiveError::Recording {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
 /// How much of the captured audio is kept ahead of the output: enough to ride over the two
 /// devices' periods, little enough that the officer does not hear themselves late.
 const LAG: Duration = Duration::from_millis(60);
@@ -394,7 +427,7 @@ pub struct Capture {
 impl Capture {
     /// Opens the capture device `name` and starts filling the feed it returns for the
     /// programme; the error says why not.
-    pub fn open(name: &str) -> Result<(Capture, LiveFeed), String> {
+    pub fn open(name: &str) -> Result<(Capture, LiveFeed), LiveError> {
         let (opened, result) = mpsc::channel();
         let (stop, stopped) = mpsc::channel::<()>();
         let name = name.to_string();
@@ -414,7 +447,7 @@ impl Capture {
                     }
                 }
             })
-            .map_err(|e| e.to_string())?;
+            .map_err(LiveError::Thread)?;
         match result.recv_timeout(Duration::from_secs(10)) {
             Ok(Ok(shared)) => {
                 let held = Arc::new(());
@@ -427,7 +460,7 @@ impl Capture {
                 Ok((capture, LiveFeed { shared, _held: held }))
             }
             Ok(Err(e)) => Err(e),
-            Err(_) => Err(t!("live-input-hung")),
+            Err(_) => Err(LiveError::Hung),
         }
     }
 }
@@ -441,9 +474,9 @@ impl Drop for Capture {
     }
 }
 
-fn start(name: &str) -> Result<(cpal::Stream, Arc<Shared>), String> {
+fn start(name: &str) -> Result<(cpal::Stream, Arc<Shared>), LiveError> {
     let device = super::device::input(name)?;
-    let supported = device.default_input_config().map_err(|e| e.to_string())?;
+    let supported = device.default_input_config()?;
     let feed = Arc::new(Shared::new(supported.channels().max(1), supported.sample_rate().max(1)));
     let mut config = super::output::stream_config(
         &supported,
@@ -479,16 +512,16 @@ fn start(name: &str) -> Result<(cpal::Stream, Arc<Shared>), String> {
         Ok(s) => s,
         Err(_) => {
             config.buffer_size = cpal::BufferSize::Default;
-            build(config).map_err(|e| e.to_string())?
+            build(config)?
         }
     };
-    stream.play().map_err(|e| e.to_string())?;
+    stream.play()?;
     Ok((stream, feed))
 }
 
 /// Writes what went on air to a WAV file, off the audio thread.
 pub struct Recorder {
-    thread: JoinHandle<Result<Recorded, String>>,
+    thread: JoinHandle<Result<Recorded, LiveError>>,
 }
 
 /// A finished recording.
@@ -502,10 +535,10 @@ pub struct Recorded {
 
 impl Recorder {
     /// Starts recording what the capture's feed airs into `<data>/live/<name>.wav`.
-    pub fn start(capture: &Capture, data: &Path, name: &str) -> Result<Recorder, String> {
+    pub fn start(capture: &Capture, data: &Path, name: &str) -> Result<Recorder, LiveError> {
         let feed = &capture.shared;
         let dir = data.join("live");
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir).map_err(|e| LiveError::recording(&dir)(hound::Error::IoError(e)))?;
         let file = dir.join(format!("{name}.wav"));
         let spec = hound::WavSpec {
             channels: feed.channels,
@@ -513,7 +546,7 @@ impl Recorder {
             bits_per_sample: 16,
             sample_format: hound::SampleFormat::Int,
         };
-        let writer = hound::WavWriter::create(&file, spec).map_err(|e| format!("{}: {e}", file.display()))?;
+        let writer = hound::WavWriter::create(&file, spec).map_err(LiveError::recording(&file))?;
         // About 10 s of chunks: the disk may stall, the audio thread never waits on it.
         let (tx, rx) = mpsc::sync_channel(512);
         *feed.recorder.lock().unwrap_or_else(|p| p.into_inner()) = Some(tx);
@@ -525,14 +558,14 @@ impl Recorder {
         let thread = std::thread::Builder::new()
             .name("loaxa-live-rec".into())
             .spawn(move || record(writer, rx, &file, &relative, rate, channels))
-            .map_err(|e| e.to_string())?;
+            .map_err(LiveError::Thread)?;
         Ok(Recorder { thread })
     }
 
     /// Closes the recording (the feed stops sending) and fingerprints it.
-    pub fn finish(self, capture: &Capture) -> Result<Recorded, String> {
+    pub fn finish(self, capture: &Capture) -> Result<Recorded, LiveError> {
         capture.shared.recorder.lock().unwrap_or_else(|p| p.into_inner()).take();
-        self.thread.join().map_err(|_| t!("control-internal"))?
+        self.thread.join().map_err(|_| LiveError::Lost)?
     }
 }
 
@@ -543,7 +576,7 @@ fn record(
     relative: &Path,
     rate: u32,
     channels: u16,
-) -> Result<Recorded, String> {
+) -> Result<Recorded, LiveError> {
     let mut samples = 0u64;
     let mut error = None;
     for chunk in rx {
@@ -551,16 +584,16 @@ fn record(
             if error.is_none()
                 && let Err(e) = writer.write_sample((x.clamp(-1.0, 1.0) * 32767.0) as i16)
             {
-                error = Some(e.to_string());
+                error = Some(e);
             }
             samples += 1;
         }
     }
-    writer.finalize().map_err(|e| format!("{}: {e}", file.display()))?;
+    writer.finalize().map_err(LiveError::recording(file))?;
     if let Some(e) = error {
-        return Err(format!("{}: {e}", file.display()));
+        return Err(LiveError::recording(file)(e));
     }
-    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let bytes = std::fs::read(file).map_err(|e| LiveError::recording(file)(hound::Error::IoError(e)))?;
     use sha2::Digest;
     Ok(Recorded {
         path: relative.display().to_string(),

@@ -23,6 +23,23 @@ use rodio::{ChannelCount, SampleRate, Source};
 
 use super::fade::Fade;
 
+/// Why a stream could not be opened on a device that was found.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// What the sound system said (busy, gone, refused the configuration).
+    #[error("{0}")]
+    Device(#[from] cpal::Error),
+    #[error("{}", t!("device-format-unsupported", format = .0))]
+    Format(String),
+}
+
+impl OpenError {
+    /// Open already, by the daemon or another program.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, OpenError::Device(e) if e.kind() == cpal::ErrorKind::DeviceBusy)
+    }
+}
+
 /// When a programme's first frame went out.
 #[derive(Clone, Copy, Debug)]
 pub struct Started {
@@ -82,8 +99,8 @@ impl Output {
         device: &cpal::Device,
         latency: Duration,
         on_error: impl FnMut(cpal::Error) + Send + 'static,
-    ) -> Result<Output, String> {
-        let supported = device.default_output_config().map_err(|e| e.to_string())?;
+    ) -> Result<Output, OpenError> {
+        let supported = device.default_output_config()?;
         let config = stream_config(&supported, latency);
         let (channels, rate) = (config.channels, config.sample_rate);
         let frames = period_frames(rate, latency);
@@ -109,13 +126,13 @@ impl Output {
             ($($format:ident => $t:ty),+) => {
                 match supported.sample_format() {
                     $(SampleFormat::$format => device.build_output_stream::<$t, _, _>(config, gate.callback::<$t>(), on_error, None),)+
-                    other => return Err(t!("device-format-unsupported", format = other.to_string())),
+                    other => return Err(OpenError::Format(other.to_string())),
                 }
             };
         }
-        let stream = build!(F32 => f32, F64 => f64, I16 => i16, I32 => i32, U16 => u16, U32 => u32, I8 => i8, U8 => u8)
-            .map_err(|e| e.to_string())?;
-        stream.play().map_err(|e| e.to_string())?;
+        let stream =
+            build!(F32 => f32, F64 => f64, I16 => i16, I32 => i32, U16 => u16, U32 => u32, I8 => i8, U8 => u8)?;
+        stream.play()?;
         Ok(Output {
             _stream: stream,
             starts,
