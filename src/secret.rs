@@ -4,7 +4,7 @@
 //! [`Secret::expose`]. Every secret loaded is remembered by [`crate::redact`], which every
 //! output passes through.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::domain::secret::SecretSource;
 
@@ -33,37 +33,54 @@ impl Secret {
     }
 }
 
+/// Why a secret could not be read. It never holds the secret's value, only where it was
+/// looked for.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error("{}", t!("secret-env-missing", var = .0))]
+    EnvMissing(String),
+    #[error("{}", t!("secret-file-unreadable", path = .path.display(), why = .source))]
+    Unreadable { path: PathBuf, source: std::io::Error },
+    /// Readable by others than loaxa's user: refused, so a leak is fixed rather than used.
+    #[error("{}", t!("secret-file-open", path = .path.display(), mode = format!("{:o}", .mode)))]
+    Open { path: PathBuf, mode: u32 },
+    #[error("{}", t!("secret-file-empty", path = .0.display()))]
+    Empty(PathBuf),
+}
+
 /// Reads a secret from where the config says it is.
-pub fn load(source: &SecretSource) -> Result<Secret, String> {
+pub fn load(source: &SecretSource) -> Result<Secret, SecretError> {
     match source {
         SecretSource::Env(var) => match std::env::var(var) {
             Ok(v) if !v.trim().is_empty() => Ok(Secret::loaded(v.trim())),
-            _ => Err(t!("secret-env-missing", var = var)),
+            _ => Err(SecretError::EnvMissing(var.clone())),
         },
         SecretSource::File(path) => read_file(path),
     }
 }
 
-fn read_file(path: &Path) -> Result<Secret, String> {
-    let meta = std::fs::metadata(path).map_err(|e| t!("secret-file-unreadable", path = path.display(), why = e))?;
+fn read_file(path: &Path) -> Result<Secret, SecretError> {
+    let unreadable = |source| SecretError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = meta.permissions().mode();
         if mode & 0o077 != 0 {
-            return Err(t!(
-                "secret-file-open",
-                path = path.display(),
-                mode = format!("{:o}", mode & 0o777)
-            ));
+            return Err(SecretError::Open {
+                path: path.to_path_buf(),
+                mode: mode & 0o777,
+            });
         }
     }
     let _ = meta;
-    let text =
-        std::fs::read_to_string(path).map_err(|e| t!("secret-file-unreadable", path = path.display(), why = e))?;
+    let text = std::fs::read_to_string(path).map_err(unreadable)?;
     let v = text.trim();
     if v.is_empty() {
-        return Err(t!("secret-file-empty", path = path.display()));
+        return Err(SecretError::Empty(path.to_path_buf()));
     }
     Ok(Secret::loaded(v))
 }
@@ -98,13 +115,14 @@ mod tests {
         std::fs::write(&p, "s3cret-token\n").unwrap();
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
         let e = load(&SecretSource::File(p.clone())).unwrap_err();
-        assert!(e.contains("chmod 600") && !e.contains("s3cret"), "{e}");
+        assert!(matches!(e, SecretError::Open { mode: 0o644, .. }), "{e:?}");
+        let shown = e.to_string();
+        assert!(shown.contains("chmod 600") && !shown.contains("s3cret"), "{shown}");
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert_eq!(load(&SecretSource::File(p)).unwrap().expose(), "s3cret-token");
-        assert!(
-            load(&SecretSource::Env("LOAXA_SURELY_UNSET_VAR".into()))
-                .unwrap_err()
-                .contains("not set")
-        );
+        assert!(matches!(
+            load(&SecretSource::Env("LOAXA_SURELY_UNSET_VAR".into())),
+            Err(SecretError::EnvMissing(v)) if v == "LOAXA_SURELY_UNSET_VAR"
+        ));
     }
 }

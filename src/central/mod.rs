@@ -31,6 +31,9 @@ pub enum CentralError {
     NoTls(String),
     #[error("{}", t!("central-query", why = .0))]
     Query(String),
+    /// The box's password could not be read.
+    #[error("{}", t!("central-connect", why = .0))]
+    Secret(#[from] crate::secret::SecretError),
     #[error("{}", t!("central-unknown-station", id = .0))]
     UnknownStation(String),
     #[error("{0}")]
@@ -528,12 +531,7 @@ pub async fn add_person(
 
 /// Connects as the box, per `[central]`, the session's notifications (if any) waking `notify`.
 pub async fn connect_box(cfg: &CentralConfig, notify: Option<Wake>) -> Result<tokio_postgres::Client, CentralError> {
-    let password = cfg
-        .password
-        .as_ref()
-        .map(crate::secret::load)
-        .transpose()
-        .map_err(CentralError::Connect)?;
+    let password = cfg.password.as_ref().map(crate::secret::load).transpose()?;
     connect_with(&cfg.url, Some(&cfg.user), password.as_ref(), notify).await
 }
 

@@ -107,8 +107,9 @@ impl Ctx {
     /// Builds the context, reading the channel's secrets. Fails with a reason when a secret is
     /// missing or unreadable; the reason never contains a secret.
     pub fn new(cfg: &ChannelConfig, tz: Tz, station: &str, data: &std::path::Path) -> Result<Ctx, String> {
-        let token = cfg.token.as_ref().map(secret::load).transpose()?;
-        let app_secret = cfg.app_secret.as_ref().map(secret::load).transpose()?;
+        let load = |s: &Option<crate::domain::secret::SecretSource>| s.as_ref().map(secret::load).transpose();
+        let token = load(&cfg.token).map_err(|e| e.to_string())?;
+        let app_secret = load(&cfg.app_secret).map_err(|e| e.to_string())?;
         let client = reqwest::Client::builder()
             .timeout(cfg.timeout)
             .connect_timeout(Duration::from_secs(10))

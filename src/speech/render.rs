@@ -416,7 +416,7 @@ impl Speech {
         speed: f32,
     ) -> Result<Vec<Vec<u8>>, String> {
         let key = match &p.secret {
-            Some(s) => crate::secret::load(s)?,
+            Some(s) => crate::secret::load(s).map_err(|e| e.to_string())?,
             None => {
                 return Err(t!(
                     "tts-provider-needs",

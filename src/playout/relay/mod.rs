@@ -385,14 +385,14 @@ pub fn with_credential(url: &str, auth: Option<&crate::domain::secret::SourceAut
     let mut parsed = reqwest::Url::parse(url).map_err(|e| e.to_string())?;
     match auth {
         SourceAuth::Basic { user, secret } => {
-            let secret = crate::secret::load(secret)?;
+            let secret = crate::secret::load(secret).map_err(|e| e.to_string())?;
             parsed
                 .set_username(user)
                 .and_then(|_| parsed.set_password(Some(secret.expose())))
                 .map_err(|_| t!("relay-no-credential-here"))?;
         }
         SourceAuth::Query { param, secret } => {
-            let secret = crate::secret::load(secret)?;
+            let secret = crate::secret::load(secret).map_err(|e| e.to_string())?;
             parsed.query_pairs_mut().append_pair(param, secret.expose());
         }
     }
