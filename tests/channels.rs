@@ -14,7 +14,7 @@ use loaxa::channels::{self, Ctx, Delivery, Outcome};
 use loaxa::config::Config;
 use loaxa::history::query::{self, Filter};
 use loaxa::history::{History, Store};
-use loaxa::outbox::{Outbox, State, Worker};
+use loaxa::outbox::{Outbox, Row, State, Worker};
 use loaxa::shutdown::{Shutdown, Stage};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
@@ -31,6 +31,11 @@ struct Setup {
 }
 
 impl Setup {
+    /// The channel `kind_and_keys` describes, its API at `server`.
+    fn against(server: &MockServer, kind_and_keys: &str) -> Setup {
+        Setup::new(&format!("{kind_and_keys}\napi_base = \"{}\"", server.uri()))
+    }
+
     fn new(kind_and_keys: &str) -> Setup {
         let dir = tempfile::tempdir().unwrap();
         let token = dir.path().join("token");
@@ -103,10 +108,7 @@ async fn facebook_text_post() {
         .expect(1)
         .mount(&server)
         .await;
-    let s = Setup::new(&format!(
-        "kind = \"facebook\"\npage_id = \"1234567890\"\napi_base = \"{}\"",
-        server.uri()
-    ));
+    let s = Setup::against(&server, "kind = \"facebook\"\npage_id = \"1234567890\"");
     let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
     assert_eq!(
         out,
@@ -129,10 +131,7 @@ async fn facebook_photo_post_when_the_bulletin_has_an_image() {
         .expect(1)
         .mount(&server)
         .await;
-    let s = Setup::new(&format!(
-        "kind = \"facebook\"\npage_id = \"1234567890\"\napi_base = \"{}\"",
-        server.uri()
-    ));
+    let s = Setup::against(&server, "kind = \"facebook\"\npage_id = \"1234567890\"");
     let mut d = delivery(TEXT);
     d.image = Some(common::repo().join("media/images/vneid.png"));
     let out = channels::send(&s.ctx(), &d).await;
@@ -152,10 +151,7 @@ async fn an_image_swapped_for_a_link_out_of_media_or_a_fifo_is_never_uploaded() 
         .expect(0)
         .mount(&server)
         .await;
-    let s = Setup::new(&format!(
-        "kind = \"facebook\"\npage_id = \"1234567890\"\napi_base = \"{}\"",
-        server.uri()
-    ));
+    let s = Setup::against(&server, "kind = \"facebook\"\npage_id = \"1234567890\"");
     let media = s.dir.path().join("media");
     std::fs::create_dir(&media).unwrap();
     std::os::unix::fs::symlink(s.dir.path().join("token"), media.join("anh.png")).unwrap();
@@ -217,10 +213,7 @@ async fn facebook_errors_are_classified_by_code() {
             .respond_with(ResponseTemplate::new(status).set_body_json(body.clone()))
             .mount(&server)
             .await;
-        let s = Setup::new(&format!(
-            "kind = \"facebook\"\npage_id = \"1\"\napi_base = \"{}\"",
-            server.uri()
-        ));
+        let s = Setup::against(&server, "kind = \"facebook\"\npage_id = \"1\"");
         let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
         let got = match &out {
             Outcome::Failed { .. } => "failed",
@@ -307,16 +300,8 @@ async fn telegram_send_message_and_send_audio() {
 #[tokio::test]
 async fn telegram_429_waits_as_told_and_400_fails_with_the_description() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).set_body_json(
-            json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 7", "parameters": {"retry_after": 7}}),
-        ))
-        .mount(&server)
-        .await;
-    let s = Setup::new(&format!(
-        "kind = \"telegram\"\nchat_id = \"1\"\napi_base = \"{}\"",
-        server.uri()
-    ));
+    answer_posts(&server, 429, json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 7", "parameters": {"retry_after": 7}}),).await;
+    let s = Setup::against(&server, "kind = \"telegram\"\nchat_id = \"1\"");
     let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
     assert_eq!(
         out,
@@ -326,17 +311,13 @@ async fn telegram_429_waits_as_told_and_400_fails_with_the_description() {
         }
     );
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(400)
-                .set_body_json(json!({"ok": false, "error_code": 400, "description": "Bad Request: chat not found"})),
-        )
-        .mount(&server)
-        .await;
-    let s = Setup::new(&format!(
-        "kind = \"telegram\"\nchat_id = \"1\"\napi_base = \"{}\"",
-        server.uri()
-    ));
+    answer_posts(
+        &server,
+        400,
+        json!({"ok": false, "error_code": 400, "description": "Bad Request: chat not found"}),
+    )
+    .await;
+    let s = Setup::against(&server, "kind = \"telegram\"\nchat_id = \"1\"");
     let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
     assert_eq!(
         out,
@@ -365,7 +346,7 @@ async fn mastodon_status_with_idempotency_key() {
         .expect(1)
         .mount(&server)
         .await;
-    let s = Setup::new(&format!("kind = \"mastodon\"\napi_base = \"{}\"", server.uri()));
+    let s = Setup::against(&server, "kind = \"mastodon\"");
     let out = channels::send(&s.ctx(), &d).await;
     assert_eq!(
         out,
@@ -602,22 +583,45 @@ async fn board_publishes_once_and_renders_page_and_feed() {
 
 // ------------------------------------------------------------------ the outbox, end to end
 
-/// Runs one worker until every row is final (or the deadline), then returns the history kinds.
-async fn drain(s: &Setup, outbox: &Arc<Outbox>, history: &History) {
+/// Runs one worker until `done` says so (checked every 50 ms, failing after 20 s), then
+/// stops it as the daemon does.
+async fn work_until(s: &Setup, outbox: &Arc<Outbox>, history: &History, mut done: impl FnMut() -> bool) {
     let stop = Shutdown::new();
-    let w = worker(s, outbox, history);
-    let handle = tokio::spawn(w.run(stop.listen(Stage::Channels)));
+    let handle = tokio::spawn(worker(s, outbox, history).run(stop.listen(Stage::Channels)));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let rows = outbox.list(None).unwrap();
-        if rows.iter().all(|r| r.state.is_final()) {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "rows never settled: {rows:?}");
+    while !done() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "rows never settled: {:?}",
+            outbox.list(None)
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     stop.reach(Stage::Channels);
     let _ = handle.await;
+}
+
+/// Runs one worker until every row is final.
+async fn drain(s: &Setup, outbox: &Arc<Outbox>, history: &History) {
+    work_until(s, outbox, history, || {
+        outbox.list(None).unwrap().iter().all(|r| r.state.is_final())
+    })
+    .await
+}
+
+/// Every POST to `server` is answered with `status` and `body`, the platform's own.
+async fn answer_posts(server: &MockServer, status: u16, body: Value) {
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .mount(server)
+        .await;
+}
+
+/// Queues `d`, runs a worker until the row is final, and gives the row.
+async fn post(s: &Setup, outbox: &Arc<Outbox>, history: &History, d: &Delivery) -> Row {
+    loaxa::outbox::queue(outbox, history, d.clone(), None).await.unwrap();
+    drain(s, outbox, history).await;
+    outbox.get(d).unwrap().unwrap()
 }
 
 fn kinds(data: &Path) -> Vec<String> {
@@ -657,14 +661,8 @@ async fn a_500_then_success_is_retried_once_with_history() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true, "result": {"message_id": 9}})))
-        .mount(&server)
-        .await;
-    let s = Setup::new(&format!(
-        "kind = \"telegram\"\nchat_id = \"1\"\napi_base = \"{}\"",
-        server.uri()
-    ));
+    answer_posts(&server, 200, json!({"ok": true, "result": {"message_id": 9}})).await;
+    let s = Setup::against(&server, "kind = \"telegram\"\nchat_id = \"1\"");
     let (outbox, history) = outbox_for(&s).await;
     let mut d = delivery(TEXT);
     d.channel = "ch".into();
@@ -697,25 +695,16 @@ async fn a_500_then_success_is_retried_once_with_history() {
 
 /// Like `drain`, but pulls retries forward so the test does not wait out the backoff.
 async fn drain_with_fast_retries(s: &Setup, outbox: &Arc<Outbox>, history: &History, d: &Delivery) {
-    let stop = Shutdown::new();
-    let w = worker(s, outbox, history);
-    let handle = tokio::spawn(w.run(stop.listen(Stage::Channels)));
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
+    work_until(s, outbox, history, || {
         let row = outbox.get(d).unwrap().unwrap();
-        if row.state.is_final() {
-            break;
-        }
         if row.state == State::Pending && row.attempts > 0 && row.next_attempt_at > Utc::now() {
             outbox
                 .settle(d, State::Pending, Utc::now(), row.check_first, None, None, None)
                 .unwrap();
         }
-        assert!(tokio::time::Instant::now() < deadline, "row never settled: {row:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    stop.reach(Stage::Channels);
-    let _ = handle.await;
+        row.state.is_final()
+    })
+    .await
 }
 
 /// Found by the fault campaign (tests/reliability.rs): a Mastodon status created by an attempt
@@ -733,22 +722,18 @@ async fn giving_up_after_an_ambiguous_attempt_is_unconfirmed_not_failed() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(500)
-                .set_body_json(json!({"error": "We're sorry, but something went wrong on our end."})),
-        )
-        .mount(&server)
-        .await;
+    answer_posts(
+        &server,
+        500,
+        json!({"error": "We're sorry, but something went wrong on our end."}),
+    )
+    .await;
     let s = Setup::new(&format!(
         "kind = \"mastodon\"\napi_base = \"{}\"\ntimeout_seconds = 1\nmax_attempts = 3",
         server.uri()
     ));
     let (outbox, history) = outbox_for(&s).await;
-    let d = Delivery {
-        channel: "ch".into(),
-        ..delivery(TEXT)
-    };
+    let d = delivery(TEXT);
     loaxa::outbox::queue(&outbox, &history, d.clone(), None).await.unwrap();
     drain_with_fast_retries(&s, &outbox, &history, &d).await;
     let row = outbox.get(&d).unwrap().unwrap();
@@ -772,12 +757,9 @@ async fn a_429_is_retried_after_the_time_the_platform_gives() {
         )
         .mount(&server)
         .await;
-    let s = Setup::new(&format!("kind = \"mastodon\"\napi_base = \"{}\"", server.uri()));
+    let s = Setup::against(&server, "kind = \"mastodon\"");
     let (outbox, history) = outbox_for(&s).await;
-    let d = Delivery {
-        channel: "ch".into(),
-        ..delivery(TEXT)
-    };
+    let d = delivery(TEXT);
     loaxa::outbox::queue(&outbox, &history, d.clone(), None).await.unwrap();
     let w = worker(&s, &outbox, &history);
     let row = outbox.claim("ch", Utc::now(), 1).unwrap().remove(0);
@@ -800,18 +782,10 @@ async fn a_slow_answer_past_the_timeout_is_unconfirmed_and_never_resent() {
         )
         .mount(&server)
         .await;
-    let s = Setup::new(&format!(
-        "kind = \"telegram\"\nchat_id = \"1\"\ntimeout_seconds = 1\napi_base = \"{}\"",
-        server.uri()
-    ));
+    let s = Setup::against(&server, "kind = \"telegram\"\nchat_id = \"1\"\ntimeout_seconds = 1");
     let (outbox, history) = outbox_for(&s).await;
-    let d = Delivery {
-        channel: "ch".into(),
-        ..delivery(TEXT)
-    };
-    loaxa::outbox::queue(&outbox, &history, d.clone(), None).await.unwrap();
-    drain(&s, &outbox, &history).await;
-    let row = outbox.get(&d).unwrap().unwrap();
+    let d = delivery(TEXT);
+    let row = post(&s, &outbox, &history, &d).await;
     assert_eq!(row.state, State::Unconfirmed);
     assert!(row.last_error.as_deref().unwrap().contains("timeout"), "{row:?}");
     assert_eq!(
@@ -830,10 +804,7 @@ async fn malformed_json_on_success_is_unconfirmed() {
         .respond_with(ResponseTemplate::new(200).set_body_string("<html>proxy</html>"))
         .mount(&server)
         .await;
-    let s = Setup::new(&format!(
-        "kind = \"telegram\"\nchat_id = \"1\"\napi_base = \"{}\"",
-        server.uri()
-    ));
+    let s = Setup::against(&server, "kind = \"telegram\"\nchat_id = \"1\"");
     let out = channels::send(&s.ctx(), &delivery(TEXT)).await;
     assert!(matches!(out, Outcome::Unknown { .. }), "{out:?}");
 }
@@ -841,13 +812,12 @@ async fn malformed_json_on_success_is_unconfirmed() {
 #[tokio::test]
 async fn a_facebook_500_is_checked_on_the_page_before_any_retry() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(500)
-                .set_body_json(json!({"error": {"message": "An unknown error has occurred.", "code": 1}})),
-        )
-        .mount(&server)
-        .await;
+    answer_posts(
+        &server,
+        500,
+        json!({"error": {"message": "An unknown error has occurred.", "code": 1}}),
+    )
+    .await;
     // The post was created after all: it is in the page's feed.
     Mock::given(method("GET"))
         .and(path("/v23.0/1/feed"))
@@ -856,18 +826,10 @@ async fn a_facebook_500_is_checked_on_the_page_before_any_retry() {
         ))
         .mount(&server)
         .await;
-    let s = Setup::new(&format!(
-        "kind = \"facebook\"\npage_id = \"1\"\napi_base = \"{}\"",
-        server.uri()
-    ));
+    let s = Setup::against(&server, "kind = \"facebook\"\npage_id = \"1\"");
     let (outbox, history) = outbox_for(&s).await;
-    let d = Delivery {
-        channel: "ch".into(),
-        ..delivery(TEXT)
-    };
-    loaxa::outbox::queue(&outbox, &history, d.clone(), None).await.unwrap();
-    drain(&s, &outbox, &history).await;
-    let row = outbox.get(&d).unwrap().unwrap();
+    let d = delivery(TEXT);
+    let row = post(&s, &outbox, &history, &d).await;
     assert_eq!((row.state, row.remote_id.as_deref()), (State::Succeeded, Some("1_99")));
     let posts = requests(&server)
         .await
@@ -881,26 +843,16 @@ async fn a_facebook_500_is_checked_on_the_page_before_any_retry() {
 #[tokio::test]
 async fn an_expired_facebook_token_fails_at_once() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(fb_error(
-            190,
-            Some(463),
-            "Error validating access token: Session has expired",
-        )))
-        .mount(&server)
-        .await;
-    let s = Setup::new(&format!(
-        "kind = \"facebook\"\npage_id = \"1\"\napi_base = \"{}\"",
-        server.uri()
-    ));
+    answer_posts(
+        &server,
+        400,
+        fb_error(190, Some(463), "Error validating access token: Session has expired"),
+    )
+    .await;
+    let s = Setup::against(&server, "kind = \"facebook\"\npage_id = \"1\"");
     let (outbox, history) = outbox_for(&s).await;
-    let d = Delivery {
-        channel: "ch".into(),
-        ..delivery(TEXT)
-    };
-    loaxa::outbox::queue(&outbox, &history, d.clone(), None).await.unwrap();
-    drain(&s, &outbox, &history).await;
-    let row = outbox.get(&d).unwrap().unwrap();
+    let d = delivery(TEXT);
+    let row = post(&s, &outbox, &history, &d).await;
     assert_eq!((row.state, row.attempts), (State::Failed, 1));
     assert!(row.last_error.unwrap().contains("Session has expired"));
     history.close().await;
@@ -942,10 +894,7 @@ async fn a_connection_reset_after_sending_is_ambiguous() {
 async fn one_row_per_key_even_when_queued_twice() {
     let s = Setup::new("kind = \"board\"");
     let (outbox, history) = outbox_for(&s).await;
-    let d = Delivery {
-        channel: "ch".into(),
-        ..delivery(TEXT)
-    };
+    let d = delivery(TEXT);
     assert!(loaxa::outbox::queue(&outbox, &history, d.clone(), None).await.unwrap());
     assert!(!loaxa::outbox::queue(&outbox, &history, d.clone(), None).await.unwrap());
     assert_eq!(outbox.list(None).unwrap().len(), 1);
@@ -960,10 +909,7 @@ fn child_claims_then_dies() {
         return;
     };
     let outbox = Outbox::open(Path::new(&dir), TZ).unwrap();
-    let d = Delivery {
-        channel: "ch".into(),
-        ..delivery(TEXT)
-    };
+    let d = delivery(TEXT);
     outbox.enqueue(&d).unwrap();
     let claimed = outbox.claim("ch", Utc::now(), 1).unwrap();
     assert_eq!(claimed.len(), 1);
@@ -981,13 +927,12 @@ async fn a_row_survives_a_kill_and_is_sent_exactly_once_after_restart() {
         ("telegram", "", State::Unconfirmed, 0),
     ] {
         let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(
-                ResponseTemplate::new(201)
-                    .set_body_json(json!({"id": 5, "link": "https://x/y", "ok": true, "result": {"message_id": 5}})),
-            )
-            .mount(&server)
-            .await;
+        answer_posts(
+            &server,
+            201,
+            json!({"id": 5, "link": "https://x/y", "ok": true, "result": {"message_id": 5}}),
+        )
+        .await;
         if remote_check == "wp" {
             Mock::given(method("GET"))
                 .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
@@ -1008,10 +953,7 @@ async fn a_row_survives_a_kill_and_is_sent_exactly_once_after_restart() {
             .unwrap();
         assert!(!status.success(), "the child must die");
         let (outbox, history) = outbox_for(&s).await;
-        let d = Delivery {
-            channel: "ch".into(),
-            ..delivery(TEXT)
-        };
+        let d = delivery(TEXT);
         assert_eq!(
             outbox.get(&d).unwrap().unwrap().state,
             State::Sending,
@@ -1106,13 +1048,12 @@ async fn loaxa_post_sends_once_and_records_it() {
 async fn a_planted_secret_appears_in_no_output() {
     let server = MockServer::start().await;
     // Telegram refuses the token; reqwest errors and platform messages both pass through.
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"ok": false, "error_code": 401, "description": "Unauthorized"})),
-        )
-        .mount(&server)
-        .await;
+    answer_posts(
+        &server,
+        401,
+        json!({"ok": false, "error_code": 401, "description": "Unauthorized"}),
+    )
+    .await;
     let dir = post_station(&server.uri());
     let d = dir.path().to_path_buf();
     let outputs = tokio::task::spawn_blocking(move || {
@@ -1295,10 +1236,7 @@ async fn a_killed_loaxa_post_is_resolved_by_the_next_without_a_second_post() {
         )
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 12})))
-        .mount(&server)
-        .await;
+    answer_posts(&server, 201, json!({"id": 12})).await;
     let d = dir.path().to_path_buf();
     let (code, out) = tokio::task::spawn_blocking(move || run_loaxa(&d, &["post", "vneid", "--channel", "wp"]))
         .await
