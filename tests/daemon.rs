@@ -14,12 +14,7 @@ use serde_json::json;
 
 #[test]
 fn plays_posts_once_records_and_stops_cleanly() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("sang", &at(4), "tone.wav", ""),
-    );
+    let Hooked { rt, server, st } = Hooked::new(&schedule("sang", &at(4), "tone.wav", ""));
     let mut child = st.start();
     let started = st.wait_for("playout_started", Some("sang"), 20);
     let lateness = started.details_json()["lateness_ms"].as_i64().unwrap();
@@ -75,14 +70,12 @@ fn assert_tone(st: &Station, freq: f32) {
 
 #[test]
 fn an_edit_reloads_and_an_invalid_edit_keeps_the_old_set() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("cu", &at(12), "tone.wav", ""),
-    );
-    let mut child = st.start();
-    st.wait_for("schedule_loaded", None, 10);
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("cu", &at(12), "tone.wav", ""));
+    let mut child = st.running();
     std::thread::sleep(Duration::from_millis(500));
     // A new file with an occurrence a few seconds ahead.
     std::fs::write(
@@ -142,9 +135,7 @@ impl Station {
 
 #[test]
 fn sigkill_during_playback_then_restart_records_interrupted_and_posts_once() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(&format!("{}/hook", server.uri()), "");
+    let Hooked { rt, server, st } = Hooked::new("");
     // Ten minutes of audio: still playing when killed, even on the unpaced capture device.
     tone(&st.path().join("media/long.wav"), 440.0, 60.0, 0.5);
     std::fs::write(
@@ -191,16 +182,15 @@ fn sigkill_during_playback_then_restart_records_interrupted_and_posts_once() {
 
 #[test]
 fn a_restart_after_a_gap_plays_late_within_grace_and_records_missed_after() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &format!(
-            "{}{}",
-            schedule("tre", &at(-5 * 60), "tone.wav", ""),
-            schedule("lo", &at(-20 * 60), "tone.wav", "")
-        ),
-    );
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&format!(
+        "{}{}",
+        schedule("tre", &at(-5 * 60), "tone.wav", ""),
+        schedule("lo", &at(-20 * 60), "tone.wav", "")
+    ));
     // The previous run stopped half an hour ago.
     last_ran(&st, 30);
     let mut child = st.start();
@@ -239,21 +229,15 @@ fn invalid_schedules_refuse_to_start() {
 
 #[test]
 fn a_first_start_does_not_call_the_past_missed() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &format!(
-            "{}{}{}",
-            schedule("cu", &at(-3 * 3600), "tone.wav", ""),
-            // Within the grace before the first start (issue #21: a brand-new station played
-            // these back to back, minutes late).
-            schedule("vua", &at(-90), "tone.wav", ""),
-            schedule("ngay", &at(-2), "tone.wav", "priority = \"emergency\"\n")
-        ),
-    );
-    let mut child = st.start();
-    st.wait_for("schedule_loaded", None, 10);
+    let Hooked { rt, server, st } = Hooked::new(&format!(
+        "{}{}{}",
+        schedule("cu", &at(-3 * 3600), "tone.wav", ""),
+        // Within the grace before the first start (issue #21: a brand-new station played
+        // these back to back, minutes late).
+        schedule("vua", &at(-90), "tone.wav", ""),
+        schedule("ngay", &at(-2), "tone.wav", "priority = \"emergency\"\n")
+    ));
+    let mut child = st.running();
     std::thread::sleep(Duration::from_secs(3));
     assert!(sigterm(&mut child).success());
     let kinds = st.kinds();
@@ -350,16 +334,11 @@ fn a_long_catch_up_prepares_only_the_next_programmes() {
 
 #[test]
 fn wall_clock_steps_neither_skip_nor_repeat() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &format!(
-            "{}{}",
-            schedule("a", &at(8), "tone.wav", ""),
-            schedule("b", &at(16), "tone.wav", "")
-        ),
-    );
+    let Hooked { rt, server, st } = Hooked::new(&format!(
+        "{}{}",
+        schedule("a", &at(8), "tone.wav", ""),
+        schedule("b", &at(16), "tone.wav", "")
+    ));
     let offset = st.path().join("faketime");
     let mut child = fake_clock(&mut st.command(), &offset).spawn().unwrap();
     st.wait_for("schedule_loaded", None, 10);
@@ -494,12 +473,11 @@ fn raw_request(port: u16, req: &str) -> String {
 /// page (and eight pages in memory). They now share one built page for a second.
 #[test]
 fn viewers_at_once_share_one_dashboard_build() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("a", &at(600), "tone.wav", ""),
-    );
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("a", &at(600), "tone.wav", ""));
     let mut child = st.start();
     st.wait_for("schedule_loaded", None, 15);
     let builds = |st: &Station| -> u64 {
@@ -542,12 +520,11 @@ fn viewers_at_once_share_one_dashboard_build() {
 /// summary was 23 lines of plain text), and logs written to a pipe carry no colour codes.
 #[test]
 fn logs_to_a_pipe_are_plain_and_json_logs_are_json_throughout() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("sang", &at(3), "tone.wav", ""),
-    );
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("sang", &at(3), "tone.wav", ""));
     for json in [false, true] {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_loaxa"));
         cmd.arg("--config").arg(st.path().join("loaxa.toml")).arg("run");
@@ -588,12 +565,11 @@ fn logs_to_a_pipe_are_plain_and_json_logs_are_json_throughout() {
 /// and `_max`: reserved suffixes and a unit that is not the base unit.
 #[test]
 fn metrics_pass_promtool() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("sang", &at(3), "tone.wav", ""),
-    );
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("sang", &at(3), "tone.wav", ""));
     let mut child = st.start();
     st.wait_for("playout_finished", Some("sang"), 20);
     let metrics = st.get("/metrics");

@@ -628,12 +628,11 @@ fn a_request_too_large_is_refused_with_why() {
 /// raised, programmes air, and the refusal names the user.
 #[test]
 fn hoarding_control_connections_silences_nothing_and_is_named() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("sau", &at(8), "tone.wav", ""),
-    );
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("sau", &at(8), "tone.wav", ""));
     let mut child = st.start();
     socket_ready(&st);
     let sock = st.path().join("var/control.sock");

@@ -366,15 +366,14 @@ async fn credentials_echoed_by_platforms_appear_in_no_output() {
 /// only as a place and a code.
 #[test]
 fn a_rejected_edit_leaves_no_text_behind() {
-    use common::daemon::{Station, at, runtime, schedule, sigterm, webhook};
+    use common::daemon::{Hooked, at, schedule, sigterm};
     const PRIVATE: &str = "private-note-7d1e0c9b8a";
     const PASTED: &str = "EAAG-pasted-by-mistake-4c3b2a19";
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("a", &at(3600), "tone.wav", ""),
-    );
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("a", &at(3600), "tone.wav", ""));
     let outside = st.path().join("notes.toml");
     private(&outside, &format!("password = \"{PRIVATE}\"\n"));
     let log = st.path().join("daemon.log");

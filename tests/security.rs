@@ -10,7 +10,7 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::daemon::{Station, at, runtime, schedule, sigterm, webhook};
+use common::daemon::{Hooked, at, schedule, sigterm};
 
 use loaxa::config::Config;
 
@@ -52,12 +52,11 @@ fn status_line(reply: &str) -> &str {
 
 #[test]
 fn the_http_server_is_loopback_read_only_and_bounded() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("a", &at(3600), "tone.wav", ""),
-    );
+    let Hooked {
+        rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("a", &at(3600), "tone.wav", ""));
     let mut child = st.start();
     st.get("/healthz");
     let port = st.port;
@@ -194,12 +193,11 @@ fn schedule_files_cannot_name_files_outside_media() {
 /// the dashboard.
 #[test]
 fn every_page_is_guarded_and_links_never_follow_the_host_header() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("a", &at(3600), "tone.wav", ""),
-    );
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("a", &at(3600), "tone.wav", ""));
     let config = std::fs::read_to_string(st.path().join("loaxa.toml")).unwrap() + "[channels.web]\nkind = \"board\"\n";
     std::fs::write(st.path().join("loaxa.toml"), &config).unwrap();
     let port = st.port;
@@ -298,12 +296,11 @@ fn every_page_is_guarded_and_links_never_follow_the_host_header() {
 /// refresh. Now 50 places and a count are kept.
 #[test]
 fn a_huge_broken_edit_is_recorded_in_a_bounded_size() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("a", &at(3600), "tone.wav", ""),
-    );
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("a", &at(3600), "tone.wav", ""));
     let mut child = st.start();
     st.get("/healthz");
     let broken: String = (0..3000)
@@ -445,12 +442,11 @@ fn connect_from(from: std::net::Ipv4Addr, port: u16) -> Option<TcpStream> {
 /// slow ones are answered 408 and closed, and the probe answers again.
 #[test]
 fn slow_request_bodies_cannot_hold_the_server() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("a", &at(3600), "tone.wav", ""),
-    );
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("a", &at(3600), "tone.wav", ""));
     let mut child = st.start();
     let probe = || -> bool {
         let Ok(mut s) = TcpStream::connect(("127.0.0.1", st.port)) else {

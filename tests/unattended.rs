@@ -63,8 +63,7 @@ fn a_power_cut_with_a_typo_on_disk_keeps_the_last_good_schedule_on_air() {
     let server = rt.block_on(webhook());
     let good = schedule("sang", &at(25), "tone.wav", "");
     let st = Station::new(&format!("{}/hook", server.uri()), &good);
-    let mut child = st.start();
-    st.wait_for("schedule_loaded", None, 10);
+    let mut child = st.running();
     // The officer's edit goes wrong just before the power is cut.
     std::fs::write(
         st.path().join("schedules/main.toml"),
@@ -122,16 +121,11 @@ fn with_no_good_set_ever_loaxa_refuses_to_start() {
 /// `loaxa post` during the outage hid everything due before it.
 #[test]
 fn a_manual_post_during_downtime_does_not_hide_what_was_missed() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &format!(
-            "{}{}",
-            schedule("tre", &at(-5 * 60), "tone.wav", ""),
-            schedule("lo", &at(-20 * 60), "tone.wav", "")
-        ),
-    );
+    let Hooked { rt, server, st } = Hooked::new(&format!(
+        "{}{}",
+        schedule("tre", &at(-5 * 60), "tone.wav", ""),
+        schedule("lo", &at(-20 * 60), "tone.wav", "")
+    ));
     let mut store = Store::open(&Store::path_in(&st.path().join("var")), TZ).unwrap();
     let ago = |m: i64| Utc::now() - chrono::Duration::minutes(m);
     store
@@ -169,14 +163,12 @@ fn a_manual_post_during_downtime_does_not_hide_what_was_missed() {
 /// the first one's history before failing.
 #[test]
 fn a_second_daemon_on_the_same_data_folder_is_refused_without_a_trace() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("a", &at(600), "tone.wav", ""),
-    );
-    let mut first = st.start();
-    st.wait_for("schedule_loaded", None, 10);
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("a", &at(600), "tone.wav", ""));
+    let mut first = st.running();
     let before = st.events().len();
     // Outside systemd too, what the daemon creates is private.
     use std::os::unix::fs::PermissionsExt;
@@ -265,22 +257,20 @@ fn healthz_within(st: &Station, secs: u64) -> Duration {
 /// named `*.toml`, froze the daemon (health checks, signals, playout).
 #[test]
 fn fifos_and_device_links_never_freeze_the_daemon() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &format!(
-            "{}{}{}",
-            schedule("pipe", &at(6), "pipe.wav", ""),
-            schedule("zero", &at(8), "zero.wav", ""),
-            schedule("good", &at(12), "tone.wav", "")
-        ),
-    );
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&format!(
+        "{}{}{}",
+        schedule("pipe", &at(6), "pipe.wav", ""),
+        schedule("zero", &at(8), "zero.wav", ""),
+        schedule("good", &at(12), "tone.wav", "")
+    ));
     for f in ["pipe.wav", "zero.wav"] {
         std::fs::copy(st.path().join("media/tone.wav"), st.path().join("media").join(f)).unwrap();
     }
-    let mut child = st.start();
-    st.wait_for("schedule_loaded", None, 10);
+    let mut child = st.running();
     // Swapped after the check: a FIFO nobody writes to, and a link to an endless device.
     std::fs::remove_file(st.path().join("media/pipe.wav")).unwrap();
     mkfifo(&st.path().join("media/pipe.wav"));
@@ -319,14 +309,12 @@ fn fifos_and_device_links_never_freeze_the_daemon() {
 /// hot reload.
 #[test]
 fn hot_reload_survives_the_folder_being_replaced() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("cu", &at(600), "tone.wav", ""),
-    );
-    let mut child = st.start();
-    st.wait_for("schedule_loaded", None, 10);
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("cu", &at(600), "tone.wav", ""));
+    let mut child = st.running();
     let dir = st.path().join("schedules");
     let staged = st.path().join("schedules.new");
     std::fs::create_dir(&staged).unwrap();
@@ -369,14 +357,12 @@ fn hot_reload_survives_the_folder_being_replaced() {
 /// restart began a new chain that verified).
 #[test]
 fn a_deleted_history_is_shown_spilled_and_not_silently_restarted() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("sau", &at(15), "tone.wav", ""),
-    );
-    let mut child = st.start();
-    st.wait_for("schedule_loaded", None, 10);
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("sau", &at(15), "tone.wav", ""));
+    let mut child = st.running();
     let db = st.path().join("var/history.db");
     let before = st.events().len();
     assert!(before >= 2);
@@ -442,12 +428,11 @@ fn a_deleted_history_is_shown_spilled_and_not_silently_restarted() {
 /// Finding 6: the WAL deleted, then SIGKILL, lost events committed before the deletion.
 #[test]
 fn a_deleted_wal_then_a_power_cut_loses_nothing() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("a", &at(5), "tone.wav", ""),
-    );
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("a", &at(5), "tone.wav", ""));
     let mut child = st.start();
     st.wait_for("post_succeeded", Some("a"), 30);
     st.wait_for("playout_finished", Some("a"), 30);
@@ -470,12 +455,8 @@ fn a_deleted_wal_then_a_power_cut_loses_nothing() {
 /// and a SIGKILL 12 s later lost every event since, while `/status` said the history was fine.
 #[test]
 fn a_deleted_wal_recreated_by_a_reader_then_a_power_cut_loses_nothing() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &(schedule("a", &at(5), "tone.wav", "") + &schedule("b", &at(16), "tone.wav", "")),
-    );
+    let Hooked { rt, server, st } =
+        Hooked::new(&(schedule("a", &at(5), "tone.wav", "") + &schedule("b", &at(16), "tone.wav", "")));
     let mut child = st.start();
     st.wait_for("post_succeeded", Some("a"), 30);
     st.wait_for("playout_finished", Some("a"), 30);
@@ -516,14 +497,8 @@ fn a_deleted_wal_recreated_by_a_reader_then_a_power_cut_loses_nothing() {
 /// posts went out twice.
 #[test]
 fn a_restored_older_history_is_refused_then_accepted_without_repeats() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("a", &at(12), "tone.wav", ""),
-    );
-    let mut child = st.start();
-    st.wait_for("schedule_loaded", None, 10);
+    let Hooked { rt, server, st } = Hooked::new(&schedule("a", &at(12), "tone.wav", ""));
+    let mut child = st.running();
     // The office's backup, taken before the bulletin went out.
     let backup = st.path().join("backup.db");
     assert!(rusqlite_backup(&st.path().join("var/history.db"), &backup), "backup");
@@ -680,15 +655,13 @@ fn a_dead_sound_device_is_named_everywhere_with_local_times() {
 /// named on the status page, the metrics and the dashboard within a heartbeat.
 #[test]
 fn a_forged_event_is_caught_by_the_running_daemon() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("a", &at(600), "tone.wav", ""),
-    )
-    .speaking("vi");
-    let mut child = st.start();
-    st.wait_for("schedule_loaded", None, 10);
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("a", &at(600), "tone.wav", ""));
+    let st = st.speaking("vi");
+    let mut child = st.running();
     assert!(
         wait_until(15, || status(&st)["history"]["chain"]["verified_to"].as_i64()
             >= Some(2)),
@@ -797,14 +770,12 @@ fn a_part_that_dies_stops_the_daemon_for_a_restart() {
 #[test]
 fn a_history_others_can_read_is_warned_about() {
     use std::os::unix::fs::PermissionsExt;
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("a", &at(600), "tone.wav", ""),
-    );
-    let mut child = st.start();
-    st.wait_for("schedule_loaded", None, 10);
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("a", &at(600), "tone.wav", ""));
+    let mut child = st.running();
     assert!(sigterm(&mut child).success());
     let var = st.path().join("var");
     std::fs::set_permissions(&var, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -837,12 +808,11 @@ fn a_history_others_can_read_is_warned_about() {
 /// and the daemon still stops when asked.
 #[test]
 fn a_sound_device_that_hangs_when_opened_is_reported_and_loaxa_still_stops() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("treo", &at(3), "tone.wav", ""),
-    );
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("treo", &at(3), "tone.wav", ""));
     let fifo = st.path().join("nobody-reads.fifo");
     let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
     // SAFETY: a plain mkfifo on a path the test owns.
@@ -921,12 +891,11 @@ const EVERY_10_S: &str = "[[broadcast]]\nid = \"moi\"\ntitle = \"Nhắc kích ho
 /// aired 3 of them late, posted 58 and recorded 55 as missed).
 #[test]
 fn a_restart_never_airs_posts_or_misses_what_predates_a_broadcast() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("sau", &at(6 * 3600), "tone.wav", ""),
-    );
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("sau", &at(6 * 3600), "tone.wav", ""));
     let mut child = st.start();
     st.wait_for("schedule_loaded", None, 30);
     // Saved at once (the reloader's first moments: an edit then used to go unseen). An instant
@@ -969,9 +938,11 @@ fn a_restart_never_airs_posts_or_misses_what_predates_a_broadcast() {
 /// The same for a new station killed seconds after its first start: nothing before that start.
 #[test]
 fn a_new_station_killed_at_once_airs_nothing_from_before_its_first_start() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(&format!("{}/hook", server.uri()), EVERY_10_S);
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(EVERY_10_S);
     let mut child = st.start();
     let first = at_of(&st.wait_for("daemon_started", None, 30));
     wait_due_after(&st, "playout_finished", "moi", first, 30);
@@ -988,12 +959,11 @@ fn a_new_station_killed_at_once_airs_nothing_from_before_its_first_start() {
 /// before the start is aired, posted or called missed.
 #[test]
 fn a_broadcast_added_while_loaxa_was_down_begins_at_the_start() {
-    let rt = runtime();
-    let server = rt.block_on(webhook());
-    let st = Station::new(
-        &format!("{}/hook", server.uri()),
-        &schedule("sau", &at(6 * 3600), "tone.wav", ""),
-    );
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("sau", &at(6 * 3600), "tone.wav", ""));
     let mut child = st.start();
     st.wait_for("schedule_loaded", None, 30);
     assert!(sigterm(&mut child).success());

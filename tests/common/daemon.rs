@@ -123,6 +123,13 @@ impl Station {
         self.command().spawn().unwrap()
     }
 
+    /// Starts the daemon and waits until its schedules are loaded.
+    pub fn running(&self) -> Child {
+        let child = self.start();
+        self.wait_for("schedule_loaded", None, 10);
+        child
+    }
+
     pub fn command(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_loaxa"));
         c.arg("--config")
@@ -238,6 +245,24 @@ pub async fn webhook() -> MockServer {
         .mount(&server)
         .await;
     server
+}
+
+/// A station whose `hook` channel posts to a local webhook server that answers 204, with the
+/// runtime that server lives on: where most daemon tests start. Destructure it, and keep
+/// `rt` bound for as long as the server must answer.
+pub struct Hooked {
+    pub rt: tokio::runtime::Runtime,
+    pub server: MockServer,
+    pub st: Station,
+}
+
+impl Hooked {
+    pub fn new(schedule: &str) -> Hooked {
+        let rt = runtime();
+        let server = rt.block_on(webhook());
+        let st = Station::new(&format!("{}/hook", server.uri()), schedule);
+        Hooked { rt, server, st }
+    }
 }
 
 pub fn posts(server: &MockServer, rt: &tokio::runtime::Runtime) -> usize {
