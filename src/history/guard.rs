@@ -231,8 +231,6 @@ pub fn standing(data: &Path, path: &Path, tz: chrono_tz::Tz) -> Result<Standing,
     }
 }
 
-pub use super::store::identity;
-
 /// An event as one line of the spill file.
 pub fn to_line(e: &Event) -> String {
     json!({

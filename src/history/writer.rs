@@ -26,7 +26,7 @@ use tokio::sync::oneshot;
 
 use super::event::Event;
 use super::guard::{self, Anchor};
-use super::store::{Head, Store, StoreError};
+use super::store::{self, Head, Store, StoreError};
 use super::verify::Walker;
 use crate::domain::event::Kind;
 use crate::domain::time::utc_text;
@@ -137,7 +137,7 @@ impl History {
         let g = Guard {
             data: data.to_path_buf(),
             path: path.to_path_buf(),
-            identity: guard::identity(path),
+            identity: store::identity(path),
             lost: None,
             walker: Walker::default(),
             pass_started: Instant::now(),
@@ -565,7 +565,7 @@ impl Writer {
         };
         crate::failpoint::hit("history");
         g.next_tick = Instant::now() + TICK;
-        if g.lost.is_none() && guard::identity(&g.path) != g.identity {
+        if g.lost.is_none() && store::identity(&g.path) != g.identity {
             let why = format!(
                 "{} was deleted or replaced while loaxa was running; new events are kept in {} until loaxa is restarted with the file restored",
                 g.path.display(),
