@@ -677,3 +677,58 @@ fn officers_mistakes_are_reported_where_they_are_with_the_fix() {
         failures.join("\n")
     );
 }
+
+/// A relay from `at` to `until` (lines 6 and 9), on the test station (quiet hours 21:00–05:00,
+/// sessions at most 45 minutes).
+fn relay(at: &str, until: &str) -> String {
+    format!(
+        "[[broadcast]]\nid = \"tiep-song\"\ntitle = \"Tiếp sóng VOV1\"\nchannels = [\"loudspeaker\"]\npriority = \"uu tien\"\nat = \"{at}\"\n[broadcast.relay]\nsource = \"vov1\"\nuntil = \"{until}\"\n"
+    )
+}
+
+/// `check` on one schedule file: whether it passed, and everything it said.
+fn check(text: &str) -> (bool, String) {
+    let st = Station::new(&[("tiep-song.toml", text)]);
+    let out = st.loaxa(&["check", "--from", "2026-12-07"]);
+    let said = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), said)
+}
+
+/// Issue #33: `until` before `at` made a relay of 23 h 30 min, through the quiet hours, and
+/// `check` said it was fine.
+#[test]
+fn a_relay_that_ends_before_it_starts_is_an_error_unless_it_says_next_day() {
+    let (ok, said) = check(&relay("5h30", "05:00"));
+    assert!(!ok, "{said}");
+    assert!(said.contains("tiep-song.toml:9"), "the error points at until: {said}");
+    assert!(said.contains("before it starts"), "{said}");
+    assert!(
+        said.contains("05:00 hôm sau"),
+        "the hint names the explicit crossing: {said}"
+    );
+
+    // Written as a crossing of midnight, it is what the station meant, and it is checked like
+    // any programme: it runs through the quiet hours, and far over the session limit.
+    let (ok, said) = check(&relay("20:30", "05:00 hôm sau"));
+    assert!(!ok, "{said}");
+    assert!(said.contains("runs into quiet hours"), "{said}");
+    assert!(said.contains("tiep-song.toml:9"), "{said}");
+
+    // Ending inside the quiet hours is caught the same way.
+    let (ok, said) = check(&relay("20:30", "21:15"));
+    assert!(!ok, "{said}");
+    assert!(said.contains("runs into quiet hours"), "{said}");
+
+    // Over the session limit, outside the quiet hours: the limit's warning names the relay.
+    let (ok, said) = check(&relay("06:00", "08:00"));
+    assert!(ok, "{said}");
+    assert!(said.contains("runs 120 minutes, over the 45-minute limit"), "{said}");
+
+    // A short window inside the day is fine, and `hôm sau` on a window that does not cross
+    // midnight is a mistake too.
+    let (ok, said) = check(&relay("06:00", "06:30"));
+    assert!(ok, "{said}");
+    let (ok, said) = check(&relay("06:00", "06:30 hôm sau"));
+    assert!(!ok, "{said}");
+    assert!(said.contains("does not cross midnight"), "{said}");
+}

@@ -301,3 +301,11 @@ media-file-unreadable = the file cannot be opened: { $why }
 media-undecodable = the file cannot be decoded: { $why }
 media-damaged = the file is damaged: only { $decoded } s of its { $announced } s decode
 media-damaged-stream = its audio stream is damaged ({ $why })
+check-relay-until-before = the relay ends at { $end }, at or before its start at { $start }: as written it would run { $length }, through the night
+check-relay-until-before-label = ends before it starts
+check-relay-until-before-hint = end it after { $start }; if it really runs past midnight, write until = "{ $end } hôm sau"
+check-relay-next-day-same = until says "hôm sau", but { $end } comes after the start at { $start } the same day: the window does not cross midnight
+check-relay-next-day-same-hint = remove "hôm sau": until = "{ $end }"
+check-relay-into-quiet = the relay runs from { $start } to { $end }, into quiet hours ({ $quiet })
+check-relay-into-quiet-label = runs into quiet hours
+check-relay-into-quiet-hint = end it by { $quiet_start }: until = "{ $quiet_start }" (or start it earlier)

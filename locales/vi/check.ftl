@@ -298,3 +298,11 @@ media-file-unreadable = không mở được tệp: { $why }
 media-undecodable = không giải mã được tệp: { $why }
 media-damaged = tệp bị hỏng: chỉ giải mã được { $decoded } trong { $announced } giây
 media-damaged-stream = luồng âm thanh bị hỏng ({ $why })
+check-relay-until-before = tiếp sóng kết thúc lúc { $end }, trước hoặc đúng lúc bắt đầu { $start }: viết như vậy thì sẽ chạy { $length }, qua cả đêm
+check-relay-until-before-label = kết thúc trước khi bắt đầu
+check-relay-until-before-hint = cho kết thúc sau { $start }; nếu thật sự chạy qua nửa đêm, hãy viết until = "{ $end } hôm sau"
+check-relay-next-day-same = until ghi "hôm sau", nhưng { $end } là sau giờ bắt đầu { $start } trong cùng ngày: khung giờ không qua nửa đêm
+check-relay-next-day-same-hint = bỏ "hôm sau": until = "{ $end }"
+check-relay-into-quiet = tiếp sóng chạy từ { $start } đến { $end }, lấn vào giờ yên tĩnh ({ $quiet })
+check-relay-into-quiet-label = lấn vào giờ yên tĩnh
+check-relay-into-quiet-hint = cho kết thúc trước { $quiet_start }: until = "{ $quiet_start }" (hoặc bắt đầu sớm hơn)

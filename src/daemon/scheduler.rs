@@ -21,6 +21,7 @@ use super::line::Line;
 use super::state::Shared;
 use crate::agenda::Agenda;
 use crate::domain::event::Kind;
+use crate::domain::localtime::show_span;
 use crate::domain::plan::{self, Occurrence};
 use crate::history::event::{Event, Fingerprints, OccurrenceKey};
 use crate::history::query::{self, Filter};
@@ -105,7 +106,7 @@ impl Walk {
         if let Some(t) = last_seen
             && t < boot - MAX_LOOKBACK
         {
-            let away = human_span(boot - t);
+            let away = show_span(boot - t);
             let line = t!(
                 "sched-long-away",
                 away = away,
@@ -529,7 +530,7 @@ async fn clock_jumped(shared: &Arc<Shared>, from: DateTime<Utc>, to: DateTime<Ut
         } else {
             "back"
         },
-        span = human_span(jump.abs()),
+        span = show_span(jump.abs()),
         from = from.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S"),
         to = to.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
     );
@@ -544,27 +545,6 @@ async fn clock_jumped(shared: &Arc<Shared>, from: DateTime<Utc>, to: DateTime<Ut
         }),
     );
     record(&shared.history, e).await;
-}
-
-/// "2 days", "3 h 20 min", "45 s": a span as an operator reads it (days to the nearest hour).
-pub fn human_span(d: chrono::Duration) -> String {
-    let s = d.num_seconds().abs();
-    if s < 120 {
-        return t!("span-seconds", s = s);
-    }
-    if s < 7200 {
-        return t!("span-minutes", m = (s + 30) / 60);
-    }
-    if s < 86_400 {
-        return t!("span-hours", h = s / 3600, m = s % 3600 / 60);
-    }
-    let hours = (s + 1800) / 3600;
-    let (days, h) = (hours / 24, hours % 24);
-    if h == 0 {
-        t!("span-days", d = days)
-    } else {
-        t!("span-days-hours", d = days, h = h)
-    }
 }
 
 /// Occurrence keys end in `@YYYY-MM-DDTHH:MM:SSZ`.
@@ -736,7 +716,7 @@ fn gap_reason(shared: &Shared, o: &Occurrence<'_>, now: DateTime<Utc>, gap: Gap)
     match gap {
         Gap::Jump { from, to } => t!(
             "sched-gap-jump",
-            span = human_span(to - from),
+            span = show_span(to - from),
             from = local(from),
             to = local(to),
             at = local(o.at),
@@ -864,19 +844,4 @@ async fn queue_posts(shared: &Arc<Shared>, o: &Occurrence<'_>, ledger: &mut Ledg
     }
     wake.notify_waiters();
     all
-}
-
-#[cfg(test)]
-mod tests {
-    use super::human_span;
-    use chrono::Duration;
-
-    #[test]
-    fn spans_read_as_an_operator_says_them() {
-        assert_eq!(human_span(Duration::seconds(45)), "45 s");
-        assert_eq!(human_span(Duration::minutes(20)), "20 min");
-        assert_eq!(human_span(Duration::minutes(200)), "3 h 20 min");
-        assert_eq!(human_span(Duration::minutes(47 * 60 + 59)), "2 days");
-        assert_eq!(human_span(-Duration::hours(30)), "1 day 6 h");
-    }
 }

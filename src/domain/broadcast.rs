@@ -178,16 +178,30 @@ pub struct Relay {
 pub enum RelayEnd {
     /// `duration = "30m"`.
     After(Duration),
-    /// `until = "06:30"`, station time: the first such time after the start.
-    At(chrono::NaiveTime),
+    /// `until = "06:30"`, station time: the first such time after the start. `next_day` when
+    /// the station wrote the crossing of midnight (`until = "05:00 hôm sau"`): only then may
+    /// the end come at or before the start's time of day.
+    At { time: chrono::NaiveTime, next_day: bool },
 }
 
 impl Relay {
+    /// The window's length for a start at `start`, station time, on a day without a clock
+    /// change: an `until` later that day, or at or before the start's time, the next day.
+    pub fn length_from(&self, start: chrono::NaiveTime) -> Duration {
+        match self.end {
+            RelayEnd::After(d) => d,
+            RelayEnd::At { time, .. } => {
+                let secs = (time - start).num_seconds();
+                Duration::from_secs(if secs <= 0 { secs + 86_400 } else { secs } as u64)
+            }
+        }
+    }
+
     /// The window of an occurrence starting at `at`.
     pub fn window(&self, at: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> Duration {
         match self.end {
             RelayEnd::After(d) => d,
-            RelayEnd::At(t) => {
+            RelayEnd::At { time: t, .. } => {
                 use chrono::TimeZone;
                 let local = at.with_timezone(&tz);
                 let day = local.date_naive();
@@ -232,12 +246,10 @@ impl Broadcast {
     fn relay_window(&self, r: &Relay) -> Duration {
         match (r.end, &self.rule) {
             (RelayEnd::After(d), _) => d,
-            (RelayEnd::At(end), Rule::Daily { times, .. }) => times.first().map_or(Duration::ZERO, |start| {
-                let secs = (end - *start).num_seconds();
-                let secs = if secs <= 0 { secs + 86_400 } else { secs };
-                Duration::from_secs(secs as u64)
-            }),
-            (RelayEnd::At(_), _) => Duration::ZERO,
+            (RelayEnd::At { .. }, Rule::Daily { times, .. }) => {
+                times.first().map_or(Duration::ZERO, |start| r.length_from(*start))
+            }
+            (RelayEnd::At { .. }, _) => Duration::ZERO,
         }
     }
 

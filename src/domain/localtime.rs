@@ -270,6 +270,36 @@ impl QuietHours {
             t >= self.start || t < self.end
         }
     }
+
+    /// Whether a programme that starts at `start` and plays for `length` is on air during
+    /// the quiet hours at any moment (ending exactly as they begin is not).
+    pub fn overlaps(&self, start: NaiveTime, length: std::time::Duration) -> bool {
+        let length = chrono::Duration::from_std(length).unwrap_or(chrono::Duration::days(1));
+        // Not quiet at its start, it is on air during them only if they begin while it plays.
+        let begin_after = (self.start - start).num_seconds().rem_euclid(86_400);
+        self.contains(start) || (begin_after > 0 && chrono::Duration::seconds(begin_after) < length)
+    }
+}
+
+/// "2 days", "3 h 20 min", "45 s": a span as a person reads it (days to the nearest hour).
+pub fn show_span(d: chrono::Duration) -> String {
+    let s = d.num_seconds().abs();
+    if s < 120 {
+        return t!("span-seconds", s = s);
+    }
+    if s < 7200 {
+        return t!("span-minutes", m = (s + 30) / 60);
+    }
+    if s < 86_400 {
+        return t!("span-hours", h = s / 3600, m = s % 3600 / 60);
+    }
+    let hours = (s + 1800) / 3600;
+    let (days, h) = (hours / 24, hours % 24);
+    if h == 0 {
+        t!("span-days", d = days)
+    } else {
+        t!("span-days-hours", d = days, h = h)
+    }
 }
 
 impl std::fmt::Display for QuietHours {
@@ -335,6 +365,30 @@ pub fn parse_span(s: &str) -> Option<std::time::Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_read_as_a_person_says_them() {
+        use chrono::Duration;
+        assert_eq!(show_span(Duration::seconds(45)), "45 s");
+        assert_eq!(show_span(Duration::minutes(20)), "20 min");
+        assert_eq!(show_span(Duration::minutes(200)), "3 h 20 min");
+        assert_eq!(show_span(Duration::minutes(47 * 60 + 59)), "2 days");
+        assert_eq!(show_span(-Duration::hours(30)), "1 day 6 h");
+    }
+
+    #[test]
+    fn a_programme_is_in_the_quiet_hours_if_it_starts_or_plays_on_into_them() {
+        let q = QuietHours::parse("21:00-05:00").unwrap();
+        let t = |s: &str| parse_clock(s).unwrap();
+        let m = |n: u64| std::time::Duration::from_secs(n * 60);
+        assert!(!q.overlaps(t("20:30"), m(30)), "ends as they begin");
+        assert!(q.overlaps(t("20:30"), m(31)));
+        assert!(q.overlaps(t("04:59"), m(1)), "starts inside");
+        assert!(!q.overlaps(t("05:00"), m(15 * 60 + 59)));
+        assert!(q.overlaps(t("05:30"), m(23 * 60 + 30)), "through the night");
+        let day = QuietHours::parse("12:00-13:00").unwrap();
+        assert!(day.overlaps(t("11:30"), m(45)) && !day.overlaps(t("13:00"), m(60)));
+    }
 
     #[test]
     fn spans() {

@@ -269,7 +269,7 @@ fn parse_broadcast(
     let post = post_table.and_then(|(t, span)| read_post(media, cx, t, span));
     let speak = read_speak(config, cx, &mut f, post.as_ref(), text);
     let relay_span = f.key_span("relay");
-    let relay = read_relay(config, media, cx, &mut f);
+    let (relay, relay_end_span) = read_relay(config, media, cx, &mut f).unzip();
     let channels_span = f.key_span("channels");
     f.finish(cx);
 
@@ -317,7 +317,7 @@ fn parse_broadcast(
         check_posts(config, cx, &b, post, span.clone());
     }
     if let Some(r) = &b.relay
-        && matches!(r.end, crate::domain::broadcast::RelayEnd::At(_))
+        && matches!(r.end, crate::domain::broadcast::RelayEnd::At { .. })
         && !matches!(b.rule, Rule::Daily { .. })
     {
         cx.error(
@@ -325,6 +325,9 @@ fn parse_broadcast(
             t!("check-relay-until-rule"),
         )
         .hint(t!("check-relay-until-rule-hint"));
+    }
+    if let (Some(r), Some(end_span)) = (&b.relay, relay_end_span) {
+        check_relay_window(config, cx, &b, r, end_span);
     }
     let dates_inverted = matches!((b.dates.from, b.dates.until), (Some(f), Some(u)) if u < f);
     if !dates_inverted && let Some((_, spans)) = &rule {
@@ -947,12 +950,13 @@ fn read_speak(
 
 /// `[broadcast.relay]`: the source (a `[sources]` name or a URL), where the window ends
 /// (`until = "06:30"` or `duration = "30m"`), a fallback file and the fades.
+/// `[broadcast.relay]`, and the span of the value that says where its window ends.
 fn read_relay(
     config: &Config,
     media: &mut Library,
     cx: &mut Ctx,
     f: &mut Fields<'_, '_>,
-) -> Option<crate::domain::broadcast::Relay> {
+) -> Option<(crate::domain::broadcast::Relay, Range<usize>)> {
     let (t, span) = f.table(cx, "relay")?;
     let mut rf = Fields::new(t, span.clone(), "[broadcast.relay]", RELAY_KEYS);
     let source = rf.required_string(cx, "source", "\"vov1\"");
@@ -980,14 +984,18 @@ fn read_relay(
             return None;
         }
     };
+    let end_span = until.as_ref().or(duration.as_ref()).map(|v| v.span());
     let end = match (until, duration) {
-        (Some(u), None) => match parse_clock(u.get_ref()) {
-            Ok(t) => crate::domain::broadcast::RelayEnd::At(t),
-            Err(e) => {
-                cx.error(u.span(), e).hint(t!("check-relay-until-hint"));
-                return None;
+        (Some(u), None) => {
+            let (clock, next_day) = next_day(u.get_ref());
+            match parse_clock(clock) {
+                Ok(time) => crate::domain::broadcast::RelayEnd::At { time, next_day },
+                Err(e) => {
+                    cx.error(u.span(), e).hint(t!("check-relay-until-hint"));
+                    return None;
+                }
             }
-        },
+        }
         (None, Some(d)) => match crate::domain::localtime::parse_span(d.get_ref())
             .filter(|d| !d.is_zero() && *d <= Duration::from_secs(24 * 3600))
         {
@@ -1023,14 +1031,102 @@ fn read_relay(
         }
         None => Duration::from_secs(2),
     };
-    Some(crate::domain::broadcast::Relay {
+    let relay = crate::domain::broadcast::Relay {
         source: source.into_inner(),
         url,
         auth,
         end,
         fallback: fallback.map(|f| f.into_inner()),
         fade,
-    })
+    };
+    Some((relay, end_span.unwrap_or(span)))
+}
+
+/// An `until` that says the window crosses midnight: `"05:00 hôm sau"` (also without the
+/// diacritics, or in English, `"05:00 next day"`). Gives the clock time and whether it did.
+fn next_day(until: &str) -> (&str, bool) {
+    let lower = until.trim().to_lowercase();
+    for mark in ["hôm sau", "hom sau", "next day"] {
+        if lower.ends_with(mark) {
+            // The marks are the same length in bytes lowercased or not (ASCII and `ô`).
+            let clock = until.trim();
+            return (clock.get(..clock.len() - mark.len()).unwrap_or(clock).trim_end(), true);
+        }
+    }
+    (until, false)
+}
+
+/// A relay's window, for each daily or one-off start: an `until` at or before the start only
+/// when written as the next day (else it would run through the night unseen), and no window
+/// that plays on into the quiet hours. The session limit is checked with every programme's.
+fn check_relay_window(
+    config: &Config,
+    cx: &mut Ctx,
+    b: &Broadcast,
+    r: &crate::domain::broadcast::Relay,
+    end_span: Range<usize>,
+) {
+    use crate::domain::broadcast::RelayEnd;
+    use crate::domain::localtime::{show_span, show_time};
+    let starts: Vec<NaiveTime> = match &b.rule {
+        Rule::Daily { times, .. } => times.clone(),
+        Rule::On(list) => list.iter().map(|t| t.time()).collect(),
+        Rule::Cron(_) => return,
+    };
+    for start in starts {
+        if let RelayEnd::At { time, next_day } = r.end {
+            if !next_day && time <= start {
+                let length = chrono::Duration::from_std(r.length_from(start)).unwrap_or_default();
+                cx.error(
+                    end_span,
+                    t!(
+                        "check-relay-until-before",
+                        end = show_time(time),
+                        start = show_time(start),
+                        length = show_span(length)
+                    ),
+                )
+                .label(t!("check-relay-until-before-label"))
+                .hint(t!(
+                    "check-relay-until-before-hint",
+                    end = show_time(time),
+                    start = show_time(start)
+                ));
+                return;
+            }
+            if next_day && time > start {
+                cx.error(
+                    end_span,
+                    t!(
+                        "check-relay-next-day-same",
+                        end = show_time(time),
+                        start = show_time(start)
+                    ),
+                )
+                .hint(t!("check-relay-next-day-same-hint", end = show_time(time)));
+                return;
+            }
+        }
+        if let Some(q) = config.policy.quiet_hours
+            && b.priority != Priority::Emergency
+            && !q.contains(start)
+            && q.overlaps(start, r.length_from(start))
+        {
+            let end = start + chrono::Duration::from_std(r.length_from(start)).unwrap_or_default();
+            cx.error(
+                end_span,
+                t!(
+                    "check-relay-into-quiet",
+                    start = show_time(start),
+                    end = show_time(end),
+                    quiet = q
+                ),
+            )
+            .label(t!("check-relay-into-quiet-label"))
+            .hint(t!("check-relay-into-quiet-hint", quiet_start = show_time(q.start)));
+            return;
+        }
+    }
 }
 
 /// Where `token` is written inside the string at `span` (the whole string if not found, say
