@@ -401,6 +401,51 @@ async fn wordpress_post_with_application_password_and_slug_lookup() {
     );
 }
 
+/// Issue #33: two occurrences of one broadcast in the same minute (an `on` list with seconds,
+/// or two `now` announcements) had one slug. WordPress renamed the second post, and after an
+/// ambiguous answer the second's look-up found the first, so the second was recorded as
+/// posted under the first's id.
+#[tokio::test]
+async fn two_occurrences_in_one_minute_have_their_own_slugs_on_wordpress() {
+    let server = MockServer::start().await;
+    let first = delivery(TEXT);
+    let second = Delivery {
+        scheduled_at: first.scheduled_at + chrono::Duration::seconds(30),
+        ..delivery(TEXT)
+    };
+    // The portal holds the first only; a look-up for any other slug finds nothing.
+    Mock::given(method("GET"))
+        .and(path("/wp-json/wp/v2/posts"))
+        .and(query_param("slug", "vneid-muc-2-20240519-0715"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!([{"id": 812, "link": "https://xatienphong.gov.vn/a/"}])),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/wp-json/wp/v2/posts"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let s = Setup::new(&format!(
+        "kind = \"wordpress\"\nusername = \"bientap\"\nurl = \"{}\"",
+        server.uri()
+    ));
+    assert_ne!(first.slug(TZ), second.slug(TZ));
+    assert!(
+        matches!(channels::find(&s.ctx(), &first).await, Some(Outcome::Posted { ref remote_id, .. }) if remote_id == "812")
+    );
+    let found = channels::find(&s.ctx(), &second).await;
+    assert!(
+        !matches!(found, Some(Outcome::Posted { .. })),
+        "the second occurrence is not the first's post: {found:?}"
+    );
+    // A whole-minute occurrence keeps the slug it always had, so a post made before an
+    // upgrade is still found.
+    assert_eq!(first.slug(TZ), "vneid-muc-2-20240519-0715");
+    assert_eq!(second.slug(TZ), "vneid-muc-2-20240519-071530");
+}
+
 #[tokio::test]
 async fn webhook_is_signed_per_standard_webhooks() {
     let server = MockServer::start().await;

@@ -56,14 +56,15 @@ impl Delivery {
         crate::domain::text::hex(&sha2::Sha256::digest(k.as_bytes())[..16])
     }
 
-    /// A deterministic, unique slug for web portals: `id-YYYYMMDD-HHMM`.
+    /// A deterministic, unique slug for web portals: `id-YYYYMMDD-HHMM`, with the seconds
+    /// (`-HHMMSS`) when the occurrence has any, so two in one minute never share one (a portal
+    /// would rename the second, and a look-up would find the first). Whole-minute occurrences
+    /// keep the slug they always had.
     pub fn slug(&self, tz: Tz) -> String {
-        format!(
-            "{}-{}",
-            self.broadcast_id.to_lowercase(),
-            self.scheduled_at.with_timezone(&tz).format("%Y%m%d-%H%M")
-        )
-        .replace(['.', '_'], "-")
+        use chrono::Timelike;
+        let local = self.scheduled_at.with_timezone(&tz);
+        let format = if local.second() == 0 { "%Y%m%d-%H%M" } else { "%Y%m%d-%H%M%S" };
+        format!("{}-{}", self.broadcast_id.to_lowercase(), local.format(format)).replace(['.', '_'], "-")
     }
 }
 
