@@ -77,6 +77,29 @@ fn now_airs_an_emergency_over_a_programme_and_records_who() {
     let interrupted = st.wait_for("playout_interrupted", Some("sang"), 10);
     assert!(details(&interrupted)["by"].as_str().unwrap().starts_with("bao-lu@"));
     st.wait_for("playout_finished", Some("sang"), 20);
+    // The replay is a resumption, recorded and counted apart: the lateness figures are the
+    // first starts', so no lateness alert fires on an emergency (issue #33).
+    let starts: Vec<_> = st
+        .events()
+        .into_iter()
+        .filter(|e| e.kind == "playout_started" && e.broadcast_id.as_deref() == Some("sang"))
+        .map(|e| details(&e)["resumed"].as_bool() == Some(true))
+        .collect();
+    assert_eq!(starts, [false, true]);
+    let metrics = st.get("/metrics");
+    let value = |name: &str| -> f64 {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("{name} not in {metrics}"))
+    };
+    assert_eq!(value("loaxa_playouts_resumed_total"), 1.0);
+    assert_eq!(
+        value("loaxa_playout_lateness_seconds_count"),
+        2.0,
+        "sang's first start and bao-lu's"
+    );
+    assert!(value("loaxa_playout_lateness_max_seconds") < 1.0, "{metrics}");
     let action = st.wait_for("operator_action", None, 5);
     let d = details(&action);
     assert_eq!((d["action"].as_str(), d["id"].as_str()), (Some("now"), Some("bao-lu")));

@@ -83,11 +83,13 @@ fn print_events(
                 scheduled_at,
                 started_at,
                 pulled_at,
+                resumed,
             } => format!(
-                "Started {key} {lateness_ms} {} {} {}",
+                "Started {key} {lateness_ms} {} {} {}{}",
                 scheduled_at.to_rfc3339(),
                 started_at.to_rfc3339(),
-                pulled_at.to_rfc3339()
+                pulled_at.to_rfc3339(),
+                if *resumed { " resumed" } else { "" }
             ),
             PlayoutEvent::Finished { key, .. } => format!("Finished {key}"),
             PlayoutEvent::Failed { key, reason } => format!("Failed {key} {reason}"),
@@ -342,6 +344,13 @@ fn an_emergency_cuts_in_and_the_interrupted_programme_is_replayed() {
         events.iter().any(|e| e == "Interrupted normal emergency true"),
         "{events:?}"
     );
+    // The replay is told as a resumption, so the lateness figures leave it out (issue #33).
+    let resumed: Vec<bool> = events
+        .iter()
+        .filter(|e| e.starts_with("Started "))
+        .map(|e| e.ends_with(" resumed"))
+        .collect();
+    assert_eq!(resumed, [false, false, true], "{events:?}");
     let got = segments(&capture.wav());
     assert_eq!(got.len(), 3, "{got:#?}");
     assert!(

@@ -184,6 +184,45 @@ fn may_report(path: &Path) -> report::Report {
     report::build(&store, "Đài xã Thử Nghiệm", Period::month("2024-05", TZ).unwrap()).unwrap()
 }
 
+/// Issue #33: a programme an emergency cut off and then resumed was counted late (its
+/// resumption's lateness is the emergency's length), which put a station's every emergency
+/// among the late starts. Recorded as `resumed`, it keeps its first start's outcome; a
+/// replay recorded before `resumed` existed reads as it always did.
+#[test]
+fn a_programme_resumed_after_an_emergency_is_not_late() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = Builder { events: Vec::new() };
+    let sched = local(2024, 5, 6, 6, 0, 0);
+    b.air("sang", sched, None, 20, 30, Kind::PlayoutInterrupted);
+    let again = sched + chrono::Duration::seconds(95);
+    b.ev(
+        Kind::PlayoutStarted,
+        again,
+        "sang",
+        sched,
+        None,
+        None,
+        json!({"lateness_ms": 95_000, "started_at": again.to_rfc3339(), "scheduled_at": sched.to_rfc3339(), "resumed": true}),
+    );
+    let end = again + chrono::Duration::seconds(120);
+    b.ev(
+        Kind::PlayoutFinished,
+        end,
+        "sang",
+        sched,
+        None,
+        None,
+        json!({"finished_at": end.to_rfc3339()}),
+    );
+    b.events.sort_by_key(|e| e.at);
+    let path = dir.path().join("history.db");
+    Store::open(&path, TZ).unwrap().append(&b.events).unwrap();
+    let t = may_report(&path).tally;
+    let ls = &t.by_channel["loudspeaker"];
+    assert_eq!((ls.scheduled, ls.on_time, ls.late), (1, 1, 0));
+    assert_eq!((t.lateness.starts, t.lateness.max_ms), (1, 20));
+}
+
 #[test]
 fn counts_come_out_as_the_history_says() {
     let dir = tempfile::tempdir().unwrap();

@@ -63,7 +63,11 @@ impl Delivery {
     pub fn slug(&self, tz: Tz) -> String {
         use chrono::Timelike;
         let local = self.scheduled_at.with_timezone(&tz);
-        let format = if local.second() == 0 { "%Y%m%d-%H%M" } else { "%Y%m%d-%H%M%S" };
+        let format = if local.second() == 0 {
+            "%Y%m%d-%H%M"
+        } else {
+            "%Y%m%d-%H%M%S"
+        };
         format!("{}-{}", self.broadcast_id.to_lowercase(), local.format(format)).replace(['.', '_'], "-")
     }
 }

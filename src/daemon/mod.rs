@@ -707,11 +707,18 @@ async fn record_playout(shared: Arc<Shared>, mut events: tokio::sync::mpsc::Unbo
                 key,
                 started_at,
                 lateness_ms,
+                resumed,
                 ..
             } => {
-                c.starts.fetch_add(1, Ordering::Relaxed);
-                c.lateness_ms_sum.fetch_add(*lateness_ms, Ordering::Relaxed);
-                c.lateness_ms_max.fetch_max(*lateness_ms, Ordering::Relaxed);
+                // A resumption is as late as the emergency before it was long: counted apart,
+                // so a lateness alert means the line was late.
+                if *resumed {
+                    c.resumed.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    c.starts.fetch_add(1, Ordering::Relaxed);
+                    c.lateness_ms_sum.fetch_add(*lateness_ms, Ordering::Relaxed);
+                    c.lateness_ms_max.fetch_max(*lateness_ms, Ordering::Relaxed);
+                }
                 let title = programme.as_ref().map(|p| p.title.clone()).unwrap_or_default();
                 *shared.now_playing.lock().unwrap_or_else(|p| p.into_inner()) = Some((key.clone(), title, *started_at));
             }

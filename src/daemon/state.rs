@@ -25,7 +25,10 @@ pub struct Counters {
     pub missed: AtomicU64,
     pub lateness_ms_sum: AtomicI64,
     pub lateness_ms_max: AtomicI64,
+    /// First starts: what the lateness figures are over.
     pub starts: AtomicU64,
+    /// Programmes that started again after an emergency cut them off; not in the lateness.
+    pub resumed: AtomicU64,
     pub reloads: AtomicU64,
     pub rejected_reloads: AtomicU64,
     pub dashboard_builds: AtomicU64,
@@ -261,7 +264,7 @@ impl Shared {
         // Prometheus' shapes (promtool checks them): a summary in seconds, without quantiles,
         // and the largest as a gauge of its own.
         out += &format!(
-            "# HELP loaxa_playout_lateness_seconds Start lateness: when the device plays a programme's first frame, after its instant.\n\
+            "# HELP loaxa_playout_lateness_seconds Start lateness: when the device plays a programme's first frame, after its instant (first starts only).\n\
              # TYPE loaxa_playout_lateness_seconds summary\n\
              loaxa_playout_lateness_seconds_sum {}\nloaxa_playout_lateness_seconds_count {}\n",
             seconds(c.lateness_ms_sum.load(Ordering::Relaxed)),
@@ -301,6 +304,12 @@ impl Shared {
                 "counter",
                 "Programmes cut off.",
                 g(&c.interrupted).to_string(),
+            ),
+            (
+                "loaxa_playouts_resumed_total",
+                "counter",
+                "Programmes that started again after an emergency cut them off (not counted in the start lateness).",
+                g(&c.resumed).to_string(),
             ),
             (
                 "loaxa_sound_device_glitches_total",

@@ -80,6 +80,9 @@ pub enum PlayoutEvent {
         started_at: DateTime<Utc>,
         lateness_ms: i64,
         pulled_at: DateTime<Utc>,
+        /// It starts again after an emergency cut it off: its lateness is the emergency's
+        /// length, not the line's, and is counted apart.
+        resumed: bool,
     },
     Finished {
         key: String,
@@ -346,6 +349,9 @@ struct Line {
     /// The device takes audio faster than real time (see [`Output::runs_ahead`]): it is
     /// released between programmes whatever the settings say.
     runs_ahead: bool,
+    /// Programmes an emergency cut off and put back in line: their next start is a
+    /// resumption.
+    resuming: HashSet<String>,
 }
 
 impl Line {
@@ -369,6 +375,7 @@ impl Line {
             glitch_log: None,
             latency_reported: false,
             runs_ahead: false,
+            resuming: HashSet::new(),
         }
     }
 
@@ -471,13 +478,15 @@ impl Line {
                     let p = &on_air.programme;
                     let lateness_ms = (started.heard - p.scheduled_at).num_milliseconds();
                     let pull_ms = (started.pulled - p.scheduled_at).num_milliseconds();
-                    tracing::info!(key = p.key, lateness_ms, pull_ms, "{}", t!("log-on-air"));
+                    let resumed = self.resuming.remove(&p.key);
+                    tracing::info!(key = p.key, lateness_ms, pull_ms, resumed, "{}", t!("log-on-air"));
                     self.emit(PlayoutEvent::Started {
                         key: p.key.clone(),
                         scheduled_at: p.scheduled_at,
                         started_at: started.heard,
                         lateness_ms,
                         pulled_at: started.pulled,
+                        resumed,
                     });
                 }
             }
@@ -678,6 +687,7 @@ impl Line {
             replay,
         });
         if replay {
+            self.resuming.insert(programme.key.clone());
             self.queue.requeue(programme);
         }
         if !self.start(&by, Some(fade.clone())) {
@@ -716,6 +726,7 @@ impl Line {
                     let reason = e.to_string();
                     tracing::error!(key = p.key, reason, "{}", t!("log-cannot-play"));
                     self.queue.take(&p.key);
+                    self.resuming.remove(&p.key);
                     self.emit(PlayoutEvent::Failed { key: p.key, reason });
                 }
             }

@@ -21,16 +21,20 @@ pub fn history_event(e: &PlayoutEvent, programme: Option<&Programme>) -> Option<
             started_at,
             lateness_ms,
             pulled_at,
+            resumed,
             ..
-        } => (
-            Kind::PlayoutStarted,
-            json!({
+        } => {
+            let mut body = json!({
                 "scheduled_at": utc_text(*scheduled_at),
                 "started_at": utc_text(*started_at),
                 "lateness_ms": lateness_ms,
                 "pulled_at": utc_text(*pulled_at),
-            }),
-        ),
+            });
+            if *resumed {
+                body["resumed"] = json!(true);
+            }
+            (Kind::PlayoutStarted, body)
+        }
         PlayoutEvent::Finished { at, glitches, .. } => {
             let mut body = json!({ "finished_at": utc_text(*at) });
             if *glitches > 0 {
@@ -90,6 +94,7 @@ mod tests {
                 started_at: p.scheduled_at + chrono::Duration::milliseconds(3),
                 lateness_ms: 3,
                 pulled_at: p.scheduled_at - chrono::Duration::milliseconds(40),
+                resumed: false,
             },
             Some(&p),
         )

@@ -340,7 +340,11 @@ fn note_air(a: &mut AirState, out: &mut Tally, e: AirEvent<'_>, tz: Tz) {
             let lateness = e.details.get("lateness_ms").and_then(Value::as_i64);
             let started = e.instant("started_at");
             a.first_lateness = a.first_lateness.or(lateness);
-            a.last_lateness = lateness;
+            // Resumed after an emergency: it was on time, and the emergency's length is not
+            // the line's lateness.
+            if e.details.get("resumed").and_then(Value::as_bool) != Some(true) {
+                a.last_lateness = lateness;
+            }
             a.started = Some(started);
             a.day = a.day.or(Some(started.with_timezone(&tz).date_naive()));
             a.outcome = None;
