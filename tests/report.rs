@@ -223,6 +223,63 @@ fn a_programme_resumed_after_an_emergency_is_not_late() {
     assert_eq!((t.lateness.starts, t.lateness.max_ms), (1, 20));
 }
 
+/// Issue #33: an officer's `stop` was counted among the failures, and a post the policy
+/// skipped was counted as "Đăng lỗi" and drawn red while the province's report said 0 failed.
+/// Each now has its own column, and neither is listed as a failure.
+#[test]
+fn an_officers_stop_and_a_policy_skip_are_not_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = Builder { events: Vec::new() };
+    let sched = local(2024, 5, 6, 6, 0, 0);
+    let start = sched + chrono::Duration::milliseconds(20);
+    b.ev(
+        Kind::PlayoutStarted,
+        start,
+        "sang",
+        sched,
+        None,
+        None,
+        json!({"lateness_ms": 20, "started_at": start.to_rfc3339(), "scheduled_at": sched.to_rfc3339()}),
+    );
+    let stop = sched + chrono::Duration::seconds(30);
+    b.ev(
+        Kind::PlayoutInterrupted,
+        stop,
+        "sang",
+        sched,
+        None,
+        None,
+        json!({"reason": "interrupted by operator:cb-vanhoa", "by": "operator:cb-vanhoa", "replay": false}),
+    );
+    let late = local(2024, 5, 7, 6, 0, 0);
+    b.ev(
+        Kind::PostSkipped,
+        late + chrono::Duration::hours(2),
+        "sang",
+        late,
+        None,
+        Some("facebook"),
+        json!({"reason": "not posted: the occurrence was missed"}),
+    );
+    b.events.sort_by_key(|e| e.at);
+    let path = dir.path().join("history.db");
+    Store::open(&path, TZ).unwrap().append(&b.events).unwrap();
+    let t = may_report(&path).tally;
+    let ls = &t.by_channel["loudspeaker"];
+    assert_eq!((ls.scheduled, ls.stopped, ls.interrupted, ls.failed), (1, 1, 0, 0));
+    let fb = &t.by_channel["facebook"];
+    assert_eq!((fb.scheduled, fb.post_skipped, fb.post_failed), (1, 1, 0));
+    assert!(t.failures.is_empty(), "{:#?}", t.failures);
+    // The CSV carries the same columns.
+    let mut csv = Vec::new();
+    report::csv::write(&mut csv, &may_report(&path), report::labels::Lang::En).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.contains("Stopped by an officer") && csv.contains("Not posted (policy)"),
+        "{csv}"
+    );
+}
+
 #[test]
 fn counts_come_out_as_the_history_says() {
     let dir = tempfile::tempdir().unwrap();

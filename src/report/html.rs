@@ -15,8 +15,10 @@ const COLUMNS: &[(&str, &str)] = &[
     ("missed", "#6d4c41"),
     ("failed", "#c62828"),
     ("interrupted", "#ef6c00"),
+    ("stopped", "#455a64"),
     ("posted", "#1565c0"),
     ("post_failed", "#ad1457"),
+    ("post_skipped", "#5d4037"),
     ("unconfirmed", "#6a1b9a"),
     ("pending", "#9e9e9e"),
 ];
@@ -29,8 +31,10 @@ pub fn column_label(l: &Labels, col: &str) -> &'static str {
         "missed" => l.missed,
         "failed" => l.failed,
         "interrupted" => l.interrupted,
+        "stopped" => l.stopped,
         "posted" => l.posted,
         "post_failed" => l.post_failed,
+        "post_skipped" => l.post_skipped,
         "unconfirmed" => l.unconfirmed,
         _ => l.pending,
     }
@@ -44,8 +48,10 @@ pub fn column_value(c: &Counts, col: &str) -> u64 {
         "missed" => c.missed,
         "failed" => c.failed,
         "interrupted" => c.interrupted,
+        "stopped" => c.stopped,
         "posted" => c.posted,
         "post_failed" => c.post_failed,
+        "post_skipped" => c.post_skipped,
         "unconfirmed" => c.unconfirmed,
         _ => c.pending,
     }

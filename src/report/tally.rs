@@ -21,8 +21,8 @@ pub const LATE_AFTER_MS: i64 = 1000;
 /// Outcome counts for one campaign, broadcast or channel.
 ///
 /// Each scheduled loudspeaker occurrence ends in exactly one of on time, late, missed, failed,
-/// interrupted or pending (no outcome recorded yet); each scheduled post in exactly one of
-/// posted, post failed, unconfirmed or pending.
+/// interrupted, stopped by an officer or pending (no outcome recorded yet); each scheduled post
+/// in exactly one of posted, post failed, skipped by the policy, unconfirmed or pending.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
     pub scheduled: u64,
@@ -31,8 +31,12 @@ pub struct Counts {
     pub missed: u64,
     pub failed: u64,
     pub interrupted: u64,
+    /// An officer's `stop`: an action, recorded with who, not a failure.
+    pub stopped: u64,
     pub posted: u64,
     pub post_failed: u64,
+    /// Not posted on purpose: the occurrence was missed and `[policy] post_missed` is off.
+    pub post_skipped: u64,
     pub unconfirmed: u64,
     pub pending: u64,
 }
@@ -46,6 +50,7 @@ impl Counts {
             AirOutcome::Missed => self.missed += 1,
             AirOutcome::Failed => self.failed += 1,
             AirOutcome::Interrupted => self.interrupted += 1,
+            AirOutcome::Stopped => self.stopped += 1,
             AirOutcome::Pending => self.pending += 1,
         }
     }
@@ -55,6 +60,7 @@ impl Counts {
         match o {
             PostOutcome::Posted => self.posted += 1,
             PostOutcome::Failed => self.post_failed += 1,
+            PostOutcome::Skipped => self.post_skipped += 1,
             PostOutcome::Unconfirmed => self.unconfirmed += 1,
             PostOutcome::Pending => self.pending += 1,
         }
@@ -76,6 +82,8 @@ pub enum AirOutcome {
     Missed,
     Failed,
     Interrupted,
+    /// Ended by an officer's `stop`.
+    Stopped,
     Pending,
 }
 
@@ -84,8 +92,17 @@ pub enum AirOutcome {
 pub enum PostOutcome {
     Posted,
     Failed,
+    Skipped,
     Unconfirmed,
     Pending,
+}
+
+/// An interruption an officer asked for (`loaxa stop`, the panel): `by` names the operator.
+fn by_an_officer(details: &Value) -> bool {
+    details
+        .get("by")
+        .and_then(Value::as_str)
+        .is_some_and(|b| b.starts_with("operator:"))
 }
 
 /// One loudspeaker occurrence.
@@ -234,7 +251,10 @@ pub fn tally(events: &[StoredEvent], period: &Period, tz: Tz) -> Tally {
             .unwrap_or_default()
             .to_string();
         let campaign = e.campaign.clone().unwrap_or_else(|| NO_CAMPAIGN.into());
-        if kind.is_problem() {
+        // A policy's skip and an officer's stop are counted in their own columns, not listed
+        // among the failures (the province's report counts neither as failed either).
+        let deliberate = kind == Kind::PostSkipped || (kind == Kind::PlayoutInterrupted && by_an_officer(&details));
+        if kind.is_problem() && !deliberate {
             out.failures.push(Failure {
                 seq: e.seq,
                 at,
@@ -279,8 +299,8 @@ fn note_post(
 ) {
     let outcome = match kind {
         Kind::PostSucceeded => PostOutcome::Posted,
-        // Counted with the failures; the reason (listed with them) says why.
-        Kind::PostFailed | Kind::PostSkipped => PostOutcome::Failed,
+        Kind::PostFailed => PostOutcome::Failed,
+        Kind::PostSkipped => PostOutcome::Skipped,
         Kind::PostUnconfirmed => PostOutcome::Unconfirmed,
         Kind::PostQueued | Kind::PostAttempt | Kind::PostRetry => PostOutcome::Pending,
         _ => return,
@@ -364,6 +384,7 @@ fn note_air(a: &mut AirState, out: &mut Tally, e: AirEvent<'_>, tz: Tz) {
             a.outcome = Some(match e.kind {
                 Kind::PlayoutFinished if a.last_lateness.unwrap_or(0) > LATE_AFTER_MS => AirOutcome::Late,
                 Kind::PlayoutFinished => AirOutcome::OnTime,
+                Kind::PlayoutInterrupted if by_an_officer(e.details) => AirOutcome::Stopped,
                 Kind::PlayoutInterrupted => AirOutcome::Interrupted,
                 _ => AirOutcome::Failed,
             });
