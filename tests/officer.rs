@@ -392,6 +392,25 @@ fn officers_mistakes_are_reported_where_they_are_with_the_fix() {
         ),
         ("time as a number", with("at = 630"), Some((6, "`at` should be", ""))),
         (
+            "12-hour times in a list: the hint keeps every time (issue #33)",
+            with("at = [\"6h30 sáng\", \"5h chiều\"]"),
+            Some((6, "12-hour time", "at = [\"06:30\", \"17:00\"]")),
+        ),
+        (
+            "a 12-hour time beside a good one: the good one stays in the hint",
+            with("at = [\"06:30\", \"5h chiều\"]"),
+            Some((6, "12-hour time", "at = [\"06:30\", \"17:00\"]")),
+        ),
+        (
+            "in the quiet hours: the hint moves the time first (issue #33)",
+            with("at = \"22:00\""),
+            Some((
+                6,
+                "inside quiet hours",
+                "move it to 05:00, when they end, or before 21:00",
+            )),
+        ),
+        (
             "two times in one text",
             with("at = \"06:30; 17:30\""),
             Some((6, "several times", "at = [\"06:30\", \"17:30\"]")),
@@ -414,7 +433,7 @@ fn officers_mistakes_are_reported_where_they_are_with_the_fix() {
         (
             "channel in Vietnamese",
             with("at = \"06:30\"").replace("[\"loudspeaker\"]", "[\"loa\"]"),
-            Some((5, "unknown channel `loa`", "")),
+            Some((5, "unknown channel `loa`", "written `loudspeaker`")),
         ),
         (
             "misspelt channel",

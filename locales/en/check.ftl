@@ -60,6 +60,7 @@ check-time-twice = { $time } is listed twice
 check-first-listed-here = first listed here
 check-time-twice-hint = remove one of them: it airs once either way
 check-write-at = write at = "{ $time }"
+check-write-at-list = write at = [{ $times }]
 check-time-hint = write 24-hour local time as "HH:MM" (or 6h30), e.g. "06:15" or "17:10"
 check-not-a-time = not a time of day
 check-empty-days-hint = list days such as ["mon", "fri"], or remove `days` to air every day
@@ -89,6 +90,7 @@ check-channel-twice-hint = remove one: it is used once either way
 check-unknown-channel-hint = known channels: { $known }; a new one needs a [channels.{ $channel }] section in { $config }
 check-unknown-channel = unknown channel `{ $channel }`
 check-unknown-channel-label = not configured
+check-loudspeaker-is-written = the commune loudspeaker is written `loudspeaker`: replace "{ $channel }" with "loudspeaker"
 check-empty-audio-hint = list the files to play, e.g. audio = ["de-an-06/vneid.ogg"]
 check-chime-none = `chime = true`, but the station has no chime
 check-chime-none-hint = set chime = "file.ogg" here, or [audio] chime in loaxa.toml
@@ -112,7 +114,7 @@ check-volume-hint = 1 plays the file as it is, 0.5 at half amplitude; the master
 check-link = `link` must be a web address
 check-link-label = not a URL
 check-link-hint = start it with https://, e.g. link = "https://dichvucong.gov.vn"
-check-quiet-hint = quiet hours are { $quiet } ([policy] quiet_hours): move it outside them, or set priority = "emergency" if it cannot wait
+check-quiet-hint = quiet hours are { $quiet } ([policy] quiet_hours): move it to { $end }, when they end, or before { $start }; only a real emergency may sound in them (priority = "emergency")
 check-quiet-label = { $priority } broadcast in quiet hours
 check-in-quiet-hours = { $when } is inside quiet hours ({ $quiet })
 check-cron-in-quiet-hours = this cron expression fires inside quiet hours ({ $quiet }), e.g. at { $when }

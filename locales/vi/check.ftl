@@ -60,6 +60,7 @@ check-time-twice = giờ { $time } được ghi hai lần
 check-first-listed-here = ghi lần đầu ở đây
 check-time-twice-hint = xoá bớt một: đằng nào cũng chỉ phát một lần
 check-write-at = hãy viết at = "{ $time }"
+check-write-at-list = hãy viết at = [{ $times }]
 check-time-hint = viết giờ theo 24 giờ, dạng "GG:PP" (hoặc 6h30), ví dụ "06:15" hay "17:10"
 check-not-a-time = không phải giờ trong ngày
 check-empty-days-hint = ghi các ngày, ví dụ ["t2", "t6"], hoặc bỏ `days` để phát mọi ngày
@@ -89,6 +90,7 @@ check-channel-twice-hint = xoá bớt một: đằng nào kênh cũng chỉ dùn
 check-unknown-channel-hint = các kênh đã có: { $known }; kênh mới cần một phần [channels.{ $channel }] trong { $config }
 check-unknown-channel = không có kênh `{ $channel }`
 check-unknown-channel-label = chưa được cấu hình
+check-loudspeaker-is-written = loa truyền thanh của xã được viết là `loudspeaker`: hãy thay "{ $channel }" bằng "loudspeaker"
 check-empty-audio-hint = ghi các tệp cần phát, ví dụ audio = ["de-an-06/vneid.ogg"]
 check-chime-none = có `chime = true` nhưng đài chưa có nhạc hiệu
 check-chime-none-hint = ghi chime = "tep.ogg" ở đây, hoặc [audio] chime trong loaxa.toml
@@ -112,7 +114,7 @@ check-volume-hint = 1 là phát nguyên mức của tệp, 0.5 là nửa biên �
 check-link = `link` phải là một địa chỉ web
 check-link-label = không phải địa chỉ web
 check-link-hint = bắt đầu bằng https://, ví dụ link = "https://dichvucong.gov.vn"
-check-quiet-hint = giờ yên tĩnh là { $quiet } ([policy] quiet_hours): hãy dời giờ phát ra ngoài, hoặc đặt priority = "khẩn cấp" nếu không thể chờ
+check-quiet-hint = giờ yên tĩnh là { $quiet } ([policy] quiet_hours): hãy dời sang { $end }, lúc hết giờ yên tĩnh, hoặc trước { $start }; chỉ tin thật sự khẩn cấp mới được phát trong giờ này (priority = "khẩn cấp")
 check-quiet-label = bản tin { $priority } trong giờ yên tĩnh
 check-in-quiet-hours = { $when } nằm trong giờ yên tĩnh ({ $quiet })
 check-cron-in-quiet-hours = biểu thức cron này phát trong giờ yên tĩnh ({ $quiet }), ví dụ lúc { $when }

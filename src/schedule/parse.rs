@@ -468,6 +468,22 @@ fn read_rule(
     Some(rule)
 }
 
+/// The `at` list written on the 24-hour clock, `"06:30", "17:00"`: each time as it reads, a
+/// 12-hour one as the time it means. None if one of them is no time at all.
+fn rewritten_times(at: &[Sp<String>]) -> Option<String> {
+    let one = |s: &str| {
+        parse_clock(s)
+            .ok()
+            .map(crate::domain::localtime::show_time)
+            .or_else(|| crate::domain::localtime::twelve_hour(s))
+    };
+    let times: Option<Vec<String>> = at
+        .iter()
+        .map(|s| one(s.get_ref()).map(|t| format!("\"{t}\"")))
+        .collect();
+    Some(times?.join(", "))
+}
+
 fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)> {
     let at = f.strings(cx, "at")?;
     if at.get_ref().is_empty() {
@@ -501,6 +517,12 @@ fn read_daily(cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<(Rule, RuleSpans)>
             Err(msg) => {
                 ok = false;
                 let hint = match crate::domain::localtime::twelve_hour(s.get_ref()) {
+                    // In a list, the hint is the whole list rewritten: following it must not
+                    // drop the other times.
+                    Some(_) if at.get_ref().len() > 1 => match rewritten_times(at.get_ref()) {
+                        Some(list) => t!("check-write-at-list", times = list),
+                        None => t!("check-time-hint"),
+                    },
                     Some(h24) => t!("check-write-at", time = h24),
                     None => t!("check-time-hint"),
                 };
@@ -674,6 +696,8 @@ fn read_channels(config: &Config, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Optio
         if !config.channel_names().any(|n| n == name) {
             ok = false;
             let hint = match did_you_mean(name, config.channel_names()) {
+                // `loa`, `loa truyền thanh`: the officer means the loudspeaker, not a new channel.
+                _ if means_loudspeaker(name) => t!("check-loudspeaker-is-written", channel = name),
                 Some(s) => t!("check-did-you-mean", word = s),
                 None => t!(
                     "check-unknown-channel-hint",
@@ -690,6 +714,28 @@ fn read_channels(config: &Config, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Optio
         out.push(name.clone());
     }
     ok.then_some(out)
+}
+
+/// A channel name that says "the loudspeaker" in the words an officer uses for it.
+fn means_loudspeaker(name: &str) -> bool {
+    let n = name.trim().to_lowercase();
+    [
+        "loa",
+        "loa xã",
+        "loa xa",
+        "loa truyền thanh",
+        "loa truyen thanh",
+        "loa phát thanh",
+        "loa phat thanh",
+        "truyền thanh",
+        "truyen thanh",
+        "phát thanh",
+        "phat thanh",
+        "speaker",
+        "loud speaker",
+        "loudspeakers",
+    ]
+    .contains(&n.as_str())
 }
 
 fn read_audio(media: &mut Library, cx: &mut Ctx, f: &mut Fields<'_, '_>) -> Option<Vec<AudioItem>> {
@@ -1146,7 +1192,12 @@ fn check_timing(config: &Config, cx: &mut Ctx, b: &Broadcast, spans: &RuleSpans)
         && b.on_loudspeaker()
         && let Some(q) = config.policy.quiet_hours
     {
-        let quiet_hint = t!("check-quiet-hint", quiet = q);
+        let quiet_hint = t!(
+            "check-quiet-hint",
+            quiet = q,
+            start = crate::domain::localtime::show_time(q.start),
+            end = crate::domain::localtime::show_time(q.end)
+        );
         let quiet_label = t!("check-quiet-label", priority = b.priority.label());
         match &b.rule {
             Rule::Daily { times, .. } => {
