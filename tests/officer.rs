@@ -411,6 +411,25 @@ fn officers_mistakes_are_reported_where_they_are_with_the_fix() {
             )),
         ),
         (
+            "a day the month does not have (issue #33)",
+            with("at = \"06:30\"\nuntil = \"31/11/2026\""),
+            Some((7, "November 2026 has 30 days", "\"30/11/2026\"")),
+        ),
+        (
+            "a date without its year (issue #33)",
+            with("at = \"06:30\"\nexcept = [\"25/12\"]"),
+            Some((7, "`25/12` has no year", "\"25/12/")),
+        ),
+        (
+            "month 13, month first",
+            with("at = \"06:30\"\nfrom = \"01/13/2026\""),
+            Some((
+                7,
+                "there is no month 13: a date is written day first",
+                "the day, then the month",
+            )),
+        ),
+        (
             "two times in one text",
             with("at = \"06:30; 17:30\""),
             Some((6, "several times", "at = [\"06:30\", \"17:30\"]")),
@@ -474,12 +493,12 @@ fn officers_mistakes_are_reported_where_they_are_with_the_fix() {
         (
             "month 13",
             with("at = \"06:30\"\nfrom = \"2026-13-01\""),
-            Some((7, "must be a plain date", "15/04/2024")),
+            Some((7, "there is no month 13", "15/04/2024")),
         ),
         (
             "holiday without a year",
             with("at = \"06:30\"\nexcept = [\"30/4\"]"),
-            Some((7, "must be a plain date", "")),
+            Some((7, "`30/4` has no year", "\"30/04/")),
         ),
         (
             "dates the wrong way round",

@@ -113,6 +113,48 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(num(y, 4)? as i32, num(m, 2)?, num(d, 2)?)
 }
 
+/// Why a text that is nearly a date is not one: what `check` says instead of "not a date".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotADate {
+    /// `25/12`: a day and a month, no year.
+    NoYear { day: u32, month: u32 },
+    /// `01/13/2026` (month first, most likely: `day_first`) or `2026-13-01`.
+    NoSuchMonth { month: u32, day_first: bool },
+    /// `31/11/2026`: the month has `days` days.
+    NoSuchDay { month: u32, year: i32, days: u32 },
+}
+
+/// Why `s`, written as dates are ([`parse_date`]), is not a date; None if it is one, or is
+/// too far from one to say.
+pub fn why_not_a_date(s: &str) -> Option<NotADate> {
+    if parse_date(s).is_some() {
+        return None;
+    }
+    let num = |x: &str| {
+        (!x.is_empty() && x.len() <= 4 && x.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| x.parse::<u32>().ok())
+            .flatten()
+    };
+    let parts: Vec<&str> = s.trim().split(['/', '-', '.']).collect();
+    let (day, month, year, day_first) = match parts.as_slice() {
+        [d, m] => {
+            let (day, month) = (num(d)?, num(m)?);
+            return ((1..=31).contains(&day) && (1..=12).contains(&month)).then_some(NotADate::NoYear { day, month });
+        }
+        [y, m, d] if y.len() == 4 => (num(d)?, num(m)?, num(y)?, false),
+        [d, m, y] if y.len() == 4 => (num(d)?, num(m)?, num(y)?, true),
+        _ => return None,
+    };
+    if !(1..=12).contains(&month) {
+        return Some(NotADate::NoSuchMonth { month, day_first });
+    }
+    let year = i32::try_from(year).ok()?;
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    let days = u32::try_from((next - first).num_days()).ok()?;
+    (day == 0 || day > days).then_some(NotADate::NoSuchDay { month, year, days })
+}
+
 /// A local date with a time: the date as [`parse_date`] takes it, then `T` or spaces, then
 /// the time as [`parse_clock`] takes it (`01/12/2026 7h`, `2026-12-01T07:00:00`). Errors
 /// explain the time; None when the date part is not a date.
@@ -365,6 +407,36 @@ pub fn parse_span(s: &str) -> Option<std::time::Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_near_date_says_what_is_wrong() {
+        assert_eq!(why_not_a_date("25/12"), Some(NotADate::NoYear { day: 25, month: 12 }));
+        assert_eq!(
+            why_not_a_date("01/13/2026"),
+            Some(NotADate::NoSuchMonth {
+                month: 13,
+                day_first: true
+            })
+        );
+        assert_eq!(
+            why_not_a_date("31/11/2026"),
+            Some(NotADate::NoSuchDay {
+                month: 11,
+                year: 2026,
+                days: 30
+            })
+        );
+        assert_eq!(
+            why_not_a_date("2027-02-29"),
+            Some(NotADate::NoSuchDay {
+                month: 2,
+                year: 2027,
+                days: 28
+            })
+        );
+        assert_eq!(why_not_a_date("29/02/2028"), None, "a leap year's day");
+        assert_eq!(why_not_a_date("hôm nay"), None);
+    }
 
     #[test]
     fn spans_read_as_a_person_says_them() {

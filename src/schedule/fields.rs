@@ -299,6 +299,65 @@ fn expect_str(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<Sp<St
     }
 }
 
+/// Says what is wrong with a date: a missing year, a month or day that does not exist, or
+/// (when it is far from a date) what a date looks like.
+fn not_a_date(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) {
+    use crate::domain::localtime::{NotADate, why_not_a_date};
+    use chrono::Datelike;
+    let label = t!("check-not-a-date-label");
+    let text = match v.get_ref() {
+        DeValue::String(s) => s.to_string(),
+        _ => String::new(),
+    };
+    match why_not_a_date(&text) {
+        Some(NotADate::NoYear { day, month }) => {
+            let year = chrono::Utc::now().year();
+            cx.error(v.span(), t!("check-date-no-year", text = text.clone()))
+                .label(label)
+                .hint(t!(
+                    "check-date-no-year-hint",
+                    date = format!("{day:02}/{month:02}/{year}")
+                ));
+        }
+        Some(NotADate::NoSuchMonth { month, day_first }) => {
+            let message = if day_first {
+                t!("check-date-no-such-month-day-first", month = month)
+            } else {
+                t!("check-date-no-such-month", month = month)
+            };
+            cx.error(v.span(), message)
+                .label(label)
+                .hint(t!("check-date-no-such-month-hint"));
+        }
+        Some(NotADate::NoSuchDay { month, year, days }) => {
+            let name = chrono::Month::try_from(u8::try_from(month).unwrap_or(1))
+                .map(|m| m.name())
+                .unwrap_or_default();
+            cx.error(
+                v.span(),
+                t!(
+                    "check-date-no-such-day",
+                    text = text.clone(),
+                    month = month,
+                    month_name = name,
+                    year = year,
+                    days = days
+                ),
+            )
+            .label(label)
+            .hint(t!(
+                "check-date-no-such-day-hint",
+                last = format!("{days:02}/{month:02}/{year}")
+            ));
+        }
+        None => {
+            cx.error(v.span(), t!("check-not-a-date", key = key))
+                .label(label)
+                .hint(t!("check-not-a-date-hint"));
+        }
+    }
+}
+
 fn expect_date(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<Sp<NaiveDate>> {
     let parsed = match v.get_ref() {
         DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
@@ -312,9 +371,7 @@ fn expect_date(cx: &mut Ctx, key: &str, v: &Spanned<DeValue<'_>>) -> Option<Sp<N
         }
     };
     if parsed.is_none() {
-        cx.error(v.span(), t!("check-not-a-date", key = key))
-            .label(t!("check-not-a-date-label"))
-            .hint(t!("check-not-a-date-hint"));
+        not_a_date(cx, key, v);
     }
     parsed.map(|d| Spanned::new(v.span(), d))
 }
