@@ -430,6 +430,22 @@ fn officers_mistakes_are_reported_where_they_are_with_the_fix() {
             )),
         ),
         (
+            "a missing comma in a list (issue #33)",
+            with("at = [\"06:30\" \"17:00\"]"),
+            Some((6, "a comma is missing", "at = [\"06:30\", \"17:00\"]")),
+        ),
+        (
+            "[broadcast] twice (issue #33)",
+            format!(
+                "{}\n{}",
+                with("at = \"06:30\"").replace("[[broadcast]]", "[broadcast]"),
+                with("at = \"07:30\"")
+                    .replace("[[broadcast]]", "[broadcast]")
+                    .replace("id = \"a\"", "id = \"b\"")
+            ),
+            Some((1, "must be written with double brackets", "[[broadcast]]")),
+        ),
+        (
             "two times in one text",
             with("at = \"06:30; 17:30\""),
             Some((6, "several times", "at = [\"06:30\", \"17:30\"]")),

@@ -21,6 +21,8 @@ check-syntax-unquoted-hint = text must be in double quotes, e.g. title = "Bản 
 check-syntax-line-shape-hint = each line is `key = value`, a [section] header, or a comment starting with #
 check-syntax-generic-hint = text needs double quotes, dates are written 2024-04-15, lists use [ ] with commas
 check-syntax = TOML syntax error: { $message }
+check-syntax-missing-comma = a comma is missing between two items of the list
+check-syntax-missing-comma-hint = separate the items with commas: { $fixed }
 check-syntax-label = the file cannot be read past this point
 check-campaign-inverted = the campaign ends before it starts
 check-until-before-from = `until` is before `from` ({ $from })

@@ -21,6 +21,8 @@ check-syntax-unquoted-hint = chữ phải đặt trong ngoặc kép, ví dụ ti
 check-syntax-line-shape-hint = mỗi dòng là `mục = giá trị`, một tiêu đề [phần], hoặc một ghi chú bắt đầu bằng #
 check-syntax-generic-hint = chữ đặt trong ngoặc kép, ngày viết 2024-04-15 hoặc "15/04/2024", danh sách dùng [ ] và dấu phẩy
 check-syntax = tệp viết sai cú pháp TOML: { $message }
+check-syntax-missing-comma = thiếu dấu phẩy giữa hai mục của danh sách
+check-syntax-missing-comma-hint = ngăn các mục bằng dấu phẩy: { $fixed }
 check-syntax-label = không đọc được tệp từ chỗ này trở đi
 check-campaign-inverted = chiến dịch kết thúc trước khi bắt đầu
 check-until-before-from = `until` ở trước `from` ({ $from })

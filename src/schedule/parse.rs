@@ -130,6 +130,15 @@ fn syntax_error(cx: &mut Ctx, text: &str, e: &toml::de::Error) {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line = &text[line_start..line_end];
+    // `[broadcast]` written twice: TOML sees the second as a duplicate table. The officer
+    // meant `[[broadcast]]` each time, so the first one is where to look.
+    if message.contains("duplicate key") && line.trim() == "[broadcast]" {
+        let first = single_bracket_headers(text).next().unwrap_or(line_start);
+        cx.error(first..first + "[broadcast]".len(), t!("check-single-brackets"))
+            .label(t!("check-single-brackets-label"))
+            .hint(t!("check-single-brackets-hint"));
+        return;
+    }
     // An unclosed list is reported by toml on the next line; point at the list instead.
     if message.contains("array") && line_start > 0 {
         let prev_start = text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
@@ -139,6 +148,19 @@ fn syntax_error(cx: &mut Ctx, text: &str, e: &toml::de::Error) {
             unclosed = true;
             message = t!("check-list-not-closed");
         }
+    }
+    // A missing comma: the hint is the line with it put back.
+    let at = start.saturating_sub(line_start).min(line.len());
+    if message.contains("missing comma") && !unclosed && line.is_char_boundary(at) {
+        let (before, after) = line.split_at(at);
+        cx.error(start..start, t!("check-syntax-missing-comma"))
+            .code("toml-syntax")
+            .label(t!("check-syntax-label"))
+            .hint(t!(
+                "check-syntax-missing-comma-hint",
+                fixed = format!("{}, {}", before.trim_end(), after.trim_start())
+            ));
+        return;
     }
     let end = text[start..]
         .chars()
@@ -186,6 +208,16 @@ fn syntax_error(cx: &mut Ctx, text: &str, e: &toml::de::Error) {
         .code("toml-syntax")
         .label(t!("check-syntax-label"))
         .hint(hint);
+}
+
+/// Where each line that is only `[broadcast]` begins.
+fn single_bracket_headers(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut offset = 0;
+    text.split_inclusive('\n').filter_map(move |l| {
+        let here = offset;
+        offset += l.len();
+        (l.trim() == "[broadcast]").then(|| here + (l.len() - l.trim_start().len()))
+    })
 }
 
 /// Narrows a table's span to its header line (`[[broadcast]]`), which is where a person looks.
