@@ -93,6 +93,13 @@ last-good-hash = { $file } does not match its SHA-256
 last-good-name = { $file } has no valid file name
 lock-held = another loaxa is running on the data folder { $data }{ $pid }
 lock-failed = cannot lock the data folder { $data }: { $why }
+rejected-summary = { $n ->
+        [one] 1 error
+       *[other] { $n } errors
+    }, at { $places }{ $more ->
+        [0] {""}
+       *[other] {" "}and { $more } more
+    }; run `loaxa check` to see them
 span-seconds = { $s } s
 span-minutes = { $m } min
 span-hours = { $h } h { $m } min

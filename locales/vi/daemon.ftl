@@ -75,6 +75,10 @@ last-good-hash = { $file } không khớp mã SHA-256 của nó
 last-good-name = { $file } không có tên tệp hợp lệ
 lock-held = một loaxa khác đang chạy trên thư mục dữ liệu { $data }{ $pid }
 lock-failed = không khoá được thư mục dữ liệu { $data }: { $why }
+rejected-summary = { $n } lỗi, tại { $places }{ $more ->
+        [0] {""}
+       *[other] {" "}và { $more } chỗ khác
+    }; chạy `loaxa check` để xem
 span-seconds = { $s } giây
 span-minutes = { $m } phút
 span-hours = { $h } giờ { $m } phút

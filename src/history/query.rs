@@ -209,16 +209,8 @@ pub fn places_summary(details: &Value) -> String {
         })
         .unwrap_or_default();
     let more = details["more"].as_u64().unwrap_or(0);
-    let errors = if n == 1 {
-        "1 error".to_string()
-    } else {
-        format!("{n} errors")
-    };
-    let mut s = format!("{errors}, at {}", places.join(", "));
-    if more > 0 {
-        s += &format!(" and {more} more");
-    }
-    s + "; run `loaxa check` to see them"
+    // Shown on the dashboard and by `status` and `history`: in the station's language.
+    t!("rejected-summary", n = n, places = places.join(", "), more = more)
 }
 
 /// One line from a `loaxa check` report: its first error and where it is.
@@ -407,4 +399,32 @@ pub fn write_summary(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue #33: the rejected-edit summary was English on a Vietnamese dashboard.
+    #[test]
+    fn a_rejected_edit_is_summed_up_in_the_stations_language() {
+        let details = serde_json::json!({
+            "errors": 3,
+            "places": [{"file": "schedules/a.toml", "line": 6, "column": 7, "code": "invalid-value"}],
+            "more": 2,
+        });
+        let vi = crate::i18n::scoped(crate::i18n::Lang::Vi, || places_summary(&details));
+        assert_eq!(
+            vi,
+            "3 lỗi, tại schedules/a.toml:6:7 (invalid-value) và 2 chỗ khác; chạy `loaxa check` để xem"
+        );
+        let en = crate::i18n::scoped(crate::i18n::Lang::En, || places_summary(&details));
+        assert_eq!(
+            en,
+            "3 errors, at schedules/a.toml:6:7 (invalid-value) and 2 more; run `loaxa check` to see them"
+        );
+        let one = serde_json::json!({"errors": 1, "places": [], "more": 0});
+        let one = crate::i18n::scoped(crate::i18n::Lang::En, || places_summary(&one));
+        assert!(one.starts_with("1 error, at ") && !one.contains("more"), "{one}");
+    }
 }
