@@ -100,6 +100,9 @@ rejected-summary = { $n ->
         [0] {""}
        *[other] {" "}and { $more } more
     }; run `loaxa check` to see them
+reason-interrupted-by = interrupted by { $by }
+reason-by-officer = the officer { $name }
+reason-interrupted-shutdown = interrupted as loaxa stopped
 span-seconds = { $s } s
 span-minutes = { $m } min
 span-hours = { $h } h { $m } min

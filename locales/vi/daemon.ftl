@@ -79,6 +79,9 @@ rejected-summary = { $n } lỗi, tại { $places }{ $more ->
         [0] {""}
        *[other] {" "}và { $more } chỗ khác
     }; chạy `loaxa check` để xem
+reason-interrupted-by = bị ngắt bởi { $by }
+reason-by-officer = cán bộ { $name }
+reason-interrupted-shutdown = bị ngắt khi loaxa dừng
 span-seconds = { $s } giây
 span-minutes = { $m } phút
 span-hours = { $h } giờ { $m } phút

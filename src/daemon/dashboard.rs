@@ -218,14 +218,14 @@ fn read_history(s: &Shared, since: DateTime<Utc>, day: std::ops::Range<DateTime<
         {
             let what = match (&e.broadcast_id, &e.channel) {
                 (Some(id), Some(ch)) => format!("{id} → {ch}"),
-                (Some(id), None) => format!("{id} → {LOUDSPEAKER}"),
+                (Some(id), None) => format!("{id} → {}", t!("report-loudspeaker")),
                 _ => String::new(),
             };
             seen.failures.push(Failure {
                 at,
                 kind: e.kind.clone(),
                 what,
-                reason: describe(&details),
+                reason: describe(&details, s.config.station.timezone),
             });
         }
         let (Some(id), Some(sched)) = (&e.broadcast_id, e.scheduled_at.as_deref().and_then(instant)) else {
@@ -259,6 +259,7 @@ fn read_history(s: &Shared, since: DateTime<Utc>, day: std::ops::Range<DateTime<
 /// What the history says of today, to place each of today's occurrences.
 struct Today<'a> {
     now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
     grace: chrono::Duration,
     /// The key of the programme on air.
     playing: Option<&'a str>,
@@ -343,9 +344,9 @@ impl Today<'_> {
                     },
                 )
             }
-            Some((Kind::PlayoutFailed, d)) => (Stage::Failed, describe(d)),
-            Some((Kind::PlayoutMissed, d)) => (Stage::Missed, describe(d)),
-            Some((Kind::PlayoutInterrupted, d)) => (Stage::Interrupted, describe(d)),
+            Some((Kind::PlayoutFailed, d)) => (Stage::Failed, describe(d, self.tz)),
+            Some((Kind::PlayoutMissed, d)) => (Stage::Missed, describe(d, self.tz)),
+            Some((Kind::PlayoutInterrupted, d)) => (Stage::Interrupted, describe(d, self.tz)),
             Some((Kind::PlayoutWaiting, d)) => (
                 Stage::Late,
                 match d.get("behind").and_then(Value::as_str) {
@@ -397,6 +398,7 @@ pub fn snapshot(s: &Shared) -> Snapshot {
 
     let seen = Today {
         now,
+        tz,
         grace: chrono::Duration::minutes(i64::from(s.config.policy.grace_minutes)),
         playing: playing.as_ref().map(|(k, _, _)| k.as_str()),
         air: &air,

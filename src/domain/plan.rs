@@ -28,6 +28,17 @@ pub fn key(broadcast_id: &str, at: DateTime<Utc>) -> String {
     format!("{broadcast_id}@{}", at.format("%Y-%m-%dT%H:%M:%SZ"))
 }
 
+/// An occurrence key as a person reads it: `bao-lu (07/12/2026 13:15:05)`, the instant in
+/// the station's time. A text that is not a key is given back as it is.
+pub fn show_key(key: &str, tz: Tz) -> String {
+    key.rsplit_once('@')
+        .and_then(|(id, at)| {
+            let at = DateTime::parse_from_rfc3339(at).ok()?;
+            Some(format!("{id} ({})", at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")))
+        })
+        .unwrap_or_else(|| key.to_string())
+}
+
 impl Occurrence<'_> {
     /// The key that names this occurrence everywhere (history, outbox): id + scheduled instant.
     pub fn key(&self) -> String {

@@ -168,8 +168,13 @@ pub fn summary(store: &Store, filter: &Filter) -> Result<Summary, StoreError> {
     Ok(out)
 }
 
-/// A short human description of an event: its reason, error, link or title.
-pub fn describe(details: &Value) -> String {
+/// A short human description of an event: its reason, error, link or title, in the station's
+/// language and time (`tz`).
+pub fn describe(details: &Value, tz: chrono_tz::Tz) -> String {
+    // An interruption is told from whom it was by; its `reason` is the machine's English.
+    if let Some(by) = details.get("by").and_then(Value::as_str) {
+        return interrupted_by(by, tz);
+    }
     for key in ["reason", "error", "url", "message", "title"] {
         if let Some(s) = details.get(key).and_then(Value::as_str) {
             return s.to_string();
@@ -186,6 +191,18 @@ pub fn describe(details: &Value) -> String {
         return format!("{} files", files.len());
     }
     String::new()
+}
+
+/// "interrupted by bao-lu (07/12/2026 13:15:05)", "… by the officer root", "… as loaxa stopped".
+fn interrupted_by(by: &str, tz: chrono_tz::Tz) -> String {
+    if by == "shutdown" {
+        return t!("reason-interrupted-shutdown");
+    }
+    let who = match by.strip_prefix("operator:") {
+        Some(name) => t!("reason-by-officer", name = name),
+        None => crate::domain::plan::show_key(by, tz),
+    };
+    t!("reason-interrupted-by", by = who)
 }
 
 /// "2 errors, at schedules/a.toml:3:1, schedules/a.toml:9:5; `loaxa check` shows them", from a
@@ -262,7 +279,7 @@ pub fn write_table(out: &mut impl Write, store: &Store, rows: &[StoredEvent]) ->
             e.broadcast_id.as_deref().unwrap_or(""),
             local_short(&e.scheduled_at, store),
             e.channel.as_deref().unwrap_or(""),
-            describe(&e.details_json())
+            describe(&e.details_json(), store.timezone())
         )?;
     }
     Ok(())
@@ -310,7 +327,7 @@ pub fn write_csv(out: &mut impl Write, store: &Store, rows: &[StoredEvent]) -> s
             e.channel.as_deref().unwrap_or(""),
             e.campaign.as_deref().unwrap_or(""),
             d.get("title").and_then(Value::as_str).unwrap_or(""),
-            &describe(&d),
+            &describe(&d, store.timezone()),
             &e.details,
             &e.hash,
         ])?;
@@ -404,6 +421,23 @@ pub fn write_summary(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue #33: "interrupted by operator:root" and "… @2026-12-07T06:15:05Z" on a Vietnamese
+    /// dashboard and report. Who interrupted is told in the station's language and time.
+    #[test]
+    fn an_interruption_says_by_whom_in_the_stations_language_and_time() {
+        let tz = chrono_tz::Asia::Ho_Chi_Minh;
+        let by = |by: &str| serde_json::json!({"reason": format!("interrupted by {by}"), "by": by, "replay": true});
+        let vi = |d: &Value| crate::i18n::scoped(crate::i18n::Lang::Vi, || describe(d, tz));
+        assert_eq!(
+            vi(&by("bao-lu@2026-12-07T06:15:05Z")),
+            "bị ngắt bởi bao-lu (07/12/2026 13:15:05)"
+        );
+        assert_eq!(vi(&by("operator:root")), "bị ngắt bởi cán bộ root");
+        assert_eq!(vi(&by("shutdown")), "bị ngắt khi loaxa dừng");
+        let en = crate::i18n::scoped(crate::i18n::Lang::En, || describe(&by("operator:root"), tz));
+        assert_eq!(en, "interrupted by the officer root");
+    }
 
     /// Issue #33: the rejected-edit summary was English on a Vietnamese dashboard.
     #[test]

@@ -262,7 +262,7 @@ pub fn tally(events: &[StoredEvent], period: &Period, tz: Tz) -> Tally {
                 broadcast_id: e.broadcast_id.clone(),
                 scheduled_at: scheduled,
                 channel: e.channel.clone(),
-                reason: describe(&details),
+                reason: describe(&details, tz),
             });
         }
         let (Some(id), Some(scheduled)) = (e.broadcast_id.clone(), scheduled) else {
