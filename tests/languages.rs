@@ -126,6 +126,27 @@ fn the_shipped_station_speaks_its_language_on_every_surface() {
         for w in words.status {
             assert!(status.contains(w), "{lang}: `{w}` not in status:\n{status}");
         }
+        // Issue #33: what a person reads has no machine instants (2026-12-07T13:16:52.674755718+07:00),
+        // no device state identifiers (`unused`) and no durations in thousands of seconds.
+        let machine_instant = status.lines().find(|l| {
+            l.as_bytes()
+                .windows(11)
+                .any(|w| w[4] == b'-' && w[7] == b'-' && w[10] == b'T' && w[..4].iter().all(u8::is_ascii_digit))
+        });
+        assert!(
+            machine_instant.is_none(),
+            "{lang}: {machine_instant:?} in status:\n{status}"
+        );
+        assert!(
+            !status.contains("unused") && !status.contains(" ok\n"),
+            "{lang}: {status}"
+        );
+        let many_seconds = status
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .windows(2)
+            .any(|w| w[0].parse::<u64>().is_ok_and(|n| n >= 120) && (w[1] == "s" || w[1] == "giây"));
+        assert!(!many_seconds, "{lang}: a long wait in seconds:\n{status}");
         let page = st.get("/");
         for w in words.dashboard {
             assert!(page.contains(w), "{lang}: `{w}` not on the dashboard");

@@ -73,11 +73,15 @@ status-no-answer-hint = is `loaxa run` running with this config? (systemctl stat
 status-on-air = on air: { $title } (since { $since })
 status-on-air-nothing = on air: nothing
 status-device-failing = LOUDSPEAKER: sound device `{ $device }` FAILING since { $since }: { $why }
-status-device = loudspeaker: sound device `{ $device }` { $state }
+status-device = loudspeaker: sound device `{ $device }` { $state ->
+            [ok] opens and plays
+            [unused] not opened yet since loaxa started
+           *[other] { $state }
+    }
 status-history-degraded = HISTORY DEGRADED since { $since }: { $why } ({ $waiting } events waiting, { $spilled } in the spill file)
 status-chain-broken = HISTORY CHAIN BROKEN: { $why }
 status-next = next:
-status-in-seconds = in { $seconds } s
+status-in = in { $span }
 status-outbox = outbox: { $pending } pending, { $unconfirmed } unconfirmed, { $failed } failed, { $posted } posted
 status-unconfirmed = UNCONFIRMED
 status-schedules = schedules: { $n ->

@@ -53,15 +53,14 @@ status-on-air = đang phát: { $title } (từ { $since })
 status-on-air-nothing = đang phát: không có gì
 status-device-failing = LOA: thiết bị âm thanh `{ $device }` BỊ LỖI từ { $since }: { $why }
 status-device = loa: thiết bị âm thanh `{ $device }` { $state ->
-            [ready] sẵn sàng
-            [idle] đang nghỉ
-            [playing] đang phát
+            [ok] mở và phát được
+            [unused] chưa mở lần nào từ khi loaxa khởi động
            *[other] { $state }
     }
 status-history-degraded = SỔ LỊCH SỬ GẶP SỰ CỐ từ { $since }: { $why } ({ $waiting } sự kiện đang chờ ghi, { $spilled } trong tệp dự phòng)
 status-chain-broken = CHUỖI LIÊN KẾT SỔ LỊCH SỬ BỊ ĐỨT: { $why }
 status-next = sắp phát:
-status-in-seconds = sau { $seconds } giây
+status-in = sau { $span }
 status-outbox = bài chờ đăng: { $pending } đang chờ, { $unconfirmed } chưa xác nhận, { $failed } lỗi, { $posted } đã đăng
 status-unconfirmed = CHƯA XÁC NHẬN
 status-schedules = lịch phát: { $n } bản tin, nạp lúc { $at }

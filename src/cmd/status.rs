@@ -3,6 +3,9 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use chrono_tz::Tz;
+use serde_json::Value;
+
 use super::load_config;
 use crate::exit::EXIT_INVALID;
 
@@ -35,18 +38,19 @@ pub fn run(config_path: &Path) -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
     };
-    show_line(&s);
-    show_plan(&s);
-    show_schedules(&s);
+    let tz = config.station.timezone;
+    show_line(&s, tz);
+    show_plan(&s, tz);
+    show_schedules(&s, tz);
     ExitCode::SUCCESS
 }
 
 /// The station, what is on air, the sound device and the history.
-fn show_line(s: &serde_json::Value) {
+fn show_line(s: &serde_json::Value, tz: Tz) {
     showln!(
         "{} — {}",
         s["station"].as_str().unwrap_or(""),
-        s["clock"]["local"].as_str().unwrap_or("")
+        when(&s["clock"]["local"], tz)
     );
     match s["now_playing"].as_object() {
         Some(p) => showln!(
@@ -54,7 +58,7 @@ fn show_line(s: &serde_json::Value) {
             t!(
                 "status-on-air",
                 title = p["title"].as_str().unwrap_or(""),
-                since = p["since"].as_str().unwrap_or("")
+                since = when(&p["since"], tz)
             )
         ),
         None => showln!("{}", t!("status-on-air-nothing")),
@@ -66,7 +70,7 @@ fn show_line(s: &serde_json::Value) {
             t!(
                 "status-device-failing",
                 device = d["name"].as_str().unwrap_or(""),
-                since = d["since"].as_str().unwrap_or(""),
+                since = when(&d["since"], tz),
                 why = d["reason"].as_str().unwrap_or("")
             )
         ),
@@ -86,7 +90,7 @@ fn show_line(s: &serde_json::Value) {
             "{}",
             t!(
                 "status-history-degraded",
-                since = h["since"].as_str().unwrap_or(""),
+                since = when(&h["since"], tz),
                 why = h["error"].as_str().unwrap_or(""),
                 waiting = h["waiting"],
                 spilled = h["spilled"]
@@ -102,13 +106,18 @@ fn show_line(s: &serde_json::Value) {
 }
 
 /// The next programmes and the outbox.
-fn show_plan(s: &serde_json::Value) {
+fn show_plan(s: &serde_json::Value, tz: Tz) {
     showln!("{}", t!("status-next"));
     for n in s["next"].as_array().into_iter().flatten().take(5) {
         showln!(
             "  {}  {:>12}  {}  {}",
-            n["at"].as_str().unwrap_or(""),
-            t!("status-in-seconds", seconds = n["in_seconds"]),
+            when(&n["at"], tz),
+            t!(
+                "status-in",
+                span = crate::domain::localtime::show_span(chrono::Duration::seconds(
+                    n["in_seconds"].as_i64().unwrap_or(0)
+                ))
+            ),
             n["id"].as_str().unwrap_or(""),
             n["title"].as_str().unwrap_or("")
         );
@@ -128,7 +137,7 @@ fn show_plan(s: &serde_json::Value) {
         showln!(
             "  {} {} {} → {}: {}",
             t!("status-unconfirmed"),
-            u["scheduled_at"].as_str().unwrap_or(""),
+            when(&u["scheduled_at"], tz),
             u["id"].as_str().unwrap_or(""),
             u["channel"].as_str().unwrap_or(""),
             u["reason"].as_str().unwrap_or("")
@@ -137,23 +146,20 @@ fn show_plan(s: &serde_json::Value) {
 }
 
 /// The schedules in use, a rejected edit, and the daemon's last errors.
-fn show_schedules(s: &serde_json::Value) {
+fn show_schedules(s: &serde_json::Value, tz: Tz) {
     let sch = &s["schedule"];
     showln!(
         "{}",
         t!(
             "status-schedules",
             n = sch["broadcasts"],
-            at = sch["loaded_at"].as_str().unwrap_or("")
+            at = when(&sch["loaded_at"], tz)
         )
     );
     if sch["source"] == "last_good" {
         showln!(
             "{}",
-            t!(
-                "status-last-good",
-                saved = sch["last_good_saved_at"].as_str().unwrap_or("")
-            )
+            t!("status-last-good", saved = when(&sch["last_good_saved_at"], tz))
         );
     }
     if sch["hot_reload"]["active"] == false {
@@ -168,7 +174,7 @@ fn show_schedules(s: &serde_json::Value) {
     if let Some(r) = sch["rejected_edit"].as_object() {
         showln!(
             "{}:\n{}",
-            t!("status-rejected", at = r["at"].as_str().unwrap_or("")),
+            t!("status-rejected", at = when(&r["at"], tz)),
             r["report"].as_str().unwrap_or("")
         );
     }
@@ -176,8 +182,17 @@ fn show_schedules(s: &serde_json::Value) {
         showln!(
             "{} {}: {}",
             t!("diag-error"),
-            e["at"].as_str().unwrap_or(""),
+            when(&e["at"], tz),
             e["error"].as_str().unwrap_or("")
         );
     }
+}
+
+/// An instant of `/status` (RFC 3339, to the nanosecond) as a person reads it: station time,
+/// to the second. What is not an instant is shown as it is.
+fn when(v: &Value, tz: Tz) -> String {
+    let text = v.as_str().unwrap_or("");
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string())
+        .unwrap_or_else(|_| text.to_string())
 }
