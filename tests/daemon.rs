@@ -600,3 +600,53 @@ fn metrics_pass_promtool() {
     );
     assert!(metrics.contains("loaxa_playout_lateness_seconds_count 1"), "{metrics}");
 }
+
+/// Issue #33: a schedule saved as `.toml.txt` while the daemon runs was skipped without a
+/// word (`check` names it; the running station did not). Its broadcasts would never air.
+#[test]
+fn a_schedule_saved_under_another_name_while_running_is_reported() {
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("sang", &at(600), "tone.wav", ""));
+    let mut child = st.running();
+    std::fs::write(
+        st.path().join("schedules/chieu.toml.txt"),
+        schedule("chieu", &at(900), "tone.wav", ""),
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let errors = loop {
+        let status: serde_json::Value = serde_json::from_str(&st.get("/status")).unwrap();
+        let errors = status["last_errors"].to_string();
+        if errors.contains("chieu.toml.txt") || Instant::now() > deadline {
+            break errors;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        errors.contains("chieu.toml.txt") && errors.contains("chieu.toml"),
+        "the unread file is named with the name to give it: {errors}"
+    );
+    // Told once, not at every later reload.
+    std::fs::write(
+        st.path().join("schedules/main.toml"),
+        schedule("sang", &at(700), "tone.wav", ""),
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while st.kinds().iter().filter(|k| k.starts_with("schedule_loaded")).count() < 2 {
+        assert!(Instant::now() < deadline, "the edit was not loaded: {:?}", st.kinds());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let status: serde_json::Value = serde_json::from_str(&st.get("/status")).unwrap();
+    let told = status["last_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e.to_string().contains("chieu.toml.txt"))
+        .count();
+    assert_eq!(told, 1, "{status:#}");
+    assert!(sigterm(&mut child).success());
+}

@@ -82,6 +82,7 @@ sched-queue-disk-full = { $key } → { $channel }: the disk is full, so the post
 reload-cannot-keep = cannot keep a copy of the schedules for a restart: { $why }
 reload-failed = schedule reload: { $why }
 reload-rejected = the edited schedules are invalid ({ $places }); the previous set keeps running
+reload-not-read = { $file } is not read: schedule files must end in `.toml`; rename it to `{ $fixed }` to put its broadcasts on the air
 reload-done = schedules reloaded
 reload-no-watcher = cannot watch the schedules folder; it is rescanned every { $seconds } s
 reload-watcher-refused = the system refused a watcher

@@ -64,6 +64,7 @@ sched-queue-disk-full = { $key } → { $channel }: ổ đĩa đã đầy nên kh
 reload-cannot-keep = không lưu được bản sao lịch phát để dùng khi khởi động lại: { $why }
 reload-failed = nạp lại lịch phát: { $why }
 reload-rejected = lịch phát vừa sửa có lỗi ({ $places }); bộ lịch trước vẫn tiếp tục chạy
+reload-not-read = tệp { $file } không được đọc: tệp lịch phát phải có đuôi `.toml`; hãy đổi tên thành `{ $fixed }` để các bản tin trong đó được phát
 reload-done = đã nạp lại lịch phát
 reload-no-watcher = không theo dõi được thư mục lịch phát; loaxa quét lại thư mục mỗi { $seconds } giây
 reload-watcher-refused = hệ thống không cho theo dõi thư mục

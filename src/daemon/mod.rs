@@ -396,6 +396,7 @@ async fn share(
             rejected: report,
             source,
             watching: None,
+            unread: Vec::new(),
         }),
         set: RwLock::new(Arc::new(set)),
         programmes: Mutex::new(HashMap::new()),

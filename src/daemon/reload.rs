@@ -142,6 +142,29 @@ pub async fn keep_snapshot(shared: &Shared, snapshot: Result<Vec<u8>, std::io::E
     }
 }
 
+/// Files that look meant as schedules but are not read (`ban-tin.toml.txt`): each is told
+/// once, on the dashboard and in the log, with the name to give it, as `check` tells it.
+fn tell_unread(shared: &Shared, loaded: &schedule::Loaded) {
+    let now: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "not-read")
+        .map(|d| loaded.sources.name(d.file).to_string())
+        .collect();
+    let new: Vec<String> = {
+        let mut st = shared.schedule.lock().unwrap_or_else(|p| p.into_inner());
+        let new = now.iter().filter(|n| !st.unread.contains(n)).cloned().collect();
+        st.unread = now;
+        new
+    };
+    for file in new {
+        let fixed = schedule::meant_as_schedule(std::path::Path::new(&file)).unwrap_or_default();
+        let line = t!("reload-not-read", file = file, fixed = fixed);
+        tracing::warn!("{line}");
+        shared.error(line);
+    }
+}
+
 /// Validates the folder and swaps the set in, or records the rejection.
 pub async fn reload(shared: &Arc<Shared>) {
     let s = shared.clone();
@@ -157,6 +180,7 @@ pub async fn reload(shared: &Arc<Shared>) {
             return;
         }
     };
+    tell_unread(shared, &loaded);
     if loaded.has_errors() {
         let (report, event) = rejection(&loaded);
         tracing::error!("{}", t!("reload-rejected", places = report));

@@ -44,6 +44,9 @@ pub struct ScheduleState {
     pub source: Source,
     /// Why edits are not seen at once (the folder cannot be watched), if so.
     pub watching: Option<String>,
+    /// Files in the folder that look meant as schedules but are not read (`x.toml.txt`),
+    /// told once each while they stay.
+    pub unread: Vec<String>,
 }
 
 /// Where the set on the air came from.

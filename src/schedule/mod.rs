@@ -118,7 +118,7 @@ pub fn load(config: &Config) -> Result<Loaded, LoadError> {
 /// `ban-tin.TOML`, `ban-tin.toml.` → `ban-tin.toml`), or None for any other file. Backups
 /// (`.bak`, `.old`, `.orig`, `.disabled`) are left alone: putting `.bak` after a name is how
 /// a file is taken off the air on purpose.
-fn meant_as_schedule(p: &Path) -> Option<String> {
+pub fn meant_as_schedule(p: &Path) -> Option<String> {
     let name = p.file_name()?.to_str()?;
     let lower = name.to_lowercase();
     if let Some(stem) = lower.strip_suffix(".toml")
