@@ -280,6 +280,64 @@ fn an_officers_stop_and_a_policy_skip_are_not_failures() {
     );
 }
 
+/// Issue #33: a title beginning with `=`, `+`, `-` or `@` went raw into the CSV, where a
+/// spreadsheet runs it as a formula (OWASP's "CSV injection"). Such cells are neutralised
+/// with a leading `'`, in the report's CSV and in `loaxa history --csv`; numbers stay numbers.
+#[test]
+fn csv_cells_a_spreadsheet_would_run_are_neutralised() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = Builder { events: Vec::new() };
+    let sched = local(2024, 5, 6, 6, 0, 0);
+    let evil = "=HYPERLINK(\"http://evil.example/\",\"Bấm vào đây\")";
+    b.ev(
+        Kind::PlayoutMissed,
+        sched + chrono::Duration::minutes(1),
+        "sang",
+        sched,
+        Some("@SUM(A1)"),
+        None,
+        json!({"title": evil, "reason": "-2+3"}),
+    );
+    b.events.sort_by_key(|e| e.at);
+    let path = dir.path().join("history.db");
+    Store::open(&path, TZ).unwrap().append(&b.events).unwrap();
+    let mut out = Vec::new();
+    report::csv::write(&mut out, &may_report(&path), report::labels::Lang::En).unwrap();
+    let cells: Vec<String> = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(&out[3..])
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    let runs = |c: &String| c.starts_with(['=', '+', '-', '@']) && c.parse::<f64>().is_err();
+    assert!(
+        !cells.iter().any(runs),
+        "{:?}",
+        cells.iter().filter(|c| runs(c)).collect::<Vec<_>>()
+    );
+    assert!(
+        cells.iter().any(|c| c == &format!("'{evil}")),
+        "the title is kept, neutralised: {cells:?}"
+    );
+    assert!(cells.iter().any(|c| c == "'@SUM(A1)"), "{cells:?}");
+
+    let store = Store::open_read_only(&path, TZ).unwrap();
+    let rows = loaxa::history::query::events(&store, &loaxa::history::query::Filter::default()).unwrap();
+    let mut out = Vec::new();
+    loaxa::history::query::write_csv(&mut out, &store, &rows).unwrap();
+    let cells: Vec<String> = csv::ReaderBuilder::new()
+        .from_reader(&out[..])
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    assert!(
+        !cells.iter().any(runs),
+        "history: {:?}",
+        cells.iter().filter(|c| runs(c)).collect::<Vec<_>>()
+    );
+}
+
 #[test]
 fn counts_come_out_as_the_history_says() {
     let dir = tempfile::tempdir().unwrap();

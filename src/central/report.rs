@@ -172,14 +172,18 @@ fn cells(r: &Row, tz: Tz) -> [String; 12] {
     ]
 }
 
+/// The rows as CSV: quoted where a cell needs it, and every cell safe for a spreadsheet.
 pub fn csv(rows: &[Row], tz: Tz) -> String {
-    let mut out = COLUMNS.join(",");
-    out.push('\n');
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(COLUMNS);
     for r in rows {
-        out.push_str(&cells(r, tz).join(","));
-        out.push('\n');
+        let _ = w.write_record(
+            cells(r, tz)
+                .iter()
+                .map(|c| crate::domain::text::spreadsheet_safe(c).into_owned()),
+        );
     }
-    out
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 pub fn html(rows: &[Row], first: NaiveDate, tz: Tz, lang: crate::i18n::Lang) -> String {

@@ -40,9 +40,32 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
         .map(|(_, c)| c)
 }
 
+/// A CSV cell a spreadsheet would run as a formula (`=`, `+`, `-` or `@` first, or a tab or
+/// carriage return) gets a leading `'`, as OWASP advises against CSV injection. A number is
+/// left a number.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.trim().parse::<f64>().is_err();
+    if risky {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_formula_is_neutralised_and_a_number_is_not() {
+        assert_eq!(spreadsheet_safe("=1+1"), "'=1+1");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("-2+3"), "'-2+3");
+        assert_eq!(spreadsheet_safe("\t=x"), "'\t=x");
+        assert_eq!(spreadsheet_safe("-3"), "-3");
+        assert_eq!(spreadsheet_safe("+1.5"), "+1.5");
+        assert_eq!(spreadsheet_safe("Bản tin sáng"), "Bản tin sáng");
+    }
 
     #[test]
     fn hashes_are_lower_case_hex() {

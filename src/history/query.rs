@@ -316,21 +316,26 @@ pub fn write_csv(out: &mut impl Write, store: &Store, rows: &[StoredEvent]) -> s
             .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
             .map(|t| super::store::local_text(t.with_timezone(&Utc), store.timezone()))
             .unwrap_or_default();
-        w.write_record([
-            e.seq.to_string().as_str(),
-            &e.at_local,
-            &e.at_utc,
-            &e.kind,
-            &status,
-            e.broadcast_id.as_deref().unwrap_or(""),
-            &scheduled,
-            e.channel.as_deref().unwrap_or(""),
-            e.campaign.as_deref().unwrap_or(""),
-            d.get("title").and_then(Value::as_str).unwrap_or(""),
-            &describe(&d, store.timezone()),
-            &e.details,
-            &e.hash,
-        ])?;
+        w.write_record(
+            [
+                e.seq.to_string().as_str(),
+                &e.at_local,
+                &e.at_utc,
+                &e.kind,
+                &status,
+                e.broadcast_id.as_deref().unwrap_or(""),
+                &scheduled,
+                e.channel.as_deref().unwrap_or(""),
+                e.campaign.as_deref().unwrap_or(""),
+                d.get("title").and_then(Value::as_str).unwrap_or(""),
+                &describe(&d, store.timezone()),
+                &e.details,
+                &e.hash,
+            ]
+            // Titles and reasons are written by people: a cell a spreadsheet would run as a
+            // formula is neutralised.
+            .map(|c| crate::domain::text::spreadsheet_safe(c).into_owned()),
+        )?;
     }
     w.flush()?;
     Ok(())
