@@ -48,6 +48,12 @@ fn a_text_only_bulletin_is_read_posted_and_recorded() {
     let alone = st.path().join("alone.wav");
     let o = loaxa(&st, &["speak", "thong-bao", "--out", alone.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Issue #33: the first `speak` on a new box made the data folder readable by every user.
+    for dir in ["var", "var/speech", "var/speech/cache"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(st.path().join(dir)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o077, 0, "{dir} is {mode:o}");
+    }
     let said = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(
         said.contains("reads: uỷ ban nhân dân xã thông báo: từ ngày mười lăm tháng mười hai"),

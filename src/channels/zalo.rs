@@ -50,7 +50,7 @@ impl Tokens {
 fn store_tokens(ctx: &Ctx, t: &Tokens) -> Result<(), String> {
     use std::io::Write;
     let path = token_path(ctx);
-    std::fs::create_dir_all(&ctx.data).map_err(|e| format!("cannot create {}: {e}", ctx.data.display()))?;
+    crate::files::create_private_dir(&ctx.data).map_err(|e| format!("cannot create {}: {e}", ctx.data.display()))?;
     let tmp = path.with_extension("json.tmp");
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);

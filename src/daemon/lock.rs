@@ -34,7 +34,7 @@ pub fn acquire(data: &Path) -> Result<InstanceLock, LockError> {
         data: data.to_path_buf(),
         source,
     };
-    crate::history::store::create_private_dir(data).map_err(io)?;
+    crate::files::create_private_dir(data).map_err(io)?;
     let mut file = OpenOptions::new()
         .read(true)
         .write(true)

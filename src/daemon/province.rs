@@ -50,7 +50,7 @@ pub async fn run(shared: Arc<Shared>, engine: Line, mut stop: Listener) {
         return;
     };
     let dir = shared.config.station.data.join("province");
-    if let Err(e) = crate::history::store::create_private_dir(&dir) {
+    if let Err(e) = crate::files::create_private_dir(&dir) {
         shared.error(t!("province-no-folder", path = dir.display(), why = e));
         return;
     }

@@ -136,7 +136,7 @@ impl Store {
     /// Opens (creating if absent) the history for writing.
     pub fn open(path: &Path, tz: Tz) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            create_private_dir(dir).map_err(|source| StoreError::Folder {
+            crate::files::create_private_dir(dir).map_err(|source| StoreError::Folder {
                 path: dir.to_path_buf(),
                 source,
             })?;
@@ -555,10 +555,6 @@ fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> {
 
 /// Creates a folder (and its parents) readable by loaxa only: the data folder holds the
 /// history, the outbox and rotated tokens.
-pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
-}
 
 #[cfg(test)]
 mod tests {

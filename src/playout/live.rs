@@ -538,7 +538,7 @@ impl Recorder {
     pub fn start(capture: &Capture, data: &Path, name: &str) -> Result<Recorder, LiveError> {
         let feed = &capture.shared;
         let dir = data.join("live");
-        std::fs::create_dir_all(&dir).map_err(|e| LiveError::recording(&dir)(hound::Error::IoError(e)))?;
+        crate::files::create_private_dir(&dir).map_err(|e| LiveError::recording(&dir)(hound::Error::IoError(e)))?;
         let file = dir.join(format!("{name}.wav"));
         let spec = hound::WavSpec {
             channels: feed.channels,

@@ -313,7 +313,7 @@ impl Speech {
     /// (hard links where the disk allows). Returns their paths relative to the speech folder.
     pub fn archive(&self, r: &Rendered) -> Result<Vec<String>, String> {
         let dir = self.dir.join("aired");
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        crate::files::create_private_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let mut kept = Vec::new();
         for (i, part) in r.parts.iter().enumerate() {
             let ext = Path::new(part).extension().and_then(|e| e.to_str()).unwrap_or("wav");
@@ -481,7 +481,7 @@ impl Cache {
     fn store(&self, m: &Made, parts: Vec<Vec<u8>>, fallback: Option<String>) -> Result<Rendered, String> {
         let (key, name) = (m.key.as_str(), m.provider.as_str());
         let cache = self.dir.join("cache");
-        std::fs::create_dir_all(&cache).map_err(|e| format!("{}: {e}", cache.display()))?;
+        crate::files::create_private_dir(&cache).map_err(|e| format!("{}: {e}", cache.display()))?;
         // Every part is audio, or none is written.
         let exts: Vec<&str> = parts
             .iter()
