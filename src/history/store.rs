@@ -553,9 +553,6 @@ fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Creates a folder (and its parents) readable by loaxa only: the data folder holds the
-/// history, the outbox and rotated tokens.
-
 #[cfg(test)]
 mod tests {
     use super::{unhex, write_canonical};
