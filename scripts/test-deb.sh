@@ -42,6 +42,10 @@ score=$(systemd-analyze security --offline=true /usr/lib/systemd/system/loaxa.se
 [ -n "$score" ] || fail "no security score"
 awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }' || fail "systemd-analyze security scores $score (at most 2.0)"
 step "exposure $score"
+# Ordering after time-sync.target alone does not pull it in: without Wants=, a box whose clock
+# is not synchronised yet starts airing schedules on a wrong clock (issue #33).
+grep -Eq '^Wants=.*time-sync\.target' /usr/lib/systemd/system/loaxa.service \
+  || fail "the unit does not want time-sync.target"
 
 step "man pages and completions"
 [ -f /usr/share/man/man1/loaxa.1.gz ] || fail "no man page for loaxa"
