@@ -34,6 +34,12 @@ as_root runuser -u loaxa -- /usr/bin/loaxa --config /etc/loaxa/loaxa.toml check 
 as_root runuser -u loaxa -- /usr/bin/loaxa --config /usr/share/doc/loaxa/example/loaxa.toml plan --days 1 >/dev/null \
   || fail "plan on the example station"
 
+step "the licence"
+copyright=/usr/share/doc/loaxa/copyright
+grep -q '^License: MIT or Apache-2.0' "$copyright" || fail "copyright does not give MIT or Apache-2.0"
+grep -q 'Permission is hereby granted' "$copyright" || fail "copyright lacks the MIT text"
+grep -q 'common-licenses/Apache-2.0' "$copyright" || fail "copyright does not point at Apache-2.0"
+
 step "systemd-analyze verify and security"
 out=$(systemd-analyze verify /usr/lib/systemd/system/loaxa.service 2>&1) || fail "verify: $out"
 [ -z "$out" ] || fail "systemd-analyze verify is not clean: $out"
