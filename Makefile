@@ -27,9 +27,8 @@ deps:
 ## Build and run the daemon on the shipped station (loaxa.toml, schedules/, media/), with the
 ## history in var/history.db. Ctrl-C stops it cleanly.
 run: deps
-	cargo build --release
-	./target/release/loaxa --config loaxa.toml check
-	./target/release/loaxa --config loaxa.toml run
+	cargo run --release --quiet -- --config loaxa.toml check
+	cargo run --release --quiet -- --config loaxa.toml run
 
 ## Every test: unit, schedule fixtures, planning properties and end-to-end runs of the binary.
 test: deps
