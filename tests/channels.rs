@@ -594,6 +594,11 @@ async fn board_publishes_once_and_renders_page_and_feed() {
     // Issue #20, RFC 4287 §4.1.1: a feed names its author (no entry does here); links come
     // from the public address; an empty feed is updated now, not on 1 January 1970.
     assert!(atom.contains("<author><name>Đài xã</name></author>"), "{atom}");
+    // Issue #33: the entry carries the bulletin's own link too.
+    assert!(
+        atom.contains("<link rel=\"related\" href=\"https://vneid.gov.vn\"/>"),
+        "{atom}"
+    );
     assert!(
         atom.contains("href=\"https://loa.xa-thu.gov.vn/board/ch/feed.xml\""),
         "{atom}"

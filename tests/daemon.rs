@@ -650,3 +650,51 @@ fn a_schedule_saved_under_another_name_while_running_is_reported() {
     assert_eq!(told, 1, "{status:#}");
     assert!(sigterm(&mut child).success());
 }
+
+/// A raw GET with extra header lines; the reply's head and body.
+fn get_with(port: u16, path: &str, headers: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}\r\n"
+    )
+    .unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    let (head, body) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
+    (head.to_lowercase(), body.to_string())
+}
+
+/// Issue #33: the public board and its feed had no ETag or Last-Modified, so every reader's
+/// poll fetched it whole. A conditional GET is answered 304 when nothing changed.
+#[test]
+fn the_board_and_its_feed_answer_conditional_gets() {
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("a", &at(3600), "tone.wav", ""));
+    let config = std::fs::read_to_string(st.path().join("loaxa.toml")).unwrap() + "[channels.web]\nkind = \"board\"\n";
+    std::fs::write(st.path().join("loaxa.toml"), config).unwrap();
+    let mut child = st.running();
+    st.get("/healthz");
+    for path in ["/board/web", "/board/web/feed.xml"] {
+        let (head, _) = get_with(st.port, path, "");
+        assert!(head.starts_with("http/1.1 200"), "{path}: {head}");
+        let etag = head
+            .lines()
+            .find_map(|l| l.strip_prefix("etag: "))
+            .unwrap_or_else(|| panic!("{path} has no ETag: {head}"))
+            .to_string();
+        if path == "/board/web" {
+            let (again, body) = get_with(st.port, path, &format!("If-None-Match: {etag}\r\n"));
+            assert!(again.starts_with("http/1.1 304"), "{path}: {again}");
+            assert!(body.is_empty(), "a 304 has no body: {body}");
+            assert!(again.contains(&format!("etag: {etag}")), "{again}");
+            let (other, _) = get_with(st.port, path, "If-None-Match: \"not-it\"\r\n");
+            assert!(other.starts_with("http/1.1 200"), "{other}");
+        }
+    }
+    assert!(sigterm(&mut child).success());
+}

@@ -146,8 +146,14 @@ pub fn render_atom(station: &str, channel: &str, base_url: &str, posts: &[BoardP
     let updated = posts.first().map_or(now, |p| p.published_at);
     let mut entries = String::new();
     for p in posts {
+        // The bulletin's own page (a ministry notice, the portal's article) beside the board's.
+        let related = p
+            .link
+            .as_ref()
+            .map(|l| format!("<link rel=\"related\" href=\"{}\"/>", escape(l)))
+            .unwrap_or_default();
         entries += &format!(
-            "<entry><id>urn:loaxa:{id}</id><title>{t}</title><updated>{u}</updated><link href=\"{b}/board/{c}#{id}\"/><content type=\"text\">{x}</content></entry>\n",
+            "<entry><id>urn:loaxa:{id}</id><title>{t}</title><updated>{u}</updated><link href=\"{b}/board/{c}#{id}\"/>{related}<content type=\"text\">{x}</content></entry>\n",
             id = escape(&p.id),
             t = escape(&p.title),
             u = utc_text(p.published_at),

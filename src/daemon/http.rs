@@ -287,7 +287,57 @@ fn board_channel(s: &Shared, name: &str) -> bool {
         .is_some_and(|c| c.kind == ChannelKind::Board)
 }
 
-async fn board_page(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> Response {
+/// A public page answered with its ETag (a hash of the body) and, when it has one, the time it
+/// last changed: a reader that polls with `If-None-Match` or `If-Modified-Since` gets 304 and
+/// no body when nothing changed.
+fn conditional(
+    asked: &axum::http::HeaderMap,
+    content_type: &'static str,
+    body: String,
+    changed: Option<chrono::DateTime<chrono::Utc>>,
+) -> Response {
+    use sha2::Digest;
+    let etag = format!(
+        "\"{}\"",
+        crate::domain::text::hex(&sha2::Sha256::digest(body.as_bytes())[..12])
+    );
+    let last_modified = changed.map(|t| t.format("%a, %d %b %Y %H:%M:%S GMT").to_string());
+    let header_text = |h: header::HeaderName| asked.get(h).and_then(|v| v.to_str().ok());
+    let unchanged = match header_text(header::IF_NONE_MATCH) {
+        // RFC 9110 §13.1.3: If-None-Match decides when present.
+        Some(tags) => tags.split(',').any(|t| {
+            let t = t.trim();
+            t == "*" || t.trim_start_matches("W/") == etag
+        }),
+        None => match (header_text(header::IF_MODIFIED_SINCE), changed) {
+            (Some(since), Some(changed)) => {
+                chrono::DateTime::parse_from_rfc2822(since).is_ok_and(|since| changed.timestamp() <= since.timestamp())
+            }
+            _ => false,
+        },
+    };
+    let mut headers = vec![
+        (header::CONTENT_TYPE, content_type.to_string()),
+        (header::CACHE_CONTROL, BOARD_CACHE.to_string()),
+        (header::ETAG, etag),
+    ];
+    if let Some(lm) = last_modified {
+        headers.push((header::LAST_MODIFIED, lm));
+    }
+    let mut response = if unchanged {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        body.into_response()
+    };
+    for (k, v) in headers {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&v) {
+            response.headers_mut().insert(k, v);
+        }
+    }
+    response
+}
+
+async fn board_page(State(s): State<Arc<Shared>>, Path(name): Path<String>, asked: axum::http::HeaderMap) -> Response {
     if !board_channel(&s, &name) {
         return (StatusCode::NOT_FOUND, format!("{}\n", t!("http-no-board"))).into_response();
     }
@@ -295,14 +345,12 @@ async fn board_page(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> R
     let n2 = name.clone();
     let posts = tokio::task::spawn_blocking(move || board::recent(&s2.config.station.data, &n2, 50)).await;
     match posts {
-        Ok(Ok(posts)) => (
-            [
-                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                (header::CACHE_CONTROL, BOARD_CACHE),
-            ],
+        Ok(Ok(posts)) => conditional(
+            &asked,
+            "text/html; charset=utf-8",
             board::render_html(&s.config.station.name, &name, &posts, s.config.station.timezone),
-        )
-            .into_response(),
+            posts.first().map(|p| p.published_at),
+        ),
         _ => (
             StatusCode::SERVICE_UNAVAILABLE,
             format!("{}\n", t!("http-board-unreadable")),
@@ -314,7 +362,7 @@ async fn board_page(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> R
 /// The board is public and changes at most once a minute or so: proxies may keep it that long.
 const BOARD_CACHE: &str = "public, max-age=60";
 
-async fn board_feed(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> Response {
+async fn board_feed(State(s): State<Arc<Shared>>, Path(name): Path<String>, asked: axum::http::HeaderMap) -> Response {
     if !board_channel(&s, &name) {
         return (StatusCode::NOT_FOUND, format!("{}\n", t!("http-no-board"))).into_response();
     }
@@ -324,14 +372,12 @@ async fn board_feed(State(s): State<Arc<Shared>>, Path(name): Path<String>) -> R
     let n2 = name.clone();
     let posts = tokio::task::spawn_blocking(move || board::recent(&s2.config.station.data, &n2, 50)).await;
     match posts {
-        Ok(Ok(posts)) => (
-            [
-                (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
-                (header::CACHE_CONTROL, BOARD_CACHE),
-            ],
+        Ok(Ok(posts)) => conditional(
+            &asked,
+            "application/atom+xml; charset=utf-8",
             board::render_atom(&s.config.station.name, &name, &base, &posts, chrono::Utc::now()),
-        )
-            .into_response(),
+            posts.first().map(|p| p.published_at),
+        ),
         _ => (
             StatusCode::SERVICE_UNAVAILABLE,
             format!("{}\n", t!("http-board-unreadable")),
