@@ -294,6 +294,16 @@ fn long_sessions_are_warned_about() {
     let w = loaxa::schedule::lint(&config, &loaded.set, start..start + chrono::Duration::days(1));
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(w[0].message.contains("over the 45-minute limit"), "{}", w[0].message);
+    // Issue #33: the warning named the session's first broadcast, one the officer may never
+    // have touched. It points at the one that takes the session over the limit, p4 (06:40),
+    // and says where the session began.
+    let (line, _) = loaded.sources.line_column(w[0].file, w[0].span.start);
+    assert_eq!(line, 34, "p4's id: {}", w[0].message);
+    assert!(
+        w[0].message.contains("`p4`") && w[0].message.contains("`p0`"),
+        "{}",
+        w[0].message
+    );
 }
 
 /// Issue #19: a set of thousands of broadcasts used to give one warning per overlapping pair

@@ -206,6 +206,7 @@ check-overlap-label = overlaps on the loudspeaker
 check-still-playing = still playing
 check-overlap-hint = the later one will wait its turn; move it so they do not collide
 check-session-too-long = the session starting with `{ $id }` at { $at } runs { $minutes } minutes, over the { $max }-minute limit{ $times }
+check-session-too-long-by = `{ $over }` takes the session that starts with `{ $id }` at { $at } to { $minutes } minutes, over the { $max }-minute limit{ $times }
 check-session-too-long-label = session too long
 check-session-too-long-hint = spread the programmes over another session, or shorten them ([policy] max_session_minutes)
 check-on-in-the-past = `{ $id }` airs only at instants already past (the last: { $last })

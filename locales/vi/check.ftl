@@ -206,6 +206,7 @@ check-overlap-label = trùng giờ trên loa
 check-still-playing = vẫn đang phát
 check-overlap-hint = bản tin sau sẽ phải chờ đến lượt; hãy dời giờ để hai bản tin không trùng nhau
 check-session-too-long = buổi phát bắt đầu bằng `{ $id }` lúc { $at } kéo dài { $minutes } phút, quá giới hạn { $max } phút{ $times }
+check-session-too-long-by = `{ $over }` làm buổi phát bắt đầu bằng `{ $id }` lúc { $at } kéo dài { $minutes } phút, quá giới hạn { $max } phút{ $times }
 check-session-too-long-label = buổi phát quá dài
 check-session-too-long-hint = chia các chương trình sang buổi phát khác, hoặc rút ngắn lại ([policy] max_session_minutes)
 check-on-in-the-past = `{ $id }` chỉ phát vào những thời điểm đã qua (lần cuối: { $last })

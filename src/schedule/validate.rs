@@ -142,20 +142,29 @@ fn sessions(config: &Config, occ: &[Occurrence<'_>], ends: &[DateTime<Utc>]) -> 
     let tz = config.station.timezone;
     let gap = chrono::Duration::minutes(i64::from(config.policy.session_gap_minutes));
     let max_len = chrono::Duration::minutes(i64::from(config.policy.max_session_minutes));
-    let mut long: BTreeMap<&str, (Occurrence<'_>, chrono::Duration, usize)> = BTreeMap::new();
+    // By the broadcast that takes a session over the limit: the session's start, its length,
+    // and how many times.
+    let mut long: BTreeMap<&str, (Occurrence<'_>, Occurrence<'_>, chrono::Duration, usize)> = BTreeMap::new();
     let mut per_day: BTreeMap<NaiveDate, (usize, Occurrence<'_>)> = BTreeMap::new();
     let mut i = 0;
     while i < occ.len() {
         let start = occ[i];
         let mut end = ends[i];
+        // The first programme that, joining the session, takes it over the limit.
+        let mut over = (end - start.at > max_len).then_some(start);
         let mut j = i + 1;
         while j < occ.len() && occ[j].at <= end + gap {
             end = end.max(ends[j]);
+            if over.is_none() && end - start.at > max_len {
+                over = Some(occ[j]);
+            }
             j += 1;
         }
         let length = end - start.at;
-        if length > max_len {
-            long.entry(start.broadcast.id.as_str()).or_insert((start, length, 0)).2 += 1;
+        if let Some(over) = over {
+            long.entry(over.broadcast.id.as_str())
+                .or_insert((over, start, length, 0))
+                .3 += 1;
         }
         let day = start.at.with_timezone(&tz).date_naive();
         let e = per_day.entry(day).or_insert((0, start));
@@ -164,19 +173,34 @@ fn sessions(config: &Config, occ: &[Occurrence<'_>], ends: &[DateTime<Utc>]) -> 
         i = j;
     }
     let mut out = Vec::new();
-    for (_, (start, length, count)) in long {
+    for (_, (over, start, length, count)) in long {
+        let at = crate::domain::localtime::show_date_time(start.at.with_timezone(&tz).naive_local());
+        let (minutes, max) = ((length.num_seconds() + 59) / 60, config.policy.max_session_minutes);
+        let message = if over.broadcast.id == start.broadcast.id {
+            t!(
+                "check-session-too-long",
+                id = start.broadcast.id,
+                at = at,
+                minutes = minutes,
+                max = max,
+                times = times(count)
+            )
+        } else {
+            t!(
+                "check-session-too-long-by",
+                over = over.broadcast.id,
+                id = start.broadcast.id,
+                at = at,
+                minutes = minutes,
+                max = max,
+                times = times(count)
+            )
+        };
         out.push(
             Diagnostic::warning(
-                start.broadcast.origin.file,
-                start.broadcast.origin.id_span.clone(),
-                t!(
-                    "check-session-too-long",
-                    id = start.broadcast.id,
-                    at = crate::domain::localtime::show_date_time(start.at.with_timezone(&tz).naive_local()),
-                    minutes = (length.num_seconds() + 59) / 60,
-                    max = config.policy.max_session_minutes,
-                    times = times(count)
-                ),
+                over.broadcast.origin.file,
+                over.broadcast.origin.id_span.clone(),
+                message,
             )
             .with_label(t!("check-session-too-long-label"))
             .with_hint(t!("check-session-too-long-hint")),
