@@ -675,8 +675,7 @@ fn the_board_and_its_feed_answer_conditional_gets() {
         server: _server,
         st,
     } = Hooked::new(&schedule("a", &at(3600), "tone.wav", ""));
-    let config = std::fs::read_to_string(st.path().join("loaxa.toml")).unwrap() + "[channels.web]\nkind = \"board\"\n";
-    std::fs::write(st.path().join("loaxa.toml"), config).unwrap();
+    st.with_board();
     let mut child = st.running();
     st.get("/healthz");
     for path in ["/board/web", "/board/web/feed.xml"] {

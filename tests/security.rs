@@ -198,8 +198,7 @@ fn every_page_is_guarded_and_links_never_follow_the_host_header() {
         server: _server,
         st,
     } = Hooked::new(&schedule("a", &at(3600), "tone.wav", ""));
-    let config = std::fs::read_to_string(st.path().join("loaxa.toml")).unwrap() + "[channels.web]\nkind = \"board\"\n";
-    std::fs::write(st.path().join("loaxa.toml"), &config).unwrap();
+    let config = st.with_board();
     let port = st.port;
     let mut child = st.start();
     st.get("/healthz");

@@ -123,6 +123,14 @@ impl Station {
         self.command().spawn().unwrap()
     }
 
+    /// Adds the station's own public board, `[channels.web]`. Gives the configuration's text.
+    pub fn with_board(&self) -> String {
+        let path = self.path().join("loaxa.toml");
+        let config = std::fs::read_to_string(&path).unwrap() + "[channels.web]\nkind = \"board\"\n";
+        std::fs::write(&path, &config).unwrap();
+        config
+    }
+
     /// Starts the daemon and waits until its schedules are loaded.
     pub fn running(&self) -> Child {
         let child = self.start();
