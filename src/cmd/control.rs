@@ -23,8 +23,9 @@ pub fn now(config_path: &Path, args: &NowArgs) -> ExitCode {
         post: !args.no_post,
         channels: args.channels.clone(),
     };
-    ask(config_path, request, |_, a| {
-        println!("{}", t!("cli-now-queued", key = a.key.unwrap_or_default()));
+    ask(config_path, request, |config, a| {
+        let key = a.key.unwrap_or_default();
+        println!("{}", t!("cli-now-queued", key = shown(config, &key)));
         if !a.posted.is_empty() {
             println!("{}", t!("cli-now-posted", channels = a.posted.join(", ")));
         }
@@ -32,28 +33,34 @@ pub fn now(config_path: &Path, args: &NowArgs) -> ExitCode {
 }
 
 pub fn stop(config_path: &Path) -> ExitCode {
-    ask(config_path, Request::Stop, |_, a| {
+    ask(config_path, Request::Stop, |config, a| {
         match a.key {
-            Some(key) => println!("{}", t!("cli-stopped", key = key)),
+            Some(key) => println!("{}", t!("cli-stopped", key = shown(config, &key))),
             None => println!("{}", t!("cli-nothing-on-air")),
         }
         if !a.held.is_empty() {
-            println!("{}", t!("cli-held", keys = a.held.join(", ")));
+            let held: Vec<String> = a.held.iter().map(|k| shown(config, k)).collect();
+            println!("{}", t!("cli-held", keys = held.join(", ")));
         }
     })
 }
 
 pub fn skip(config_path: &Path) -> ExitCode {
-    ask(config_path, Request::Skip, |_, a| {
+    ask(config_path, Request::Skip, |config, a| {
         match a.key {
-            Some(key) => println!("{}", t!("cli-skipped", key = key)),
+            Some(key) => println!("{}", t!("cli-skipped", key = shown(config, &key))),
             None => println!("{}", t!("cli-nothing-on-air")),
         }
         match a.next {
-            Some(key) => println!("{}", t!("cli-next", key = key)),
+            Some(key) => println!("{}", t!("cli-next", key = shown(config, &key))),
             None => println!("{}", t!("cli-nothing-next")),
         }
     })
+}
+
+/// An occurrence key as an operator reads it: `dai (08/12/2026 06:15:00)`, in station time.
+fn shown(config: &Config, key: &str) -> String {
+    crate::domain::plan::show_key(key, config.station.timezone)
 }
 
 pub fn queue(config_path: &Path) -> ExitCode {
@@ -66,7 +73,8 @@ pub fn queue(config_path: &Path) -> ExitCode {
                 "{}  {}  {}  {}",
                 e.at.with_timezone(&tz).format("%d/%m %H:%M:%S"),
                 priority,
-                e.key,
+                // The time is the key's instant, in station time: the id is the rest of it.
+                e.key.rsplit_once('@').map_or(e.key.as_str(), |(id, _)| id),
                 e.title
             )
         };
@@ -132,7 +140,10 @@ pub fn live(config_path: &Path, args: &LiveArgs) -> ExitCode {
         crate::console::error(first.error.unwrap_or_default());
         return ExitCode::from(EXIT_INVALID);
     }
-    println!("{}", t!("cli-live-on", key = first.key.unwrap_or_default()));
+    println!(
+        "{}",
+        t!("cli-live-on", key = shown(&config, &first.key.unwrap_or_default()))
+    );
     let tz = config.station.timezone;
     match (until, for_seconds) {
         (Some(t), _) => println!(
