@@ -697,3 +697,41 @@ fn the_board_and_its_feed_answer_conditional_gets() {
     }
     assert!(sigterm(&mut child).success());
 }
+
+/// Issue #33: on a box with no sound card the start-up summary said the device was found:
+/// ALSA's `default` exists as a name whatever it leads to. The line is opened at start now,
+/// and the summary says what the open said.
+#[test]
+fn the_start_up_summary_says_whether_the_loudspeaker_opens() {
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(&schedule("a", &at(3600), "tone.wav", ""));
+    let path = st.path().join("loaxa.toml");
+    let config = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("release_when_idle = true", "release_when_idle = false");
+    std::fs::write(&path, config).unwrap();
+    // `default` is a card that is not there.
+    let asound = st.path().join("no-card.conf");
+    std::fs::write(&asound, "pcm.!default { type hw card 9 device 0 }\n").unwrap();
+    let summary = st.path().join("summary.txt");
+    let mut child = st
+        .command()
+        .env("ALSA_CONFIG_PATH", &asound)
+        .stdout(std::fs::File::create(&summary).unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let text = loop {
+        let text = std::fs::read_to_string(&summary).unwrap_or_default();
+        if text.contains("loudspeaker:") || Instant::now() > deadline {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let line = text.lines().find(|l| l.contains("loudspeaker:")).unwrap_or_default();
+    assert!(line.contains("PROBLEM") && !line.contains("found"), "{text}");
+    assert!(sigterm(&mut child).success());
+}

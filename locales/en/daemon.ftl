@@ -54,7 +54,8 @@ daemon-summary-set = { $files ->
     }; timezone { $timezone }
 daemon-summary-status = status: { $url }
 daemon-summary-warning = WARNING
-daemon-summary-device = loudspeaker: sound device `{ $device }` found (held open between programmes, asking for { $ms } ms of latency)
+daemon-summary-device = loudspeaker: sound device `{ $device }` opens (held open between programmes, asking for { $ms } ms of latency)
+daemon-summary-device-opening = loudspeaker: sound device `{ $device }` did not answer within { $seconds } s; loaxa keeps opening it (the dashboard shows when it is ready)
 daemon-summary-device-released = loudspeaker: sound device `{ $device }` found (opened for each programme: an emergency on an idle line waits for the open, [audio] release_when_idle)
 daemon-summary-device-problem = loudspeaker: sound device `{ $device }` PROBLEM: { $why } (see `loaxa devices`)
 daemon-summary-in = in { $hours }h{ $minutes }m

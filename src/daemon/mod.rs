@@ -300,6 +300,7 @@ async fn main(config: Config, initial: Initial, standing: Standing) -> Ended {
         Ok(parts) => parts,
         Err(code) => return code,
     };
+    device_verdict(&shared).await;
     summary(&shared, &parts.addr);
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
 
@@ -892,6 +893,49 @@ async fn wait_for_stop(
     }
 }
 
+/// How long the start-up summary waits for the held line's first open: a sound card answers
+/// in milliseconds, a sound server in a second or so.
+const DEVICE_VERDICT: Duration = Duration::from_secs(3);
+
+/// Waits until the engine's first open of a held line has said whether the device opens (or
+/// [`DEVICE_VERDICT`] has passed), so the summary tells what the open said. A name ALSA knows
+/// may lead to no card at all (`default` on a box without one).
+async fn device_verdict(shared: &Shared) {
+    if shared.config.audio.release_when_idle {
+        return;
+    }
+    let deadline = tokio::time::Instant::now() + DEVICE_VERDICT;
+    while !shared.device.lock().unwrap_or_else(|p| p.into_inner()).used && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The summary's line about the loudspeaker: opened and held, failing and why, still opening,
+/// or (released between programmes) only found by its name.
+fn device_line(shared: &Shared) -> String {
+    let device = &shared.config.audio.device;
+    if shared.config.audio.release_when_idle {
+        return match crate::playout::device::find(device) {
+            Ok(()) => t!("daemon-summary-device-released", device = device),
+            Err(e) => t!("daemon-summary-device-problem", device = device, why = e),
+        };
+    }
+    let state = shared.device.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    match state.failing {
+        Some((_, why)) => t!("daemon-summary-device-problem", device = device, why = why),
+        None if state.used => t!(
+            "daemon-summary-device",
+            device = device,
+            ms = shared.config.audio.latency.as_millis()
+        ),
+        None => t!(
+            "daemon-summary-device-opening",
+            device = device,
+            seconds = DEVICE_VERDICT.as_secs()
+        ),
+    }
+}
+
 /// What an operator sees when loaxa starts.
 fn summary(shared: &Arc<Shared>, addr: &str) {
     use crate::console::say;
@@ -920,24 +964,7 @@ fn summary(shared: &Arc<Shared>, addr: &str) {
         say(format!("  {}: {w}", t!("daemon-summary-warning")));
         tracing::warn!("{w}");
     }
-    let device = &shared.config.audio.device;
-    match crate::playout::device::find(device) {
-        Ok(()) if shared.config.audio.release_when_idle => {
-            say(format!("  {}", t!("daemon-summary-device-released", device = device)))
-        }
-        Ok(()) => say(format!(
-            "  {}",
-            t!(
-                "daemon-summary-device",
-                device = device,
-                ms = shared.config.audio.latency.as_millis()
-            )
-        )),
-        Err(e) => say(format!(
-            "  {}",
-            t!("daemon-summary-device-problem", device = device, why = e)
-        )),
-    }
+    say(format!("  {}", device_line(shared)));
     {
         let st = shared.schedule.lock().unwrap_or_else(|p| p.into_inner());
         if let Source::LastGood(t) = st.source {
