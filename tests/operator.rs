@@ -98,6 +98,14 @@ fn now_airs_an_emergency_over_a_programme_and_records_who() {
             .unwrap_or_else(|| panic!("{name} not in {metrics}"))
     };
     assert_eq!(value("loaxa_playouts_resumed_total"), 1.0);
+    // Issue #33: an announcement made with `now` is in today's list on the dashboard, with
+    // its level, not only in the history.
+    let page = st.get("/");
+    let row = page
+        .split("<tr")
+        .find(|r| r.contains("data-key=\"bao-lu@"))
+        .unwrap_or_else(|| panic!("bao-lu is not in today's list"));
+    assert!(row.contains("data-state=\"done\""), "{row}");
     assert_eq!(
         value("loaxa_playout_lateness_seconds_count"),
         2.0,

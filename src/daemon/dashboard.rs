@@ -196,6 +196,9 @@ fn instant(s: &str) -> Option<DateTime<Utc>> {
 #[derive(Default)]
 struct Seen {
     air: HashMap<String, (Kind, Value)>,
+    /// What each programme that started today was (title, level), from `playout_started`:
+    /// an operator's `now` has no place in the plan, and is listed from this.
+    started: HashMap<String, (String, Priority)>,
     /// Start lateness, from `playout_started`.
     lateness: HashMap<String, i64>,
     posted: HashMap<(String, String), Kind>,
@@ -248,6 +251,15 @@ fn read_history(s: &Shared, since: DateTime<Utc>, day: std::ops::Range<DateTime<
                     && kind == Kind::PlayoutStarted
                 {
                     seen.lateness.insert(key.clone(), l);
+                }
+                if kind == Kind::PlayoutStarted {
+                    let title = details.get("title").and_then(Value::as_str).unwrap_or(id).to_string();
+                    let level = details
+                        .get("priority")
+                        .and_then(Value::as_str)
+                        .and_then(Priority::parse)
+                        .unwrap_or(Priority::Normal);
+                    seen.started.insert(key.clone(), (title, level));
                 }
                 seen.air.insert(key, (kind, details));
             }
@@ -331,9 +343,41 @@ impl Today<'_> {
 
     /// An occurrence on the loudspeaker, judged by the line's last event for it.
     fn air_stage(&self, o: &crate::domain::plan::Occurrence<'_>, key: &str) -> (Stage, String) {
-        match self.air.get(key) {
-            Some((Kind::PlayoutFinished, _)) => (Stage::Done, String::new()),
-            Some((Kind::PlayoutStarted, d)) => {
+        self.seen_stage(key).unwrap_or_else(|| {
+            if o.at > self.now {
+                (Stage::Upcoming, String::new())
+            } else if o.at > self.now - self.grace {
+                (Stage::Late, t!("dash-note-not-yet"))
+            } else {
+                (Stage::Missed, t!("dash-note-unrecorded"))
+            }
+        })
+    }
+
+    /// A programme outside the plan (an operator's `now`), from what the line did with it.
+    fn unplanned(&self, key: &str, at: DateTime<Utc>, (title, priority): &(String, Priority)) -> Line {
+        let (stage, note) = if self.playing == Some(key) {
+            (Stage::Playing, String::new())
+        } else {
+            self.seen_stage(key).unwrap_or((Stage::Playing, String::new()))
+        };
+        Line {
+            at,
+            key: key.to_string(),
+            id: key.rsplit_once('@').map_or(key, |(id, _)| id).to_string(),
+            title: title.clone(),
+            priority: *priority,
+            stage,
+            note,
+            posts: Vec::new(),
+        }
+    }
+
+    /// What the line's last event for a programme says of it, if one does.
+    fn seen_stage(&self, key: &str) -> Option<(Stage, String)> {
+        Some(match self.air.get(key)? {
+            (Kind::PlayoutFinished, _) => (Stage::Done, String::new()),
+            (Kind::PlayoutStarted, d) => {
                 let late = d.get("lateness_ms").and_then(Value::as_i64).unwrap_or(0);
                 (
                     Stage::Playing,
@@ -344,20 +388,18 @@ impl Today<'_> {
                     },
                 )
             }
-            Some((Kind::PlayoutFailed, d)) => (Stage::Failed, describe(d, self.tz)),
-            Some((Kind::PlayoutMissed, d)) => (Stage::Missed, describe(d, self.tz)),
-            Some((Kind::PlayoutInterrupted, d)) => (Stage::Interrupted, describe(d, self.tz)),
-            Some((Kind::PlayoutWaiting, d)) => (
+            (Kind::PlayoutFailed, d) => (Stage::Failed, describe(d, self.tz)),
+            (Kind::PlayoutMissed, d) => (Stage::Missed, describe(d, self.tz)),
+            (Kind::PlayoutInterrupted, d) => (Stage::Interrupted, describe(d, self.tz)),
+            (Kind::PlayoutWaiting, d) => (
                 Stage::Late,
                 match d.get("behind").and_then(Value::as_str) {
                     Some(behind) => t!("dash-note-waiting", behind = behind),
                     None => t!("dash-note-waiting-other"),
                 },
             ),
-            _ if o.at > self.now => (Stage::Upcoming, String::new()),
-            _ if o.at > self.now - self.grace => (Stage::Late, t!("dash-note-not-yet")),
-            _ => (Stage::Missed, t!("dash-note-unrecorded")),
-        }
+            _ => return None,
+        })
     }
 }
 
@@ -389,6 +431,7 @@ pub fn snapshot(s: &Shared) -> Snapshot {
     };
     let Seen {
         air,
+        started,
         lateness,
         posted,
         mut failures,
@@ -405,10 +448,19 @@ pub fn snapshot(s: &Shared) -> Snapshot {
         lateness: &lateness,
         posted: &posted,
     };
-    let today_lines: Vec<Line> = crate::domain::plan::occurrences(&set.broadcasts, day_start..day_end, tz)
+    let mut today_lines: Vec<Line> = crate::domain::plan::occurrences(&set.broadcasts, day_start..day_end, tz)
         .iter()
         .map(|o| seen.line(o))
         .collect();
+    // An operator's `now` is not in the plan: listed from what the line did with it.
+    let planned: std::collections::HashSet<String> = today_lines.iter().map(|l| l.key.clone()).collect();
+    for (key, what) in &started {
+        let at = key.rsplit_once('@').and_then(|(_, at)| instant(at));
+        if let (false, Some(at)) = (planned.contains(key), at) {
+            today_lines.push(seen.unplanned(key, at, what));
+        }
+    }
+    today_lines.sort_by_key(|l| l.at);
     let next = crate::domain::plan::occurrences(&set.broadcasts, now..now + chrono::Duration::days(7), tz)
         .iter()
         .find(|o| o.broadcast.on_loudspeaker())
