@@ -735,3 +735,36 @@ fn the_start_up_summary_says_whether_the_loudspeaker_opens() {
     assert!(line.contains("PROBLEM") && !line.contains("found"), "{text}");
     assert!(sigterm(&mut child).success());
 }
+
+/// Issue #33: on a new box's first day, what was scheduled before loaxa first ran showed as
+/// missed, in red, on the dashboard. It was never loaxa's to play: it is told as before
+/// loaxa ran. The daemon's clock is set to 10:00 station time, the bulletin is at 08:00.
+#[test]
+fn a_new_box_does_not_call_the_morning_before_it_ran_missed() {
+    let text = "[[broadcast]]\nid = \"sang\"\ntitle = \"Bản tin sáng\"\nat = \"08:00\"\naudio = [\"tone.wav\"]\nchannels = [\"loudspeaker\"]\n";
+    let Hooked {
+        rt: _rt,
+        server: _server,
+        st,
+    } = Hooked::new(text);
+    let offset = st.path().join("faketime");
+    let mut cmd = st.command();
+    fake_clock(&mut cmd, &offset);
+    use chrono::TimeZone;
+    let today = Utc::now().with_timezone(&TZ).date_naive();
+    let ten = TZ
+        .from_local_datetime(&today.and_hms_opt(10, 0, 0).unwrap())
+        .unwrap()
+        .with_timezone(&Utc);
+    std::fs::write(&offset, format!("{:+}\n", (ten - Utc::now()).num_seconds())).unwrap();
+    let mut child = cmd.spawn().unwrap();
+    st.wait_for("schedule_loaded", None, 10);
+    let page = st.get("/");
+    let row = page
+        .split("<tr")
+        .find(|r| r.contains("data-key=\"sang@"))
+        .unwrap_or_else(|| panic!("08:00 is not in today's list: {page}"));
+    assert!(row.contains("data-state=\"before_start\""), "{row}");
+    assert!(!row.contains("data-state=\"missed\""), "{row}");
+    assert!(sigterm(&mut child).success());
+}

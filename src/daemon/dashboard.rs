@@ -36,6 +36,8 @@ pub enum Stage {
     Missed,
     Failed,
     Interrupted,
+    /// Due before the station's history began (a new box's first day): never loaxa's to play.
+    BeforeStart,
 }
 
 impl Stage {
@@ -48,6 +50,7 @@ impl Stage {
             Stage::Missed => "missed",
             Stage::Failed => "failed",
             Stage::Interrupted => "interrupted",
+            Stage::BeforeStart => "before_start",
         }
     }
 
@@ -60,6 +63,7 @@ impl Stage {
             Stage::Missed => t!("dash-stage-missed"),
             Stage::Failed => t!("dash-stage-failed"),
             Stage::Interrupted => t!("dash-stage-interrupted"),
+            Stage::BeforeStart => t!("dash-stage-before-start"),
         }
     }
 }
@@ -199,6 +203,9 @@ struct Seen {
     /// What each programme that started today was (title, level), from `playout_started`:
     /// an operator's `now` has no place in the plan, and is listed from this.
     started: HashMap<String, (String, Priority)>,
+    /// When the history began, if that was within the window read (its first event): what
+    /// was due before it was never loaxa's to play.
+    began: Option<DateTime<Utc>>,
     /// Start lateness, from `playout_started`.
     lateness: HashMap<String, i64>,
     posted: HashMap<(String, String), Kind>,
@@ -214,6 +221,9 @@ fn read_history(s: &Shared, since: DateTime<Utc>, day: std::ops::Range<DateTime<
     };
     let mut seen = Seen::default();
     for e in query::events(&store, &filter).map_err(|e| e.to_string())? {
+        if e.seq == 1 {
+            seen.began = instant(&e.at_utc);
+        }
         let Some(kind) = Kind::parse(&e.kind) else { continue };
         let details = e.details_json();
         if kind.is_problem()
@@ -271,6 +281,7 @@ fn read_history(s: &Shared, since: DateTime<Utc>, day: std::ops::Range<DateTime<
 /// What the history says of today, to place each of today's occurrences.
 struct Today<'a> {
     now: DateTime<Utc>,
+    began: Option<DateTime<Utc>>,
     tz: chrono_tz::Tz,
     grace: chrono::Duration,
     /// The key of the programme on air.
@@ -344,7 +355,9 @@ impl Today<'_> {
     /// An occurrence on the loudspeaker, judged by the line's last event for it.
     fn air_stage(&self, o: &crate::domain::plan::Occurrence<'_>, key: &str) -> (Stage, String) {
         self.seen_stage(key).unwrap_or_else(|| {
-            if o.at > self.now {
+            if self.began.is_some_and(|b| o.at < b) {
+                (Stage::BeforeStart, t!("dash-note-before-start"))
+            } else if o.at > self.now {
                 (Stage::Upcoming, String::new())
             } else if o.at > self.now - self.grace {
                 (Stage::Late, t!("dash-note-not-yet"))
@@ -432,6 +445,7 @@ pub fn snapshot(s: &Shared) -> Snapshot {
     let Seen {
         air,
         started,
+        began,
         lateness,
         posted,
         mut failures,
@@ -441,6 +455,7 @@ pub fn snapshot(s: &Shared) -> Snapshot {
 
     let seen = Today {
         now,
+        began,
         tz,
         grace: chrono::Duration::minutes(i64::from(s.config.policy.grace_minutes)),
         playing: playing.as_ref().map(|(k, _, _)| k.as_str()),
@@ -549,7 +564,7 @@ th { font-size: .8rem; color: #444; }
 .badge { display: inline-block; padding: .05rem .4rem; border-radius: 3px; font-size: .8rem; color: #fff; background: #757575; white-space: nowrap; }
 .upcoming { background: #607d8b; } .playing { background: #1565c0; } .done, .posted, .succeeded { background: #2e7d32; }
 .late { background: #f9a825; color: #111; } .missed { background: #6d4c41; } .failed { background: #c62828; }
-.interrupted { background: #ef6c00; } .unconfirmed { background: #6a1b9a; } .pending, .sending { background: #9e9e9e; }
+.interrupted { background: #ef6c00; } .before_start { background: #616161; } .unconfirmed { background: #6a1b9a; } .pending, .sending { background: #9e9e9e; }
 .onair { font-size: 1.3rem; font-weight: 700; }
 .muted { color: #666; }
 .alert { border-left: 4px solid #c62828; padding-left: .6rem; }
