@@ -783,11 +783,94 @@ fn missing_from_pdf(html: &str, pdf: &Path) -> Vec<String> {
     let text = squeeze(&String::from_utf8_lossy(&o.stdout));
     let doc = scraper::Html::parse_document(html);
     let cells = scraper::Selector::parse("table th, table td").unwrap();
+    // Each piece of a cell's text on its own: a cell of several lines (an id, then a title)
+    // at the top of a page is read by pdftotext between the repeated header's cells, whole.
     let mut missing: Vec<String> = doc
         .select(&cells)
-        .map(|c| c.text().collect::<String>())
+        .flat_map(|c| c.text().map(str::to_string).collect::<Vec<_>>())
         .filter(|t| !squeeze(t).is_empty() && !text.contains(&squeeze(t)))
         .collect();
     missing.dedup();
     missing
+}
+
+/// Issue #33: with long Vietnamese titles and every column (the two added for an officer's
+/// stop and a policy's skip among them), the right edge of the tables was cut off in the A4
+/// print. Every cell of every table must be in the PDF.
+#[test]
+fn the_widest_report_prints_whole_on_a4() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("var");
+    std::fs::create_dir(&data).unwrap();
+    let mut b = Builder { events: Vec::new() };
+    let campaign = Some("Đề án 06: phát triển ứng dụng dữ liệu về dân cư, định danh và xác thực điện tử");
+    for day in 1..=28u32 {
+        let sched = local(2024, 5, day, 6, 30, 0);
+        let id = format!("kiem-soat-thu-tuc-hanh-chinh-mot-cua-lien-thong-{day:02}");
+        let title = "Hướng dẫn nộp hồ sơ trực tuyến trên Cổng Dịch vụ công quốc gia và kích hoạt tài khoản định danh điện tử mức độ 2 cho người cao tuổi";
+        b.ev(
+            Kind::PlayoutStarted,
+            sched,
+            &id,
+            sched,
+            campaign,
+            None,
+            json!({"title": title, "lateness_ms": 20, "started_at": sched.to_rfc3339(), "scheduled_at": sched.to_rfc3339()}),
+        );
+        b.ev(
+            Kind::PlayoutFinished,
+            sched + chrono::Duration::minutes(3),
+            &id,
+            sched,
+            campaign,
+            None,
+            json!({"title": title, "finished_at": (sched + chrono::Duration::minutes(3)).to_rfc3339()}),
+        );
+        for ch in [
+            "facebook-trang-chinh-thuc-xa",
+            "zalo-oa-uy-ban-nhan-dan-xa",
+            "cong-thong-tin-dien-tu-xa",
+        ] {
+            b.ev(
+                Kind::PostSucceeded,
+                sched + chrono::Duration::minutes(1),
+                &id,
+                sched,
+                campaign,
+                Some(ch),
+                json!({"title": title}),
+            );
+        }
+    }
+    b.events.sort_by_key(|e| e.at);
+    Store::open(&data.join("history.db"), TZ)
+        .unwrap()
+        .append(&b.events)
+        .unwrap();
+    std::fs::create_dir(dir.path().join("schedules")).unwrap();
+    std::fs::create_dir(dir.path().join("media")).unwrap();
+    let config = dir.path().join("loaxa.toml");
+    std::fs::write(
+        &config,
+        "[station]\nname = \"Đài truyền thanh xã Tiền Phong, huyện Mê Linh, thành phố Hà Nội\"\nlanguage = \"vi\"\nschedules = \"schedules\"\nmedia = \"media\"\ndata = \"var\"\n",
+    )
+    .unwrap();
+    let html = dir.path().join("rong.html");
+    let o = loaxa()
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "report",
+            "--month",
+            "2024-05",
+            "--out",
+        ])
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(&html).unwrap();
+    browser::print_to_pdf(&format!("file://{}", html.display()), "report-widest");
+    let missing = missing_from_pdf(&page, &browser::screenshots_dir().join("report-widest.pdf"));
+    assert!(missing.is_empty(), "cut off in the A4 print: {missing:?}");
 }

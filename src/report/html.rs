@@ -74,13 +74,13 @@ pub fn number(x: f64, decimals: usize, lang: Lang) -> String {
 const STYLE: &str = r#"
 @page { size: A4; margin: 14mm 12mm; }
 * { box-sizing: border-box; }
-body { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 10pt; color: #111; margin: 0 auto; max-width: 190mm; line-height: 1.35; }
+body { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 10pt; color: #111; margin: 0 auto; max-width: 186mm; line-height: 1.35; }
 h1 { font-size: 16pt; margin: 0 0 2mm; }
 h2 { font-size: 12pt; margin: 6mm 0 2mm; border-bottom: 1px solid #999; padding-bottom: 1mm; }
 header p { margin: 0.5mm 0; }
 table { border-collapse: collapse; width: 100%; margin: 1mm 0 3mm; }
 thead { display: table-header-group; }
-tr { break-inside: avoid; }
+tr, th, td { break-inside: avoid; page-break-inside: avoid; }
 th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; vertical-align: top; }
 th { background: #eee; font-weight: 600; font-size: 8.5pt; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
