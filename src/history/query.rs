@@ -171,8 +171,11 @@ pub fn summary(store: &Store, filter: &Filter) -> Result<Summary, StoreError> {
 /// A short human description of an event: its reason, error, link or title, in the station's
 /// language and time (`tz`).
 pub fn describe(details: &Value, tz: chrono_tz::Tz) -> String {
-    // An interruption is told from whom it was by; its `reason` is the machine's English.
-    if let Some(by) = details.get("by").and_then(Value::as_str) {
+    // An interruption by a programme, an officer or the stop is told from whom it was by (its
+    // `reason` is the machine's English); one by a restart keeps the reason it was given.
+    if let Some(by) = details.get("by").and_then(Value::as_str)
+        && (by == "shutdown" || by.starts_with("operator:") || by.contains('@'))
+    {
         return interrupted_by(by, tz);
     }
     for key in ["reason", "error", "url", "message", "title"] {
@@ -442,6 +445,9 @@ mod tests {
         assert_eq!(vi(&by("shutdown")), "bị ngắt khi loaxa dừng");
         let en = crate::i18n::scoped(crate::i18n::Lang::En, || describe(&by("operator:root"), tz));
         assert_eq!(en, "interrupted by the officer root");
+        // A restart's interruption keeps the reason it was recorded with.
+        let restart = serde_json::json!({"reason": "stopped during playback", "by": "restart", "replay": true});
+        assert_eq!(describe(&restart, tz), "stopped during playback");
     }
 
     /// Issue #33: the rejected-edit summary was English on a Vietnamese dashboard.
