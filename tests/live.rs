@@ -166,7 +166,7 @@ fn live_is_heard_between_the_chimes_until_its_bound() {
         .unwrap();
     assert!(o.status.success(), "{}", said(&o));
     let text = said(&o);
-    assert!(text.contains("live on the line: live@"), "{text}");
+    assert!(text.contains("live on the line: live ("), "{text}");
     assert!(text.contains("ended at its bound"), "{text}");
     let st = &studio.st;
     st.wait_for("playout_finished", Some("live"), 10);
